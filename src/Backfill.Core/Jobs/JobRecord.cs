@@ -1,0 +1,55 @@
+namespace Backfill.Core.Jobs;
+
+/// <summary>A backfill: one platform, some shops, a half-open range of calendar days, a release cadence.</summary>
+public sealed class JobRecord
+{
+    public string Id { get; set; } = "";
+
+    public string Platform { get; set; } = "";
+
+    public List<string> Shops { get; set; } = [];
+
+    public DateOnly FirstDay { get; set; }
+
+    /// <summary>Exclusive.</summary>
+    public DateOnly EndDay { get; set; }
+
+    public string TimeZone { get; set; } = "UTC";
+
+    public int SliceDays { get; set; } = 1;
+
+    public TimeSpan ReleaseEvery { get; set; }
+
+    public int SlicesPerRelease { get; set; } = 1;
+
+    public JobState State { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastReleaseAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Who asked: <c>cli</c>, <c>demo</c>, <c>api</c>, or a schedule's name.</summary>
+    public string Source { get; set; } = "cli";
+
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+
+    /// <summary>Moves the job and returns the transition to record.</summary>
+    public Transition MoveTo(JobState to, DateTimeOffset at, string reason)
+    {
+        if (IsFinished || State == to)
+        {
+            throw new InvalidTransitionException($"job {Id}", State, to);
+        }
+
+        var transition = new Transition(Id, State.ToString(), to.ToString(), at, reason);
+        State = to;
+        if (IsFinished)
+        {
+            FinishedAt = at;
+        }
+
+        return transition;
+    }
+}

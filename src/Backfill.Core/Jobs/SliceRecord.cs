@@ -1,0 +1,60 @@
+namespace Backfill.Core.Jobs;
+
+/// <summary>
+/// One slice of a job: one shop, a few calendar days. Persisted as is; only the scheduler changes it.
+/// </summary>
+public sealed class SliceRecord
+{
+    /// <summary><c>{job}/{shop}/{yyyyMMdd}</c>: deterministic, so the same slice always has the same id (R5).</summary>
+    public string Id { get; set; } = "";
+
+    public string JobId { get; set; } = "";
+
+    public string Platform { get; set; } = "";
+
+    public string Shop { get; set; } = "";
+
+    public DateOnly FirstDay { get; set; }
+
+    public DateOnly EndDay { get; set; }
+
+    public DateTimeOffset From { get; set; }
+
+    public DateTimeOffset To { get; set; }
+
+    public SliceState State { get; set; }
+
+    /// <summary>Bumped on every release; progress from an older attempt is stale and ignored.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>The last step whose progress was applied in this attempt (−1 before the first).</summary>
+    public int Step { get; set; } = -1;
+
+    public string? Cursor { get; set; }
+
+    public int Pages { get; set; }
+
+    /// <summary>Orders emitted by this attempt (a redone step counts again; the sink absorbs it).</summary>
+    public long Orders { get; set; }
+
+    public string? Error { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public static string MakeId(string jobId, string shop, DateOnly firstDay) => $"{jobId}/{shop}/{firstDay:yyyyMMdd}";
+
+    /// <summary>Moves to <paramref name="to"/> and returns the transition to record.</summary>
+    /// <exception cref="InvalidTransitionException">When the state machine does not allow it.</exception>
+    public Transition MoveTo(SliceState to, DateTimeOffset at, string reason)
+    {
+        if (!SliceStateMachine.CanMove(State, to))
+        {
+            throw new InvalidTransitionException($"slice {Id}", State, to);
+        }
+
+        var transition = new Transition(Id, State.ToString(), to.ToString(), at, reason);
+        State = to;
+        UpdatedAt = at;
+        return transition;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Backfill.Core.Jobs;
+
+/// <summary>The allowed slice transitions.</summary>
+public static class SliceStateMachine
+{
+    public static bool IsTerminal(this SliceState state) =>
+        state is SliceState.Succeeded or SliceState.Failed or SliceState.Cancelled;
+
+    /// <summary>Released and Running slices occupy the platform's in-flight cap.</summary>
+    public static bool IsInFlight(this SliceState state) => state is SliceState.Released or SliceState.Running;
+
+    public static bool CanMove(SliceState from, SliceState to) => (from, to) switch
+    {
+        (SliceState.Pending, SliceState.Released) => true,
+        (SliceState.Pending, SliceState.Cancelled) => true,
+
+        // A release whose produce failed goes back to the store.
+        (SliceState.Released, SliceState.Pending) => true,
+        (SliceState.Released, SliceState.Running) => true,
+        (SliceState.Released, SliceState.Failed) => true,
+        (SliceState.Released, SliceState.Cancelled) => true,
+        (SliceState.Running, SliceState.Succeeded) => true,
+        (SliceState.Running, SliceState.Failed) => true,
+        (SliceState.Running, SliceState.Cancelled) => true,
+        (SliceState.Failed, SliceState.Pending) => true,
+        _ => false,
+    };
+}

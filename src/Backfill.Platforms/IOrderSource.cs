@@ -1,0 +1,30 @@
+namespace Backfill.Platforms;
+
+/// <summary>One platform's order API as a worker sees it: pages of orders with their details.</summary>
+public interface IOrderSource
+{
+    /// <summary>The configured platform name (the key under <c>Platforms:</c>).</summary>
+    string Platform { get; }
+
+    /// <summary>
+    /// Fetches one page of the slice <c>[From, To)</c> of a shop: one list call and the detail calls for
+    /// the listed orders. Throws <see cref="PlatformException"/> once its own retries are exhausted.
+    /// </summary>
+    Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Which page of which slice of which shop.</summary>
+/// <param name="Cursor">Null or empty for the first page; afterwards the previous page's <see cref="OrderPage.NextCursor"/>.</param>
+public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTimeOffset To, string? Cursor);
+
+/// <summary>One page of orders with their details.</summary>
+public sealed record OrderPage(IReadOnlyList<PlatformOrder> Orders, string? NextCursor, bool More);
+
+/// <summary>An order as the platform describes it.</summary>
+public sealed record PlatformOrder(
+    string OrderSn,
+    string Status,
+    DateTimeOffset CreateTime,
+    DateTimeOffset UpdateTime,
+    decimal TotalAmount,
+    string Currency);

@@ -1,0 +1,37 @@
+namespace Backfill.Platforms;
+
+/// <summary>How a failed platform call should be treated.</summary>
+public enum PlatformErrorKind
+{
+    /// <summary>Parameter, auth, sign, permission: retrying the same request cannot help.</summary>
+    Permanent,
+
+    /// <summary>5xx, timeouts, connection resets: worth a bounded retry with back-off.</summary>
+    Transient,
+
+    /// <summary>HTTP 429 or <c>too_many_request</c>: a signal for the whole platform budget; never retried into.</summary>
+    Throttle,
+}
+
+/// <summary>A platform call that failed. The message never contains secrets.</summary>
+public sealed class PlatformException : Exception
+{
+    public PlatformException(string platform, PlatformErrorKind kind, string code, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base($"{platform}: {code}: {message}", inner)
+    {
+        Platform = platform;
+        Kind = kind;
+        Code = code;
+        RetryAfter = retryAfter;
+    }
+
+    public string Platform { get; }
+
+    public PlatformErrorKind Kind { get; }
+
+    /// <summary>The platform's error code (<c>error_auth</c>, <c>http_503</c>, <c>too_many_request</c>, …).</summary>
+    public string Code { get; }
+
+    /// <summary>The platform's <c>Retry-After</c>, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; }
+}
