@@ -1,0 +1,66 @@
+using Backfill.Core.Jobs;
+using LiteDB;
+
+namespace Backfill.Storage;
+
+/// <summary>
+/// The scheduler's LiteDB file: jobs, slices, their transitions and the order sink. One per process; the
+/// scheduler process is its only writer.
+/// </summary>
+public sealed class BackfillDatabase : IDisposable
+{
+    internal const string JobStateIndex = "job_state";
+    internal const string PlatformStateIndex = "platform_state";
+    internal const string JobStateExpression = "$.JobId + '|' + $.State";
+    internal const string PlatformStateExpression = "$.Platform + '|' + $.State";
+
+    public BackfillDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        Database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, BackfillMapper.Create());
+
+        Jobs = Database.GetCollection<JobRecord>("jobs");
+        Slices = Database.GetCollection<SliceRecord>("slices");
+        Events = Database.GetCollection<TransitionDocument>("events");
+        Orders = Database.GetCollection<OrderDocument>("orders");
+
+        Slices.EnsureIndex(JobStateIndex, JobStateExpression);
+        Slices.EnsureIndex(PlatformStateIndex, PlatformStateExpression);
+        Slices.EnsureIndex(s => s.JobId);
+        Events.EnsureIndex(e => e.Subject);
+        Orders.EnsureIndex(o => o.ShopKey);
+        Orders.EnsureIndex(o => o.JobId);
+    }
+
+    public string Path { get; }
+
+    internal LiteDatabase Database { get; }
+
+    internal ILiteCollection<JobRecord> Jobs { get; }
+
+    internal ILiteCollection<SliceRecord> Slices { get; }
+
+    internal ILiteCollection<TransitionDocument> Events { get; }
+
+    internal ILiteCollection<OrderDocument> Orders { get; }
+
+    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction (all or nothing).</summary>
+    internal T InTransaction<T>(Func<T> work)
+    {
+        Database.BeginTrans();
+        try
+        {
+            var result = work();
+            Database.Commit();
+            return result;
+        }
+        catch
+        {
+            Database.Rollback();
+            throw;
+        }
+    }
+
+    public void Dispose() => Database.Dispose();
+}

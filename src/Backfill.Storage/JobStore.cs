@@ -1,0 +1,71 @@
+using Backfill.Core.Jobs;
+using LiteDB;
+
+namespace Backfill.Storage;
+
+/// <summary>Jobs, slices and their transitions.</summary>
+public sealed class JobStore(BackfillDatabase db)
+{
+    /// <summary>Stores a new job with all its slices, atomically.</summary>
+    public void Create(JobRecord job, IReadOnlyList<SliceRecord> slices, Transition created) => db.InTransaction(() =>
+    {
+        db.Jobs.Insert(job);
+        db.Slices.InsertBulk(slices);
+        db.Events.Insert(TransitionDocument.Of(created));
+        return 0;
+    });
+
+    public JobRecord? Job(string id) => db.Jobs.FindById(id);
+
+    public IReadOnlyList<JobRecord> Jobs() => db.Jobs.FindAll().OrderBy(j => j.CreatedAt).ToList();
+
+    public IReadOnlyList<JobRecord> ActiveJobs() =>
+        db.Jobs.Find(j => j.State == JobState.Running || j.State == JobState.Paused).ToList();
+
+    public SliceRecord? Slice(string id) => db.Slices.FindById(id);
+
+    public IReadOnlyList<SliceRecord> Slices(string jobId) =>
+        db.Slices.Find(s => s.JobId == jobId).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
+
+    /// <summary>Slices of job <paramref name="jobId"/> in <paramref name="state"/>, oldest day first (uses the job/state index).</summary>
+    public IReadOnlyList<SliceRecord> Slices(string jobId, SliceState state, int limit = int.MaxValue) =>
+        db.Slices.Find(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}"))
+            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).Take(limit).ToList();
+
+    public int Count(string jobId, SliceState state) =>
+        db.Slices.Count(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}"));
+
+    public SliceCounts Counts(string jobId) =>
+        SliceCounts.From(Enum.GetValues<SliceState>().SelectMany(s => Enumerable.Repeat(s, Count(jobId, s))));
+
+    /// <summary>Released or running slices of every job of <paramref name="platform"/> (the in-flight cap, R1).</summary>
+    public int InFlight(string platform) =>
+        db.Slices.Count(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Released}"))
+        + db.Slices.Count(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Running}"));
+
+    /// <summary>Saves slice changes and their transitions together.</summary>
+    public void Save(IReadOnlyCollection<SliceRecord> slices, IEnumerable<Transition> transitions) => db.InTransaction(() =>
+    {
+        db.Slices.Update(slices);
+        db.Events.InsertBulk(transitions.Select(TransitionDocument.Of));
+        return 0;
+    });
+
+    public void Save(SliceRecord slice, Transition? transition = null) =>
+        Save([slice], transition is null ? [] : [transition]);
+
+    public void Save(JobRecord job, Transition? transition = null) => db.InTransaction(() =>
+    {
+        db.Jobs.Update(job);
+        if (transition is not null)
+        {
+            db.Events.Insert(TransitionDocument.Of(transition));
+        }
+
+        return 0;
+    });
+
+    /// <summary>The recorded transitions of a job or slice, in order.</summary>
+    public IReadOnlyList<TransitionDocument> History(string subject) =>
+        db.Events.Find(e => e.Subject == subject).OrderBy(e => e.Id).ToList();
+}

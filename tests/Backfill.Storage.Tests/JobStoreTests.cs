@@ -1,0 +1,113 @@
+using Backfill.Core.Jobs;
+
+namespace Backfill.Storage.Tests;
+
+public sealed class JobStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _temp = new();
+
+    private JobStore Store => new(_temp.Db);
+
+    private JobRecord CreateJob(string id, string platform = "shopee", int days = 3, params string[] shops)
+    {
+        shops = shops.Length == 0 ? ["1", "2"] : shops;
+        var job = new JobRecord
+        {
+            Id = id, Platform = platform, Shops = [.. shops], FirstDay = new DateOnly(2024, 5, 1), EndDay = new DateOnly(2024, 5, 1).AddDays(days),
+            ReleaseEvery = TimeSpan.FromMinutes(5), State = JobState.Running, CreatedAt = Now,
+        };
+        var slices = shops.SelectMany(shop => Enumerable.Range(0, days).Select(d =>
+        {
+            var day = job.FirstDay.AddDays(d);
+            return new SliceRecord
+            {
+                Id = SliceRecord.MakeId(id, shop, day), JobId = id, Platform = platform, Shop = shop, FirstDay = day, EndDay = day.AddDays(1),
+                From = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)), To = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)),
+            };
+        })).ToList();
+        Store.Create(job, slices, new Transition(id, "", "Running", Now, "created"));
+        return job;
+    }
+
+    [Fact]
+    public void Create_StoresJobAndEverySliceAsPending()
+    {
+        CreateJob("j1");
+
+        Assert.Equal(6, Store.Count("j1", SliceState.Pending));
+        Assert.Equal(new SliceCounts(6, 0, 0, 0, 0, 0), Store.Counts("j1"));
+        Assert.Equal(["1", "2"], Store.Job("j1")!.Shops);
+    }
+
+    [Fact]
+    public void Slices_ByJobAndState_ReturnsOnlyThoseOldestDayFirst()
+    {
+        CreateJob("j1");
+        CreateJob("j2");
+        var slice = Store.Slice("j1/2/20240502")!;
+        Store.Save(slice, slice.MoveTo(SliceState.Released, Now, "release"));
+
+        var pending = Store.Slices("j1", SliceState.Pending, limit: 3);
+
+        Assert.Equal(["j1/1/20240501", "j1/2/20240501", "j1/1/20240502"], pending.Select(s => s.Id));
+        Assert.Equal("j1/2/20240502", Assert.Single(Store.Slices("j1", SliceState.Released)).Id);
+        Assert.Empty(Store.Slices("j2", SliceState.Released));
+    }
+
+    [Fact]
+    public void InFlight_CountsReleasedAndRunningAcrossJobsOfOnePlatform()
+    {
+        CreateJob("a");
+        CreateJob("b");
+        CreateJob("c", platform: "lazada");
+        Release("a/1/20240501");
+        Release("b/1/20240501");
+        var running = Release("b/2/20240501");
+        Store.Save(running, running.MoveTo(SliceState.Running, Now, "step 0"));
+        Release("c/1/20240501");
+
+        Assert.Equal(3, Store.InFlight("shopee"));
+        Assert.Equal(1, Store.InFlight("lazada"));
+    }
+
+    [Fact]
+    public void Save_RecordsTransitionsInOrder_AndSurvivesReopen()
+    {
+        CreateJob("j1");
+        var slice = Release("j1/1/20240501");
+        Store.Save(slice, slice.MoveTo(SliceState.Running, Now.AddSeconds(1), "step 0 started"));
+        slice.Step = 0;
+        slice.Cursor = "abc";
+        Store.Save(slice, slice.MoveTo(SliceState.Succeeded, Now.AddSeconds(2), "last page"));
+
+        _temp.Reopen();
+
+        var stored = Store.Slice("j1/1/20240501")!;
+        Assert.Equal(SliceState.Succeeded, stored.State);
+        Assert.Equal("abc", stored.Cursor);
+        Assert.Equal(new DateOnly(2024, 5, 1), stored.FirstDay);
+        Assert.Equal(TimeSpan.FromHours(8), stored.From.Offset);
+        Assert.Equal(["Pending→Released", "Released→Running", "Running→Succeeded"], Store.History("j1/1/20240501").Select(e => $"{e.From}→{e.To}"));
+        Assert.Equal(TimeSpan.FromMinutes(5), Store.Job("j1")!.ReleaseEvery);
+    }
+
+    [Fact]
+    public void ActiveJobs_ExcludesFinishedOnes()
+    {
+        CreateJob("a");
+        var b = CreateJob("b");
+        Store.Save(b, b.MoveTo(JobState.Cancelled, Now, "operator"));
+
+        Assert.Equal(["a"], Store.ActiveJobs().Select(j => j.Id));
+    }
+
+    private SliceRecord Release(string id)
+    {
+        var slice = Store.Slice(id)!;
+        Store.Save(slice, slice.MoveTo(SliceState.Released, Now, "release"));
+        return slice;
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

@@ -1,0 +1,51 @@
+namespace Backfill.Storage.Tests;
+
+public sealed class OrderStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Day = new(2024, 5, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _temp = new();
+
+    private OrderStore Sink => new(_temp.Db);
+
+    private static OrderDocument Order(string shop, string sn, DateTimeOffset created, string status = "COMPLETED") => new()
+    {
+        Id = OrderDocument.MakeId("shopee", shop, sn), Platform = "shopee", Shop = shop, ShopKey = $"shopee:{shop}", OrderSn = sn,
+        Status = status, CreateTime = created.ToUnixTimeSeconds(), UpdateTime = created.ToUnixTimeSeconds(), TotalAmount = 12.5m, Currency = "TWD",
+    };
+
+    [Fact]
+    public void Upsert_SameOrderTwice_StoresOnceAndCountsTheDuplicate()
+    {
+        Assert.Equal(0, Sink.Upsert([Order("1", "A", Day), Order("1", "B", Day)], Day));
+        Assert.Equal(1, Sink.Upsert([Order("1", "A", Day, status: "SHIPPED")], Day));
+
+        Assert.Equal(new SinkTotals(2, 3), Sink.Totals());
+        Assert.Equal(1, Sink.Totals().DuplicatesAbsorbed);
+        var stored = Sink.Find("shopee:1:A")!;
+        Assert.Equal("SHIPPED", stored.Status);
+        Assert.Equal(2, stored.Writes);
+    }
+
+    [Fact]
+    public void Upsert_SameOrderSnInTwoShops_AreTwoOrders()
+    {
+        Sink.Upsert([Order("1", "A", Day), Order("2", "A", Day)], Day);
+
+        Assert.Equal(2, Sink.Totals().Unique);
+    }
+
+    [Fact]
+    public void Count_IsHalfOpenOnTheTimeRange()
+    {
+        Sink.Upsert([Order("1", "A", Day), Order("1", "B", Day.AddDays(1).AddSeconds(-1)), Order("1", "C", Day.AddDays(1)), Order("2", "D", Day)], Day);
+
+        Assert.Equal(2, Sink.Count("shopee", ["1"], Day, Day.AddDays(1)));
+        Assert.Equal(3, Sink.Count("shopee", ["1", "2"], Day, Day.AddDays(1)));
+        Assert.Equal(0, Sink.Count("lazada", ["1"], Day, Day.AddDays(1)));
+    }
+
+    [Fact]
+    public void Totals_EmptySink_IsZero() => Assert.Equal(new SinkTotals(0, 0), Sink.Totals());
+
+    public void Dispose() => _temp.Dispose();
+}
