@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace Backfill.Messaging.Contracts;
+
+/// <summary>
+/// One step of a slice on the action topic (value, JSON v1). Keyed by <see cref="Lane"/>, so one group member
+/// owns a lane at a time.
+/// </summary>
+public sealed record ActionMessage : IMessage
+{
+    public const int CurrentVersion = 1;
+
+    public static int Version => CurrentVersion;
+
+    [JsonRequired] public int V { get; init; } = CurrentVersion;
+
+    [JsonRequired] public string Job { get; init; } = "";
+
+    [JsonRequired] public string Slice { get; init; } = "";
+
+    [JsonRequired] public int Attempt { get; init; }
+
+    [JsonRequired] public int Step { get; init; }
+
+    [JsonRequired] public string Platform { get; init; } = "";
+
+    [JsonRequired] public string Shop { get; init; } = "";
+
+    [JsonRequired] public DateTimeOffset From { get; init; }
+
+    [JsonRequired] public DateTimeOffset To { get; init; }
+
+    /// <summary>Where this step starts; null for the first page of the slice.</summary>
+    public string? Cursor { get; init; }
+
+    [JsonRequired] public string Lane { get; init; } = "";
+
+    /// <summary>Deterministic: the same step of the same attempt always has the same id (R5).</summary>
+    [JsonIgnore]
+    public string Id => $"{Slice}#{Attempt}.{Step}";
+
+    public string? Problem() =>
+        string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(Slice) || string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) ? "job, slice, platform and shop are required"
+        : Attempt < 1 || Step < 0 ? $"attempt {Attempt} / step {Step} out of range"
+        : From >= To ? $"empty or reversed range {From:O} – {To:O}"
+        : null;
+
+    public static string LaneOf(string platform, string shop) => $"{platform}:{shop}";
+}

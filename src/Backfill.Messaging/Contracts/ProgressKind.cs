@@ -1,0 +1,9 @@
+namespace Backfill.Messaging.Contracts;
+
+public enum ProgressKind
+{
+    StepStarted,
+    StepDone,
+    SliceSucceeded,
+    SliceFailed,
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace Backfill.Messaging.Contracts;
+
+/// <summary>What a worker reports to the scheduler (progress topic, keyed by job id, JSON v1).</summary>
+public sealed record ProgressMessage : IMessage
+{
+    public const int CurrentVersion = 1;
+
+    public static int Version => CurrentVersion;
+
+    [JsonRequired] public int V { get; init; } = CurrentVersion;
+
+    [JsonRequired] public ProgressKind Kind { get; init; }
+
+    [JsonRequired] public string Job { get; init; } = "";
+
+    [JsonRequired] public string Slice { get; init; } = "";
+
+    [JsonRequired] public int Attempt { get; init; }
+
+    [JsonRequired] public int Step { get; init; }
+
+    /// <summary>Pages fetched in this step.</summary>
+    public int Pages { get; init; }
+
+    /// <summary>Orders emitted in this step.</summary>
+    public int Orders { get; init; }
+
+    /// <summary>Where the next step starts, when <see cref="More"/>.</summary>
+    public string? Cursor { get; init; }
+
+    public bool More { get; init; }
+
+    /// <summary>Why the slice failed (never a secret).</summary>
+    public string? Error { get; init; }
+
+    public string Worker { get; init; } = "";
+
+    [JsonRequired] public DateTimeOffset At { get; init; }
+
+    /// <summary>How long the step took, to compare with <c>max.poll.interval.ms</c> (R3).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    public static ProgressMessage For(ActionMessage action, ProgressKind kind, string worker, DateTimeOffset at) => new()
+    {
+        Kind = kind,
+        Job = action.Job,
+        Slice = action.Slice,
+        Attempt = action.Attempt,
+        Step = action.Step,
+        Worker = worker,
+        At = at,
+    };
+}

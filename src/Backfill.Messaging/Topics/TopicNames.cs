@@ -1,0 +1,34 @@
+namespace Backfill.Messaging.Topics;
+
+/// <summary>The product's topics and consumer groups under one environment namespace (R12).</summary>
+public sealed record TopicNames(string Namespace)
+{
+    public string Actions => $"{Namespace}.actions";
+
+    public string Orders => $"{Namespace}.orders";
+
+    public string Progress => $"{Namespace}.progress";
+
+    public string DeadLetters => $"{Namespace}.actions.dlq";
+
+    public string Control => $"{Namespace}.control";
+
+    public string WorkerGroup => $"{Namespace}.workers";
+
+    public string ProgressGroup => $"{Namespace}.scheduler.progress";
+
+    public string SinkGroup => $"{Namespace}.scheduler.sink";
+
+    /// <summary>Every topic with its partition count and whether it is compacted.</summary>
+    public IReadOnlyList<TopicSpec> Specs(TopicPartitionOptions partitions) =>
+    [
+        new(Actions, partitions.Actions, Compacted: false),
+        new(Orders, partitions.Orders, Compacted: false),
+        new(Progress, partitions.Progress, Compacted: false),
+        new(DeadLetters, partitions.DeadLetters, Compacted: false),
+        new(Control, partitions.Control, Compacted: true),
+    ];
+}
+
+/// <summary>A topic the product needs.</summary>
+public sealed record TopicSpec(string Name, int Partitions, bool Compacted);
