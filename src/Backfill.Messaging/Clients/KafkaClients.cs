@@ -1,10 +1,13 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
 
 namespace Backfill.Messaging.Clients;
 
 /// <summary>Builds producers and consumers with the product's settings; the one place client config is written.</summary>
-public sealed class KafkaClients(KafkaConnection connection)
+public sealed partial class KafkaClients(KafkaConnection connection, KafkaCounters counters, ILoggerFactory loggers)
 {
+    private readonly ILogger _logger = loggers.CreateLogger("Backfill.Kafka");
+
     public KafkaConnection Connection => connection;
 
     /// <summary>
@@ -20,7 +23,10 @@ public sealed class KafkaClients(KafkaConnection connection)
             LingerMs = 5,
             MessageTimeoutMs = 60_000,
         };
-        return new ProducerBuilder<string, byte[]>(config).Build();
+        return new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, m) => OnLog(m))
+            .SetErrorHandler((p, e) => OnError(p.Name, e))
+            .Build();
     }
 
     /// <summary>
@@ -53,11 +59,52 @@ public sealed class KafkaClients(KafkaConnection connection)
             config.HeartbeatIntervalMs = (int)options.HeartbeatInterval.TotalMilliseconds;
         }
 
-        return new ConsumerBuilder<string, byte[]>(config);
+        return new ConsumerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, m) => OnLog(m))
+            .SetErrorHandler((c, e) => OnError(c.Name, e));
     }
 
     /// <summary>A client for metadata and watermarks.</summary>
-    public IAdminClient CreateAdmin(string clientId) => new AdminClientBuilder(new AdminClientConfig(Common(clientId))).Build();
+    public IAdminClient CreateAdmin(string clientId) => new AdminClientBuilder(new AdminClientConfig(Common(clientId)))
+        .SetLogHandler((_, m) => OnLog(m))
+        .Build();
+
+    private void OnLog(LogMessage message)
+    {
+        var level = message.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        Log.Librdkafka(_logger, level, message.Name, message.Facility, message.Message);
+    }
+
+    private void OnError(string client, Error error)
+    {
+        if (error.Code == ErrorCode.Local_MaxPollExceeded)
+        {
+            // Kafka evicted this member: what seed 004 never noticed (R3).
+            counters.Evicted();
+            Log.Evicted(_logger, client, error.Reason);
+            return;
+        }
+
+        Log.ClientError(_logger, error.IsFatal ? LogLevel.Critical : LogLevel.Warning, client, error.Code, error.Reason);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Message = "{Client} [{Facility}] {Message}")]
+        public static partial void Librdkafka(ILogger logger, LogLevel level, string client, string facility, string message);
+
+        [LoggerMessage(2, LogLevel.Error, "{Client} was EVICTED from its consumer group: {Reason}. Its uncommitted work will be redone by another member.")]
+        public static partial void Evicted(ILogger logger, string client, string reason);
+
+        [LoggerMessage(EventId = 3, Message = "{Client}: {Code} {Reason}")]
+        public static partial void ClientError(ILogger logger, LogLevel level, string client, ErrorCode code, string reason);
+    }
 
     private string GroupProtocolOf(KafkaOptions options) =>
         connection.IsEmbedded ? "consumer" : options.GroupProtocol.Trim().ToLowerInvariant();

@@ -6,6 +6,7 @@ public sealed class KafkaCounters
     private long _commits;
     private long _commitFailures;
     private long _deadLettered;
+    private long _evictions;
 
     public long Commits => Interlocked.Read(ref _commits);
 
@@ -13,6 +14,9 @@ public sealed class KafkaCounters
     public long CommitFailures => Interlocked.Read(ref _commitFailures);
 
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>Times a consumer of this process was evicted for not polling (max.poll.interval.ms). Non-zero is an alarm.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
 
     public string? LastCommitError { get; private set; }
 
@@ -23,6 +27,8 @@ public sealed class KafkaCounters
         LastCommitError = error;
         Interlocked.Increment(ref _commitFailures);
     }
+
+    internal void Evicted() => Interlocked.Increment(ref _evictions);
 
     internal void DeadLetter() => Interlocked.Increment(ref _deadLettered);
 }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Backfill.Cli.Commands;
+using Backfill.Core.Slicing;
+using Backfill.Platforms;
+
+namespace Backfill.Cli;
+
+/// <summary>The <c>backfill</c> verbs. Ctrl-C and SIGTERM cancel the running verb cleanly.</summary>
+internal static class BackfillCommandLine
+{
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var (verbArgs, overrides) = CliConfiguration.Split(args);
+        var root = new RootCommand("Backfill: throttled backfills of marketplace orders through Kafka.\nConfiguration keys can be overridden with --Section:Key=value, e.g. --Kafka:BootstrapServers=host:9092.")
+        {
+            DemoCommand.Create(overrides),
+            RunCommand.Create(overrides),
+            DevKafkaCommand.Create(overrides),
+            PlatformSimCommand.Create(overrides),
+        };
+        var parse = root.Parse(verbArgs);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            Console.Error.WriteLine($"Try 'backfill {string.Join(' ', verbArgs.Take(1))} --help'.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is UsageException or InvalidRangeException or UnknownPlatformException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled.");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e.GetBaseException().Message}");
+            Console.Error.WriteLine("(set Logging:LogLevel:Default=Debug for details)");
+            return ExitCodes.Failed;
+        }
+    }
+}

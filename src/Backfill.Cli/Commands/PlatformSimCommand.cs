@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Backfill.Platforms.Simulator;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Cli.Commands;
+
+/// <summary><c>backfill platform-sim</c>: the platform simulator on its own, for runs against a strict limit.</summary>
+internal static class PlatformSimCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
+        var limit = new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 };
+        var platform = new Option<string>("--platform") { Description = "Take partner id, key and shop tokens from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
+        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit.\n\nExample:\n  backfill platform-sim --port 5090 --limit 20") { port, limit, platform };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(port) is < 0 or > 65535)
+            {
+                r.AddError("--port must be between 0 and 65535.");
+            }
+
+            if (r.GetValue(limit) < 0)
+            {
+                r.AddError("--limit must not be negative.");
+            }
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var configuration = CliConfiguration.Build(overrides);
+            var section = configuration.GetSection($"Platforms:{parse.GetValue(platform)}");
+            if (!section.Exists())
+            {
+                throw new UsageException($"Unknown platform '{parse.GetValue(platform)}': the simulator takes its partner id and key from Platforms:NAME.");
+            }
+
+            await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+            {
+                Port = parse.GetValue(port),
+                PermitsPerSecond = parse.GetValue(limit),
+                PartnerId = section.GetValue<long>("PartnerId"),
+                PartnerKey = section["PartnerKey"] ?? "",
+                AccessTokens = section.GetSection("Shops").GetChildren().Where(s => s["AccessToken"] is not null).ToDictionary(s => s.Key, s => s["AccessToken"]!),
+            }, cancellationToken: ct);
+            Console.Out.WriteLine($"listening: {simulator.BaseUrl}");
+            Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
+            await Console.Out.FlushAsync(ct);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

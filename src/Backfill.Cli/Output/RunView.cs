@@ -1,0 +1,72 @@
+using Backfill.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Backfill.Cli.Output;
+
+/// <summary>Runs a job in process with a live view (a table on a terminal, a line every few seconds otherwise) and prints the summary.</summary>
+internal static class RunView
+{
+    public static async Task<int> RunAsync(IConfiguration configuration, RunRequest request, bool json, CancellationToken cancellationToken)
+    {
+        using var host = InProcessRun.BuildHost(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning));
+        var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        RunSummary summary;
+        if (interactive)
+        {
+            summary = await AnsiConsole.Live(Table(null)).AutoClear(false).StartAsync(async live =>
+                await InProcessRun.RunAsync(host, request, s => live.UpdateTarget(Table(s)), cancellationToken));
+        }
+        else
+        {
+            var last = TimeSpan.MinValue;
+            summary = await InProcessRun.RunAsync(host, request, s =>
+            {
+                if (s.Elapsed - last >= TimeSpan.FromSeconds(2))
+                {
+                    last = s.Elapsed;
+                    Console.Error.WriteLine(Line(s));
+                }
+            }, cancellationToken);
+        }
+
+        Summary(summary);
+        if (json)
+        {
+            Console.Out.WriteLine(summary.ToJson());
+        }
+
+        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static string Line(RunSnapshot s) =>
+        $"[{s.Elapsed:mm\\:ss}] {s.Job}: slices {s.Slices.Succeeded}/{s.Slices.Total} succeeded, {s.Slices.Running} running, {s.Slices.Released} released, {s.Slices.Pending} pending, {s.Slices.Failed} failed; orders {s.OrdersSaved} saved / {s.OrdersEmitted} emitted; calls {s.Calls}, throttled {s.Throttled}";
+
+    private static Table Table(RunSnapshot? s)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(s is null ? "starting…" : $"{s.Job} [grey]({s.State}, {s.Elapsed:mm\\:ss})[/]");
+        table.AddColumns("pending", "released", "running", "[green]succeeded[/]", "[red]failed[/]", "orders saved", "emitted", "calls", "throttled");
+        if (s is not null)
+        {
+            var c = s.Slices;
+            table.AddRow($"{c.Pending}", $"{c.Released}", $"{c.Running}", $"[green]{c.Succeeded}[/]/{c.Total}", c.Failed > 0 ? $"[red]{c.Failed}[/]" : "0",
+                $"{s.OrdersSaved}", $"{s.OrdersEmitted}", $"{s.Calls}", s.Throttled > 0 ? $"[yellow]{s.Throttled}[/]" : "0");
+        }
+
+        return table;
+    }
+
+    private static void Summary(RunSummary s)
+    {
+        var expected = s.OrdersExpected is { } e ? $" (expected {e})" : "";
+        Console.Error.WriteLine();
+        Console.Error.WriteLine($"Job {s.Job} {s.State.ToString().ToLowerInvariant()} in {s.Elapsed.TotalSeconds:F1} s: {s.Slices.Succeeded}/{s.Slices.Total} slices succeeded, {s.Slices.Failed} failed.");
+        Console.Error.WriteLine($"Orders: {s.OrdersUnique} unique saved{expected}, {s.OrdersEmitted} emitted, {s.DuplicatesAbsorbed} duplicates absorbed by the sink.");
+        Console.Error.WriteLine($"Platform: {s.Calls} calls, {s.Throttled} throttled. Kafka: {s.CommitFailures} commit failures, {s.DeadLettered} dead-lettered.");
+        foreach (var failure in s.Failures)
+        {
+            Console.Error.WriteLine($"  FAILED {failure.Slice}: {failure.Error}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Backfill.Cli;
+
+return await BackfillCommandLine.InvokeAsync(args);

@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using Backfill.Core.Slicing;
+using Backfill.Messaging;
+using Backfill.Platforms.Configuration;
+using Backfill.Scheduling;
+using Backfill.Worker;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Hosting;
+
+/// <summary>Validates the whole configuration at start; every message names its key (bad config never starts).</summary>
+public static partial class ConfigurationCheck
+{
+    public static IReadOnlyList<string> Validate(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var kafka = Bind<KafkaOptions>(configuration, "Kafka", errors);
+        var backfill = Bind<BackfillOptions>(configuration, "Backfill", errors);
+        var worker = Bind<WorkerOptions>(configuration, "Worker", errors);
+        if (kafka is not null)
+        {
+            if (!TopicName().IsMatch(kafka.Namespace))
+            {
+                errors.Add($"Kafka:Namespace '{kafka.Namespace}' must be letters, digits, '.', '_' or '-' (it prefixes topic names).");
+            }
+
+            foreach (var (name, count) in new[] { ("Actions", kafka.Partitions.Actions), ("Orders", kafka.Partitions.Orders), ("Progress", kafka.Partitions.Progress), ("DeadLetters", kafka.Partitions.DeadLetters), ("Control", kafka.Partitions.Control) })
+            {
+                Check(errors, count is >= 1 and <= 1000, $"Kafka:Partitions:{name} must be between 1 and 1000 (got {count}).");
+            }
+
+            Check(errors, kafka.EmbeddedBrokers is >= 1 and <= 9, $"Kafka:EmbeddedBrokers must be between 1 and 9 (got {kafka.EmbeddedBrokers}).");
+            Check(errors, kafka.GroupProtocol is "classic" or "consumer", $"Kafka:GroupProtocol must be 'classic' or 'consumer' (got '{kafka.GroupProtocol}').");
+            Check(errors, kafka.MaxPollInterval >= TimeSpan.FromSeconds(1), "Kafka:MaxPollInterval must be at least 00:00:01.");
+        }
+
+        if (backfill is not null)
+        {
+            try
+            {
+                DayClock.Zone(backfill.TimeZone);
+            }
+            catch (InvalidRangeException e)
+            {
+                errors.Add(e.Message);
+            }
+
+            Check(errors, backfill.SliceDays is >= 1 and <= 15, $"Backfill:SliceDays must be between 1 and 15 (the platform lists at most 15 days per call; got {backfill.SliceDays}).");
+            Check(errors, backfill.ReleaseEvery > TimeSpan.Zero, $"Backfill:ReleaseEvery must be positive (got {backfill.ReleaseEvery}).");
+            Check(errors, backfill.SlicesPerRelease >= 1, $"Backfill:SlicesPerRelease must be at least 1 (got {backfill.SlicesPerRelease}).");
+            Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
+            Check(errors, !string.IsNullOrWhiteSpace(backfill.DataDirectory), "Backfill:DataDirectory is required.");
+            Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
+        }
+
+        if (worker is not null)
+        {
+            Check(errors, worker.Concurrency is >= 1 and <= 64, $"Worker:Concurrency must be between 1 and 64 (got {worker.Concurrency}).");
+            Check(errors, worker.PagesPerStep is >= 1 and <= 100, $"Worker:PagesPerStep must be between 1 and 100 (got {worker.PagesPerStep}).");
+            Check(errors, worker.ThrottleRetries >= 0, "Worker:ThrottleRetries must not be negative.");
+            Check(errors, worker.InfrastructureRetries >= 0, "Worker:InfrastructureRetries must not be negative.");
+        }
+
+        try
+        {
+            errors.AddRange(PlatformsConfiguration.Validate(configuration));
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        return errors;
+    }
+
+    private static T? Bind<T>(IConfiguration configuration, string section, List<string> errors)
+        where T : class, new()
+    {
+        try
+        {
+            var options = new T();
+            configuration.GetSection(section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            return options;
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder names the key: "Failed to convert configuration value at 'Backfill:ReleaseEvery' …".
+            errors.Add(e.Message);
+            return null;
+        }
+    }
+
+    private static void Check(List<string> errors, bool ok, string message)
+    {
+        if (!ok)
+        {
+            errors.Add(message);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex TopicName();
+}

@@ -1,0 +1,108 @@
+using Backfill.Core.Jobs;
+using Backfill.Messaging.Clients;
+using Backfill.Platforms;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Hosting;
+
+/// <summary>
+/// Scheduler, sink and workers in one process, running one job to its end: <c>demo</c>, <c>run</c> and the
+/// end-to-end tests. The same services as the separate processes, wired by the same method.
+/// </summary>
+public static class InProcessRun
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan SinkDrainLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Builds the host (validated configuration, all roles).</summary>
+    public static IHost BuildHost(IConfiguration configuration, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Services.AddBackfill(builder.Configuration, BackfillRoles.All);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        logging?.Invoke(builder.Logging);
+        services?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    public static async Task<RunSummary> RunAsync(IHost host, RunRequest request, Action<RunSnapshot>? progress, CancellationToken cancellationToken)
+    {
+        var sp = host.Services;
+        var time = sp.GetRequiredService<TimeProvider>();
+        var started = time.GetTimestamp();
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            return await RunStartedAsync(host, request, progress, started, cancellationToken);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<RunSummary> RunStartedAsync(IHost host, RunRequest request, Action<RunSnapshot>? progress, long started, CancellationToken cancellationToken)
+    {
+        var sp = host.Services;
+        var time = sp.GetRequiredService<TimeProvider>();
+        var (job, _) = await sp.GetRequiredService<JobPlanner>().CreateAsync(
+            new BackfillRequest(request.Platform, request.Shops, request.From, request.To, request.ReleaseEvery, request.SlicesPerRelease, request.Source),
+            cancellationToken);
+        var store = sp.GetRequiredService<JobStore>();
+        var orders = sp.GetRequiredService<OrderStore>();
+        var sources = sp.GetRequiredService<IOrderSources>();
+        var scheduler = sp.GetRequiredService<SchedulerService>();
+        var clients = sp.GetRequiredService<KafkaClients>();
+
+        RunSnapshot Snapshot()
+        {
+            var current = store.Job(job.Id)!;
+            var slices = store.Slices(job.Id);
+            var calls = sources.Stats(request.Platform);
+            return new RunSnapshot(job.Id, current.State, SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders),
+                orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
+        }
+
+        while (store.Job(job.Id)!.IsFinished is false)
+        {
+            progress?.Invoke(Snapshot());
+            await Task.Delay(Tick, time, cancellationToken);
+        }
+
+        // Every order of the job is in Kafka before its slice's success is; wait until the sink has read them all.
+        var written = Watermarks.High(clients, clients.Connection.Topics.Orders);
+        var drainStart = time.GetTimestamp();
+        while (!scheduler.SinkReader.HasReached(written) && time.GetElapsedTime(drainStart) < SinkDrainLimit)
+        {
+            progress?.Invoke(Snapshot());
+            await Task.Delay(Tick, time, cancellationToken);
+        }
+
+        var final = Snapshot();
+        progress?.Invoke(final);
+        var all = store.Slices(job.Id);
+        var stats = sources.Stats(request.Platform);
+        var kafka = sp.GetRequiredService<KafkaCounters>();
+        long? expected = request.Expected is null ? null : job.Shops.Sum(shop => request.Expected(shop, all[0].From, all[^1].To));
+        return new RunSummary(
+            job.Id,
+            final.State,
+            final.Slices,
+            final.OrdersSaved,
+            final.OrdersEmitted,
+            expected,
+            orders.Totals().DuplicatesAbsorbed,
+            stats.Calls,
+            stats.Throttled,
+            kafka.CommitFailures,
+            kafka.DeadLettered,
+            time.GetElapsedTime(started),
+            [.. all.Where(s => s.State == SliceState.Failed).Select(s => new FailedSlice(s.Id, s.Error ?? "failed"))]);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Backfill.Core.Jobs;
+
+namespace Backfill.Hosting;
+
+/// <summary>What an in-process run should do.</summary>
+/// <param name="Expected">Orders the platform holds for a shop in <c>[from, to)</c>, when known (the simulator knows).</param>
+public sealed record RunRequest(
+    string Platform,
+    IReadOnlyList<string> Shops,
+    DateOnly From,
+    DateOnly To,
+    TimeSpan? ReleaseEvery = null,
+    int? SlicesPerRelease = null,
+    string Source = "cli",
+    Func<string, DateTimeOffset, DateTimeOffset, long>? Expected = null);
+
+/// <summary>A look at a running job, for progress displays.</summary>
+public sealed record RunSnapshot(string Job, JobState State, SliceCounts Slices, long OrdersEmitted, long OrdersSaved, long Calls, long Throttled, TimeSpan Elapsed);
+
+/// <summary>A slice that failed, with its error.</summary>
+public sealed record FailedSlice(string Slice, string Error);
+
+/// <summary>The end of a run; <see cref="ToJson"/> is the contract of <c>--json</c>.</summary>
+public sealed record RunSummary(
+    string Job,
+    JobState State,
+    SliceCounts Slices,
+    long OrdersUnique,
+    long OrdersEmitted,
+    long? OrdersExpected,
+    long DuplicatesAbsorbed,
+    long Calls,
+    long Throttled,
+    long CommitFailures,
+    long DeadLettered,
+    TimeSpan Elapsed,
+    IReadOnlyList<FailedSlice> Failures)
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total;
+
+    public string ToJson() => JsonSerializer.Serialize(
+        new
+        {
+            job = Job,
+            state = State.ToString().ToLowerInvariant(),
+            slices = new { total = Slices.Total, succeeded = Slices.Succeeded, failed = Slices.Failed },
+            orders = new { unique = OrdersUnique, emitted = OrdersEmitted, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
+            platform = new { calls = Calls, throttled = Throttled },
+            kafka = new { commitFailures = CommitFailures, deadLettered = DeadLettered },
+            failures = Failures.Count == 0 ? null : Failures.Select(f => new { slice = f.Slice, error = f.Error }),
+            elapsedSeconds = Math.Round(Elapsed.TotalSeconds, 2),
+        },
+        Json);
+}

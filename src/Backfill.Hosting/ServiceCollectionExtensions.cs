@@ -1,0 +1,66 @@
+using Backfill.Messaging;
+using Backfill.Messaging.Clients;
+using Backfill.Platforms;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Backfill.Worker;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Quartz;
+using BackfillOptions = Backfill.Scheduling.BackfillOptions;
+
+namespace Backfill.Hosting;
+
+/// <summary>The one wiring method, used by every host and by the tests.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddBackfill(this IServiceCollection services, IConfiguration configuration, BackfillRoles roles)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
+        services.AddOptions<BackfillOptions>().Bind(configuration.GetSection("Backfill"));
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection("Worker"));
+
+        services.AddSingleton(sp => KafkaConnection.Open(sp.GetRequiredService<IOptions<KafkaOptions>>().Value));
+        services.AddSingleton<KafkaCounters>();
+        services.AddSingleton<KafkaClients>();
+        services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer($"backfill-{Environment.ProcessId}"));
+        services.AddSingleton<DeadLetters>();
+        services.AddHostedService<TopicsStartup>();
+
+        if (roles.HasFlag(BackfillRoles.Worker))
+        {
+            services.AddPlatforms(configuration);
+            services.AddSingleton<WorkerStats>();
+            services.AddHostedService<WorkerService>();
+        }
+
+        if (roles.HasFlag(BackfillRoles.Scheduler))
+        {
+            services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
+            services.AddSingleton<JobStore>();
+            services.AddSingleton<OrderStore>();
+            services.AddSingleton<ReleaseService>();
+            services.AddSingleton<ReleaseTriggers>();
+            services.AddSingleton<JobPlanner>();
+            services.AddSingleton<ProgressApplier>();
+            services.AddSingleton<SchedulerService>();
+            services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+            services.AddQuartz(q =>
+            {
+                q.UseInMemoryStore();
+                q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 2);
+            });
+            services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        }
+
+        return services;
+    }
+
+    /// <summary>Flushes what the shared producer still holds when the host stops.</summary>
+    public static void FlushProducer(this IServiceProvider services, TimeSpan timeout) =>
+        services.GetRequiredService<IProducer<string, byte[]>>().Flush(timeout);
+}

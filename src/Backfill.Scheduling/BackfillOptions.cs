@@ -1,0 +1,28 @@
+namespace Backfill.Scheduling;
+
+/// <summary>Scheduler settings (section <c>Backfill</c>).</summary>
+public sealed class BackfillOptions
+{
+    /// <summary>IANA time zone of the calendar days in requests. Default <c>UTC</c>.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Folder of the LiteDB file <c>backfill.db</c>. Default <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Days per slice. Default 1.</summary>
+    public int SliceDays { get; set; } = 1;
+
+    /// <summary>Release cadence of a job unless the request says otherwise. Default 5 minutes (R1).</summary>
+    public TimeSpan ReleaseEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Slices released per job per cadence. Default 1.</summary>
+    public int SlicesPerRelease { get; set; } = 1;
+
+    /// <summary>Cap on released-or-running slices per platform, across jobs (R1). Default 8.</summary>
+    public int MaxInFlightPerPlatform { get; set; } = 8;
+
+    /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
+    public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
+
+    public string DatabasePath => Path.Combine(DataDirectory, "backfill.db");
+}

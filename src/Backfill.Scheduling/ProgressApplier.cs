@@ -1,0 +1,82 @@
+using Backfill.Core.Jobs;
+using Backfill.Messaging.Contracts;
+using Backfill.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Scheduling;
+
+/// <summary>
+/// Applies workers' progress to LiteDB; the scheduler is its only writer. Progress of an older attempt, or of a
+/// step already applied, is ignored, so redeliveries and redone steps change nothing (R5).
+/// </summary>
+public sealed partial class ProgressApplier(JobStore store, TimeProvider time, ILogger<ProgressApplier> logger)
+{
+    private long _stale;
+
+    /// <summary>Progress messages ignored as stale or repeated.</summary>
+    public long Ignored => Interlocked.Read(ref _stale);
+
+    public void Apply(ProgressMessage progress)
+    {
+        var slice = store.Slice(progress.Slice);
+        if (slice is null || slice.JobId != progress.Job || progress.Attempt != slice.Attempt || slice.State.IsTerminal())
+        {
+            Interlocked.Increment(ref _stale);
+            return;
+        }
+
+        var transitions = new List<Transition>();
+        if (slice.State == SliceState.Released)
+        {
+            transitions.Add(slice.MoveTo(SliceState.Running, progress.At, $"step {progress.Step} started by {progress.Worker}"));
+        }
+
+        switch (progress.Kind)
+        {
+            case ProgressKind.StepStarted:
+                break;
+            case ProgressKind.StepDone when progress.Step > slice.Step:
+                slice.Step = progress.Step;
+                slice.Pages += progress.Pages;
+                slice.Orders += progress.Orders;
+                slice.Cursor = progress.Cursor;
+                slice.UpdatedAt = progress.At;
+                break;
+            case ProgressKind.StepDone:
+                Interlocked.Increment(ref _stale);
+                break;
+            case ProgressKind.SliceSucceeded:
+                transitions.Add(slice.MoveTo(SliceState.Succeeded, progress.At, $"last page after {slice.Step + 1} steps, {slice.Orders} orders"));
+                break;
+            case ProgressKind.SliceFailed:
+                slice.Error = progress.Error;
+                transitions.Add(slice.MoveTo(SliceState.Failed, progress.At, progress.Error ?? "failed"));
+                break;
+        }
+
+        store.Save([slice], transitions);
+
+        if (slice.State.IsTerminal())
+        {
+            FinishJobIfDone(slice.JobId);
+        }
+    }
+
+    private void FinishJobIfDone(string jobId)
+    {
+        var job = store.Job(jobId);
+        if (job is null || job.IsFinished || store.Counts(jobId).Outcome() is not { } outcome)
+        {
+            return;
+        }
+
+        store.Save(job, job.MoveTo(outcome, time.GetUtcNow(), "every slice is finished"));
+        Log.JobFinished(logger, jobId, outcome);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Job {Job} finished: {State}")]
+        public static partial void JobFinished(ILogger logger, string job, JobState state);
+    }
+}

@@ -1,0 +1,98 @@
+using Backfill.Messaging.Clients;
+using Backfill.Messaging.Contracts;
+using Backfill.Storage;
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Scheduling;
+
+/// <summary>
+/// The scheduler's readers: progress into slice state, orders into the sink. Re-arms the release triggers of
+/// unfinished jobs at start (LiteDB is the durable record).
+/// </summary>
+public sealed partial class SchedulerService(
+    KafkaClients clients,
+    KafkaCounters counters,
+    ProgressApplier progress,
+    OrderStore orders,
+    JobStore jobs,
+    ReleaseTriggers triggers,
+    DeadLetters deadLetters,
+    TimeProvider time,
+    ILogger<SchedulerService> logger) : BackgroundService
+{
+    public BatchConsumer ProgressReader { get; } = new(clients, counters, logger);
+
+    public BatchConsumer SinkReader { get; } = new(clients, counters, logger);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var job in jobs.ActiveJobs())
+        {
+            await triggers.ScheduleAsync(job, stoppingToken);
+        }
+
+        var topics = clients.Connection.Topics;
+        await Task.WhenAll(
+            ProgressReader.RunAsync(topics.ProgressGroup, topics.Progress, batch => Apply(batch, stoppingToken), stoppingToken),
+            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, batch => Save(batch, stoppingToken), stoppingToken));
+    }
+
+    private void Apply(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        foreach (var consumed in batch)
+        {
+            if (Decode<ProgressMessage>(consumed, "progress", cancellationToken) is { } message)
+            {
+                progress.Apply(message);
+            }
+        }
+    }
+
+    private void Save(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    {
+        var documents = batch
+            .Select(c => Decode<OrderMessage>(c, "sink", cancellationToken))
+            .OfType<OrderMessage>()
+            .Select(o => new OrderDocument
+            {
+                Id = o.Key,
+                Platform = o.Platform,
+                Shop = o.Shop,
+                ShopKey = $"{o.Platform}:{o.Shop}",
+                OrderSn = o.OrderSn,
+                Status = o.Status,
+                CreateTime = o.CreateTime.ToUnixTimeSeconds(),
+                UpdateTime = o.UpdateTime.ToUnixTimeSeconds(),
+                TotalAmount = o.TotalAmount,
+                Currency = o.Currency,
+                JobId = o.Job,
+                SliceId = o.Slice,
+            })
+            .ToList();
+        orders.Upsert(documents, time.GetUtcNow());
+    }
+
+    /// <summary>A message the scheduler cannot read is parked, never retried in a loop (R6).</summary>
+    private T? Decode<T>(ConsumeResult<string, byte[]> consumed, string stage, CancellationToken cancellationToken)
+        where T : class, IMessage
+    {
+        try
+        {
+            return MessageCodec.Decode<T>(consumed.Message.Value);
+        }
+        catch (MalformedMessageException e)
+        {
+            Log.Malformed(logger, consumed.TopicPartitionOffset.ToString(), e.Message);
+            deadLetters.ParkAsync(consumed, stage, e.Message, cancellationToken).GetAwaiter().GetResult();
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Malformed message at {Position} parked on the dead-letter topic: {Error}")]
+        public static partial void Malformed(ILogger logger, string position, string error);
+    }
+}

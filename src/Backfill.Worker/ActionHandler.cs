@@ -1,0 +1,105 @@
+using Backfill.Messaging.Clients;
+using Backfill.Messaging.Contracts;
+using Backfill.Platforms;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Worker;
+
+/// <summary>
+/// Brings one action message to a decision (R6): the step is done and its successor queued, the slice is
+/// reported finished, or the message is parked on the dead-letter topic with its error. Infrastructure failures
+/// (Kafka) throw, and the consumer retries the message.
+/// </summary>
+internal sealed partial class ActionHandler(
+    IProducer<string, byte[]> producer,
+    KafkaConnection connection,
+    IOrderSources sources,
+    StepRunner runner,
+    StepLedger ledger,
+    DeadLetters deadLetters,
+    WorkerStats stats,
+    TimeProvider time,
+    ILogger<ActionHandler> logger)
+{
+    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, CancellationToken cancellationToken)
+    {
+        ActionMessage action;
+        try
+        {
+            action = MessageCodec.Decode<ActionMessage>(consumed.Message.Value);
+        }
+        catch (MalformedMessageException e)
+        {
+            Log.Malformed(logger, consumed.TopicPartitionOffset.ToString(), e.Message);
+            await deadLetters.ParkAsync(consumed, "decode", e.Message, cancellationToken);
+            return;
+        }
+
+        if (ledger.IsDone(action))
+        {
+            stats.DuplicateDropped();
+            Log.Duplicate(logger, action.Id);
+            return;
+        }
+
+        var started = time.GetTimestamp();
+        await ReportAsync(ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()), cancellationToken);
+        StepResult result;
+        try
+        {
+            result = await runner.RunAsync(action, sources.Get(action.Platform), cancellationToken);
+        }
+        catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)
+        {
+            stats.StepFailed();
+            Log.StepFailed(logger, action.Id, e.Message);
+            await deadLetters.ParkAsync(consumed, "platform", e.Message, cancellationToken);
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Elapsed = time.GetElapsedTime(started) }, cancellationToken);
+            ledger.Done(action);
+            return;
+        }
+
+        var elapsed = time.GetElapsedTime(started);
+        await ReportAsync(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
+        {
+            Pages = result.Pages,
+            Orders = result.Orders,
+            Cursor = result.Cursor,
+            More = result.More,
+            Elapsed = elapsed,
+        }, cancellationToken);
+
+        if (result.More)
+        {
+            var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
+            await producer.ProduceAsync(connection.Topics.Actions, new Message<string, byte[]> { Key = next.Lane, Value = MessageCodec.Encode(next) }, cancellationToken);
+        }
+        else
+        {
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, cancellationToken);
+        }
+
+        ledger.Done(action);
+        stats.StepDone(result.Orders, elapsed);
+        Log.StepDone(logger, action.Id, result.Pages, result.Orders, result.More, elapsed.TotalMilliseconds);
+    }
+
+    private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken) =>
+        producer.ProduceAsync(connection.Topics.Progress, new Message<string, byte[]> { Key = progress.Job, Value = MessageCodec.Encode(progress) }, cancellationToken);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Malformed action at {Position} parked on the dead-letter topic: {Error}")]
+        public static partial void Malformed(ILogger logger, string position, string error);
+
+        [LoggerMessage(2, LogLevel.Information, "Duplicate of step {Action} dropped")]
+        public static partial void Duplicate(ILogger logger, string action);
+
+        [LoggerMessage(3, LogLevel.Warning, "Step {Action} failed; slice marked failed and the step parked on the dead-letter topic: {Error}")]
+        public static partial void StepFailed(ILogger logger, string action, string error);
+
+        [LoggerMessage(4, LogLevel.Debug, "Step {Action} done: {Pages} pages, {Orders} orders, more={More}, {ElapsedMs:F0} ms")]
+        public static partial void StepDone(ILogger logger, string action, int pages, int orders, bool more, double elapsedMs);
+    }
+}

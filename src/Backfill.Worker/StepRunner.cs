@@ -1,0 +1,65 @@
+using Backfill.Messaging.Contracts;
+using Backfill.Platforms;
+using Confluent.Kafka;
+
+namespace Backfill.Worker;
+
+/// <summary>
+/// Runs one step of a slice: at most K pages, each page's orders produced to the order topic, keyed by order id
+/// (R8). Returns only when every order of the step is durable in Kafka.
+/// </summary>
+internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options)
+{
+    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, CancellationToken cancellationToken)
+    {
+        var deliveries = new List<Task>();
+        var cursor = action.Cursor;
+        var more = true;
+        var pages = 0;
+        var orders = 0;
+        while (more && pages < options.PagesPerStep)
+        {
+            var page = await FetchAsync(source, new OrderPageRequest(action.Shop, action.From, action.To, cursor), cancellationToken);
+            foreach (var order in page.Orders)
+            {
+                var message = new OrderMessage
+                {
+                    Platform = action.Platform,
+                    Shop = action.Shop,
+                    OrderSn = order.OrderSn,
+                    Status = order.Status,
+                    CreateTime = order.CreateTime,
+                    UpdateTime = order.UpdateTime,
+                    TotalAmount = order.TotalAmount,
+                    Currency = order.Currency,
+                    Job = action.Job,
+                    Slice = action.Slice,
+                };
+                deliveries.Add(producer.ProduceAsync(ordersTopic, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, cancellationToken));
+            }
+
+            orders += page.Orders.Count;
+            pages++;
+            more = page.More && !string.IsNullOrEmpty(page.NextCursor);
+            cursor = page.NextCursor;
+        }
+
+        await Task.WhenAll(deliveries);
+        return new StepResult(pages, orders, more ? cursor : null, more);
+    }
+
+    /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off, so the page is asked again behind it, a bounded number of times.</summary>
+    private async Task<OrderPage> FetchAsync(IOrderSource source, OrderPageRequest request, CancellationToken cancellationToken)
+    {
+        for (var throttles = 0; ; throttles++)
+        {
+            try
+            {
+                return await source.FetchPageAsync(request, cancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle && throttles < options.ThrottleRetries)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Backfill.Worker;
+
+/// <summary>Worker settings (section <c>Worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Consumers in this process, each working one step at a time. Default 2. Created once (R7).</summary>
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>Pages per step (K). Default 5: a step stays a small fraction of the poll interval (R3).</summary>
+    public int PagesPerStep { get; set; } = 5;
+
+    /// <summary>Times a page is tried again after a throttle answer (each after the platform's back-off). Default 5.</summary>
+    public int ThrottleRetries { get; set; } = 5;
+
+    /// <summary>
+    /// Times a message is tried again after an infrastructure failure (Kafka produce, not the platform) before it is
+    /// dead-lettered. Default 5, with back-off from <see cref="InfrastructureBackoff"/> doubling to 30 s.
+    /// </summary>
+    public int InfrastructureRetries { get; set; } = 5;
+
+    /// <summary>Default 1 s.</summary>
+    public TimeSpan InfrastructureBackoff { get; set; } = TimeSpan.FromSeconds(1);
+}

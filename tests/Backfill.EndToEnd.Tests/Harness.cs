@@ -1,0 +1,103 @@
+using System.Globalization;
+using Backfill.Hosting;
+using Backfill.Platforms.Simulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Backfill.EndToEnd.Tests;
+
+/// <summary>
+/// Real parts for one test: the platform simulator on 127.0.0.1, a LiteDB file in a temp folder, and (through
+/// the hosts it builds) librdkafka's mock cluster. Nothing is faked.
+/// </summary>
+internal sealed class Harness : IAsyncDisposable
+{
+    public const string Platform = "sim";
+    public const string PartnerKey = "e2e-partner-key-0123456789";
+    public static readonly string[] Shops = ["20001", "20002"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("backfill-e2e-").FullName;
+
+    private Harness(PlatformSimulator simulator) => Simulator = simulator;
+
+    public PlatformSimulator Simulator { get; }
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public static async Task<Harness> StartAsync(double limit = 40)
+    {
+        var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+        {
+            PermitsPerSecond = limit,
+            PartnerId = 2002,
+            PartnerKey = PartnerKey,
+            AccessTokens = Shops.ToDictionary(s => s, Token),
+        });
+        var harness = new Harness(simulator);
+        var s = harness.Settings;
+        s["Kafka:Namespace"] = "e2e";
+        s["Kafka:Partitions:Actions"] = "4";
+        s["Kafka:Partitions:Orders"] = "4";
+        s["Kafka:Partitions:Progress"] = "2";
+        s["Backfill:DataDirectory"] = harness._dir;
+        s["Backfill:ReleaseEvery"] = "00:00:00.200";
+        s["Backfill:SlicesPerRelease"] = "4";
+        s["Worker:Concurrency"] = "2";
+        s[$"Platforms:{Platform}:Kind"] = "shopee";
+        s[$"Platforms:{Platform}:BaseUrl"] = simulator.BaseUrl.ToString();
+        s[$"Platforms:{Platform}:PartnerId"] = "2002";
+        s[$"Platforms:{Platform}:PartnerKey"] = PartnerKey;
+        s[$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture);
+        s[$"Platforms:{Platform}:Retry:BaseDelay"] = "00:00:00.050";
+        foreach (var shop in Shops)
+        {
+            s[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = Token(shop);
+        }
+
+        return harness;
+    }
+
+    public static string Token(string shop) => $"e2e-secret-token-{shop}";
+
+    public IConfiguration Configuration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var errors = ConfigurationCheck.Validate(configuration);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        return configuration;
+    }
+
+    public IHost Host(BackfillRoles roles)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(Configuration());
+        builder.Services.AddBackfill(builder.Configuration, roles);
+        return builder.Build();
+    }
+
+    /// <summary>Days with plenty of orders: 2024-01-01 … in the simulator's catalogue.</summary>
+    public RunRequest Request(DateOnly from, int days, params string[] shops) =>
+        new(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days), Expected: Simulator.ExpectedOrders);
+
+    public static async Task Eventually(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
