@@ -49,7 +49,9 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ProgressApplier>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
-            services.AddQuartz(q =>
+            // Quartz keeps schedulers in a process-wide repository by name: each host gets its own.
+            var quartz = new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = $"backfill-release-{Guid.NewGuid():N}" };
+            services.AddQuartz(quartz, q =>
             {
                 q.UseInMemoryStore();
                 q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 2);

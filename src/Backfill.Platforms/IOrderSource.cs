@@ -14,6 +14,9 @@ public interface IOrderSource
 }
 
 /// <summary>Which page of which slice of which shop.</summary>
+/// <param name="ShopId">The platform's shop id, in decimal.</param>
+/// <param name="From">Inclusive start of the slice.</param>
+/// <param name="To">Exclusive end of the slice.</param>
 /// <param name="Cursor">Null or empty for the first page; afterwards the previous page's <see cref="OrderPage.NextCursor"/>.</param>
 public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTimeOffset To, string? Cursor);
 

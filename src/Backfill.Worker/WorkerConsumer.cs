@@ -29,6 +29,7 @@ internal sealed partial class WorkerConsumer(
     {
         var topics = clients.Connection.Topics;
         using var consumer = clients.ConsumerBuilder(topics.WorkerGroup, name)
+            .SetPartitionsAssignedHandler((_, assigned) => Log.Assigned(logger, name, string.Join(",", assigned.Select(p => p.Partition.Value))))
             .SetPartitionsRevokedHandler((c, revoked) => Release(c, revoked.Select(p => p.TopicPartition), commit: true))
             .SetPartitionsLostHandler((c, lost) => Release(c, lost.Select(p => p.TopicPartition), commit: false))
             .Build();
@@ -38,25 +39,16 @@ internal sealed partial class WorkerConsumer(
         {
             while (!stop.IsCancellationRequested)
             {
-                if (_inFlight is null)
+                try
                 {
-                    var consumed = consumer.Consume(IdlePoll);
-                    if (consumed is { IsPartitionEOF: false })
-                    {
-                        consumer.Pause(consumer.Assignment);
-                        _inFlight = new InFlight(consumed, handler.HandleAsync(consumed, name, stop), Failures: 0);
-                    }
-
-                    continue;
+                    PollOnce(consumer, stop);
                 }
-
-                if (!((IAsyncResult)_inFlight.Work).AsyncWaitHandle.WaitOne(BusyPoll))
+                catch (KafkaException e)
                 {
-                    KeepPolling(consumer);
-                    continue;
+                    // A client error must not end this member silently: say it, wait a little, carry on.
+                    Log.LoopError(logger, name, e.Error.Code, e.Error.Reason);
+                    stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200));
                 }
-
-                Finish(consumer, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -68,6 +60,30 @@ internal sealed partial class WorkerConsumer(
             WaitQuietly(_inFlight?.Work);
             consumer.Close();
             Log.Stopped(logger, name);
+        }
+    }
+
+    private void PollOnce(IConsumer<string, byte[]> consumer, CancellationToken stop)
+    {
+        if (_inFlight is null)
+        {
+            var consumed = consumer.Consume(IdlePoll);
+            if (consumed is { IsPartitionEOF: false })
+            {
+                consumer.Pause(consumer.Assignment);
+                _inFlight = new InFlight(consumed, handler.HandleAsync(consumed, name, stop), Failures: 0);
+            }
+
+            return;
+        }
+
+        if (((IAsyncResult)_inFlight.Work).AsyncWaitHandle.WaitOne(BusyPoll))
+        {
+            Finish(consumer, stop);
+        }
+        else
+        {
+            KeepPolling(consumer);
         }
     }
 
@@ -158,6 +174,12 @@ internal sealed partial class WorkerConsumer(
 
         [LoggerMessage(2, LogLevel.Information, "Worker {Worker} stopped")]
         public static partial void Stopped(ILogger logger, string worker);
+
+        [LoggerMessage(5, LogLevel.Error, "Worker {Worker}: Kafka client error {Code} {Reason}; continuing")]
+        public static partial void LoopError(ILogger logger, string worker, ErrorCode code, string reason);
+
+        [LoggerMessage(4, LogLevel.Information, "Worker {Worker} assigned partitions [{Partitions}]")]
+        public static partial void Assigned(ILogger logger, string worker, string partitions);
 
         [LoggerMessage(3, LogLevel.Error, "Worker {Worker}: message {Position} failed (attempt {Attempt}) on infrastructure: {Error}; retrying after back-off")]
         public static partial void InfrastructureFailure(ILogger logger, string worker, string position, int attempt, string error);

@@ -6,13 +6,13 @@ namespace Backfill.EndToEnd.Tests;
 [Trait("Category", "Integration")]
 public sealed class BackfillEndToEndTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Backfill_SixDaysTwoShops_SavesExactlyTheOrdersThePlatformHas()
     {
         await using var harness = await Harness.StartAsync();
-        using var host = InProcessRun.BuildHost(harness.Configuration());
+        using var host = InProcessRun.BuildHost(harness.Configuration(), Harness.Logging);
         using var cts = new CancellationTokenSource(Limit);
 
         var summary = await InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 2, 26), 6), null, cts.Token);
@@ -34,7 +34,7 @@ public sealed class BackfillEndToEndTests
     {
         await using var harness = await Harness.StartAsync();
         harness.Simulator.Switches.AuthFailShops.Add("20002");
-        using var host = InProcessRun.BuildHost(harness.Configuration());
+        using var host = InProcessRun.BuildHost(harness.Configuration(), Harness.Logging);
         using var cts = new CancellationTokenSource(Limit);
 
         var summary = await InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 3, 1), 2), null, cts.Token);

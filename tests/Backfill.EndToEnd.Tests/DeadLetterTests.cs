@@ -2,6 +2,7 @@ using System.Text;
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
+using Backfill.Messaging.Contracts;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,13 +15,18 @@ public sealed class DeadLetterTests
     public async Task MalformedActions_AreDeadLetteredWithTheirError_AndTheLaneGoesOn()
     {
         await using var harness = await Harness.StartAsync();
-        using var host = InProcessRun.BuildHost(harness.Configuration());
+        using var host = InProcessRun.BuildHost(harness.Configuration(), Harness.Logging);
         var clients = host.Services.GetRequiredService<KafkaClients>();
         var topics = clients.Connection.Topics;
         var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
         // Same key as the real lane, so the poison sits in front of the real work on its partition (R6).
         await producer.ProduceAsync(topics.Actions, new Message<string, byte[]> { Key = "sim:20001", Value = Encoding.UTF8.GetBytes("{not json") });
-        await producer.ProduceAsync(topics.Actions, new Message<string, byte[]> { Key = "sim:20001", Value = Encoding.UTF8.GetBytes("""{"v":99,"job":"j"}""") });
+        var future = new ActionMessage
+        {
+            V = 99, Job = "j", Slice = "j/20001/20240305", Attempt = 1, Step = 0, Platform = Harness.Platform, Shop = "20001",
+            From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UnixEpoch.AddDays(1), Lane = "sim:20001",
+        };
+        await producer.ProduceAsync(topics.Actions, new Message<string, byte[]> { Key = "sim:20001", Value = MessageCodec.Encode(future) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 
         var summary = await InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 3, 5), 1, "20001"), null, cts.Token);
@@ -29,7 +35,8 @@ public sealed class DeadLetterTests
         Assert.Equal(summary.OrdersExpected, summary.OrdersUnique);
         Assert.Equal(2, summary.DeadLettered);
         var parked = ReadAll(clients, topics.DeadLetters, 2);
-        Assert.Equal(["{not json", """{"v":99,"job":"j"}"""], parked.Select(m => Encoding.UTF8.GetString(m.Value)));
+        Assert.Equal("{not json", Encoding.UTF8.GetString(parked[0].Value));
+        Assert.Equal(MessageCodec.Encode(future), parked[1].Value);
         Assert.All(parked, m => Assert.Equal("sim:20001", m.Key));
         Assert.Contains("not a valid ActionMessage", Header(parked[0], DeadLetters.ErrorHeader), StringComparison.Ordinal);
         Assert.Contains("version 99", Header(parked[1], DeadLetters.ErrorHeader), StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Backfill.Hosting;
 using Backfill.Platforms.Simulator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Backfill.EndToEnd.Tests;
 
@@ -57,6 +58,10 @@ internal sealed class Harness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Console logs (shown by <c>dotnet test --logger "console;verbosity=detailed"</c>) to diagnose a failing run.</summary>
+    public static void Logging(ILoggingBuilder logging) => logging.AddSimpleConsole(o => o.SingleLine = true)
+        .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
+
     public static string Token(string shop) => $"e2e-secret-token-{shop}";
 
     public IConfiguration Configuration()
@@ -72,6 +77,7 @@ internal sealed class Harness : IAsyncDisposable
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(Configuration());
         builder.Services.AddBackfill(builder.Configuration, roles);
+        Logging(builder.Logging);
         return builder.Build();
     }
 

@@ -20,10 +20,10 @@ internal static class RunView
         }
         else
         {
-            var last = TimeSpan.MinValue;
+            TimeSpan? last = null;
             summary = await InProcessRun.RunAsync(host, request, s =>
             {
-                if (s.Elapsed - last >= TimeSpan.FromSeconds(2))
+                if (last is null || s.Elapsed - last >= TimeSpan.FromSeconds(2))
                 {
                     last = s.Elapsed;
                     Console.Error.WriteLine(Line(s));

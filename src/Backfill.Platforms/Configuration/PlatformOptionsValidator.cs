@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace Backfill.Platforms.Configuration;
+
+/// <summary>Checks one platform's options; every message names the full configuration key so an operator can fix it.</summary>
+internal static class PlatformOptionsValidator
+{
+    private const int MaxPageSize = 100;
+
+    // Polly's own bounds for a timeout and for retry delays.
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxTime = TimeSpan.FromDays(1);
+
+    public static IReadOnlyList<string> Validate(string name, PlatformOptions options)
+    {
+        var key = $"{PlatformsConfiguration.SectionName}:{name}";
+        var errors = new List<string>();
+
+        if (string.IsNullOrWhiteSpace(options.Kind))
+        {
+            errors.Add($"{key}:Kind is required (supported: {Supported}).");
+        }
+        else if (!PlatformKinds.IsSupported(options.Kind))
+        {
+            errors.Add($"{key}:Kind '{options.Kind}' is not supported (supported: {Supported}).");
+        }
+
+        if (options.BaseUrl is null)
+        {
+            errors.Add($"{key}:BaseUrl is required.");
+        }
+        else if (!options.BaseUrl.IsAbsoluteUri || options.BaseUrl.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"{key}:BaseUrl '{options.BaseUrl}' must be an absolute http or https address.");
+        }
+
+        if (options.PartnerId <= 0)
+        {
+            errors.Add($"{key}:PartnerId must be greater than 0.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PartnerKey))
+        {
+            errors.Add($"{key}:PartnerKey is required.");
+        }
+
+        foreach (var (shopId, shop) in options.Shops)
+        {
+            if (!long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                errors.Add($"{key}:Shops:{shopId} is not a shop id (a decimal number).");
+            }
+
+            if (string.IsNullOrWhiteSpace(shop?.AccessToken))
+            {
+                errors.Add($"{key}:Shops:{shopId}:AccessToken is required.");
+            }
+        }
+
+        ValidateRateLimit($"{key}:RateLimit", options.RateLimit, errors);
+
+        if (options.PageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add($"{key}:PageSize must be between 1 and {MaxPageSize}.");
+        }
+
+        if (!TimeRangeFields.IsKnown(options.TimeRangeField))
+        {
+            errors.Add($"{key}:TimeRangeField '{options.TimeRangeField}' is not supported (supported: {string.Join(", ", TimeRangeFields.All)}).");
+        }
+
+        ValidateRetry($"{key}:Retry", options.Retry, errors);
+
+        if (options.Timeout < MinTimeout || options.Timeout > MaxTime)
+        {
+            errors.Add($"{key}:Timeout must be between {MinTimeout} and {MaxTime}.");
+        }
+
+        return errors;
+    }
+
+    private static string Supported => string.Join(", ", PlatformKinds.Supported);
+
+    private static void ValidateRateLimit(string key, RateLimitOptions? limit, List<string> errors)
+    {
+        if (limit is null || !(limit.PermitsPerSecond > 0) || double.IsInfinity(limit.PermitsPerSecond))
+        {
+            errors.Add($"{key}:PermitsPerSecond must be greater than 0.");
+            return;
+        }
+
+        if (limit.SafetyMargin is < 0 or >= 1 || double.IsNaN(limit.SafetyMargin))
+        {
+            errors.Add($"{key}:SafetyMargin must be at least 0 and less than 1.");
+            return;
+        }
+
+        // A bucket lets Burst calls through at once and then refills at PermitsPerSecond × (1 − SafetyMargin):
+        // in one sliding second that is up to Burst − 1 calls more than the refill rate, which must fit in the margin.
+        var maxBurst = Math.Max(1, (int)Math.Floor(limit.PermitsPerSecond * limit.SafetyMargin));
+        if (limit.Burst < 1)
+        {
+            errors.Add($"{key}:Burst must be at least 1.");
+        }
+        else if (limit.Burst > maxBurst)
+        {
+            errors.Add(
+                $"{key}:Burst {limit.Burst} could exceed PermitsPerSecond in a one-second window; " +
+                $"with PermitsPerSecond {limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} and SafetyMargin " +
+                $"{limit.SafetyMargin.ToString(CultureInfo.InvariantCulture)} it must be at most {maxBurst}.");
+        }
+    }
+
+    private static void ValidateRetry(string key, RetryOptions? retry, List<string> errors)
+    {
+        if (retry is null)
+        {
+            return;
+        }
+
+        if (retry.MaxAttempts < 1)
+        {
+            errors.Add($"{key}:MaxAttempts must be at least 1.");
+        }
+
+        if (retry.BaseDelay < TimeSpan.Zero || retry.BaseDelay > MaxTime)
+        {
+            errors.Add($"{key}:BaseDelay must be between 00:00:00 and {MaxTime}.");
+        }
+
+        if (retry.MaxDelay < retry.BaseDelay || retry.MaxDelay > MaxTime)
+        {
+            errors.Add($"{key}:MaxDelay must be at least BaseDelay and at most {MaxTime}.");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Platforms.Configuration;
+
+/// <summary>The <c>Platforms</c> configuration section: a platform name mapped to its <see cref="PlatformOptions"/>.</summary>
+public static class PlatformsConfiguration
+{
+    /// <summary>The section's key.</summary>
+    public const string SectionName = "Platforms";
+
+    /// <summary>
+    /// Everything wrong with the <c>Platforms</c> section, one message per problem naming the full key
+    /// (<c>Platforms:demo:PartnerKey is required.</c>); empty when the section is usable or absent.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        foreach (var platform in configuration.GetSection(SectionName).GetChildren())
+        {
+            PlatformOptions options;
+            try
+            {
+                options = Bind(platform, strict: true);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The binder names the key it could not convert or did not know (a typo); secrets are strings and always convert.
+                errors.Add($"{SectionName}:{platform.Key}: {ex.Message}");
+                continue;
+            }
+
+            errors.AddRange(PlatformOptionsValidator.Validate(platform.Key, options));
+        }
+
+        return errors;
+    }
+
+    internal static IReadOnlyList<string> Names(IConfiguration configuration) =>
+        [.. configuration.GetSection(SectionName).GetChildren().Select(c => c.Key)];
+
+    internal static PlatformOptions Bind(IConfiguration platformSection, bool strict = false)
+    {
+        var options = new PlatformOptions();
+        platformSection.Bind(options, o => o.ErrorOnUnknownConfiguration = strict);
+        return options;
+    }
+}

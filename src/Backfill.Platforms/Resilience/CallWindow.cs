@@ -1,0 +1,126 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Backfill.Platforms.Resilience;
+
+/// <summary>
+/// Keeps this process's calls within a platform's strict sliding window however long they take. The platform counts a
+/// call when it arrives, which is after the call starts and before its answer is back; so a call is counted here from
+/// its start until one window after it ended. A new call starts only while fewer than <see cref="Limit"/> calls are
+/// counted: then, whatever the latencies, no window of the platform can hold more than <see cref="Limit"/> of them.
+/// The price is throughput: with latency L the window admits at most Limit calls per (window + L).
+/// </summary>
+internal sealed class CallWindow
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<long> _ended = new();
+    private readonly TimeProvider _time;
+    private int _inFlight;
+    private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CallWindow(int limit, TimeSpan window, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        Limit = limit;
+        Window = window;
+        _time = time;
+    }
+
+    public int Limit { get; }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>Calls in flight or ended less than a window ago.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Evict(_time.GetTimestamp());
+                return _inFlight + _ended.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
+    public bool TryStart([NotNullWhen(true)] out Call? call)
+    {
+        lock (_lock)
+        {
+            Evict(_time.GetTimestamp());
+            if (_inFlight + _ended.Count >= Limit)
+            {
+                call = null;
+                return false;
+            }
+
+            _inFlight++;
+            call = new Call(this);
+            return true;
+        }
+    }
+
+    /// <summary>Returns once there may be room: when the oldest ended call leaves the window, or, with every counted call still in flight, when one ends.</summary>
+    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan delay;
+        Task callEnded;
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            Evict(now);
+            if (_inFlight + _ended.Count < Limit)
+            {
+                return;
+            }
+
+            delay = _ended.Count > 0 ? Window - _time.GetElapsedTime(_ended.Peek(), now) : TimeSpan.Zero;
+            callEnded = _callEnded.Task;
+        }
+
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken);
+        }
+        else
+        {
+            await callEnded.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void End()
+    {
+        TaskCompletionSource ended;
+        lock (_lock)
+        {
+            _inFlight--;
+            _ended.Enqueue(_time.GetTimestamp());
+            ended = _callEnded;
+            _callEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        ended.TrySetResult();
+    }
+
+    private void Evict(long now)
+    {
+        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= Window)
+        {
+            _ended.Dequeue();
+        }
+    }
+
+    /// <summary>One started call; disposing it marks its end (once).</summary>
+    internal sealed class Call(CallWindow window) : IDisposable
+    {
+        private int _ended;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                window.End();
+            }
+        }
+    }
+}

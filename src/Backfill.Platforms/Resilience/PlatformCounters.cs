@@ -1,0 +1,34 @@
+namespace Backfill.Platforms.Resilience;
+
+/// <summary>What one platform's calls did in this process; safe to update from any thread.</summary>
+internal sealed class PlatformCounters
+{
+    private long _calls;
+    private long _throttled;
+    private long _transientErrors;
+    private long _permanentErrors;
+
+    public void Call() => Interlocked.Increment(ref _calls);
+
+    public void Failed(PlatformErrorKind kind)
+    {
+        switch (kind)
+        {
+            case PlatformErrorKind.Throttle:
+                Interlocked.Increment(ref _throttled);
+                break;
+            case PlatformErrorKind.Transient:
+                Interlocked.Increment(ref _transientErrors);
+                break;
+            default:
+                Interlocked.Increment(ref _permanentErrors);
+                break;
+        }
+    }
+
+    public PlatformCallStats Snapshot() => new(
+        Interlocked.Read(ref _calls),
+        Interlocked.Read(ref _throttled),
+        Interlocked.Read(ref _transientErrors),
+        Interlocked.Read(ref _permanentErrors));
+}

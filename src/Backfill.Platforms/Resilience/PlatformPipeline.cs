@@ -1,0 +1,49 @@
+using Backfill.Platforms.Configuration;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Retry;
+
+namespace Backfill.Platforms.Resilience;
+
+/// <summary>
+/// Retry (transient failures only) around admission (throttle gate, token bucket, call window) around a per-attempt
+/// timeout: every attempt, retries included, is admitted on its own, waiting to be admitted does not eat the attempt's
+/// time, and the attempt holds its place in the call window until it is over.
+/// </summary>
+internal static class PlatformPipeline
+{
+    public static ResiliencePipeline Create(
+        string platform,
+        RetryOptions retry,
+        TimeSpan timeout,
+        PlatformAdmission admission,
+        TimeProvider time,
+        Action<OnRetryArguments<object>>? onRetry = null)
+    {
+        var builder = new ResiliencePipelineBuilder { Name = $"platform:{platform}", TimeProvider = time };
+
+        // Polly's retry needs at least one retry; a single attempt simply has no retry strategy.
+        if (retry.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<PlatformException>(e => e.Kind == PlatformErrorKind.Transient),
+                MaxRetryAttempts = retry.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = retry.BaseDelay,
+                MaxDelay = retry.MaxDelay,
+                OnRetry = args =>
+                {
+                    onRetry?.Invoke(args);
+                    return default;
+                },
+            });
+        }
+
+        return builder
+            .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => admission.AcquireAsync(args.Context.CancellationToken) })
+            .AddTimeout(timeout)
+            .Build();
+    }
+}

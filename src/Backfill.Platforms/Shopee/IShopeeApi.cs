@@ -1,0 +1,28 @@
+using Refit;
+
+namespace Backfill.Platforms.Shopee;
+
+/// <summary>
+/// The order endpoints. Common parameters (partner_id, timestamp, access_token, shop_id, sign) are added by
+/// <see cref="ShopeeSigningHandler"/> from the shop parameter. Raw responses, because the platform reports
+/// errors in the body of any status and <see cref="ShopeeResponseReader"/> classifies them.
+/// </summary>
+internal interface IShopeeApi
+{
+    [Get(ShopeePaths.OrderList)]
+    Task<HttpResponseMessage> GetOrderListAsync(
+        [Property(ShopeeSigningHandler.ShopProperty)] ShopCredentials shop,
+        [AliasAs("time_range_field")] string timeRangeField,
+        [AliasAs("time_from")] long timeFrom,
+        [AliasAs("time_to")] long timeTo,
+        [AliasAs("page_size")] int pageSize,
+        [AliasAs("cursor")] string cursor,
+        CancellationToken cancellationToken);
+
+    [Get(ShopeePaths.OrderDetail)]
+    Task<HttpResponseMessage> GetOrderDetailAsync(
+        [Property(ShopeeSigningHandler.ShopProperty)] ShopCredentials shop,
+        [AliasAs("order_sn_list")] string orderSnList,
+        [AliasAs("response_optional_fields")] string responseOptionalFields,
+        CancellationToken cancellationToken);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Refit;
+
+namespace Backfill.Platforms.Shopee;
+
+/// <summary>
+/// Decides how a failed call is treated (PLATFORM-API.md, Errors). Pure: messages are built from the status and the
+/// platform's own error fields only, never from the request, whose URI carries the token and the signature.
+/// </summary>
+internal static class ShopeeErrorClassifier
+{
+    public const string TooManyRequest = "too_many_request";
+    public const string BadResponse = "bad_response";
+    public const string Timeout = "timeout";
+    public const string ConnectionError = "connection_error";
+
+    private static readonly HashSet<string> TransientErrors = new(StringComparer.OrdinalIgnoreCase) { "error_server" };
+
+    /// <summary>
+    /// The failure an answer stands for, or null when it is a success. The envelope is the answer's error fields,
+    /// null when the body was not the platform's JSON.
+    /// </summary>
+    public static PlatformException? Classify(string platform, int status, TimeSpan? retryAfter, ShopeeErrorEnvelope? envelope)
+    {
+        var error = envelope?.Error;
+        var hasError = !string.IsNullOrEmpty(error);
+
+        if (status == 429 || (hasError && error!.Contains(TooManyRequest, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Fail(platform, PlatformErrorKind.Throttle, hasError ? error! : TooManyRequest, status, envelope, "too many requests", retryAfter);
+        }
+
+        if (status >= 500 || status == 408)
+        {
+            return Fail(platform, PlatformErrorKind.Transient, hasError ? error! : Http(status), status, envelope, "server error");
+        }
+
+        if (hasError)
+        {
+            var kind = TransientErrors.Contains(error!) ? PlatformErrorKind.Transient : PlatformErrorKind.Permanent;
+            return Fail(platform, kind, error!, status, envelope, "the platform refused the call");
+        }
+
+        if (status is < 200 or >= 300)
+        {
+            return Fail(platform, PlatformErrorKind.Permanent, Http(status), status, envelope, "unexpected status");
+        }
+
+        return envelope is null
+            ? Fail(platform, PlatformErrorKind.Transient, BadResponse, status, null, "the answer is not the platform's JSON")
+            : null;
+    }
+
+    /// <summary>
+    /// The failure a transport exception stands for; null when the caller cancelled or it is not a transport failure.
+    /// Refit's wrapper is dropped: it holds the request, whose URI carries the token and the signature.
+    /// </summary>
+    public static PlatformException? Classify(string platform, Exception exception, CancellationToken callerToken) => exception switch
+    {
+        ApiRequestException { InnerException: { } cause } => Classify(platform, cause, callerToken),
+        ApiRequestException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the request could not be sent"),
+        OperationCanceledException when callerToken.IsCancellationRequested => null,
+        OperationCanceledException => new PlatformException(platform, PlatformErrorKind.Transient, Timeout, "no answer within the time allowed", inner: exception),
+        HttpRequestException http => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, $"the request failed ({http.HttpRequestError})", inner: exception),
+        IOException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the connection broke while reading the answer", inner: exception),
+        _ => null,
+    };
+
+    /// <summary>An answer that parsed as an envelope but not as the expected payload.</summary>
+    public static PlatformException Malformed(string platform, int status, ShopeeErrorEnvelope? envelope, string what) =>
+        Fail(platform, PlatformErrorKind.Transient, BadResponse, status, envelope, what);
+
+    private static PlatformException Fail(
+        string platform, PlatformErrorKind kind, string code, int status, ShopeeErrorEnvelope? envelope, string fallback, TimeSpan? retryAfter = null)
+    {
+        var text = string.IsNullOrWhiteSpace(envelope?.Message) ? fallback : envelope.Message.Trim();
+        var requestId = string.IsNullOrEmpty(envelope?.RequestId) ? "" : $", request_id {envelope.RequestId}";
+        return new PlatformException(platform, kind, code, $"{text} (HTTP {status}{requestId})", retryAfter);
+    }
+
+    private static string Http(int status) => string.Create(CultureInfo.InvariantCulture, $"http_{status}");
+}

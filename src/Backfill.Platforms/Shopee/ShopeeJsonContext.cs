@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Backfill.Platforms.Shopee;
+
+/// <summary>
+/// The wire format, shared by the client and the simulator. Missing or null required members fail to parse,
+/// which the reader reports as a transient <c>bad_response</c> instead of handing on half an order.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(ShopeeErrorEnvelope))]
+[JsonSerializable(typeof(ShopeeEnvelope<OrderListResponse>))]
+[JsonSerializable(typeof(ShopeeEnvelope<OrderDetailResponse>))]
+internal sealed partial class ShopeeJsonContext : JsonSerializerContext;

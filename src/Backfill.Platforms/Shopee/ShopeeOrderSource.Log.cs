@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Platforms.Shopee;
+
+internal sealed partial class ShopeeOrderSource
+{
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} throttled a call for shop {ShopId} ({Code}); no call of it starts in this process for {PauseMs} ms")]
+        public static partial void Throttled(ILogger logger, string platform, string shopId, string code, long pauseMs);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} refused a call for shop {ShopId} with {Code}: {Detail}")]
+        public static partial void Refused(ILogger logger, string platform, string shopId, string code, string detail);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Platform {Platform} call for shop {ShopId} failed with {Code}: {Detail}")]
+        public static partial void TransientFailure(ILogger logger, string platform, string shopId, string code, string detail);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
+        public static partial void Retrying(ILogger logger, string platform, int attempt, int maxAttempts, long delayMs);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Platforms.Simulator;
+
+/// <summary>
+/// The simulated orders, derived from (seed, shop, UTC day) alone: nothing is stored, every process agrees.
+/// About 1 day in 8 has no orders, about 1 in 6 has 200–320 (more than two list pages), the rest 5–150.
+/// </summary>
+internal sealed class OrderCatalog(int seed)
+{
+    /// <summary>An order is updated at most this long after it was created, possibly on a later day.</summary>
+    public static readonly TimeSpan MaxUpdateDelay = TimeSpan.FromHours(36);
+
+    private const long SecondsPerDay = 86_400;
+    private const ulong SnSpace = 2_821_109_907_456; // 36^8
+
+    // Coprime with 36, so index → (index × stride + offset) mod 36^8 is one-to-one: order numbers never collide within a day.
+    private const ulong SnStride = 1_000_000_007;
+    private const string Base36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+    private static readonly string[] Statuses = ["UNPAID", "READY_TO_SHIP", "PROCESSED", "SHIPPED", "COMPLETED", "CANCELLED"];
+    private static readonly DateOnly FirstDay = new(2000, 1, 1);
+    private static readonly DateOnly LastDay = new(2099, 12, 31);
+
+    public int CountOn(string shopId, DateOnly day)
+    {
+        // yyMMdd in the order number only identifies days of this century.
+        if (day < FirstDay || day > LastDay)
+        {
+            return 0;
+        }
+
+        var hash = StableHash.Of(seed, shopId, day.DayNumber);
+        var spread = (int)((hash >> 8) % 1000);
+        return (hash % 24) switch
+        {
+            < 3 => 0,
+            < 7 => 200 + (spread % 121),
+            _ => 5 + (spread % 146),
+        };
+    }
+
+    public IReadOnlyList<SimulatedOrder> OrdersOn(string shopId, DateOnly day)
+    {
+        var count = CountOn(shopId, day);
+        var dayStart = (day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber) * SecondsPerDay;
+        var offset = StableHash.Of(seed, shopId, day.DayNumber, -2) % SnSpace;
+        var prefix = day.ToString("yyMMdd", CultureInfo.InvariantCulture);
+        var orders = new List<SimulatedOrder>(count);
+        for (var index = 0; index < count; index++)
+        {
+            var hash = StableHash.Of(seed, shopId, day.DayNumber, index);
+            var created = dayStart + (long)(hash % SecondsPerDay);
+            var updated = created + (long)((hash >> 20) % (ulong)MaxUpdateDelay.TotalSeconds);
+            var status = Statuses[(hash >> 40) % (ulong)Statuses.Length];
+            var amount = (((hash >> 24) % 500_000) + 100) / 100m;
+            orders.Add(new SimulatedOrder(prefix + Suffix(((ulong)index * SnStride + offset) % SnSpace), status, created, updated, amount));
+        }
+
+        return orders;
+    }
+
+    /// <summary>The orders whose <paramref name="timeRangeField"/> lies in [from, to] (unix seconds), by that time, then order number.</summary>
+    public IReadOnlyList<SimulatedOrder> Between(string shopId, string timeRangeField, long from, long to)
+    {
+        var lookBack = timeRangeField == TimeRangeFields.UpdateTime ? (long)MaxUpdateDelay.TotalSeconds : 0;
+        var orders = new List<SimulatedOrder>();
+        for (var day = Day(from - lookBack); day <= Day(to); day = day.AddDays(1))
+        {
+            orders.AddRange(OrdersOn(shopId, day).Where(o => o.TimeOf(timeRangeField) >= from && o.TimeOf(timeRangeField) <= to));
+        }
+
+        return [.. orders.OrderBy(o => o.TimeOf(timeRangeField)).ThenBy(o => o.OrderSn, StringComparer.Ordinal)];
+    }
+
+    public SimulatedOrder? Find(string shopId, string orderSn) =>
+        orderSn.Length > 6 && DateOnly.TryParseExact(orderSn[..6], "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? OrdersOn(shopId, day).FirstOrDefault(o => o.OrderSn == orderSn)
+            : null;
+
+    private static DateOnly Day(long unixSeconds) =>
+        DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(unixSeconds, 0, 253_402_300_799)).UtcDateTime);
+
+    private static string Suffix(ulong value)
+    {
+        Span<char> chars = stackalloc char[8];
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            chars[i] = Base36[(int)(value % 36)];
+            value /= 36;
+        }
+
+        return new string(chars);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using Backfill.Platforms.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backfill.Platforms.Simulator;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 speaking the platform's order API (signing, parameter rules, errors, a strict
+/// sliding one-second call limit) over a deterministic catalog, with faults to switch on at run time.
+/// </summary>
+public sealed class PlatformSimulator : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebApplication _app;
+    private readonly OrderCatalog _catalog;
+
+    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorStats stats, SimulatorSwitches switches)
+    {
+        _app = app;
+        _catalog = catalog;
+        BaseUrl = baseUrl;
+        Stats = stats;
+        Switches = switches;
+    }
+
+    /// <summary>Where the simulator listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Live counters of what it answered.</summary>
+    public SimulatorStats Stats { get; }
+
+    /// <summary>Faults to switch on and off while it runs.</summary>
+    public SimulatorSwitches Switches { get; }
+
+    /// <summary>Starts a simulator on 127.0.0.1 at <see cref="SimulatorOptions.Port"/> (0: a free port).</summary>
+    /// <param name="options">Port, limits, credentials and seed; read once at start.</param>
+    /// <param name="time">The clock for the call limit, timestamps and latency; the system clock unless given.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<PlatformSimulator> StartAsync(SimulatorOptions options, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        time ??= TimeProvider.System;
+
+        // The empty builder reads no appsettings.json or environment: a host's own Kestrel settings must not leak in.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+
+        var stats = new SimulatorStats();
+        var switches = new SimulatorSwitches { Latency = options.Latency };
+        var catalog = new OrderCatalog(options.Seed);
+        var answers = new SimulatorAnswers(stats);
+        var tokens = new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal);
+        var auth = new SimulatorAuth(options.PartnerId, options.PartnerKey, tokens, switches, answers, time);
+        var admission = new CallAdmission(options.PermitsPerSecond, options.PerShopPermitsPerSecond, time);
+        app.UseRouting();
+        new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), answers, stats, switches, options.Seed, time).Map(app);
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+            return new PlatformSimulator(app, new Uri(address), catalog, stats, switches);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The number of orders of <paramref name="shopId"/> created in <c>[from, to)</c>.</summary>
+    public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to) =>
+        ExpectedOrders(shopId, from, to, TimeRangeFields.CreateTime);
+
+    /// <summary>The number of orders of <paramref name="shopId"/> whose <paramref name="timeRangeField"/> (<c>create_time</c> or <c>update_time</c>) falls in <c>[from, to)</c>.</summary>
+    public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to, string timeRangeField)
+    {
+        ArgumentNullException.ThrowIfNull(shopId);
+        if (!TimeRangeFields.IsKnown(timeRangeField))
+        {
+            throw new ArgumentException($"'{timeRangeField}' is not create_time or update_time.", nameof(timeRangeField));
+        }
+
+        // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
+        return _catalog
+            .Between(shopId, timeRangeField, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1)
+            .Select(o => DateTimeOffset.FromUnixTimeSeconds(o.TimeOf(timeRangeField)))
+            .LongCount(t => t >= from && t < to);
+    }
+
+    /// <summary>Stops listening; calls still in flight get a few seconds to finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(StopTimeout, TimeProvider.System);
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,11 @@
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Platforms.Simulator;
+
+/// <summary>One order of the simulated catalog; times in unix seconds, currency always TWD.</summary>
+internal sealed record SimulatedOrder(string OrderSn, string Status, long CreateTime, long UpdateTime, decimal TotalAmount)
+{
+    public const string Currency = "TWD";
+
+    public long TimeOf(string timeRangeField) => timeRangeField == TimeRangeFields.UpdateTime ? UpdateTime : CreateTime;
+}

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Backfill.Platforms.Simulator;
+
+/// <summary>The simulator's own endpoints (not the platform contract) use web JSON conventions.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SimulatorStatsSnapshot))]
+internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

@@ -1,0 +1,54 @@
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Platforms.Simulator;
+
+/// <summary>How a <see cref="PlatformSimulator"/> listens, limits and authenticates.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>The port on 127.0.0.1; 0 (default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Calls admitted in any sliding second for the whole partner; 0 (default) is unlimited.</summary>
+    public double PermitsPerSecond { get; set; }
+
+    /// <summary>Calls admitted in any sliding second per shop; null (default) or 0 is unlimited.</summary>
+    public double? PerShopPermitsPerSecond { get; set; }
+
+    /// <summary>The partner id calls must carry. Default 1000001.</summary>
+    public long PartnerId { get; set; } = 1_000_001;
+
+    /// <summary>The key signatures are checked with. Default <c>simulator-partner-key</c>.</summary>
+    public string PartnerKey { get; set; } = "simulator-partner-key";
+
+    /// <summary>The token of each shop by shop id; when empty (default) any non-empty token is accepted.</summary>
+    public Dictionary<string, string> AccessTokens { get; set; } = [];
+
+    /// <summary>Selects the catalog; the same seed gives the same orders everywhere. Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Added to every admitted call; changeable later through <see cref="SimulatorSwitches.Latency"/>. Default none.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>A description for logs; the key and tokens are masked.</summary>
+    public override string ToString() =>
+        $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, PartnerId={PartnerId}, " +
+        $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], Seed={Seed}, Latency={Latency}";
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65_535, nameof(Port));
+        if (!(PermitsPerSecond >= 0) || double.IsInfinity(PermitsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PermitsPerSecond), PermitsPerSecond, "must be 0 (unlimited) or a positive number");
+        }
+
+        if (PerShopPermitsPerSecond is { } perShop && (!(perShop >= 0) || double.IsInfinity(perShop)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PerShopPermitsPerSecond), perShop, "must be 0 (unlimited) or a positive number");
+        }
+
+        ArgumentException.ThrowIfNullOrEmpty(PartnerKey, nameof(PartnerKey));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
+    }
+}

@@ -1,0 +1,94 @@
+using Backfill.Core.Jobs;
+using Backfill.Messaging.Contracts;
+using Backfill.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Backfill.Scheduling.Tests;
+
+public sealed class ProgressApplierTests : IDisposable
+{
+    private static readonly string[] Days = ["20240101", "20240102"];
+    private readonly string _dir = Directory.CreateTempSubdirectory("backfill-sched-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly BackfillDatabase _db;
+    private readonly JobStore _store;
+    private readonly ProgressApplier _applier;
+
+    public ProgressApplierTests()
+    {
+        _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
+        _store = new JobStore(_db);
+        _applier = new ProgressApplier(_store, _time, NullLogger<ProgressApplier>.Instance);
+        var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Running, CreatedAt = _time.GetUtcNow() };
+        var slices = Days.Select(d => new SliceRecord { Id = $"j/1/{d}", JobId = "j", Platform = "p", Shop = "1", State = SliceState.Released, Attempt = 2 }).ToList();
+        _store.Create(job, slices, new Transition("j", "", "Running", _time.GetUtcNow(), "test"));
+    }
+
+    private ProgressMessage Progress(string slice, ProgressKind kind, int step = 0, int attempt = 2) => new()
+    {
+        Kind = kind, Job = "j", Slice = slice, Attempt = attempt, Step = step, Orders = 10, Pages = 1, Cursor = $"c{step}", More = true, At = _time.GetUtcNow(), Worker = "w",
+    };
+
+    [Fact]
+    public void Apply_StepsThenSuccess_RecordsCursorCountsAndTransitions()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepStarted));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 0));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 1));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, step: 1));
+
+        var slice = _store.Slice("j/1/20240101")!;
+        Assert.Equal(SliceState.Succeeded, slice.State);
+        Assert.Equal((1, 20, 2, "c1"), (slice.Step, slice.Orders, slice.Pages, slice.Cursor));
+        Assert.Equal(["Released→Running", "Running→Succeeded"], _store.History(slice.Id).Select(e => $"{e.From}→{e.To}"));
+    }
+
+    [Fact]
+    public void Apply_RepeatedStep_IsCountedOnce()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 0));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 0));
+
+        Assert.Equal(10, _store.Slice("j/1/20240101")!.Orders);
+        Assert.Equal(1, _applier.Ignored);
+    }
+
+    [Fact]
+    public void Apply_ProgressOfAnOlderAttempt_IsIgnored()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed, attempt: 1));
+
+        Assert.Equal(SliceState.Released, _store.Slice("j/1/20240101")!.State);
+        Assert.Equal(1, _applier.Ignored);
+    }
+
+    [Fact]
+    public void Apply_LastSliceFinishes_FinishesTheJobAsFailedWhenAnyFailed()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded));
+        Assert.Equal(JobState.Running, _store.Job("j")!.State);
+
+        _applier.Apply(Progress("j/1/20240102", ProgressKind.SliceFailed) with { Error = "p: error_auth: expired" });
+
+        var job = _store.Job("j")!;
+        Assert.Equal(JobState.Failed, job.State);
+        Assert.Equal(_time.GetUtcNow(), job.FinishedAt);
+        Assert.Equal("p: error_auth: expired", _store.Slice("j/1/20240102")!.Error);
+    }
+
+    [Fact]
+    public void Apply_AfterTheSliceIsTerminal_ChangesNothing()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed));
+
+        Assert.Equal(SliceState.Succeeded, _store.Slice("j/1/20240101")!.State);
+    }
+
+    public void Dispose()
+    {
+        _db.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
