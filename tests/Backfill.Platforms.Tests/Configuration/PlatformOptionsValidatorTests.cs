@@ -1,0 +1,113 @@
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Platforms.Tests.Configuration;
+
+public sealed class PlatformOptionsValidatorTests
+{
+    private static PlatformOptions Valid() => new()
+    {
+        Kind = "shopee",
+        BaseUrl = new Uri("https://partner.shopeemobile.com"),
+        PartnerId = 2001887,
+        PartnerKey = "key",
+        Shops = { ["10001"] = new ShopOptions { AccessToken = "token" } },
+        RateLimit = { PermitsPerSecond = 20 },
+    };
+
+    private static IReadOnlyList<string> Validate(Action<PlatformOptions> change)
+    {
+        var options = Valid();
+        change(options);
+        return PlatformOptionsValidator.Validate("demo", options);
+    }
+
+    [Fact]
+    public void Validate_CompleteOptions_HasNoErrors() => Assert.Empty(Validate(_ => { }));
+
+    [Fact]
+    public void Validate_NoShops_IsValid() => Assert.Empty(Validate(o => o.Shops.Clear()));
+
+    [Fact]
+    public void Validate_MissingPartnerKey_NamesTheKey() =>
+        Assert.Equal(["Platforms:demo:PartnerKey is required."], Validate(o => o.PartnerKey = ""));
+
+    [Fact]
+    public void Validate_UnsupportedKind_ListsTheSupportedOnes() =>
+        Assert.Equal(["Platforms:demo:Kind 'foo' is not supported (supported: shopee)."], Validate(o => o.Kind = "foo"));
+
+    [Fact]
+    public void Validate_KindInOtherCase_IsAccepted() => Assert.Empty(Validate(o => o.Kind = "Shopee"));
+
+    [Fact]
+    public void Validate_ZeroPermitsPerSecond_IsRejected() =>
+        Assert.Equal(["Platforms:demo:RateLimit:PermitsPerSecond must be greater than 0."], Validate(o => o.RateLimit.PermitsPerSecond = 0));
+
+    [Fact]
+    public void Validate_ShopWithoutToken_NamesTheShopsKey() =>
+        Assert.Equal(["Platforms:demo:Shops:10001:AccessToken is required."], Validate(o => o.Shops["10001"].AccessToken = " "));
+
+    [Fact]
+    public void Validate_NonNumericShopId_IsRejected() =>
+        Assert.Equal(["Platforms:demo:Shops:abc is not a shop id (a decimal number)."], Validate(o => o.Shops["abc"] = new ShopOptions { AccessToken = "t" }));
+
+    [Fact]
+    public void Validate_MissingBaseUrlAndPartnerId_ReportsBoth() =>
+        Assert.Equal(
+            ["Platforms:demo:BaseUrl is required.", "Platforms:demo:PartnerId must be greater than 0."],
+            Validate(o => { o.BaseUrl = null; o.PartnerId = 0; }));
+
+    [Fact]
+    public void Validate_RelativeBaseUrl_IsRejected() =>
+        Assert.Single(Validate(o => o.BaseUrl = new Uri("platform/api", UriKind.Relative)), e => e.StartsWith("Platforms:demo:BaseUrl", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void Validate_PageSizeOutsideOneToHundred_IsRejected(int pageSize) =>
+        Assert.Equal(["Platforms:demo:PageSize must be between 1 and 100."], Validate(o => o.PageSize = pageSize));
+
+    [Fact]
+    public void Validate_UnknownTimeRangeField_IsRejected() =>
+        Assert.Equal(
+            ["Platforms:demo:TimeRangeField 'pay_time' is not supported (supported: create_time, update_time)."],
+            Validate(o => o.TimeRangeField = "pay_time"));
+
+    [Fact]
+    public void Validate_UpdateTime_IsAccepted() => Assert.Empty(Validate(o => o.TimeRangeField = "update_time"));
+
+    [Fact]
+    public void Validate_BurstThatOverfillsTheWindow_IsRejected()
+    {
+        // 20 per second with a 5% margin leaves room for no extra call in a sliding second.
+        var errors = Validate(o => o.RateLimit.Burst = 5);
+
+        Assert.Single(errors, e => e.StartsWith("Platforms:demo:RateLimit:Burst 5 could exceed PermitsPerSecond", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_BurstWithinTheMargin_IsAccepted() =>
+        Assert.Empty(Validate(o => { o.RateLimit.PermitsPerSecond = 200; o.RateLimit.Burst = 10; }));
+
+    [Fact]
+    public void Validate_SafetyMarginOfOne_IsRejected() =>
+        Assert.Equal(["Platforms:demo:RateLimit:SafetyMargin must be at least 0 and less than 1."], Validate(o => o.RateLimit.SafetyMargin = 1));
+
+    [Fact]
+    public void Validate_TimeoutUnderTenMilliseconds_IsRejected() =>
+        Assert.Single(Validate(o => o.Timeout = TimeSpan.FromMilliseconds(5)), e => e.StartsWith("Platforms:demo:Timeout", StringComparison.Ordinal));
+
+    [Fact]
+    public void Validate_BadRetryAndTimeout_AreReported() =>
+        Assert.Equal(
+            [
+                "Platforms:demo:Retry:MaxAttempts must be at least 1.",
+                "Platforms:demo:Retry:MaxDelay must be at least BaseDelay and at most 1.00:00:00.",
+                "Platforms:demo:Timeout must be between 00:00:00.0100000 and 1.00:00:00.",
+            ],
+            Validate(o =>
+            {
+                o.Retry.MaxAttempts = 0;
+                o.Retry.MaxDelay = TimeSpan.FromMilliseconds(1);
+                o.Timeout = TimeSpan.Zero;
+            }));
+}

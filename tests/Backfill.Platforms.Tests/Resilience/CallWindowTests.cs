@@ -1,0 +1,115 @@
+using Backfill.Platforms.Resilience;
+using Backfill.Platforms.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Backfill.Platforms.Tests.Resilience;
+
+public sealed class CallWindowTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    private CallWindow Window(int limit) => new(limit, TimeSpan.FromSeconds(1), _time);
+
+    private static CallWindow.Call Start(CallWindow window) =>
+        window.TryStart(out var call) ? call : throw new InvalidOperationException("no room");
+
+    [Fact]
+    public void TryStart_UpToTheLimit_Starts_ThenRefuses()
+    {
+        var window = Window(2);
+
+        var started = Enumerable.Range(0, 3).Select(i => window.TryStart(out var _)).ToList();
+
+        Assert.Equal([true, true, false], started);
+    }
+
+    [Fact]
+    public void CallInFlight_IsCountedHoweverLongItTakes()
+    {
+        var window = Window(1);
+        Start(window);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void EndedCall_IsCountedForOneWindowAfterItsEnd_NotAfterItsStart()
+    {
+        var window = Window(1);
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(700));
+        call.Dispose();
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var justBefore = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(justBefore);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void Call_DisposedTwice_EndsOnce()
+    {
+        var window = Window(2);
+        var call = Start(window);
+        Start(window);
+
+        call.Dispose();
+        call.Dispose();
+
+        Assert.Equal(2, window.Count);
+    }
+
+    [Fact]
+    public async Task WaitForRoom_ReturnsAtOnce_WhenThereIsRoom()
+    {
+        await Window(1).WaitForRoomAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task WaitForRoom_AfterEndedCalls_ReturnsWhenTheOldestLeavesTheWindow()
+    {
+        var window = Window(1);
+        Start(window).Dispose();
+
+        var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var doneEarly = waiting.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting;
+
+        Assert.False(doneEarly);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public async Task WaitForRoom_AllCallsInFlight_ReturnsWhenOneEnds()
+    {
+        var window = Window(1);
+        var call = Start(window);
+
+        var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
+        var doneWhileInFlight = waiting.IsCompleted;
+        call.Dispose();
+        await Eventually.TrueAsync(() => waiting.IsCompleted);
+
+        Assert.False(doneWhileInFlight);
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
+    public async Task WaitForRoom_Cancelled_Throws()
+    {
+        var window = Window(1);
+        Start(window);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = window.WaitForRoomAsync(cancel.Token).AsTask();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+}

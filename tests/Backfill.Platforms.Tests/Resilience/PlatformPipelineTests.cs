@@ -1,0 +1,140 @@
+using System.Threading.RateLimiting;
+using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Resilience;
+using Backfill.Platforms.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+
+namespace Backfill.Platforms.Tests.Resilience;
+
+public sealed class PlatformPipelineTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ThrottleGate _gate;
+    private readonly TokenBucketRateLimiter _bucket = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = 10,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        AutoReplenishment = false,
+        QueueLimit = 10,
+    });
+
+    private readonly ResiliencePipeline _pipeline;
+    private int _attempts;
+
+    public PlatformPipelineTests()
+    {
+        _gate = new ThrottleGate(_time);
+        _pipeline = PlatformPipeline.Create(
+            "demo",
+            new RetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero },
+            TimeSpan.FromSeconds(10),
+            new PlatformAdmission(_bucket, new CallWindow(100, TimeSpan.FromSeconds(1), _time), _gate),
+            _time);
+    }
+
+    public void Dispose() => _bucket.Dispose();
+
+    private Task<int> RunAsync(params PlatformErrorKind?[] outcomes) =>
+        _pipeline.ExecuteAsync(_ =>
+        {
+            var attempt = Interlocked.Increment(ref _attempts);
+            return outcomes.ElementAtOrDefault(attempt - 1) is { } kind
+                ? throw new PlatformException("demo", kind, "code", "message")
+                : ValueTask.FromResult(attempt);
+        }).AsTask();
+
+    [Fact]
+    public async Task Transient_IsRetriedUntilMaxAttemptsInTotal()
+    {
+        var failure = await Assert.ThrowsAsync<PlatformException>(() =>
+            RunAsync(PlatformErrorKind.Transient, PlatformErrorKind.Transient, PlatformErrorKind.Transient, PlatformErrorKind.Transient));
+
+        Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
+        Assert.Equal(3, _attempts);
+    }
+
+    [Fact]
+    public async Task Transient_ThenSuccess_ReturnsTheResult()
+    {
+        Assert.Equal(2, await RunAsync(PlatformErrorKind.Transient));
+    }
+
+    [Theory]
+    [InlineData(PlatformErrorKind.Permanent)]
+    [InlineData(PlatformErrorKind.Throttle)]
+    public async Task PermanentAndThrottle_AreNeverRetried(PlatformErrorKind kind)
+    {
+        await Assert.ThrowsAsync<PlatformException>(() => RunAsync(kind));
+
+        Assert.Equal(1, _attempts);
+    }
+
+    [Fact]
+    public async Task EveryAttempt_IncludingRetries_TakesAPermit()
+    {
+        await Assert.ThrowsAsync<PlatformException>(() =>
+            RunAsync(PlatformErrorKind.Transient, PlatformErrorKind.Transient, PlatformErrorKind.Transient));
+
+        var stats = _bucket.GetStatistics()!;
+        Assert.Equal(3, stats.TotalSuccessfulLeases);
+        Assert.Equal(7, stats.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public async Task Attempt_WhileThePlatformIsPaused_StartsOnlyAfterThePause()
+    {
+        _gate.Close(TimeSpan.FromSeconds(1));
+
+        var running = RunAsync();
+        var startedEarly = Volatile.Read(ref _attempts) > 0;
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await running;
+
+        Assert.False(startedEarly);
+        Assert.Equal(1, _attempts);
+    }
+
+    [Fact]
+    public async Task Attempts_HoldTheirPlaceInTheWindowUntilAWindowAfterTheyEnded()
+    {
+        var window = new CallWindow(1, TimeSpan.FromSeconds(1), _time);
+        var pipeline = PlatformPipeline.Create(
+            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), new PlatformAdmission(_bucket, window, _gate), _time);
+        var release = new TaskCompletionSource();
+        var first = pipeline.ExecuteAsync(async _ => await release.Task).AsTask();
+
+        // The first call is slow: the second must wait for its end, then a full window, not a window after its start.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var second = pipeline.ExecuteAsync(_ => ValueTask.CompletedTask).AsTask();
+        var secondWhileFirstInFlight = second.IsCompleted;
+        release.SetResult();
+        await first;
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var secondJustBefore = second.IsCompleted;
+        await Eventually.TrueAsync(() =>
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            return second.IsCompleted;
+        });
+
+        Assert.False(secondWhileFirstInFlight);
+        Assert.False(secondJustBefore);
+    }
+
+    [Fact]
+    public async Task SingleAttemptConfigured_HasNoRetry()
+    {
+        var pipeline = PlatformPipeline.Create(
+            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), new PlatformAdmission(_bucket, new CallWindow(100, TimeSpan.FromSeconds(1), _time), _gate), _time);
+
+        await Assert.ThrowsAsync<PlatformException>(() => pipeline.ExecuteAsync<int>(_ =>
+        {
+            Interlocked.Increment(ref _attempts);
+            throw new PlatformException("demo", PlatformErrorKind.Transient, "code", "message");
+        }).AsTask());
+
+        Assert.Equal(1, _attempts);
+    }
+}

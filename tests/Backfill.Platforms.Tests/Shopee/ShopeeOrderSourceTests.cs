@@ -1,0 +1,283 @@
+using Backfill.Platforms.Simulator;
+using Backfill.Platforms.Tests.TestSupport;
+
+namespace Backfill.Platforms.Tests.Shopee;
+
+[Trait("Category", "Integration")]
+public sealed class ShopeeOrderSourceTests : IAsyncLifetime
+{
+    private PlatformSimulator _sim = null!;
+    private DateTimeOffset _busyDay;
+
+    public async Task InitializeAsync()
+    {
+        _sim = await PlatformSimulator.StartAsync(PlatformHarness.SimulatorOptions());
+        _busyDay = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n > 200);
+    }
+
+    public async Task DisposeAsync() => await _sim.DisposeAsync();
+
+    private OrderPageRequest BusyDay(string shopId = PlatformHarness.ShopId) => new(shopId, _busyDay, _busyDay.AddDays(1), null);
+
+    [Fact]
+    public async Task FetchPage_DayWithOver200Orders_PagesToExactlyTheExpectedUniqueOrders()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var orders = await harness.FetchAllAsync(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(1));
+
+        var expected = _sim.ExpectedOrders(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(1));
+        Assert.True(expected > 200);
+        Assert.Equal(expected, orders.Count);
+        Assert.Equal(orders.Count, orders.Select(o => o.OrderSn).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(orders, o =>
+        {
+            Assert.InRange(o.CreateTime, _busyDay, _busyDay.AddDays(1).AddTicks(-1));
+            Assert.True(o.UpdateTime >= o.CreateTime);
+            Assert.Equal("TWD", o.Currency);
+            Assert.NotEmpty(o.Status);
+        });
+    }
+
+    [Fact]
+    public async Task FetchPage_ByUpdateTimeOverThreeDays_ReturnsExactlyTheExpectedOrders()
+    {
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("TimeRangeField")] = "update_time");
+        var to = _busyDay.AddDays(3);
+
+        var orders = await harness.FetchAllAsync(PlatformHarness.ShopId, _busyDay, to);
+
+        Assert.Equal(_sim.ExpectedOrders(PlatformHarness.ShopId, _busyDay, to, "update_time"), orders.Count);
+        Assert.All(orders, o => Assert.InRange(o.UpdateTime, _busyDay, to.AddTicks(-1)));
+    }
+
+    [Fact]
+    public async Task FetchPage_SmallPages_SplitDetailsAndStillReturnEveryOrder()
+    {
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PageSize")] = "30");
+
+        var orders = await harness.FetchAllAsync(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(1));
+
+        Assert.Equal(_sim.ExpectedOrders(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(1)), orders.Count);
+    }
+
+    [Fact]
+    public async Task FetchPage_FullPage_CallsListOnceAndDetailsInBatchesOfFifty()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var page = await harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None);
+
+        Assert.Equal(100, page.Orders.Count);
+        Assert.True(page.More);
+        Assert.False(string.IsNullOrEmpty(page.NextCursor));
+        Assert.Equal(3, harness.Stats.Calls);
+        Assert.Equal(3, _sim.Stats.Accepted);
+    }
+
+    [Fact]
+    public async Task FetchPage_EmptyDay_ReturnsNoOrdersAfterOneCall()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+        var empty = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n == 0);
+
+        var page = await harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null), CancellationToken.None);
+
+        Assert.Empty(page.Orders);
+        Assert.False(page.More);
+        Assert.Null(page.NextCursor);
+        Assert.Equal(1, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_WrongPartnerKey_IsPermanentErrorSign_AndNamesNoSecret()
+    {
+        const string wrongKey = "wrong-partner-key-secret";
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PartnerKey")] = wrongKey);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
+        Assert.Equal("error_sign", failure.Code);
+        Assert.Equal(PlatformHarness.Platform, failure.Platform);
+        var everything = failure.ToString();
+        Assert.DoesNotContain(wrongKey, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlatformHarness.Token, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("sign=", everything, StringComparison.Ordinal);
+        Assert.Equal(1, harness.Stats.Calls);
+        Assert.Equal(1, harness.Stats.PermanentErrors);
+    }
+
+    [Fact]
+    public async Task Logs_OfEveryKindOfFailure_NeverContainTheKeyTokenOrSignature()
+    {
+        var logs = new CapturingLoggerProvider();
+        _sim.Switches.AuthFailShops.Add(PlatformHarness.OtherShopId);
+        using (var wrongKey = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PartnerKey")] = "wrong-partner-key-secret", logs))
+        {
+            await Assert.ThrowsAsync<PlatformException>(() => wrongKey.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        }
+
+        using var harness = PlatformHarness.Create(_sim, logs: logs);
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
+        _sim.Switches.TransientFailureRate = 1;
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        _sim.Switches.TransientFailureRate = 0;
+        _sim.Switches.ThrottleEverything = true;
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        _sim.Switches.ThrottleEverything = false;
+        await harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None);
+
+        Assert.Contains(logs.Lines, l => l.Contains("error_sign", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains("too_many_request", StringComparison.Ordinal));
+        Assert.All(logs.Lines, line =>
+        {
+            Assert.DoesNotContain("wrong-partner-key-secret", line, StringComparison.Ordinal);
+            Assert.DoesNotContain(PlatformHarness.PartnerKey, line, StringComparison.Ordinal);
+            Assert.DoesNotContain(PlatformHarness.Token, line, StringComparison.Ordinal);
+            Assert.DoesNotContain("token-10002-secret", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("sign=", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("access_token=", line, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task FetchPage_ShopWhoseAuthFails_IsPermanentErrorAuth_AfterOneCall()
+    {
+        _sim.Switches.AuthFailShops.Add(PlatformHarness.OtherShopId);
+        using var harness = PlatformHarness.Create(_sim);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
+        Assert.Equal("error_auth", failure.Code);
+        Assert.Equal(1, harness.Stats.Calls);
+        Assert.Equal(1, _sim.Stats.Accepted);
+    }
+
+    [Fact]
+    public async Task FetchPage_PlatformAlwaysFailing_IsTransientAfterExactlyMaxAttemptsCalls()
+    {
+        _sim.Switches.TransientFailureRate = 1;
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("Retry:MaxAttempts")] = "4");
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
+        Assert.Equal(new PlatformCallStats(4, 0, 4, 0), harness.Stats);
+        Assert.Equal(4, _sim.Stats.Accepted);
+    }
+
+    [Fact]
+    public async Task FetchPage_PlatformSlowerThanTheTimeout_IsTransientTimeoutPerAttempt()
+    {
+        _sim.Switches.Latency = TimeSpan.FromSeconds(2);
+        using var harness = PlatformHarness.Create(_sim, c =>
+        {
+            c[PlatformHarness.Key("Timeout")] = "00:00:00.100";
+            c[PlatformHarness.Key("Retry:MaxAttempts")] = "2";
+        });
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
+        Assert.Equal("timeout", failure.Code);
+        Assert.Equal(2, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_ThrottleEverything_ThrowsThrottle_CountedAndNotRetried()
+    {
+        _sim.Switches.ThrottleEverything = true;
+        using var harness = PlatformHarness.Create(_sim);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Throttle, failure.Kind);
+        Assert.Equal("too_many_request", failure.Code);
+        Assert.Equal(TimeSpan.FromSeconds(1), failure.RetryAfter);
+        Assert.Equal(new PlatformCallStats(1, 1, 0, 0), harness.Stats);
+        Assert.Equal(1, _sim.Stats.ForcedThrottles);
+    }
+
+    [Fact]
+    public async Task FetchPage_ShopWithoutToken_IsPermanentNoAccessToken_WithoutCalling()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay("10003"), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
+        Assert.Equal("no_access_token", failure.Code);
+        Assert.Contains("no access token configured for shop 10003 (Platforms:demo:Shops:10003:AccessToken)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_NonNumericShop_IsPermanent_WithoutCalling()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay("shop-a"), CancellationToken.None));
+
+        Assert.Equal("invalid_shop_id", failure.Code);
+        Assert.Equal(0, harness.Stats.Calls);
+    }
+
+    [Theory]
+    [InlineData(16, "range_too_long")]
+    [InlineData(0, "invalid_range")]
+    public async Task FetchPage_RangeThePlatformCannotServe_IsPermanent_WithoutCalling(int days, string code)
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() =>
+            harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(days), null), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
+        Assert.Equal(code, failure.Code);
+        Assert.Equal(0, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_ExactlyFifteenDays_IsServed()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+
+        var page = await harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(15), null), CancellationToken.None);
+
+        Assert.NotEmpty(page.Orders);
+    }
+
+    [Fact]
+    public async Task FetchPage_CancelledByCaller_ThrowsCancellation_NotAPlatformError()
+    {
+        _sim.Switches.Latency = TimeSpan.FromSeconds(5);
+        using var harness = PlatformHarness.Create(_sim);
+        using var cancel = new CancellationTokenSource();
+
+        var fetching = harness.Source.FetchPageAsync(BusyDay(), cancel.Token);
+        await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetching);
+        Assert.Equal(new PlatformCallStats(1, 0, 0, 0), harness.Stats);
+    }
+
+    [Fact]
+    public async Task FetchPage_PlatformDown_IsTransientConnectionError()
+    {
+        await _sim.DisposeAsync();
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("Retry:MaxAttempts")] = "2");
+
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+
+        Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
+        Assert.Equal("connection_error", failure.Code);
+        Assert.Equal(2, harness.Stats.Calls);
+        Assert.DoesNotContain(PlatformHarness.Token, failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("sign=", failure.ToString(), StringComparison.Ordinal);
+        Assert.IsType<HttpRequestException>(failure.InnerException);
+        _sim = await PlatformSimulator.StartAsync(PlatformHarness.SimulatorOptions());
+    }
+}

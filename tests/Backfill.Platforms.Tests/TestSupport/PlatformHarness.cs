@@ -1,0 +1,94 @@
+using System.Globalization;
+using Backfill.Platforms.Simulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Platforms.Tests.TestSupport;
+
+/// <summary>A platform "demo" wired through AddPlatforms exactly as a host would, pointed at a simulator.</summary>
+internal sealed class PlatformHarness : IDisposable
+{
+    public const string Platform = "demo";
+    public const string ShopId = "10001";
+    public const string OtherShopId = "10002";
+    public const string Token = "token-10001-secret";
+    public const string PartnerKey = "partner-key-secret";
+    public const long PartnerId = 2_001_887;
+
+    private readonly ServiceProvider _provider;
+
+    private PlatformHarness(ServiceProvider provider) => _provider = provider;
+
+    public IOrderSources Sources => _provider.GetRequiredService<IOrderSources>();
+
+    public IOrderSource Source => Sources.Get(Platform);
+
+    public PlatformCallStats Stats => Sources.Stats(Platform);
+
+    public static SimulatorOptions SimulatorOptions(double permitsPerSecond = 0) => new()
+    {
+        PartnerId = PartnerId,
+        PartnerKey = PartnerKey,
+        AccessTokens = { [ShopId] = Token, [OtherShopId] = "token-10002-secret" },
+        PermitsPerSecond = permitsPerSecond,
+    };
+
+    public static Dictionary<string, string?> Configuration(Uri baseUrl) => new()
+    {
+        [$"Platforms:{Platform}:Kind"] = "shopee",
+        [$"Platforms:{Platform}:BaseUrl"] = baseUrl.ToString(),
+        [$"Platforms:{Platform}:PartnerId"] = PartnerId.ToString(CultureInfo.InvariantCulture),
+        [$"Platforms:{Platform}:PartnerKey"] = PartnerKey,
+        [$"Platforms:{Platform}:Shops:{ShopId}:AccessToken"] = Token,
+        [$"Platforms:{Platform}:Shops:{OtherShopId}:AccessToken"] = "token-10002-secret",
+        [$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = "1000",
+        [$"Platforms:{Platform}:Retry:BaseDelay"] = "00:00:00.005",
+        [$"Platforms:{Platform}:Retry:MaxDelay"] = "00:00:00.020",
+    };
+
+    public static PlatformHarness Create(
+        PlatformSimulator simulator, Action<Dictionary<string, string?>>? configure = null, ILoggerProvider? logs = null)
+    {
+        var values = Configuration(simulator.BaseUrl);
+        configure?.Invoke(values);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var provider = new ServiceCollection()
+            .AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Trace);
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            })
+            .AddSingleton(TimeProvider.System)
+            .AddPlatforms(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        return new PlatformHarness(provider);
+    }
+
+    public static string Key(string path) => $"Platforms:{Platform}:{path}";
+
+    /// <summary>Pages through a slice until the platform says there is no more.</summary>
+    public async Task<List<PlatformOrder>> FetchAllAsync(string shopId, DateTimeOffset from, DateTimeOffset to)
+    {
+        var orders = new List<PlatformOrder>();
+        string? cursor = null;
+        for (var page = 0; page < 100; page++)
+        {
+            var result = await Source.FetchPageAsync(new OrderPageRequest(shopId, from, to, cursor), CancellationToken.None);
+            orders.AddRange(result.Orders);
+            if (!result.More)
+            {
+                return orders;
+            }
+
+            cursor = result.NextCursor;
+        }
+
+        throw new InvalidOperationException("The slice did not end within 100 pages.");
+    }
+
+    public void Dispose() => _provider.Dispose();
+}

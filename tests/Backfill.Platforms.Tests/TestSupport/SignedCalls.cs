@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Backfill.Platforms.Shopee;
+
+namespace Backfill.Platforms.Tests.TestSupport;
+
+/// <summary>Hand-built signed calls, for checking the simulator's rules without the client's pipeline in between.</summary>
+internal static class SignedCalls
+{
+    public static Uri Build(
+        Uri baseUrl,
+        string path,
+        string query,
+        long shopId = 10001,
+        string token = PlatformHarness.Token,
+        string partnerKey = PlatformHarness.PartnerKey,
+        long? timestamp = null)
+    {
+        var handler = new ShopeeSigningHandler(PlatformHarness.PartnerId, partnerKey, TimeProvider.System);
+        var unsigned = new Uri(baseUrl, path + (query.Length > 0 ? "?" + query : ""));
+        return handler.Sign(unsigned, new ShopCredentials(shopId, token), timestamp ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    public static string ListQuery(DateTimeOffset from, DateTimeOffset to, int pageSize = 100, string cursor = "", string field = "create_time") =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"time_range_field={field}&time_from={from.ToUnixTimeSeconds()}&time_to={to.ToUnixTimeSeconds() - 1}&page_size={pageSize}&cursor={Uri.EscapeDataString(cursor)}");
+
+    public static async Task<(int Status, JsonElement Body)> GetAsync(HttpClient http, Uri uri)
+    {
+        using var response = await http.GetAsync(uri);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return ((int)response.StatusCode, body);
+    }
+
+    public static string Error(this JsonElement body) => body.GetProperty("error").GetString() ?? "";
+}
