@@ -23,6 +23,10 @@ internal sealed partial class WorkerConsumer(
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(20);
     private InFlight? _inFlight;
 
+    // Partitions stay paused from the start of a step until this member is idle again, however the step ended
+    // (finished here, or handed over in a rebalance callback).
+    private bool _paused;
+
     public string Name => name;
 
     public void Run(CancellationToken stop)
@@ -67,10 +71,17 @@ internal sealed partial class WorkerConsumer(
     {
         if (_inFlight is null)
         {
+            if (_paused)
+            {
+                consumer.Resume(consumer.Assignment);
+                _paused = false;
+            }
+
             var consumed = consumer.Consume(IdlePoll);
             if (consumed is { IsPartitionEOF: false })
             {
                 consumer.Pause(consumer.Assignment);
+                _paused = true;
                 _inFlight = new InFlight(consumed, handler.HandleAsync(consumed, name, stop), Failures: 0);
             }
 
@@ -105,7 +116,6 @@ internal sealed partial class WorkerConsumer(
         {
             consumer.Commit([consumed.TopicPartitionOffset], counters, logger);
             _inFlight = null;
-            consumer.Resume(consumer.Assignment);
             return;
         }
 
