@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Backfill.Cli.Commands;
 using Backfill.Core.Slicing;
 using Backfill.Platforms;
@@ -26,13 +27,24 @@ internal static class BackfillCommandLine
                 Console.Error.WriteLine($"error: {error.Message}");
             }
 
-            Console.Error.WriteLine($"Try 'backfill {string.Join(' ', verbArgs.Take(1))} --help'.");
+            var verb = root.Subcommands.FirstOrDefault(c => c.Name == verbArgs.FirstOrDefault())?.Name;
+            Console.Error.WriteLine(verb is null ? "Try 'backfill --help'." : $"Try 'backfill {verb} --help'.");
             return ExitCodes.Usage;
+        }
+
+        // Ctrl-C and SIGTERM both cancel the verb, which then stops its hosts and clients cleanly.
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+        void Cancel(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, stop.Token);
         }
         catch (Exception e) when (e is UsageException or InvalidRangeException or UnknownPlatformException)
         {
