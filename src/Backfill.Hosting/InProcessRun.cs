@@ -51,9 +51,7 @@ public static class InProcessRun
     {
         var sp = host.Services;
         var time = sp.GetRequiredService<TimeProvider>();
-        var (job, _) = await sp.GetRequiredService<JobPlanner>().CreateAsync(
-            new BackfillRequest(request.Platform, request.Shops, request.From, request.To, request.ReleaseEvery, request.SlicesPerRelease, request.Source),
-            cancellationToken);
+        var (job, _) = await sp.GetRequiredService<JobPlanner>().CreateAsync(request.Job, cancellationToken);
         var store = sp.GetRequiredService<JobStore>();
         var orders = sp.GetRequiredService<OrderStore>();
         var sources = sp.GetRequiredService<IOrderSources>();
@@ -64,7 +62,7 @@ public static class InProcessRun
         {
             var current = store.Job(job.Id)!;
             var slices = store.Slices(job.Id);
-            var calls = sources.Stats(request.Platform);
+            var calls = sources.Stats(job.Platform);
             return new RunSnapshot(job.Id, current.State, SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders),
                 orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
         }
@@ -87,7 +85,7 @@ public static class InProcessRun
         var final = Snapshot();
         progress?.Invoke(final);
         var all = store.Slices(job.Id);
-        var stats = sources.Stats(request.Platform);
+        var stats = sources.Stats(job.Platform);
         var kafka = sp.GetRequiredService<KafkaCounters>();
         long? expected = request.Expected is null ? null : job.Shops.Sum(shop => request.Expected(shop, all[0].From, all[^1].To));
         return new RunSummary(

@@ -1,20 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backfill.Core.Jobs;
+using Backfill.Scheduling;
 
 namespace Backfill.Hosting;
 
-/// <summary>What an in-process run should do.</summary>
+/// <summary>What an in-process run should do: the job, and where known what the platform holds.</summary>
 /// <param name="Expected">Orders the platform holds for a shop in <c>[from, to)</c>, when known (the simulator knows).</param>
-public sealed record RunRequest(
-    string Platform,
-    IReadOnlyList<string> Shops,
-    DateOnly From,
-    DateOnly To,
-    TimeSpan? ReleaseEvery = null,
-    int? SlicesPerRelease = null,
-    string Source = "cli",
-    Func<string, DateTimeOffset, DateTimeOffset, long>? Expected = null);
+public sealed record RunRequest(BackfillRequest Job, Func<string, DateTimeOffset, DateTimeOffset, long>? Expected = null);
 
 /// <summary>A look at a running job, for progress displays.</summary>
 public sealed record RunSnapshot(string Job, JobState State, SliceCounts Slices, long OrdersEmitted, long OrdersSaved, long Calls, long Throttled, TimeSpan Elapsed);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backfill.Hosting;
 using Backfill.Platforms.Simulator;
+using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,7 @@ internal sealed class Harness : IAsyncDisposable
 
     /// <summary>Days with plenty of orders: 2024-01-01 … in the simulator's catalogue.</summary>
     public RunRequest Request(DateOnly from, int days, params string[] shops) =>
-        new(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days), Expected: Simulator.ExpectedOrders);
+        new(new BackfillRequest(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days)), Simulator.ExpectedOrders);
 
     public static async Task Eventually(Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -66,8 +66,9 @@ internal static class DemoCommand
             Console.Error.WriteLine($"Demo: platform simulator at {simulator.BaseUrl} (limit {platform["RateLimit:PermitsPerSecond"]}/s), data in {Path.GetFullPath(data)}");
             Console.Error.WriteLine($"Range [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}) in {options.TimeZone}: {sliceCount} slices ({shopIds.Count} shops × {sliceCount / shopIds.Count} days).");
 
-            var request = new RunRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo",
-                Expected: simulator.ExpectedOrders);
+            var request = new RunRequest(
+                new BackfillRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo"),
+                simulator.ExpectedOrders);
             var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
             var stats = simulator.Stats;
             Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit.");

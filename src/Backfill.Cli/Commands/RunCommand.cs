@@ -55,7 +55,7 @@ internal static class RunCommand
             var shopIds = parse.GetValue(shops)!;
             var slices = Slicer.Slice(first, end, zone, options.SliceDays).Count * shopIds.Distinct().Count();
             Console.Error.WriteLine($"Range [{first:yyyy-MM-dd}, {end:yyyy-MM-dd}) in {options.TimeZone}: {slices} slices for {shopIds.Distinct().Count()} shop(s) of {name}.");
-            return await RunView.RunAsync(configuration, new RunRequest(name, shopIds, first, end, parse.GetValue(releaseEvery)), parse.GetValue(json), ct);
+            return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery))), parse.GetValue(json), ct);
         });
         return command;
     }
