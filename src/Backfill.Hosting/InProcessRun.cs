@@ -57,6 +57,7 @@ public static class InProcessRun
         var sources = sp.GetRequiredService<IOrderSources>();
         var scheduler = sp.GetRequiredService<SchedulerService>();
         var clients = sp.GetRequiredService<KafkaClients>();
+        var timeField = sp.GetRequiredService<IConfiguration>()[$"Platforms:{job.Platform}:TimeRangeField"] ?? "create_time";
 
         RunSnapshot Snapshot()
         {
@@ -64,7 +65,7 @@ public static class InProcessRun
             var slices = store.Slices(job.Id);
             var calls = sources.Stats(job.Platform);
             return new RunSnapshot(job.Id, current.State, SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders),
-                orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
+                orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To, timeField), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
         }
 
         while (store.Job(job.Id)!.IsFinished is false)

@@ -68,7 +68,7 @@ internal static class DemoCommand
 
             var request = new RunRequest(
                 new BackfillRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo"),
-                simulator.ExpectedOrders);
+                (shop, f, t) => simulator.ExpectedOrders(shop, f, t, platform["TimeRangeField"] ?? "create_time"));
             var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
             var stats = simulator.Stats;
             Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit.");
