@@ -17,8 +17,6 @@ public sealed class JobStore(BackfillDatabase db)
 
     public JobRecord? Job(string id) => db.Jobs.FindById(id);
 
-    public IReadOnlyList<JobRecord> Jobs() => db.Jobs.FindAll().OrderBy(j => j.CreatedAt).ToList();
-
     public IReadOnlyList<JobRecord> ActiveJobs() =>
         db.Jobs.Find(j => j.State == JobState.Running || j.State == JobState.Paused).ToList();
 

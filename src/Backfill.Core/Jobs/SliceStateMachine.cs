@@ -6,9 +6,6 @@ public static class SliceStateMachine
     public static bool IsTerminal(this SliceState state) =>
         state is SliceState.Succeeded or SliceState.Failed or SliceState.Cancelled;
 
-    /// <summary>Released and Running slices occupy the platform's in-flight cap.</summary>
-    public static bool IsInFlight(this SliceState state) => state is SliceState.Released or SliceState.Running;
-
     public static bool CanMove(SliceState from, SliceState to) => (from, to) switch
     {
         (SliceState.Pending, SliceState.Released) => true,

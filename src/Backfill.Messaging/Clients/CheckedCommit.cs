@@ -23,7 +23,7 @@ public static partial class CheckedCommit
         }
         catch (KafkaException e)
         {
-            counters.CommitFailed(e.Error.Reason);
+            counters.CommitFailed();
             Log.CommitFailed(logger, consumer.Name, string.Join(",", next), e.Error.Code, e.Error.Reason);
             return false;
         }

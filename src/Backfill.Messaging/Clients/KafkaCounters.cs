@@ -18,15 +18,10 @@ public sealed class KafkaCounters
     /// <summary>Times a consumer of this process was evicted for not polling (max.poll.interval.ms). Non-zero is an alarm.</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
 
-    public string? LastCommitError { get; private set; }
 
     internal void Committed() => Interlocked.Increment(ref _commits);
 
-    internal void CommitFailed(string error)
-    {
-        LastCommitError = error;
-        Interlocked.Increment(ref _commitFailures);
-    }
+    internal void CommitFailed() => Interlocked.Increment(ref _commitFailures);
 
     internal void Evicted() => Interlocked.Increment(ref _evictions);
 
