@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Routing;
 namespace Backfill.Platforms.Simulator;
 
 /// <summary>
-/// The routes and the order every call goes through: forced throttle, call limit (a refused call is not counted
+/// The routes and the order every call goes through: arrival count, forced throttle, call limit (a refused call is not counted
 /// against the window), latency, authentication, injected failure, then the endpoint itself.
 /// </summary>
 internal sealed class SimulatorApi(
     CallAdmission admission, SimulatorAuth auth, OrderEndpoints orders, SimulatorAnswers answers, SimulatorStats stats, SimulatorSwitches switches, int seed, TimeProvider time)
 {
+    // Counts every call that reaches an order endpoint, refused or not: the load the fleet put on the platform.
+    private readonly SlidingWindowCounter _arrivals = new(int.MaxValue, time);
     private long _failureDraws;
 
     public void Map(IEndpointRouteBuilder routes)
@@ -30,6 +32,8 @@ internal sealed class SimulatorApi(
     private async Task<IResult> HandleAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
     {
         var query = http.Request.Query;
+        _arrivals.TryAcquire(out var arrivals);
+        stats.Arrive(arrivals);
         if (switches.ThrottleEverything)
         {
             stats.ForceThrottle();
@@ -42,7 +46,7 @@ internal sealed class SimulatorApi(
             return answers.Throttled(http);
         }
 
-        stats.Accept(inWindow);
+        stats.Accept(inWindow, time.GetUtcNow());
         var latency = switches.Latency;
         if (latency > TimeSpan.Zero)
         {

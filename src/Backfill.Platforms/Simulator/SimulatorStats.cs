@@ -3,11 +3,16 @@ namespace Backfill.Platforms.Simulator;
 /// <summary>What the simulator answered; safe to read while it runs.</summary>
 public sealed class SimulatorStats
 {
+    private const long NoTime = long.MinValue;
+
     private long _accepted;
     private long _refused;
     private long _forcedThrottles;
     private long _errors;
     private int _peakCallsPerSecond;
+    private int _peakArrivalsPerSecond;
+    private long _firstAcceptedTicks = NoTime;
+    private long _lastAcceptedTicks = NoTime;
 
     /// <summary>Calls admitted by the call limit (they count against it), whatever they were answered.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -24,22 +29,53 @@ public sealed class SimulatorStats
     /// <summary>The most calls admitted within any sliding second so far (partner-wide).</summary>
     public int PeakCallsPerSecond => Volatile.Read(ref _peakCallsPerSecond);
 
-    /// <summary>All counters read at once.</summary>
-    public SimulatorStatsSnapshot Snapshot() => new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond);
+    /// <summary>
+    /// The most calls that arrived within any sliding second so far (partner-wide), refused and forced throttles
+    /// included: what the fleet sent, where <see cref="PeakCallsPerSecond"/> is what the limit let through.
+    /// </summary>
+    public int PeakArrivalsPerSecond => Volatile.Read(ref _peakArrivalsPerSecond);
 
-    internal void Accept(int callsInWindow)
+    /// <summary>When the first admitted call arrived; null before any.</summary>
+    public DateTimeOffset? FirstAcceptedAt => At(Interlocked.Read(ref _firstAcceptedTicks));
+
+    /// <summary>When the latest admitted call arrived; null before any.</summary>
+    public DateTimeOffset? LastAcceptedAt => At(Interlocked.Read(ref _lastAcceptedTicks));
+
+    /// <summary>All counters read at once.</summary>
+    public SimulatorStatsSnapshot Snapshot() =>
+        new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond, PeakArrivalsPerSecond, FirstAcceptedAt, LastAcceptedAt);
+
+    /// <summary>A call reached the simulator; <paramref name="arrivalsInWindow"/> counts the arrivals in the sliding second ending with it.</summary>
+    internal void Arrive(int arrivalsInWindow) => RaiseTo(ref _peakArrivalsPerSecond, arrivalsInWindow);
+
+    internal void Accept(int callsInWindow, DateTimeOffset at)
     {
         Interlocked.Increment(ref _accepted);
-        var peak = Volatile.Read(ref _peakCallsPerSecond);
-        while (callsInWindow > peak)
+        RaiseTo(ref _peakCallsPerSecond, callsInWindow);
+
+        var ticks = at.UtcTicks;
+        var first = Interlocked.Read(ref _firstAcceptedTicks);
+        while (first == NoTime || ticks < first)
         {
-            var seen = Interlocked.CompareExchange(ref _peakCallsPerSecond, callsInWindow, peak);
-            if (seen == peak)
+            var seen = Interlocked.CompareExchange(ref _firstAcceptedTicks, ticks, first);
+            if (seen == first)
             {
                 break;
             }
 
-            peak = seen;
+            first = seen;
+        }
+
+        var last = Interlocked.Read(ref _lastAcceptedTicks);
+        while (ticks > last)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastAcceptedTicks, ticks, last);
+            if (seen == last)
+            {
+                break;
+            }
+
+            last = seen;
         }
     }
 
@@ -48,7 +84,40 @@ public sealed class SimulatorStats
     internal void ForceThrottle() => Interlocked.Increment(ref _forcedThrottles);
 
     internal void Error() => Interlocked.Increment(ref _errors);
+
+    private static DateTimeOffset? At(long utcTicks) => utcTicks == NoTime ? null : new DateTimeOffset(utcTicks, TimeSpan.Zero);
+
+    private static void RaiseTo(ref int peak, int value)
+    {
+        var current = Volatile.Read(ref peak);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref peak, value, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
+    }
 }
 
 /// <summary>The simulator's counters at one moment; also served as JSON at <c>GET /sim/stats</c>.</summary>
-public sealed record SimulatorStatsSnapshot(long Accepted, long Refused, long ForcedThrottles, long Errors, int PeakCallsPerSecond);
+/// <param name="Accepted">Calls admitted by the call limit.</param>
+/// <param name="Refused">Calls refused by the call limit.</param>
+/// <param name="ForcedThrottles">Calls refused because every call was to be throttled.</param>
+/// <param name="Errors">Admitted calls answered with an error.</param>
+/// <param name="PeakCallsPerSecond">The most admitted calls in any sliding second.</param>
+/// <param name="PeakArrivalsPerSecond">The most arriving calls (refused included) in any sliding second.</param>
+/// <param name="FirstAcceptedAt">When the first admitted call arrived; null before any.</param>
+/// <param name="LastAcceptedAt">When the latest admitted call arrived; null before any.</param>
+public sealed record SimulatorStatsSnapshot(
+    long Accepted,
+    long Refused,
+    long ForcedThrottles,
+    long Errors,
+    int PeakCallsPerSecond,
+    int PeakArrivalsPerSecond = 0,
+    DateTimeOffset? FirstAcceptedAt = null,
+    DateTimeOffset? LastAcceptedAt = null);

@@ -40,7 +40,10 @@ internal sealed class SlidingWindowCounter
     public bool HasRoom() => Count < Limit;
 
     /// <summary>Admits a call if the window has room.</summary>
-    public bool TryAcquire()
+    public bool TryAcquire() => TryAcquire(out _);
+
+    /// <summary>Admits a call if the window has room; <paramref name="inWindow"/> is the count right after, read under the same lock.</summary>
+    public bool TryAcquire(out int inWindow)
     {
         lock (_lock)
         {
@@ -48,10 +51,12 @@ internal sealed class SlidingWindowCounter
             Evict(now);
             if (_admitted.Count >= Limit)
             {
+                inWindow = _admitted.Count;
                 return false;
             }
 
             _admitted.Enqueue(now);
+            inWindow = _admitted.Count;
             return true;
         }
     }

@@ -210,7 +210,48 @@ public sealed class PlatformSimulatorTests : IAsyncLifetime
         statuses.Add((await SignedCalls.GetAsync(_http, Call())).Status);
 
         Assert.Equal([200, 200, 429, 429, 200], statuses);
-        Assert.Equal(new SimulatorStatsSnapshot(3, 2, 0, 0, 2), limited.Stats.Snapshot());
+        var start = time.GetUtcNow().AddSeconds(-1);
+        Assert.Equal(new SimulatorStatsSnapshot(3, 2, 0, 0, 2, 4, start, start.AddSeconds(1)), limited.Stats.Snapshot());
+    }
+
+    [Fact]
+    public async Task PeakArrivals_CountsRefusedAndForcedThrottles_InTheSlidingSecond()
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var limited = await PlatformSimulator.StartAsync(PlatformHarness.SimulatorOptions(permitsPerSecond: 1), time);
+        Uri Call() => SignedCalls.Build(limited.BaseUrl, ShopeePaths.OrderList, SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1)), timestamp: time.GetUtcNow().ToUnixTimeSeconds());
+
+        await SignedCalls.GetAsync(_http, Call());                  // t = 0: admitted
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await SignedCalls.GetAsync(_http, Call());                  // t = 0.3: refused
+        limited.Switches.ThrottleEverything = true;
+        await SignedCalls.GetAsync(_http, Call());                  // t = 0.3: forced throttle
+        limited.Switches.ThrottleEverything = false;
+        time.Advance(TimeSpan.FromMilliseconds(900));
+        await SignedCalls.GetAsync(_http, Call());                  // t = 1.2: admitted; the window holds 0.3, 0.3, 1.2
+
+        var stats = limited.Stats.Snapshot();
+        Assert.Equal(3, stats.PeakArrivalsPerSecond);
+        Assert.Equal(1, stats.PeakCallsPerSecond);
+        Assert.Equal((2, 1, 1), (stats.Accepted, stats.Refused, stats.ForcedThrottles));
+        Assert.Equal(TimeSpan.FromMilliseconds(1200), stats.LastAcceptedAt - stats.FirstAcceptedAt);
+    }
+
+    [Fact]
+    public async Task StatsEndpoint_ServesPeakArrivals_AndTheAcceptedTimes()
+    {
+        var before = TimeProvider.System.GetUtcNow();
+        await ListAsync(SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1)));
+        await ListAsync(SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1)));
+
+        var stats = await _http.GetFromJsonAsync<JsonElement>(new Uri(_sim.BaseUrl, "/sim/stats"));
+
+        // Real time here: the two calls are one or two arrivals in a second, depending on how fast the machine is.
+        Assert.InRange(stats.GetProperty("peakArrivalsPerSecond").GetInt32(), 1, 2);
+        var first = stats.GetProperty("firstAcceptedAt").GetDateTimeOffset();
+        var last = stats.GetProperty("lastAcceptedAt").GetDateTimeOffset();
+        Assert.InRange(first, before, last);
+        Assert.Equal(_sim.Stats.LastAcceptedAt, last);
     }
 
     [Fact]

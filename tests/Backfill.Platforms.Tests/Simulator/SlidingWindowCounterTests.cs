@@ -97,6 +97,39 @@ public sealed class SlidingWindowCounterTests
     }
 
     [Fact]
+    public void TryAcquire_ReportsTheCountInTheWindow_AlsoWhenRefusing()
+    {
+        var window = new SlidingWindowCounter(2, _time);
+
+        window.TryAcquire(out var first);
+        _time.Advance(Ms(300));
+        window.TryAcquire(out var second);
+        var refused = window.TryAcquire(out var whenRefused);
+        _time.Advance(Ms(700));
+        window.TryAcquire(out var afterSlide);
+
+        Assert.Equal([1, 2, 2, 2], [first, second, whenRefused, afterSlide]);
+        Assert.False(refused);
+    }
+
+    [Fact]
+    public void UnlimitedWindow_CountsEveryCall_InTheSlidingSecond()
+    {
+        var window = new SlidingWindowCounter(int.MaxValue, _time);
+        var counts = new List<int>();
+
+        for (var i = 0; i < 5; i++)
+        {
+            window.TryAcquire(out var inWindow);
+            counts.Add(inWindow);
+            _time.Advance(Ms(400));
+        }
+
+        // Calls at 0, 0.4, 0.8, 1.2, 1.6 s: the one at 0 leaves at 1.0, the one at 0.4 at 1.4.
+        Assert.Equal([1, 2, 3, 3, 3], counts);
+    }
+
+    [Fact]
     public void Limit_BelowOne_IsRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SlidingWindowCounter(0, _time));
 }
