@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Backfill.Benchmarks.Output;
+using Backfill.Benchmarks.Processes;
+using Backfill.Benchmarks.Product;
+using Backfill.Benchmarks.Scenarios;
+using Spectre.Console;
+
+namespace Backfill.Benchmarks;
+
+/// <summary>
+/// The scenarios. Exit codes: 0 every run finished and the targets are met, 1 a run failed or a target was missed,
+/// 2 bad usage. Ctrl-C stops the current run and kills every product process; a second Ctrl-C kills at once.
+/// </summary>
+internal static class BenchmarkCommandLine
+{
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var rate = new Option<double>("--rate") { Description = "The platform's limit R: calls per sliding second (simulator and product).", DefaultValueFactory = _ => 20 };
+        var workers = new Option<int[]>("--workers") { Description = "Worker process counts, comma-separated.", DefaultValueFactory = _ => [1, 2, 4], CustomParser = ParseCounts };
+        var callsSeconds = new Option<int>("--calls-seconds") { Description = "Size the job so the platform sees at least this many seconds of calls at R.", DefaultValueFactory = _ => 40 };
+        var shops = new Option<int>("--shops") { Description = "Shops in the job.", DefaultValueFactory = _ => 24 };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Worker consumers per worker process (default: the product's)." };
+        var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 64 };
+        var slicesPerRelease = new Option<int>("--slices-per-release") { Description = "Slices released per second.", DefaultValueFactory = _ => 32 };
+        var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 6 × calls-seconds, at least 300)." };
+        var noKill = new Option<bool>("--no-kill") { Description = "Do not SIGKILL and replace a worker halfway." };
+        var set = new Option<string[]>("--set") { Description = "Section:Key=value for every product process; repeatable.", AllowMultipleArgumentsPerToken = false };
+        var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };
+        var noBuild = new Option<bool>("--no-build") { Description = "Use the Release build of src/Backfill.Cli as it is." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
+        Option[] common = [rate, callsSeconds, shops, concurrency, lanes, maxInFlight, slicesPerRelease, timeout, set, keep, noBuild, json];
+
+        var fleet = new Command("fleet", "W worker processes and serve against a strict sliding-window simulator, fleet budget vs. per-process (naive), a worker SIGKILLed halfway.");
+        fleet.Options.Add(workers);
+        fleet.Options.Add(noKill);
+        var single = new Command("single", "The same job through one 'backfill run' process against the standalone simulator and dev-kafka.");
+        foreach (var option in common)
+        {
+            fleet.Options.Add(option);
+            single.Options.Add(option);
+        }
+
+        var root = new RootCommand("Backfill benchmarks: the product as separate OS processes, measured at the platform simulator.") { fleet, single };
+        root.Validators.Add(r =>
+        {
+            foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (maxInFlight, 1), (slicesPerRelease, 1) })
+            {
+                if (r.GetResult(option) is { } result && result.GetValueOrDefault<int>() < minimum)
+                {
+                    r.AddError($"{option.Name} must be at least {minimum}.");
+                }
+            }
+        });
+
+        fleet.SetAction((parse, ct) => RunAsync("fleet", Options(parse) with { Workers = parse.GetValue(workers)!, KillAt = parse.GetValue(noKill) ? null : 0.5 }, ct));
+        single.SetAction((parse, ct) => RunAsync("single", Options(parse) with { Workers = [1], KillAt = null }, ct));
+
+        BenchOptions Options(ParseResult parse) => new()
+        {
+            Rate = parse.GetValue(rate),
+            CallsDuration = TimeSpan.FromSeconds(parse.GetValue(callsSeconds)),
+            Shops = parse.GetValue(shops),
+            Concurrency = parse.GetValue(concurrency),
+            Lanes = parse.GetValue(lanes),
+            MaxInFlight = parse.GetValue(maxInFlight),
+            SlicesPerRelease = parse.GetValue(slicesPerRelease),
+            Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            Settings = [.. (parse.GetValue(set) ?? []).Select(ParseSetting)],
+            Keep = parse.GetValue(keep),
+            SkipBuild = parse.GetValue(noBuild),
+            Json = parse.GetValue(json),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                ChildProcessSet.KillAll();
+                return;
+            }
+
+            context.Cancel = true;
+            Console.Error.WriteLine("Stopping: killing the product processes (again to exit at once)…");
+            stop.Cancel();
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled.");
+            return 1;
+        }
+        catch (Exception e) when (e is ChildProcessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e is ArgumentException ? 2 : 1;
+        }
+        finally
+        {
+            ChildProcessSet.KillAll();
+        }
+    }
+
+    private static async Task<int> RunAsync(string scenario, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var root = BackfillCli.RepositoryRoot();
+        var logs = Directory.CreateTempSubdirectory("backfill-bench-build-").FullName;
+        var cli = await BackfillCli.BuildAsync(root, options.SkipBuild, logs, cancellationToken);
+        IReadOnlyList<RunResult> results = scenario == "fleet"
+            ? await new FleetScenario(cli, options).RunAllAsync(cancellationToken)
+            : await new SingleScenario(cli, options).RunAllAsync(cancellationToken);
+        Directory.Delete(logs, recursive: true);
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var plan = FleetScenario.Plan(options);
+        ResultTable.Write(console, $"{scenario}: R = {options.Rate.ToString(CultureInfo.InvariantCulture)}/s, {plan.Shops.Count} shops × {plan.Days} days, {plan.ExpectedCalls} calls", results);
+        if (options.Json)
+        {
+            Console.Out.WriteLine(ResultJson.Write(scenario, options, plan, results));
+        }
+
+        return results.All(r => r.TargetsMet && r.Error is null) ? 0 : 1;
+    }
+
+    private static int[] ParseCounts(ArgumentResult result)
+    {
+        var counts = new List<int>();
+        foreach (var part in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            {
+                result.AddError($"--workers '{part}' is not a positive whole number; use e.g. 1,2,4.");
+                return [];
+            }
+
+            counts.Add(count);
+        }
+
+        return [.. counts];
+    }
+
+    private static KeyValuePair<string, string> ParseSetting(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq > 0
+            ? new(text[..eq], text[(eq + 1)..])
+            : throw new ArgumentException($"--set '{text}' is not Section:Key=value.");
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Backfill.Benchmarks.Scenarios;
+
+namespace Backfill.Benchmarks.Output;
+
+/// <summary>The <c>--json</c> line: the scenario, the job, and every run's figures and targets.</summary>
+internal static class ResultJson
+{
+    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public static string Write(string scenario, BenchOptions options, JobPlan plan, IReadOnlyList<RunResult> results) => JsonSerializer.Serialize(
+        new
+        {
+            scenario,
+            rate = options.Rate,
+            callsSeconds = options.CallsDuration.TotalSeconds,
+            job = new { shops = plan.Shops.Count, days = plan.Days, slices = plan.Slices, expectedCalls = plan.ExpectedCalls, expectedOrders = plan.ExpectedOrders },
+            runs = results.Select(r => new
+            {
+                mode = r.Mode.Name,
+                scope = r.Mode.Scope,
+                workers = r.Workers,
+                accepted = r.Platform.Accepted,
+                refused = r.Platform.Refused,
+                forcedThrottles = r.Platform.ForcedThrottles,
+                maxArrivedPerSecond = r.Platform.PeakArrivalsPerSecond,
+                maxAcceptedPerSecond = r.Platform.PeakCallsPerSecond,
+                utilisation = r.Utilisation is { } u ? Math.Round(u, 4) : (double?)null,
+                callSeconds = r.CallSpan is { } span ? Math.Round(span.TotalSeconds, 3) : (double?)null,
+                state = r.Job?.State,
+                slices = new { succeeded = r.Job?.Succeeded, failed = r.Job?.Failed, total = r.Job?.Total },
+                orders = new { unique = r.OrdersUnique, expected = r.OrdersExpected, duplicatesAbsorbed = r.DuplicatesAbsorbed },
+                elapsedSeconds = Math.Round(r.Elapsed.TotalSeconds, 2),
+                workerKilledAtSeconds = r.WorkerKilledAt is { } k ? Math.Round(k.TotalSeconds, 2) : (double?)null,
+                targets = new { noRefusals = r.NoRefusals, withinLimit = r.WithinLimit, utilisation = r.UtilisationMet },
+                complete = r.Complete,
+                targetsMet = r.TargetsMet,
+                error = r.Error,
+            }),
+            targetsMet = results.All(r => r.TargetsMet && r.Error is null),
+        },
+        Options);
+}

@@ -1,0 +1,3 @@
+using Backfill.Benchmarks;
+
+return await BenchmarkCommandLine.InvokeAsync(args);

@@ -1,0 +1,52 @@
+namespace Backfill.Benchmarks.Scenarios;
+
+/// <summary>What the command line asked for; defaults are those of the <c>fleet</c> scenario's documentation.</summary>
+internal sealed record BenchOptions
+{
+    /// <summary>The platform's limit R in calls per sliding second (the simulator's and the product's).</summary>
+    public double Rate { get; init; } = 20;
+
+    /// <summary>Worker process counts to measure, one run per count and mode.</summary>
+    public IReadOnlyList<int> Workers { get; init; } = [1, 2, 4];
+
+    /// <summary>The job is sized so that the platform sees at least this many seconds of calls at R.</summary>
+    public TimeSpan CallsDuration { get; init; } = TimeSpan.FromSeconds(40);
+
+    public int Shops { get; init; } = 24;
+
+    /// <summary>Worker consumers per worker process (<c>worker --concurrency</c>); null: the product's default.</summary>
+    public int? Concurrency { get; init; }
+
+    /// <summary><c>Platforms:bench:RateLimit:Lanes</c>; null: the product's default.</summary>
+    public int? Lanes { get; init; }
+
+    /// <summary><c>Backfill:MaxInFlightPerPlatform</c>: enough released slices that every lane has work.</summary>
+    public int MaxInFlight { get; init; } = 64;
+
+    /// <summary><c>start --slices-per-release</c>, released every second.</summary>
+    public int SlicesPerRelease { get; init; } = 32;
+
+    /// <summary>A run that has not finished by then fails; null: six times the calls duration, at least five minutes.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Kill one worker when the platform has seen this share of the job's calls; null: no kill.</summary>
+    public double? KillAt { get; init; } = 0.5;
+
+    /// <summary><c>Key=value</c> configuration given to every product process (wins over the harness's).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
+
+    public bool Json { get; init; }
+
+    /// <summary>Keep the run folders (logs, LiteDB files) also when every run succeeded.</summary>
+    public bool Keep { get; init; }
+
+    public bool SkipBuild { get; init; }
+
+    public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(300, CallsDuration.TotalSeconds * 6));
+
+    public long CallsWanted => (long)Math.Ceiling(Rate * CallsDuration.TotalSeconds);
+
+    /// <summary>A setting given with <c>--set</c>, or <paramref name="fallback"/>.</summary>
+    public string Setting(string key, string fallback) =>
+        Settings.LastOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)).Value ?? fallback;
+}

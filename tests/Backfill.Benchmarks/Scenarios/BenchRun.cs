@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Backfill.Benchmarks.Processes;
+using Backfill.Benchmarks.Product;
+using Backfill.Platforms.Simulator;
+using Backfill.Storage;
+
+namespace Backfill.Benchmarks.Scenarios;
+
+/// <summary>
+/// The folder and processes of one run: the platform simulator and dev-kafka first, then whatever product processes
+/// the scenario starts, each in <c>DIR/NAME/</c> with its appsettings.json, all logs in <c>DIR/logs/</c>.
+/// </summary>
+internal sealed class BenchRun : IAsyncDisposable
+{
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
+    private readonly BackfillCli _cli;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private ChildProcess? _simulator;
+    private ChildProcess? _kafka;
+
+    private BenchRun(string directory, BackfillCli cli, BenchSettings settings)
+    {
+        Directory = directory;
+        _cli = cli;
+        Settings = settings;
+        Children = new ChildProcessSet(Path.Combine(directory, "logs"));
+    }
+
+    public string Directory { get; }
+
+    public string LogDirectory => Children.LogDirectory;
+
+    public BenchSettings Settings { get; }
+
+    public ChildProcessSet Children { get; }
+
+    public Uri SimulatorUrl { get; private set; } = new("http://127.0.0.1:1/");
+
+    /// <summary>Starts the simulator (limit <paramref name="rate"/>, a free port) and dev-kafka, and points the settings at both.</summary>
+    public static async Task<BenchRun> StartAsync(
+        string label, BackfillCli cli, JobPlan plan, double rate, IEnumerable<KeyValuePair<string, string>> overrides, Action<BenchSettings> configure, CancellationToken cancellationToken)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory($"backfill-{label}-").FullName;
+        var settings = BenchSettings.For(new Uri("http://127.0.0.1:1/"), rate, plan.Shops);
+        configure(settings);
+        settings.Apply(overrides);
+        var run = new BenchRun(directory, cli, settings);
+        try
+        {
+            // Port 0: the simulator binds a free port itself and prints it, so no other process can take it in between.
+            run._simulator = await run.StartReadyAsync(
+                "platform-sim", "listening: ", cancellationToken, "platform-sim", "--platform", BenchSettings.Platform, "--limit", BackfillCli.Number(rate), "--port", "0");
+            run.SimulatorUrl = new Uri(run._simulator.Lines.Last(l => l.StartsWith("listening: ", StringComparison.Ordinal))["listening: ".Length..].Trim());
+            settings[$"Platforms:{BenchSettings.Platform}:BaseUrl"] = run.SimulatorUrl.ToString();
+
+            run._kafka = run.Start("dev-kafka", "dev-kafka");
+            settings["Kafka:BootstrapServers"] = await run._kafka.WaitForLineAsync("bootstrap: ", ReadyTimeout, cancellationToken);
+            return run;
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>backfill ARGS</c> in <c>DIR/NAME</c> with the settings as they are now.</summary>
+    public ChildProcess Start(string name, params string[] args) =>
+        Children.Start(name, _cli.StartInfo(Settings.WriteTo(Path.Combine(Directory, name)), args));
+
+    /// <summary>Starts it and waits for its readiness line on stdout.</summary>
+    public async Task<ChildProcess> StartReadyAsync(string name, string readyPrefix, CancellationToken cancellationToken, params string[] args)
+    {
+        var child = Start(name, args);
+        await child.WaitForLineAsync(readyPrefix, ReadyTimeout, cancellationToken);
+        return child;
+    }
+
+    /// <summary>Runs a short-lived verb to its end in <c>DIR/client</c>; the process and its stdout, or an error naming its log.</summary>
+    public async Task<ChildProcess> RunToEndAsync(string name, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
+    {
+        var child = Children.Start(name, _cli.StartInfo(Settings.WriteTo(Path.Combine(Directory, "client")), args));
+        if (!await child.WaitForExitAsync(timeout, cancellationToken))
+        {
+            child.Kill();
+            throw new ChildProcessException($"'backfill {string.Join(' ', args.Take(2))}' did not end within {timeout.TotalSeconds:0} s. {child.Describe()}");
+        }
+
+        return child;
+    }
+
+    public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync(CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats"), SimulatorJsonContext.Default.SimulatorStatsSnapshot, cancellationToken)
+        ?? throw new ChildProcessException($"The simulator answered no stats. {_simulator?.Describe()}");
+
+    /// <summary>Stops the simulator and dev-kafka with SIGTERM (after the product processes have stopped).</summary>
+    public async Task StopInfrastructureAsync()
+    {
+        foreach (var child in new[] { _simulator, _kafka }.OfType<ChildProcess>())
+        {
+            await child.StopAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Orders in the LiteDB file of the process that ran the scheduler, for the job's shops and range; its sink's repeats.</summary>
+    public static (long Unique, long Duplicates) CountOrders(string databasePath, JobPlan plan)
+    {
+        if (!File.Exists(databasePath))
+        {
+            throw new ChildProcessException($"No LiteDB file at {databasePath}.");
+        }
+
+        using var db = new BackfillDatabase(databasePath);
+        var store = new OrderStore(db);
+        var unique = store.Count(BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField);
+        return (unique, store.Totals().DuplicatesAbsorbed);
+    }
+
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Children.DisposeAsync();
+        _http.Dispose();
+    }
+}

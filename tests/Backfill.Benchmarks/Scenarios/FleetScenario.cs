@@ -1,0 +1,231 @@
+using System.Globalization;
+using Backfill.Benchmarks.Processes;
+using Backfill.Benchmarks.Product;
+using Backfill.Platforms.Simulator;
+
+namespace Backfill.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario <c>fleet</c>: for each W and each budget mode, one job through <c>serve</c> and W <c>worker</c> processes
+/// against a simulator enforcing R over a strict sliding second; one worker is SIGKILLed halfway and replaced.
+/// </summary>
+internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SinkSettle = TimeSpan.FromSeconds(30);
+    private const int StatusFailuresAllowed = 5;
+
+    private readonly TimeProvider _time = TimeProvider.System;
+
+    public static JobPlan Plan(BenchOptions options) => JobPlan.For(
+        options.CallsWanted,
+        options.Shops,
+        int.Parse(options.Setting($"Platforms:{BenchSettings.Platform}:PageSize", "100"), CultureInfo.InvariantCulture),
+        options.Setting($"Platforms:{BenchSettings.Platform}:TimeRangeField", "create_time"),
+        new SimulatorOptions().Seed);
+
+    public async Task<IReadOnlyList<RunResult>> RunAllAsync(CancellationToken cancellationToken)
+    {
+        var plan = Plan(options);
+        Progress.Line($"Job: {plan.Shops.Count} shops × {plan.Days} days [{BenchRun.Day(plan.From)}, {BenchRun.Day(plan.To)}) = {plan.Slices} slices, "
+            + $"{plan.ExpectedCalls} calls (≈ {plan.ExpectedCalls / options.Rate:0} s at R = {options.Rate}/s), {plan.ExpectedOrders} orders.");
+        var results = new List<RunResult>();
+        foreach (var workers in options.Workers)
+        {
+            foreach (var mode in new[] { BudgetMode.Fleet, BudgetMode.Naive })
+            {
+                results.Add(await RunOneAsync(plan, mode, workers, cancellationToken));
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<RunResult> RunOneAsync(JobPlan plan, BudgetMode mode, int workers, CancellationToken cancellationToken)
+    {
+        var label = $"fleet-{mode.Name}-w{workers}";
+        Progress.Line($"[{label}] starting: platform-sim, dev-kafka, serve, {workers} worker(s)");
+        var run = new Measurement(mode, workers);
+        BenchRun? bench = null;
+        try
+        {
+            bench = await BenchRun.StartAsync(label, cli, plan, options.Rate, options.Settings, s => Configure(s, mode), cancellationToken);
+            await DriveAsync(bench, plan, run, label, cancellationToken);
+        }
+        catch (Exception e) when (e is ChildProcessException or HttpRequestException or TimeoutException or IOException)
+        {
+            run.Error ??= e.Message;
+        }
+        finally
+        {
+            if (bench is not null)
+            {
+                await bench.DisposeAsync();
+            }
+        }
+
+        var result = run.Result(options.Rate, plan, bench?.Directory ?? "");
+        run.Finish(result, bench, label, options.Keep);
+        return result;
+    }
+
+    private void Configure(BenchSettings settings, BudgetMode mode)
+    {
+        var rateLimit = $"Platforms:{BenchSettings.Platform}:RateLimit";
+        if (mode.Scope is not null)
+        {
+            settings[$"{rateLimit}:Scope"] = mode.Scope;
+        }
+
+        if (options.Lanes is { } lanes)
+        {
+            settings[$"{rateLimit}:Lanes"] = lanes.ToString(CultureInfo.InvariantCulture);
+        }
+
+        settings["Backfill:MaxInFlightPerPlatform"] = options.MaxInFlight.ToString(CultureInfo.InvariantCulture);
+        settings["Backfill:SlicesPerRelease"] = options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture);
+        settings["Backfill:ReleaseEvery"] = "00:00:01";
+    }
+
+    private async Task DriveAsync(BenchRun bench, JobPlan plan, Measurement run, string label, CancellationToken cancellationToken)
+    {
+        var requestedUrl = $"http://127.0.0.1:{FreePorts.Next()}";
+        var serve = await bench.StartReadyAsync("serve", "listening: ", cancellationToken, "serve", "--urls", requestedUrl);
+        var printed = serve.Lines.First(l => l.StartsWith("listening: ", StringComparison.Ordinal))["listening: ".Length..].Trim();
+        var serverUrl = Uri.TryCreate(printed, UriKind.Absolute, out var url) && url.Port > 0 ? printed : requestedUrl;
+
+        var pool = new List<ChildProcess>();
+        for (var i = 1; i <= run.Workers; i++)
+        {
+            pool.Add(await StartWorkerAsync(bench, i, cancellationToken));
+        }
+
+        var started = _time.GetTimestamp();
+        var job = await StartJobAsync(bench, plan, serverUrl, cancellationToken);
+        Progress.Line($"[{label}] job {job} started on {serverUrl}");
+
+        var deadline = options.RunTimeout;
+        var lastStatus = TimeSpan.MinValue;
+        var lastProgress = TimeSpan.Zero;
+        var statusFailures = 0;
+        var killed = false;
+        while (true)
+        {
+            var elapsed = _time.GetElapsedTime(started);
+            var stats = await bench.SimulatorStatsAsync(cancellationToken);
+            run.Platform = stats;
+            if (!killed && options.KillAt is { } share && stats.Accepted >= plan.ExpectedCalls * share)
+            {
+                killed = true;
+                var victim = pool[0];
+                victim.Kill();
+                await victim.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                run.WorkerKilledAt = elapsed;
+                Progress.Line($"[{label}] {elapsed.TotalSeconds:0.0} s: SIGKILL {victim.Name} after {stats.Accepted} calls; starting worker-{run.Workers + 1}");
+                pool[0] = await StartWorkerAsync(bench, run.Workers + 1, cancellationToken);
+            }
+
+            if ((serve.HasExited ? serve : pool.FirstOrDefault(w => w.HasExited)) is { } dead)
+            {
+                throw new ChildProcessException($"{dead.Name} exited during the run. {dead.Describe()}");
+            }
+
+            if (elapsed - lastStatus >= StatusEvery)
+            {
+                lastStatus = elapsed;
+                var status = await StatusAsync(bench, job, serverUrl, cancellationToken);
+                if (status is null)
+                {
+                    if (++statusFailures >= StatusFailuresAllowed)
+                    {
+                        throw new ChildProcessException($"'backfill status' failed {statusFailures} times in a row; see {bench.LogDirectory}/status.stderr.log");
+                    }
+                }
+                else
+                {
+                    statusFailures = 0;
+                    run.Job = status;
+                    if (status.IsFinished)
+                    {
+                        run.Elapsed = elapsed;
+                        break;
+                    }
+                }
+            }
+
+            if (elapsed - lastProgress >= ProgressEvery)
+            {
+                lastProgress = elapsed;
+                Progress.Line($"[{label}] {elapsed.TotalSeconds,5:0} s: calls {stats.Accepted} accepted, {stats.Refused} refused; slices {run.Job?.Succeeded ?? 0}/{run.Job?.Total ?? plan.Slices} succeeded");
+            }
+
+            if (elapsed > deadline)
+            {
+                run.Elapsed = elapsed;
+                run.Error = $"The job did not finish within {deadline.TotalSeconds:0} s.";
+                break;
+            }
+
+            await Task.Delay(Tick, _time, cancellationToken);
+        }
+
+        await SettleSinkAsync(bench, job, serverUrl, run, cancellationToken);
+        Progress.Line($"[{label}] job {run.Job?.State ?? "?"} after {run.Elapsed.TotalSeconds:0.0} s; stopping serve and workers (SIGTERM)");
+        await Task.WhenAll(pool.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
+        run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
+        await bench.StopInfrastructureAsync();
+        (run.OrdersUnique, run.Duplicates) = BenchRun.CountOrders(Path.Combine(bench.Directory, "serve", "data", "backfill.db"), plan);
+    }
+
+    private async Task<ChildProcess> StartWorkerAsync(BenchRun bench, int number, CancellationToken cancellationToken)
+    {
+        string[] args = options.Concurrency is { } c ? ["worker", "--concurrency", c.ToString(CultureInfo.InvariantCulture)] : ["worker"];
+
+        // Any first stdout line: the worker prints one when its consumers have started.
+        return await bench.StartReadyAsync($"worker-{number}", "", cancellationToken, args);
+    }
+
+    private async Task<string> StartJobAsync(BenchRun bench, JobPlan plan, string serverUrl, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "start", "--platform", BenchSettings.Platform };
+        foreach (var shop in plan.Shops)
+        {
+            args.AddRange(["--shop", shop]);
+        }
+
+        args.AddRange([
+            "--from", BenchRun.Day(plan.From), "--to", BenchRun.Day(plan.To),
+            "--release-every", "00:00:01", "--slices-per-release", options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture),
+            "--server", serverUrl, "--json"]);
+        var start = await bench.RunToEndAsync("start", ClientTimeout, cancellationToken, [.. args]);
+        return start.ExitCode == 0 && JobStatus.FromOutput(start.Lines) is { Job.Length: > 0 } created
+            ? created.Job
+            : throw new ChildProcessException($"'backfill start' did not create the job. {start.Describe()}");
+    }
+
+    private static async Task<JobStatus?> StatusAsync(BenchRun bench, string job, string serverUrl, CancellationToken cancellationToken)
+    {
+        var status = await bench.RunToEndAsync("status", ClientTimeout, cancellationToken, "status", job, "--server", serverUrl, "--json");
+        return status.ExitCode == 0 ? JobStatus.FromOutput(status.Lines) : null;
+    }
+
+    // A slice's success follows its orders into Kafka, but the sink in serve may still be reading them: when status
+    // tells how many are saved, wait until they are all in before stopping serve.
+    private async Task SettleSinkAsync(BenchRun bench, string job, string serverUrl, Measurement run, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        while (run.Job is { Saved: { } saved, Emitted: { } emitted } && saved < emitted && _time.GetElapsedTime(started) < SinkSettle)
+        {
+            await Task.Delay(StatusEvery, _time, cancellationToken);
+            run.Job = await StatusAsync(bench, job, serverUrl, cancellationToken) ?? run.Job;
+        }
+
+        if (run.Job is { Saved: null })
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), _time, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Backfill.Platforms.Simulator;
+
+namespace Backfill.Benchmarks.Scenarios;
+
+/// <summary>
+/// The one job of a run, sized from the simulator's deterministic catalog: enough shop-days that the platform sees
+/// at least the wanted number of calls, with the orders it must end with known in advance.
+/// </summary>
+/// <param name="ExpectedCalls">Calls the Shopee adapter makes for the job without a throttle: per day slice one list call per page, one detail call per 50 orders.</param>
+/// <param name="ExpectedOrders">Orders whose time range field falls in the job's range, for its shops.</param>
+internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateOnly To, string TimeRangeField, long ExpectedCalls, long ExpectedOrders)
+{
+    /// <summary>A fixed first day, so every run backfills the same orders.</summary>
+    public static readonly DateOnly FirstDay = new(2025, 3, 1);
+
+    private const int DetailBatch = 50;
+
+    public int Days => To.DayNumber - From.DayNumber;
+
+    public int Slices => Days * Shops.Count;
+
+    public DateTimeOffset FromUtc => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    public DateTimeOffset ToUtc => new(To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>Days are added until <paramref name="shops"/> shops together need at least <paramref name="calls"/> calls.</summary>
+    public static JobPlan For(long calls, int shops, int pageSize, string timeRangeField, int seed)
+    {
+        var catalog = new OrderCatalog(seed);
+        var shopIds = Enumerable.Range(1, shops).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
+        long totalCalls = 0, totalOrders = 0;
+        var day = FirstDay;
+        while (totalCalls < calls || day == FirstDay)
+        {
+            foreach (var shop in shopIds)
+            {
+                var orders = OrdersIn(catalog, shop, day, timeRangeField);
+                totalOrders += orders;
+                totalCalls += CallsFor(orders, pageSize);
+            }
+
+            day = day.AddDays(1);
+        }
+
+        return new JobPlan(shopIds, FirstDay, day, timeRangeField, totalCalls, totalOrders);
+    }
+
+    /// <summary>List pages of <paramref name="pageSize"/> (one even when empty), each followed by its detail batches.</summary>
+    public static long CallsFor(long orders, int pageSize)
+    {
+        var fullPages = orders / pageSize;
+        var rest = orders % pageSize;
+        var pages = Math.Max(1, fullPages + (rest > 0 ? 1 : 0));
+        var details = (fullPages * Ceiling(pageSize, DetailBatch)) + Ceiling(rest, DetailBatch);
+        return pages + details;
+    }
+
+    private static long OrdersIn(OrderCatalog catalog, string shop, DateOnly day, string timeRangeField)
+    {
+        // The adapter asks for [from, to − 1 s] in whole seconds, as the simulator's own expectation does.
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+        return catalog.Between(shop, timeRangeField, from, from + 86_399).Count;
+    }
+
+    private static long Ceiling(long value, long divisor) => (value + divisor - 1) / divisor;
+}

@@ -1,0 +1,45 @@
+using Backfill.Platforms.Simulator;
+
+namespace Backfill.Benchmarks.Scenarios;
+
+/// <summary>What one (mode, W) run measured; <see cref="Error"/> is set when it could not finish.</summary>
+internal sealed record RunResult(
+    BudgetMode Mode,
+    int Workers,
+    double Rate,
+    SimulatorStatsSnapshot Platform,
+    JobStatus? Job,
+    long OrdersUnique,
+    long OrdersExpected,
+    long DuplicatesAbsorbed,
+    TimeSpan Elapsed,
+    TimeSpan? WorkerKilledAt,
+    string RunDirectory,
+    string? Error)
+{
+    /// <summary>Fleet mode must not let one call be refused.</summary>
+    public const double UtilisationTarget = 0.95;
+
+    /// <summary>Accepted calls ÷ (first to last accepted call) ÷ R; null with fewer than two accepted calls.</summary>
+    public double? Utilisation =>
+        Platform is { FirstAcceptedAt: { } first, LastAcceptedAt: { } last } && last > first
+            ? Platform.Accepted / (last - first).TotalSeconds / Rate
+            : null;
+
+    public TimeSpan? CallSpan => Platform.LastAcceptedAt - Platform.FirstAcceptedAt;
+
+    /// <summary>The job ended succeeded with every slice, and the sink holds exactly the orders the platform has.</summary>
+    public bool Complete =>
+        Error is null && Job is { State: "succeeded" } job && job.Succeeded == job.Total && OrdersUnique == OrdersExpected;
+
+    /// <summary>Targets of this run: null where one does not apply (naive and in-process modes, utilisation with one worker).</summary>
+    public bool? NoRefusals => Mode.HasTargets ? Platform.Refused == 0 : null;
+
+    public bool? WithinLimit => Mode.HasTargets ? Platform.PeakArrivalsPerSecond <= Math.Floor(Rate) : null;
+
+    public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationTarget : null;
+
+    /// <summary>Every target that applies is met, and the run is complete where targets apply.</summary>
+    public bool TargetsMet =>
+        !Mode.HasTargets || (Complete && NoRefusals is true && WithinLimit is true && UtilisationMet is not false);
+}
