@@ -145,7 +145,7 @@ internal static class BenchmarkCommandLine
             Console.Out.WriteLine(ResultJson.Write(scenario, options, plan, results));
         }
 
-        return results.All(r => r.TargetsMet && r.Error is null) ? 0 : 1;
+        return results.All(r => r.TargetsMet) ? 0 : 1;
     }
 
     private static int[] ParseCounts(ArgumentResult result)

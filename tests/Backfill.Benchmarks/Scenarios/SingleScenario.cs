@@ -31,6 +31,11 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
         {
             run.Error ??= e.Message;
         }
+        catch (OperationCanceledException)
+        {
+            Progress.Line($"[{label}] cancelled; logs in {bench?.LogDirectory}");
+            throw;
+        }
         finally
         {
             if (bench is not null)
