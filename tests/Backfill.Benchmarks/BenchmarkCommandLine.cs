@@ -27,6 +27,8 @@ internal static class BenchmarkCommandLine
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 64 };
         var slicesPerRelease = new Option<int>("--slices-per-release") { Description = "Slices released per second.", DefaultValueFactory = _ => 32 };
         var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 6 × calls-seconds, at least 300)." };
+        var modes = new Option<BudgetMode[]>("--modes") { Description = "Budget modes, comma-separated: fleet (Scope=Fleet), naive (Scope=Process).", DefaultValueFactory = _ => [BudgetMode.Fleet, BudgetMode.Naive], CustomParser = ParseModes };
+        var settle = new Option<int>("--settle-seconds") { Description = "Seconds between the last worker's start and the job's, for the consumer group to form.", DefaultValueFactory = _ => 10 };
         var noKill = new Option<bool>("--no-kill") { Description = "Do not SIGKILL and replace a worker halfway." };
         var set = new Option<string[]>("--set") { Description = "Section:Key=value for every product process; repeatable.", AllowMultipleArgumentsPerToken = false };
         var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };
@@ -37,6 +39,8 @@ internal static class BenchmarkCommandLine
         var fleet = new Command("fleet", "W worker processes and serve against a strict sliding-window simulator, fleet budget vs. per-process (naive), a worker SIGKILLed halfway.");
         fleet.Options.Add(workers);
         fleet.Options.Add(noKill);
+        fleet.Options.Add(settle);
+        fleet.Options.Add(modes);
         var single = new Command("single", "The same job through one 'backfill run' process against the standalone simulator and dev-kafka.");
         foreach (var option in common)
         {
@@ -47,7 +51,7 @@ internal static class BenchmarkCommandLine
         var root = new RootCommand("Backfill benchmarks: the product as separate OS processes, measured at the platform simulator.") { fleet, single };
         root.Validators.Add(r =>
         {
-            foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (maxInFlight, 1), (slicesPerRelease, 1) })
+            foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (settle, 0), (maxInFlight, 1), (slicesPerRelease, 1) })
             {
                 if (r.GetResult(option) is { } result && result.GetValueOrDefault<int>() < minimum)
                 {
@@ -56,7 +60,7 @@ internal static class BenchmarkCommandLine
             }
         });
 
-        fleet.SetAction((parse, ct) => RunAsync("fleet", Options(parse) with { Workers = parse.GetValue(workers)!, KillAt = parse.GetValue(noKill) ? null : 0.5 }, ct));
+        fleet.SetAction((parse, ct) => RunAsync("fleet", Options(parse) with { Workers = parse.GetValue(workers)!, Modes = parse.GetValue(modes)!, KillAt = parse.GetValue(noKill) ? null : 0.5, Settle = TimeSpan.FromSeconds(parse.GetValue(settle)) }, ct));
         single.SetAction((parse, ct) => RunAsync("single", Options(parse) with { Workers = [1], KillAt = null }, ct));
 
         BenchOptions Options(ParseResult parse) => new()
@@ -163,6 +167,24 @@ internal static class BenchmarkCommandLine
         }
 
         return [.. counts];
+    }
+
+    private static BudgetMode[] ParseModes(ArgumentResult result)
+    {
+        var modes = new List<BudgetMode>();
+        foreach (var part in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var mode = new[] { BudgetMode.Fleet, BudgetMode.Naive }.FirstOrDefault(m => string.Equals(m.Name, part, StringComparison.OrdinalIgnoreCase));
+            if (mode is null)
+            {
+                result.AddError($"--modes '{part}' is not fleet or naive.");
+                return [];
+            }
+
+            modes.Add(mode);
+        }
+
+        return [.. modes];
     }
 
     private static KeyValuePair<string, string> ParseSetting(string text)

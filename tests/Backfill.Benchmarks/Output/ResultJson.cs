@@ -19,6 +19,7 @@ internal static class ResultJson
             scenario,
             rate = options.Rate,
             callsSeconds = options.CallsDuration.TotalSeconds,
+            settleSeconds = options.Settle.TotalSeconds,
             job = new { shops = plan.Shops.Count, days = plan.Days, slices = plan.Slices, expectedCalls = plan.ExpectedCalls, expectedOrders = plan.ExpectedOrders },
             runs = results.Select(r => new
             {
@@ -36,6 +37,7 @@ internal static class ResultJson
                 slices = new { succeeded = r.Job?.Succeeded, failed = r.Job?.Failed, total = r.Job?.Total },
                 orders = new { unique = r.OrdersUnique, expected = r.OrdersExpected, duplicatesAbsorbed = r.DuplicatesAbsorbed },
                 elapsedSeconds = Math.Round(r.Elapsed.TotalSeconds, 2),
+                longestIdleSeconds = Math.Round(r.LongestIdle.TotalSeconds, 2),
                 workerKilledAtSeconds = r.WorkerKilledAt is { } k ? Math.Round(k.TotalSeconds, 2) : (double?)null,
                 targets = new { noRefusals = r.NoRefusals, withinLimit = r.WithinLimit, utilisation = r.UtilisationMet },
                 complete = r.Complete,

@@ -10,8 +10,8 @@ internal static class ResultTable
     public static void Write(IAnsiConsole console, string title, IReadOnlyList<RunResult> results)
     {
         var table = new Table { Title = new TableTitle(title), Border = TableBorder.Rounded };
-        table.AddColumns("mode", "W", "accepted", "refused", "max arrived / 1 s", "max accepted / 1 s", "utilisation", "slices", "orders (unique / expected)", "elapsed", "result");
-        foreach (var column in table.Columns.Skip(1).Take(9))
+        table.AddColumns("mode", "W", "accepted", "refused", "max arrived / 1 s", "max accepted / 1 s", "utilisation", "longest idle", "slices", "orders (unique / expected)", "elapsed", "result");
+        foreach (var column in table.Columns.Skip(1).Take(10))
         {
             column.RightAligned();
         }
@@ -28,6 +28,7 @@ internal static class ResultTable
                 Mark(Text(r.Platform.PeakArrivalsPerSecond), r.WithinLimit),
                 Text(r.Platform.PeakCallsPerSecond),
                 Mark(r.Utilisation is { } u ? u.ToString("0.000", CultureInfo.InvariantCulture) : "–", r.UtilisationMet),
+                $"{r.LongestIdle.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
                 Mark(slices, r.Mode.HasTargets ? r.Job is { State: "succeeded" } j && j.Succeeded == j.Total : null),
                 Mark($"{Text(r.OrdersUnique)} / {Text(r.OrdersExpected)}", r.Mode.HasTargets ? r.OrdersUnique == r.OrdersExpected : null),
                 $"{r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{killed}",
@@ -37,7 +38,7 @@ internal static class ResultTable
         console.Write(table);
         console.MarkupLine(Markup.Escape(
             $"Targets (fleet mode): refused = 0 and max arrived ≤ R in every sliding second, for every W; utilisation ≥ {RunResult.UtilisationTarget:0.00} for W ≥ 2; every slice succeeded and every order saved once. "
-            + "Utilisation = accepted ÷ (last − first accepted call) ÷ R."));
+            + "Utilisation = accepted ÷ (last − first accepted call) ÷ R; longest idle: the longest time without an accepted call, sampled every 250 ms."));
     }
 
     private static string Verdict(RunResult r) =>

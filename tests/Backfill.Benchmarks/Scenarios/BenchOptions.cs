@@ -9,6 +9,9 @@ internal sealed record BenchOptions
     /// <summary>Worker process counts to measure, one run per count and mode.</summary>
     public IReadOnlyList<int> Workers { get; init; } = [1, 2, 4];
 
+    /// <summary>Budget modes to measure for each W.</summary>
+    public IReadOnlyList<BudgetMode> Modes { get; init; } = [BudgetMode.Fleet, BudgetMode.Naive];
+
     /// <summary>The job is sized so that the platform sees at least this many seconds of calls at R.</summary>
     public TimeSpan CallsDuration { get; init; } = TimeSpan.FromSeconds(40);
 
@@ -28,6 +31,12 @@ internal sealed record BenchOptions
 
     /// <summary>A run that has not finished by then fails; null: six times the calls duration, at least five minutes.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Time between the last worker's start line and the job's start, for the consumer group to form: the job meets a
+    /// fleet that is already running, as in production; the halfway kill is the disruption measured.
+    /// </summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Kill one worker when the platform has seen this share of the job's calls; null: no kill.</summary>
     public double? KillAt { get; init; } = 0.5;

@@ -36,7 +36,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         var results = new List<RunResult>();
         foreach (var workers in options.Workers)
         {
-            foreach (var mode in new[] { BudgetMode.Fleet, BudgetMode.Naive })
+            foreach (var mode in options.Modes)
             {
                 results.Add(await RunOneAsync(plan, mode, workers, cancellationToken));
             }
@@ -48,7 +48,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
     private async Task<RunResult> RunOneAsync(JobPlan plan, BudgetMode mode, int workers, CancellationToken cancellationToken)
     {
         var label = $"fleet-{mode.Name}-w{workers}";
-        Progress.Line($"[{label}] starting: platform-sim, dev-kafka, serve, {workers} worker(s)");
+        Progress.Line($"[{label}] starting: platform-sim, dev-kafka, serve, {workers} worker(s); the job {options.Settle.TotalSeconds:0} s after the last worker");
         var run = new Measurement(mode, workers);
         BenchRun? bench = null;
         try
@@ -109,12 +109,13 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
             pool.Add(await StartWorkerAsync(bench, i, cancellationToken));
         }
 
+        await Task.Delay(options.Settle, _time, cancellationToken);
         var started = _time.GetTimestamp();
         var job = await StartJobAsync(bench, plan, serverUrl, cancellationToken);
         Progress.Line($"[{label}] job {job} started on {serverUrl}");
 
         var deadline = options.RunTimeout;
-        var lastStatus = TimeSpan.MinValue;
+        var lastStatus = -StatusEvery;
         var lastProgress = TimeSpan.Zero;
         var statusFailures = 0;
         var killed = false;
@@ -122,7 +123,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         {
             var elapsed = _time.GetElapsedTime(started);
             var stats = await bench.SimulatorStatsAsync(cancellationToken);
-            run.Platform = stats;
+            run.Sample(stats, elapsed);
             if (!killed && options.KillAt is { } share && stats.Accepted >= plan.ExpectedCalls * share)
             {
                 killed = true;

@@ -19,10 +19,35 @@ internal sealed class Measurement(BudgetMode mode, int workers)
 
     public TimeSpan? WorkerKilledAt { get; set; }
 
+    /// <summary>The longest time, as sampled, in which the platform accepted no call while the job ran.</summary>
+    public TimeSpan LongestIdle => _longestIdle;
+
+    private TimeSpan _longestIdle;
+    private long _lastAccepted = -1;
+    private TimeSpan _lastChange;
+
     public string? Error { get; set; }
 
+    /// <summary>Records the simulator's counters at <paramref name="elapsed"/> into the run.</summary>
+    public void Sample(SimulatorStatsSnapshot stats, TimeSpan elapsed)
+    {
+        Platform = stats;
+
+        // Idle time counts from the first accepted call on: before it, the job is being planned and released.
+        if (stats.Accepted != _lastAccepted)
+        {
+            if (_lastAccepted > 0 && elapsed - _lastChange > _longestIdle)
+            {
+                _longestIdle = elapsed - _lastChange;
+            }
+
+            _lastAccepted = stats.Accepted;
+            _lastChange = elapsed;
+        }
+    }
+
     public RunResult Result(double rate, JobPlan plan, string directory) =>
-        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, directory, Error);
+        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, directory, Error);
 
     /// <summary>Reports a failure; keeps the run's folder (logs, LiteDB file) when anything is off or when asked, else deletes it.</summary>
     public void Finish(RunResult result, BenchRun? bench, string label, bool keep)

@@ -14,6 +14,7 @@ internal sealed record RunResult(
     long DuplicatesAbsorbed,
     TimeSpan Elapsed,
     TimeSpan? WorkerKilledAt,
+    TimeSpan LongestIdle,
     string RunDirectory,
     string? Error)
 {

@@ -75,7 +75,7 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
         while (!process.HasExited)
         {
             var elapsed = _time.GetElapsedTime(started);
-            run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
+            run.Sample(await bench.SimulatorStatsAsync(cancellationToken), elapsed);
             if (elapsed - lastProgress >= ProgressEvery)
             {
                 lastProgress = elapsed;
