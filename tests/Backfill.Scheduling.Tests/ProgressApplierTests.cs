@@ -19,7 +19,7 @@ public sealed class ProgressApplierTests : IDisposable
     {
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         _store = new JobStore(_db);
-        _applier = new ProgressApplier(_store, _time, NullLogger<ProgressApplier>.Instance);
+        _applier = new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance);
         var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Running, CreatedAt = _time.GetUtcNow() };
         var slices = Days.Select(d => new SliceRecord { Id = $"j/1/{d}", JobId = "j", Platform = "p", Shop = "1", State = SliceState.Released, Attempt = 2 }).ToList();
         _store.Create(job, slices, new Transition("j", "", "Running", _time.GetUtcNow(), "test"));

@@ -14,20 +14,27 @@ internal sealed class CallWindow
     private readonly Lock _lock = new();
     private readonly Queue<long> _ended = new();
     private readonly TimeProvider _time;
+    private readonly Func<TimeSpan> _window;
     private int _inFlight;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallWindow(int limit, TimeSpan window, TimeProvider time)
+        : this(limit, () => window, time)
+    {
+    }
+
+    /// <summary>A window whose length may change (a slowed-down rate is a longer window); a longer one applies at once to the calls already counted.</summary>
+    public CallWindow(int limit, Func<TimeSpan> window, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         Limit = limit;
-        Window = window;
+        _window = window;
         _time = time;
     }
 
     public int Limit { get; }
 
-    public TimeSpan Window { get; }
+    public TimeSpan Window => _window();
 
     /// <summary>Calls in flight or ended less than a window ago.</summary>
     public int Count
@@ -88,13 +95,17 @@ internal sealed class CallWindow
         }
     }
 
-    private void End()
+    private void End(bool counted)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
-            _ended.Enqueue(_time.GetTimestamp());
+            if (counted)
+            {
+                _ended.Enqueue(_time.GetTimestamp());
+            }
+
             ended = _callEnded;
             _callEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -104,7 +115,8 @@ internal sealed class CallWindow
 
     private void Evict(long now)
     {
-        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= Window)
+        var window = Window;
+        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= window)
         {
             _ended.Dequeue();
         }
@@ -119,7 +131,16 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End();
+                window.End(counted: true);
+            }
+        }
+
+        /// <summary>Gives the place back uncounted: the call never went out (another window had no room).</summary>
+        public void Cancel()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                window.End(counted: false);
             }
         }
     }
