@@ -6,7 +6,7 @@ namespace Backfill.Platforms.Resilience;
 /// <summary>
 /// One platform's budget in this process. A call starts once the gate is open (no throttle pause, no cool-off) and there
 /// is room in its lane's window and, with a per-shop limit, in its shop's window. Lane windows hold the lane's share of
-/// the calls per window, stretched while throttles have slowed the platform down (<see cref="AdaptiveRate"/>).
+/// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>).
 /// </summary>
 internal sealed class PlatformBudget
 {
@@ -115,7 +115,7 @@ internal sealed class PlatformBudget
                 Gate.ClosedUntil,
                 _coolOffUntil,
                 Rate.Throttles,
-                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit * factor / perWindow, l.Value.Count))]);
+                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count))]);
         }
     }
 
@@ -128,12 +128,19 @@ internal sealed class PlatformBudget
         {
             if (!_lanes.TryGetValue(key, out var window))
             {
-                window = new CallWindow(share, () => Plan.Window / Rate.Factor, _time);
+                window = new CallWindow(() => Slowed(share), _time);
                 _lanes[key] = window;
             }
 
             return window;
         }
+    }
+
+    /// <summary>A share slowed down by throttles: fewer calls per window (the peak drops, not only the average), one call per longer window below one.</summary>
+    private (int Limit, TimeSpan Window) Slowed(int share)
+    {
+        var calls = share * Rate.Factor;
+        return calls >= 1 ? ((int)Math.Floor(calls), Plan.Window) : (1, Plan.Window / calls);
     }
 
     private CallWindow? ShopWindow(string shop)
