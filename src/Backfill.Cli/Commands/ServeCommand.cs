@@ -31,7 +31,16 @@ internal static class ServeCommand
             }
 
             await using var app = ServerApp.Build(configuration, listen, logging => ProcessLogging.Configure(logging, configuration));
-            await app.StartAsync(ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                // Kestrel's own words name the address: "Failed to bind to address http://…: address already in use."
+                throw new OperationFailedException($"{e.Message.TrimEnd('.')} (another 'backfill serve'? choose another with --urls)");
+            }
+
             foreach (var url in app.Urls)
             {
                 Console.Out.WriteLine($"listening: {url}");
@@ -43,11 +52,18 @@ internal static class ServeCommand
                 : $"Kafka: {kafka.BootstrapServers} (namespace {kafka.Options.Namespace}). Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
 
-            await Lifetime.UntilStoppedAsync(ct);
-            Console.Error.WriteLine("serve: stopping…");
-            await app.StopAsync(CancellationToken.None);
-            app.Services.FlushProducer(FlushLimit);
-            Console.Error.WriteLine("serve stopped.");
+            try
+            {
+                await Lifetime.UntilStoppedAsync(app.Services, "the scheduler", ct);
+            }
+            finally
+            {
+                Console.Error.WriteLine("serve: stopping…");
+                await app.StopAsync(CancellationToken.None);
+                app.Services.FlushProducer(FlushLimit);
+                Console.Error.WriteLine("serve stopped.");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -44,15 +44,22 @@ internal static class WorkerCommand
             await host.StartAsync(ct);
             var options = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
             var platforms = host.Services.GetRequiredService<IOrderSources>().Names;
-            Console.Out.WriteLine($"worker: started ({options.Concurrency} consumers; platforms {string.Join(", ", platforms)}; Kafka {configuration["Kafka:BootstrapServers"]})");
+            Console.Out.WriteLine($"worker: started ({options.Concurrency} consumer{(options.Concurrency == 1 ? "" : "s")}; platforms {string.Join(", ", platforms)}; Kafka {configuration["Kafka:BootstrapServers"]})");
             Console.Error.WriteLine("Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
 
-            await Lifetime.UntilStoppedAsync(ct);
-            Console.Error.WriteLine("worker: stopping…");
-            await host.StopAsync(CancellationToken.None);
-            host.Services.FlushProducer(FlushLimit);
-            Console.Error.WriteLine("worker stopped.");
+            try
+            {
+                await Lifetime.UntilStoppedAsync(host.Services, "the worker", ct);
+            }
+            finally
+            {
+                Console.Error.WriteLine("worker: stopping…");
+                await host.StopAsync(CancellationToken.None);
+                host.Services.FlushProducer(FlushLimit);
+                Console.Error.WriteLine("worker stopped.");
+            }
+
             return ExitCodes.Success;
         });
         return command;
