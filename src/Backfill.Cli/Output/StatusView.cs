@@ -31,5 +31,16 @@ internal static class StatusView
         table.AddRow("[bold]total[/]", $"[bold]{s.Total}[/]");
         console.Write(table);
         console.MarkupLine($"orders emitted: {status.Orders.Emitted}");
+        foreach (var platform in status.Platforms)
+        {
+            var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"
+                + (platform.CoolOffUntil is { } until ? $", cooling off until {until:HH:mm:ss}" : "")
+                + (platform.Hold is { } hold ? $", releases held: {hold}" : "");
+            console.MarkupLine(Markup.Escape(budget));
+            if (platform.Lanes.Count > 0)
+            {
+                console.MarkupLine(Markup.Escape("lanes: " + string.Join(", ", platform.Lanes.Select(l => $"{l.Lane} {l.Rate:0.##}/s"))));
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Backfill.Core.Jobs;
+using Backfill.Scheduling;
 
 namespace Backfill.Server.Jobs;
 
@@ -26,6 +27,9 @@ public sealed record JobStatus
     public required SliceTotals Slices { get; init; }
 
     public required OrderTotals Orders { get; init; }
+
+    /// <summary>The budget of the job's platform as the fleet reported it: throttles, cool-off, why releases hold, lane rates.</summary>
+    public IReadOnlyList<PlatformStatus> Platforms { get; init; } = [];
 
     /// <summary>The status of <paramref name="job"/> from one read of its slices, so the counts add up.</summary>
     public static JobStatus Of(JobRecord job, IReadOnlyList<SliceRecord> slices)

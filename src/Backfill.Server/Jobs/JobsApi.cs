@@ -54,12 +54,12 @@ internal static class JobsApi
         }
     }
 
-    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store)
+    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)
     {
         var job = store.Job(id);
         return job is null
             ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
-            : TypedResults.Ok(JobStatus.Of(job, store.Slices(id)));
+            : TypedResults.Ok(JobStatus.Of(job, store.Slices(id)) with { Platforms = [board.Status(job.Platform)] });
     }
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>

@@ -8,7 +8,8 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "slices", "orders"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "slices", "orders", "platforms"];
+    private static readonly string[] PlatformMembers = ["platform", "throttles", "coolOffUntil", "coolOffReason", "hold", "lanes"];
     private static readonly string[] SliceMembers = ["total", "pending", "released", "running", "succeeded", "failed", "cancelled"];
 
     private HttpClient Http => fixture.Harness.Http;
@@ -39,6 +40,10 @@ public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(14, SliceMembers.Skip(1).Sum(m => slices.GetProperty(m).GetInt32()));
         Assert.Equal(0, slices.GetProperty("succeeded").GetInt32());
         Assert.Equal(0, json.GetProperty("orders").GetProperty("emitted").GetInt64());
+        var platform = Assert.Single(json.GetProperty("platforms").EnumerateArray());
+        Assert.Equal(PlatformMembers, platform.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("demo", platform.GetProperty("platform").GetString());
+        Assert.Equal(0, platform.GetProperty("throttles").GetInt64());
     }
 
     [Fact]
