@@ -18,6 +18,10 @@ internal static class BackfillCommandLine
             RunCommand.Create(overrides),
             DevKafkaCommand.Create(overrides),
             PlatformSimCommand.Create(overrides),
+            ServeCommand.Create(overrides),
+            WorkerCommand.Create(overrides),
+            StartCommand.Create(overrides),
+            StatusCommand.Create(overrides),
         };
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
@@ -50,6 +54,11 @@ internal static class BackfillCommandLine
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
+        }
+        catch (OperationFailedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {

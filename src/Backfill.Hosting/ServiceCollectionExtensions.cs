@@ -40,6 +40,13 @@ public static class ServiceCollectionExtensions
 
         if (roles.HasFlag(BackfillRoles.Scheduler))
         {
+            if (!roles.HasFlag(BackfillRoles.Worker))
+            {
+                services.AddPlatformOptions(configuration);
+            }
+
+            services.AddSingleton<ActionTopic>();
+            services.AddSingleton<PlatformBoard>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();
             services.AddSingleton<OrderStore>();

@@ -18,7 +18,11 @@ public interface IOrderSource
 /// <param name="From">Inclusive start of the slice.</param>
 /// <param name="To">Exclusive end of the slice.</param>
 /// <param name="Cursor">Null or empty for the first page; afterwards the previous page's <see cref="OrderPage.NextCursor"/>.</param>
-public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTimeOffset To, string? Cursor);
+public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTimeOffset To, string? Cursor)
+{
+    /// <summary>The budget lane the calls go through (the action message's lane). Default: the whole budget.</summary>
+    public LaneRef Lane { get; init; } = LaneRef.Whole;
+}
 
 /// <summary>One page of orders with their details.</summary>
 public sealed record OrderPage(IReadOnlyList<PlatformOrder> Orders, string? NextCursor, bool More);

@@ -1,15 +1,30 @@
 namespace Backfill.Platforms;
 
-/// <summary>The configured platforms, by name.</summary>
+/// <summary>The configured platforms, by name, each with its budget in this process.</summary>
 public interface IOrderSources
 {
     IReadOnlyCollection<string> Names { get; }
+
+    /// <summary>
+    /// How long a worker waits after it is given a partition before its first call for it: the longest window of any
+    /// platform, after which the previous owner's calls no longer count anywhere (docs/rate-budget.md).
+    /// </summary>
+    TimeSpan HandOverHold { get; }
 
     /// <summary>The source for <paramref name="platform"/>; throws <see cref="UnknownPlatformException"/> when it is not configured.</summary>
     IOrderSource Get(string platform);
 
     /// <summary>Calls made and throttles received by this process, per platform.</summary>
     PlatformCallStats Stats(string platform);
+
+    /// <summary>The platform's budget in this process now: rate, pause, lanes.</summary>
+    BudgetSnapshot Budget(string platform);
+
+    /// <summary>Stops this process's calls to <paramref name="platform"/> until <paramref name="until"/> (another worker's breaker opened).</summary>
+    void CoolOff(string platform, DateTimeOffset until);
+
+    /// <summary>Raised with the platform and the cool-off's end when this process's breaker opens for it.</summary>
+    event Action<string, DateTimeOffset>? CoolOffStarted;
 }
 
 /// <summary>A platform name that is not configured under <c>Platforms:</c>.</summary>

@@ -2,8 +2,8 @@ using Backfill.Platforms.Shopee;
 
 namespace Backfill.Platforms;
 
-/// <summary>The configured platforms of this process, each with its own shared bucket, gate and counters.</summary>
-internal sealed class OrderSources : IOrderSources, IDisposable
+/// <summary>The configured platforms of this process, each with its own budget and counters.</summary>
+internal sealed class OrderSources : IOrderSources
 {
     private readonly Dictionary<string, ShopeeOrderSource> _sources;
 
@@ -12,19 +12,30 @@ internal sealed class OrderSources : IOrderSources, IDisposable
         // Configuration keys are case-insensitive, so platform names are too.
         _sources = sources.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
         Names = [.. _sources.Keys.Order(StringComparer.OrdinalIgnoreCase)];
+        HandOverHold = _sources.Values.Select(s => s.Plan.HandOverHold).DefaultIfEmpty(LanePlan.OneSecond).Max();
+        foreach (var source in _sources.Values)
+        {
+            source.CoolOffStarted += (platform, until) => CoolOffStarted?.Invoke(platform, until);
+        }
     }
 
+    public event Action<string, DateTimeOffset>? CoolOffStarted;
+
     public IReadOnlyCollection<string> Names { get; }
+
+    public TimeSpan HandOverHold { get; }
 
     public IOrderSource Get(string platform) => Find(platform);
 
     public PlatformCallStats Stats(string platform) => Find(platform).Stats;
 
-    public void Dispose()
+    public BudgetSnapshot Budget(string platform) => Find(platform).Budget;
+
+    public void CoolOff(string platform, DateTimeOffset until)
     {
-        foreach (var source in _sources.Values)
+        if (_sources.TryGetValue(platform, out var source))
         {
-            source.Dispose();
+            source.CoolOff(until);
         }
     }
 

@@ -22,14 +22,9 @@ public static class PlatformsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPlatforms(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(PlatformsConfiguration.SectionName);
-        var names = PlatformsConfiguration.Names(configuration);
-
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidation>());
+        var names = services.AddPlatformOptions(configuration);
         foreach (var name in names)
         {
-            services.AddOptions<PlatformOptions>(name).Bind(section.GetSection(name)).ValidateOnStart();
             services.AddKeyedRefitGeneratedClient<IShopeeApi>(name, settings: null, httpClientName: HttpClientName(name))
                 .ConfigureHttpClient((provider, client) =>
                 {
@@ -56,6 +51,24 @@ public static class PlatformsServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopeeOrderSource>()))));
         return services;
+    }
+
+    /// <summary>
+    /// Binds <c>Platforms:{name}</c> to named <see cref="PlatformOptions"/>, validated on start, without any client: what
+    /// the scheduler needs to plan lanes. Returns the platform names.
+    /// </summary>
+    public static IReadOnlyList<string> AddPlatformOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(PlatformsConfiguration.SectionName);
+        var names = PlatformsConfiguration.Names(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidation>());
+        foreach (var name in names)
+        {
+            services.AddOptions<PlatformOptions>(name).Bind(section.GetSection(name)).ValidateOnStart();
+        }
+
+        return names;
     }
 
     internal static string HttpClientName(string platform) => $"Backfill.Platforms.{platform}";

@@ -21,6 +21,12 @@ public sealed class BackfillOptions
     /// <summary>Cap on released-or-running slices per platform, across jobs (R1). Default 8.</summary>
     public int MaxInFlightPerPlatform { get; set; } = 8;
 
+    /// <summary>
+    /// No slice of a platform is released while more than this many action messages wait on its lanes' partitions,
+    /// uncommitted by the worker group (workers absent, slow or throttled). Default 100.
+    /// </summary>
+    public long MaxActionLag { get; set; } = 100;
+
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
 

@@ -9,7 +9,7 @@ namespace Backfill.Scheduling;
 /// Applies workers' progress to LiteDB; the scheduler is its only writer. Progress of an older attempt, or of a
 /// step already applied, is ignored, so redeliveries and redone steps change nothing (R5).
 /// </summary>
-public sealed partial class ProgressApplier(JobStore store, TimeProvider time, ILogger<ProgressApplier> logger)
+public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, TimeProvider time, ILogger<ProgressApplier> logger)
 {
     private long _stale;
 
@@ -36,6 +36,7 @@ public sealed partial class ProgressApplier(JobStore store, TimeProvider time, I
             case ProgressKind.StepStarted:
                 break;
             case ProgressKind.StepDone when progress.Step > slice.Step:
+                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
                 slice.Orders += progress.Orders;

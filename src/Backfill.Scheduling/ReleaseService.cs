@@ -2,6 +2,8 @@ using Backfill.Core.Jobs;
 using Backfill.Core.Release;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
+using Backfill.Platforms;
+using Backfill.Platforms.Configuration;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
@@ -10,14 +12,18 @@ using Microsoft.Extensions.Options;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Moves the next batch of a job's slices from LiteDB to the action topic, as <see cref="ReleasePolicy"/> allows.
-/// A slice is marked Released before its first step is produced, so its progress can never arrive first; a
-/// failed produce puts it back to Pending.
+/// Moves the next batch of a job's slices from LiteDB to the action topic, as <see cref="ReleasePolicy"/> allows, onto
+/// the platform's lanes as <see cref="LaneChooser"/> picks them; nothing while the platform cools off or its lanes' lag is
+/// over <see cref="BackfillOptions.MaxActionLag"/>. A slice is marked Released before its first step is produced, so its
+/// progress can never arrive first; a failed produce puts it back to Pending.
 /// </summary>
 public sealed partial class ReleaseService(
     JobStore store,
     IProducer<string, byte[]> producer,
     KafkaConnection connection,
+    ActionTopic actionTopic,
+    PlatformBoard board,
+    IOptionsMonitor<PlatformOptions> platforms,
     IOptions<BackfillOptions> options,
     TimeProvider time,
     ILogger<ReleaseService> logger)
@@ -38,7 +44,8 @@ public sealed partial class ReleaseService(
             }
 
             var now = time.GetUtcNow();
-            var limits = new ReleaseLimits(store.Count(jobId, SliceState.Pending), store.InFlight(job.Platform), options.Value.MaxInFlightPerPlatform);
+            var inFlight = store.InFlightSlices(job.Platform);
+            var limits = new ReleaseLimits(store.Count(jobId, SliceState.Pending), inFlight.Count, options.Value.MaxInFlightPerPlatform);
             var decision = ReleasePolicy.Decide(job, limits, now);
             if (decision.Count == 0)
             {
@@ -46,14 +53,27 @@ public sealed partial class ReleaseService(
                 return 0;
             }
 
+            var plan = LanePlan.For(platforms.Get(job.Platform).RateLimit);
+            var partitions = actionTopic.Partitions();
+            if (await QuotaHoldAsync(job.Platform, plan, partitions, now, cancellationToken) is { } hold)
+            {
+                board.Held(job.Platform, hold);
+                Log.QuotaHeld(logger, jobId, hold);
+                return 0;
+            }
+
+            board.Held(job.Platform, null);
+            var candidates = store.Slices(jobId, SliceState.Pending, Math.Max(decision.Count * 4, job.Shops.Count * 2));
             var released = 0;
-            foreach (var slice in store.Slices(jobId, SliceState.Pending, decision.Count))
+            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, decision.Count))
             {
                 slice.Attempt++;
                 slice.Step = -1;
                 slice.Cursor = null;
                 slice.Error = null;
-                store.Save(slice, slice.MoveTo(SliceState.Released, now, $"released (attempt {slice.Attempt})"));
+                slice.Lane = lane;
+                slice.Lanes = plan.Lanes;
+                store.Save(slice, slice.MoveTo(SliceState.Released, now, $"released (attempt {slice.Attempt}, lane {lane}/{plan.Lanes})"));
                 try
                 {
                     var action = new ActionMessage
@@ -66,9 +86,11 @@ public sealed partial class ReleaseService(
                         Shop = slice.Shop,
                         From = slice.From,
                         To = slice.To,
-                        Lane = ActionMessage.LaneOf(job.Platform, slice.Shop),
+                        Lane = lane,
+                        Lanes = plan.Lanes,
                     };
-                    await producer.ProduceAsync(connection.Topics.Actions, new Message<string, byte[]> { Key = action.Lane, Value = MessageCodec.Encode(action) }, cancellationToken);
+                    var partition = new TopicPartition(connection.Topics.Actions, LanePlan.Partition(job.Platform, lane, partitions));
+                    await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) }, cancellationToken);
                     released++;
                 }
                 catch (Exception e) when (e is KafkaException or OperationCanceledException)
@@ -91,8 +113,26 @@ public sealed partial class ReleaseService(
         }
     }
 
+    /// <summary>Why the platform's budget has no room for more work now, or null (quota-aware release).</summary>
+    private async Task<string?> QuotaHoldAsync(string platform, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (board.CoolingOffUntil(platform) is { } until)
+        {
+            return $"{platform} cools off until {until:O} after repeated throttles";
+        }
+
+        var lanePartitions = Enumerable.Range(0, plan.Lanes).Select(lane => LanePlan.Partition(platform, lane, partitions));
+        var lag = await actionTopic.LagAsync(lanePartitions, cancellationToken);
+        return lag > options.Value.MaxActionLag
+            ? $"{lag} action messages of {platform} wait unconsumed (Backfill:MaxActionLag {options.Value.MaxActionLag}) at {now:O}"
+            : null;
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(4, LogLevel.Information, "Job {Job}: nothing released, the platform's budget has no room: {Reason}")]
+        public static partial void QuotaHeld(ILogger logger, string job, string reason);
+
         [LoggerMessage(1, LogLevel.Debug, "Job {Job}: nothing released ({Reason})")]
         public static partial void Held(ILogger logger, string job, string reason);
 

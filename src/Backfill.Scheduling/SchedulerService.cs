@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// The scheduler's readers: progress into slice state, orders into the sink. Re-arms the release triggers of
-/// unfinished jobs at start (LiteDB is the durable record).
+/// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
+/// <see cref="PlatformBoard"/>. Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record).
 /// </summary>
 public sealed partial class SchedulerService(
     KafkaClients clients,
@@ -19,12 +19,15 @@ public sealed partial class SchedulerService(
     JobStore jobs,
     ReleaseTriggers triggers,
     DeadLetters deadLetters,
+    PlatformBoard board,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
     public BatchConsumer ProgressReader { get; } = new(clients, counters, logger);
 
     public BatchConsumer SinkReader { get; } = new(clients, counters, logger);
+
+    private BatchConsumer ControlReader { get; } = new(clients, counters, logger);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,7 +39,8 @@ public sealed partial class SchedulerService(
         var topics = clients.Connection.Topics;
         await Task.WhenAll(
             ProgressReader.RunAsync(topics.ProgressGroup, topics.Progress, batch => Apply(batch, stoppingToken), stoppingToken),
-            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, batch => Save(batch, stoppingToken), stoppingToken));
+            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, batch => Save(batch, stoppingToken), stoppingToken),
+            ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken));
     }
 
     private void Apply(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
@@ -74,6 +78,25 @@ public sealed partial class SchedulerService(
         orders.Upsert(documents, time.GetUtcNow());
     }
 
+    private void Control(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
+    {
+        foreach (var consumed in batch)
+        {
+            try
+            {
+                if (MessageCodec.Decode<ControlMessage>(consumed.Message.Value) is { Kind: ControlKind.CoolOff, Platform: { } platform, Until: { } until } message)
+                {
+                    board.CoolOff(platform, until, message.Reason);
+                }
+            }
+            catch (MalformedMessageException e)
+            {
+                // Every process reads the control topic; parking it here would park it once per process.
+                Log.MalformedControl(logger, consumed.TopicPartitionOffset.ToString(), e.Message);
+            }
+        }
+    }
+
     /// <summary>A message the scheduler cannot read is parked, never retried in a loop (R6).</summary>
     private T? Decode<T>(ConsumeResult<string, byte[]> consumed, string stage, CancellationToken cancellationToken)
         where T : class, IMessage
@@ -94,5 +117,8 @@ public sealed partial class SchedulerService(
     {
         [LoggerMessage(1, LogLevel.Warning, "Malformed message at {Position} parked on the dead-letter topic: {Error}")]
         public static partial void Malformed(ILogger logger, string position, string error);
+
+        [LoggerMessage(2, LogLevel.Warning, "Malformed control message at {Position} skipped: {Error}")]
+        public static partial void MalformedControl(ILogger logger, string position, string error);
     }
 }

@@ -36,10 +36,12 @@ public sealed class JobStore(BackfillDatabase db)
     public SliceCounts Counts(string jobId) =>
         SliceCounts.From(Enum.GetValues<SliceState>().SelectMany(s => Enumerable.Repeat(s, Count(jobId, s))));
 
-    /// <summary>Released or running slices of every job of <paramref name="platform"/> (the in-flight cap, R1).</summary>
-    public int InFlight(string platform) =>
-        db.Slices.Count(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Released}"))
-        + db.Slices.Count(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Running}"));
+    /// <summary>Released or running slices of every job of <paramref name="platform"/> (the in-flight cap, R1; lane loads).</summary>
+    public IReadOnlyList<SliceRecord> InFlightSlices(string platform) =>
+    [
+        .. db.Slices.Find(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Released}")),
+        .. db.Slices.Find(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Running}")),
+    ];
 
     /// <summary>Saves slice changes and their transitions together.</summary>
     public void Save(IReadOnlyCollection<SliceRecord> slices, IEnumerable<Transition> transitions) => db.InTransaction(() =>

@@ -68,12 +68,15 @@ internal sealed partial class ActionHandler(
             Cursor = result.Cursor,
             More = result.More,
             Elapsed = elapsed,
+            Throttles = result.Throttles,
+            LaneRate = LaneRate(action),
         }, cancellationToken);
 
         if (result.More)
         {
+            // The next step stays on this partition, so it stays with the lane's one owner.
             var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
-            await producer.ProduceAsync(connection.Topics.Actions, new Message<string, byte[]> { Key = next.Lane, Value = MessageCodec.Encode(next) }, cancellationToken);
+            await producer.ProduceAsync(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) }, cancellationToken);
         }
         else
         {
@@ -83,6 +86,12 @@ internal sealed partial class ActionHandler(
         ledger.Done(action);
         stats.StepDone(result.Orders, elapsed);
         Log.StepDone(logger, action.Id, result.Pages, result.Orders, result.More, elapsed.TotalMilliseconds);
+    }
+
+    private double LaneRate(ActionMessage action)
+    {
+        var budget = sources.Budget(action.Platform);
+        return budget.Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes)?.CallsPerSecond ?? budget.CallsPerSecond * budget.Factor;
     }
 
     private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken) =>

@@ -17,9 +17,11 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         var more = true;
         var pages = 0;
         var orders = 0;
+        var throttles = 0;
         while (more && pages < options.PagesPerStep)
         {
-            var page = await FetchAsync(source, new OrderPageRequest(action.Shop, action.From, action.To, cursor), cancellationToken);
+            var (page, pageThrottles) = await FetchAsync(source, new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes) }, cancellationToken);
+            throttles += pageThrottles;
             foreach (var order in page.Orders)
             {
                 var message = new OrderMessage
@@ -45,17 +47,17 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         }
 
         await Task.WhenAll(deliveries);
-        return new StepResult(pages, orders, more ? cursor : null, more);
+        return new StepResult(pages, orders, more ? cursor : null, more, throttles);
     }
 
-    /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off, so the page is asked again behind it, a bounded number of times.</summary>
-    private async Task<OrderPage> FetchAsync(IOrderSource source, OrderPageRequest request, CancellationToken cancellationToken)
+    /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off and slowed the rate, so the page is asked again behind it, a bounded number of times.</summary>
+    private async Task<(OrderPage Page, int Throttles)> FetchAsync(IOrderSource source, OrderPageRequest request, CancellationToken cancellationToken)
     {
         for (var throttles = 0; ; throttles++)
         {
             try
             {
-                return await source.FetchPageAsync(request, cancellationToken);
+                return (await source.FetchPageAsync(request, cancellationToken), throttles);
             }
             catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle && throttles < options.ThrottleRetries)
             {

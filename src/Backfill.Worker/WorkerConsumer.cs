@@ -5,9 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Worker;
 
 /// <summary>
-/// One member of the worker group on its own thread. It hands a message to <see cref="ActionHandler"/>, pauses its
-/// partitions and goes on polling while the step runs, so Kafka never sees a silent member however long a step
-/// takes (R3). One step at a time; the offset is committed (checked) only once the message reached a decision.
+/// One member of the worker group on its own thread. Each of its partitions carries budget lanes and runs one step at
+/// a time, so the member's partitions run side by side, each at its lanes' rate. A partition is paused from the moment
+/// its step starts until the step reached a decision and its offset is committed (checked); the member goes on polling
+/// meanwhile, so Kafka never sees a silent member however long a step takes (R3).
+/// A partition given to this member is held for <see cref="Platforms.IOrderSources.HandOverHold"/> before its first step:
+/// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md).
 /// </summary>
 internal sealed partial class WorkerConsumer(
     string name,
@@ -16,16 +19,15 @@ internal sealed partial class WorkerConsumer(
     DeadLetters deadLetters,
     KafkaCounters counters,
     WorkerOptions options,
+    TimeSpan handOverHold,
     TimeProvider time,
     ILogger<WorkerConsumer> logger)
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(20);
-    private InFlight? _inFlight;
-
-    // Partitions stay paused from the start of a step until this member is idle again, however the step ended
-    // (finished here, or handed over in a rebalance callback).
-    private bool _paused;
+    private readonly Dictionary<TopicPartition, InFlight> _steps = [];
+    private readonly Dictionary<TopicPartition, long> _heldFrom = [];
+    private readonly HashSet<TopicPartition> _paused = [];
 
     public string Name => name;
 
@@ -33,9 +35,9 @@ internal sealed partial class WorkerConsumer(
     {
         var topics = clients.Connection.Topics;
         using var consumer = clients.ConsumerBuilder(topics.WorkerGroup, name)
-            .SetPartitionsAssignedHandler((_, assigned) => Log.Assigned(logger, name, string.Join(",", assigned.Select(p => p.Partition.Value))))
-            .SetPartitionsRevokedHandler((c, revoked) => Release(c, revoked.Select(p => p.TopicPartition), commit: true))
-            .SetPartitionsLostHandler((c, lost) => Release(c, lost.Select(p => p.TopicPartition), commit: false))
+            .SetPartitionsAssignedHandler((_, assigned) => Assigned(assigned))
+            .SetPartitionsRevokedHandler((c, revoked) => Release(c, revoked.Select(p => p.TopicPartition), lost: false))
+            .SetPartitionsLostHandler((c, lost) => Release(c, lost.Select(p => p.TopicPartition), lost: true))
             .Build();
         consumer.Subscribe(topics.Actions);
         Log.Started(logger, name, topics.Actions);
@@ -60,62 +62,102 @@ internal sealed partial class WorkerConsumer(
         }
         finally
         {
-            // An unfinished step is not committed: whoever gets the partition redoes at most that one step.
-            WaitQuietly(_inFlight?.Work);
+            // Steps end promptly once cancelled; an unfinished one is not committed, so whoever gets the partition redoes at most that step.
+            foreach (var step in _steps.Values)
+            {
+                WaitQuietly(step.Work);
+            }
+
             consumer.Close();
             Log.Stopped(logger, name);
         }
     }
 
+    private void Assigned(IEnumerable<TopicPartition> assigned)
+    {
+        var list = assigned.ToList();
+        var now = time.GetTimestamp();
+        foreach (var partition in list)
+        {
+            _heldFrom[partition] = now;
+        }
+
+        Log.Assigned(logger, name, string.Join(",", list.Select(p => p.Partition.Value)), (long)handOverHold.TotalMilliseconds);
+    }
+
     private void PollOnce(IConsumer<string, byte[]> consumer, CancellationToken stop)
     {
-        if (_inFlight is null)
+        foreach (var (done, step) in _steps.Where(s => s.Value.Work.IsCompleted).ToList())
         {
-            if (_paused)
-            {
-                consumer.Resume(consumer.Assignment);
-                _paused = false;
-            }
+            Finish(consumer, done, step, stop);
+        }
 
-            var consumed = consumer.Consume(IdlePoll);
-            if (consumed is { IsPartitionEOF: false })
-            {
-                consumer.Pause(consumer.Assignment);
-                _paused = true;
-                _inFlight = new InFlight(consumed, handler.HandleAsync(consumed, name, stop), Failures: 0);
-            }
-
+        ResumeReady(consumer);
+        var consumed = consumer.Consume(_steps.Count > 0 || _paused.Count > 0 ? BusyPoll : IdlePoll);
+        if (consumed is null || consumed.IsPartitionEOF)
+        {
             return;
         }
 
-        if (((IAsyncResult)_inFlight.Work).AsyncWaitHandle.WaitOne(BusyPoll))
+        var partition = consumed.TopicPartition;
+        consumer.Pause([partition]);
+        _paused.Add(partition);
+        if (_steps.ContainsKey(partition) || IsHeld(partition))
         {
-            Finish(consumer, stop);
+            // Fetched before the pause took hold: put it back; it is read again once the partition is ready.
+            consumer.Seek(consumed.TopicPartitionOffset);
+            return;
         }
-        else
-        {
-            KeepPolling(consumer);
-        }
+
+        _steps[partition] = Start(consumed, failures: 0, work: null, stop);
     }
 
-    /// <summary>Services the group while a step runs. A message from a partition assigned meanwhile is put back and its partition paused.</summary>
-    private static void KeepPolling(IConsumer<string, byte[]> consumer)
+    private InFlight Start(ConsumeResult<string, byte[]> consumed, int failures, Func<CancellationToken, Task>? work, CancellationToken stop)
     {
-        var early = consumer.Consume(TimeSpan.Zero);
-        if (early is { IsPartitionEOF: false })
-        {
-            consumer.Pause([early.TopicPartition]);
-            consumer.Seek(early.TopicPartitionOffset);
-        }
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        return new InFlight(consumed, (work ?? (token => handler.HandleAsync(consumed, name, token)))(cancel.Token), failures, cancel);
     }
 
-    private void Finish(IConsumer<string, byte[]> consumer, CancellationToken stop)
+    private void ResumeReady(IConsumer<string, byte[]> consumer)
     {
-        var (consumed, work, failures) = _inFlight!;
-        if (work.IsCompletedSuccessfully)
+        if (_paused.Count == 0)
         {
-            consumer.Commit([consumed.TopicPartitionOffset], counters, logger);
-            _inFlight = null;
+            return;
+        }
+
+        var ready = _paused.Where(p => !_steps.ContainsKey(p) && !IsHeld(p)).ToList();
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        var assignment = consumer.Assignment.ToHashSet();
+        consumer.Resume(ready.Where(assignment.Contains));
+        _paused.ExceptWith(ready);
+    }
+
+    private bool IsHeld(TopicPartition partition)
+    {
+        if (!_heldFrom.TryGetValue(partition, out var from))
+        {
+            return false;
+        }
+
+        if (time.GetElapsedTime(from) < handOverHold)
+        {
+            return true;
+        }
+
+        _heldFrom.Remove(partition);
+        return false;
+    }
+
+    private void Finish(IConsumer<string, byte[]> consumer, TopicPartition partition, InFlight step, CancellationToken stop)
+    {
+        if (step.Work.IsCompletedSuccessfully)
+        {
+            consumer.Commit([step.Consumed.TopicPartitionOffset], counters, logger);
+            End(partition);
             return;
         }
 
@@ -125,43 +167,67 @@ internal sealed partial class WorkerConsumer(
         }
 
         // Kafka (not the platform) failed: try the same message again after a back-off, then park it (R6).
-        var error = work.Exception?.GetBaseException().Message ?? "cancelled";
-        var attempt = failures + 1;
+        var consumed = step.Consumed;
+        var error = step.Work.Exception?.GetBaseException().Message ?? "cancelled";
+        var attempt = step.Failures + 1;
         Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
-        var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(failures, 5), TimeSpan.FromSeconds(30).Ticks));
-        _inFlight = new InFlight(consumed, RetryAsync(consumed, attempt, backoff, error, stop), attempt);
+        var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
+        step.Cancel.Dispose();
+        _steps[partition] = Start(consumed, attempt, token => RetryAsync(consumed, attempt, backoff, error, token), stop);
     }
 
-    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, CancellationToken stop)
+    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, CancellationToken cancellationToken)
     {
-        await Task.Delay(backoff, time, stop);
+        await Task.Delay(backoff, time, cancellationToken);
         if (attempt > options.InfrastructureRetries)
         {
-            await deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", stop);
+            await deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", cancellationToken);
             return;
         }
 
-        await handler.HandleAsync(consumed, name, stop);
+        await handler.HandleAsync(consumed, name, cancellationToken);
     }
 
     /// <summary>
-    /// Partitions are leaving this member: the step in flight on one of them finishes first (it is bounded) and is
-    /// committed if it succeeded, so the next owner neither redoes it nor overlaps with it.
+    /// Partitions are leaving this member. Revoked: the step in flight on one finishes first (it is bounded) and is
+    /// committed if it succeeded, so the next owner neither redoes it nor calls alongside it. Lost: another member may
+    /// own the partition already, so the step is cancelled at once and not committed.
     /// </summary>
-    private void Release(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> leaving, bool commit)
+    private void Release(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> leaving, bool lost)
     {
-        if (_inFlight is not { } inFlight || !leaving.Contains(inFlight.Consumed.TopicPartition))
+        var partitions = leaving.ToList();
+        var steps = partitions.Where(_steps.ContainsKey).Select(p => (Partition: p, Step: _steps[p])).ToList();
+        if (lost)
         {
-            return;
+            steps.ForEach(s => s.Step.Cancel.Cancel());
         }
 
-        WaitQuietly(inFlight.Work);
-        if (commit && inFlight.Work.IsCompletedSuccessfully)
+        foreach (var (partition, step) in steps)
         {
-            consumer.Commit([inFlight.Consumed.TopicPartitionOffset], counters, logger);
+            WaitQuietly(step.Work);
+            if (!lost && step.Work.IsCompletedSuccessfully)
+            {
+                consumer.Commit([step.Consumed.TopicPartitionOffset], counters, logger);
+            }
+
+            End(partition);
         }
 
-        _inFlight = null;
+        foreach (var partition in partitions)
+        {
+            _paused.Remove(partition);
+            _heldFrom.Remove(partition);
+        }
+
+        Log.Released(logger, name, string.Join(",", partitions.Select(p => p.Partition.Value)), lost ? "lost" : "revoked", steps.Count);
+    }
+
+    private void End(TopicPartition partition)
+    {
+        if (_steps.Remove(partition, out var step))
+        {
+            step.Cancel.Dispose();
+        }
     }
 
     private static void WaitQuietly(Task? work)
@@ -175,7 +241,7 @@ internal sealed partial class WorkerConsumer(
         }
     }
 
-    private sealed record InFlight(ConsumeResult<string, byte[]> Consumed, Task Work, int Failures);
+    private sealed record InFlight(ConsumeResult<string, byte[]> Consumed, Task Work, int Failures, CancellationTokenSource Cancel);
 
     private static partial class Log
     {
@@ -188,8 +254,11 @@ internal sealed partial class WorkerConsumer(
         [LoggerMessage(5, LogLevel.Error, "Worker {Worker}: Kafka client error {Code} {Reason}; continuing")]
         public static partial void LoopError(ILogger logger, string worker, ErrorCode code, string reason);
 
-        [LoggerMessage(4, LogLevel.Information, "Worker {Worker} assigned partitions [{Partitions}]")]
-        public static partial void Assigned(ILogger logger, string worker, string partitions);
+        [LoggerMessage(4, LogLevel.Information, "Worker {Worker} assigned partitions [{Partitions}]; their first calls wait {HoldMs} ms for the previous owner's calls to leave the platform's window")]
+        public static partial void Assigned(ILogger logger, string worker, string partitions, long holdMs);
+
+        [LoggerMessage(6, LogLevel.Information, "Worker {Worker} gave up partitions [{Partitions}] ({How}) after {Steps} step(s) in flight ended")]
+        public static partial void Released(ILogger logger, string worker, string partitions, string how, int steps);
 
         [LoggerMessage(3, LogLevel.Error, "Worker {Worker}: message {Position} failed (attempt {Attempt}) on infrastructure: {Error}; retrying after back-off")]
         public static partial void InfrastructureFailure(ILogger logger, string worker, string position, int attempt, string error);

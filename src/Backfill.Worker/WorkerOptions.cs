@@ -20,4 +20,7 @@ public sealed class WorkerOptions
 
     /// <summary>Default 1 s.</summary>
     public TimeSpan InfrastructureBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the worker logs its lanes, their rates and throttles. Default 30 s.</summary>
+    public TimeSpan LaneReportEvery { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,3 +1,4 @@
+using Backfill.Platforms;
 using System.Text;
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
@@ -19,14 +20,15 @@ public sealed class DeadLetterTests
         var clients = host.Services.GetRequiredService<KafkaClients>();
         var topics = clients.Connection.Topics;
         var producer = host.Services.GetRequiredService<IProducer<string, byte[]>>();
-        // Same key as the real lane, so the poison sits in front of the real work on its partition (R6).
-        await producer.ProduceAsync(topics.Actions, new Message<string, byte[]> { Key = "sim:20001", Value = Encoding.UTF8.GetBytes("{not json") });
+        // On the partition of lane 0, where the first release goes, so the poison sits in front of the real work (R6).
+        var lane0 = new TopicPartition(topics.Actions, LanePlan.Partition(Harness.Platform, 0, host.Services.GetRequiredService<ActionTopic>().Partitions()));
+        await producer.ProduceAsync(lane0, new Message<string, byte[]> { Key = "sim:20001", Value = Encoding.UTF8.GetBytes("{not json") });
         var future = new ActionMessage
         {
             V = 99, Job = "j", Slice = "j/20001/20240305", Attempt = 1, Step = 0, Platform = Harness.Platform, Shop = "20001",
-            From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UnixEpoch.AddDays(1), Lane = "sim:20001",
+            From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UnixEpoch.AddDays(1), Lane = 0, Lanes = 1,
         };
-        await producer.ProduceAsync(topics.Actions, new Message<string, byte[]> { Key = "sim:20001", Value = MessageCodec.Encode(future) });
+        await producer.ProduceAsync(lane0, new Message<string, byte[]> { Key = "sim:20001", Value = MessageCodec.Encode(future) });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 
         var summary = await InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 3, 5), 1, "20001"), null, cts.Token);

@@ -60,7 +60,7 @@ internal sealed class Harness : IAsyncDisposable
     }
 
     /// <summary>Console logs (shown by <c>dotnet test --logger "console;verbosity=detailed"</c>) to diagnose a failing run.</summary>
-    public static void Logging(ILoggingBuilder logging) => logging.AddSimpleConsole(o => o.SingleLine = true)
+    public static void Logging(ILoggingBuilder logging) => logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
         .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
 
     public static string Token(string shop) => $"e2e-secret-token-{shop}";

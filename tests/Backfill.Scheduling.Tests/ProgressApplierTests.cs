@@ -14,12 +14,14 @@ public sealed class ProgressApplierTests : IDisposable
     private readonly BackfillDatabase _db;
     private readonly JobStore _store;
     private readonly ProgressApplier _applier;
+    private readonly PlatformBoard _board;
 
     public ProgressApplierTests()
     {
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         _store = new JobStore(_db);
-        _applier = new ProgressApplier(_store, _time, NullLogger<ProgressApplier>.Instance);
+        _board = new PlatformBoard(_time);
+        _applier = new ProgressApplier(_store, _board, _time, NullLogger<ProgressApplier>.Instance);
         var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Running, CreatedAt = _time.GetUtcNow() };
         var slices = Days.Select(d => new SliceRecord { Id = $"j/1/{d}", JobId = "j", Platform = "p", Shop = "1", State = SliceState.Released, Attempt = 2 }).ToList();
         _store.Create(job, slices, new Transition("j", "", "Running", _time.GetUtcNow(), "test"));
@@ -42,6 +44,31 @@ public sealed class ProgressApplierTests : IDisposable
         Assert.Equal(SliceState.Succeeded, slice.State);
         Assert.Equal((1, 20, 2, "c1"), (slice.Step, slice.Orders, slice.Pages, slice.Cursor));
         Assert.Equal(["Released→Running", "Running→Succeeded"], _store.History(slice.Id).Select(e => $"{e.From}→{e.To}"));
+    }
+
+    [Fact]
+    public void Apply_StepDone_ReportsThrottlesAndLaneRatesToTheBoard_OnceEvenWhenRepeated()
+    {
+        var done = Progress("j/1/20240101", ProgressKind.StepDone) with { Throttles = 2, Lane = 1, LaneRate = 2.5, Worker = "w" };
+
+        _applier.Apply(done);
+        _applier.Apply(done);
+
+        var status = _board.Status("p");
+        Assert.Equal(2, status.Throttles);
+        var lane = Assert.Single(status.Lanes);
+        Assert.Equal((1, 2.5, "w"), (lane.Lane, lane.Rate, lane.Worker));
+    }
+
+    [Fact]
+    public void Board_CoolOff_HoldsUntilItEnds()
+    {
+        _board.CoolOff("p", _time.GetUtcNow().AddSeconds(60), "breaker");
+
+        Assert.Equal(_time.GetUtcNow().AddSeconds(60), _board.CoolingOffUntil("P"));
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Null(_board.CoolingOffUntil("p"));
+        Assert.Null(_board.Status("p").CoolOffUntil);
     }
 
     [Fact]

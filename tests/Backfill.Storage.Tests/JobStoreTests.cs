@@ -67,8 +67,8 @@ public sealed class JobStoreTests : IDisposable
         Store.Save(running, running.MoveTo(SliceState.Running, Now, "step 0"));
         Release("c/1/20240501");
 
-        Assert.Equal(3, Store.InFlight("shopee"));
-        Assert.Equal(1, Store.InFlight("lazada"));
+        Assert.Equal(3, Store.InFlightSlices("shopee").Count);
+        Assert.Single(Store.InFlightSlices("lazada"));
     }
 
     [Fact]

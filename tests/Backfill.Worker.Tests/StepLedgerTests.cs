@@ -7,7 +7,7 @@ public sealed class StepLedgerTests
     private static ActionMessage Step(int attempt, int step) => new()
     {
         Job = "j", Slice = "j/1/20240101", Attempt = attempt, Step = step, Platform = "p", Shop = "1",
-        From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UnixEpoch.AddDays(1), Lane = "p:1",
+        From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UnixEpoch.AddDays(1), Lane = 0, Lanes = 1,
     };
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Backfill.Scheduling;
+using Microsoft.Extensions.Configuration;
 
 namespace Backfill.Cli.Commands;
 
@@ -7,6 +9,23 @@ namespace Backfill.Cli.Commands;
 internal static class CommonOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object as the last line of stdout (for scripts)." };
+
+    public static Option<string> Platform() => new("--platform") { Description = "A platform configured under Platforms:NAME.", Required = true };
+
+    public static Option<string[]> Shops() => new("--shop") { Description = "Shop id; repeat for several shops.", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+
+    public static Option<int?> SlicesPerRelease() => Positive(new Option<int?>("--slices-per-release") { Description = "Slices of this job released per cadence (default Backfill:SlicesPerRelease)." });
+
+    public static Option<string> Server() => new("--server") { Description = "The scheduler's URL (default Backfill:ServerUrl, http://127.0.0.1:5080)." };
+
+    /// <summary>The scheduler to talk to: <paramref name="server"/>, else <c>Backfill:ServerUrl</c>.</summary>
+    public static Uri ServerUrl(string? server, IConfiguration configuration)
+    {
+        var text = server ?? configuration["Backfill:ServerUrl"] ?? new BackfillOptions().ServerUrl;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new UsageException($"--server '{text}' is not an http:// URL; use e.g. http://127.0.0.1:5080.");
+    }
 
     public static Option<int> Workers(int defaultValue) => Positive(new Option<int>("--workers") { Description = "Worker consumers in this process.", DefaultValueFactory = _ => defaultValue });
 
@@ -21,6 +40,19 @@ internal static class CommonOptions
         option.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError($"{option.Name} must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>An optional number that, when given, is at least 1.</summary>
+    public static Option<int?> Positive(Option<int?> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() < 1)
             {
                 r.AddError($"{option.Name} must be at least 1.");
             }

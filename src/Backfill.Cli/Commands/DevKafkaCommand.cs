@@ -12,7 +12,7 @@ internal static class DevKafkaCommand
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var brokers = CommonOptions.Positive(new Option<int>("--brokers") { Description = "Brokers in the mock cluster.", DefaultValueFactory = _ => 3 });
-        var command = new Command("dev-kafka", "Run librdkafka's mock Kafka cluster (real protocol, in memory) until Ctrl-C, with the product's topics created.\n\nExample:\n  backfill dev-kafka --brokers 3\n  Kafka__BootstrapServers=127.0.0.1:PORT backfill run …") { brokers };
+        var command = new Command("dev-kafka", "Run librdkafka's mock Kafka cluster (real protocol, in memory) until Ctrl-C, with the product's topics created.\n\nExample:\n  backfill dev-kafka --brokers 3\n  backfill worker --Kafka:BootstrapServers=127.0.0.1:PORT --Kafka:GroupProtocol=consumer") { brokers };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
@@ -22,6 +22,9 @@ internal static class DevKafkaCommand
             cluster.CreateTopics(topics);
             Console.Out.WriteLine($"bootstrap: {cluster.BootstrapServers}");
             Console.Error.WriteLine($"{cluster.Brokers} broker(s); topics {string.Join(", ", topics.Select(t => $"{t.Name}({t.Partitions})"))}. Ctrl-C to stop.");
+
+            // A classic-protocol rebalance on the mock cluster lasts a whole session timeout; KIP-848 takes about a second.
+            Console.Error.WriteLine($"Give every other process: --Kafka:BootstrapServers={cluster.BootstrapServers} --Kafka:GroupProtocol=consumer");
             await Console.Out.FlushAsync(ct);
             try
             {

@@ -12,31 +12,20 @@ internal static class RunCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
-        var platform = new Option<string>("--platform") { Description = "A platform configured under Platforms:NAME.", Required = true };
-        var shops = new Option<string[]>("--shop") { Description = "Shop id; repeat for several shops.", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
-        var from = new Option<string>("--from") { Description = "First day, YYYY-MM-DD (in Backfill:TimeZone)." };
-        var to = new Option<string>("--to") { Description = "Day after the last, YYYY-MM-DD (exclusive)." };
-        var days = new Option<int?>("--days") { Description = "The N whole days before today (instead of --from/--to)." };
+        var platform = CommonOptions.Platform();
+        var shops = CommonOptions.Shops();
+        var range = new RangeOptions();
         var workers = CommonOptions.Workers(2);
         var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default Backfill:ReleaseEvery).");
         var json = CommonOptions.Json();
         var command = new Command("run", "Backfill shops of a configured platform for a date range, in this process.\n\nExamples:\n  backfill run --platform shopee --shop 123 --from 2024-05-01 --to 2024-06-01\n  backfill run --platform shopee --shop 123 --shop 456 --days 7 --release-every 00:01:00 --json")
         {
-            platform, shops, from, to, days, workers, releaseEvery, json,
+            platform, shops,
         };
-        command.Validators.Add(r =>
-        {
-            var hasRange = r.GetResult(from) is not null || r.GetResult(to) is not null;
-            var hasDays = r.GetResult(days) is not null;
-            if (hasRange == hasDays)
-            {
-                r.AddError("Give either --from and --to, or --days.");
-            }
-            else if (hasRange && (r.GetResult(from) is null || r.GetResult(to) is null))
-            {
-                r.AddError("--from and --to go together.");
-            }
-        });
+        range.AddTo(command);
+        command.Options.Add(workers);
+        command.Options.Add(releaseEvery);
+        command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetValue(platform)!;
@@ -49,9 +38,7 @@ internal static class RunCommand
 
             var options = configuration.GetSection("Backfill").Get<BackfillOptions>() ?? new BackfillOptions();
             var zone = DayClock.Zone(options.TimeZone);
-            var (first, end) = parse.GetValue(days) is { } n
-                ? Slicer.LastDays(n, TimeProvider.System, zone)
-                : (CommonOptions.ParseDay(parse.GetValue(from), "--from")!.Value, CommonOptions.ParseDay(parse.GetValue(to), "--to")!.Value);
+            var (first, end) = range.Dates(parse) ?? Slicer.LastDays(parse.GetValue(range.Days)!.Value, TimeProvider.System, zone);
             var shopIds = parse.GetValue(shops)!;
             var slices = Slicer.Slice(first, end, zone, options.SliceDays).Count * shopIds.Distinct().Count();
             Console.Error.WriteLine($"Range [{first:yyyy-MM-dd}, {end:yyyy-MM-dd}) in {options.TimeZone}: {slices} slices for {shopIds.Distinct().Count()} shop(s) of {name}.");

@@ -32,6 +32,11 @@ public sealed class SliceRecord
 
     public string? Cursor { get; set; }
 
+    /// <summary>The budget lane of the current attempt, of <see cref="Lanes"/> (set at release).</summary>
+    public int Lane { get; set; }
+
+    public int Lanes { get; set; }
+
     public int Pages { get; set; }
 
     /// <summary>Orders emitted by this attempt (a redone step counts again; the sink absorbs it).</summary>

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Backfill.Messaging.Contracts;
 
 /// <summary>
-/// One step of a slice on the action topic (value, JSON v1). Keyed by <see cref="Lane"/>, so one group member
-/// owns a lane at a time.
+/// One step of a slice on the action topic (value, JSON v1), on its lane's partition, so one group member owns a lane
+/// at a time; the next step goes to the same partition. Keyed by <see cref="Key"/> for people reading the topic.
 /// </summary>
 public sealed record ActionMessage : IMessage
 {
@@ -33,7 +33,14 @@ public sealed record ActionMessage : IMessage
     /// <summary>Where this step starts; null for the first page of the slice.</summary>
     public string? Cursor { get; init; }
 
-    [JsonRequired] public string Lane { get; init; } = "";
+    /// <summary>The budget lane the step's calls go through, 0 ≤ Lane &lt; <see cref="Lanes"/>.</summary>
+    [JsonRequired] public int Lane { get; init; }
+
+    /// <summary>How many lanes the scheduler split the platform's budget into.</summary>
+    [JsonRequired] public int Lanes { get; init; }
+
+    [JsonIgnore]
+    public string Key => $"{Platform}/{Lane}";
 
     /// <summary>Deterministic: the same step of the same attempt always has the same id (R5).</summary>
     [JsonIgnore]
@@ -43,7 +50,6 @@ public sealed record ActionMessage : IMessage
         string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(Slice) || string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) ? "job, slice, platform and shop are required"
         : Attempt < 1 || Step < 0 ? $"attempt {Attempt} / step {Step} out of range"
         : From >= To ? $"empty or reversed range {From:O} – {To:O}"
+        : Lanes < 1 || Lane < 0 || Lane >= Lanes ? $"lane {Lane} of {Lanes} out of range"
         : null;
-
-    public static string LaneOf(string platform, string shop) => $"{platform}:{shop}";
 }

@@ -42,6 +42,14 @@ public sealed record ProgressMessage : IMessage
     /// <summary>How long the step took, to compare with <c>max.poll.interval.ms</c> (R3).</summary>
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>Throttle answers the step met.</summary>
+    public int Throttles { get; init; }
+
+    /// <summary>The step's lane and its rate in calls per second at the end of the step (throttles lower it).</summary>
+    public int Lane { get; init; }
+
+    public double LaneRate { get; init; }
+
     public static ProgressMessage For(ActionMessage action, ProgressKind kind, string worker, DateTimeOffset at) => new()
     {
         Kind = kind,
@@ -49,6 +57,7 @@ public sealed record ProgressMessage : IMessage
         Slice = action.Slice,
         Attempt = action.Attempt,
         Step = action.Step,
+        Lane = action.Lane,
         Worker = worker,
         At = at,
     };

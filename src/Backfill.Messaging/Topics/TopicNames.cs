@@ -19,6 +19,9 @@ public sealed record TopicNames(string Namespace)
 
     public string SinkGroup => $"{Namespace}.scheduler.sink";
 
+    /// <summary>Every process reads the whole control topic, so each has a group of its own.</summary>
+    public string ControlGroup(string member) => $"{Namespace}.control.{member}";
+
     /// <summary>Every topic with its partition count and whether it is compacted.</summary>
     public IReadOnlyList<TopicSpec> Specs(TopicPartitionOptions partitions) =>
     [

@@ -95,19 +95,63 @@ internal static class PlatformOptionsValidator
             return;
         }
 
-        // A bucket lets Burst calls through at once and then refills at PermitsPerSecond × (1 − SafetyMargin):
-        // in one sliding second that is up to Burst − 1 calls more than the refill rate, which must fit in the margin.
-        var maxBurst = Math.Max(1, (int)Math.Floor(limit.PermitsPerSecond * limit.SafetyMargin));
-        if (limit.Burst < 1)
+        if (limit.PerShopPermitsPerSecond is { } perShop && (!(perShop > 0) || double.IsInfinity(perShop)))
         {
-            errors.Add($"{key}:Burst must be at least 1.");
+            errors.Add($"{key}:PerShopPermitsPerSecond must be greater than 0 when set.");
         }
-        else if (limit.Burst > maxBurst)
+
+        // Every lane needs a whole call per window; a lane with no share could never call.
+        var plan = LanePlan.For(limit);
+        if (plan.Lanes < 1 || plan.Lanes > plan.Calls)
         {
             errors.Add(
-                $"{key}:Burst {limit.Burst} could exceed PermitsPerSecond in a one-second window; " +
-                $"with PermitsPerSecond {limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} and SafetyMargin " +
-                $"{limit.SafetyMargin.ToString(CultureInfo.InvariantCulture)} it must be at most {maxBurst}.");
+                $"{key}:Lanes must be between 1 and {plan.Calls} (the whole calls per window that PermitsPerSecond " +
+                $"{limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} allows), got {plan.Lanes}.");
+        }
+
+        if (!Enum.IsDefined(limit.Scope))
+        {
+            errors.Add($"{key}:Scope must be Fleet or Process.");
+        }
+
+        ValidateThrottle($"{key}:Throttle", limit.Throttle, errors);
+    }
+
+    private static void ValidateThrottle(string key, ThrottleOptions? throttle, List<string> errors)
+    {
+        if (throttle is null)
+        {
+            return;
+        }
+
+        if (throttle.MinPause < TimeSpan.FromMilliseconds(1) || throttle.MinPause > MaxTime)
+        {
+            errors.Add($"{key}:MinPause must be between 00:00:00.001 and {MaxTime}.");
+        }
+
+        if (throttle.SlowestFactor is <= 0 or > 1 || double.IsNaN(throttle.SlowestFactor))
+        {
+            errors.Add($"{key}:SlowestFactor must be greater than 0 and at most 1.");
+        }
+
+        if (throttle.RecoveryEvery < TimeSpan.FromMilliseconds(1) || throttle.RecoveryEvery > MaxTime)
+        {
+            errors.Add($"{key}:RecoveryEvery must be between 00:00:00.001 and {MaxTime}.");
+        }
+
+        if (throttle.BreakerThreshold < 1)
+        {
+            errors.Add($"{key}:BreakerThreshold must be at least 1.");
+        }
+
+        if (throttle.BreakerWindow <= TimeSpan.Zero || throttle.BreakerWindow > MaxTime)
+        {
+            errors.Add($"{key}:BreakerWindow must be positive and at most {MaxTime}.");
+        }
+
+        if (throttle.CoolOff <= TimeSpan.Zero || throttle.CoolOff > MaxTime)
+        {
+            errors.Add($"{key}:CoolOff must be positive and at most {MaxTime}.");
         }
     }
 

@@ -1,20 +1,46 @@
 namespace Backfill.Platforms.Configuration;
 
 /// <summary>
-/// The calls per second this process may make to a platform, bound from <c>Platforms:{name}:RateLimit</c>.
-/// Platforms count calls in (often sliding) one-second windows, so the limiter runs a little under
-/// <see cref="PermitsPerSecond"/> and lets only a small burst through at once.
+/// A platform's call budget, bound from <c>Platforms:{name}:RateLimit</c>. With <see cref="RateLimitScope.Fleet"/> (the
+/// default) it holds for every worker process together: the budget is split into <see cref="Lanes"/>, and a lane's calls
+/// are made only by the one group member that owns its partition (docs/rate-budget.md).
 /// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>The platform's limit in calls per second. Required, greater than 0.</summary>
+    /// <summary>The platform's limit in calls per second, counted over a sliding second. Required, greater than 0.</summary>
     public double PermitsPerSecond { get; set; }
 
-    /// <summary>Calls that may start back to back after an idle period. Default 1.</summary>
-    public int Burst { get; set; } = 1;
+    /// <summary>The platform's limit per shop in calls per second; unset (default) when the platform has none. Nested inside a lane: a shop then always uses the same lane.</summary>
+    public double? PerShopPermitsPerSecond { get; set; }
 
-    /// <summary>The fraction of <see cref="PermitsPerSecond"/> left unused to absorb timing jitter, 0 ≤ margin &lt; 1. Default 0.05.</summary>
-    public double SafetyMargin { get; set; } = 0.05;
+    /// <summary>
+    /// Lanes the budget is split into, each with its own share and its own action-topic partition, so that up to this many
+    /// worker consumers can call the platform at once. At most ⌊PermitsPerSecond⌋. Default min(8, ⌊PermitsPerSecond⌋).
+    /// </summary>
+    public int? Lanes { get; set; }
 
-    public override string ToString() => $"PermitsPerSecond={PermitsPerSecond}, Burst={Burst}, SafetyMargin={SafetyMargin}";
+    /// <summary>Who the budget binds. Default <see cref="RateLimitScope.Fleet"/>.</summary>
+    public RateLimitScope Scope { get; set; } = RateLimitScope.Fleet;
+
+    /// <summary>The fraction of the limit left unused, for other clients of the same partner key, 0 ≤ margin &lt; 1. Default 0: the accounting is exact (docs/rate-budget.md).</summary>
+    public double SafetyMargin { get; set; }
+
+    /// <summary>How throttle answers slow the platform down.</summary>
+    public ThrottleOptions Throttle { get; set; } = new();
+
+    public override string ToString() =>
+        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, Throttle=({Throttle})";
+}
+
+/// <summary>Who a platform's budget binds.</summary>
+public enum RateLimitScope
+{
+    /// <summary>All worker processes together (lanes). The only safe choice with more than one worker process.</summary>
+    Fleet,
+
+    /// <summary>
+    /// Each process on its own, as if it were the only client: W processes may together send W times the limit (incident R2).
+    /// Kept for one worker process that must use the whole budget with few shops, and as the fleet benchmark's naive baseline.
+    /// </summary>
+    Process,
 }

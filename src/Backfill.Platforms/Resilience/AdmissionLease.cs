@@ -2,8 +2,8 @@ using System.Threading.RateLimiting;
 
 namespace Backfill.Platforms.Resilience;
 
-/// <summary>The bucket's permit and the call's place in the window; Polly disposes it when the attempt is over, which ends the call.</summary>
-internal sealed class AdmissionLease(RateLimitLease permit, CallWindow.Call call) : RateLimitLease
+/// <summary>The call's places in its windows (lane, shop); Polly disposes the lease when the attempt is over, which ends the call.</summary>
+internal sealed class AdmissionLease(params CallWindow.Call[] calls) : RateLimitLease
 {
     public override bool IsAcquired => true;
 
@@ -19,8 +19,10 @@ internal sealed class AdmissionLease(RateLimitLease permit, CallWindow.Call call
     {
         if (disposing)
         {
-            call.Dispose();
-            permit.Dispose();
+            foreach (var call in calls)
+            {
+                call.Dispose();
+            }
         }
 
         base.Dispose(disposing);

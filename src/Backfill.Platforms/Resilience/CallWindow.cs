@@ -14,20 +14,26 @@ internal sealed class CallWindow
     private readonly Lock _lock = new();
     private readonly Queue<long> _ended = new();
     private readonly TimeProvider _time;
+    private readonly Func<(int Limit, TimeSpan Window)> _capacity;
     private int _inFlight;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallWindow(int limit, TimeSpan window, TimeProvider time)
+        : this(Fixed(limit, window), time)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        Limit = limit;
-        Window = window;
+    }
+
+    /// <summary>A window whose capacity may change (a slowed-down rate is fewer calls, or a longer window); a smaller one applies at once to the calls already counted.</summary>
+    public CallWindow(Func<(int Limit, TimeSpan Window)> capacity, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity().Limit, 1);
+        _capacity = capacity;
         _time = time;
     }
 
-    public int Limit { get; }
+    public int Limit => _capacity().Limit;
 
-    public TimeSpan Window { get; }
+    public TimeSpan Window => _capacity().Window;
 
     /// <summary>Calls in flight or ended less than a window ago.</summary>
     public int Count
@@ -36,7 +42,7 @@ internal sealed class CallWindow
         {
             lock (_lock)
             {
-                Evict(_time.GetTimestamp());
+                Evict(_time.GetTimestamp(), Window);
                 return _inFlight + _ended.Count;
             }
         }
@@ -47,8 +53,9 @@ internal sealed class CallWindow
     {
         lock (_lock)
         {
-            Evict(_time.GetTimestamp());
-            if (_inFlight + _ended.Count >= Limit)
+            var (limit, window) = _capacity();
+            Evict(_time.GetTimestamp(), window);
+            if (_inFlight + _ended.Count >= limit)
             {
                 call = null;
                 return false;
@@ -68,13 +75,16 @@ internal sealed class CallWindow
         lock (_lock)
         {
             var now = _time.GetTimestamp();
-            Evict(now);
-            if (_inFlight + _ended.Count < Limit)
+            var (limit, window) = _capacity();
+            Evict(now, window);
+            if (_inFlight + _ended.Count < limit)
             {
                 return;
             }
 
-            delay = _ended.Count > 0 ? Window - _time.GetElapsedTime(_ended.Peek(), now) : TimeSpan.Zero;
+            // With fewer places than counted calls (the capacity shrank), room comes when enough of them have left.
+            var leaving = _inFlight + _ended.Count - limit;
+            delay = _ended.Count > leaving ? window - _time.GetElapsedTime(_ended.ElementAt(leaving), now) : TimeSpan.Zero;
             callEnded = _callEnded.Task;
         }
 
@@ -88,13 +98,17 @@ internal sealed class CallWindow
         }
     }
 
-    private void End()
+    private void End(bool counted)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
-            _ended.Enqueue(_time.GetTimestamp());
+            if (counted)
+            {
+                _ended.Enqueue(_time.GetTimestamp());
+            }
+
             ended = _callEnded;
             _callEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -102,13 +116,15 @@ internal sealed class CallWindow
         ended.TrySetResult();
     }
 
-    private void Evict(long now)
+    private void Evict(long now, TimeSpan window)
     {
-        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= Window)
+        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= window)
         {
             _ended.Dequeue();
         }
     }
+
+    private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
     internal sealed class Call(CallWindow window) : IDisposable
@@ -119,7 +135,16 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End();
+                window.End(counted: true);
+            }
+        }
+
+        /// <summary>Gives the place back uncounted: the call never went out (another window had no room).</summary>
+        public void Cancel()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                window.End(counted: false);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 using Polly;
 using Polly.RateLimiting;
@@ -6,7 +7,7 @@ using Polly.Retry;
 namespace Backfill.Platforms.Resilience;
 
 /// <summary>
-/// Retry (transient failures only) around admission (throttle gate, token bucket, call window) around a per-attempt
+/// Retry (transient failures only) around admission (throttle gate, lane and shop windows) around a per-attempt
 /// timeout: every attempt, retries included, is admitted on its own, waiting to be admitted does not eat the attempt's
 /// time, and the attempt holds its place in the call window until it is over.
 /// </summary>
@@ -16,7 +17,7 @@ internal static class PlatformPipeline
         string platform,
         RetryOptions retry,
         TimeSpan timeout,
-        PlatformAdmission admission,
+        Func<ResilienceContext, ValueTask<RateLimitLease>> admit,
         TimeProvider time,
         Action<OnRetryArguments<object>>? onRetry = null)
     {
@@ -42,7 +43,7 @@ internal static class PlatformPipeline
         }
 
         return builder
-            .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => admission.AcquireAsync(args.Context.CancellationToken) })
+            .AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => admit(args.Context) })
             .AddTimeout(timeout)
             .Build();
     }

@@ -6,8 +6,11 @@ internal sealed partial class ShopeeOrderSource
 {
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} throttled a call for shop {ShopId} ({Code}); no call of it starts in this process for {PauseMs} ms")]
-        public static partial void Throttled(ILogger logger, string platform, string shopId, string code, long pauseMs);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} throttled a call for shop {ShopId} ({Code}); no call of it starts in this process for {PauseMs} ms, then at {Factor:P0} of the budget")]
+        public static partial void Throttled(ILogger logger, string platform, string shopId, string code, long pauseMs, double factor);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Platform {Platform}: repeated throttles opened the breaker; no worker calls it until {Until:O}")]
+        public static partial void BreakerOpened(ILogger logger, string platform, DateTimeOffset until);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} refused a call for shop {ShopId} with {Code}: {Detail}")]
         public static partial void Refused(ILogger logger, string platform, string shopId, string code, string detail);

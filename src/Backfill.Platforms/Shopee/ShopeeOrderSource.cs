@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
-using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Microsoft.Extensions.Logging;
@@ -11,23 +10,22 @@ using Refit;
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>
-/// Orders of a Shopee-shaped platform: one list call per page, then the details in batches of 50. All calls of the
-/// platform in this process share one token bucket, one call window and one throttle gate.
+/// Orders of a Shopee-shaped platform: one list call per page, then the details in batches of 50. Every call is admitted
+/// by the platform's <see cref="PlatformBudget"/> in its lane (and shop) window.
 /// </summary>
-internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
+internal sealed partial class ShopeeOrderSource : IOrderSource
 {
     private const int DetailBatchSize = 50;
     private const string DetailFields = "total_amount";
 
-    // The platform counts calls per one-second window; a shorter pause than that cannot help.
-    private static readonly TimeSpan MinThrottlePause = TimeSpan.FromSeconds(1);
+    private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
+    private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
 
     private readonly PlatformOptions _options;
     private readonly IShopeeApi _api;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly TokenBucketRateLimiter _bucket;
-    private readonly ThrottleGate _gate;
+    private readonly PlatformBudget _budget;
     private readonly ResiliencePipeline _pipeline;
     private readonly PlatformCounters _counters = new();
     private readonly string[] _secrets;
@@ -40,24 +38,32 @@ internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
         _time = time;
         _logger = logger;
         _secrets = [options.PartnerKey, .. options.Shops.Values.Select(s => s.AccessToken)];
-        _bucket = new TokenBucketRateLimiter(RateLimitSizing.BucketOptions(options.RateLimit));
-        _gate = new ThrottleGate(time);
-        var admission = new PlatformAdmission(_bucket, RateLimitSizing.Window(options.RateLimit, time), _gate);
-        _pipeline = PlatformPipeline.Create(platform, options.Retry, options.Timeout, admission, time, OnRetry);
+        _budget = new PlatformBudget(platform, options.RateLimit, time);
+        _pipeline = PlatformPipeline.Create(platform, options.Retry, options.Timeout, Admit, time, OnRetry);
     }
 
     public string Platform { get; }
 
     public PlatformCallStats Stats => _counters.Snapshot();
 
+    public LanePlan Plan => _budget.Plan;
+
+    public BudgetSnapshot Budget => _budget.Snapshot();
+
+    /// <summary>Raised when this process's breaker opens for the platform, with the cool-off's end.</summary>
+    public event Action<string, DateTimeOffset>? CoolOffStarted;
+
+    public void CoolOff(DateTimeOffset until) => _budget.CoolOff(until);
+
     public async Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var shop = Credentials(request.ShopId);
         var (timeFrom, timeTo) = Range(request);
+        CheckLane(request.Lane);
 
         var list = await CallAsync(
-            request.ShopId,
+            request,
             token => _api.GetOrderListAsync(shop, _options.TimeRangeField, timeFrom, timeTo, _options.PageSize, request.Cursor ?? "", token),
             ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse,
             cancellationToken);
@@ -71,7 +77,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
         foreach (var batch in orderSns.Chunk(DetailBatchSize))
         {
             var response = await CallAsync(
-                request.ShopId,
+                request,
                 token => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
                 ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse,
                 cancellationToken);
@@ -92,7 +98,6 @@ internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
         return new OrderPage(orders, list.More ? list.NextCursor : null, list.More);
     }
 
-    public void Dispose() => _bucket.Dispose();
 
     private ShopCredentials Credentials(string shopId)
     {
@@ -132,23 +137,51 @@ internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
         return ShopeeTimeRange.ToInclusiveSeconds(request.From, request.To);
     }
 
+    private void CheckLane(LaneRef lane)
+    {
+        if (lane.Count < 1 || lane.Count > _budget.Plan.Calls || lane.Index < 0 || lane.Index >= lane.Count)
+        {
+            throw Count(new PlatformException(
+                Platform,
+                PlatformErrorKind.Permanent,
+                "lane_mismatch",
+                $"lane {lane} does not fit this worker's budget of {_budget.Plan.Calls} calls per window; scheduler and workers must share {PlatformsConfiguration.SectionName}:{Platform}:RateLimit"));
+        }
+    }
+
+    private ValueTask<System.Threading.RateLimiting.RateLimitLease> Admit(ResilienceContext context) =>
+        _budget.AcquireAsync(context.Properties.GetValue(LaneKey, LaneRef.Whole), context.Properties.GetValue(ShopKey, ""), context.CancellationToken);
+
     private async Task<T> CallAsync<T>(
-        string shopId, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<ShopeeEnvelope<T>> payload, CancellationToken cancellationToken)
-        where T : class =>
-        await _pipeline.ExecuteAsync(
-            async attemptToken =>
-            {
-                try
+        OrderPageRequest request, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<ShopeeEnvelope<T>> payload, CancellationToken cancellationToken)
+        where T : class
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(LaneKey, request.Lane);
+        context.Properties.Set(ShopKey, request.ShopId);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async (attempt, state) =>
                 {
-                    return await AttemptAsync(send, payload, cancellationToken, attemptToken);
-                }
-                catch (PlatformException ex)
-                {
-                    Record(ex, shopId);
-                    throw;
-                }
-            },
-            cancellationToken);
+                    try
+                    {
+                        return await AttemptAsync(state.send, state.payload, state.cancellationToken, attempt.CancellationToken);
+                    }
+                    catch (PlatformException ex)
+                    {
+                        Record(ex, state.ShopId);
+                        throw;
+                    }
+                },
+                context,
+                (send, payload, cancellationToken, request.ShopId));
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
     private async ValueTask<T> AttemptAsync<T>(
         Func<CancellationToken, Task<HttpResponseMessage>> send,
@@ -187,9 +220,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource, IDisposable
         switch (failure.Kind)
         {
             case PlatformErrorKind.Throttle:
-                var pause = failure.RetryAfter is { } retryAfter && retryAfter > MinThrottlePause ? retryAfter : MinThrottlePause;
-                _gate.Close(pause);
-                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)pause.TotalMilliseconds);
+                var coolOff = _budget.Throttled(failure.RetryAfter);
+                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(_budget.Gate.ClosedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
+                if (coolOff is { } until)
+                {
+                    Log.BreakerOpened(_logger, Platform, until);
+                    CoolOffStarted?.Invoke(Platform, until);
+                }
+
                 break;
             case PlatformErrorKind.Permanent:
                 Log.Refused(_logger, Platform, shopId, failure.Code, failure.Message);

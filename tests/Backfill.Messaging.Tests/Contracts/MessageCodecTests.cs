@@ -9,7 +9,7 @@ public sealed class MessageCodecTests
     {
         Job = "j", Slice = "j/1/20240101", Attempt = 2, Step = 3, Platform = "shopee", Shop = "1",
         From = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), To = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.FromHours(8)),
-        Cursor = "c", Lane = "shopee:1",
+        Cursor = "c", Lane = 1, Lanes = 4,
     };
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class MessageCodecTests
         var json = Encoding.UTF8.GetString(MessageCodec.Encode(Action));
 
         Assert.StartsWith("""{"v":1,""", json, StringComparison.Ordinal);
-        Assert.Contains("\"lane\":\"shopee:1\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"lane\":1,\"lanes\":4", json, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class MessageCodecTests
     [Fact]
     public void Decode_UnknownFields_AreIgnoredForForwardCompatibility()
     {
-        var json = Encoding.UTF8.GetString(MessageCodec.Encode(new ControlMessage { Job = "j", State = "paused" })).Replace("}", ",\"extra\":1}", StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetString(MessageCodec.Encode(new ControlMessage { Kind = ControlKind.JobState, Job = "j", State = "paused" })).Replace("}", ",\"extra\":1}", StringComparison.Ordinal);
 
         Assert.Equal("paused", MessageCodec.Decode<ControlMessage>(Encoding.UTF8.GetBytes(json)).State);
     }

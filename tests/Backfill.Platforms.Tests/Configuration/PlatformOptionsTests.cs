@@ -12,8 +12,10 @@ public sealed class PlatformOptionsTests
         Assert.Equal(100, options.PageSize);
         Assert.Equal("create_time", options.TimeRangeField);
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
-        Assert.Equal(1, options.RateLimit.Burst);
-        Assert.Equal(0.05, options.RateLimit.SafetyMargin);
+        Assert.Null(options.RateLimit.Lanes);
+        Assert.Equal(RateLimitScope.Fleet, options.RateLimit.Scope);
+        Assert.Equal(0, options.RateLimit.SafetyMargin);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.RateLimit.Throttle.CoolOff);
         Assert.Equal(3, options.Retry.MaxAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.Retry.BaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxDelay);

@@ -76,17 +76,27 @@ public sealed class PlatformOptionsValidatorTests
     public void Validate_UpdateTime_IsAccepted() => Assert.Empty(Validate(o => o.TimeRangeField = "update_time"));
 
     [Fact]
-    public void Validate_BurstThatOverfillsTheWindow_IsRejected()
+    public void Validate_MoreLanesThanWholeCallsPerSecond_IsRejected()
     {
-        // 20 per second with a 5% margin leaves room for no extra call in a sliding second.
-        var errors = Validate(o => o.RateLimit.Burst = 5);
+        // 2.5 per second is 2 whole calls per second: a third lane would have no share.
+        var errors = Validate(o => { o.RateLimit.PermitsPerSecond = 2.5; o.RateLimit.Lanes = 3; });
 
-        Assert.Single(errors, e => e.StartsWith("Platforms:demo:RateLimit:Burst 5 could exceed PermitsPerSecond", StringComparison.Ordinal));
+        Assert.Equal(["Platforms:demo:RateLimit:Lanes must be between 1 and 2 (the whole calls per window that PermitsPerSecond 2.5 allows), got 3."], errors);
     }
 
     [Fact]
-    public void Validate_BurstWithinTheMargin_IsAccepted() =>
-        Assert.Empty(Validate(o => { o.RateLimit.PermitsPerSecond = 200; o.RateLimit.Burst = 10; }));
+    public void Validate_DefaultLanes_FitSmallLimits() =>
+        Assert.Empty(Validate(o => o.RateLimit.PermitsPerSecond = 0.5));
+
+    [Fact]
+    public void Validate_BadThrottleSettings_AreNamed()
+    {
+        var errors = Validate(o => { o.RateLimit.Throttle.SlowestFactor = 0; o.RateLimit.Throttle.BreakerThreshold = 0; o.RateLimit.PerShopPermitsPerSecond = -1; });
+
+        Assert.Equal(
+            ["Platforms:demo:RateLimit:PerShopPermitsPerSecond must be greater than 0 when set.", "Platforms:demo:RateLimit:Throttle:SlowestFactor must be greater than 0 and at most 1.", "Platforms:demo:RateLimit:Throttle:BreakerThreshold must be at least 1."],
+            errors);
+    }
 
     [Fact]
     public void Validate_SafetyMarginOfOne_IsRejected() =>

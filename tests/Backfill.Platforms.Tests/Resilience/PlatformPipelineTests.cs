@@ -7,34 +7,28 @@ using Polly;
 
 namespace Backfill.Platforms.Tests.Resilience;
 
-public sealed class PlatformPipelineTests : IDisposable
+public sealed class PlatformPipelineTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly ThrottleGate _gate;
-    private readonly TokenBucketRateLimiter _bucket = new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = 10,
-        TokensPerPeriod = 1,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-        AutoReplenishment = false,
-        QueueLimit = 10,
-    });
-
+    private readonly PlatformBudget _budget;
     private readonly ResiliencePipeline _pipeline;
     private int _attempts;
 
     public PlatformPipelineTests()
     {
-        _gate = new ThrottleGate(_time);
+        _budget = Budget(10);
         _pipeline = PlatformPipeline.Create(
             "demo",
             new RetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero },
             TimeSpan.FromSeconds(10),
-            new PlatformAdmission(_bucket, new CallWindow(100, TimeSpan.FromSeconds(1), _time), _gate),
+            Admit(_budget),
             _time);
     }
 
-    public void Dispose() => _bucket.Dispose();
+    private PlatformBudget Budget(double perSecond) => new("demo", new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = 1 }, _time);
+
+    private static Func<ResilienceContext, ValueTask<RateLimitLease>> Admit(PlatformBudget budget) =>
+        context => budget.AcquireAsync(LaneRef.Whole, "1", context.CancellationToken);
 
     private Task<int> RunAsync(params PlatformErrorKind?[] outcomes) =>
         _pipeline.ExecuteAsync(_ =>
@@ -72,20 +66,18 @@ public sealed class PlatformPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task EveryAttempt_IncludingRetries_TakesAPermit()
+    public async Task EveryAttempt_IncludingRetries_TakesAPlaceInTheWindow()
     {
         await Assert.ThrowsAsync<PlatformException>(() =>
             RunAsync(PlatformErrorKind.Transient, PlatformErrorKind.Transient, PlatformErrorKind.Transient));
 
-        var stats = _bucket.GetStatistics()!;
-        Assert.Equal(3, stats.TotalSuccessfulLeases);
-        Assert.Equal(7, stats.CurrentAvailablePermits);
+        Assert.Equal(3, Assert.Single(_budget.Snapshot().Lanes).InWindow);
     }
 
     [Fact]
     public async Task Attempt_WhileThePlatformIsPaused_StartsOnlyAfterThePause()
     {
-        _gate.Close(TimeSpan.FromSeconds(1));
+        _budget.Gate.Close(TimeSpan.FromSeconds(1));
 
         var running = RunAsync();
         var startedEarly = Volatile.Read(ref _attempts) > 0;
@@ -99,9 +91,8 @@ public sealed class PlatformPipelineTests : IDisposable
     [Fact]
     public async Task Attempts_HoldTheirPlaceInTheWindowUntilAWindowAfterTheyEnded()
     {
-        var window = new CallWindow(1, TimeSpan.FromSeconds(1), _time);
         var pipeline = PlatformPipeline.Create(
-            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), new PlatformAdmission(_bucket, window, _gate), _time);
+            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), Admit(Budget(1)), _time);
         var release = new TaskCompletionSource();
         var first = pipeline.ExecuteAsync(async _ => await release.Task).AsTask();
 
@@ -127,7 +118,7 @@ public sealed class PlatformPipelineTests : IDisposable
     public async Task SingleAttemptConfigured_HasNoRetry()
     {
         var pipeline = PlatformPipeline.Create(
-            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), new PlatformAdmission(_bucket, new CallWindow(100, TimeSpan.FromSeconds(1), _time), _gate), _time);
+            "demo", new RetryOptions { MaxAttempts = 1 }, TimeSpan.FromSeconds(10), Admit(Budget(100)), _time);
 
         await Assert.ThrowsAsync<PlatformException>(() => pipeline.ExecuteAsync<int>(_ =>
         {

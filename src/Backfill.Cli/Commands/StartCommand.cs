@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Globalization;
+using Backfill.Cli.Remote;
+using Backfill.Server.Jobs;
+
+namespace Backfill.Cli.Commands;
+
+/// <summary><c>backfill start</c>: asks a running scheduler (<c>backfill serve</c>) for a job, and returns.</summary>
+internal static class StartCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var platform = CommonOptions.Platform();
+        var shops = CommonOptions.Shops();
+        var range = new RangeOptions();
+        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence of this job (default the scheduler's Backfill:ReleaseEvery).");
+        var slicesPerRelease = CommonOptions.SlicesPerRelease();
+        var server = CommonOptions.Server();
+        var json = CommonOptions.Json();
+        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080")
+        {
+            platform, shops,
+        };
+        range.AddTo(command);
+        command.Options.Add(releaseEvery);
+        command.Options.Add(slicesPerRelease);
+        command.Options.Add(server);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            var configuration = CliConfiguration.Build(overrides);
+            var dates = range.Dates(parse);
+            var request = new CreateJobRequest
+            {
+                Platform = parse.GetValue(platform)!,
+                Shops = parse.GetValue(shops)!,
+                From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Days = dates is null ? parse.GetValue(range.Days) : null,
+                ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
+                SlicesPerRelease = parse.GetValue(slicesPerRelease),
+            };
+            var url = CommonOptions.ServerUrl(parse.GetValue(server), configuration);
+            using var client = new SchedulerClient(url);
+            var (id, body) = await client.CreateJobAsync(request, ct);
+            Console.Error.WriteLine($"Job {id} created on {url.ToString().TrimEnd('/')}; follow it with 'backfill status {id}'.");
+            Console.Out.WriteLine(parse.GetValue(json) ? body : id);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using Backfill.Server.Jobs;
+using Spectre.Console;
+
+namespace Backfill.Cli.Output;
+
+/// <summary>A job's status as two lines and a narrow table (it fits the 80 columns of a redirected console).</summary>
+internal static class StatusView
+{
+    public static void Write(TextWriter writer, JobStatus status)
+    {
+        // A console of its own over the given writer, so the output goes where the caller says (tests capture it).
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        var state = status.State switch
+        {
+            "succeeded" => "[green]succeeded[/]",
+            "failed" => "[red]failed[/]",
+            var other => Markup.Escape(other),
+        };
+        console.MarkupLine($"[bold]{Markup.Escape(status.Job)}[/]: {state}");
+        console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd})"));
+        var s = status.Slices;
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("slices");
+        table.AddColumn(new TableColumn("").RightAligned());
+        table.AddRow("pending", $"{s.Pending}");
+        table.AddRow("released", $"{s.Released}");
+        table.AddRow("running", $"{s.Running}");
+        table.AddRow("[green]succeeded[/]", $"{s.Succeeded}");
+        table.AddRow("[red]failed[/]", $"{s.Failed}");
+        table.AddRow("cancelled", $"{s.Cancelled}");
+        table.AddRow("[bold]total[/]", $"[bold]{s.Total}[/]");
+        console.Write(table);
+        console.MarkupLine($"orders emitted: {status.Orders.Emitted}");
+        foreach (var platform in status.Platforms)
+        {
+            var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"
+                + (platform.CoolOffUntil is { } until ? $", cooling off until {until:HH:mm:ss}" : "")
+                + (platform.Hold is { } hold ? $", releases held: {hold}" : "");
+            console.MarkupLine(Markup.Escape(budget));
+            if (platform.Lanes.Count > 0)
+            {
+                console.MarkupLine(Markup.Escape("lanes: " + string.Join(", ", platform.Lanes.Select(l => $"{l.Lane} {l.Rate:0.##}/s"))));
+            }
+        }
+    }
+}

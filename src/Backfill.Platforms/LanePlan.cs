@@ -1,0 +1,89 @@
+using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Simulator;
+
+namespace Backfill.Platforms;
+
+/// <summary>
+/// The arithmetic of a platform's fleet-wide budget (docs/rate-budget.md). The limit becomes <see cref="Calls"/> calls per
+/// <see cref="Window"/>, split into <see cref="Lanes"/> integer shares that add up to exactly <see cref="Calls"/>. Each
+/// lane lives on one action-topic partition, so one group member at a time calls for it; if every lane keeps its share
+/// in every window, the fleet keeps the limit in every window.
+/// </summary>
+public sealed class LanePlan
+{
+    /// <summary>Platforms count calls per sliding second.</summary>
+    public static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+
+    private const int DefaultMaxLanes = 8;
+
+    private LanePlan(RateLimitOptions limit)
+    {
+        (Calls, Window) = Budget(limit.PermitsPerSecond, limit.SafetyMargin);
+        Lanes = limit.Lanes ?? Math.Min(DefaultMaxLanes, Calls);
+        Scope = limit.Scope;
+        if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
+        {
+            (ShopCalls, ShopWindow) = Budget(perShop, limit.SafetyMargin);
+        }
+    }
+
+    /// <summary>Calls the whole budget allows per <see cref="Window"/>.</summary>
+    public int Calls { get; }
+
+    /// <summary>One second, or longer for limits under one call per second (1 call per 1/rate seconds).</summary>
+    public TimeSpan Window { get; }
+
+    public int Lanes { get; }
+
+    public RateLimitScope Scope { get; }
+
+    /// <summary>Calls one shop allows per <see cref="ShopWindow"/>; null without a per-shop limit.</summary>
+    public int? ShopCalls { get; }
+
+    public TimeSpan ShopWindow { get; }
+
+    /// <summary>With a per-shop limit a shop always uses the same lane, so its limit is kept by one owner; without, the scheduler gives each slice the least busy lane.</summary>
+    public bool Sticky => ShopCalls is not null;
+
+    /// <summary>How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then left the platform's windows.</summary>
+    public TimeSpan HandOverHold => Window > ShopWindow ? Window : ShopWindow;
+
+    public static LanePlan For(RateLimitOptions limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        return new LanePlan(limit);
+    }
+
+    /// <summary>Whole calls per window for a rate: ⌊rate⌋ per second, or one per 1/rate seconds below one call per second.</summary>
+    public static (int Calls, TimeSpan Window) Budget(double perSecond, double margin = 0)
+    {
+        var rate = perSecond * (1 - margin);
+        if (!(rate > 0) || double.IsInfinity(rate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(perSecond), perSecond, "a budget needs a positive, finite rate");
+        }
+
+        return rate >= 1 ? ((int)Math.Floor(rate), OneSecond) : (1, TimeSpan.FromTicks((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate)));
+    }
+
+    /// <summary>Lane <paramref name="lane"/>'s calls per window when the budget is split into <paramref name="lanes"/>: the shares differ by at most one and add up to <see cref="Calls"/>.</summary>
+    public int Share(int lane, int lanes)
+    {
+        if (lanes < 1 || lanes > Calls || lane < 0 || lane >= lanes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lane), $"lane {lane} of {lanes} does not fit a budget of {Calls} calls per {Window.TotalSeconds:0.###} s");
+        }
+
+        return (Calls / lanes) + (lane < Calls % lanes ? 1 : 0);
+    }
+
+    /// <summary>The lane of a shop under a per-shop limit: the same in every process.</summary>
+    public int LaneOf(string shop) => (int)(StableHash.Of(0, shop, 0) % (ulong)Lanes);
+
+    /// <summary>The action-topic partition of a lane: consecutive partitions from a per-platform offset, so one platform's lanes never share a partition while Lanes ≤ partitions.</summary>
+    public static int Partition(string platform, int lane, int partitions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        return (int)((StableHash.Of(0, platform.ToUpperInvariant(), 1) + (ulong)lane) % (ulong)partitions);
+    }
+}

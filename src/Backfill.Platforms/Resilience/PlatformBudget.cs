@@ -1,0 +1,164 @@
+using System.Threading.RateLimiting;
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Platforms.Resilience;
+
+/// <summary>
+/// One platform's budget in this process. A call starts once the gate is open (no throttle pause, no cool-off) and there
+/// is room in its lane's window and, with a per-shop limit, in its shop's window. Lane windows hold the lane's share of
+/// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>).
+/// </summary>
+internal sealed class PlatformBudget
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<LaneRef, CallWindow> _lanes = [];
+    private readonly Dictionary<string, CallWindow> _shops = new(StringComparer.Ordinal);
+    private readonly ThrottleOptions _throttle;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _coolOffUntil = DateTimeOffset.MinValue;
+
+    public PlatformBudget(string platform, RateLimitOptions options, TimeProvider time)
+    {
+        Platform = platform;
+        Plan = LanePlan.For(options);
+        _throttle = options.Throttle;
+        _time = time;
+        Gate = new ThrottleGate(time);
+        Rate = new AdaptiveRate(options.Throttle, time);
+    }
+
+    public string Platform { get; }
+
+    public LanePlan Plan { get; }
+
+    public ThrottleGate Gate { get; }
+
+    public AdaptiveRate Rate { get; }
+
+    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, CancellationToken cancellationToken)
+    {
+        var laneWindow = LaneWindow(lane);
+        var shopWindow = ShopWindow(shop);
+        while (true)
+        {
+            await Gate.WaitUntilOpenAsync(cancellationToken);
+            if (!laneWindow.TryStart(out var laneCall))
+            {
+                await laneWindow.WaitForRoomAsync(cancellationToken);
+                continue;
+            }
+
+            if (shopWindow is null)
+            {
+                return new AdmissionLease(laneCall);
+            }
+
+            if (shopWindow.TryStart(out var shopCall))
+            {
+                return new AdmissionLease(laneCall, shopCall);
+            }
+
+            laneCall.Cancel();
+            await shopWindow.WaitForRoomAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A throttle answer: no call starts for the pause, and, unless a pause was already running (throttles of calls that
+    /// were in flight together are one event), the rate halves. Returns the cool-off's end when the breaker opens.
+    /// </summary>
+    public DateTimeOffset? Throttled(TimeSpan? retryAfter)
+    {
+        var pause = retryAfter is { } after && after > _throttle.MinPause ? after : _throttle.MinPause;
+        var inPause = !Gate.IsOpen;
+        Gate.Close(pause);
+        if (inPause || !Rate.Throttled())
+        {
+            return null;
+        }
+
+        var until = _time.GetUtcNow() + _throttle.CoolOff;
+        CoolOff(until);
+        return until;
+    }
+
+    /// <summary>Stops every call until <paramref name="until"/> (this process's breaker, or another worker's).</summary>
+    public void CoolOff(DateTimeOffset until)
+    {
+        var remaining = until - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        Gate.Close(remaining);
+        lock (_lock)
+        {
+            if (until > _coolOffUntil)
+            {
+                _coolOffUntil = until;
+            }
+        }
+    }
+
+    public BudgetSnapshot Snapshot()
+    {
+        var factor = Rate.Factor;
+        var perWindow = Plan.Window.TotalSeconds;
+        lock (_lock)
+        {
+            return new BudgetSnapshot(
+                Platform,
+                Plan.Scope,
+                Plan.Calls / perWindow,
+                factor,
+                Gate.ClosedUntil,
+                _coolOffUntil,
+                Rate.Throttles,
+                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count))]);
+        }
+    }
+
+    private CallWindow LaneWindow(LaneRef lane)
+    {
+        // In Process scope this process behaves as the only client: one window for the whole budget, lanes ignored.
+        var key = Plan.Scope == RateLimitScope.Process ? LaneRef.Whole : lane;
+        var share = Plan.Share(key.Index, key.Count);
+        lock (_lock)
+        {
+            if (!_lanes.TryGetValue(key, out var window))
+            {
+                window = new CallWindow(() => Slowed(share), _time);
+                _lanes[key] = window;
+            }
+
+            return window;
+        }
+    }
+
+    /// <summary>A share slowed down by throttles: fewer calls per window (the peak drops, not only the average), one call per longer window below one.</summary>
+    private (int Limit, TimeSpan Window) Slowed(int share)
+    {
+        var calls = share * Rate.Factor;
+        return calls >= 1 ? ((int)Math.Floor(calls), Plan.Window) : (1, Plan.Window / calls);
+    }
+
+    private CallWindow? ShopWindow(string shop)
+    {
+        if (Plan.ShopCalls is not { } calls)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            if (!_shops.TryGetValue(shop, out var window))
+            {
+                window = new CallWindow(calls, Plan.ShopWindow, _time);
+                _shops[shop] = window;
+            }
+
+            return window;
+        }
+    }
+}

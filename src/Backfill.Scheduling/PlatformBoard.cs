@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+
+namespace Backfill.Scheduling;
+
+/// <summary>
+/// What the scheduler knows about each platform's budget in the fleet: throttles and lane rates from workers' progress,
+/// cool-offs from the control topic, and why releases are held. In memory: it describes the present.
+/// </summary>
+public sealed class PlatformBoard(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Entry> _platforms = new(StringComparer.OrdinalIgnoreCase);
+
+    public void CoolOff(string platform, DateTimeOffset until, string? reason)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            if (until > entry.CoolOffUntil)
+            {
+                entry.CoolOffUntil = until;
+                entry.CoolOffReason = reason;
+            }
+        }
+    }
+
+    /// <summary>The end of the platform's cool-off, when one is running now.</summary>
+    public DateTimeOffset? CoolingOffUntil(string platform) =>
+        _platforms.TryGetValue(platform, out var entry) && entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null;
+
+    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.Throttles += throttles;
+            entry.Lanes[lane] = new LaneStatus(lane, Math.Round(laneRate, 3), worker, at);
+        }
+    }
+
+    public void Held(string platform, string? reason)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.Hold = reason;
+        }
+    }
+
+    public PlatformStatus Status(string platform)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            return new PlatformStatus(
+                platform,
+                entry.Throttles,
+                entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null,
+                entry.CoolOffReason,
+                entry.Hold,
+                [.. entry.Lanes.Values.OrderBy(l => l.Lane)]);
+        }
+    }
+
+    private Entry Of(string platform) => _platforms.GetOrAdd(platform, _ => new Entry());
+
+    private sealed class Entry
+    {
+        public long Throttles { get; set; }
+
+        public DateTimeOffset CoolOffUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public string? CoolOffReason { get; set; }
+
+        public string? Hold { get; set; }
+
+        public SortedDictionary<int, LaneStatus> Lanes { get; } = [];
+    }
+}
+
+/// <summary>A platform's budget as the scheduler sees it.</summary>
+/// <param name="Throttles">Throttle answers workers reported since this scheduler started.</param>
+/// <param name="CoolOffUntil">Set while a cool-off runs: no calls, no releases.</param>
+/// <param name="Hold">Why the last release of the platform held back, if it did.</param>
+public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes);
+
+/// <summary>A lane's rate (calls per second) as its owner reported it with its last step.</summary>
+public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At);

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>
+/// The body of <c>POST /api/jobs</c>: a platform, its shops, and either <see cref="From"/> and <see cref="To"/>
+/// (<c>YYYY-MM-DD</c>, <c>to</c> exclusive) or <see cref="Days"/> (the N whole days before today in
+/// <c>Backfill:TimeZone</c>). Clients send it; the server reads the JSON itself to name what is wrong.
+/// </summary>
+public sealed record CreateJobRequest
+{
+    public required string Platform { get; init; }
+
+    public required IReadOnlyList<string> Shops { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? From { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? To { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Days { get; init; }
+
+    /// <summary>Release cadence as <c>HH:MM:SS</c>; the scheduler's <c>Backfill:ReleaseEvery</c> when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReleaseEvery { get; init; }
+
+    /// <summary>Slices per release; the scheduler's <c>Backfill:SlicesPerRelease</c> when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SlicesPerRelease { get; init; }
+}

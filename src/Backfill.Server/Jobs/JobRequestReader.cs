@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json;
+using Backfill.Core.Slicing;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>What a <c>POST /api/jobs</c> body says: a <see cref="JobAsk"/>, or in plain words what is wrong with it.</summary>
+/// <param name="Unreadable">Set when the body is not a JSON object at all.</param>
+/// <param name="Errors">Member name → what is wrong with it, when the body is an object.</param>
+internal sealed record JobRequestReading(JobAsk? Ask, string? Unreadable, IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary>
+/// Reads the body by hand rather than through model binding, so every mistake is named in the request's own
+/// terms (never a .NET type name or a stack trace), and a misspelt member is refused instead of ignored.
+/// </summary>
+internal static class JobRequestReader
+{
+    public const string Example = """{"platform": "demo", "shops": ["10001"], "from": "2024-05-01", "to": "2024-05-08"}""";
+
+    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease"];
+
+    public static JobRequestReading Read(ReadOnlyMemory<byte> body, IReadOnlyCollection<string> platforms)
+    {
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return Unreadable($"The body is empty; send a JSON object such as {Example}.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return Unreadable($"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); send an object such as {Example}.");
+        }
+
+        using (document)
+        {
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? Read(document.RootElement, platforms)
+                : Unreadable($"The body is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; send an object such as {Example}.");
+        }
+    }
+
+    private static JobRequestReading Read(JsonElement body, IReadOnlyCollection<string> platforms)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Error(string member, string message)
+        {
+            if (!errors.TryGetValue(member, out var list))
+            {
+                errors[member] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            var member = Members.FirstOrDefault(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+            if (member is null)
+            {
+                Error(property.Name, $"'{property.Name}' is not a member of a job request; use {string.Join(", ", Members)}.");
+            }
+            else if (property.Value.ValueKind != JsonValueKind.Null)
+            {
+                values[member] = property.Value;
+            }
+        }
+
+        var platform = ReadPlatform(values.GetValueOrDefault("platform"), platforms, Error);
+        var shops = ReadShops(values.GetValueOrDefault("shops"), Error);
+        var from = ReadDay(values, "from", Error);
+        var to = ReadDay(values, "to", Error);
+        var days = ReadInt(values, "days", 1, Slicer.MaxDays, "a whole number of days", Error);
+        var releaseEvery = ReadSpan(values, "releaseEvery", Error);
+        var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", Error);
+
+        var hasRange = values.ContainsKey("from") || values.ContainsKey("to");
+        var hasDays = values.ContainsKey("days");
+        if (hasRange && hasDays)
+        {
+            Error("range", "Give either from and to, or days, not both.");
+        }
+        else if (!hasRange && !hasDays)
+        {
+            Error("range", "Give either from and to (YYYY-MM-DD, to exclusive), or days (the N whole days before today).");
+        }
+        else if (hasRange && !(values.ContainsKey("from") && values.ContainsKey("to")))
+        {
+            Error(values.ContainsKey("from") ? "to" : "from", "from and to go together.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new JobRequestReading(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+        }
+
+        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease), null, new Dictionary<string, string[]>());
+    }
+
+    private static string? ReadPlatform(JsonElement value, IReadOnlyCollection<string> platforms, Action<string, string> error)
+    {
+        var known = platforms.Count == 0 ? "(none)" : string.Join(", ", platforms);
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            error("platform", $"platform is required: the name of a platform configured under Platforms: (configured: {known}).");
+            return null;
+        }
+
+        var name = value.GetString()!.Trim();
+        var match = platforms.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            error("platform", $"Unknown platform '{name}'. Configured platforms: {known}.");
+        }
+
+        return match;
+    }
+
+    private static List<string>? ReadShops(JsonElement value, Action<string, string> error)
+    {
+        const string Expected = "shops must be a non-empty array of shop ids, e.g. [\"10001\", \"10002\"].";
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
+        {
+            error("shops", Expected);
+            return null;
+        }
+
+        var shops = new List<string>();
+        foreach (var shop in value.EnumerateArray())
+        {
+            // Shop ids are numbers on the platforms, so a bare JSON number is taken as written.
+            var id = shop.ValueKind switch
+            {
+                JsonValueKind.String => shop.GetString()!.Trim(),
+                JsonValueKind.Number when shop.TryGetInt64(out _) => shop.GetRawText(),
+                _ => "",
+            };
+            if (id.Length == 0)
+            {
+                error("shops", $"{Expected} {shop.GetRawText()} is not a shop id.");
+                return null;
+            }
+
+            shops.Add(id);
+        }
+
+        return shops;
+    }
+
+    private static DateOnly? ReadDay(Dictionary<string, JsonElement> values, string member, Action<string, string> error)
+    {
+        if (!values.TryGetValue(member, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        error(member, $"{member} {value.GetRawText()} is not a date; use \"YYYY-MM-DD\".");
+        return null;
+    }
+
+    private static int? ReadInt(Dictionary<string, JsonElement> values, string member, int min, int max, string what, Action<string, string> error)
+    {
+        if (!values.TryGetValue(member, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        error(member, max == int.MaxValue
+            ? $"{member} must be {what}, at least {min} (got {value.GetRawText()})."
+            : $"{member} must be {what} from {min} to {max} (got {value.GetRawText()}).");
+        return null;
+    }
+
+    private static TimeSpan? ReadSpan(Dictionary<string, JsonElement> values, string member, Action<string, string> error)
+    {
+        if (!values.TryGetValue(member, out var value))
+        {
+            return null;
+        }
+
+        // A colon is required: TimeSpan reads a bare "5" as five days, which nobody means by a release cadence.
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        error(member, $"{member} must be a positive time span \"HH:MM:SS\", e.g. \"00:05:00\" (got {value.GetRawText()}).");
+        return null;
+    }
+
+    private static JobRequestReading Unreadable(string detail) => new(null, detail, new Dictionary<string, string[]>());
+}

@@ -1,0 +1,64 @@
+using Backfill.Core.Jobs;
+using Backfill.Scheduling;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>
+/// The body of <c>GET /api/jobs/{id}</c>, serialized camelCase. Members are init properties rather than
+/// constructor parameters so a new member (e.g. per-platform throttle figures) is one property and one line in
+/// <see cref="Of"/>, with no caller to change.
+/// </summary>
+public sealed record JobStatus
+{
+    public required string Job { get; init; }
+
+    /// <summary>Lower case: <c>running</c>, <c>paused</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>.</summary>
+    public required string State { get; init; }
+
+    public required string Platform { get; init; }
+
+    public required IReadOnlyList<string> Shops { get; init; }
+
+    public required DateOnly From { get; init; }
+
+    /// <summary>Exclusive.</summary>
+    public required DateOnly To { get; init; }
+
+    public required SliceTotals Slices { get; init; }
+
+    public required OrderTotals Orders { get; init; }
+
+    /// <summary>The budget of the job's platform as the fleet reported it: throttles, cool-off, why releases hold, lane rates.</summary>
+    public IReadOnlyList<PlatformStatus> Platforms { get; init; } = [];
+
+    /// <summary>The status of <paramref name="job"/> from one read of its slices, so the counts add up.</summary>
+    public static JobStatus Of(JobRecord job, IReadOnlyList<SliceRecord> slices)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(slices);
+        return new JobStatus
+        {
+            Job = job.Id,
+            State = job.State.ToString().ToLowerInvariant(),
+            Platform = job.Platform,
+            Shops = job.Shops,
+            From = job.FirstDay,
+            To = job.EndDay,
+            Slices = SliceTotals.Of(SliceCounts.From(slices.Select(s => s.State))),
+            Orders = new OrderTotals(slices.Sum(s => s.Orders)),
+        };
+    }
+}
+
+/// <summary>Slices of a job by state.</summary>
+public sealed record SliceTotals(int Total, int Pending, int Released, int Running, int Succeeded, int Failed, int Cancelled)
+{
+    public static SliceTotals Of(SliceCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        return new(counts.Total, counts.Pending, counts.Released, counts.Running, counts.Succeeded, counts.Failed, counts.Cancelled);
+    }
+}
+
+/// <summary>Orders of a job: <see cref="Emitted"/> counts every order workers sent, a redone step's again (the sink absorbs repeats).</summary>
+public sealed record OrderTotals(long Emitted);

@@ -1,0 +1,67 @@
+using Backfill.Core.Slicing;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary><c>POST /api/jobs</c> creates a backfill; <c>GET /api/jobs/{id}</c> tells how far it is.</summary>
+internal static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs");
+        jobs.MapPost("/", CreateAsync);
+        jobs.MapGet("/{id}", Get);
+        return app;
+    }
+
+    internal static async Task<Results<Created<JobCreated>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        HttpRequest request,
+        JobPlanner planner,
+        IConfiguration configuration,
+        IOptions<BackfillOptions> options,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        var platforms = configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).ToList();
+        var reading = JobRequestReader.Read(body.GetBuffer().AsMemory(0, (int)body.Length), platforms);
+        if (reading.Unreadable is { } unreadable)
+        {
+            return TypedResults.Problem(unreadable, statusCode: StatusCodes.Status400BadRequest, title: "The body is not a job request.");
+        }
+
+        if (reading.Ask is not { } ask)
+        {
+            return Invalid(reading.Errors);
+        }
+
+        try
+        {
+            var (job, _) = await planner.CreateAsync(ask.ToRequest(time, DayClock.Zone(options.Value.TimeZone)), cancellationToken);
+            return TypedResults.Created($"/api/jobs/{Uri.EscapeDataString(job.Id)}", new JobCreated(job.Id));
+        }
+        catch (InvalidRangeException e)
+        {
+            return Invalid(new Dictionary<string, string[]> { ["range"] = [e.Message] });
+        }
+    }
+
+    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)
+    {
+        var job = store.Job(id);
+        return job is null
+            ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
+            : TypedResults.Ok(JobStatus.Of(job, store.Slices(id)) with { Platforms = [board.Status(job.Platform)] });
+    }
+
+    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)), title: "The job request is invalid.");
+}

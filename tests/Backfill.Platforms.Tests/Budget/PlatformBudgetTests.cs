@@ -1,0 +1,187 @@
+using System.Threading.RateLimiting;
+using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Resilience;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Backfill.Platforms.Tests.Budget;
+
+/// <summary>
+/// Drives lanes on a fake clock as fast as their windows let them (calls that take no time) and checks what a platform
+/// with a strict sliding second would see.
+/// </summary>
+public sealed class PlatformBudgetTests
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+    private readonly FakeTimeProvider _time = new();
+
+    private PlatformBudget Budget(double perSecond, int lanes, double? perShop = null, RateLimitScope scope = RateLimitScope.Fleet) =>
+        new("demo", new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, Scope = scope }, _time);
+
+    /// <summary>Callers that each call again as soon as admitted; returns every call's start time.</summary>
+    private async Task<List<DateTimeOffset>> DriveAsync(PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at = null)
+    {
+        var starts = new List<DateTimeOffset>();
+        var pending = callers.Select(c => budget.AcquireAsync(c.Lane, c.Shop, CancellationToken.None).AsTask()).ToArray();
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
+        {
+            at?.Invoke(elapsed);
+            for (var i = 0; i < pending.Length; i++)
+            {
+                // Let continuations of the fake clock's timers run before deciding a caller still waits.
+                await Task.Yield();
+                while (pending[i].IsCompleted)
+                {
+                    using (await pending[i])
+                    {
+                        starts.Add(_time.GetUtcNow());
+                    }
+
+                    pending[i] = budget.AcquireAsync(callers[i].Lane, callers[i].Shop, CancellationToken.None).AsTask();
+                }
+            }
+
+            _time.Advance(Tick);
+        }
+
+        return starts;
+    }
+
+    private static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> starts, TimeSpan window)
+    {
+        var sorted = starts.Order().ToList();
+        var max = 0;
+        for (int first = 0, last = 0; last < sorted.Count; last++)
+        {
+            while (sorted[last] - sorted[first] >= window)
+            {
+                first++;
+            }
+
+            max = Math.Max(max, last - first + 1);
+        }
+
+        return max;
+    }
+
+    [Fact]
+    public async Task Lanes_Together_KeepTheLimitInEverySlidingSecond_AndUseAllOfIt()
+    {
+        var budget = Budget(20, lanes: 8);
+        var callers = Enumerable.Range(0, 8).Select(lane => (new LaneRef(lane, 8), $"shop{lane}")).ToList();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(20, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 5 * 20 - 20, 5 * 20);
+    }
+
+    [Fact]
+    public async Task ALane_KeepsItsShare_HoweverManyCallersItHas()
+    {
+        var budget = Budget(20, lanes: 8);
+        var callers = Enumerable.Range(0, 5).Select(i => (new LaneRef(7, 8), $"shop{i}")).ToList();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+
+        // 20 in 8 lanes: lanes 0-3 get 3 calls a second, lanes 4-7 get 2.
+        Assert.Equal(2, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task ProcessScope_IgnoresLanes_AndHoldsTheWholeLimitForThisProcessOnly()
+    {
+        var budget = Budget(20, lanes: 8, scope: RateLimitScope.Process);
+        var callers = Enumerable.Range(0, 4).Select(i => (new LaneRef(i, 8), $"shop{i}")).ToList();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(20, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task PerShopLimit_NestsInsideTheLane()
+    {
+        var budget = Budget(20, lanes: 2, perShop: 2);
+        var callers = new[] { (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "b") };
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(4, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 10, 12);
+    }
+
+    [Fact]
+    public async Task Throttle_StopsEveryCallForThePause_ThenTheRateIsHalved()
+    {
+        var budget = Budget(20, lanes: 1);
+        var callers = Enumerable.Range(0, 3).Select(i => (LaneRef.Whole, $"shop{i}")).ToList();
+        var throttledAt = TimeSpan.FromSeconds(2);
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(6), elapsed =>
+        {
+            if (elapsed == throttledAt)
+            {
+                budget.Throttled(retryAfter: TimeSpan.FromSeconds(2));
+            }
+        });
+
+        // Calls admitted in the same instant as the throttle, before it, are not 'after' it.
+        var origin = starts[0];
+        var during = starts.Count(s => s - origin > throttledAt && s - origin < throttledAt + TimeSpan.FromSeconds(2));
+        var after = starts.Where(s => s - origin >= throttledAt + TimeSpan.FromSeconds(2)).ToList();
+        Assert.Equal(0, during);
+        Assert.Equal(10, MaxInAnyWindow(after, TimeSpan.FromSeconds(1)));
+        Assert.Equal(0.5, budget.Rate.Factor);
+    }
+
+    [Fact]
+    public void Throttles_DuringAPause_AreOneEvent()
+    {
+        var budget = Budget(20, lanes: 1);
+
+        Assert.Null(budget.Throttled(null));
+        Assert.Null(budget.Throttled(null));
+        Assert.Null(budget.Throttled(TimeSpan.FromSeconds(3)));
+
+        Assert.Equal(1, budget.Rate.Throttles);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(3), budget.Gate.ClosedUntil);
+    }
+
+    [Fact]
+    public void RepeatedThrottles_OpenTheBreaker_ForTheCoolOff()
+    {
+        var budget = Budget(20, lanes: 1);
+        DateTimeOffset? coolOff = null;
+        for (var i = 0; i < 3; i++)
+        {
+            coolOff ??= budget.Throttled(null);
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.NotNull(coolOff);
+        Assert.Equal(coolOff, budget.Gate.ClosedUntil);
+        Assert.Equal(coolOff, budget.Snapshot().CoolOffUntil);
+        Assert.True(coolOff - _time.GetUtcNow() > TimeSpan.FromSeconds(50));
+    }
+
+    [Fact]
+    public async Task CoolOff_FromAnotherWorker_HoldsCallsUntilItEnds()
+    {
+        var budget = Budget(20, lanes: 1);
+        budget.CoolOff(_time.GetUtcNow() + TimeSpan.FromSeconds(10));
+
+        var acquire = budget.AcquireAsync(LaneRef.Whole, "1", CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        await Task.Yield();
+        var early = acquire.IsCompleted;
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        using RateLimitLease lease = await acquire.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.False(early);
+        Assert.True(lease.IsAcquired);
+    }
+
+    [Fact]
+    public async Task ALaneThatDoesNotFitTheBudget_IsRefused() =>
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Budget(4, lanes: 4).AcquireAsync(new LaneRef(5, 8), "1", CancellationToken.None).AsTask());
+}

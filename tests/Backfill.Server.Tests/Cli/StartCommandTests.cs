@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Backfill.Server.Tests.Cli;
+
+public sealed class StartCommandTests
+{
+    [Theory]
+    [InlineData("--platform demo --days 3", "Option '--shop' is required.")]
+    [InlineData("--shop 1 --days 3", "Option '--platform' is required.")]
+    [InlineData("--platform demo --shop 1", "Give either --from and --to, or --days.")]
+    [InlineData("--platform demo --shop 1 --days 3 --from 2024-05-01 --to 2024-05-02", "Give either --from and --to, or --days.")]
+    [InlineData("--platform demo --shop 1 --from 2024-05-01", "--from and --to go together.")]
+    [InlineData("--platform demo --shop 1 --days 0", "--days must be at least 1.")]
+    [InlineData("--platform demo --shop 1 --days 1 --release-every 0", "--release-every '0' is not a positive time span")]
+    [InlineData("--platform demo --shop 1 --days 1 --slices-per-release 0", "--slices-per-release must be at least 1.")]
+    public async Task Start_BadUsage_Exits2AndSaysWhy(string args, string error)
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync(["start", .. args.Split(' ')]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(error, stderr, StringComparison.Ordinal);
+        Assert.Contains("Try 'backfill start --help'.", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_DayThatIsNoDate_Exits2BeforeCallingTheServer()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "1", "--from", "2024-05-01", "--to", "tomorrow", "--server", CliRunner.Unreachable());
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --to 'tomorrow' is not a date; use YYYY-MM-DD.", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Start_ServerNotAnHttpUrl_Exits2()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "1", "--days", "1", "--server", "scheduler:5080");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--server 'scheduler:5080' is not an http:// URL", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ServerUnreachable_Exits1WithOneClearLine()
+    {
+        var server = CliRunner.Unreachable();
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "1", "--days", "1", "--server", server);
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: cannot reach the scheduler at {server} (is 'backfill serve' running?)", stderr.Trim());
+    }
+}
+
+[Trait("Category", "Integration")]
+public sealed class StartCommandServerTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private string Server => fixture.Harness.BaseUrl.ToString();
+
+    [Fact]
+    public async Task Start_PrintsTheJobId_AndTheJobExists()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "30001", "--shop", "30002", "--from", "2024-05-01", "--to", "2024-05-04", "--server", Server);
+
+        Assert.True(code == 0, stderr);
+        var id = stdout.Trim();
+        Assert.StartsWith("demo-20240501-20240504-", id, StringComparison.Ordinal);
+        Assert.Contains($"follow it with 'backfill status {id}'", stderr, StringComparison.Ordinal);
+        var status = await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+        Assert.Equal(6, status.GetProperty("slices").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Start_Json_LastLineIsTheServersAnswer()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "30001", "--days", "2", "--release-every", "00:00:01", "--slices-per-release", "2", "--json", "--server", Server);
+
+        Assert.True(code == 0, stderr);
+        var json = JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout));
+        Assert.Equal(["job"], json.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Start_RefusedByTheServer_Exits2WithTheProblemDetail()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("start", "--platform", "nope", "--shop", "1", "--days", "1", "--server", Server);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("error: Unknown platform 'nope'. Configured platforms: demo.", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Start_ReversedRange_Exits2WithTheProblemDetail()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "1", "--from", "2024-05-08", "--to", "2024-05-01", "--server", Server);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: The range is reversed", stderr.Trim(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Backfill.Hosting;
+using Backfill.Messaging.Clients;
+using Backfill.Platforms.Simulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Server.Tests;
+
+/// <summary>
+/// Real parts: the server on Kestrel at 127.0.0.1 on a free port, its embedded mock Kafka cluster, a LiteDB file
+/// in a temp folder, and the platform simulator for workers that join the server's cluster.
+/// </summary>
+internal sealed class ServerHarness : IAsyncDisposable
+{
+    public const string Platform = "demo";
+    public const string PartnerKey = "server-tests-partner-key-0123";
+    public static readonly string[] Shops = ["30001", "30002"];
+
+    private readonly string _dir;
+
+    private ServerHarness(string dir, PlatformSimulator simulator, WebApplication app, IConfiguration configuration)
+    {
+        _dir = dir;
+        Simulator = simulator;
+        App = app;
+        Configuration = configuration;
+        BaseUrl = new Uri(app.Urls.Single());
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public PlatformSimulator Simulator { get; }
+
+    public WebApplication App { get; }
+
+    public IConfiguration Configuration { get; }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Where workers connect: the cluster the server started in process.</summary>
+    public string Bootstrap => App.Services.GetRequiredService<KafkaConnection>().BootstrapServers;
+
+    /// <param name="map">Extra endpoints, mapped before the server starts.</param>
+    public static async Task<ServerHarness> StartAsync(Action<WebApplication>? map = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("backfill-server-").FullName;
+        var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+        {
+            PermitsPerSecond = 40,
+            PartnerId = 3003,
+            PartnerKey = PartnerKey,
+            AccessTokens = Shops.ToDictionary(s => s, Token),
+        });
+        var configuration = Configure(dir, simulator.BaseUrl);
+        var app = ServerApp.Build(configuration, "http://127.0.0.1:0", Logging);
+        map?.Invoke(app);
+        await app.StartAsync();
+        return new ServerHarness(dir, simulator, app, configuration);
+    }
+
+    public static string Token(string shop) => $"server-tests-token-{shop}";
+
+    /// <summary>A worker process's host, on the server's Kafka.</summary>
+    public IHost WorkerHost()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddConfiguration(Configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = Bootstrap });
+        builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Worker);
+        Logging(builder.Logging);
+        return builder.Build();
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + timeout;
+        while (!await condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"timed out after {timeout.TotalSeconds} s waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Simulator.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Console logs (shown by <c>dotnet test --logger "console;verbosity=detailed"</c>) to diagnose a failing run.</summary>
+    private static void Logging(ILoggingBuilder logging) => logging.AddSimpleConsole(o => o.SingleLine = true)
+        .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
+
+    private static IConfiguration Configure(string dir, Uri simulator)
+    {
+        var s = new Dictionary<string, string?>
+        {
+            ["Kafka:Namespace"] = "srv",
+            ["Kafka:Partitions:Actions"] = "4",
+            ["Kafka:Partitions:Orders"] = "4",
+            ["Kafka:Partitions:Progress"] = "2",
+            ["Backfill:DataDirectory"] = dir,
+            ["Backfill:ReleaseEvery"] = "00:00:00.200",
+            ["Backfill:SlicesPerRelease"] = "4",
+            ["Worker:Concurrency"] = "2",
+            [$"Platforms:{Platform}:Kind"] = "shopee",
+            [$"Platforms:{Platform}:BaseUrl"] = simulator.ToString(),
+            [$"Platforms:{Platform}:PartnerId"] = "3003",
+            [$"Platforms:{Platform}:PartnerKey"] = PartnerKey,
+            [$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = 40.ToString(CultureInfo.InvariantCulture),
+            [$"Platforms:{Platform}:Retry:BaseDelay"] = "00:00:00.050",
+        };
+        foreach (var shop in Shops)
+        {
+            s[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = Token(shop);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(s).Build();
+        var errors = ConfigurationCheck.Validate(configuration);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        return configuration;
+    }
+}
