@@ -35,7 +35,7 @@ internal static class ResultJson
                 callSeconds = r.CallSpan is { } span ? Math.Round(span.TotalSeconds, 3) : (double?)null,
                 state = r.Job?.State,
                 slices = new { succeeded = r.Job?.Succeeded, failed = r.Job?.Failed, total = r.Job?.Total },
-                orders = new { unique = r.OrdersUnique, expected = r.OrdersExpected, duplicatesAbsorbed = r.DuplicatesAbsorbed },
+                orders = new { unique = r.OrdersUnique, expected = r.OrdersExpected, duplicatesAbsorbed = r.DuplicatesAbsorbed, sinkBehindAtStop = r.SinkBehind, slicesThatDiffer = r.OrderGaps },
                 elapsedSeconds = Math.Round(r.Elapsed.TotalSeconds, 2),
                 longestIdleSeconds = Math.Round(r.LongestIdle.TotalSeconds, 2),
                 workerKilledAtSeconds = r.WorkerKilledAt is { } k ? Math.Round(k.TotalSeconds, 2) : (double?)null,

@@ -107,8 +107,11 @@ internal sealed class BenchRun : IAsyncDisposable
         }
     }
 
-    /// <summary>Orders in the LiteDB file of the process that ran the scheduler, for the job's shops and range; its sink's repeats.</summary>
-    public static (long Unique, long Duplicates) CountOrders(string databasePath, JobPlan plan)
+    /// <summary>
+    /// Orders in the LiteDB file of the process that ran the scheduler, for the job's shops and range, and its sink's
+    /// repeats; when they are not the expected orders, the day slices that differ (at most <paramref name="gapsShown"/>).
+    /// </summary>
+    public static OrderCount CountOrders(string databasePath, JobPlan plan, int gapsShown = 8)
     {
         if (!File.Exists(databasePath))
         {
@@ -118,7 +121,24 @@ internal sealed class BenchRun : IAsyncDisposable
         using var db = new BackfillDatabase(databasePath);
         var store = new OrderStore(db);
         var unique = store.Count(BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField);
-        return (unique, store.Totals().DuplicatesAbsorbed);
+        var gaps = new List<string>();
+        if (unique != plan.ExpectedOrders)
+        {
+            for (var day = plan.From; day < plan.To && gaps.Count < gapsShown; day = day.AddDays(1))
+            {
+                foreach (var shop in plan.Shops.TakeWhile(_ => gaps.Count < gapsShown))
+                {
+                    var saved = store.Count(BenchSettings.Platform, [shop], JobPlan.Utc(day), JobPlan.Utc(day.AddDays(1)), plan.TimeRangeField);
+                    var expected = plan.ExpectedOn(shop, day);
+                    if (saved != expected)
+                    {
+                        gaps.Add($"shop {shop} {Day(day)}: {saved} of {expected}");
+                    }
+                }
+            }
+        }
+
+        return new OrderCount(unique, store.Totals().DuplicatesAbsorbed, gaps);
     }
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -129,3 +149,6 @@ internal sealed class BenchRun : IAsyncDisposable
         Http.Dispose();
     }
 }
+
+/// <summary>The sink's orders for a job: unique, repeats absorbed, and the day slices that differ from the catalog.</summary>
+internal sealed record OrderCount(long Unique, long Duplicates, IReadOnlyList<string> Gaps);

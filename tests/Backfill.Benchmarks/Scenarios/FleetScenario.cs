@@ -2,6 +2,7 @@ using System.Globalization;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Platforms.Simulator;
+using Confluent.Kafka;
 
 namespace Backfill.Benchmarks.Scenarios;
 
@@ -15,7 +16,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
     private static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan SinkSettle = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SinkDrainLimit = TimeSpan.FromSeconds(60);
     private const int StatusFailuresAllowed = 5;
 
     private readonly TimeProvider _time = TimeProvider.System;
@@ -179,12 +180,14 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
             await Task.Delay(Tick, _time, cancellationToken);
         }
 
-        await SettleSinkAsync(bench, job, serverUrl, run, cancellationToken);
+        run.Job = await StatusAsync(bench, job, serverUrl, cancellationToken)
+            ?? throw new ChildProcessException($"'backfill status {job} --json' failed at the end of the run; see {bench.LogDirectory}/status.stderr.log");
+        await DrainSinkAsync(bench, run, label, cancellationToken);
         Progress.Line($"[{label}] job {run.Job?.State ?? "?"} after {run.Elapsed.TotalSeconds:0.0} s; stopping serve and workers (SIGTERM)");
         await Task.WhenAll(pool.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
         run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
         await bench.StopInfrastructureAsync();
-        (run.OrdersUnique, run.Duplicates) = BenchRun.CountOrders(Path.Combine(bench.Directory, "serve", "data", "backfill.db"), plan);
+        run.Count(BenchRun.CountOrders(Path.Combine(bench.Directory, "serve", "data", "backfill.db"), plan));
     }
 
     private async Task<ChildProcess> StartWorkerAsync(BenchRun bench, int number, CancellationToken cancellationToken)
@@ -244,23 +247,30 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         return await StatusAsync(bench, job, serverUrl, cancellationToken);
     }
 
-    // A slice's success follows its orders into Kafka, but the sink in serve may still be reading them: when status
-    // tells how many are saved, wait until they are all in before stopping serve.
-    private async Task SettleSinkAsync(BenchRun bench, string job, string serverUrl, Measurement run, CancellationToken cancellationToken)
+    // A slice's success follows its orders into Kafka, not into serve's sink: serve is stopped once the sink has
+    // caught up with the order topic, as an in-process run waits for it.
+    private async Task DrainSinkAsync(BenchRun bench, Measurement run, string label, CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
-        while (run.Job is { Saved: { } saved, Emitted: { } emitted } && saved < emitted && _time.GetElapsedTime(started) < SinkSettle)
+        try
         {
-            await Task.Delay(StatusEvery, _time, cancellationToken);
-            run.Job = await PollStatusAsync(bench, job, serverUrl, cancellationToken) ?? run.Job;
+            using var lag = new SinkLag(bench.Settings["Kafka:BootstrapServers"], options.Setting("Kafka:Namespace", "backfill"));
+            var started = _time.GetTimestamp();
+            long behind;
+            while ((behind = lag.Behind()) > 0 && _time.GetElapsedTime(started) < SinkDrainLimit)
+            {
+                await Task.Delay(Tick, _time, cancellationToken);
+            }
+
+            run.SinkBehind = behind;
+            if (behind > 0)
+            {
+                Progress.Line($"[{label}] the sink is still {behind} orders behind the order topic after {SinkDrainLimit.TotalSeconds:0} s");
+            }
         }
-
-        run.Job = await StatusAsync(bench, job, serverUrl, cancellationToken)
-            ?? throw new ChildProcessException($"'backfill status {job} --json' failed at the end of the run; see {bench.LogDirectory}/status.stderr.log");
-
-        if (run.Job is { Saved: null })
+        catch (KafkaException e)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3), _time, cancellationToken);
+            Progress.Line($"[{label}] cannot read the sink's lag ({e.Message}); waiting 5 s instead");
+            await Task.Delay(TimeSpan.FromSeconds(5), _time, cancellationToken);
         }
     }
 }

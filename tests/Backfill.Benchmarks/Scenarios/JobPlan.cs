@@ -9,7 +9,7 @@ namespace Backfill.Benchmarks.Scenarios;
 /// </summary>
 /// <param name="ExpectedCalls">Calls the Shopee adapter makes for the job without a throttle: per day slice one list call per page, one detail call per 50 orders.</param>
 /// <param name="ExpectedOrders">Orders whose time range field falls in the job's range, for its shops.</param>
-internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateOnly To, string TimeRangeField, long ExpectedCalls, long ExpectedOrders)
+internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateOnly To, string TimeRangeField, int Seed, long ExpectedCalls, long ExpectedOrders)
 {
     /// <summary>A fixed first day, so every run backfills the same orders.</summary>
     public static readonly DateOnly FirstDay = new(2025, 3, 1);
@@ -20,9 +20,9 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
 
     public int Slices => Days * Shops.Count;
 
-    public DateTimeOffset FromUtc => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public DateTimeOffset FromUtc => Utc(From);
 
-    public DateTimeOffset ToUtc => new(To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public DateTimeOffset ToUtc => Utc(To);
 
     /// <summary>Days are added until <paramref name="shops"/> shops together need at least <paramref name="calls"/> calls.</summary>
     public static JobPlan For(long calls, int shops, int pageSize, string timeRangeField, int seed)
@@ -43,8 +43,13 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
             day = day.AddDays(1);
         }
 
-        return new JobPlan(shopIds, FirstDay, day, timeRangeField, totalCalls, totalOrders);
+        return new JobPlan(shopIds, FirstDay, day, timeRangeField, seed, totalCalls, totalOrders);
     }
+
+    /// <summary>Orders of one shop's day slice.</summary>
+    public long ExpectedOn(string shop, DateOnly day) => OrdersIn(new OrderCatalog(Seed), shop, day, TimeRangeField);
+
+    public static DateTimeOffset Utc(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>List pages of <paramref name="pageSize"/> (one even when empty), each followed by its detail batches.</summary>
     public static long CallsFor(long orders, int pageSize)

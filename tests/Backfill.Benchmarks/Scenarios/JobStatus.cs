@@ -3,8 +3,7 @@ using System.Text.Json;
 namespace Backfill.Benchmarks.Scenarios;
 
 /// <summary>The fields of <c>status --json</c> (and of <c>run --json</c>) the benchmark reads.</summary>
-/// <param name="Saved">Orders the sink holds, when the output tells (<c>orders.saved</c> or <c>orders.unique</c>).</param>
-internal sealed record JobStatus(string Job, string State, int Total, int Succeeded, int Failed, long? Emitted, long? Saved)
+internal sealed record JobStatus(string Job, string State, int Total, int Succeeded, int Failed, long? Emitted)
 {
     public bool IsFinished => State is "succeeded" or "failed" or "cancelled";
 
@@ -29,8 +28,7 @@ internal sealed record JobStatus(string Job, string State, int Total, int Succee
                 Int(slices, "total"),
                 Int(slices, "succeeded"),
                 Int(slices, "failed"),
-                Long(orders, "emitted"),
-                Long(orders, "saved") ?? Long(orders, "unique"));
+                Long(orders, "emitted"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -15,6 +15,20 @@ internal sealed class Measurement(BudgetMode mode, int workers)
 
     public long Duplicates { get; set; }
 
+    /// <summary>Day slices whose saved orders differ from the catalog's.</summary>
+    public IReadOnlyList<string> OrderGaps { get; set; } = [];
+
+    /// <summary>Orders the sink had not saved when serve was stopped; null when not measured.</summary>
+    public long? SinkBehind { get; set; }
+
+    /// <summary>Takes the sink's count.</summary>
+    public void Count(OrderCount orders)
+    {
+        OrdersUnique = orders.Unique;
+        Duplicates = orders.Duplicates;
+        OrderGaps = orders.Gaps;
+    }
+
     public TimeSpan Elapsed { get; set; }
 
     public TimeSpan? WorkerKilledAt { get; set; }
@@ -47,7 +61,7 @@ internal sealed class Measurement(BudgetMode mode, int workers)
     }
 
     public RunResult Result(double rate, JobPlan plan, string directory) =>
-        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, directory, Error);
+        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error);
 
     /// <summary>Reports a failure; keeps the run's folder (logs, LiteDB file) when anything is off or when asked, else deletes it.</summary>
     public void Finish(RunResult result, BenchRun? bench, string label, bool keep)
@@ -55,6 +69,11 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         if (result.Error is not null)
         {
             Progress.Line($"[{label}] FAILED: {result.Error}");
+        }
+
+        if (result.OrderGaps.Count > 0)
+        {
+            Progress.Line($"[{label}] {result.OrdersUnique} orders saved, {result.OrdersExpected} expected; slices that differ: {string.Join("; ", result.OrderGaps)}");
         }
 
         if (bench is null)

@@ -15,6 +15,8 @@ internal sealed record RunResult(
     TimeSpan Elapsed,
     TimeSpan? WorkerKilledAt,
     TimeSpan LongestIdle,
+    IReadOnlyList<string> OrderGaps,
+    long? SinkBehind,
     string RunDirectory,
     string? Error)
 {

@@ -101,6 +101,6 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
 
         run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
         await bench.StopInfrastructureAsync();
-        (run.OrdersUnique, run.Duplicates) = BenchRun.CountOrders(Path.Combine(bench.Directory, "run", "data", "backfill.db"), plan);
+        run.Count(BenchRun.CountOrders(Path.Combine(bench.Directory, "run", "data", "backfill.db"), plan));
     }
 }
