@@ -132,7 +132,11 @@ internal sealed class BenchRun : IAsyncDisposable
                     var expected = plan.ExpectedOn(shop, day);
                     if (saved != expected)
                     {
-                        gaps.Add($"shop {shop} {Day(day)}: {saved} of {expected}");
+                        var missing = plan.OrdersOn(shop, day)
+                            .Where(o => store.Find(OrderDocument.MakeId(BenchSettings.Platform, shop, o.OrderSn)) is null)
+                            .Take(3)
+                            .Select(o => $"{o.OrderSn} at {DateTimeOffset.FromUnixTimeSeconds(o.Time):HH:mm:ss}");
+                        gaps.Add($"shop {shop} {Day(day)}: {saved} of {expected} (missing {string.Join(", ", missing)})");
                     }
                 }
             }

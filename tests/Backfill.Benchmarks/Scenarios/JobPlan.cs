@@ -49,6 +49,13 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
     /// <summary>Orders of one shop's day slice.</summary>
     public long ExpectedOn(string shop, DateOnly day) => OrdersIn(new OrderCatalog(Seed), shop, day, TimeRangeField);
 
+    /// <summary>The order numbers of one shop's day slice, with their time range field in unix seconds.</summary>
+    public IEnumerable<(string OrderSn, long Time)> OrdersOn(string shop, DateOnly day)
+    {
+        var from = Utc(day).ToUnixTimeSeconds();
+        return new OrderCatalog(Seed).Between(shop, TimeRangeField, from, from + 86_399).Select(o => (o.OrderSn, o.TimeOf(TimeRangeField)));
+    }
+
     public static DateTimeOffset Utc(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>List pages of <paramref name="pageSize"/> (one even when empty), each followed by its detail batches.</summary>
