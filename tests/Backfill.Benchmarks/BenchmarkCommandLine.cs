@@ -26,9 +26,9 @@ internal static class BenchmarkCommandLine
         var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 64 };
         var slicesPerRelease = new Option<int>("--slices-per-release") { Description = "Slices released per second.", DefaultValueFactory = _ => 32 };
-        var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 6 × calls-seconds, at least 300)." };
+        var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 12 × calls-seconds, at least 600)." };
         var modes = new Option<BudgetMode[]>("--modes") { Description = "Budget modes, comma-separated: fleet (Scope=Fleet), naive (Scope=Process).", DefaultValueFactory = _ => [BudgetMode.Fleet, BudgetMode.Naive], CustomParser = ParseModes };
-        var settle = new Option<int>("--settle-seconds") { Description = "Seconds between the last worker's start and the job's, for the consumer group to form.", DefaultValueFactory = _ => 10 };
+        var settle = new Option<int>("--settle-seconds") { Description = "Seconds between the last worker's start and the job's, for the consumer group to form.", DefaultValueFactory = _ => 20 };
         var noKill = new Option<bool>("--no-kill") { Description = "Do not SIGKILL and replace a worker halfway." };
         var set = new Option<string[]>("--set") { Description = "Section:Key=value for every product process; repeatable.", AllowMultipleArgumentsPerToken = false };
         var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };

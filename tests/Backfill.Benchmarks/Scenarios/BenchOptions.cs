@@ -29,14 +29,15 @@ internal sealed record BenchOptions
     /// <summary><c>start --slices-per-release</c>, released every second.</summary>
     public int SlicesPerRelease { get; init; } = 32;
 
-    /// <summary>A run that has not finished by then fails; null: six times the calls duration, at least five minutes.</summary>
+    /// <summary>A run that has not finished by then fails; null: twelve times the calls duration, at least ten minutes.</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>
     /// Time between the last worker's start line and the job's start, for the consumer group to form: the job meets a
     /// fleet that is already running, as in production; the halfway kill is the disruption measured.
+    /// With the classic group protocol the group takes two rebalances (about 18 s here) to form.
     /// </summary>
-    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Kill one worker when the platform has seen this share of the job's calls; null: no kill.</summary>
     public double? KillAt { get; init; } = 0.5;
@@ -51,7 +52,7 @@ internal sealed record BenchOptions
 
     public bool SkipBuild { get; init; }
 
-    public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(300, CallsDuration.TotalSeconds * 6));
+    public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(600, CallsDuration.TotalSeconds * 12));
 
     public long CallsWanted => (long)Math.Ceiling(Rate * CallsDuration.TotalSeconds);
 
