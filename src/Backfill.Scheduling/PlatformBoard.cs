@@ -37,13 +37,19 @@ public sealed class PlatformBoard(TimeProvider time)
         }
     }
 
-    public void Held(string platform, string? reason)
+    /// <summary>Records why releases of the platform hold (null: they don't); true when the kind of hold changed, worth a log line.</summary>
+    public bool Held(string platform, string? reason)
     {
         var entry = Of(platform);
         lock (entry)
         {
+            var changed = Kind(entry.Hold) != Kind(reason);
             entry.Hold = reason;
+            return changed;
         }
+
+        // Figures in a reason change every time; its first words say what holds.
+        static string? Kind(string? reason) => reason is null ? null : string.Join(' ', reason.Split(' ').Skip(1).Take(3));
     }
 
     public PlatformStatus Status(string platform)

@@ -57,12 +57,19 @@ public sealed partial class ReleaseService(
             var partitions = actionTopic.Partitions();
             if (await QuotaHoldAsync(job.Platform, plan, partitions, now, cancellationToken) is { } hold)
             {
-                board.Held(job.Platform, hold);
-                Log.QuotaHeld(logger, jobId, hold);
+                if (board.Held(job.Platform, hold))
+                {
+                    Log.QuotaHeld(logger, jobId, hold);
+                }
+
                 return 0;
             }
 
-            board.Held(job.Platform, null);
+            if (board.Held(job.Platform, null))
+            {
+                Log.QuotaFree(logger, jobId);
+            }
+
             var candidates = store.Slices(jobId, SliceState.Pending, Math.Max(decision.Count * 4, job.Shops.Count * 2));
             var released = 0;
             foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, decision.Count))
@@ -132,6 +139,9 @@ public sealed partial class ReleaseService(
     {
         [LoggerMessage(4, LogLevel.Information, "Job {Job}: nothing released, the platform's budget has no room: {Reason}")]
         public static partial void QuotaHeld(ILogger logger, string job, string reason);
+
+        [LoggerMessage(5, LogLevel.Information, "Job {Job}: the platform's budget has room again; releasing")]
+        public static partial void QuotaFree(ILogger logger, string job);
 
         [LoggerMessage(1, LogLevel.Debug, "Job {Job}: nothing released ({Reason})")]
         public static partial void Held(ILogger logger, string job, string reason);

@@ -76,6 +76,11 @@ internal sealed partial class WorkerConsumer(
     private void Assigned(IEnumerable<TopicPartition> assigned)
     {
         var list = assigned.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
         var now = time.GetTimestamp();
         foreach (var partition in list)
         {

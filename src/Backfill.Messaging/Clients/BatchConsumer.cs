@@ -10,7 +10,7 @@ namespace Backfill.Messaging.Clients;
 /// </summary>
 public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters counters, ILogger logger)
 {
-    private const int MaxBatch = 500;
+    internal const int MaxBatch = 500;
     private readonly ConcurrentDictionary<TopicPartition, long> _next = new();
 
     /// <summary>True when every assigned partition has been read up to the high watermarks given.</summary>
@@ -31,7 +31,7 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
             {
                 batch.Clear();
                 var consumed = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                while (consumed is not null && batch.Count < MaxBatch)
+                while (consumed is not null)
                 {
                     if (consumed.IsPartitionEOF)
                     {
@@ -40,6 +40,12 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
                     else
                     {
                         batch.Add(consumed);
+                    }
+
+                    // Checked before the next Consume: a message consumed and then not handled would be skipped for good.
+                    if (batch.Count >= MaxBatch)
+                    {
+                        break;
                     }
 
                     consumed = consumer.Consume(TimeSpan.Zero);

@@ -1,0 +1,44 @@
+using Backfill.Core.Jobs;
+using Backfill.Hosting;
+using Backfill.Messaging.Embedded;
+using Backfill.Messaging.Topics;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backfill.EndToEnd.Tests;
+
+/// <summary>Quota-aware release: with nobody consuming, the platform's action lag stops the releases; workers drain it and releases resume.</summary>
+[Trait("Category", "Integration")]
+public sealed class ActionLagTests
+{
+    [Fact]
+    public async Task Releases_StopWhileTheLanesLagIsOverTheThreshold_AndResumeOnceWorkersConsume()
+    {
+        await using var harness = await Harness.StartAsync();
+        harness.Settings["Backfill:SlicesPerRelease"] = "1";
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "16";
+        harness.Settings["Backfill:MaxActionLag"] = "3";
+        harness.Settings["Kafka:GroupProtocol"] = "consumer";
+        using var cluster = MockCluster.Start();
+        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
+        harness.Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var board = scheduler.Services.GetRequiredService<PlatformBoard>();
+        var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 5).Job, CancellationToken.None);
+
+        await Harness.Eventually(() => board.Status(Harness.Platform).Hold is not null, TimeSpan.FromSeconds(30), "the lag to hold releases");
+        await Task.Delay(1000);
+        Assert.Equal(4, store.Counts(job.Id).Released);
+        Assert.Contains("4 action messages of sim wait unconsumed", board.Status(Harness.Platform).Hold, StringComparison.Ordinal);
+
+        using var worker = harness.Host(BackfillRoles.Worker);
+        await worker.StartAsync();
+        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish once workers consume");
+        Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
+        await worker.StopAsync();
+        await scheduler.StopAsync();
+    }
+}
