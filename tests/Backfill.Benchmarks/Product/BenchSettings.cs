@@ -33,6 +33,9 @@ internal sealed class BenchSettings
             [$"Platforms:{Platform}:PartnerKey"] = PartnerKey,
             [$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = BackfillCli.Number(permitsPerSecond),
             ["Backfill:TimeZone"] = "UTC",
+
+            // dev-kafka is librdkafka's mock cluster: KIP-848 hands partitions over in about a second, classic in a session timeout.
+            ["Kafka:GroupProtocol"] = "consumer",
             ["Backfill:DataDirectory"] = "./data",
             ["Logging:LogLevel:Default"] = "Warning",
         };
