@@ -44,14 +44,18 @@ internal sealed partial class ActionHandler(
         }
 
         var started = time.GetTimestamp();
-        await ReportAsync(ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()), cancellationToken);
+
+        // Off the critical path: the lane's first call need not wait for this delivery; it is awaited before the step's outcome is reported.
+        var startReported = ReportAsync(ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()), cancellationToken);
         StepResult result;
         try
         {
             result = await runner.RunAsync(action, sources.Get(action.Platform), cancellationToken);
+            await startReported;
         }
         catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)
         {
+            await startReported;
             stats.StepFailed();
             Log.StepFailed(logger, action.Id, e.Message);
             await deadLetters.ParkAsync(consumed, "platform", e.Message, cancellationToken);

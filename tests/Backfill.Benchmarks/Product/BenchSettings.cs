@@ -36,6 +36,9 @@ internal sealed class BenchSettings
 
             // dev-kafka is librdkafka's mock cluster: KIP-848 hands partitions over in about a second, classic in a session timeout.
             ["Kafka:GroupProtocol"] = "consumer",
+
+            // The mock cluster answers an empty fetch only after fetch.wait.max.ms: a resumed partition would wait that long.
+            ["Kafka:FetchWaitMax"] = "00:00:00.010",
             ["Backfill:DataDirectory"] = "./data",
             ["Logging:LogLevel:Default"] = "Warning",
         };
