@@ -104,11 +104,15 @@ public sealed class PlatformPipelineTests
         await first;
         _time.Advance(TimeSpan.FromMilliseconds(999));
         var secondJustBefore = second.IsCompleted;
-        await Eventually.TrueAsync(() =>
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(1));
-            return second.IsCompleted;
-        });
+        // The waiting caller reads the clock and then sets its timer on a thread of its own: if the 999 ms step above
+        // fell in between, its timer is due up to a second later on the fake clock, a thousand 1 ms steps away.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+                return second.IsCompleted;
+            },
+            TimeSpan.FromSeconds(60));
 
         Assert.False(secondWhileFirstInFlight);
         Assert.False(secondJustBefore);
