@@ -1,7 +1,5 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,10 +17,7 @@ public sealed class ActionLagTests
         harness.Settings["Backfill:SlicesPerRelease"] = "1";
         harness.Settings["Backfill:MaxInFlightPerPlatform"] = "16";
         harness.Settings["Backfill:MaxActionLag"] = "3";
-        harness.Settings["Kafka:GroupProtocol"] = "consumer";
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        harness.Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
+        using var cluster = harness.ShareCluster();
         using var scheduler = harness.Host(BackfillRoles.Scheduler);
         await scheduler.StartAsync();
         var store = scheduler.Services.GetRequiredService<JobStore>();

@@ -1,7 +1,5 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,12 +24,7 @@ public sealed class FleetBudgetTests
         harness.Settings[$"Platforms:{Harness.Platform}:RateLimit:Lanes"] = "4";
         harness.Settings["Worker:Concurrency"] = "1";
         harness.Settings["Backfill:MaxInFlightPerPlatform"] = "8";
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        harness.Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
-
-        // KIP-848: on the mock cluster a classic join round lasts the whole session timeout.
-        harness.Settings["Kafka:GroupProtocol"] = "consumer";
+        using var cluster = harness.ShareCluster();
         var from = new DateOnly(2024, 1, 1);
         var request = harness.Request(from, 4);
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Backfill.Hosting;
+using Backfill.Messaging.Embedded;
+using Backfill.Messaging.Topics;
 using Backfill.Platforms.Simulator;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
@@ -64,6 +66,19 @@ internal sealed class Harness : IAsyncDisposable
         .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
 
     public static string Token(string shop) => $"e2e-secret-token-{shop}";
+
+    /// <summary>
+    /// A mock cluster for several hosts of one test (a host with no bootstrap servers starts a cluster of its own).
+    /// KIP-848 groups by default: on the mock cluster a classic rebalance lasts a whole session timeout.
+    /// </summary>
+    public MockCluster ShareCluster(string groupProtocol = "consumer")
+    {
+        var cluster = MockCluster.Start();
+        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
+        Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
+        Settings["Kafka:GroupProtocol"] = groupProtocol;
+        return cluster;
+    }
 
     public IConfiguration Configuration()
     {

@@ -1,7 +1,5 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Backfill.Platforms;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -30,10 +28,7 @@ public sealed class ThrottleBreakerTests
         harness.Settings["Backfill:SlicesPerRelease"] = "2";
         harness.Settings["Backfill:MaxInFlightPerPlatform"] = "16";
         harness.Settings["Worker:Concurrency"] = "1";
-        harness.Settings["Kafka:GroupProtocol"] = "consumer";
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        harness.Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
+        using var cluster = harness.ShareCluster();
 
         using var scheduler = harness.Host(BackfillRoles.Scheduler);
         using var first = harness.Host(BackfillRoles.Worker);

@@ -1,7 +1,5 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,9 +18,7 @@ public sealed class WorkerRestartTests
         harness.Settings[$"Platforms:{Harness.Platform}:PageSize"] = $"{PageSize}";
         harness.Settings["Worker:PagesPerStep"] = "1";
         harness.Settings["Worker:Concurrency"] = "1";
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("e2e").Specs(new Messaging.TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        harness.Settings["Kafka:BootstrapServers"] = cluster.BootstrapServers;
+        using var cluster = harness.ShareCluster("classic");
         var day = BusyDay(harness, "20001");
         var expected = harness.Simulator.ExpectedOrders("20001", Start(day), Start(day.AddDays(1)));
 
