@@ -1,3 +1,4 @@
+using Backfill.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,6 +7,25 @@ namespace Backfill.Cli.Commands;
 /// <summary>For the verbs that run a host until stopped.</summary>
 internal static class Lifetime
 {
+    private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs a started host until stopped, then stops it and flushes what its producer still holds.</summary>
+    /// <exception cref="OperationFailedException">A background service of the host failed.</exception>
+    public static async Task RunUntilStoppedAsync(IHost host, string verb, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UntilStoppedAsync(host.Services, what, cancellationToken);
+        }
+        finally
+        {
+            Console.Error.WriteLine($"{verb}: stopping…");
+            await host.StopAsync(CancellationToken.None);
+            host.Services.FlushProducer(FlushLimit);
+            Console.Error.WriteLine($"{verb} stopped.");
+        }
+    }
+
     /// <summary>
     /// Returns once Ctrl-C or SIGTERM has cancelled <paramref name="cancellationToken"/> or the host is stopping
     /// (it sees the same signals, and stops by itself when a background service fails).

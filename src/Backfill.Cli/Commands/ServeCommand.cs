@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Backfill.Cli.Output;
-using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Server;
@@ -11,7 +10,6 @@ namespace Backfill.Cli.Commands;
 /// <summary><c>backfill serve</c>: the scheduler with its HTTP API, as its own process; workers run elsewhere.</summary>
 internal static class ServeCommand
 {
-    private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(10);
 
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
@@ -52,17 +50,7 @@ internal static class ServeCommand
                 : $"Kafka: {kafka.BootstrapServers} (namespace {kafka.Options.Namespace}). Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
 
-            try
-            {
-                await Lifetime.UntilStoppedAsync(app.Services, "the scheduler", ct);
-            }
-            finally
-            {
-                Console.Error.WriteLine("serve: stopping…");
-                await app.StopAsync(CancellationToken.None);
-                app.Services.FlushProducer(FlushLimit);
-                Console.Error.WriteLine("serve stopped.");
-            }
+            await Lifetime.RunUntilStoppedAsync(app, "serve", "the scheduler", ct);
 
             return ExitCodes.Success;
         });

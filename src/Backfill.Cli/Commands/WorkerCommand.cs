@@ -14,7 +14,6 @@ namespace Backfill.Cli.Commands;
 /// <summary><c>backfill worker</c>: worker consumers as their own process, any number of them, on any machine.</summary>
 internal static class WorkerCommand
 {
-    private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(10);
 
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
@@ -48,17 +47,7 @@ internal static class WorkerCommand
             Console.Error.WriteLine("Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
 
-            try
-            {
-                await Lifetime.UntilStoppedAsync(host.Services, "the worker", ct);
-            }
-            finally
-            {
-                Console.Error.WriteLine("worker: stopping…");
-                await host.StopAsync(CancellationToken.None);
-                host.Services.FlushProducer(FlushLimit);
-                Console.Error.WriteLine("worker stopped.");
-            }
+            await Lifetime.RunUntilStoppedAsync(host, "worker", "the worker", ct);
 
             return ExitCodes.Success;
         });
