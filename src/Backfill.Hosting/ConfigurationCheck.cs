@@ -56,6 +56,7 @@ public static partial class ConfigurationCheck
         if (worker is not null)
         {
             Check(errors, worker.Concurrency is >= 1 and <= 64, $"Worker:Concurrency must be between 1 and 64 (got {worker.Concurrency}).");
+            Check(errors, worker.StepsPerPartition is >= 1 and <= 64, $"Worker:StepsPerPartition must be between 1 and 64 (got {worker.StepsPerPartition}).");
             Check(errors, worker.PagesPerStep is >= 1 and <= 100, $"Worker:PagesPerStep must be between 1 and 100 (got {worker.PagesPerStep}).");
             Check(errors, worker.ThrottleRetries >= 0, "Worker:ThrottleRetries must not be negative.");
             Check(errors, worker.InfrastructureRetries >= 0, "Worker:InfrastructureRetries must not be negative.");

@@ -22,6 +22,13 @@ public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTi
 {
     /// <summary>The budget lane the calls go through (the action message's lane). Default: the whole budget.</summary>
     public LaneRef Lane { get; init; } = LaneRef.Whole;
+
+    /// <summary>
+    /// Stops waiting for a place in the platform's budget; a call already under way is never cut. The page then throws
+    /// <see cref="OperationCanceledException"/>. A worker giving a partition away uses it to end its steps at once
+    /// without a call reaching the platform after the hand-over.
+    /// </summary>
+    public CancellationToken Yield { get; init; }
 }
 
 /// <summary>One page of orders with their details.</summary>

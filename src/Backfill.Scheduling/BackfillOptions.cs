@@ -18,8 +18,11 @@ public sealed class BackfillOptions
     /// <summary>Slices released per job per cadence. Default 1.</summary>
     public int SlicesPerRelease { get; set; } = 1;
 
-    /// <summary>Cap on released-or-running slices per platform, across jobs (R1). Default 8.</summary>
-    public int MaxInFlightPerPlatform { get; set; } = 8;
+    /// <summary>
+    /// Cap on released-or-running slices per platform, across jobs (R1). Default 32: with 8 lanes, enough for each lane's
+    /// partition to run <c>Worker:StepsPerPartition</c> (4) slices side by side.
+    /// </summary>
+    public int MaxInFlightPerPlatform { get; set; } = 32;
 
     /// <summary>
     /// No slice of a platform is released while more than this many action messages wait on its lanes' partitions,

@@ -22,7 +22,8 @@ internal sealed partial class ActionHandler(
     TimeProvider time,
     ILogger<ActionHandler> logger)
 {
-    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, CancellationToken cancellationToken)
+    /// <param name="yield">Cancelled when the partition leaves this worker: the step ends after its current page and hands on.</param>
+    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, CancellationToken yield, CancellationToken cancellationToken)
     {
         ActionMessage action;
         try
@@ -36,6 +37,7 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        using var turn = await ledger.TurnAsync(action.Slice, cancellationToken);
         if (ledger.IsDone(action))
         {
             stats.DuplicateDropped();
@@ -50,7 +52,7 @@ internal sealed partial class ActionHandler(
         StepResult result;
         try
         {
-            result = await runner.RunAsync(action, sources.Get(action.Platform), cancellationToken);
+            result = await runner.RunAsync(action, sources.Get(action.Platform), yield, cancellationToken);
             await startReported;
         }
         catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)

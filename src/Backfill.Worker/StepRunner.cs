@@ -6,11 +6,13 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// Runs one step of a slice: at most K pages, each page's orders produced to the order topic, keyed by order id
-/// (R8). Returns only when every order of the step is durable in Kafka.
+/// (R8). Returns only when every order of the step is durable in Kafka. When <c>yield</c> is cancelled (the partition
+/// is leaving this worker) the step ends after the pages it has, without starting another call; the next step carries
+/// on from there.
 /// </summary>
 internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options)
 {
-    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, CancellationToken cancellationToken)
+    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, CancellationToken yield, CancellationToken cancellationToken)
     {
         var deliveries = new List<Task>();
         var cursor = action.Cursor;
@@ -18,9 +20,20 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         var pages = 0;
         var orders = 0;
         var throttles = 0;
-        while (more && pages < options.PagesPerStep)
+        while (more && pages < options.PagesPerStep && !yield.IsCancellationRequested)
         {
-            var (page, pageThrottles) = await FetchAsync(source, new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes) }, cancellationToken);
+            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield };
+            OrderPage page;
+            int pageThrottles;
+            try
+            {
+                (page, pageThrottles) = await FetchAsync(source, request, cancellationToken);
+            }
+            catch (OperationCanceledException) when (yield.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
             throttles += pageThrottles;
             foreach (var order in page.Orders)
             {

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Worker;
 
 /// <summary>
-/// One member of the worker group on its own thread. Each of its partitions carries budget lanes and runs one step at
-/// a time, so the member's partitions run side by side, each at its lanes' rate. A partition is paused from the moment
-/// its step starts until the step reached a decision and its offset is committed (checked); the member goes on polling
-/// meanwhile, so Kafka never sees a silent member however long a step takes (R3).
+/// One member of the worker group on its own thread. Each of its partitions carries budget lanes and runs up to
+/// <see cref="WorkerOptions.StepsPerPartition"/> steps side by side, so a lane always has a call waiting when its window
+/// frees a place (the lane's window, not this loop, decides when calls start). A partition is paused while it is full,
+/// and its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
+/// polling meanwhile, so Kafka never sees a silent member however long a step takes (R3).
 /// A partition given to this member is held for <see cref="Platforms.IOrderSources.HandOverHold"/> before its first step:
 /// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md).
 /// </summary>
@@ -25,7 +26,7 @@ internal sealed partial class WorkerConsumer(
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(20);
-    private readonly Dictionary<TopicPartition, InFlight> _steps = [];
+    private readonly Dictionary<TopicPartition, PartitionSteps> _partitions = [];
     private readonly Dictionary<TopicPartition, long> _heldFrom = [];
     private readonly HashSet<TopicPartition> _paused = [];
 
@@ -62,10 +63,11 @@ internal sealed partial class WorkerConsumer(
         }
         finally
         {
-            // Steps end promptly once cancelled; an unfinished one is not committed, so whoever gets the partition redoes at most that step.
-            foreach (var step in _steps.Values)
+            // Steps end promptly once cancelled; unfinished ones are not committed, so whoever gets the partition redoes at most those.
+            foreach (var steps in _partitions.Values)
             {
-                WaitQuietly(step.Work);
+                WaitQuietly(steps.Running);
+                steps.Dispose();
             }
 
             consumer.Close();
@@ -92,35 +94,62 @@ internal sealed partial class WorkerConsumer(
 
     private void PollOnce(IConsumer<string, byte[]> consumer, CancellationToken stop)
     {
-        foreach (var (done, step) in _steps.Where(s => s.Value.Work.IsCompleted).ToList())
+        foreach (var open in _partitions.Values)
         {
-            Finish(consumer, done, step, stop);
+            Finish(consumer, open, stop);
         }
 
         ResumeReady(consumer);
-        var consumed = consumer.Consume(_steps.Count > 0 || _paused.Count > 0 ? BusyPoll : IdlePoll);
+        var busy = _partitions.Values.Any(s => !s.IsEmpty) || _paused.Count > 0;
+        var consumed = consumer.Consume(busy ? BusyPoll : IdlePoll);
         if (consumed is null || consumed.IsPartitionEOF)
         {
             return;
         }
 
         var partition = consumed.TopicPartition;
-        consumer.Pause([partition]);
-        _paused.Add(partition);
-        if (_steps.ContainsKey(partition) || IsHeld(partition))
+        var steps = Steps(partition);
+        if (!steps.CanTake || IsHeld(partition))
         {
-            // Fetched before the pause took hold: put it back; it is read again once the partition is ready.
+            // Fetched before the pause took hold: put it back; it is read again once the partition has room.
+            Pause(consumer, partition);
             consumer.Seek(consumed.TopicPartitionOffset);
             return;
         }
 
-        _steps[partition] = Start(consumed, failures: 0, work: null, stop);
+        steps.Add(Start(consumed, failures: 0, Handle(consumed, steps), stop));
+        if (!steps.CanTake)
+        {
+            Pause(consumer, partition);
+        }
     }
 
-    private InFlight Start(ConsumeResult<string, byte[]> consumed, int failures, Func<CancellationToken, Task>? work, CancellationToken stop)
+    private PartitionSteps Steps(TopicPartition partition)
+    {
+        if (!_partitions.TryGetValue(partition, out var steps))
+        {
+            steps = new PartitionSteps(options.StepsPerPartition);
+            _partitions[partition] = steps;
+        }
+
+        return steps;
+    }
+
+    private void Pause(IConsumer<string, byte[]> consumer, TopicPartition partition)
+    {
+        if (_paused.Add(partition))
+        {
+            consumer.Pause([partition]);
+        }
+    }
+
+    private Func<CancellationToken, Task> Handle(ConsumeResult<string, byte[]> consumed, PartitionSteps steps) =>
+        token => handler.HandleAsync(consumed, name, steps.Leaving, token);
+
+    private static PartitionSteps.Step Start(ConsumeResult<string, byte[]> consumed, int failures, Func<CancellationToken, Task> work, CancellationToken stop)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        return new InFlight(consumed, (work ?? (token => handler.HandleAsync(consumed, name, token)))(cancel.Token), failures, cancel);
+        return new PartitionSteps.Step(consumed, work(cancel.Token), failures, cancel);
     }
 
     private void ResumeReady(IConsumer<string, byte[]> consumer)
@@ -130,7 +159,7 @@ internal sealed partial class WorkerConsumer(
             return;
         }
 
-        var ready = _paused.Where(p => !_steps.ContainsKey(p) && !IsHeld(p)).ToList();
+        var ready = _paused.Where(p => (!_partitions.TryGetValue(p, out var steps) || steps.CanTake) && !IsHeld(p)).ToList();
         if (ready.Count == 0)
         {
             return;
@@ -157,31 +186,38 @@ internal sealed partial class WorkerConsumer(
         return false;
     }
 
-    private void Finish(IConsumer<string, byte[]> consumer, TopicPartition partition, InFlight step, CancellationToken stop)
+    private void Finish(IConsumer<string, byte[]> consumer, PartitionSteps steps, CancellationToken stop)
     {
-        if (step.Work.IsCompletedSuccessfully)
+        foreach (var step in steps.Ended())
         {
-            consumer.Commit([step.Consumed.TopicPartitionOffset], counters, logger);
-            End(partition);
-            return;
+            if (step.Work.IsCompletedSuccessfully)
+            {
+                step.Succeeded();
+                continue;
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            // Kafka (not the platform) failed: try the same message again after a back-off, then park it (R6).
+            var consumed = step.Consumed;
+            var error = step.Work.Exception?.GetBaseException().Message ?? "cancelled";
+            var attempt = step.Failures + 1;
+            Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
+            var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
+            var handle = Handle(consumed, steps);
+            steps.Replace(step, Start(consumed, attempt, token => RetryAsync(consumed, attempt, backoff, error, handle, token), stop));
         }
 
-        if (stop.IsCancellationRequested)
+        if (steps.TakeCommittable() is { } committable)
         {
-            return;
+            consumer.Commit([committable], counters, logger);
         }
-
-        // Kafka (not the platform) failed: try the same message again after a back-off, then park it (R6).
-        var consumed = step.Consumed;
-        var error = step.Work.Exception?.GetBaseException().Message ?? "cancelled";
-        var attempt = step.Failures + 1;
-        Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
-        var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
-        step.Cancel.Dispose();
-        _steps[partition] = Start(consumed, attempt, token => RetryAsync(consumed, attempt, backoff, error, token), stop);
     }
 
-    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, CancellationToken cancellationToken)
+    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, Func<CancellationToken, Task> handle, CancellationToken cancellationToken)
     {
         await Task.Delay(backoff, time, cancellationToken);
         if (attempt > options.InfrastructureRetries)
@@ -190,32 +226,45 @@ internal sealed partial class WorkerConsumer(
             return;
         }
 
-        await handler.HandleAsync(consumed, name, cancellationToken);
+        await handle(cancellationToken);
     }
 
     /// <summary>
-    /// Partitions are leaving this member. Revoked: the step in flight on one finishes first (it is bounded) and is
-    /// committed if it succeeded, so the next owner neither redoes it nor calls alongside it. Lost: another member may
-    /// own the partition already, so the step is cancelled at once and not committed.
+    /// Partitions are leaving this member. Revoked: the steps in flight on one end after their current page (no call
+    /// starts once it is leaving; a call under way completes), hand on their cursor as the next step, and the leading
+    /// successful ones are committed, so the next owner neither redoes them nor calls alongside them. Lost: another
+    /// member may own the partition already, so its steps are cancelled at once and nothing is committed.
     /// </summary>
     private void Release(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> leaving, bool lost)
     {
         var partitions = leaving.ToList();
-        var steps = partitions.Where(_steps.ContainsKey).Select(p => (Partition: p, Step: _steps[p])).ToList();
-        if (lost)
+        var inFlight = 0;
+        foreach (var partition in partitions)
         {
-            steps.ForEach(s => s.Step.Cancel.Cancel());
-        }
-
-        foreach (var (partition, step) in steps)
-        {
-            WaitQuietly(step.Work);
-            if (!lost && step.Work.IsCompletedSuccessfully)
+            if (!_partitions.Remove(partition, out var steps))
             {
-                consumer.Commit([step.Consumed.TopicPartitionOffset], counters, logger);
+                continue;
             }
 
-            End(partition);
+            var running = steps.Running.ToList();
+            inFlight += running.Count;
+            steps.Leave();
+            if (lost)
+            {
+                running.ForEach(s => s.Cancel.Cancel());
+            }
+
+            WaitQuietly(running);
+            if (!lost)
+            {
+                running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
+                if (steps.TakeCommittable() is { } committable)
+                {
+                    consumer.Commit([committable], counters, logger);
+                }
+            }
+
+            steps.Dispose();
         }
 
         foreach (var partition in partitions)
@@ -224,29 +273,19 @@ internal sealed partial class WorkerConsumer(
             _heldFrom.Remove(partition);
         }
 
-        Log.Released(logger, name, string.Join(",", partitions.Select(p => p.Partition.Value)), lost ? "lost" : "revoked", steps.Count);
+        Log.Released(logger, name, string.Join(",", partitions.Select(p => p.Partition.Value)), lost ? "lost" : "revoked", inFlight);
     }
 
-    private void End(TopicPartition partition)
-    {
-        if (_steps.Remove(partition, out var step))
-        {
-            step.Cancel.Dispose();
-        }
-    }
-
-    private static void WaitQuietly(Task? work)
+    private static void WaitQuietly(IEnumerable<PartitionSteps.Step> steps)
     {
         try
         {
-            work?.Wait();
+            Task.WaitAll(steps.Select(s => s.Work));
         }
         catch (AggregateException)
         {
         }
     }
-
-    private sealed record InFlight(ConsumeResult<string, byte[]> Consumed, Task Work, int Failures, CancellationTokenSource Cancel);
 
     private static partial class Log
     {

@@ -3,8 +3,14 @@ namespace Backfill.Worker;
 /// <summary>Worker settings (section <c>Worker</c>).</summary>
 public sealed class WorkerOptions
 {
-    /// <summary>Consumers in this process, each working one step at a time. Default 2. Created once (R7).</summary>
+    /// <summary>Consumers in this process, each on a thread created once (R7). Default 2.</summary>
     public int Concurrency { get; set; } = 2;
+
+    /// <summary>
+    /// Steps (of different slices) one partition runs side by side. Default 4: the lanes on a partition always have a
+    /// call waiting when their window frees a place, while the lane's window alone decides when calls start.
+    /// </summary>
+    public int StepsPerPartition { get; set; } = 4;
 
     /// <summary>Pages per step (K). Default 5: a step stays a small fraction of the poll interval (R3).</summary>
     public int PagesPerStep { get; set; } = 5;

@@ -20,13 +20,13 @@ internal static class BenchmarkCommandLine
     {
         var rate = new Option<double>("--rate") { Description = "The platform's limit R: calls per sliding second (simulator and product).", DefaultValueFactory = _ => 20 };
         var workers = new Option<int[]>("--workers") { Description = "Worker process counts, comma-separated.", DefaultValueFactory = _ => [1, 2, 4], CustomParser = ParseCounts };
-        var callsSeconds = new Option<int>("--calls-seconds") { Description = "Size the job so the platform sees at least this many seconds of calls at R.", DefaultValueFactory = _ => 40 };
+        var callsSeconds = new Option<int>("--calls-seconds") { Description = "Size the job so the platform sees at least this many seconds of calls at R (long enough that the kill and the last slices are a small part of the run).", DefaultValueFactory = _ => 180 };
         var shops = new Option<int>("--shops") { Description = "Shops in the job.", DefaultValueFactory = _ => 24 };
         var concurrency = new Option<int?>("--concurrency") { Description = "Worker consumers per worker process (default: the product's)." };
         var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };
-        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 64 };
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 32 };
         var slicesPerRelease = new Option<int>("--slices-per-release") { Description = "Slices released per second.", DefaultValueFactory = _ => 32 };
-        var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 12 × calls-seconds, at least 600)." };
+        var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 3 × calls-seconds, at least 300)." };
         var modes = new Option<BudgetMode[]>("--modes") { Description = "Budget modes, comma-separated: fleet (Scope=Fleet), naive (Scope=Process).", DefaultValueFactory = _ => [BudgetMode.Fleet, BudgetMode.Naive], CustomParser = ParseModes };
         var settle = new Option<int>("--settle-seconds") { Description = "Seconds between the last worker's start and the job's, for the consumer group to form.", DefaultValueFactory = _ => 20 };
         var noKill = new Option<bool>("--no-kill") { Description = "Do not SIGKILL and replace a worker halfway." };

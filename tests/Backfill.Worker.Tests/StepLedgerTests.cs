@@ -41,4 +41,34 @@ public sealed class StepLedgerTests
 
         Assert.True(ledger.IsDone(Step(1, 3)));
     }
+
+    [Fact]
+    public async Task TurnAsync_SecondCopyOfASlice_WaitsUntilTheFirstEnds()
+    {
+        var ledger = new StepLedger();
+        var first = await ledger.TurnAsync("j/1/20240101", CancellationToken.None);
+        var second = ledger.TurnAsync("j/1/20240101", CancellationToken.None);
+        var other = await ledger.TurnAsync("j/1/20240102", CancellationToken.None);
+
+        Assert.False(second.IsCompleted);
+        ledger.Done(Step(1, 0));
+        first.Dispose();
+
+        using var turn = await second.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(ledger.IsDone(Step(1, 0)));
+        other.Dispose();
+    }
+
+    [Fact]
+    public async Task TurnAsync_Cancelled_GivesUpWithoutTakingTheSlice()
+    {
+        var ledger = new StepLedger();
+        using var first = await ledger.TurnAsync("s", CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var waiting = ledger.TurnAsync("s", cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
 }

@@ -20,6 +20,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
+    private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
 
     private readonly PlatformOptions _options;
     private readonly IShopeeApi _api;
@@ -149,8 +150,19 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         }
     }
 
-    private ValueTask<System.Threading.RateLimiting.RateLimitLease> Admit(ResilienceContext context) =>
-        _budget.AcquireAsync(context.Properties.GetValue(LaneKey, LaneRef.Whole), context.Properties.GetValue(ShopKey, ""), context.CancellationToken);
+    private async ValueTask<System.Threading.RateLimiting.RateLimitLease> Admit(ResilienceContext context)
+    {
+        var lane = context.Properties.GetValue(LaneKey, LaneRef.Whole);
+        var shop = context.Properties.GetValue(ShopKey, "");
+        var yield = context.Properties.GetValue(YieldKey, CancellationToken.None);
+        if (!yield.CanBeCanceled)
+        {
+            return await _budget.AcquireAsync(lane, shop, context.CancellationToken);
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
+        return await _budget.AcquireAsync(lane, shop, waiting.Token);
+    }
 
     private async Task<T> CallAsync<T>(
         OrderPageRequest request, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<ShopeeEnvelope<T>> payload, CancellationToken cancellationToken)
@@ -159,6 +171,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(LaneKey, request.Lane);
         context.Properties.Set(ShopKey, request.ShopId);
+        context.Properties.Set(YieldKey, request.Yield);
         try
         {
             return await _pipeline.ExecuteAsync(

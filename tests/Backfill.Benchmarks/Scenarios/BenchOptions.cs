@@ -13,7 +13,7 @@ internal sealed record BenchOptions
     public IReadOnlyList<BudgetMode> Modes { get; init; } = [BudgetMode.Fleet, BudgetMode.Naive];
 
     /// <summary>The job is sized so that the platform sees at least this many seconds of calls at R.</summary>
-    public TimeSpan CallsDuration { get; init; } = TimeSpan.FromSeconds(40);
+    public TimeSpan CallsDuration { get; init; } = TimeSpan.FromSeconds(180);
 
     public int Shops { get; init; } = 24;
 
@@ -23,13 +23,13 @@ internal sealed record BenchOptions
     /// <summary><c>Platforms:bench:RateLimit:Lanes</c>; null: the product's default.</summary>
     public int? Lanes { get; init; }
 
-    /// <summary><c>Backfill:MaxInFlightPerPlatform</c>: enough released slices that every lane has work.</summary>
-    public int MaxInFlight { get; init; } = 64;
+    /// <summary><c>Backfill:MaxInFlightPerPlatform</c>: the product's default, enough for every lane's partition to run its steps side by side.</summary>
+    public int MaxInFlight { get; init; } = 32;
 
     /// <summary><c>start --slices-per-release</c>, released every second.</summary>
     public int SlicesPerRelease { get; init; } = 32;
 
-    /// <summary>A run that has not finished by then fails; null: twelve times the calls duration, at least ten minutes.</summary>
+    /// <summary>A run that has not finished by then fails (naive runs with W ≥ 2 are expected to); null: three times the calls duration, at least five minutes.</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>
@@ -53,7 +53,7 @@ internal sealed record BenchOptions
 
     public bool SkipBuild { get; init; }
 
-    public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(600, CallsDuration.TotalSeconds * 12));
+    public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(300, CallsDuration.TotalSeconds * 3));
 
     public long CallsWanted => (long)Math.Ceiling(Rate * CallsDuration.TotalSeconds);
 

@@ -265,6 +265,40 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchPage_YieldWhileWaitingForABudgetPlace_EndsWithoutCalling()
+    {
+        using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = "1");
+        var empty = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n == 0);
+        var emptyDay = new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null);
+        await harness.Source.FetchPageAsync(emptyDay, CancellationToken.None);
+        using var leaving = new CancellationTokenSource();
+
+        // The one place per second is taken until a second after that call's answer: this page waits for it.
+        var waiting = harness.Source.FetchPageAsync(emptyDay with { Yield = leaving.Token }, CancellationToken.None);
+        await leaving.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(1, _sim.Stats.Accepted);
+        Assert.Equal(1, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_YieldDuringACall_LetsThePageFinish()
+    {
+        _sim.Switches.Latency = TimeSpan.FromMilliseconds(500);
+        using var harness = PlatformHarness.Create(_sim);
+        using var leaving = new CancellationTokenSource();
+
+        var fetching = harness.Source.FetchPageAsync(BusyDay() with { Yield = leaving.Token }, CancellationToken.None);
+        await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
+        await leaving.CancelAsync();
+
+        // A call under way is never cut, and a place that is free is taken: only waiting ends early.
+        var page = await fetching;
+        Assert.NotEmpty(page.Orders);
+    }
+
+    [Fact]
     public async Task FetchPage_PlatformDown_IsTransientConnectionError()
     {
         await _sim.DisposeAsync();
