@@ -17,6 +17,11 @@ public sealed class JobStore(BackfillDatabase db)
 
     public JobRecord? Job(string id) => db.Jobs.FindById(id);
 
+    /// <summary>Every job, or those in <paramref name="state"/>, newest first.</summary>
+    public IReadOnlyList<JobRecord> Jobs(JobState? state = null) =>
+        (state is { } s ? db.Jobs.Find(j => j.State == s) : db.Jobs.FindAll())
+            .OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id, StringComparer.Ordinal).ToList();
+
     public IReadOnlyList<JobRecord> ActiveJobs() =>
         db.Jobs.Find(j => j.State == JobState.Running || j.State == JobState.Paused).ToList();
 

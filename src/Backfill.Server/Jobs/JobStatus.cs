@@ -24,6 +24,17 @@ public sealed record JobStatus
     /// <summary>Exclusive.</summary>
     public required DateOnly To { get; init; }
 
+    /// <summary>Who asked: <c>cli</c>, <c>api</c>, <c>demo</c>, or the name of the schedule that created it.</summary>
+    public required string Source { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public required TimeSpan ReleaseEvery { get; init; }
+
+    public required int SlicesPerRelease { get; init; }
+
     public required SliceTotals Slices { get; init; }
 
     public required OrderTotals Orders { get; init; }
@@ -44,6 +55,11 @@ public sealed record JobStatus
             Shops = job.Shops,
             From = job.FirstDay,
             To = job.EndDay,
+            Source = job.Source,
+            CreatedAt = job.CreatedAt,
+            FinishedAt = job.FinishedAt,
+            ReleaseEvery = job.ReleaseEvery,
+            SlicesPerRelease = job.SlicesPerRelease,
             Slices = SliceTotals.Of(SliceCounts.From(slices.Select(s => s.State))),
             Orders = new OrderTotals(slices.Sum(s => s.Orders)),
         };

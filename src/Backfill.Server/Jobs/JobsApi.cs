@@ -1,3 +1,4 @@
+using Backfill.Core.Jobs;
 using Backfill.Core.Slicing;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -10,13 +11,14 @@ using Microsoft.Extensions.Options;
 
 namespace Backfill.Server.Jobs;
 
-/// <summary><c>POST /api/jobs</c> creates a backfill; <c>GET /api/jobs/{id}</c> tells how far it is.</summary>
+/// <summary><c>POST /api/jobs</c> creates a backfill; <c>GET /api/jobs/{id}</c> tells how far it is; <c>GET /api/jobs</c> lists them.</summary>
 internal static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs");
         jobs.MapPost("/", CreateAsync);
+        jobs.MapGet("/", List);
         jobs.MapGet("/{id}", Get);
         return app;
     }
@@ -52,6 +54,24 @@ internal static class JobsApi
         {
             return Invalid(new Dictionary<string, string[]> { ["range"] = [e.Message] });
         }
+    }
+
+    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, JobStore store, PlatformBoard board)
+    {
+        JobState? filter = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse<JobState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
+            {
+                return Invalid(new Dictionary<string, string[]> { ["state"] = [$"unknown state '{state}'; one of {string.Join(", ", Enum.GetNames<JobState>().Select(n => n.ToLowerInvariant()))}"] });
+            }
+
+            filter = parsed;
+        }
+
+        var jobs = store.Jobs(filter);
+        var platforms = jobs.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
+        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, store.Slices(j.Id)) with { Platforms = [platforms[j.Platform]] })]));
     }
 
     internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)

@@ -8,7 +8,7 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "slices", "orders", "platforms"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "orders", "platforms"];
     private static readonly string[] PlatformMembers = ["platform", "throttles", "coolOffUntil", "coolOffReason", "hold", "lanes"];
     private static readonly string[] SliceMembers = ["total", "pending", "released", "running", "succeeded", "failed", "cancelled"];
 
@@ -44,6 +44,39 @@ public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(PlatformMembers, platform.EnumerateObject().Select(p => p.Name));
         Assert.Equal("demo", platform.GetProperty("platform").GetString());
         Assert.Equal(0, platform.GetProperty("throttles").GetInt64());
+    }
+
+    [Fact]
+    public async Task List_ShowsJobsNewestFirst_WithTheStatusShape_AndFiltersByState()
+    {
+        using var first = await Post("""{"platform": "demo", "shops": ["30001"], "from": "2023-01-01", "to": "2023-01-03"}""");
+        using var second = await Post("""{"platform": "demo", "shops": ["30002"], "from": "2023-02-01", "to": "2023-02-03"}""");
+        var firstId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString();
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString();
+
+        var list = await Http.GetFromJsonAsync<JsonElement>("/api/jobs");
+        var ids = list.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job").GetString()).ToList();
+        Assert.True(ids.IndexOf(secondId) < ids.IndexOf(firstId) && ids.IndexOf(secondId) >= 0, string.Join(",", ids));
+        var item = list.GetProperty("jobs").EnumerateArray().First(j => j.GetProperty("job").GetString() == secondId);
+        Assert.Equal(StatusMembers, item.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("api", item.GetProperty("source").GetString());
+
+        var running = await Http.GetFromJsonAsync<JsonElement>("/api/jobs?state=RUNNING");
+        Assert.Contains(secondId, running.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job").GetString()));
+        var cancelled = await Http.GetFromJsonAsync<JsonElement>("/api/jobs?state=cancelled");
+        Assert.DoesNotContain(secondId, cancelled.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job").GetString()));
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("7")]
+    public async Task List_UnknownState_Is400ProblemNamingTheStates(string state)
+    {
+        using var response = await Http.GetAsync($"/api/jobs?state={state}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("one of running, paused, cancelled, succeeded, failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
