@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
 
             services.AddSingleton<ActionTopic>();
             services.AddSingleton<PlatformBoard>();
+            services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();
             services.AddSingleton<OrderStore>();

@@ -23,6 +23,12 @@ public interface IOrderSources
     /// <summary>Stops this process's calls to <paramref name="platform"/> until <paramref name="until"/> (another worker's breaker opened).</summary>
     void CoolOff(string platform, DateTimeOffset until);
 
+    /// <summary>
+    /// The fleet's limit for <paramref name="platform"/> changed while running (null: back to the configured one).
+    /// Returns null once applied, else why it cannot be (<see cref="LanePlan.TryRetarget"/>); an unknown platform is ignored (null).
+    /// </summary>
+    string? SetLimit(string platform, double? permitsPerSecond);
+
     /// <summary>Raised with the platform and the cool-off's end when this process's breaker opens for it.</summary>
     event Action<string, DateTimeOffset>? CoolOffStarted;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Simulator;
 
@@ -16,16 +18,23 @@ public sealed class LanePlan
 
     private const int DefaultMaxLanes = 8;
 
-    private LanePlan(RateLimitOptions limit)
+    private readonly RateLimitOptions _limit;
+
+    private LanePlan(RateLimitOptions limit, double permitsPerSecond, int? lanes)
     {
-        (Calls, Window) = Budget(limit.PermitsPerSecond, limit.SafetyMargin);
-        Lanes = limit.Lanes ?? Math.Min(DefaultMaxLanes, Calls);
+        _limit = limit;
+        PermitsPerSecond = permitsPerSecond;
+        (Calls, Window) = Budget(permitsPerSecond, limit.SafetyMargin);
+        Lanes = lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, Calls);
         Scope = limit.Scope;
         if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
         {
             (ShopCalls, ShopWindow) = Budget(perShop, limit.SafetyMargin);
         }
     }
+
+    /// <summary>The limit this plan keeps: the configured one, or the one an operator set while running.</summary>
+    public double PermitsPerSecond { get; }
 
     /// <summary>Calls the whole budget allows per <see cref="Window"/>.</summary>
     public int Calls { get; }
@@ -51,7 +60,41 @@ public sealed class LanePlan
     public static LanePlan For(RateLimitOptions limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new LanePlan(limit);
+        return new LanePlan(limit, limit.PermitsPerSecond, lanes: null);
+    }
+
+    /// <summary>
+    /// The plan for a limit changed while the fleet runs (null: back to the configured one). The lanes and the window
+    /// stay as they are, so every slice keeps its lane and partition and a hand-over still waits long enough; a limit
+    /// too low to give every lane one call per window is refused with the reason in <paramref name="problem"/>.
+    /// </summary>
+    public bool TryRetarget(double? permitsPerSecond, [NotNullWhen(true)] out LanePlan? plan, [NotNullWhen(false)] out string? problem)
+    {
+        var permits = permitsPerSecond ?? _limit.PermitsPerSecond;
+        plan = null;
+        if (!(permits > 0) || double.IsInfinity(permits))
+        {
+            problem = $"a limit must be a positive number of calls per second, got {permits.ToString(CultureInfo.InvariantCulture)}";
+            return false;
+        }
+
+        var next = new LanePlan(_limit, permits, Lanes);
+        if (next.Window != Window)
+        {
+            problem = $"a limit of {permits.ToString(CultureInfo.InvariantCulture)}/s counts calls over {next.Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s instead of {Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; change RateLimit:PermitsPerSecond in the configuration and restart instead";
+            return false;
+        }
+
+        if (next.Calls < Lanes)
+        {
+            problem = $"a limit of {permits.ToString(CultureInfo.InvariantCulture)}/s cannot give each of the {Lanes} lanes a call per {Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; " +
+                $"the lowest live limit is {(Lanes / (1 - _limit.SafetyMargin)).ToString("0.###", CultureInfo.InvariantCulture)}/s (lower RateLimit:Lanes in the configuration and restart to go below)";
+            return false;
+        }
+
+        plan = next;
+        problem = null;
+        return true;
     }
 
     /// <summary>Whole calls per window for a rate: ⌊rate⌋ per second, or one per 1/rate seconds below one call per second.</summary>

@@ -39,6 +39,9 @@ internal sealed class OrderSources : IOrderSources
         }
     }
 
+    public string? SetLimit(string platform, double? permitsPerSecond) =>
+        _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond) : null;
+
     private ShopeeOrderSource Find(string platform) =>
         _sources.TryGetValue(platform, out var source) ? source : throw new UnknownPlatformException(platform, Names);
 }

@@ -23,6 +23,19 @@ public sealed class PlatformBoard(TimeProvider time)
         }
     }
 
+    /// <summary>The limit set while running (from the control topic); null: back to the configured one.</summary>
+    public void SetLiveLimit(string platform, double? permitsPerSecond)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.LiveLimit = permitsPerSecond;
+        }
+    }
+
+    /// <summary>The limit set while running, if one replaces the configured one.</summary>
+    public double? LiveLimit(string platform) => _platforms.TryGetValue(platform, out var entry) ? entry.LiveLimit : null;
+
     /// <summary>The end of the platform's cool-off, when one is running now.</summary>
     public DateTimeOffset? CoolingOffUntil(string platform) =>
         _platforms.TryGetValue(platform, out var entry) && entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null;
@@ -63,7 +76,8 @@ public sealed class PlatformBoard(TimeProvider time)
                 entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null,
                 entry.CoolOffReason,
                 entry.Hold,
-                [.. entry.Lanes.Values.OrderBy(l => l.Lane)]);
+                [.. entry.Lanes.Values.OrderBy(l => l.Lane)],
+                entry.LiveLimit);
         }
     }
 
@@ -79,6 +93,8 @@ public sealed class PlatformBoard(TimeProvider time)
 
         public string? Hold { get; set; }
 
+        public double? LiveLimit { get; set; }
+
         public SortedDictionary<int, LaneStatus> Lanes { get; } = [];
     }
 }
@@ -87,7 +103,8 @@ public sealed class PlatformBoard(TimeProvider time)
 /// <param name="Throttles">Throttle answers workers reported since this scheduler started.</param>
 /// <param name="CoolOffUntil">Set while a cool-off runs: no calls, no releases.</param>
 /// <param name="Hold">Why the last release of the platform held back, if it did.</param>
-public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes);
+/// <param name="LiveLimit">The fleet's limit set while running (<c>backfill limit</c>); null: the configured one holds.</param>
+public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes, double? LiveLimit = null);
 
 /// <summary>A lane's rate (calls per second) as its owner reported it with its last step.</summary>
 public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At);

@@ -84,9 +84,14 @@ public sealed partial class SchedulerService(
         {
             try
             {
-                if (MessageCodec.Decode<ControlMessage>(consumed.Message.Value) is { Kind: ControlKind.CoolOff, Platform: { } platform, Until: { } until } message)
+                var message = MessageCodec.Decode<ControlMessage>(consumed.Message.Value);
+                if (message is { Kind: ControlKind.CoolOff, Platform: { } platform, Until: { } until })
                 {
                     board.CoolOff(platform, until, message.Reason);
+                }
+                else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
+                {
+                    board.SetLiveLimit(limited, message.PermitsPerSecond);
                 }
             }
             catch (MalformedMessageException e)

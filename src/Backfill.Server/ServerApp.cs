@@ -1,5 +1,6 @@
 using Backfill.Hosting;
 using Backfill.Server.Jobs;
+using Backfill.Server.Platforms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -56,6 +57,7 @@ public static class ServerApp
         app.UseRouting();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         app.MapJobsApi();
+        app.MapPlatformsApi();
         return app;
     }
 }

@@ -76,6 +76,18 @@ public sealed partial class WorkerService(
                 sources.CoolOff(platform, until);
                 Log.CoolingOff(_logger, platform, until, message.Reason ?? "");
             }
+            else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited } && sources.Names.Contains(limited, StringComparer.OrdinalIgnoreCase))
+            {
+                // The last limit on the compacted topic is the fleet's: a worker that starts later reads it too.
+                if (sources.SetLimit(limited, message.PermitsPerSecond) is { } problem)
+                {
+                    Log.LimitRefused(_logger, limited, problem);
+                }
+                else
+                {
+                    Log.LimitChanged(_logger, limited, sources.Budget(limited).CallsPerSecond, message.PermitsPerSecond is null ? "configured" : "set while running", message.Reason ?? "");
+                }
+            }
         }
     }
 
@@ -108,6 +120,12 @@ public sealed partial class WorkerService(
 
         [LoggerMessage(3, LogLevel.Warning, "Platform {Platform} cools off until {Until:O}: no call of it starts here before then ({Reason})")]
         public static partial void CoolingOff(ILogger logger, string platform, DateTimeOffset until, string reason);
+
+        [LoggerMessage(5, LogLevel.Warning, "Platform {Platform}: live limit {Limit}/s ({Which}) from now on ({Reason})")]
+        public static partial void LimitChanged(ILogger logger, string platform, double limit, string which, string reason);
+
+        [LoggerMessage(6, LogLevel.Error, "Platform {Platform}: a live limit from the control topic cannot apply here, the previous one stays: {Problem}")]
+        public static partial void LimitRefused(ILogger logger, string platform, string problem);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]
         public static partial void Lanes(ILogger logger, string platform, double factor, long throttles, string lanes, long steps);

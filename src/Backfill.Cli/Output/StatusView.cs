@@ -34,6 +34,7 @@ internal static class StatusView
         foreach (var platform in status.Platforms)
         {
             var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"
+                + (platform.LiveLimit is { } limit ? $", live limit {limit:0.###}/s" : "")
                 + (platform.CoolOffUntil is { } until ? $", cooling off until {until:HH:mm:ss}" : "")
                 + (platform.Hold is { } hold ? $", releases held: {hold}" : "");
             console.MarkupLine(Markup.Escape(budget));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Server.Jobs;
+using Backfill.Server.Platforms;
 
 namespace Backfill.Cli.Remote;
 
@@ -47,6 +48,27 @@ internal sealed class SchedulerClient : IDisposable
         {
             HttpStatusCode.OK when Read<JobStatus>(body) is { } job => (job, body),
             HttpStatusCode.NotFound => throw new OperationFailedException($"no job '{id}'"),
+            _ => throw Unexpected(status, body),
+        };
+    }
+
+    /// <summary>Every configured platform's limit (configured and live) and budget.</summary>
+    public async Task<(PlatformList List, string Body)> PlatformsAsync(CancellationToken cancellationToken)
+    {
+        var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/platforms"), cancellationToken);
+        return status == HttpStatusCode.OK && Read<PlatformList>(body) is { } list ? (list, body) : throw Unexpected(status, body);
+    }
+
+    /// <summary>Sets the fleet's limit of <paramref name="platform"/> while it runs; null goes back to the configured one.</summary>
+    public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, double? permitsPerSecond, CancellationToken cancellationToken)
+    {
+        var (status, body) = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(new { permitsPerSecond }, options: Json) },
+            cancellationToken);
+        return status switch
+        {
+            HttpStatusCode.OK when Read<PlatformView>(body) is { } view => (view, body),
+            HttpStatusCode.BadRequest or HttpStatusCode.NotFound => throw new UsageException(Problem(body) ?? $"the scheduler refused the limit ({(int)status})."),
             _ => throw Unexpected(status, body),
         };
     }

@@ -4,7 +4,8 @@ namespace Backfill.Messaging.Contracts;
 
 /// <summary>
 /// What every process must hear at once, on the control topic (JSON v1): a platform's cool-off (keyed
-/// <c>platform:{name}</c>), or a job's run state (keyed by job id).
+/// <c>platform:{name}</c>), a platform's live rate limit (keyed <c>limit:{name}</c>; the topic is compacted, so a process
+/// that starts later reads the last one), or a job's run state (keyed by job id).
 /// </summary>
 public sealed record ControlMessage : IMessage
 {
@@ -28,22 +29,35 @@ public sealed record ControlMessage : IMessage
     /// <summary>For <see cref="ControlKind.CoolOff"/>: no worker calls the platform and no slice of it is released before this.</summary>
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary>For <see cref="ControlKind.RateLimit"/>: the platform's limit for the whole fleet from now on; null: back to the configured one.</summary>
+    public double? PermitsPerSecond { get; init; }
+
     /// <summary>Who sent it and why (never a secret).</summary>
     public string? Reason { get; init; }
 
     [JsonIgnore]
-    public string Key => Kind == ControlKind.CoolOff ? $"platform:{Platform}" : Job ?? "";
+    public string Key => Kind switch
+    {
+        ControlKind.CoolOff => $"platform:{Platform}",
+        ControlKind.RateLimit => $"limit:{Platform?.ToLowerInvariant()}",
+        _ => Job ?? "",
+    };
 
     public string? Problem() => Kind switch
     {
         ControlKind.CoolOff when string.IsNullOrWhiteSpace(Platform) || Until is null => "a cool-off needs platform and until",
         ControlKind.JobState when string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(State) => "a job state needs job and state",
-        ControlKind.CoolOff or ControlKind.JobState => null,
+        ControlKind.RateLimit when string.IsNullOrWhiteSpace(Platform) => "a rate limit needs platform",
+        ControlKind.RateLimit when PermitsPerSecond is { } permits && (!(permits > 0) || double.IsInfinity(permits)) => "a rate limit needs permitsPerSecond greater than 0 (or null to go back to the configured one)",
+        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit => null,
         _ => $"unknown kind {Kind}",
     };
 
     public static ControlMessage CoolOff(string platform, DateTimeOffset until, string reason) =>
         new() { Kind = ControlKind.CoolOff, Platform = platform, Until = until, Reason = reason };
+
+    public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason) =>
+        new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, Reason = reason };
 }
 
 /// <summary>What a <see cref="ControlMessage"/> says.</summary>
@@ -51,4 +65,5 @@ public enum ControlKind
 {
     JobState,
     CoolOff,
+    RateLimit,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 
@@ -16,11 +17,12 @@ internal sealed class PlatformBudget
     private readonly ThrottleOptions _throttle;
     private readonly TimeProvider _time;
     private DateTimeOffset _coolOffUntil = DateTimeOffset.MinValue;
+    private volatile LanePlan _plan;
 
     public PlatformBudget(string platform, RateLimitOptions options, TimeProvider time)
     {
         Platform = platform;
-        Plan = LanePlan.For(options);
+        _plan = LanePlan.For(options);
         _throttle = options.Throttle;
         _time = time;
         Gate = new ThrottleGate(time);
@@ -29,7 +31,8 @@ internal sealed class PlatformBudget
 
     public string Platform { get; }
 
-    public LanePlan Plan { get; }
+    /// <summary>The current plan: the configured limit, or the one set while running (<see cref="Retarget"/>).</summary>
+    public LanePlan Plan => _plan;
 
     public ThrottleGate Gate { get; }
 
@@ -82,6 +85,21 @@ internal sealed class PlatformBudget
         return until;
     }
 
+    /// <summary>
+    /// The fleet's limit changed while running (null: back to the configured one). Lane windows read their share on every
+    /// admission, so a lower limit holds from the next call on; calls already in a window keep counting there.
+    /// </summary>
+    public bool Retarget(double? permitsPerSecond, [NotNullWhen(false)] out string? problem)
+    {
+        if (!_plan.TryRetarget(permitsPerSecond, out var plan, out problem))
+        {
+            return false;
+        }
+
+        _plan = plan;
+        return true;
+    }
+
     /// <summary>Stops every call until <paramref name="until"/> (this process's breaker, or another worker's).</summary>
     public void CoolOff(DateTimeOffset until)
     {
@@ -123,12 +141,13 @@ internal sealed class PlatformBudget
     {
         // In Process scope this process behaves as the only client: one window for the whole budget, lanes ignored.
         var key = Plan.Scope == RateLimitScope.Process ? LaneRef.Whole : lane;
-        var share = Plan.Share(key.Index, key.Count);
+        // Throws for a lane that does not fit the plan, before a window exists for it.
+        _ = Plan.Share(key.Index, key.Count);
         lock (_lock)
         {
             if (!_lanes.TryGetValue(key, out var window))
             {
-                window = new CallWindow(() => Slowed(share), _time);
+                window = new CallWindow(() => Slowed(Plan.Share(key.Index, key.Count)), _time);
                 _lanes[key] = window;
             }
 

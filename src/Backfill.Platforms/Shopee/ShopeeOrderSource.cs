@@ -56,6 +56,9 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     public void CoolOff(DateTimeOffset until) => _budget.CoolOff(until);
 
+    /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
+    public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
+
     public async Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

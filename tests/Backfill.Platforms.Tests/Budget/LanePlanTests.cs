@@ -91,4 +91,36 @@ public sealed class LanePlanTests
         Assert.Equal(1, perShop.ShopCalls);
         Assert.Equal(TimeSpan.FromSeconds(4), perShop.HandOverHold);
     }
+
+    [Theory]
+    [InlineData(20, 8, 10.0, 10)]
+    [InlineData(20, 8, 8.0, 8)]
+    [InlineData(20, 8, 100.0, 100)]
+    [InlineData(5, 2, 2.5, 2)]
+    public void TryRetarget_KeepsLanesAndWindow_AndSplitsTheNewCalls(double configured, int lanes, double live, int calls)
+    {
+        var plan = Plan(configured, lanes);
+
+        Assert.True(plan.TryRetarget(live, out var next, out _));
+
+        Assert.Equal(lanes, next.Lanes);
+        Assert.Equal(plan.Window, next.Window);
+        Assert.Equal(calls, next.Calls);
+        Assert.Equal(calls, Enumerable.Range(0, lanes).Sum(l => next.Share(l, lanes)));
+        Assert.True(next.TryRetarget(null, out var back, out _));
+        Assert.Equal(plan.Calls, back.Calls);
+    }
+
+    [Theory]
+    [InlineData(20, 8, 7.9, "8 lanes")]
+    [InlineData(20, 8, 0.0, "positive")]
+    [InlineData(20, 8, double.PositiveInfinity, "positive")]
+    [InlineData(0.5, 1, 0.25, "counts calls over 4 s instead of 2 s")]
+    public void TryRetarget_ALimitTheLanesCannotKeep_IsRefusedWithTheReason(double configured, int lanes, double live, string reason)
+    {
+        Assert.False(Plan(configured, lanes).TryRetarget(live, out var next, out var problem));
+
+        Assert.Null(next);
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
 }

@@ -135,6 +135,47 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
+    public async Task Retarget_WhileRunning_HoldsTheNewLimitFromTheNextWindowOn_AndResetGoesBack()
+    {
+        var budget = Budget(20, lanes: 4);
+        var callers = Enumerable.Range(0, 12).Select(i => (new LaneRef(i % 4, 4), $"shop{i}")).ToList();
+        var loweredAt = TimeSpan.FromSeconds(2);
+        var resetAt = TimeSpan.FromSeconds(5);
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(8), elapsed =>
+        {
+            if (elapsed == loweredAt)
+            {
+                Assert.True(budget.Retarget(8, out _));
+            }
+            else if (elapsed == resetAt)
+            {
+                Assert.True(budget.Retarget(null, out _));
+            }
+        });
+
+        var origin = starts[0];
+        List<DateTimeOffset> Between(TimeSpan from, TimeSpan to) => [.. starts.Where(s => s - origin >= from && s - origin < to)];
+
+        // Calls started under the old limit keep counting until they leave the window: one second after the change the new limit holds.
+        Assert.Equal(20, MaxInAnyWindow(Between(TimeSpan.Zero, loweredAt), TimeSpan.FromSeconds(1)));
+        Assert.Equal(8, MaxInAnyWindow(Between(loweredAt + TimeSpan.FromSeconds(1), resetAt), TimeSpan.FromSeconds(1)));
+        Assert.Equal(20, MaxInAnyWindow(Between(resetAt + TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)), TimeSpan.FromSeconds(1)));
+        Assert.Equal(20, budget.Plan.PermitsPerSecond);
+    }
+
+    [Fact]
+    public void Retarget_BelowOneCallPerLane_IsRefused_AndThePlanStays()
+    {
+        var budget = Budget(20, lanes: 8);
+
+        Assert.False(budget.Retarget(5, out var problem));
+
+        Assert.Contains("8 lanes", problem, StringComparison.Ordinal);
+        Assert.Equal(20, budget.Plan.Calls);
+    }
+
+    [Fact]
     public void Throttles_DuringAPause_AreOneEvent()
     {
         var budget = Budget(20, lanes: 1);

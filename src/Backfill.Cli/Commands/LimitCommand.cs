@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Text.Json;
+using Backfill.Cli.Output;
+using Backfill.Cli.Remote;
+using Backfill.Server.Platforms;
+
+namespace Backfill.Cli.Commands;
+
+/// <summary><c>backfill limit</c>: shows platforms' limits, or changes one for the whole fleet while it runs.</summary>
+internal static class LimitCommand
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static Command Create(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var platform = new Argument<string?>("PLATFORM") { Description = "A configured platform; without it, every platform is shown.", Arity = ArgumentArity.ZeroOrOne };
+        var permits = new Argument<double?>("PERMITS") { Description = "The new limit in calls per second for the whole fleet.", Arity = ArgumentArity.ZeroOrOne };
+        var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit (Platforms:NAME:RateLimit:PermitsPerSecond)." };
+        var server = CommonOptions.Server();
+        var json = CommonOptions.Json();
+        var command = new Command("limit", "Show each platform's limit, or change one platform's limit for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit cannot go below one call per lane.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo --reset --json")
+        {
+            platform, permits, reset, server, json,
+        };
+        command.Validators.Add(r =>
+        {
+            var hasPermits = r.GetValue(permits) is not null;
+            if (hasPermits && r.GetValue(reset))
+            {
+                r.AddError("Give PERMITS or --reset, not both.");
+            }
+            else if ((hasPermits || r.GetValue(reset)) && r.GetValue(platform) is null)
+            {
+                r.AddError("Name the PLATFORM whose limit changes.");
+            }
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var configuration = CliConfiguration.Build(overrides);
+            using var client = new SchedulerClient(CommonOptions.ServerUrl(parse.GetValue(server), configuration));
+            var name = parse.GetValue(platform);
+            var change = parse.GetValue(permits);
+            if (change is not null || parse.GetValue(reset))
+            {
+                var (view, body) = await client.SetLimitAsync(name!, change, ct);
+                Print(parse.GetValue(json), body, () => LimitView.Write(Console.Out, [view]));
+                return ExitCodes.Success;
+            }
+
+            var (list, listBody) = await client.PlatformsAsync(ct);
+            var shown = name is null ? list.Platforms : list.Platforms.Where(p => string.Equals(p.Platform, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (shown.Count == 0)
+            {
+                throw new UsageException($"no platform '{name}' is configured; configured: {string.Join(", ", list.Platforms.Select(p => p.Platform))}.");
+            }
+
+            Print(parse.GetValue(json), name is null ? listBody : JsonSerializer.Serialize(new PlatformList(shown), Web), () => LimitView.Write(Console.Out, shown));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Print(bool json, string body, Action human)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(body);
+        }
+        else
+        {
+            human();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Backfill.Server.Platforms;
+using Spectre.Console;
+
+namespace Backfill.Cli.Output;
+
+/// <summary>Platforms' limits as a narrow table: what the fleet keeps now, what is configured, lanes, throttles.</summary>
+internal static class LimitView
+{
+    public static void Write(TextWriter writer, IReadOnlyList<PlatformView> platforms)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn("platform");
+        table.AddColumn(new TableColumn("limit/s").RightAligned());
+        table.AddColumn(new TableColumn("configured/s").RightAligned());
+        table.AddColumn(new TableColumn("lanes").RightAligned());
+        table.AddColumn(new TableColumn("throttles").RightAligned());
+        foreach (var p in platforms)
+        {
+            var limit = Figure(p.PermitsPerSecond) + (p.Live ? " (live)" : "");
+            table.AddRow(Markup.Escape(p.Platform), Markup.Escape(limit), Figure(p.ConfiguredPermitsPerSecond), $"{p.Lanes}", $"{p.Budget.Throttles}");
+        }
+
+        console.Write(table);
+    }
+
+    private static string Figure(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

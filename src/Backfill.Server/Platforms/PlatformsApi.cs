@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Backfill.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Server.Platforms;
+
+/// <summary>
+/// <c>GET /api/platforms</c>: each configured platform's limit (configured and live) and budget as the fleet reports it.
+/// <c>POST /api/platforms/{name}/limit</c> with <c>{"permitsPerSecond": 10}</c> (or <c>null</c>: back to the configured
+/// limit) changes the fleet's limit while it runs.
+/// </summary>
+internal static class PlatformsApi
+{
+    private const string Example = """{"permitsPerSecond": 10}""";
+
+    public static IEndpointRouteBuilder MapPlatformsApi(this IEndpointRouteBuilder app)
+    {
+        var platforms = app.MapGroup("/api/platforms");
+        platforms.MapGet("/", List);
+        platforms.MapPost("/{name}/limit", SetLimitAsync);
+        return app;
+    }
+
+    internal static Ok<PlatformList> List(IConfiguration configuration, PlatformLimits limits, PlatformBoard board) =>
+        TypedResults.Ok(new PlatformList([.. Names(configuration).Select(name => PlatformView.Of(limits.Get(name), board.Status(name)))]));
+
+    internal static async Task<Results<Ok<PlatformView>, ProblemHttpResult, ValidationProblem>> SetLimitAsync(
+        string name, HttpRequest request, IConfiguration configuration, PlatformLimits limits, PlatformBoard board, CancellationToken cancellationToken)
+    {
+        var platform = Names(configuration).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        if (platform is null)
+        {
+            return TypedResults.Problem($"No platform '{name}' is configured; configured: {string.Join(", ", Names(configuration))}.", statusCode: StatusCodes.Status404NotFound, title: "No such platform.");
+        }
+
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        var (permits, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
+        if (error is not null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [error] }, detail: error, title: "The limit request is invalid.");
+        }
+
+        try
+        {
+            var limit = await limits.SetAsync(platform, permits, "api", cancellationToken);
+            return TypedResults.Ok(PlatformView.Of(limit, board.Status(platform)));
+        }
+        catch (ArgumentException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [e.Message] }, detail: e.Message, title: "The limit does not fit the platform's lanes.");
+        }
+    }
+
+    /// <summary>The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration), or what is wrong.</summary>
+    internal static (double? Permits, string? Error) Read(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, $"The body must be a JSON object such as {Example}.");
+            }
+
+            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "permitsPerSecond") is { } unknown)
+            {
+                return (null, $"Unknown member '{unknown}'; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+            }
+
+            if (!root.TryGetProperty("permitsPerSecond", out var value))
+            {
+                return (null, $"permitsPerSecond is required; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+            }
+
+            return value.ValueKind switch
+            {
+                JsonValueKind.Null => (null, null),
+                JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits) => (permits, null),
+                _ => (null, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}."),
+            };
+        }
+        catch (JsonException)
+        {
+            return (null, $"The body is not valid JSON; send an object such as {Example}.");
+        }
+    }
+
+    private static List<string> Names(IConfiguration configuration) =>
+        [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).Order(StringComparer.OrdinalIgnoreCase)];
+}
+
+/// <summary>The body of <c>GET /api/platforms</c>.</summary>
+public sealed record PlatformList(IReadOnlyList<PlatformView> Platforms);
+
+/// <summary>A platform's limit and its budget as the fleet reports it.</summary>
+/// <param name="PermitsPerSecond">The limit the fleet keeps now.</param>
+/// <param name="Live">True while a limit set at run time replaces the configured one.</param>
+public sealed record PlatformView(string Platform, double PermitsPerSecond, double ConfiguredPermitsPerSecond, bool Live, int Lanes, PlatformStatus Budget)
+{
+    public static PlatformView Of(PlatformLimit limit, PlatformStatus budget)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        return new(limit.Platform, limit.PermitsPerSecond, limit.ConfiguredPermitsPerSecond, limit.Live, limit.Lanes, budget);
+    }
+}

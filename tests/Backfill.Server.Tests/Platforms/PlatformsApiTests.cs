@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Backfill.Platforms;
+using Backfill.Server.Tests.Cli;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backfill.Server.Tests.Platforms;
+
+[Trait("Category", "Integration")]
+public sealed class PlatformsApiTests
+{
+    private static readonly string[] ViewMembers = ["platform", "permitsPerSecond", "configuredPermitsPerSecond", "live", "lanes", "budget"];
+
+    [Fact]
+    public async Task LiveLimit_ReachesRunningWorkers_AndWorkersThatStartLater_AndResetGoesBack()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        using var early = harness.WorkerHost();
+        await early.StartAsync();
+        try
+        {
+            var configured = await PermitsAsync(harness);
+            Assert.False(configured.GetProperty("live").GetBoolean());
+            var configuredLimit = configured.GetProperty("permitsPerSecond").GetDouble();
+
+            using var set = await harness.Http.PostAsync("/api/platforms/DEMO/limit", Json("""{"permitsPerSecond": 12}"""));
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            var view = await set.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(ViewMembers, view.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(12, view.GetProperty("permitsPerSecond").GetDouble());
+            Assert.Equal(configuredLimit, view.GetProperty("configuredPermitsPerSecond").GetDouble());
+            Assert.True(view.GetProperty("live").GetBoolean());
+
+            await WorkerLimit(early, 12);
+            using (var late = harness.WorkerHost())
+            {
+                await late.StartAsync();
+                await WorkerLimit(late, 12);
+                await late.StopAsync();
+            }
+
+            using var reset = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"permitsPerSecond": null}"""));
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+            await WorkerLimit(early, configuredLimit);
+            Assert.False((await PermitsAsync(harness)).GetProperty("live").GetBoolean());
+        }
+        finally
+        {
+            await early.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("", "not valid JSON")]
+    [InlineData("[12]", "must be a JSON object")]
+    [InlineData("""{"permits": 12}""", "Unknown member 'permits'")]
+    [InlineData("{}", "permitsPerSecond is required")]
+    [InlineData("""{"permitsPerSecond": "12"}""", "must be a number greater than 0")]
+    [InlineData("""{"permitsPerSecond": -1}""", "must be a number greater than 0")]
+    [InlineData("""{"permitsPerSecond": 1}""", "lanes")]
+    public async Task SetLimit_BadBodyOrALimitTheLanesCannotKeep_Is400Problem_AndNothingChanges(string body, string says)
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Http.PostAsync("/api/platforms/demo/limit", Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(says, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False((await PermitsAsync(harness)).GetProperty("live").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SetLimit_UnknownPlatform_Is404NamingTheConfiguredOnes()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var response = await harness.Http.PostAsync("/api/platforms/lazada/limit", Json("""{"permitsPerSecond": 10}"""));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("configured: demo", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LimitVerb_SetsShowsAndRefusesBadUsage_WithExitCodes()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var server = harness.BaseUrl.ToString();
+
+        var set = await CliRunner.RunAsync("limit", "demo", "15", "--server", server, "--json");
+        var shown = await CliRunner.RunAsync("limit", "--server", server);
+        var zero = await CliRunner.RunAsync("limit", "demo", "0", "--server", server);
+        var both = await CliRunner.RunAsync("limit", "demo", "15", "--reset", "--server", server);
+        var tooLow = await CliRunner.RunAsync("limit", "demo", "1", "--server", server);
+        var unknown = await CliRunner.RunAsync("limit", "lazada", "--server", server);
+
+        Assert.Equal(0, set.Code);
+        var view = JsonDocument.Parse(CliRunner.LastLine(set.Out)).RootElement;
+        Assert.Equal(ViewMembers, view.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(15, view.GetProperty("permitsPerSecond").GetDouble());
+        Assert.Equal(0, shown.Code);
+        Assert.Contains("15 (live)", shown.Out, StringComparison.Ordinal);
+        Assert.Equal(2, zero.Code);
+        Assert.Contains("permitsPerSecond must be a number greater than 0", zero.Error, StringComparison.Ordinal);
+        Assert.Equal(2, both.Code);
+        Assert.Equal(2, tooLow.Code);
+        Assert.Contains("lanes", tooLow.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("no platform 'lazada'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> PermitsAsync(ServerHarness harness)
+    {
+        var list = await harness.Http.GetFromJsonAsync<JsonElement>("/api/platforms");
+        return list.GetProperty("platforms").EnumerateArray().Single(p => p.GetProperty("platform").GetString() == ServerHarness.Platform);
+    }
+
+    private static Task WorkerLimit(IHost worker, double permits) =>
+        ServerHarness.Eventually(
+            () => Task.FromResult(worker.Services.GetRequiredService<IOrderSources>().Budget(ServerHarness.Platform).CallsPerSecond == Math.Floor(permits)),
+            TimeSpan.FromSeconds(20),
+            $"the worker's budget to become {permits}/s");
+}
