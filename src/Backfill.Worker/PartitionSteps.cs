@@ -7,13 +7,18 @@ namespace Backfill.Worker;
 /// a lane always has a call ready when its window frees a place; the partition's offset only moves past a step once
 /// every step before it finished too, so a crash or a rebalance redoes at most the uncommitted ones.
 /// </summary>
-internal sealed class PartitionSteps(int maxRunning) : IDisposable
+internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDisposable
 {
+    /// <summary>A refused commit (a rebalance under way) is tried again after this, or with the next finished step.</summary>
+    public static readonly TimeSpan CommitRetry = TimeSpan.FromSeconds(1);
+
     /// <summary>Finished steps kept behind a slow one, at most this many times <c>maxRunning</c>, bound what a crash redoes.</summary>
     private const int UncommittedFactor = 4;
 
     private readonly List<Step> _steps = [];
     private readonly CancellationTokenSource _leaving = new();
+    private TopicPartitionOffset? _refused;
+    private long _refusedAt;
 
     /// <summary>Cancelled once the partition leaves this member: its steps end after their current page (<see cref="Leave"/>).</summary>
     public CancellationToken Leaving => _leaving.Token;
@@ -50,8 +55,11 @@ internal sealed class PartitionSteps(int maxRunning) : IDisposable
         _steps[at] = retry;
     }
 
-    /// <summary>The last offset of the leading run of finished steps, which leave; null when the first step still runs.</summary>
-    public TopicPartitionOffset? TakeCommittable()
+    /// <summary>
+    /// What to commit now: the last offset of the leading run of finished steps, which leave; else a refused commit
+    /// once <see cref="CommitRetry"/> has passed (at once when <paramref name="leaving"/>: it is the last chance); else null.
+    /// </summary>
+    public TopicPartitionOffset? TakeCommittable(bool leaving = false)
     {
         var count = 0;
         while (count < _steps.Count && _steps[count].Finished)
@@ -61,12 +69,26 @@ internal sealed class PartitionSteps(int maxRunning) : IDisposable
 
         if (count == 0)
         {
-            return null;
+            if (_refused is not { } refused || (!leaving && time.GetElapsedTime(_refusedAt) < CommitRetry))
+            {
+                return null;
+            }
+
+            _refused = null;
+            return refused;
         }
 
         var last = _steps[count - 1].Consumed.TopicPartitionOffset;
         _steps.RemoveRange(0, count);
+        _refused = null;
         return last;
+    }
+
+    /// <summary>The commit of <paramref name="offset"/> was refused: it is offered again (a later finished step supersedes it).</summary>
+    public void CommitRefused(TopicPartitionOffset offset)
+    {
+        _refused = offset;
+        _refusedAt = time.GetTimestamp();
     }
 
     /// <summary>The partition is leaving: its steps start no further call.</summary>

@@ -63,13 +63,18 @@ internal sealed partial class WorkerConsumer(
         }
         finally
         {
-            // Steps end promptly once cancelled; unfinished ones are not committed, so whoever gets the partition redoes at most those.
+            // Steps end promptly once cancelled; the leading finished ones are committed, unfinished ones are not, so
+            // whoever gets the partition redoes at most those. Closing then revokes partitions that hold nothing more.
             foreach (var steps in _partitions.Values)
             {
-                WaitQuietly(steps.Running);
+                var running = steps.Running.ToList();
+                WaitQuietly(running);
+                running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
+                Commit(consumer, steps, leaving: true);
                 steps.Dispose();
             }
 
+            _partitions.Clear();
             consumer.Close();
             Log.Stopped(logger, name);
         }
@@ -128,7 +133,7 @@ internal sealed partial class WorkerConsumer(
     {
         if (!_partitions.TryGetValue(partition, out var steps))
         {
-            steps = new PartitionSteps(options.StepsPerPartition);
+            steps = new PartitionSteps(options.StepsPerPartition, time);
             _partitions[partition] = steps;
         }
 
@@ -211,9 +216,14 @@ internal sealed partial class WorkerConsumer(
             steps.Replace(step, Start(consumed, attempt, token => RetryAsync(consumed, attempt, backoff, error, handle, token), stop));
         }
 
-        if (steps.TakeCommittable() is { } committable)
+        Commit(consumer, steps);
+    }
+
+    private void Commit(IConsumer<string, byte[]> consumer, PartitionSteps steps, bool leaving = false)
+    {
+        if (steps.TakeCommittable(leaving) is { } committable && !consumer.Commit([committable], counters, logger))
         {
-            consumer.Commit([committable], counters, logger);
+            steps.CommitRefused(committable);
         }
     }
 
@@ -258,10 +268,7 @@ internal sealed partial class WorkerConsumer(
             if (!lost)
             {
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
-                if (steps.TakeCommittable() is { } committable)
-                {
-                    consumer.Commit([committable], counters, logger);
-                }
+                Commit(consumer, steps, leaving: true);
             }
 
             steps.Dispose();

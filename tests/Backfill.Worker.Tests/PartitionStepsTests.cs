@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Worker.Tests;
 
@@ -9,12 +10,14 @@ public sealed class PartitionStepsTests
     private static PartitionSteps.Step Step(long offset, Task work, int failures = 0) =>
         new(new ConsumeResult<string, byte[]> { TopicPartitionOffset = new TopicPartitionOffset(Partition, offset) }, work, failures, new CancellationTokenSource());
 
+    private readonly FakeTimeProvider _time = new();
+
     private static TaskCompletionSource Pending() => new();
 
     [Fact]
     public void CanTake_UntilMaxRunning_ThenNot()
     {
-        using var steps = new PartitionSteps(maxRunning: 2);
+        using var steps = new PartitionSteps(maxRunning: 2, _time);
         steps.Add(Step(10, Pending().Task));
         Assert.True(steps.CanTake);
 
@@ -26,7 +29,7 @@ public sealed class PartitionStepsTests
     [Fact]
     public void TakeCommittable_LaterStepFinishedFirst_WaitsForTheEarlierOne()
     {
-        using var steps = new PartitionSteps(maxRunning: 3);
+        using var steps = new PartitionSteps(maxRunning: 3, _time);
         var first = Pending();
         steps.Add(Step(10, first.Task));
         steps.Add(Step(11, Task.CompletedTask));
@@ -46,7 +49,7 @@ public sealed class PartitionStepsTests
     [Fact]
     public void TakeCommittable_StopsBeforeARunningStep()
     {
-        using var steps = new PartitionSteps(maxRunning: 3);
+        using var steps = new PartitionSteps(maxRunning: 3, _time);
         steps.Add(Step(10, Task.CompletedTask));
         steps.Add(Step(11, Pending().Task));
         steps.Add(Step(12, Task.CompletedTask));
@@ -60,11 +63,11 @@ public sealed class PartitionStepsTests
     [Fact]
     public void CanTake_FinishedStepsBehindASlowOne_AreBounded()
     {
-        using var steps = new PartitionSteps(maxRunning: 1);
+        using var steps = new PartitionSteps(maxRunning: 1, _time);
         steps.Add(Step(0, Pending().Task));
         Assert.False(steps.CanTake);
 
-        using var many = new PartitionSteps(maxRunning: 2);
+        using var many = new PartitionSteps(maxRunning: 2, _time);
         many.Add(Step(0, Pending().Task));
         for (var offset = 1; offset < 8; offset++)
         {
@@ -80,7 +83,7 @@ public sealed class PartitionStepsTests
     [Fact]
     public void Replace_FailedStep_KeepsItsPlaceSoTheOffsetCannotPassIt()
     {
-        using var steps = new PartitionSteps(maxRunning: 2);
+        using var steps = new PartitionSteps(maxRunning: 2, _time);
         var failed = Step(10, Task.FromException(new KafkaException(ErrorCode.Local_MsgTimedOut)));
         steps.Add(failed);
         steps.Add(Step(11, Task.CompletedTask));
@@ -99,7 +102,7 @@ public sealed class PartitionStepsTests
     [Fact]
     public void Add_OutOfOffsetOrder_Throws()
     {
-        using var steps = new PartitionSteps(maxRunning: 2);
+        using var steps = new PartitionSteps(maxRunning: 2, _time);
         steps.Add(Step(10, Pending().Task));
 
         Assert.Throws<InvalidOperationException>(() => steps.Add(Step(10, Pending().Task)));
@@ -111,5 +114,30 @@ public sealed class PartitionStepsTests
         {
             step.Succeeded();
         }
+    }
+
+    [Fact]
+    public void CommitRefused_IsOfferedAgainAfterAPause_OrAtOnceWhenLeaving_AndALaterStepSupersedesIt()
+    {
+        using var steps = new PartitionSteps(maxRunning: 2, _time);
+        steps.Add(Step(10, Task.CompletedTask));
+        Succeed(steps);
+        var refused = steps.TakeCommittable()!;
+        steps.CommitRefused(refused);
+
+        Assert.Null(steps.TakeCommittable());
+        Assert.Equal(10, steps.TakeCommittable(leaving: true)?.Offset.Value);
+
+        steps.CommitRefused(refused);
+        _time.Advance(PartitionSteps.CommitRetry);
+        Assert.Equal(10, steps.TakeCommittable()?.Offset.Value);
+        Assert.Null(steps.TakeCommittable());
+
+        steps.CommitRefused(refused);
+        steps.Add(Step(11, Task.CompletedTask));
+        Succeed(steps);
+        Assert.Equal(11, steps.TakeCommittable()?.Offset.Value);
+        _time.Advance(PartitionSteps.CommitRetry);
+        Assert.Null(steps.TakeCommittable());
     }
 }
