@@ -27,6 +27,20 @@
     return `${r} s`;
   }
 
+  /** A .NET TimeSpan as the API writes it ("00:00:00.2000000", "00:05:00", "1.00:00:00") in short words; as is when odd. */
+  function formatEvery(span) {
+    const m = /^(?:(\d+)\.)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(String(span));
+    if (!m) return String(span);
+    const fraction = Math.round(Number(`0.${m[5] || "0"}`) * 1000);
+    const ms = (((Number(m[1] || 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000 + fraction;
+    if (ms < 1000) return `${ms} ms`;
+    if (ms % 1000 !== 0) return `${ms / 1000} s`;
+    const s = ms / 1000;
+    if (s % 3600 === 0) return `${s / 3600} h`;
+    if (s % 60 === 0) return `${s / 60} min`;
+    return `${s} s`;
+  }
+
   /**
    * Time left for a job, as text: "—" when unknown. The rate is that of the finished slices seen by this page over the
    * last minute; before the page has seen progress, the job's average since it was created.
@@ -110,7 +124,7 @@
     const head = el("div", "job-head");
     head.append(el("span", "job-id", job.job), el("span", `badge ${job.state}`, job.state));
     card.append(head);
-    const meta = [job.platform, `shops ${job.shops.join(", ")}`, `${job.from} → ${job.to}`, `from ${job.source}`, `releases ${job.slicesPerRelease} every ${job.releaseEvery}`];
+    const meta = [job.platform, `shops ${job.shops.join(", ")}`, `${job.from} → ${job.to}`, `from ${job.source}`, `${job.slicesPerRelease} slice(s) every ${formatEvery(job.releaseEvery)}`];
     card.append(el("div", "meta", meta.join(" · ")));
     card.append(progressBar(job));
 
@@ -215,7 +229,7 @@
   }
 
   // For tests in a real browser: the pure parts, callable through page.evaluate.
-  window.BackfillDashboard = Object.freeze({ estimate, formatDuration, percentDone });
+  window.BackfillDashboard = Object.freeze({ estimate, formatDuration, formatEvery, percentDone });
 
   refresh();
 })();
