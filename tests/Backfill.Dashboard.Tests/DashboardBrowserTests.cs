@@ -36,10 +36,10 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
             var seen = new List<int>();
             var etas = new List<(int Done, string Eta)>();
             (int Done, byte[] Png)? screenshot = null;
-            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+            var deadline = TimeProvider.System.GetUtcNow() + TimeSpan.FromMinutes(3);
             while (true)
             {
-                Assert.True(DateTimeOffset.UtcNow < deadline, $"the job did not finish on the page in 3 minutes; percentages seen: {string.Join(", ", seen)}");
+                Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"the job did not finish on the page in 3 minutes; percentages seen: {string.Join(", ", seen)}");
                 var answer = await page.RefreshAsync(RefreshTimeout);
                 var expected = answer.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("job").GetString() == job);
                 var shown = await page.JobAsync(job) ?? throw new Xunit.Sdk.XunitException($"the page shows no card for {job}");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Backfill.Server.Metrics;
 
@@ -13,6 +14,13 @@ internal static class MetricsApi
         // One collector for the server's life (its caches must outlive a request), made on the first scrape so
         // building the server reads nothing.
         var collector = new Lazy<MetricsCollector>(() => ActivatorUtilities.CreateInstance<MetricsCollector>(app.ServiceProvider));
+        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+        {
+            if (collector.IsValueCreated)
+            {
+                collector.Value.Dispose();
+            }
+        });
         app.MapGet("/metrics", async (HttpContext context, CancellationToken cancellationToken) =>
         {
             var snapshot = await collector.Value.CollectAsync(cancellationToken);
