@@ -100,6 +100,24 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     }
 
     [Fact]
+    public async Task PlatformRow_ShowsALimitSetWhileRunning()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03" });
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        await page.RefreshAsync(RefreshTimeout);
+        Assert.Equal(0, await page.Page.Locator("tr[data-platform='demo'] [data-field='livelimit']").CountAsync());
+
+        using var set = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"permitsPerSecond": 12.5}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var answer = await page.RefreshAsync(RefreshTimeout);
+
+        Assert.Equal(12.5, answer.GetProperty("jobs")[0].GetProperty("platforms")[0].GetProperty("liveLimit").GetDouble());
+        Assert.Equal("live limit 12.5/s", await page.Page.InnerTextAsync("tr[data-platform='demo'] [data-field='livelimit']"));
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task Eta_ComesFromRecentProgress_ElseTheAverageSinceCreation_ElseADash()
     {
         await using var harness = await ServerHarness.StartAsync();

@@ -72,7 +72,7 @@ internal sealed partial class MetricsCollector : IDisposable
             .ToList();
         var lag = await _lag.GetAsync(cancellationToken);
         var platforms = PlatformNames(jobs)
-            .Select(p => new PlatformFigures(p, _board.Totals(p), _board.Status(p), lag is not null && lag.TryGetValue(p, out var l) ? l : null))
+            .Select(p => new PlatformFigures(p, _board.Totals(p), _board.Status(p), lag is not null && lag.TryGetValue(p, out var l) ? l : null, Limit(p)))
             .ToList();
         return new MetricsSnapshot(
             jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()),
@@ -92,6 +92,10 @@ internal sealed partial class MetricsCollector : IDisposable
     /// <summary>Configured platforms, and any other the store or the board names (a job of a platform since removed from configuration).</summary>
     private List<string> PlatformNames(IEnumerable<JobRecord> jobs) =>
         [.. _configured.Concat(jobs.Select(j => j.Platform)).Concat(_board.Platforms()).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+
+    /// <summary>What the fleet holds the platform to now: the limit set while running, else the configured one.</summary>
+    private double? Limit(string platform) =>
+        _board.LiveLimit(platform) ?? (_configured.Contains(platform, StringComparer.OrdinalIgnoreCase) ? LanePlan.For(_platforms.Get(platform).RateLimit).PermitsPerSecond : null);
 
     private async Task<IReadOnlyDictionary<string, long>?> ReadLagAsync(CancellationToken cancellationToken)
     {

@@ -21,7 +21,8 @@ internal sealed record JobSlices(string Job, string Platform, SliceCounts Slices
 
 /// <summary>A platform's budget as the fleet reported it.</summary>
 /// <param name="ActionLag">Action messages of the platform's lanes not yet consumed; null when Kafka did not answer.</param>
-internal sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag);
+/// <param name="Limit">The fleet's limit in calls per second, live or configured; null for a platform no longer configured.</param>
+internal sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag, double? Limit = null);
 
 /// <summary>The Kafka outcomes of the serve process.</summary>
 internal sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);

@@ -31,6 +31,15 @@ internal static class MetricsText
         PerPlatform(text, snapshot, "backfill_platform_cooling_off", MetricType.Gauge, "1 while the platform cools off after repeated throttles (no calls, no releases).", p => p.Status.CoolOffUntil is null ? 0 : 1);
         PerPlatform(text, snapshot, "backfill_platform_release_held", MetricType.Gauge, "1 when the platform's last release was held back by its budget (cool-off or action lag).", p => p.Status.Hold is null ? 0 : 1);
 
+        text.Family("backfill_platform_limit_calls_per_second", MetricType.Gauge, "The platform's fleet-wide limit in calls per second: the one set while running (backfill limit), else the configured one.");
+        foreach (var platform in snapshot.Platforms)
+        {
+            if (platform.Limit is { } limit)
+            {
+                text.Sample(limit, ("platform", platform.Platform));
+            }
+        }
+
         text.Family("backfill_lane_calls_per_second", MetricType.Gauge, "A lane's rate in calls per second as its owner reported it with its last step (throttles lower it).");
         foreach (var platform in snapshot.Platforms)
         {

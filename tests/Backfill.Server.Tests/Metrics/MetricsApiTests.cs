@@ -16,7 +16,7 @@ public sealed class MetricsApiTests
     private static readonly string[] Families =
     [
         "backfill_jobs", "backfill_slices", "backfill_releases_total", "backfill_platform_pages_total", "backfill_platform_throttles_total",
-        "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
+        "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_platform_limit_calls_per_second", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
         "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",
         "backfill_sink_orders_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total",
     ];
@@ -37,6 +37,21 @@ public sealed class MetricsApiTests
         Assert.Equal(0, parsed.Value("backfill_releases_total", ("platform", "demo")));
         Assert.Equal(0, parsed.Value("backfill_action_lag_messages", ("platform", "demo")));
         Assert.Equal(0, parsed.Value("backfill_sink_orders_saved_total"));
+        Assert.Equal(40, parsed.Value("backfill_platform_limit_calls_per_second", ("platform", "demo")));
+    }
+
+    [Fact]
+    public async Task LimitSeries_FollowsALimitSetWhileRunning_AndItsReset()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        using var set = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"permitsPerSecond": 12}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        await ServerHarness.Eventually(async () => await LimitAsync(harness) == 12, TimeSpan.FromSeconds(30), "the live limit in /metrics");
+
+        using var reset = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"permitsPerSecond": null}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        await ServerHarness.Eventually(async () => await LimitAsync(harness) == 40, TimeSpan.FromSeconds(30), "the configured limit back in /metrics");
     }
 
     [Fact]
@@ -107,4 +122,7 @@ public sealed class MetricsApiTests
             await worker.StopAsync();
         }
     }
+
+    private static async Task<double> LimitAsync(ServerHarness harness) =>
+        ExpositionParser.Parse(await harness.Http.GetStringAsync("/metrics")).Value("backfill_platform_limit_calls_per_second", ("platform", "demo"));
 }

@@ -17,7 +17,8 @@ public sealed class MetricsTextTests
                 "demo",
                 new PlatformTotals(Pages: 120, Throttles: 2, Releases: 9),
                 new PlatformStatus("demo", 2, At.AddMinutes(1), "breaker", "demo cools off", [new LaneStatus(0, 2.5, "w1", At), new LaneStatus(3, 1.25, "w2", At)]),
-                lag),
+                lag,
+                Limit: 20),
         ],
         new KafkaFigures(Commits: 40, CommitFailures: 1, Evictions: 0, DeadLettered: 2),
         sink ?? new SinkTotals(Unique: 1000, Writes: 1012),
@@ -68,6 +69,7 @@ public sealed class MetricsTextTests
         Assert.Contains("backfill_platform_throttles_total{platform=\"demo\"} 2\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_platform_cooling_off{platform=\"demo\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_platform_release_held{platform=\"demo\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_limit_calls_per_second{platform=\"demo\"} 20\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_lane_calls_per_second{platform=\"demo\",lane=\"0\"} 2.5\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_lane_calls_per_second{platform=\"demo\",lane=\"3\"} 1.25\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_action_lag_messages{platform=\"demo\"} 7\n", text, StringComparison.Ordinal);

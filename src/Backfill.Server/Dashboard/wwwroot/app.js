@@ -147,8 +147,14 @@
   function platformRow(p) {
     const row = el("tr");
     row.dataset.platform = p.platform;
-    row.append(el("th", "", p.platform));
-    row.firstChild.setAttribute("scope", "row");
+    const name = el("th", "", p.platform);
+    name.setAttribute("scope", "row");
+    if (p.liveLimit !== null && p.liveLimit !== undefined) {
+      const live = el("div", "quiet", `live limit ${Number(p.liveLimit)}/s`);
+      live.dataset.field = "livelimit";
+      name.append(live);
+    }
+    row.append(name);
     const throttles = el("td", "number", number(p.throttles));
     throttles.dataset.field = "throttles";
     row.append(throttles);
