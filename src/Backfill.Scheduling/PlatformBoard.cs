@@ -40,13 +40,37 @@ public sealed class PlatformBoard(TimeProvider time)
     public DateTimeOffset? CoolingOffUntil(string platform) =>
         _platforms.TryGetValue(platform, out var entry) && entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null;
 
-    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at)
+    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at, int pages)
     {
         var entry = Of(platform);
         lock (entry)
         {
             entry.Throttles += throttles;
+            entry.Pages += pages;
             entry.Lanes[lane] = new LaneStatus(lane, Math.Round(laneRate, 3), worker, at);
+        }
+    }
+
+    /// <summary>Counts a slice of the platform sent to the action topic.</summary>
+    public void Released(string platform)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.Releases++;
+        }
+    }
+
+    /// <summary>Platforms this board has heard of (reports, releases, cool-offs), in name order.</summary>
+    public IReadOnlyList<string> Platforms() => [.. _platforms.Keys.Order(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>What the platform's budget has done since this scheduler started (the counters of <c>/metrics</c>).</summary>
+    public PlatformTotals Totals(string platform)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            return new PlatformTotals(entry.Pages, entry.Throttles, entry.Releases);
         }
     }
 
@@ -87,6 +111,10 @@ public sealed class PlatformBoard(TimeProvider time)
     {
         public long Throttles { get; set; }
 
+        public long Pages { get; set; }
+
+        public long Releases { get; set; }
+
         public DateTimeOffset CoolOffUntil { get; set; } = DateTimeOffset.MinValue;
 
         public string? CoolOffReason { get; set; }
@@ -105,6 +133,12 @@ public sealed class PlatformBoard(TimeProvider time)
 /// <param name="Hold">Why the last release of the platform held back, if it did.</param>
 /// <param name="LiveLimit">The fleet's limit set while running (<c>backfill limit</c>); null: the configured one holds.</param>
 public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes, double? LiveLimit = null);
+
+/// <summary>Counts of a platform since this scheduler started.</summary>
+/// <param name="Pages">Pages fetched (one successful list call each), as workers reported them with applied steps.</param>
+/// <param name="Throttles">Throttle answers workers reported with applied steps.</param>
+/// <param name="Releases">Slices sent to the action topic (a slice released again after a retry counts again).</param>
+public sealed record PlatformTotals(long Pages, long Throttles, long Releases);
 
 /// <summary>A lane's rate (calls per second) as its owner reported it with its last step.</summary>
 public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At);

@@ -36,7 +36,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             case ProgressKind.StepStarted:
                 break;
             case ProgressKind.StepDone when progress.Step > slice.Step:
-                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At);
+                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
                 slice.Orders += progress.Orders;

@@ -99,6 +99,7 @@ public sealed partial class ReleaseService(
                     var partition = new TopicPartition(connection.Topics.Actions, LanePlan.Partition(job.Platform, lane, partitions));
                     await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) }, cancellationToken);
                     released++;
+                    board.Released(job.Platform);
                 }
                 catch (Exception e) when (e is KafkaException or OperationCanceledException)
                 {

@@ -1,5 +1,7 @@
 using Backfill.Hosting;
+using Backfill.Server.Dashboard;
 using Backfill.Server.Jobs;
+using Backfill.Server.Metrics;
 using Backfill.Server.Platforms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -58,6 +60,8 @@ public static class ServerApp
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         app.MapJobsApi();
         app.MapPlatformsApi();
+        app.MapMetrics();
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,0 +1,144 @@
+using Backfill.Core.Jobs;
+using Backfill.Messaging.Clients;
+using Backfill.Platforms;
+using Backfill.Platforms.Configuration;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Confluent.Kafka;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Backfill.Server.Metrics;
+
+/// <summary>
+/// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters) are read on
+/// every scrape; the action lag (admin calls to Kafka) and the sink totals (a scan of the orders) at most every
+/// <see cref="SlowPeriod"/>.
+/// </summary>
+internal sealed partial class MetricsCollector : IDisposable
+{
+    /// <summary>How old the action lag and the sink totals may be.</summary>
+    public static readonly TimeSpan SlowPeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a finished job's slices stay in <c>backfill_slices</c>; older ones drop out, so series stay bounded.</summary>
+    public static readonly TimeSpan FinishedJobsShownFor = TimeSpan.FromDays(1);
+
+    private readonly JobStore _jobs;
+    private readonly PlatformBoard _board;
+    private readonly KafkaCounters _kafka;
+    private readonly ProgressApplier _progress;
+    private readonly ActionTopic _actionTopic;
+    private readonly IOptionsMonitor<PlatformOptions> _platforms;
+    private readonly IReadOnlyList<string> _configured;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MetricsCollector> _logger;
+    private readonly Cached<IReadOnlyDictionary<string, long>?> _lag;
+    private readonly Cached<SinkTotals?> _sink;
+
+    public MetricsCollector(
+        JobStore jobs,
+        OrderStore orders,
+        PlatformBoard board,
+        KafkaCounters kafka,
+        ProgressApplier progress,
+        ActionTopic actionTopic,
+        IOptionsMonitor<PlatformOptions> platforms,
+        IConfiguration configuration,
+        TimeProvider time,
+        ILogger<MetricsCollector> logger)
+    {
+        _jobs = jobs;
+        _board = board;
+        _kafka = kafka;
+        _progress = progress;
+        _actionTopic = actionTopic;
+        _platforms = platforms;
+        _configured = [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key)];
+        _time = time;
+        _logger = logger;
+        _lag = new(SlowPeriod, time, ReadLagAsync);
+        _sink = new(SlowPeriod, time, _ => Task.FromResult(ReadSink(orders)));
+    }
+
+    public async Task<MetricsSnapshot> CollectAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var jobs = _jobs.Jobs();
+        var shown = jobs
+            .Where(j => !j.IsFinished || j.FinishedAt is not { } finished || now - finished < FinishedJobsShownFor)
+            .OrderBy(j => j.Id, StringComparer.Ordinal)
+            .Select(j => new JobSlices(j.Id, j.Platform, _jobs.Counts(j.Id)))
+            .ToList();
+        var lag = await _lag.GetAsync(cancellationToken);
+        var platforms = PlatformNames(jobs)
+            .Select(p => new PlatformFigures(p, _board.Totals(p), _board.Status(p), lag is not null && lag.TryGetValue(p, out var l) ? l : null, Limit(p)))
+            .ToList();
+        return new MetricsSnapshot(
+            jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()),
+            shown,
+            platforms,
+            new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
+            await _sink.GetAsync(cancellationToken),
+            _progress.Ignored);
+    }
+
+    public void Dispose()
+    {
+        _lag.Dispose();
+        _sink.Dispose();
+    }
+
+    /// <summary>Configured platforms, and any other the store or the board names (a job of a platform since removed from configuration).</summary>
+    private List<string> PlatformNames(IEnumerable<JobRecord> jobs) =>
+        [.. _configured.Concat(jobs.Select(j => j.Platform)).Concat(_board.Platforms()).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+
+    /// <summary>What the fleet holds the platform to now: the limit set while running, else the configured one.</summary>
+    private double? Limit(string platform) =>
+        _board.LiveLimit(platform) ?? (_configured.Contains(platform, StringComparer.OrdinalIgnoreCase) ? LanePlan.For(_platforms.Get(platform).RateLimit).PermitsPerSecond : null);
+
+    private async Task<IReadOnlyDictionary<string, long>?> ReadLagAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var partitions = _actionTopic.Partitions();
+            var lag = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+            foreach (var platform in _configured)
+            {
+                // The same lanes the release path weighs (ReleaseService): the platform's lag is that of its lanes' partitions.
+                var plan = LanePlan.For(_platforms.Get(platform).RateLimit);
+                lag[platform] = await _actionTopic.LagAsync(Enumerable.Range(0, plan.Lanes).Select(lane => LanePlan.Partition(platform, lane, partitions)), cancellationToken);
+            }
+
+            return lag;
+        }
+        catch (KafkaException e)
+        {
+            // A scrape must answer while Kafka does not; the lag series is left out until it does.
+            Log.LagUnknown(_logger, e.Message);
+            return null;
+        }
+    }
+
+    private SinkTotals? ReadSink(OrderStore orders)
+    {
+        try
+        {
+            return orders.Totals();
+        }
+        catch (LiteDB.LiteException e)
+        {
+            Log.SinkUnknown(_logger, e.Message);
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Metrics: the action topic's lag could not be read: {Error}")]
+        public static partial void LagUnknown(ILogger logger, string error);
+
+        [LoggerMessage(2, LogLevel.Warning, "Metrics: the sink's totals could not be read: {Error}")]
+        public static partial void SinkUnknown(ILogger logger, string error);
+    }
+}

@@ -1,0 +1,28 @@
+using Backfill.Core.Jobs;
+using Backfill.Scheduling;
+using Backfill.Storage;
+
+namespace Backfill.Server.Metrics;
+
+/// <summary>Every figure of one scrape, read first and written after, so the text is a pure function of it.</summary>
+/// <param name="JobsByState">Every job in the store by state.</param>
+/// <param name="Jobs">Jobs whose slices are shown: unfinished ones and those finished lately.</param>
+/// <param name="Sink">Null when the sink could not be read.</param>
+internal sealed record MetricsSnapshot(
+    IReadOnlyDictionary<JobState, int> JobsByState,
+    IReadOnlyList<JobSlices> Jobs,
+    IReadOnlyList<PlatformFigures> Platforms,
+    KafkaFigures Kafka,
+    SinkTotals? Sink,
+    long ProgressIgnored);
+
+/// <summary>A job's slices by state.</summary>
+internal sealed record JobSlices(string Job, string Platform, SliceCounts Slices);
+
+/// <summary>A platform's budget as the fleet reported it.</summary>
+/// <param name="ActionLag">Action messages of the platform's lanes not yet consumed; null when Kafka did not answer.</param>
+/// <param name="Limit">The fleet's limit in calls per second, live or configured; null for a platform no longer configured.</param>
+internal sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag, double? Limit = null);
+
+/// <summary>The Kafka outcomes of the serve process.</summary>
+internal sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);

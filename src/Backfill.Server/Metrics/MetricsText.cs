@@ -1,0 +1,103 @@
+using Backfill.Core.Jobs;
+
+namespace Backfill.Server.Metrics;
+
+/// <summary>The series of <c>GET /metrics</c>, all prefixed <c>backfill_</c>. Every family is written, with no sample when nothing is known.</summary>
+internal static class MetricsText
+{
+    public static string Write(MetricsSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var text = new PrometheusText();
+
+        text.Family("backfill_jobs", MetricType.Gauge, "Jobs in the store by state.");
+        foreach (var state in Enum.GetValues<JobState>())
+        {
+            text.Sample(snapshot.JobsByState.GetValueOrDefault(state), ("state", Lower(state)));
+        }
+
+        text.Family("backfill_slices", MetricType.Gauge, "Slices by state of each unfinished job and of jobs finished within the last day.");
+        foreach (var job in snapshot.Jobs)
+        {
+            foreach (var (state, count) in States(job.Slices))
+            {
+                text.Sample(count, ("job", job.Job), ("platform", job.Platform), ("state", state));
+            }
+        }
+
+        PerPlatform(text, snapshot, "backfill_releases_total", MetricType.Counter, "Slices the scheduler sent to the action topic since it started (a retried slice counts again).", p => p.Totals.Releases);
+        PerPlatform(text, snapshot, "backfill_platform_pages_total", MetricType.Counter, "Pages fetched from the platform (one successful list call each) as workers reported them in progress, since the scheduler started.", p => p.Totals.Pages);
+        PerPlatform(text, snapshot, "backfill_platform_throttles_total", MetricType.Counter, "Throttle answers of the platform as workers reported them in progress, since the scheduler started.", p => p.Totals.Throttles);
+        PerPlatform(text, snapshot, "backfill_platform_cooling_off", MetricType.Gauge, "1 while the platform cools off after repeated throttles (no calls, no releases).", p => p.Status.CoolOffUntil is null ? 0 : 1);
+        PerPlatform(text, snapshot, "backfill_platform_release_held", MetricType.Gauge, "1 when the platform's last release was held back by its budget (cool-off or action lag).", p => p.Status.Hold is null ? 0 : 1);
+
+        text.Family("backfill_platform_limit_calls_per_second", MetricType.Gauge, "The platform's fleet-wide limit in calls per second: the one set while running (backfill limit), else the configured one.");
+        foreach (var platform in snapshot.Platforms)
+        {
+            if (platform.Limit is { } limit)
+            {
+                text.Sample(limit, ("platform", platform.Platform));
+            }
+        }
+
+        text.Family("backfill_lane_calls_per_second", MetricType.Gauge, "A lane's rate in calls per second as its owner reported it with its last step (throttles lower it).");
+        foreach (var platform in snapshot.Platforms)
+        {
+            foreach (var lane in platform.Status.Lanes)
+            {
+                text.Sample(lane.Rate, ("platform", platform.Platform), ("lane", lane.Lane.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        text.Family("backfill_action_lag_messages", MetricType.Gauge, "Action messages on the platform's lanes that the worker group has not consumed yet (read at most every few seconds).");
+        foreach (var platform in snapshot.Platforms)
+        {
+            if (platform.ActionLag is { } lag)
+            {
+                text.Sample(lag, ("platform", platform.Platform));
+            }
+        }
+
+        text.Family("backfill_kafka_commits_total", MetricType.Counter, "Offset commits of the scheduler process.").Sample(snapshot.Kafka.Commits);
+        text.Family("backfill_kafka_commit_failures_total", MetricType.Counter, "Offset commits of the scheduler process that failed; non-zero is an alarm.").Sample(snapshot.Kafka.CommitFailures);
+        text.Family("backfill_kafka_evictions_total", MetricType.Counter, "Times a consumer of the scheduler process was evicted for not polling; non-zero is an alarm.").Sample(snapshot.Kafka.Evictions);
+        text.Family("backfill_kafka_dead_lettered_total", MetricType.Counter, "Messages the scheduler process parked on the dead-letter topic.").Sample(snapshot.Kafka.DeadLettered);
+
+        text.Family("backfill_sink_orders_saved_total", MetricType.Counter, "Orders the sink holds (each order once), since its file was created.");
+        if (snapshot.Sink is { } sink)
+        {
+            text.Sample(sink.Unique);
+        }
+
+        text.Family("backfill_sink_duplicates_absorbed_total", MetricType.Counter, "Deliveries of an order the sink already held (redone steps, redeliveries), since its file was created.");
+        if (snapshot.Sink is { } totals)
+        {
+            text.Sample(totals.DuplicatesAbsorbed);
+        }
+
+        text.Family("backfill_progress_ignored_total", MetricType.Counter, "Progress messages ignored as stale or repeated since the scheduler started.").Sample(snapshot.ProgressIgnored);
+        return text.ToString();
+    }
+
+    private static void PerPlatform(PrometheusText text, MetricsSnapshot snapshot, string name, MetricType type, string help, Func<PlatformFigures, long> value)
+    {
+        text.Family(name, type, help);
+        foreach (var platform in snapshot.Platforms)
+        {
+            text.Sample(value(platform), ("platform", platform.Platform));
+        }
+    }
+
+    private static IEnumerable<(string State, int Count)> States(SliceCounts c) =>
+    [
+        (Lower(SliceState.Pending), c.Pending),
+        (Lower(SliceState.Released), c.Released),
+        (Lower(SliceState.Running), c.Running),
+        (Lower(SliceState.Succeeded), c.Succeeded),
+        (Lower(SliceState.Failed), c.Failed),
+        (Lower(SliceState.Cancelled), c.Cancelled),
+    ];
+
+    private static string Lower<T>(T state)
+        where T : struct, Enum => state.ToString().ToLowerInvariant();
+}

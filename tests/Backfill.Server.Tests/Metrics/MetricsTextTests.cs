@@ -1,0 +1,108 @@
+using Backfill.Core.Jobs;
+using Backfill.Scheduling;
+using Backfill.Server.Metrics;
+using Backfill.Storage;
+
+namespace Backfill.Server.Tests.Metrics;
+
+public sealed class MetricsTextTests
+{
+    private static readonly DateTimeOffset At = new(2024, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static MetricsSnapshot Snapshot(SinkTotals? sink = null, long? lag = 7) => new(
+        new Dictionary<JobState, int> { [JobState.Running] = 2, [JobState.Succeeded] = 1 },
+        [new JobSlices("demo-1", "demo", new SliceCounts(Pending: 3, Released: 1, Running: 2, Succeeded: 4, Failed: 1, Cancelled: 0))],
+        [
+            new PlatformFigures(
+                "demo",
+                new PlatformTotals(Pages: 120, Throttles: 2, Releases: 9),
+                new PlatformStatus("demo", 2, At.AddMinutes(1), "breaker", "demo cools off", [new LaneStatus(0, 2.5, "w1", At), new LaneStatus(3, 1.25, "w2", At)]),
+                lag,
+                Limit: 20),
+        ],
+        new KafkaFigures(Commits: 40, CommitFailures: 1, Evictions: 0, DeadLettered: 2),
+        sink ?? new SinkTotals(Unique: 1000, Writes: 1012),
+        ProgressIgnored: 5);
+
+    [Fact]
+    public void Write_ParsesStrictly_AndEveryFamilyIsPrefixedAndDocumented()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot()));
+
+        Assert.All(parsed.Families.Values, f =>
+        {
+            Assert.StartsWith("backfill_", f.Name, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(f.Help));
+            Assert.Equal(f.Name.EndsWith("_total", StringComparison.Ordinal) ? "counter" : "gauge", f.Type);
+        });
+    }
+
+    [Fact]
+    public void Write_SlicesByStatePerJobAndPlatform_AllSixStates()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot()));
+
+        Assert.Equal(
+            [("cancelled", 0.0), ("failed", 1), ("pending", 3), ("released", 1), ("running", 2), ("succeeded", 4)],
+            parsed.Samples("backfill_slices").Select(s => (s.Labels.Single(l => l.Name == "state").Value, s.Value)).Order());
+        Assert.Equal(4, parsed.Value("backfill_slices", ("job", "demo-1"), ("platform", "demo"), ("state", "succeeded")));
+    }
+
+    [Fact]
+    public void Write_JobsByState_ShowsEveryStateIncludingZeros()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot()));
+
+        Assert.Equal(2, parsed.Value("backfill_jobs", ("state", "running")));
+        Assert.Equal(1, parsed.Value("backfill_jobs", ("state", "succeeded")));
+        Assert.Equal(0, parsed.Value("backfill_jobs", ("state", "paused")));
+        Assert.Equal(5, parsed.Samples("backfill_jobs").Count());
+    }
+
+    [Fact]
+    public void Write_PlatformAndProcessFigures_AreTheSnapshots()
+    {
+        var text = MetricsText.Write(Snapshot());
+
+        Assert.Contains("backfill_releases_total{platform=\"demo\"} 9\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_pages_total{platform=\"demo\"} 120\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_throttles_total{platform=\"demo\"} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_cooling_off{platform=\"demo\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_release_held{platform=\"demo\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_platform_limit_calls_per_second{platform=\"demo\"} 20\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_lane_calls_per_second{platform=\"demo\",lane=\"0\"} 2.5\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_lane_calls_per_second{platform=\"demo\",lane=\"3\"} 1.25\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_action_lag_messages{platform=\"demo\"} 7\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_kafka_commits_total 40\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_kafka_commit_failures_total 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_kafka_evictions_total 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_kafka_dead_lettered_total 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_orders_saved_total 1000\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_duplicates_absorbed_total 12\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_progress_ignored_total 5\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_UnknownLag_LeavesTheSeriesOut_ButKeepsTheFamily()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot(lag: null)));
+
+        Assert.Contains("backfill_action_lag_messages", parsed.Families.Keys);
+        Assert.Empty(parsed.Samples("backfill_action_lag_messages"));
+    }
+
+    [Fact]
+    public void Write_QuietPlatform_IsNotCoolingOffNorHeld()
+    {
+        var quiet = Snapshot() with
+        {
+            Platforms = [new PlatformFigures("demo", new PlatformTotals(0, 0, 0), new PlatformStatus("demo", 0, null, null, null, []), 0)],
+        };
+
+        var parsed = ExpositionParser.Parse(MetricsText.Write(quiet));
+
+        Assert.Equal(0, parsed.Value("backfill_platform_cooling_off", ("platform", "demo")));
+        Assert.Equal(0, parsed.Value("backfill_platform_release_held", ("platform", "demo")));
+        Assert.Empty(parsed.Samples("backfill_lane_calls_per_second"));
+    }
+}
