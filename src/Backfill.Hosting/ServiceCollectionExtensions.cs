@@ -2,6 +2,7 @@ using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Nightly;
 using Backfill.Storage;
 using Backfill.Worker;
 using Confluent.Kafka;
@@ -56,6 +57,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ProgressApplier>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+            services.AddNightlyRuns(configuration);
             // Quartz keeps schedulers in a process-wide repository by name: each host gets its own.
             var quartz = new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = $"backfill-release-{Guid.NewGuid():N}" };
             services.AddQuartz(quartz, q =>
