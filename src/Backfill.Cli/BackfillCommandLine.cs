@@ -22,6 +22,7 @@ internal static class BackfillCommandLine
             WorkerCommand.Create(overrides),
             StartCommand.Create(overrides),
             StatusCommand.Create(overrides),
+            EstimateCommand.Create(overrides),
         };
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
