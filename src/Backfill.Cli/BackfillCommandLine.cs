@@ -23,6 +23,7 @@ internal static class BackfillCommandLine
             StartCommand.Create(overrides),
             StatusCommand.Create(overrides),
             EstimateCommand.Create(overrides),
+            DoctorCommand.Create(overrides),
         };
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
