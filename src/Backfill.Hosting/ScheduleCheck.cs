@@ -9,6 +9,9 @@ namespace Backfill.Hosting;
 /// <summary>The <c>Schedules</c> list of nightly runs: every message names the schedule and what to change.</summary>
 internal static partial class ScheduleCheck
 {
+    // The sources of jobs not created by a schedule: a schedule of that name could not tell its jobs from them.
+    private static readonly string[] Reserved = ["cli", "api", "demo"];
+
     public static IEnumerable<string> Validate(IConfiguration configuration, string defaultTimeZone)
     {
         var errors = new List<string>();
@@ -37,6 +40,10 @@ internal static partial class ScheduleCheck
             if (string.IsNullOrWhiteSpace(s.Name) || !Name().IsMatch(s.Name))
             {
                 errors.Add($"Schedules:{i}:Name '{s.Name}' must be letters, digits, '.', '_' or '-' (it names the schedule's jobs).");
+            }
+            else if (Reserved.Contains(s.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{at}: the name is reserved for jobs started by hand ({string.Join(", ", Reserved)}); choose another (it becomes the jobs' source).");
             }
             else if (names.TryGetValue(s.Name, out var first))
             {

@@ -59,7 +59,12 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ProgressApplier>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
-            services.AddNightlyRuns(configuration);
+            if (!roles.HasFlag(BackfillRoles.Worker))
+            {
+                // Nightly runs belong to the long-running scheduler (serve), not to the one-job runs of demo and run.
+                services.AddNightlyRuns(configuration);
+            }
+
             // Quartz keeps schedulers in a process-wide repository by name: each host gets its own.
             var quartz = new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = $"backfill-release-{Guid.NewGuid():N}" };
             services.AddQuartz(quartz, q =>
