@@ -22,7 +22,7 @@ internal static class EstimateCommand
         var slicesPerRelease = CommonOptions.SlicesPerRelease();
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
-        var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from pages seen in earlier runs of each shop, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json")
+        var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from the calls earlier runs of each shop made, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json")
         {
             platform, shops,
         };

@@ -74,7 +74,7 @@ internal static class PlatformDoctor
             var hint = e.Kind == PlatformErrorKind.Permanent
                 ? $"Check Platforms:{platform}:PartnerId, PartnerKey and Shops:{shop}:AccessToken."
                 : $"Check Platforms:{platform}:BaseUrl and that the platform can be reached from here.";
-            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words} {hint}");
+            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words.TrimEnd('.')}. {hint}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
