@@ -23,6 +23,8 @@ internal static class BackfillCommandLine
             StartCommand.Create(overrides),
             StatusCommand.Create(overrides),
             LimitCommand.Create(overrides),
+            EstimateCommand.Create(overrides),
+            DoctorCommand.Create(overrides),
         };
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)

@@ -33,6 +33,19 @@ internal static class CliConfiguration
 
     public static IConfigurationRoot Build(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string?>? extra = null)
     {
+        var configuration = Load(overrides, extra);
+        var errors = ConfigurationCheck.Validate(configuration);
+        if (errors.Count > 0)
+        {
+            throw new UsageException("Invalid configuration:\n  " + string.Join("\n  ", errors));
+        }
+
+        return configuration;
+    }
+
+    /// <summary>The same sources, not validated: for <c>doctor</c>, which reports what is wrong as one of its checks.</summary>
+    public static IConfigurationRoot Load(IReadOnlyDictionary<string, string?> overrides, IReadOnlyDictionary<string, string?>? extra = null)
+    {
         var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
         var local = Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json");
@@ -41,17 +54,10 @@ internal static class CliConfiguration
             builder.AddJsonFile(local, optional: true);
         }
 
-        var configuration = builder
+        return builder
             .AddEnvironmentVariables()
             .AddInMemoryCollection(overrides)
             .AddInMemoryCollection(extra ?? new Dictionary<string, string?>())
             .Build();
-        var errors = ConfigurationCheck.Validate(configuration);
-        if (errors.Count > 0)
-        {
-            throw new UsageException("Invalid configuration:\n  " + string.Join("\n  ", errors));
-        }
-
-        return configuration;
     }
 }

@@ -53,6 +53,8 @@ public static partial class ConfigurationCheck
             Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
         }
 
+        errors.AddRange(ScheduleCheck.Validate(configuration, backfill?.TimeZone ?? new BackfillOptions().TimeZone));
+
         if (worker is not null)
         {
             Check(errors, worker.Concurrency is >= 1 and <= 64, $"Worker:Concurrency must be between 1 and 64 (got {worker.Concurrency}).");

@@ -1,7 +1,9 @@
+using Backfill.Hosting.Diagnostics;
 using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Nightly;
 using Backfill.Storage;
 using Backfill.Worker;
 using Confluent.Kafka;
@@ -30,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer($"backfill-{Environment.ProcessId}"));
         services.AddSingleton<DeadLetters>();
         services.AddHostedService<TopicsStartup>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PartitionsStartupCheck>(sp, configuration, roles));
 
         if (roles.HasFlag(BackfillRoles.Worker))
         {
@@ -57,6 +60,12 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ProgressApplier>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+            if (!roles.HasFlag(BackfillRoles.Worker))
+            {
+                // Nightly runs belong to the long-running scheduler (serve), not to the one-job runs of demo and run.
+                services.AddNightlyRuns(configuration);
+            }
+
             // Quartz keeps schedulers in a process-wide repository by name: each host gets its own.
             var quartz = new System.Collections.Specialized.NameValueCollection { ["quartz.scheduler.instanceName"] = $"backfill-release-{Guid.NewGuid():N}" };
             services.AddQuartz(quartz, q =>

@@ -32,7 +32,11 @@ public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTi
 }
 
 /// <summary>One page of orders with their details.</summary>
-public sealed record OrderPage(IReadOnlyList<PlatformOrder> Orders, string? NextCursor, bool More);
+public sealed record OrderPage(IReadOnlyList<PlatformOrder> Orders, string? NextCursor, bool More)
+{
+    /// <summary>Platform calls that answered for this page (the list call and the detail batches), for estimates.</summary>
+    public int Calls { get; init; }
+}
 
 /// <summary>An order as the platform describes it.</summary>
 public sealed record PlatformOrder(

@@ -1,6 +1,8 @@
 namespace Backfill.Scheduling;
 
 /// <summary>"Re-pull these shops of this platform for <c>[From, To)</c>."</summary>
+/// <param name="JobId">The job's id when the caller must be able to find it again (a schedule's firing); otherwise a new one.</param>
+/// <param name="TimeZone">IANA zone of the days; default <c>Backfill:TimeZone</c>.</param>
 public sealed record BackfillRequest(
     string Platform,
     IReadOnlyList<string> Shops,
@@ -8,4 +10,6 @@ public sealed record BackfillRequest(
     DateOnly To,
     TimeSpan? ReleaseEvery = null,
     int? SlicesPerRelease = null,
-    string Source = "cli");
+    string Source = "cli",
+    string? JobId = null,
+    string? TimeZone = null);

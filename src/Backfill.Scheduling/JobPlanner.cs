@@ -25,17 +25,18 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOption
             throw new InvalidRangeException($"--release-every must be positive (got {releaseEvery}).");
         }
 
-        var zone = DayClock.Zone(o.TimeZone);
+        var timeZone = request.TimeZone ?? o.TimeZone;
+        var zone = DayClock.Zone(timeZone);
         var windows = Slicer.Slice(request.From, request.To, zone, o.SliceDays);
         var now = time.GetUtcNow();
         var job = new JobRecord
         {
-            Id = $"{request.Platform}-{request.From:yyyyMMdd}-{request.To:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}",
+            Id = request.JobId ?? $"{request.Platform}-{request.From:yyyyMMdd}-{request.To:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}",
             Platform = request.Platform,
             Shops = shops,
             FirstDay = request.From,
             EndDay = request.To,
-            TimeZone = o.TimeZone,
+            TimeZone = timeZone,
             SliceDays = o.SliceDays,
             ReleaseEvery = releaseEvery,
             SlicesPerRelease = request.SlicesPerRelease ?? o.SlicesPerRelease,

@@ -39,6 +39,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
+                slice.Calls += progress.Calls;
                 slice.Orders += progress.Orders;
                 slice.Cursor = progress.Cursor;
                 slice.UpdatedAt = progress.At;

@@ -48,6 +48,7 @@ public static class ServerApp
         logging?.Invoke(builder.Logging);
         services?.Invoke(builder.Services);
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Scheduler);
+        builder.Services.AddSingleton<JobEstimator>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions

@@ -71,6 +71,7 @@ internal sealed partial class ActionHandler(
         {
             Pages = result.Pages,
             Orders = result.Orders,
+            Calls = result.Calls,
             Cursor = result.Cursor,
             More = result.More,
             Elapsed = elapsed,

@@ -20,6 +20,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         var pages = 0;
         var orders = 0;
         var throttles = 0;
+        var calls = 0;
         while (more && pages < options.PagesPerStep && !yield.IsCancellationRequested)
         {
             var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield };
@@ -35,6 +36,9 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
             }
 
             throttles += pageThrottles;
+
+            // A throttled call counts against the platform's limit like an answered one.
+            calls += page.Calls + pageThrottles;
             foreach (var order in page.Orders)
             {
                 var message = new OrderMessage
@@ -60,7 +64,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         }
 
         await Task.WhenAll(deliveries);
-        return new StepResult(pages, orders, more ? cursor : null, more, throttles);
+        return new StepResult(pages, orders, more ? cursor : null, more, throttles, calls);
     }
 
     /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off and slowed the rate, so the page is asked again behind it, a bounded number of times.</summary>

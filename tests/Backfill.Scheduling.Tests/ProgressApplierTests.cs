@@ -82,6 +82,16 @@ public sealed class ProgressApplierTests : IDisposable
     }
 
     [Fact]
+    public void Apply_Steps_AddUpTheirPlatformCalls_OnceEachEvenWhenRepeated()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 0) with { Calls = 7 });
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 0) with { Calls = 7 });
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 1) with { Calls = 4 });
+
+        Assert.Equal(11, _store.Slice("j/1/20240101")!.Calls);
+    }
+
+    [Fact]
     public void Apply_ProgressOfAnOlderAttempt_IsIgnored()
     {
         _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed, attempt: 1));

@@ -17,7 +17,8 @@ internal static class StartCommand
         var slicesPerRelease = CommonOptions.SlicesPerRelease();
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
-        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080")
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only estimate the job, as 'backfill estimate' does; nothing is created." };
+        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080\n  backfill start --platform demo --shop 10001 --days 30 --dry-run")
         {
             platform, shops,
         };
@@ -26,6 +27,7 @@ internal static class StartCommand
         command.Options.Add(slicesPerRelease);
         command.Options.Add(server);
         command.Options.Add(json);
+        command.Options.Add(dryRun);
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
@@ -40,6 +42,11 @@ internal static class StartCommand
                 ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
                 SlicesPerRelease = parse.GetValue(slicesPerRelease),
             };
+            if (parse.GetValue(dryRun))
+            {
+                return await EstimateCommand.RunAsync(configuration, request, parse.GetValue(server), parse.GetValue(json), ct);
+            }
+
             var url = CommonOptions.ServerUrl(parse.GetValue(server), configuration);
             using var client = new SchedulerClient(url);
             var (id, body) = await client.CreateJobAsync(request, ct);

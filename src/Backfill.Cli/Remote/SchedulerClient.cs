@@ -40,6 +40,19 @@ internal sealed class SchedulerClient : IDisposable
         };
     }
 
+    /// <summary>What the job would be and cost, created nowhere: the estimate as parsed and as the scheduler wrote it.</summary>
+    public async Task<(JobEstimate Estimate, string Body)> EstimateAsync(CreateJobRequest request, CancellationToken cancellationToken)
+    {
+        var dryRun = request with { DryRun = true };
+        var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(dryRun, options: Json) }, cancellationToken);
+        return status switch
+        {
+            HttpStatusCode.OK when Read<JobEstimate>(body) is { DryRun: true } estimate => (estimate, body),
+            HttpStatusCode.BadRequest => throw new UsageException(Problem(body) ?? "the scheduler refused the request (400)."),
+            _ => throw Unexpected(status, body),
+        };
+    }
+
     /// <summary>The job's status as parsed and as the scheduler wrote it.</summary>
     public async Task<(JobStatus Status, string Body)> JobStatusAsync(string id, CancellationToken cancellationToken)
     {

@@ -39,6 +39,9 @@ public sealed class SliceRecord
 
     public int Pages { get; set; }
 
+    /// <summary>Platform calls its steps made, over every attempt (what estimates of later runs are based on).</summary>
+    public int Calls { get; set; }
+
     /// <summary>Orders emitted by this attempt (a redone step counts again; the sink absorbs it).</summary>
     public long Orders { get; set; }
 

@@ -27,6 +27,9 @@ public sealed record ProgressMessage : IMessage
     /// <summary>Orders emitted in this step.</summary>
     public int Orders { get; init; }
 
+    /// <summary>Platform calls made in this step (answered or throttled); 0 from workers that did not count them.</summary>
+    public int Calls { get; init; }
+
     /// <summary>Where the next step starts, when <see cref="More"/>.</summary>
     public string? Cursor { get; init; }
 

@@ -78,8 +78,10 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
         var orderSns = list.OrderList.Select(o => o.OrderSn).Distinct(StringComparer.Ordinal).ToList();
         var details = new Dictionary<string, OrderDetail>(orderSns.Count, StringComparer.Ordinal);
+        var calls = 1;
         foreach (var batch in orderSns.Chunk(DetailBatchSize))
         {
+            calls++;
             var response = await CallAsync(
                 request,
                 token => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
@@ -99,7 +101,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         }
 
         var orders = orderSns.Select(sn => ToOrder(details[sn])).ToList();
-        return new OrderPage(orders, list.More ? list.NextCursor : null, list.More);
+        return new OrderPage(orders, list.More ? list.NextCursor : null, list.More) { Calls = calls };
     }
 
 

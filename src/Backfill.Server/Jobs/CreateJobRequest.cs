@@ -29,4 +29,8 @@ public sealed record CreateJobRequest
     /// <summary>Slices per release; the scheduler's <c>Backfill:SlicesPerRelease</c> when absent.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SlicesPerRelease { get; init; }
+
+    /// <summary>True: answer 200 with a <see cref="JobEstimate"/> and create nothing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DryRun { get; init; }
 }

@@ -17,7 +17,7 @@ internal static class JobRequestReader
 {
     public const string Example = """{"platform": "demo", "shops": ["10001"], "from": "2024-05-01", "to": "2024-05-08"}""";
 
-    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease"];
+    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun"];
 
     public static JobRequestReading Read(ReadOnlyMemory<byte> body, IReadOnlyCollection<string> platforms)
     {
@@ -78,6 +78,7 @@ internal static class JobRequestReader
         var days = ReadInt(values, "days", 1, Slicer.MaxDays, "a whole number of days", Error);
         var releaseEvery = ReadSpan(values, "releaseEvery", Error);
         var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", Error);
+        var dryRun = ReadBool(values, "dryRun", Error);
 
         var hasRange = values.ContainsKey("from") || values.ContainsKey("to");
         var hasDays = values.ContainsKey("days");
@@ -99,7 +100,7 @@ internal static class JobRequestReader
             return new JobRequestReading(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
         }
 
-        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease), null, new Dictionary<string, string[]>());
+        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun), null, new Dictionary<string, string[]>());
     }
 
     private static string? ReadPlatform(JsonElement value, IReadOnlyCollection<string> platforms, Action<string, string> error)
@@ -203,6 +204,22 @@ internal static class JobRequestReader
 
         error(member, $"{member} must be a positive time span \"HH:MM:SS\", e.g. \"00:05:00\" (got {value.GetRawText()}).");
         return null;
+    }
+
+    private static bool ReadBool(Dictionary<string, JsonElement> values, string member, Action<string, string> error)
+    {
+        if (!values.TryGetValue(member, out var value))
+        {
+            return false;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        error(member, $"{member} must be true or false (got {value.GetRawText()}).");
+        return false;
     }
 
     private static JobRequestReading Unreadable(string detail) => new(null, detail, new Dictionary<string, string[]>());

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Backfill.Server.Jobs;
 
-/// <summary><c>POST /api/jobs</c> creates a backfill; <c>GET /api/jobs/{id}</c> tells how far it is; <c>GET /api/jobs</c> lists them.</summary>
+/// <summary><c>POST /api/jobs</c> creates a backfill (or, with <c>"dryRun": true</c>, only estimates it); <c>GET /api/jobs/{id}</c> tells how far it is; <c>GET /api/jobs</c> lists them.</summary>
 internal static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
@@ -23,9 +23,10 @@ internal static class JobsApi
         return app;
     }
 
-    internal static async Task<Results<Created<JobCreated>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+    internal static async Task<Results<Created<JobCreated>, Ok<JobEstimate>, ProblemHttpResult, ValidationProblem>> CreateAsync(
         HttpRequest request,
         JobPlanner planner,
+        JobEstimator estimator,
         IConfiguration configuration,
         IOptions<BackfillOptions> options,
         TimeProvider time,
@@ -47,6 +48,11 @@ internal static class JobsApi
 
         try
         {
+            if (ask.DryRun)
+            {
+                return TypedResults.Ok(estimator.Estimate(ask.ToRequest(time, DayClock.Zone(options.Value.TimeZone))));
+            }
+
             var (job, _) = await planner.CreateAsync(ask.ToRequest(time, DayClock.Zone(options.Value.TimeZone)), cancellationToken);
             return TypedResults.Created($"/api/jobs/{Uri.EscapeDataString(job.Id)}", new JobCreated(job.Id));
         }

@@ -73,6 +73,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(page.NextCursor));
         Assert.Equal(3, harness.Stats.Calls);
         Assert.Equal(3, _sim.Stats.Accepted);
+        Assert.Equal(3, page.Calls);
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using Backfill.Cli.Output;
+using Backfill.Cli.Remote;
+using Backfill.Server.Jobs;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Cli.Commands;
+
+/// <summary>
+/// <c>backfill estimate</c> (and <c>start --dry-run</c>): what a job would be and cost, from a running scheduler,
+/// which creates nothing. Calls per day come from the shop's earlier runs when there are any.
+/// </summary>
+internal static class EstimateCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var platform = CommonOptions.Platform();
+        var shops = CommonOptions.Shops();
+        var range = new RangeOptions();
+        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence of the job (default the scheduler's Backfill:ReleaseEvery).");
+        var slicesPerRelease = CommonOptions.SlicesPerRelease();
+        var server = CommonOptions.Server();
+        var json = CommonOptions.Json();
+        var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from the calls earlier runs of each shop made, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json")
+        {
+            platform, shops,
+        };
+        range.AddTo(command);
+        command.Options.Add(releaseEvery);
+        command.Options.Add(slicesPerRelease);
+        command.Options.Add(server);
+        command.Options.Add(json);
+        command.SetAction(async (parse, ct) =>
+        {
+            var dates = range.Dates(parse);
+            var request = new CreateJobRequest
+            {
+                Platform = parse.GetValue(platform)!,
+                Shops = parse.GetValue(shops)!,
+                From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Days = dates is null ? parse.GetValue(range.Days) : null,
+                ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
+                SlicesPerRelease = parse.GetValue(slicesPerRelease),
+            };
+            return await RunAsync(CliConfiguration.Build(overrides), request, parse.GetValue(server), parse.GetValue(json), ct);
+        });
+        return command;
+    }
+
+    /// <summary>Asks the scheduler for the estimate of <paramref name="request"/> and prints it (the scheduler's JSON with <paramref name="json"/>).</summary>
+    public static async Task<int> RunAsync(IConfiguration configuration, CreateJobRequest request, string? server, bool json, CancellationToken cancellationToken)
+    {
+        using var client = new SchedulerClient(CommonOptions.ServerUrl(server, configuration));
+        var (estimate, body) = await client.EstimateAsync(request, cancellationToken);
+        if (json)
+        {
+            Console.Out.WriteLine(body);
+        }
+        else
+        {
+            EstimateView.Write(Console.Out, estimate);
+        }
+
+        return ExitCodes.Success;
+    }
+}

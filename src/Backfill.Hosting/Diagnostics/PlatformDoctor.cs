@@ -1,0 +1,84 @@
+using Backfill.Platforms;
+using Backfill.Platforms.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Backfill.Hosting.Diagnostics;
+
+/// <summary>
+/// The platform rows of <c>doctor</c>: one signed call per platform through the real adapter, the first page of the
+/// first configured shop over the last hour. Only the platform's error code and its own words are shown, never a key or token.
+/// </summary>
+internal static class PlatformDoctor
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    public static async Task<IReadOnlyList<DoctorCheck>> CheckAsync(IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var names = PlatformsConfiguration.Names(configuration);
+        if (names.Count == 0)
+        {
+            return [DoctorCheck.Warn("platforms", "no platform is configured under Platforms:, so there is nothing to backfill from.")];
+        }
+
+        var services = new ServiceCollection().AddLogging().AddSingleton(time);
+        services.AddPlatforms(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var checks = new List<DoctorCheck>();
+        foreach (var name in names)
+        {
+            checks.Add(await CheckAsync(provider, name, time, cancellationToken));
+        }
+
+        return checks;
+    }
+
+    private static async Task<DoctorCheck> CheckAsync(IServiceProvider provider, string platform, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var check = $"platform {platform}";
+        IOrderSource source;
+        string? shop;
+        try
+        {
+            shop = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform).Shops.Keys.FirstOrDefault();
+            source = provider.GetRequiredService<IOrderSources>().Get(platform);
+        }
+        catch (OptionsValidationException)
+        {
+            return DoctorCheck.Fail(check, "not called: its configuration is invalid (see the configuration row).");
+        }
+
+        if (shop is null)
+        {
+            return DoctorCheck.Warn(check, $"not called: no shop under Platforms:{platform}:Shops (a test call needs a shop's access token).");
+        }
+
+        var to = time.GetUtcNow();
+        to = to.AddTicks(-(to.UtcTicks % TimeSpan.TicksPerMinute));
+        using var deadline = new CancellationTokenSource(Deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var started = time.GetTimestamp();
+        try
+        {
+            var page = await source.FetchPageAsync(new OrderPageRequest(shop, to.AddHours(-1), to, null), linked.Token);
+            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Orders.Count} order(s) on the first page of the last hour, {page.Calls} call(s).");
+        }
+        catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle)
+        {
+            return DoctorCheck.Warn(check, $"the platform throttled the test call for shop {shop} ({e.Code}): its rate limit is in use right now, so the credentials are not confirmed; try again later.");
+        }
+        catch (PlatformException e)
+        {
+            var words = e.Message.StartsWith($"{platform}: {e.Code}: ", StringComparison.Ordinal) ? e.Message[$"{platform}: {e.Code}: ".Length..] : e.Message;
+            var hint = e.Kind == PlatformErrorKind.Permanent
+                ? $"Check Platforms:{platform}:PartnerId, PartnerKey and Shops:{shop}:AccessToken."
+                : $"Check Platforms:{platform}:BaseUrl and that the platform can be reached from here.";
+            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words.TrimEnd('.')}. {hint}");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} got no answer within {Deadline.TotalSeconds:0} s. Check Platforms:{platform}:BaseUrl.");
+        }
+    }
+}

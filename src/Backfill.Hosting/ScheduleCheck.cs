@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using Backfill.Core.Slicing;
+using Backfill.Platforms.Configuration;
+using Backfill.Scheduling.Nightly;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Hosting;
+
+/// <summary>The <c>Schedules</c> list of nightly runs: every message names the schedule and what to change.</summary>
+internal static partial class ScheduleCheck
+{
+    // The sources of jobs not created by a schedule: a schedule of that name could not tell its jobs from them.
+    private static readonly string[] Reserved = ["cli", "api", "demo"];
+
+    public static IEnumerable<string> Validate(IConfiguration configuration, string defaultTimeZone)
+    {
+        var errors = new List<string>();
+        var schedules = new List<(string Key, ScheduleOptions Schedule)>();
+        foreach (var item in configuration.GetSection("Schedules").GetChildren())
+        {
+            // One item at a time: binding the list as a whole drops an item it cannot convert without a word.
+            var schedule = new ScheduleOptions();
+            try
+            {
+                item.Bind(schedule, o => o.ErrorOnUnknownConfiguration = true);
+                schedules.Add((item.Key, schedule));
+            }
+            catch (InvalidOperationException e)
+            {
+                // The binder names the key: "Failed to convert configuration value at 'Schedules:0:DaysBack' …".
+                errors.Add(e.Message);
+            }
+        }
+
+        var platforms = PlatformsConfiguration.Names(configuration);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (i, s) in schedules)
+        {
+            var at = string.IsNullOrWhiteSpace(s.Name) ? $"Schedules:{i}" : $"Schedules:{i} ({s.Name})";
+            if (string.IsNullOrWhiteSpace(s.Name) || !Name().IsMatch(s.Name))
+            {
+                errors.Add($"Schedules:{i}:Name '{s.Name}' must be letters, digits, '.', '_' or '-' (it names the schedule's jobs).");
+            }
+            else if (Reserved.Contains(s.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{at}: the name is reserved for jobs started by hand ({string.Join(", ", Reserved)}); choose another (it becomes the jobs' source).");
+            }
+            else if (names.TryGetValue(s.Name, out var first))
+            {
+                errors.Add($"{at}: the name is also used by Schedules:{first}; schedule names must be unique.");
+            }
+            else
+            {
+                names[s.Name] = i;
+            }
+
+            TimeZoneInfo? zone = null;
+            try
+            {
+                zone = DayClock.Zone(s.TimeZone ?? defaultTimeZone, $"{at}: TimeZone");
+            }
+            catch (InvalidRangeException e)
+            {
+                errors.Add(e.Message);
+            }
+
+            if (string.IsNullOrWhiteSpace(s.Cron))
+            {
+                errors.Add($"{at}: Cron is required, a Quartz cron expression such as '0 30 2 * * ?' (02:30 every day).");
+            }
+            else if (zone is not null)
+            {
+                try
+                {
+                    NightlyPlan.Cron(s.Cron, zone);
+                }
+                catch (FormatException e)
+                {
+                    errors.Add($"{at}: Cron '{s.Cron}' is not a Quartz cron expression: {e.Message.TrimEnd('.')}. Quartz reads seconds minutes hours day-of-month month day-of-week [year], with '?' in one of the day fields, e.g. '0 30 2 * * ?'.");
+                }
+            }
+
+            if (!platforms.Any(p => string.Equals(p, s.Platform, StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"{at}: Platform '{s.Platform}' is not configured under Platforms: (configured: {(platforms.Count == 0 ? "(none)" : string.Join(", ", platforms))}).");
+            }
+
+            if (!s.Shops.Any(shop => !string.IsNullOrWhiteSpace(shop)))
+            {
+                errors.Add($"{at}: Shops needs at least one shop id (one job per shop per firing).");
+            }
+
+            if (s.DaysBack is < 1 or > Slicer.MaxDays)
+            {
+                errors.Add($"{at}: DaysBack must be between 1 and {Slicer.MaxDays} whole days before the firing's day (got {s.DaysBack}).");
+            }
+
+            if (s.ReleaseEvery is { } every && every <= TimeSpan.Zero)
+            {
+                errors.Add($"{at}: ReleaseEvery must be positive (got {every}).");
+            }
+        }
+
+        return errors;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex Name();
+}

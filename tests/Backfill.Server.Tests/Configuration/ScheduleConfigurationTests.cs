@@ -1,0 +1,67 @@
+using Backfill.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Server.Tests.Configuration;
+
+public sealed class ScheduleConfigurationTests
+{
+    [Fact]
+    public void ValidSchedules_HaveNoErrors()
+    {
+        var errors = ConfigurationCheck.Validate(With(("0:Name", "orders-nightly"), ("0:Cron", "0 30 2 * * ?"), ("0:TimeZone", "Asia/Taipei"), ("0:Platform", "DEMO"), ("0:Shops:0", "10001"), ("0:DaysBack", "3"), ("0:ReleaseEvery", "00:01:00"),
+            ("1:Name", "weekly"), ("1:Cron", "0 0 4 ? * SUN"), ("1:Platform", "demo"), ("1:Shops:0", "10002")));
+
+        Assert.Empty(errors);
+    }
+
+    [Theory]
+    [InlineData("0:Cron", "0 30 25 * * ?", "Schedules:0 (nightly): Cron '0 30 25 * * ?' is not a Quartz cron expression")]
+    [InlineData("0:Cron", "30 2 * * *", "Schedules:0 (nightly): Cron '30 2 * * *' is not a Quartz cron expression")]
+    [InlineData("0:Cron", "", "Schedules:0 (nightly): Cron is required")]
+    [InlineData("0:TimeZone", "Mars/Olympus", "Schedules:0 (nightly): TimeZone: unknown time zone 'Mars/Olympus'")]
+    [InlineData("0:Platform", "lazada", "Schedules:0 (nightly): Platform 'lazada' is not configured under Platforms: (configured: demo).")]
+    [InlineData("0:Shops:0", "", "Schedules:0 (nightly): Shops needs at least one shop id")]
+    [InlineData("0:DaysBack", "0", "Schedules:0 (nightly): DaysBack must be between 1 and 3660")]
+    [InlineData("0:ReleaseEvery", "-00:01:00", "Schedules:0 (nightly): ReleaseEvery must be positive")]
+    [InlineData("0:Name", "night ly", "Schedules:0:Name 'night ly' must be letters, digits")]
+    [InlineData("0:Name", "API", "Schedules:0 (API): the name is reserved for jobs started by hand (cli, api, demo)")]
+    [InlineData("0:DayBack", "2", "'DayBack'")]
+    [InlineData("0:DaysBack", "two", "Schedules:0:DaysBack")]
+    public void InvalidSchedule_IsAnErrorNamingTheScheduleAndTheValue(string key, string value, string error)
+    {
+        var settings = Nightly().Where(s => s.Key != key).Append((key, value)).ToArray();
+
+        var errors = ConfigurationCheck.Validate(With(settings));
+
+        Assert.Contains(errors, e => e.Contains(error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DuplicateNames_AreRefused_WhateverTheirCase()
+    {
+        var errors = ConfigurationCheck.Validate(With([.. Nightly(), ("1:Name", "NIGHTLY"), ("1:Cron", "0 0 3 * * ?"), ("1:Platform", "demo"), ("1:Shops:0", "10002")]));
+
+        Assert.Equal(["Schedules:1 (NIGHTLY): the name is also used by Schedules:0; schedule names must be unique."], errors);
+    }
+
+    private static (string Key, string Value)[] Nightly() =>
+        [("0:Name", "nightly"), ("0:Cron", "0 30 2 * * ?"), ("0:Platform", "demo"), ("0:Shops:0", "10001")];
+
+    private static IConfiguration With(params (string Key, string Value)[] schedules)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Platforms:demo:Kind"] = "shopee",
+            ["Platforms:demo:BaseUrl"] = "http://127.0.0.1:5090/",
+            ["Platforms:demo:PartnerId"] = "1",
+            ["Platforms:demo:PartnerKey"] = "key",
+            ["Platforms:demo:RateLimit:PermitsPerSecond"] = "10",
+        };
+        foreach (var (key, value) in schedules)
+        {
+            settings[$"Schedules:{key}"] = value;
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    }
+}
