@@ -11,6 +11,9 @@ namespace Backfill.Hosting;
 /// <summary>Validates the whole configuration at start; every message names its key (bad config never starts).</summary>
 public static partial class ConfigurationCheck
 {
+    /// <summary>A shorter bearer token could be guessed.</summary>
+    public const int MinApiTokenLength = 16;
+
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
     {
         var errors = new List<string>();
@@ -51,6 +54,9 @@ public static partial class ConfigurationCheck
             Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
             Check(errors, !string.IsNullOrWhiteSpace(backfill.DataDirectory), "Backfill:DataDirectory is required.");
             Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
+
+            // The length only: the token is a secret and never goes into a message.
+            Check(errors, string.IsNullOrEmpty(backfill.ApiToken) || backfill.ApiToken.Length >= MinApiTokenLength, $"Backfill:ApiToken must be at least {MinApiTokenLength} characters (got {backfill.ApiToken?.Length}); use a long random one, e.g. from 'openssl rand -hex 24'.");
         }
 
         errors.AddRange(ScheduleCheck.Validate(configuration, backfill?.TimeZone ?? new BackfillOptions().TimeZone));

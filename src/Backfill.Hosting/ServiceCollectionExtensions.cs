@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
             services.AddSingleton<JobPlanner>();
+            services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());

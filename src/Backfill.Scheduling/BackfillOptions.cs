@@ -33,5 +33,11 @@ public sealed class BackfillOptions
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// The bearer token every API mutation (POST) must carry, at least 16 characters; a secret, never logged or echoed.
+    /// Unset: mutations are refused unless <c>serve</c> listens on loopback addresses only. Clients send it from here too.
+    /// </summary>
+    public string? ApiToken { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "backfill.db");
 }

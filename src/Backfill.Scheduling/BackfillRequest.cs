@@ -3,6 +3,7 @@ namespace Backfill.Scheduling;
 /// <summary>"Re-pull these shops of this platform for <c>[From, To)</c>."</summary>
 /// <param name="JobId">The job's id when the caller must be able to find it again (a schedule's firing); otherwise a new one.</param>
 /// <param name="TimeZone">IANA zone of the days; default <c>Backfill:TimeZone</c>.</param>
+/// <param name="AllowOverlap">Create it even when an active job of the platform covers one of its shops on one of its days.</param>
 public sealed record BackfillRequest(
     string Platform,
     IReadOnlyList<string> Shops,
@@ -12,4 +13,5 @@ public sealed record BackfillRequest(
     int? SlicesPerRelease = null,
     string Source = "cli",
     string? JobId = null,
-    string? TimeZone = null);
+    string? TimeZone = null,
+    bool AllowOverlap = false);

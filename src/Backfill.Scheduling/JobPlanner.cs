@@ -9,7 +9,11 @@ namespace Backfill.Scheduling;
 /// <summary>Turns a request into a stored job whose slices all wait, Pending, in LiteDB (R1).</summary>
 public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOptions<BackfillOptions> options, TimeProvider time)
 {
+    // One creation at a time, so two overlapping requests cannot both pass the overlap check.
+    private readonly Lock _creating = new();
+
     /// <exception cref="InvalidRangeException">A reversed or empty range, no shops, or a bad time zone.</exception>
+    /// <exception cref="JobOverlapException">An active job covers one of the shops on one of the days, and the request does not allow it.</exception>
     public async Task<(JobRecord Job, IReadOnlyList<SliceRecord> Slices)> CreateAsync(BackfillRequest request, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -59,7 +63,17 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOption
                 UpdatedAt = now,
             }))
             .ToList();
-        store.Create(job, slices, new Transition(job.Id, "", nameof(JobState.Running), now, $"created by {request.Source}: {slices.Count} slices"));
+        lock (_creating)
+        {
+            if (!request.AllowOverlap && OverlapRule.Find(request.Platform, shops, request.From, request.To, store.ActiveJobs()) is { } overlap)
+            {
+                throw new JobOverlapException(overlap);
+            }
+
+            var reason = $"created by {request.Source}: {slices.Count} slices{(request.AllowOverlap ? " (overlap allowed)" : "")}";
+            store.Create(job, slices, new Transition(job.Id, "", nameof(JobState.Running), now, reason));
+        }
+
         await triggers.ScheduleAsync(job, cancellationToken);
         return (job, slices);
     }

@@ -16,7 +16,23 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     /// <summary>Progress messages ignored as stale or repeated.</summary>
     public long Ignored => Interlocked.Read(ref _stale);
 
+    /// <summary>Held while progress is applied; operator commands (<see cref="JobControl"/>) take it too, so neither overwrites the other's job or slices.</summary>
+    internal SemaphoreSlim Sync { get; } = new(1, 1);
+
     public void Apply(ProgressMessage progress)
+    {
+        Sync.Wait();
+        try
+        {
+            ApplyOne(progress);
+        }
+        finally
+        {
+            Sync.Release();
+        }
+    }
+
+    private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
         if (slice is null || slice.JobId != progress.Job || progress.Attempt != slice.Attempt || slice.State.IsTerminal())
@@ -26,7 +42,8 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         }
 
         var transitions = new List<Transition>();
-        if (slice.State == SliceState.Released)
+        // A step dropped before its first call (its job cancelled) never ran.
+        if (slice.State == SliceState.Released && progress.Kind != ProgressKind.SliceCancelled)
         {
             transitions.Add(slice.MoveTo(SliceState.Running, progress.At, $"step {progress.Step} started by {progress.Worker}"));
         }
@@ -49,6 +66,17 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 break;
             case ProgressKind.SliceSucceeded:
                 transitions.Add(slice.MoveTo(SliceState.Succeeded, progress.At, $"last page after {slice.Step + 1} steps, {slice.Orders} orders"));
+                break;
+            case ProgressKind.SliceCancelled:
+                if (progress.Step > slice.Step && progress.Pages > 0)
+                {
+                    slice.Step = progress.Step;
+                    slice.Pages += progress.Pages;
+                    slice.Orders += progress.Orders;
+                    slice.Cursor = progress.Cursor;
+                }
+
+                transitions.Add(slice.MoveTo(SliceState.Cancelled, progress.At, $"job cancelled: {progress.Worker} stopped it before its next page ({slice.Pages} pages, {slice.Orders} orders)"));
                 break;
             case ProgressKind.SliceFailed:
                 slice.Error = progress.Error;

@@ -121,6 +121,23 @@ public sealed partial class ReleaseService(
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="change"/> while no release runs, so a release either finished before it or reads the job as
+    /// it left it: once a pause or a cancel returns, no slice of that job goes out.
+    /// </summary>
+    internal async Task<T> BetweenReleasesAsync<T>(Func<Task<T>> change, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     /// <summary>Why the platform's budget has no room for more work now, or null (quota-aware release).</summary>
     private async Task<string?> QuotaHoldAsync(string platform, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ namespace Backfill.Worker;
 /// <summary>
 /// Brings one action message to a decision (R6): the step is done and its successor queued, the slice is
 /// reported finished, or the message is parked on the dead-letter topic with its error. Infrastructure failures
-/// (Kafka) throw, and the consumer retries the message.
+/// (Kafka) throw, and the consumer retries the message. A step of a cancelled job makes no call, or none after its
+/// current page, queues no successor and reports the slice cancelled (R4).
 /// </summary>
 internal sealed partial class ActionHandler(
     IProducer<string, byte[]> producer,
@@ -17,6 +18,7 @@ internal sealed partial class ActionHandler(
     IOrderSources sources,
     StepRunner runner,
     StepLedger ledger,
+    JobCancellations cancellations,
     DeadLetters deadLetters,
     WorkerStats stats,
     TimeProvider time,
@@ -37,6 +39,8 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        // A cancel announced before this process started may still be on its way in: no step starts before it is known.
+        await cancellations.Ready.WaitAsync(cancellationToken);
         using var turn = await ledger.TurnAsync(action.Slice, cancellationToken);
         if (ledger.IsDone(action))
         {
@@ -45,6 +49,18 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        if (cancellations.IsCancelled(action.Job))
+        {
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), cancellationToken);
+            ledger.Done(action);
+            stats.SliceCancelled();
+            Log.Dropped(logger, action.Id, action.Job);
+            return;
+        }
+
+        using var watch = cancellations.Watch(action.Job);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(yield, watch.Token);
+
         var started = time.GetTimestamp();
 
         // Off the critical path: the lane's first call need not wait for this delivery; it is awaited before the step's outcome is reported.
@@ -52,7 +68,7 @@ internal sealed partial class ActionHandler(
         StepResult result;
         try
         {
-            result = await runner.RunAsync(action, sources.Get(action.Platform), yield, cancellationToken);
+            result = await runner.RunAsync(action, sources.Get(action.Platform), stop.Token, cancellationToken);
             await startReported;
         }
         catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)
@@ -67,6 +83,22 @@ internal sealed partial class ActionHandler(
         }
 
         var elapsed = time.GetElapsedTime(started);
+        if (result.More && watch.Token.IsCancellationRequested)
+        {
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()) with
+            {
+                Pages = result.Pages,
+                Orders = result.Orders,
+                Cursor = result.Cursor,
+                Elapsed = elapsed,
+                Throttles = result.Throttles,
+            }, cancellationToken);
+            ledger.Done(action);
+            stats.SliceCancelled();
+            Log.Stopped(logger, action.Id, action.Job, result.Pages);
+            return;
+        }
+
         await ReportAsync(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
         {
             Pages = result.Pages,
@@ -114,6 +146,12 @@ internal sealed partial class ActionHandler(
 
         [LoggerMessage(3, LogLevel.Warning, "Step {Action} failed; slice marked failed and the step parked on the dead-letter topic: {Error}")]
         public static partial void StepFailed(ILogger logger, string action, string error);
+
+        [LoggerMessage(5, LogLevel.Information, "Step {Action} dropped before its first call: job {Job} is cancelled")]
+        public static partial void Dropped(ILogger logger, string action, string job);
+
+        [LoggerMessage(6, LogLevel.Information, "Step {Action} stopped after {Pages} page(s): job {Job} is cancelled; no next step")]
+        public static partial void Stopped(ILogger logger, string action, string job, int pages);
 
         [LoggerMessage(4, LogLevel.Debug, "Step {Action} done: {Pages} pages, {Orders} orders, more={More}, {ElapsedMs:F0} ms")]
         public static partial void StepDone(ILogger logger, string action, int pages, int orders, bool more, double elapsedMs);

@@ -10,7 +10,7 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// Runs <see cref="WorkerOptions.Concurrency"/> worker consumers, each on a thread created once (R7); tells the fleet when
-/// this process's breaker opens and applies the cool-offs the fleet announces; logs its lanes now and then.
+/// this process's breaker opens and applies the cool-offs and job cancels the fleet announces; logs its lanes now and then.
 /// </summary>
 public sealed partial class WorkerService(
     KafkaClients clients,
@@ -23,24 +23,30 @@ public sealed partial class WorkerService(
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
+    /// <summary>How long steps wait at start for the control topic to be read to its end before they go ahead anyway.</summary>
+    private static readonly TimeSpan ControlCatchUpLimit = TimeSpan.FromSeconds(30);
+
     private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
     private readonly string _prefix = $"{Environment.MachineName}-{Environment.ProcessId}";
+    private readonly JobCancellations _cancellations = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         var topics = clients.Connection.Topics;
         var runner = new StepRunner(producer, topics.Orders, o);
-        var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), deadLetters, stats, time, loggers.CreateLogger<ActionHandler>());
+        var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, time, loggers.CreateLogger<ActionHandler>());
         sources.CoolOffStarted += (platform, until) => Announce(platform, until);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {
             var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, time, loggers.CreateLogger<WorkerConsumer>());
             return Task.Factory.StartNew(() => consumer.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
-        var control = new BatchConsumer(clients, counters, _logger)
-            .RunAsync(topics.ControlGroup($"{_prefix}-{Guid.NewGuid():N}"), topics.Control, ApplyControl, stoppingToken);
-        return Task.WhenAll([.. consumers, control, ReportLanesAsync(o.LaneReportEvery, stoppingToken)]);
+
+        // A group of its own, new each start, reads the control topic from its beginning: earlier cancels are heard too.
+        var controlReader = new BatchConsumer(clients, counters, _logger);
+        var control = controlReader.RunAsync(topics.ControlGroup($"{_prefix}-{Guid.NewGuid():N}"), topics.Control, ApplyControl, stoppingToken);
+        return Task.WhenAll([.. consumers, control, CatchUpAsync(controlReader, topics.Control, stoppingToken), ReportLanesAsync(o.LaneReportEvery, stoppingToken)]);
     }
 
     private void Announce(string platform, DateTimeOffset until)
@@ -53,6 +59,37 @@ public sealed partial class WorkerService(
                 Log.AnnounceFailed(_logger, platform, report.Error.Reason);
             }
         });
+    }
+
+    /// <summary>Lets steps start once the control topic has been read up to where it stood at start.</summary>
+    private async Task CatchUpAsync(BatchConsumer reader, string topic, CancellationToken stop)
+    {
+        try
+        {
+            var end = await Task.Run(() => Watermarks.High(clients, topic), stop);
+            var started = time.GetTimestamp();
+            while (!reader.HasReached(end))
+            {
+                if (time.GetElapsedTime(started) > ControlCatchUpLimit)
+                {
+                    Log.ControlBehind(_logger, topic, ControlCatchUpLimit.TotalSeconds, "not read to its end yet");
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time, stop);
+            }
+        }
+        catch (KafkaException e)
+        {
+            Log.ControlBehind(_logger, topic, 0, e.Error.Reason);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _cancellations.MarkReady();
+        }
     }
 
     private void ApplyControl(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
@@ -87,6 +124,10 @@ public sealed partial class WorkerService(
                 {
                     Log.LimitChanged(_logger, limited, sources.Budget(limited).CallsPerSecond, message.PermitsPerSecond is null ? "configured" : "set while running", message.Reason ?? "");
                 }
+            }
+            else if (message is { Kind: ControlKind.JobState, Job: { } job, State: ControlMessage.Cancelled } && _cancellations.Cancel(job))
+            {
+                Log.JobCancelled(_logger, job);
             }
         }
     }
@@ -126,6 +167,12 @@ public sealed partial class WorkerService(
 
         [LoggerMessage(6, LogLevel.Error, "Platform {Platform}: a live limit from the control topic cannot apply here, the previous one stays: {Problem}")]
         public static partial void LimitRefused(ILogger logger, string platform, string problem);
+
+        [LoggerMessage(7, LogLevel.Information, "Job {Job} is cancelled: its steps here stop before their next page, and none of it starts")]
+        public static partial void JobCancelled(ILogger logger, string job);
+
+        [LoggerMessage(8, LogLevel.Warning, "Control topic {Topic} not caught up at start ({Seconds} s: {Reason}); steps start anyway, a cancel announced earlier may be heard late")]
+        public static partial void ControlBehind(ILogger logger, string topic, double seconds, string reason);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]
         public static partial void Lanes(ILogger logger, string platform, double factor, long throttles, string lanes, long steps);

@@ -8,6 +8,7 @@ public sealed class WorkerStats
     private long _duplicatesDropped;
     private long _failedSteps;
     private long _maxStepTicks;
+    private long _slicesCancelled;
 
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -17,6 +18,9 @@ public sealed class WorkerStats
     public long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
 
     public long FailedSteps => Interlocked.Read(ref _failedSteps);
+
+    /// <summary>Slices whose step this process stopped or dropped because their job was cancelled (R4).</summary>
+    public long SlicesCancelled => Interlocked.Read(ref _slicesCancelled);
 
     public TimeSpan LongestStep => TimeSpan.FromTicks(Interlocked.Read(ref _maxStepTicks));
 
@@ -33,4 +37,6 @@ public sealed class WorkerStats
     internal void DuplicateDropped() => Interlocked.Increment(ref _duplicatesDropped);
 
     internal void StepFailed() => Interlocked.Increment(ref _failedSteps);
+
+    internal void SliceCancelled() => Interlocked.Increment(ref _slicesCancelled);
 }

@@ -38,17 +38,14 @@ public sealed class JobRecord
     /// <summary>Moves the job and returns the transition to record.</summary>
     public Transition MoveTo(JobState to, DateTimeOffset at, string reason)
     {
-        if (IsFinished || State == to)
+        if (!JobStateMachine.CanMove(State, to))
         {
             throw new InvalidTransitionException($"job {Id}", State, to);
         }
 
         var transition = new Transition(Id, State.ToString(), to.ToString(), at, reason);
         State = to;
-        if (IsFinished)
-        {
-            FinishedAt = at;
-        }
+        FinishedAt = IsFinished ? at : null;
 
         return transition;
     }

@@ -11,6 +11,9 @@ public sealed record ControlMessage : IMessage
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>The <see cref="State"/> of a cancelled job.</summary>
+    public const string Cancelled = "cancelled";
+
     public static int Version => CurrentVersion;
 
     [JsonRequired] public int V { get; init; } = CurrentVersion;
@@ -58,6 +61,10 @@ public sealed record ControlMessage : IMessage
 
     public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason) =>
         new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, Reason = reason };
+
+    /// <summary>A job's new run state (<c>running</c>, <c>paused</c>, <c>cancelled</c>); workers stop a cancelled job's steps.</summary>
+    public static ControlMessage JobStateOf(string job, string state, string reason) =>
+        new() { Kind = ControlKind.JobState, Job = job, State = state, Reason = reason };
 }
 
 /// <summary>What a <see cref="ControlMessage"/> says.</summary>

@@ -6,4 +6,7 @@ public enum ProgressKind
     StepDone,
     SliceSucceeded,
     SliceFailed,
+
+    /// <summary>The slice's job was cancelled: the step stopped before its next page and queued no next step.</summary>
+    SliceCancelled,
 }

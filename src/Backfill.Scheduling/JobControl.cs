@@ -1,0 +1,202 @@
+using Backfill.Core.Jobs;
+using Backfill.Messaging.Clients;
+using Backfill.Messaging.Contracts;
+using Backfill.Storage;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Backfill.Scheduling;
+
+/// <summary>
+/// Operator commands on a job: pause, resume, cancel, retry and a new cadence (R4, R11). Each runs between two releases
+/// and while no progress is applied, so neither can undo it: once a pause or a cancel returns, no slice of the job is
+/// released. A new run state is told to the fleet on the control topic before it is stored, so a command Kafka could
+/// not carry changes nothing; workers stop a cancelled job's steps before their next page.
+/// </summary>
+public sealed partial class JobControl(
+    JobStore store,
+    ReleaseService releases,
+    ReleaseTriggers triggers,
+    ProgressApplier progress,
+    IProducer<string, byte[]> producer,
+    KafkaConnection connection,
+    TimeProvider time,
+    ILogger<JobControl> logger)
+{
+    /// <summary>Stops the job's releases; its slices in flight finish.</summary>
+    /// <param name="by">Who asked, for the audit trail (never a secret).</param>
+    /// <exception cref="JobNotFoundException">No such job.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is not running.</exception>
+    /// <exception cref="KafkaException">The fleet could not be told; nothing changed.</exception>
+    public Task<JobRecord> PauseAsync(string jobId, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
+    {
+        var job = Load(jobId, JobCommand.Pause);
+        await AnnounceAsync(job.Id, "paused", by, cancellationToken);
+        store.Save(job, job.MoveTo(JobState.Paused, time.GetUtcNow(), $"paused by {by}"));
+        Log.Changed(logger, job.Id, "paused", by);
+        return job;
+    }, cancellationToken);
+
+    /// <summary>Lets the job's releases go on at its cadence, the next one as soon as it is due.</summary>
+    /// <exception cref="JobNotFoundException">No such job.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is not paused.</exception>
+    public Task<JobRecord> ResumeAsync(string jobId, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
+    {
+        var job = Load(jobId, JobCommand.Resume);
+        await AnnounceAsync(job.Id, "running", by, cancellationToken);
+        store.Save(job, job.MoveTo(JobState.Running, time.GetUtcNow(), $"resumed by {by}"));
+        await triggers.ScheduleAsync(job, cancellationToken);
+        Log.Changed(logger, job.Id, "resumed", by);
+        return job;
+    }, cancellationToken);
+
+    /// <summary>
+    /// Cancels the job and its pending slices at once. Its released and running slices are cancelled as their workers
+    /// stop them (before their next page) and report it; progress arriving later is ignored.
+    /// </summary>
+    /// <exception cref="JobNotFoundException">No such job.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is already finished.</exception>
+    public Task<CancelOutcome> CancelAsync(string jobId, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
+    {
+        var job = Load(jobId, JobCommand.Cancel);
+        await AnnounceAsync(job.Id, ControlMessage.Cancelled, by, cancellationToken);
+        var now = time.GetUtcNow();
+        var pending = store.Slices(job.Id, SliceState.Pending);
+        var transitions = pending.Select(s => s.MoveTo(SliceState.Cancelled, now, $"job cancelled by {by} before its release")).ToList();
+        store.Save(pending, transitions);
+        store.Save(job, job.MoveTo(JobState.Cancelled, now, $"cancelled by {by}"));
+        var inFlight = store.Count(job.Id, SliceState.Released) + store.Count(job.Id, SliceState.Running);
+        Log.Cancelled(logger, job.Id, by, pending.Count, inFlight);
+        return new CancelOutcome(job, pending.Count, inFlight);
+    }, cancellationToken);
+
+    /// <summary>Moves the job's failed slices (or the one given) back to Pending; a failed job runs again.</summary>
+    /// <param name="slice">One slice id, or null for every failed slice.</param>
+    /// <exception cref="JobNotFoundException">No such job, or the job has no such slice.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is cancelled, nothing failed, or the slice given did not fail.</exception>
+    /// <exception cref="JobOverlapException">The failed job would run again alongside an active job of the same shops and days.</exception>
+    public Task<RetryOutcome> RetryAsync(string jobId, string? slice, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
+    {
+        var job = store.Job(jobId) ?? throw new JobNotFoundException($"No job '{jobId}'.");
+        var choice = JobCommands.ChooseRetry(job, store.Slices(job.Id), slice);
+        if (choice.UnknownSlice)
+        {
+            throw new JobNotFoundException(choice.Refusal!);
+        }
+
+        if (choice.Refusal is { } refusal)
+        {
+            throw new JobCommandRefusedException(refusal);
+        }
+
+        var reactivate = job.State == JobState.Failed;
+        if (reactivate)
+        {
+            var others = store.ActiveJobs().Where(j => j.Id != job.Id);
+            if (OverlapRule.Find(job.Platform, job.Shops, job.FirstDay, job.EndDay, others) is { } overlap)
+            {
+                throw new JobOverlapException(overlap);
+            }
+
+            await AnnounceAsync(job.Id, "running", by, cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        var transitions = choice.Slices.Select(s => s.MoveTo(SliceState.Pending, now, $"retried by {by} after: {s.Error ?? "failed"}")).ToList();
+        store.Save(choice.Slices, transitions);
+        if (reactivate)
+        {
+            store.Save(job, job.MoveTo(JobState.Running, now, $"{choice.Slices.Count} failed slice(s) retried by {by}"));
+        }
+
+        if (job.State.IsActive())
+        {
+            await triggers.ScheduleAsync(job, cancellationToken);
+        }
+
+        Log.Retried(logger, job.Id, by, choice.Slices.Count);
+        return new RetryOutcome(job, [.. choice.Slices.Select(s => s.Id)]);
+    }, cancellationToken);
+
+    /// <summary>Changes the job's cadence live: its release trigger is replaced, so the change holds from the next release.</summary>
+    /// <param name="releaseEvery">The new cadence, or null to keep it.</param>
+    /// <param name="slicesPerRelease">The new batch size, or null to keep it.</param>
+    /// <exception cref="JobNotFoundException">No such job.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is finished.</exception>
+    public Task<JobRecord> ChangeCadenceAsync(string jobId, TimeSpan? releaseEvery, int? slicesPerRelease, string by, CancellationToken cancellationToken)
+    {
+        if (releaseEvery <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(releaseEvery), releaseEvery, "must be positive");
+        }
+
+        if (slicesPerRelease < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slicesPerRelease), slicesPerRelease, "must be at least 1");
+        }
+
+        return ExclusiveAsync(async () =>
+        {
+            var job = Load(jobId, JobCommand.ChangeCadence);
+            var was = $"every {job.ReleaseEvery:c}, {job.SlicesPerRelease} per release";
+            job.ReleaseEvery = releaseEvery ?? job.ReleaseEvery;
+            job.SlicesPerRelease = slicesPerRelease ?? job.SlicesPerRelease;
+            var now = $"every {job.ReleaseEvery:c}, {job.SlicesPerRelease} per release";
+            var state = job.State.ToString();
+            store.Save(job, new Transition(job.Id, state, state, time.GetUtcNow(), $"cadence set by {by}: {now} (was {was})"));
+            await triggers.ScheduleAsync(job, cancellationToken);
+            Log.CadenceChanged(logger, job.Id, by, now, was);
+            return job;
+        }, cancellationToken);
+    }
+
+    private JobRecord Load(string jobId, JobCommand command)
+    {
+        var job = store.Job(jobId) ?? throw new JobNotFoundException($"No job '{jobId}'.");
+        return JobCommands.Refusal(command, job) is { } refusal ? throw new JobCommandRefusedException(refusal) : job;
+    }
+
+    private Task<T> ExclusiveAsync<T>(Func<Task<T>> command, CancellationToken cancellationToken) =>
+        releases.BetweenReleasesAsync(
+            async () =>
+            {
+                await progress.Sync.WaitAsync(cancellationToken);
+                try
+                {
+                    return await command();
+                }
+                finally
+                {
+                    progress.Sync.Release();
+                }
+            },
+            cancellationToken);
+
+    /// <summary>The control topic is compacted by job id: its last word on a job is the job's run state.</summary>
+    private async Task AnnounceAsync(string jobId, string state, string by, CancellationToken cancellationToken)
+    {
+        var message = ControlMessage.JobStateOf(jobId, state, $"{state} by {by}");
+        await producer.ProduceAsync(connection.Topics.Control, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Job {Job} {Change} by {By}")]
+        public static partial void Changed(ILogger logger, string job, string change, string by);
+
+        [LoggerMessage(2, LogLevel.Information, "Job {Job} cancelled by {By}: {Pending} pending slice(s) cancelled; {InFlight} in flight stop before their next page")]
+        public static partial void Cancelled(ILogger logger, string job, string by, int pending, int inFlight);
+
+        [LoggerMessage(3, LogLevel.Information, "Job {Job}: {Slices} failed slice(s) back to pending, by {By}")]
+        public static partial void Retried(ILogger logger, string job, string by, int slices);
+
+        [LoggerMessage(4, LogLevel.Information, "Job {Job}: cadence set by {By}: {Now} (was {Was})")]
+        public static partial void CadenceChanged(ILogger logger, string job, string by, string now, string was);
+    }
+}
+
+/// <summary>A cancel's effect: the job, its pending slices cancelled at once, and its slices in flight, which stop before their next page.</summary>
+public sealed record CancelOutcome(JobRecord Job, int PendingCancelled, int InFlight);
+
+/// <summary>A retry's effect: the job and the slices moved back to Pending.</summary>
+public sealed record RetryOutcome(JobRecord Job, IReadOnlyList<string> Retried);
