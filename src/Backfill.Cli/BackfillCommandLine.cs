@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Backfill.Cli.Commands;
 using Backfill.Core.Slicing;
 using Backfill.Platforms;
+using Backfill.Scheduling;
 
 namespace Backfill.Cli;
 
@@ -25,6 +26,12 @@ internal static class BackfillCommandLine
             LimitCommand.Create(overrides),
             EstimateCommand.Create(overrides),
             DoctorCommand.Create(overrides),
+            ListCommand.Create(overrides),
+            PauseCommand.Create(overrides),
+            ResumeCommand.Create(overrides),
+            CancelCommand.Create(overrides),
+            RetryCommand.Create(overrides),
+            SetCommand.Create(overrides),
         };
         var parse = root.Parse(verbArgs);
         if (parse.Errors.Count > 0)
@@ -58,7 +65,7 @@ internal static class BackfillCommandLine
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;
         }
-        catch (OperationFailedException e)
+        catch (Exception e) when (e is OperationFailedException or JobOverlapException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failed;

@@ -1,5 +1,6 @@
 using Backfill.Hosting;
 using Backfill.Server.Dashboard;
+using Backfill.Server.Auth;
 using Backfill.Server.Jobs;
 using Backfill.Server.Metrics;
 using Backfill.Server.Platforms;
@@ -57,12 +58,14 @@ public static class ServerApp
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseMiddleware<ApiTokenGate>();
         app.UseRouting();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));
         app.MapJobsApi();
         app.MapPlatformsApi();
         app.MapMetrics();
         app.MapDashboard();
+        app.MapJobControlApi();
         return app;
     }
 }

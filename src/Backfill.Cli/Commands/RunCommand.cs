@@ -18,6 +18,7 @@ internal static class RunCommand
         var workers = CommonOptions.Workers(2);
         var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default Backfill:ReleaseEvery).");
         var json = CommonOptions.Json();
+        var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Run it even when an unfinished job in Backfill:DataDirectory covers one of its shops on one of its days." };
         var command = new Command("run", "Backfill shops of a configured platform for a date range, in this process.\n\nExamples:\n  backfill run --platform shopee --shop 123 --from 2024-05-01 --to 2024-06-01\n  backfill run --platform shopee --shop 123 --shop 456 --days 7 --release-every 00:01:00 --json")
         {
             platform, shops,
@@ -26,6 +27,7 @@ internal static class RunCommand
         command.Options.Add(workers);
         command.Options.Add(releaseEvery);
         command.Options.Add(json);
+        command.Options.Add(allowOverlap);
         command.SetAction(async (parse, ct) =>
         {
             var name = parse.GetValue(platform)!;
@@ -42,7 +44,7 @@ internal static class RunCommand
             var shopIds = parse.GetValue(shops)!;
             var slices = Slicer.Slice(first, end, zone, options.SliceDays).Count * shopIds.Distinct().Count();
             Console.Error.WriteLine($"Range [{first:yyyy-MM-dd}, {end:yyyy-MM-dd}) in {options.TimeZone}: {slices} slices for {shopIds.Distinct().Count()} shop(s) of {name}.");
-            return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery))), parse.GetValue(json), ct);
+            return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery), AllowOverlap: parse.GetValue(allowOverlap))), parse.GetValue(json), ct);
         });
         return command;
     }

@@ -3,6 +3,7 @@ using Backfill.Cli.Output;
 using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Server;
+using Backfill.Server.Auth;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class ServeCommand
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen, http://HOST:PORT (default Backfill:ServerUrl, http://127.0.0.1:5080); several separated by ';'." };
-        var command = new Command("serve", "Run the scheduler (jobs in LiteDB, gradual release, progress, order sink) and its HTTP API until Ctrl-C. Workers run as 'backfill worker', on this machine or others, against the same Kafka.\nAPI: POST /api/jobs, GET /api/jobs/{id}, GET /healthz.\n\nExamples:\n  backfill serve --Kafka:BootstrapServers=127.0.0.1:9092\n  backfill serve --urls http://127.0.0.1:5080 --Kafka:BootstrapServers=127.0.0.1:9092") { urls };
+        var command = new Command("serve", "Run the scheduler (jobs in LiteDB, gradual release, progress, order sink) and its HTTP API until Ctrl-C. Workers run as 'backfill worker', on this machine or others, against the same Kafka.\nAPI: POST /api/jobs, GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/slices, POST /api/jobs/{id}/pause|resume|cancel|retry|settings, GET /healthz. Changes need 'Authorization: Bearer <Backfill:ApiToken>'; without a token they are accepted only while serve listens on loopback alone.\n\nExamples:\n  backfill serve --Kafka:BootstrapServers=127.0.0.1:9092\n  backfill serve --urls http://127.0.0.1:5080 --Kafka:BootstrapServers=127.0.0.1:9092") { urls };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
@@ -44,6 +45,11 @@ internal static class ServeCommand
                 Console.Out.WriteLine($"listening: {url}");
             }
 
+            Console.Error.WriteLine(!string.IsNullOrEmpty(configuration["Backfill:ApiToken"])
+                ? "API: changes need the bearer token (Backfill:ApiToken)."
+                : ListenAddresses.AreLoopbackOnly(app.Urls)
+                    ? "API: no Backfill:ApiToken; changes are accepted from this machine only (loopback)."
+                    : "API: no Backfill:ApiToken while listening beyond loopback: every change is refused until one is set.");
             var kafka = app.Services.GetRequiredService<KafkaConnection>();
             Console.Error.WriteLine(kafka.IsEmbedded
                 ? $"Kafka: embedded mock cluster at {kafka.BootstrapServers}, owned by this process (workers join with --Kafka:BootstrapServers={kafka.BootstrapServers}; 'backfill dev-kafka' outlives it). Ctrl-C to stop."

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Backfill.Cli.Remote;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Cli.Commands;
@@ -18,7 +17,9 @@ internal static class StartCommand
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
         var dryRun = new Option<bool>("--dry-run") { Description = "Only estimate the job, as 'backfill estimate' does; nothing is created." };
-        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080\n  backfill start --platform demo --shop 10001 --days 30 --dry-run")
+        var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Create the job even when an active job of the platform covers one of its shops on one of its days (refused otherwise, exit 1)." };
+        var token = ControlOptions.Token();
+        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080\n  backfill start --platform demo --shop 10001 --days 30 --dry-run\n  backfill start --platform demo --shop 10001 --days 3 --allow-overlap")
         {
             platform, shops,
         };
@@ -28,6 +29,8 @@ internal static class StartCommand
         command.Options.Add(server);
         command.Options.Add(json);
         command.Options.Add(dryRun);
+        command.Options.Add(allowOverlap);
+        command.Options.Add(token);
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
@@ -41,6 +44,7 @@ internal static class StartCommand
                 Days = dates is null ? parse.GetValue(range.Days) : null,
                 ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
                 SlicesPerRelease = parse.GetValue(slicesPerRelease),
+                AllowOverlap = parse.GetValue(allowOverlap) ? true : null,
             };
             if (parse.GetValue(dryRun))
             {
@@ -48,7 +52,7 @@ internal static class StartCommand
             }
 
             var url = CommonOptions.ServerUrl(parse.GetValue(server), configuration);
-            using var client = new SchedulerClient(url);
+            using var client = ControlOptions.Client(parse, server, token, configuration);
             var (id, body) = await client.CreateJobAsync(request, ct);
             Console.Error.WriteLine($"Job {id} created on {url.ToString().TrimEnd('/')}; follow it with 'backfill status {id}'.");
             Console.Out.WriteLine(parse.GetValue(json) ? body : id);

@@ -1,27 +1,33 @@
 using System.CommandLine;
 using Backfill.Cli.Output;
-using Backfill.Cli.Remote;
 
 namespace Backfill.Cli.Commands;
 
-/// <summary><c>backfill status</c>: how far a job on a running scheduler is.</summary>
+/// <summary><c>backfill status</c>: how far a job on a running scheduler is; with <c>--watch</c>, followed until it ends.</summary>
 internal static class StatusCommand
 {
+    private static readonly TimeSpan WatchEvery = TimeSpan.FromSeconds(1);
+
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
-        var job = new Argument<string>("JOB") { Description = "The job id 'backfill start' printed." };
+        var job = ControlOptions.Job();
+        var watch = new Option<bool>("--watch") { Description = "Follow the job with a live progress bar (refreshed every second) until it ends; exit 0 if it succeeded, 1 if it failed or was cancelled." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
-        var command = new Command("status", "Show a job's state, its slices by state and the orders emitted, from a running scheduler ('backfill serve').\n\nExamples:\n  backfill status demo-20240501-20240508-1a2b3c\n  backfill status demo-20240501-20240508-1a2b3c --json --server http://scheduler.internal:5080")
+        var command = new Command("status", "Show a job's state, its slices by state and the orders emitted, from a running scheduler ('backfill serve').\n\nExamples:\n  backfill status demo-20240501-20240508-1a2b3c\n  backfill status demo-20240501-20240508-1a2b3c --watch\n  backfill status demo-20240501-20240508-1a2b3c --json --server http://scheduler.internal:5080")
         {
-            job, server, json,
+            job, watch, server, json,
         };
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
-            using var client = new SchedulerClient(CommonOptions.ServerUrl(parse.GetValue(server), configuration));
-            var (status, body) = await client.JobStatusAsync(parse.GetValue(job)!, ct);
-            if (parse.GetValue(json))
+            using var client = ControlOptions.Client(parse, server, null, configuration);
+            var id = parse.GetValue(job)!;
+            var asJson = parse.GetValue(json);
+            var (status, body) = parse.GetValue(watch)
+                ? await WatchView.FollowAsync(client, id, asJson ? Console.Error : Console.Out, WatchEvery, TimeProvider.System, ct)
+                : await client.JobStatusAsync(id, ct);
+            if (asJson)
             {
                 Console.Out.WriteLine(body);
             }
@@ -30,7 +36,7 @@ internal static class StatusCommand
                 StatusView.Write(Console.Out, status);
             }
 
-            return ExitCodes.Success;
+            return !parse.GetValue(watch) || status.State == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
     }

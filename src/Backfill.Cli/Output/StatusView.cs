@@ -6,17 +6,19 @@ namespace Backfill.Cli.Output;
 /// <summary>A job's status as two lines and a narrow table (it fits the 80 columns of a redirected console).</summary>
 internal static class StatusView
 {
+    /// <summary>A job's state as markup: green when it succeeded, red when it failed.</summary>
+    public static string State(string state) => state switch
+    {
+        "succeeded" => "[green]succeeded[/]",
+        "failed" => "[red]failed[/]",
+        var other => Markup.Escape(other),
+    };
+
     public static void Write(TextWriter writer, JobStatus status)
     {
         // A console of its own over the given writer, so the output goes where the caller says (tests capture it).
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
-        var state = status.State switch
-        {
-            "succeeded" => "[green]succeeded[/]",
-            "failed" => "[red]failed[/]",
-            var other => Markup.Escape(other),
-        };
-        console.MarkupLine($"[bold]{Markup.Escape(status.Job)}[/]: {state}");
+        console.MarkupLine($"[bold]{Markup.Escape(status.Job)}[/]: {State(status.State)}");
         console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd})"));
         var s = status.Slices;
         var table = new Table().Border(TableBorder.Rounded);

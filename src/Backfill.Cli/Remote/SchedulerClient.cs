@@ -11,7 +11,7 @@ namespace Backfill.Cli.Remote;
 /// operator's mistake (<see cref="UsageException"/>, exit 2); an unreachable or failing scheduler is
 /// <see cref="OperationFailedException"/> (exit 1).
 /// </summary>
-internal sealed class SchedulerClient : IDisposable
+internal sealed partial class SchedulerClient : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -31,12 +31,12 @@ internal sealed class SchedulerClient : IDisposable
     /// <summary>Creates a job; returns the answer's body, <c>{"job": "…"}</c>, and the id in it.</summary>
     public async Task<(string Id, string Body)> CreateJobAsync(CreateJobRequest request, CancellationToken cancellationToken)
     {
-        var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(request, options: Json) }, cancellationToken);
+        var (status, body) = await SendAsync(() => Authorized(new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(request, options: Json) }), cancellationToken);
         return status switch
         {
             HttpStatusCode.Created when Read<JobCreated>(body) is { Job: { Length: > 0 } id } => (id, body),
             HttpStatusCode.BadRequest => throw new UsageException(Problem(body) ?? "the scheduler refused the request (400)."),
-            _ => throw Unexpected(status, body),
+            _ => throw Refused(status, body),
         };
     }
 

@@ -33,4 +33,8 @@ public sealed record CreateJobRequest
     /// <summary>True: answer 200 with a <see cref="JobEstimate"/> and create nothing.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DryRun { get; init; }
+
+    /// <summary>True creates the job even when an active job of the platform covers one of its shops on one of its days.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? AllowOverlap { get; init; }
 }

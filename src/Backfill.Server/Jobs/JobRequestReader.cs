@@ -17,7 +17,7 @@ internal static class JobRequestReader
 {
     public const string Example = """{"platform": "demo", "shops": ["10001"], "from": "2024-05-01", "to": "2024-05-08"}""";
 
-    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun"];
+    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun", "allowOverlap"];
 
     public static JobRequestReading Read(ReadOnlyMemory<byte> body, IReadOnlyCollection<string> platforms)
     {
@@ -79,6 +79,7 @@ internal static class JobRequestReader
         var releaseEvery = ReadSpan(values, "releaseEvery", Error);
         var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", Error);
         var dryRun = ReadBool(values, "dryRun", Error);
+        var allowOverlap = ReadBool(values, "allowOverlap", Error);
 
         var hasRange = values.ContainsKey("from") || values.ContainsKey("to");
         var hasDays = values.ContainsKey("days");
@@ -100,7 +101,7 @@ internal static class JobRequestReader
             return new JobRequestReading(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
         }
 
-        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun), null, new Dictionary<string, string[]>());
+        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap), null, new Dictionary<string, string[]>());
     }
 
     private static string? ReadPlatform(JsonElement value, IReadOnlyCollection<string> platforms, Action<string, string> error)

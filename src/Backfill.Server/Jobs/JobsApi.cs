@@ -60,6 +60,10 @@ internal static class JobsApi
         {
             return Invalid(new Dictionary<string, string[]> { ["range"] = [e.Message] });
         }
+        catch (JobOverlapException e)
+        {
+            return JobControlApi.Overlapping(e);
+        }
     }
 
     internal static Results<Ok<JobList>, ValidationProblem> List(string? state, JobStore store, PlatformBoard board)

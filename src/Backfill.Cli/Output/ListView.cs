@@ -1,0 +1,40 @@
+using Backfill.Server.Jobs;
+using Spectre.Console;
+
+namespace Backfill.Cli.Output;
+
+/// <summary>Jobs as one table, newest first.</summary>
+internal static class ListView
+{
+    private const int ShopsShown = 3;
+
+    public static void Write(TextWriter writer, JobList list)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        if (list.Jobs.Count == 0)
+        {
+            console.WriteLine("no jobs");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumns("job", "source", "platform", "shops", "range", "state");
+        table.AddColumn(new TableColumn("progress").RightAligned());
+        table.AddColumn(new TableColumn("orders").RightAligned());
+        foreach (var job in list.Jobs)
+        {
+            var shops = string.Join(", ", job.Shops.Take(ShopsShown)) + (job.Shops.Count > ShopsShown ? $" +{job.Shops.Count - ShopsShown}" : "");
+            table.AddRow(
+                Markup.Escape(job.Job),
+                Markup.Escape(job.Source),
+                Markup.Escape(job.Platform),
+                Markup.Escape(shops),
+                $"{job.From:yyyy-MM-dd} … {job.To:yyyy-MM-dd}",
+                StatusView.State(job.State),
+                $"{JobProgress.Percent(job.Slices)}%",
+                $"{job.Orders.Emitted}");
+        }
+
+        console.Write(table);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>What a retry or settings body says, or in plain words what is wrong with it (as <see cref="JobRequestReader"/> does for new jobs).</summary>
+/// <param name="Unreadable">Set when the body is not a JSON object at all.</param>
+/// <param name="Errors">Member name → what is wrong with it.</param>
+internal sealed record ControlReading<T>(T? Value, string? Unreadable, IReadOnlyDictionary<string, string[]> Errors)
+    where T : class;
+
+/// <summary>Reads the small bodies of the job commands; a misspelt member is refused rather than ignored.</summary>
+internal static class ControlBodyReader
+{
+    public const string RetryExample = """{"slice": "demo-20240501-20240508-1a2b3c/10001/20240503"}""";
+    public const string SettingsExample = """{"releaseEvery": "00:10:00", "slicesPerRelease": 2}""";
+
+    /// <summary>An empty body retries every failed slice.</summary>
+    public static ControlReading<RetryRequest> ReadRetry(ReadOnlyMemory<byte> body) =>
+        Read(body, ["slice"], emptyIsObject: true, RetryExample, (values, error) =>
+        {
+            if (!values.TryGetValue("slice", out var slice))
+            {
+                return new RetryRequest();
+            }
+
+            if (slice.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(slice.GetString()))
+            {
+                return new RetryRequest { Slice = slice.GetString()!.Trim() };
+            }
+
+            error("slice", $"slice must be a slice id as 'GET /api/jobs/{{id}}/slices?state=failed' lists them (got {slice.GetRawText()}).");
+            return null;
+        });
+
+    public static ControlReading<JobSettingsRequest> ReadSettings(ReadOnlyMemory<byte> body) =>
+        Read(body, ["releaseEvery", "slicesPerRelease"], emptyIsObject: false, SettingsExample, (values, error) =>
+        {
+            string? releaseEvery = null;
+            int? slicesPerRelease = null;
+            if (values.TryGetValue("releaseEvery", out var every))
+            {
+                // A colon is required: TimeSpan reads a bare "5" as five days, which nobody means by a release cadence.
+                var text = every.ValueKind == JsonValueKind.String ? every.GetString()! : "";
+                if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+                {
+                    releaseEvery = span.ToString("c", CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    error("releaseEvery", $"releaseEvery must be a positive time span \"HH:MM:SS\", e.g. \"00:10:00\" (got {every.GetRawText()}).");
+                }
+            }
+
+            if (values.TryGetValue("slicesPerRelease", out var count))
+            {
+                if (count.ValueKind == JsonValueKind.Number && count.TryGetInt32(out var n) && n >= 1)
+                {
+                    slicesPerRelease = n;
+                }
+                else
+                {
+                    error("slicesPerRelease", $"slicesPerRelease must be a whole number of slices, at least 1 (got {count.GetRawText()}).");
+                }
+            }
+
+            if (values.Count == 0)
+            {
+                error("settings", $"Give releaseEvery, slicesPerRelease or both, e.g. {SettingsExample}.");
+            }
+
+            return new JobSettingsRequest { ReleaseEvery = releaseEvery, SlicesPerRelease = slicesPerRelease };
+        });
+
+    private static ControlReading<T> Read<T>(
+        ReadOnlyMemory<byte> body, string[] members, bool emptyIsObject, string example, Func<Dictionary<string, JsonElement>, Action<string, string>, T?> read)
+        where T : class
+    {
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            if (!emptyIsObject)
+            {
+                return new(null, $"The body is empty; send a JSON object such as {example}.", new Dictionary<string, string[]>());
+            }
+
+            using var empty = JsonDocument.Parse("{}");
+            return Members(empty.RootElement, members, read);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return new(null, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); send an object such as {example}.", new Dictionary<string, string[]>());
+        }
+
+        using (document)
+        {
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? Members(document.RootElement, members, read)
+                : new(null, $"The body is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; send an object such as {example}.", new Dictionary<string, string[]>());
+        }
+    }
+
+    private static ControlReading<T> Members<T>(JsonElement body, string[] members, Func<Dictionary<string, JsonElement>, Action<string, string>, T?> read)
+        where T : class
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Error(string member, string message)
+        {
+            if (!errors.TryGetValue(member, out var list))
+            {
+                errors[member] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in body.EnumerateObject())
+        {
+            var member = members.FirstOrDefault(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+            if (member is null)
+            {
+                Error(property.Name, $"'{property.Name}' is not a member here; use {string.Join(", ", members)}.");
+            }
+            else if (property.Value.ValueKind != JsonValueKind.Null)
+            {
+                values[member] = property.Value;
+            }
+        }
+
+        var value = read(values, Error);
+        return errors.Count > 0
+            ? new(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
+            : new(value, null, new Dictionary<string, string[]>());
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Serialization;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>The optional body of <c>POST /api/jobs/{id}/retry</c>: one slice id; without it every failed slice is retried.</summary>
+public sealed record RetryRequest
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Slice { get; init; }
+}
+
+/// <summary>The body of <c>POST /api/jobs/{id}/settings</c>: a new cadence (<c>HH:MM:SS</c>), a new batch size, or both.</summary>
+public sealed record JobSettingsRequest
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReleaseEvery { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SlicesPerRelease { get; init; }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Backfill.Core.Jobs;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>
+/// A job's slices, and the operator's commands on a job: <c>pause</c>, <c>resume</c>, <c>cancel</c>, <c>retry</c> and
+/// <c>settings</c> (a new cadence). 404 for an unknown job, 409 when its state does not allow the command, 400 for a bad
+/// body, 503 when the fleet could not be told (then nothing changed). Mutations pass the API token gate first.
+/// </summary>
+internal static class JobControlApi
+{
+    /// <summary>Who made a change through the API, as the audit trail records it.</summary>
+    private const string By = "api";
+
+    public static IEndpointRouteBuilder MapJobControlApi(this IEndpointRouteBuilder app)
+    {
+        var job = app.MapGroup("/api/jobs/{id}");
+        job.MapGet("/slices", Slices);
+        job.MapPost("/pause", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
+            RunAsync(async () => Status(await control.PauseAsync(id, By, ct), store, board)));
+        job.MapPost("/resume", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
+            RunAsync(async () => Status(await control.ResumeAsync(id, By, ct), store, board)));
+        job.MapPost("/cancel", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
+            RunAsync(async () => Status((await control.CancelAsync(id, By, ct)).Job, store, board)));
+        job.MapPost("/retry", RetryAsync);
+        job.MapPost("/settings", SettingsAsync);
+        return app;
+    }
+
+    internal static Results<Ok<SliceList>, ProblemHttpResult, ValidationProblem> Slices(string id, string? state, JobStore store)
+    {
+        SliceState? filter = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!Enum.TryParse<SliceState>(state, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(state, out _))
+            {
+                return Invalid("state", $"unknown state '{state}'; one of {string.Join(", ", Enum.GetNames<SliceState>().Select(n => n.ToLowerInvariant()))}", "The slice filter is invalid.");
+            }
+
+            filter = parsed;
+        }
+
+        if (store.Job(id) is null)
+        {
+            return NotFound($"No job '{id}'.");
+        }
+
+        var slices = filter is { } s ? store.Slices(id, s) : store.Slices(id);
+        return TypedResults.Ok(new SliceList(id, [.. slices.Select(SliceView.Of)]));
+    }
+
+    internal static async Task<Results<Ok<RetryResult>, ProblemHttpResult, ValidationProblem>> RetryAsync(string id, HttpRequest request, JobControl control, CancellationToken cancellationToken)
+    {
+        const string Title = "The retry request is invalid.";
+        var reading = ControlBodyReader.ReadRetry(await BodyAsync(request, cancellationToken));
+        if (reading.Unreadable is { } unreadable)
+        {
+            return BadBody(unreadable, Title);
+        }
+
+        if (reading.Value is not { } ask)
+        {
+            return Invalid(reading.Errors, Title);
+        }
+
+        return await RunAsync(async () =>
+        {
+            var outcome = await control.RetryAsync(id, ask.Slice, By, cancellationToken);
+            return TypedResults.Ok(new RetryResult(outcome.Job.Id, outcome.Job.State.ToString().ToLowerInvariant(), outcome.Retried));
+        });
+    }
+
+    internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult, ValidationProblem>> SettingsAsync(
+        string id, HttpRequest request, JobControl control, JobStore store, PlatformBoard board, CancellationToken cancellationToken)
+    {
+        const string Title = "The settings are invalid.";
+        var reading = ControlBodyReader.ReadSettings(await BodyAsync(request, cancellationToken));
+        if (reading.Unreadable is { } unreadable)
+        {
+            return BadBody(unreadable, Title);
+        }
+
+        if (reading.Value is not { } ask)
+        {
+            return Invalid(reading.Errors, Title);
+        }
+
+        TimeSpan? every = ask.ReleaseEvery is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
+        return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken), store, board));
+    }
+
+    private static Ok<JobStatus> Status(JobRecord job, JobStore store, PlatformBoard board) =>
+        TypedResults.Ok(JobStatus.Of(job, store.Slices(job.Id)) with { Platforms = [board.Status(job.Platform)] });
+
+    /// <summary>The command's answer, or the problem its exception stands for.</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> RunAsync<T>(Func<Task<Ok<T>>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (JobNotFoundException e)
+        {
+            return NotFound(e.Message);
+        }
+        catch (JobCommandRefusedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Not allowed in the job's state.");
+        }
+        catch (JobOverlapException e)
+        {
+            return Overlapping(e);
+        }
+        catch (KafkaException e)
+        {
+            return TypedResults.Problem(
+                $"The workers could not be told through Kafka ({e.Error.Reason}); nothing changed. Try again.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Kafka is unavailable.");
+        }
+    }
+
+    /// <summary>409 naming the job overlapped, also as the <c>overlaps</c> member for scripts.</summary>
+    internal static ProblemHttpResult Overlapping(JobOverlapException e) =>
+        TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "The job overlaps an active job.", extensions: new Dictionary<string, object?> { ["overlaps"] = e.Overlap.Job.Id });
+
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "No such job.");
+
+    private static ProblemHttpResult BadBody(string detail, string title) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors, string title) =>
+        TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)), title: title);
+
+    private static ValidationProblem Invalid(string member, string message, string title) =>
+        Invalid(new Dictionary<string, string[]> { [member] = [message] }, title);
+
+    private static async Task<ReadOnlyMemory<byte>> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        return body.ToArray();
+    }
+}

@@ -1,0 +1,33 @@
+using Backfill.Core.Jobs;
+
+namespace Backfill.Server.Jobs;
+
+/// <summary>The body of <c>GET /api/jobs/{id}/slices</c>: the job's slices (or those in the asked state), earliest day first.</summary>
+public sealed record SliceList(string Job, IReadOnlyList<SliceView> Slices);
+
+/// <summary>One slice as the API shows it.</summary>
+/// <param name="State">Lower case: <c>pending</c>, <c>released</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>.</param>
+/// <param name="EndDay">Exclusive.</param>
+/// <param name="Attempt">Releases so far; 0 while never released.</param>
+/// <param name="Lane">The budget lane of its current attempt.</param>
+/// <param name="Orders">Orders its current attempt emitted.</param>
+/// <param name="Error">Why it failed, when it did.</param>
+public sealed record SliceView(
+    string Slice,
+    string Shop,
+    DateOnly FirstDay,
+    DateOnly EndDay,
+    string State,
+    int Attempt,
+    int Lane,
+    int Pages,
+    long Orders,
+    string? Error,
+    DateTimeOffset UpdatedAt)
+{
+    public static SliceView Of(SliceRecord slice)
+    {
+        ArgumentNullException.ThrowIfNull(slice);
+        return new(slice.Id, slice.Shop, slice.FirstDay, slice.EndDay, slice.State.ToString().ToLowerInvariant(), slice.Attempt, slice.Lane, slice.Pages, slice.Orders, slice.Error, slice.UpdatedAt);
+    }
+}
