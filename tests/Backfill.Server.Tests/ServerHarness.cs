@@ -28,7 +28,7 @@ internal sealed class ServerHarness : IAsyncDisposable
         Simulator = simulator;
         App = app;
         Configuration = configuration;
-        BaseUrl = new Uri(app.Urls.Single());
+        BaseUrl = new UriBuilder(app.Urls.Single()) { Host = "127.0.0.1" }.Uri;
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -46,7 +46,16 @@ internal sealed class ServerHarness : IAsyncDisposable
     public string Bootstrap => App.Services.GetRequiredService<KafkaConnection>().BootstrapServers;
 
     /// <param name="map">Extra endpoints, mapped before the server starts.</param>
-    public static async Task<ServerHarness> StartAsync(Action<WebApplication>? map = null)
+    /// <param name="settings">Configuration over the harness's own (e.g. <c>Backfill:ApiToken</c>).</param>
+    /// <param name="urls">Where the server listens; a wildcard address is reached through 127.0.0.1.</param>
+    /// <param name="services">Replacement services (a <see cref="TimeProvider"/>).</param>
+    /// <param name="logs">Receives every log line of every level, besides the console.</param>
+    public static async Task<ServerHarness> StartAsync(
+        Action<WebApplication>? map = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string urls = "http://127.0.0.1:0",
+        Action<IServiceCollection>? services = null,
+        ILoggerProvider? logs = null)
     {
         var dir = Directory.CreateTempSubdirectory("backfill-server-").FullName;
         var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
@@ -56,8 +65,8 @@ internal sealed class ServerHarness : IAsyncDisposable
             PartnerKey = PartnerKey,
             AccessTokens = Shops.ToDictionary(s => s, Token),
         });
-        var configuration = Configure(dir, simulator.BaseUrl);
-        var app = ServerApp.Build(configuration, "http://127.0.0.1:0", Logging);
+        var configuration = Configure(dir, simulator.BaseUrl, settings);
+        var app = ServerApp.Build(configuration, urls, logging => Capture(logging, logs), services);
         map?.Invoke(app);
         await app.StartAsync();
         return new ServerHarness(dir, simulator, app, configuration);
@@ -105,7 +114,18 @@ internal sealed class ServerHarness : IAsyncDisposable
     private static void Logging(ILoggingBuilder logging) => logging.AddSimpleConsole(o => o.SingleLine = true)
         .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
 
-    private static IConfiguration Configure(string dir, Uri simulator)
+    private static void Capture(ILoggingBuilder logging, ILoggerProvider? logs)
+    {
+        Logging(logging);
+        if (logs is not null)
+        {
+            // A rule for this provider alone: the console keeps its own filters.
+            logging.AddProvider(logs);
+            logging.Services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(logs.GetType().FullName, null, LogLevel.Trace, null)));
+        }
+    }
+
+    private static IConfiguration Configure(string dir, Uri simulator, IReadOnlyDictionary<string, string?>? settings)
     {
         var s = new Dictionary<string, string?>
         {
@@ -127,6 +147,11 @@ internal sealed class ServerHarness : IAsyncDisposable
         foreach (var shop in Shops)
         {
             s[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = Token(shop);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            s[key] = value;
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(s).Build();
