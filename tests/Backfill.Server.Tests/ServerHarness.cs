@@ -28,7 +28,10 @@ internal sealed class ServerHarness : IAsyncDisposable
         Simulator = simulator;
         App = app;
         Configuration = configuration;
-        BaseUrl = new UriBuilder(app.Urls.Single()) { Host = "127.0.0.1" }.Uri;
+        // The IPv4 address it listens on; a wildcard one is reached through loopback.
+        var url = new UriBuilder(app.Urls.FirstOrDefault(u => !u.Contains('[', StringComparison.Ordinal)) ?? app.Urls.First());
+        url.Host = url.Host == "0.0.0.0" ? "127.0.0.1" : url.Host;
+        BaseUrl = url.Uri;
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 

@@ -74,7 +74,7 @@ public sealed class StatusCommandServerTests(ServerFixture fixture) : IClassFixt
 
     private async Task<string> CreateAsync()
     {
-        using var response = await fixture.Harness.Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = Shops, from = "2024-06-01", to = "2024-06-03" });
+        using var response = await fixture.Harness.Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = Shops, from = "2024-06-01", to = "2024-06-03", allowOverlap = true });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
     }

@@ -1,0 +1,71 @@
+using System.Text;
+using Backfill.Server.Jobs;
+
+namespace Backfill.Server.Tests.Jobs;
+
+public sealed class ControlBodyReaderTests
+{
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("  ", null)]
+    [InlineData("{}", null)]
+    [InlineData("""{"slice": null}""", null)]
+    [InlineData("""{"slice": " j/1/20240501 "}""", "j/1/20240501")]
+    [InlineData("""{"SLICE": "j/1/20240501"}""", "j/1/20240501")]
+    public void ReadRetry_EmptyOrOneSlice_IsRead(string body, string? slice)
+    {
+        var reading = ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(slice, reading.Value?.Slice);
+        Assert.NotNull(reading.Value);
+    }
+
+    [Theory]
+    [InlineData("""{"slice": 7}""", "slice", "slice must be a slice id")]
+    [InlineData("""{"slice": ""}""", "slice", "slice must be a slice id")]
+    [InlineData("""{"slices": ["a"]}""", "slices", "'slices' is not a member here; use slice.")]
+    public void ReadRetry_BadMember_NamesIt(string body, string member, string message)
+    {
+        var reading = ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body));
+
+        Assert.Null(reading.Value);
+        Assert.Contains(message, Assert.Single(reading.Errors[member]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[]", "is a JSON array, not an object")]
+    [InlineData("{\"slice\":", "is not valid JSON")]
+    public void ReadRetry_NotAnObject_IsUnreadable(string body, string message) =>
+        Assert.Contains(message, ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body)).Unreadable, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("""{"releaseEvery": "00:10:00"}""", "00:10:00", null)]
+    [InlineData("""{"slicesPerRelease": 2}""", null, 2)]
+    [InlineData("""{"releaseEvery": "00:00:00.5", "slicesPerRelease": 3}""", "00:00:00.5000000", 3)]
+    public void ReadSettings_GivenMembers_AreRead(string body, string? every, int? perRelease)
+    {
+        var reading = ControlBodyReader.ReadSettings(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal((every, perRelease), (reading.Value?.ReleaseEvery, reading.Value?.SlicesPerRelease));
+    }
+
+    [Theory]
+    [InlineData("{}", "settings", "Give releaseEvery, slicesPerRelease or both")]
+    [InlineData("""{"releaseEvery": "5"}""", "releaseEvery", "releaseEvery must be a positive time span")]
+    [InlineData("""{"releaseEvery": "-00:01:00"}""", "releaseEvery", "releaseEvery must be a positive time span")]
+    [InlineData("""{"releaseEvery": 60}""", "releaseEvery", "(got 60)")]
+    [InlineData("""{"slicesPerRelease": 0}""", "slicesPerRelease", "at least 1 (got 0)")]
+    [InlineData("""{"slicesPerRelease": "2"}""", "slicesPerRelease", "at least 1 (got \"2\")")]
+    [InlineData("""{"releaseEvery": "00:01:00", "cadence": 1}""", "cadence", "'cadence' is not a member here; use releaseEvery, slicesPerRelease.")]
+    public void ReadSettings_Bad_NamesTheMember(string body, string member, string message)
+    {
+        var reading = ControlBodyReader.ReadSettings(Encoding.UTF8.GetBytes(body));
+
+        Assert.Null(reading.Value);
+        Assert.Contains(message, Assert.Single(reading.Errors[member]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadSettings_Empty_IsUnreadable() =>
+        Assert.Contains("The body is empty", ControlBodyReader.ReadSettings(ReadOnlyMemory<byte>.Empty).Unreadable, StringComparison.Ordinal);
+}

@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Backfill.Server.Tests.Jobs;
+
+/// <summary>The job commands over HTTP on a loopback server without a token (so the gate lets them through); no workers run.</summary>
+[Trait("Category", "Integration")]
+public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private static readonly string[] SliceMembers = ["slice", "shop", "firstDay", "endDay", "state", "attempt", "lane", "pages", "orders", "error", "updatedAt"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "orders", "platforms"];
+
+    private HttpClient Http => fixture.Harness.Http;
+
+    [Fact]
+    public async Task Slices_ListsEverySliceWithItsShape_AndFiltersByState()
+    {
+        var id = await CreateAsync("2022-01-01", "2022-01-03", releaseEvery: "01:00:00");
+
+        var all = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices");
+        Assert.Equal(["job", "slices"], all.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(id, all.GetProperty("job").GetString());
+        var slices = all.GetProperty("slices").EnumerateArray().ToList();
+        Assert.Equal(4, slices.Count);
+        Assert.All(slices, s => Assert.Equal(SliceMembers, s.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal($"{id}/30001/20220101", slices[0].GetProperty("slice").GetString());
+        Assert.Equal(("2022-01-01", "2022-01-02"), (slices[0].GetProperty("firstDay").GetString(), slices[0].GetProperty("endDay").GetString()));
+        Assert.Equal(JsonValueKind.Null, slices[0].GetProperty("error").ValueKind);
+
+        var pending = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=Pending");
+        Assert.All(pending.GetProperty("slices").EnumerateArray(), s => Assert.Equal("pending", s.GetProperty("state").GetString()));
+        var failed = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=failed");
+        Assert.Empty(failed.GetProperty("slices").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Slices_UnknownStateOrJob_Are400And404Problems()
+    {
+        using var badState = await Http.GetAsync("/api/jobs/any/slices?state=done");
+        using var unknown = await Http.GetAsync("/api/jobs/no-such-job/slices");
+
+        await AssertProblem(badState, HttpStatusCode.BadRequest, "unknown state 'done'; one of pending, released, running, succeeded, failed, cancelled");
+        await AssertProblem(unknown, HttpStatusCode.NotFound, "No job 'no-such-job'.");
+    }
+
+    [Fact]
+    public async Task PauseThenResume_AnswersTheStatus_AndTheWrongOrderIs409()
+    {
+        var id = await CreateAsync("2022-02-01", "2022-02-03");
+
+        using var paused = await Post($"/api/jobs/{id}/pause");
+        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        var status = await paused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(StatusMembers, status.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("paused", status.GetProperty("state").GetString());
+
+        using var again = await Post($"/api/jobs/{id}/pause");
+        await AssertProblem(again, HttpStatusCode.Conflict, $"Job {id} is already paused; 'backfill resume {id}' continues it.");
+
+        using var resumed = await Post($"/api/jobs/{id}/resume");
+        Assert.Equal("running", (await resumed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
+        using var resumeRunning = await Post($"/api/jobs/{id}/resume");
+        await AssertProblem(resumeRunning, HttpStatusCode.Conflict, $"Job {id} is running, not paused.");
+    }
+
+    [Fact]
+    public async Task Cancel_CancelsTheJobAndItsPendingSlices_AndIsFinal()
+    {
+        var id = await CreateAsync("2022-03-01", "2022-03-04", releaseEvery: "01:00:00");
+        await ServerHarness.Eventually(async () => (await Status(id)).GetProperty("slices").GetProperty("released").GetInt32() == 1, TimeSpan.FromSeconds(20), "the first release");
+
+        using var cancelled = await Post($"/api/jobs/{id}/cancel");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var status = await cancelled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("cancelled", status.GetProperty("state").GetString());
+        var slices = status.GetProperty("slices");
+        Assert.Equal((0, 1, 5), (slices.GetProperty("pending").GetInt32(), slices.GetProperty("released").GetInt32(), slices.GetProperty("cancelled").GetInt32()));
+        Assert.NotEqual(JsonValueKind.Null, status.GetProperty("finishedAt").ValueKind);
+        foreach (var command in new[] { "cancel", "pause", "resume", "retry" })
+        {
+            using var refused = await Post($"/api/jobs/{id}/{command}");
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("pause")]
+    [InlineData("resume")]
+    [InlineData("cancel")]
+    [InlineData("retry")]
+    [InlineData("settings")]
+    public async Task Command_UnknownJob_Is404Problem(string command)
+    {
+        using var response = await Post($"/api/jobs/no-such-job/{command}", command == "settings" ? """{"slicesPerRelease": 2}""" : "");
+
+        await AssertProblem(response, HttpStatusCode.NotFound, "No job 'no-such-job'.");
+    }
+
+    [Fact]
+    public async Task Retry_NothingFailed_Is409_AndASliceThatDidNotFailToo()
+    {
+        var id = await CreateAsync("2022-04-01", "2022-04-02");
+
+        using var all = await Post($"/api/jobs/{id}/retry");
+        using var one = await Post($"/api/jobs/{id}/retry", $$"""{"slice": "{{id}}/30001/20220401"}""");
+        using var unknown = await Post($"/api/jobs/{id}/retry", """{"slice": "nope"}""");
+        using var bad = await Post($"/api/jobs/{id}/retry", """{"slice": 1}""");
+
+        await AssertProblem(all, HttpStatusCode.Conflict, $"Job {id} has no failed slices to retry.");
+        await AssertProblem(one, HttpStatusCode.Conflict, $"Slice {id}/30001/20220401 is pending; only failed slices are retried.");
+        await AssertProblem(unknown, HttpStatusCode.NotFound, $"Job {id} has no slice 'nope'.");
+        await AssertProblem(bad, HttpStatusCode.BadRequest, "slice must be a slice id");
+    }
+
+    [Fact]
+    public async Task Settings_ChangeTheCadence_AndBadBodiesAre400()
+    {
+        var id = await CreateAsync("2022-05-01", "2022-05-02", releaseEvery: "01:00:00");
+
+        using var changed = await Post($"/api/jobs/{id}/settings", """{"releaseEvery": "00:10:00", "slicesPerRelease": 3}""");
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var status = await changed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("00:10:00", 3), (status.GetProperty("releaseEvery").GetString(), status.GetProperty("slicesPerRelease").GetInt32()));
+
+        using var empty = await Post($"/api/jobs/{id}/settings");
+        using var zero = await Post($"/api/jobs/{id}/settings", """{"slicesPerRelease": 0}""");
+        using var typo = await Post($"/api/jobs/{id}/settings", """{"releaseEvry": "00:01:00"}""");
+        await AssertProblem(empty, HttpStatusCode.BadRequest, "The body is empty");
+        await AssertProblem(zero, HttpStatusCode.BadRequest, "slicesPerRelease must be a whole number of slices, at least 1 (got 0).");
+        await AssertProblem(typo, HttpStatusCode.BadRequest, "'releaseEvry' is not a member here");
+        Assert.Equal("00:10:00", (await Status(id)).GetProperty("releaseEvery").GetString());
+    }
+
+    [Fact]
+    public async Task Create_OverlappingAnActiveJob_Is409NamingIt_UnlessAllowed()
+    {
+        var first = await CreateAsync("2022-06-01", "2022-06-08", shops: ["30001"]);
+
+        using var refused = await Post("/api/jobs", """{"platform": "demo", "shops": ["30002", "30001"], "from": "2022-06-07", "to": "2022-06-10"}""");
+        var problem = await AssertProblem(refused, HttpStatusCode.Conflict, $"job {first} (running) already covers shop 30001 of demo for days [2022-06-07, 2022-06-08)");
+        Assert.Equal(first, problem.GetProperty("overlaps").GetString());
+
+        using var adjacent = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "from": "2022-06-08", "to": "2022-06-10"}""");
+        using var otherShop = await Post("/api/jobs", """{"platform": "demo", "shops": ["30002"], "from": "2022-06-01", "to": "2022-06-08"}""");
+        using var allowed = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "from": "2022-06-03", "to": "2022-06-04", "allowOverlap": true}""");
+        Assert.Equal(HttpStatusCode.Created, adjacent.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, otherShop.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_OverlappingACancelledJob_IsAllowed()
+    {
+        var first = await CreateAsync("2022-07-01", "2022-07-03");
+        using var cancelled = await Post($"/api/jobs/{first}/cancel");
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+        using var again = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "from": "2022-07-01", "to": "2022-07-03"}""");
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_AllowOverlapNotABoolean_Is400()
+    {
+        using var response = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "days": 1, "allowOverlap": "yes"}""");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "allowOverlap must be true or false (got \"yes\").");
+    }
+
+    internal static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        return problem;
+    }
+
+    private Task<JsonElement> Status(string id) => Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+
+    private Task<HttpResponseMessage> Post(string path, string body = "") =>
+        Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    private async Task<string> CreateAsync(string from, string to, string releaseEvery = "00:00:00.200", string[]? shops = null)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = shops ?? ServerHarness.Shops, from, to, releaseEvery, slicesPerRelease = 1 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
+    }
+}
