@@ -7,10 +7,18 @@ namespace Backfill.Cli.Output;
 internal static class ListView
 {
     private const int ShopsShown = 3;
+    private const int RedirectedWidth = 160;
 
     public static void Write(TextWriter writer, JobList list)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+
+        // Redirected output has no width of its own (Spectre assumes 80): one job a line is what a reader or grep wants.
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            console.Profile.Width = Math.Max(console.Profile.Width, RedirectedWidth);
+        }
+
         if (list.Jobs.Count == 0)
         {
             console.WriteLine("no jobs");
@@ -18,7 +26,8 @@ internal static class ListView
         }
 
         var table = new Table().Border(TableBorder.Rounded);
-        table.AddColumns("job", "source", "platform", "shops", "range", "state");
+        table.AddColumn(new TableColumn("job").NoWrap());
+        table.AddColumns("source", "platform", "shops", "range", "state");
         table.AddColumn(new TableColumn("progress").RightAligned());
         table.AddColumn(new TableColumn("orders").RightAligned());
         foreach (var job in list.Jobs)
