@@ -7,8 +7,8 @@ namespace Backfill.Worker;
 /// <summary>
 /// Runs one step of a slice: at most K pages, each page's orders produced to the order topic, keyed by order id
 /// (R8). Returns only when every order of the step is durable in Kafka. When <c>yield</c> is cancelled (the partition
-/// is leaving this worker) the step ends after the pages it has, without starting another call; the next step carries
-/// on from there.
+/// is leaving this worker, or the job was cancelled) the step ends after the pages it has, without starting another
+/// call; the caller decides whether a next step carries on from there.
 /// </summary>
 internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options)
 {
