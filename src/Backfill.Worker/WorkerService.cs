@@ -43,7 +43,7 @@ public sealed partial class WorkerService(
             return Task.Factory.StartNew(() => consumer.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
 
-        // A group of its own, new each start, reads the control topic from its beginning: earlier cancels are heard too.
+        // A group of its own, new each start, reads the control topic from its beginning: earlier cancels and limits are heard too.
         var controlReader = new BatchConsumer(clients, counters, _logger);
         var control = controlReader.RunAsync(topics.ControlGroup($"{_prefix}-{Guid.NewGuid():N}"), topics.Control, ApplyControl, stoppingToken);
         return Task.WhenAll([.. consumers, control, CatchUpAsync(controlReader, topics.Control, stoppingToken), ReportLanesAsync(o.LaneReportEvery, stoppingToken)]);
@@ -171,7 +171,7 @@ public sealed partial class WorkerService(
         [LoggerMessage(7, LogLevel.Information, "Job {Job} is cancelled: its steps here stop before their next page, and none of it starts")]
         public static partial void JobCancelled(ILogger logger, string job);
 
-        [LoggerMessage(8, LogLevel.Warning, "Control topic {Topic} not caught up at start ({Seconds} s: {Reason}); steps start anyway, a cancel announced earlier may be heard late")]
+        [LoggerMessage(8, LogLevel.Warning, "Control topic {Topic} not caught up at start ({Seconds} s: {Reason}); steps start anyway, a cancel or live limit announced earlier may be heard late")]
         public static partial void ControlBehind(ILogger logger, string topic, double seconds, string reason);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]

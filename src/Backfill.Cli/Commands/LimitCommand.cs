@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Backfill.Cli.Output;
-using Backfill.Cli.Remote;
 using Backfill.Server.Platforms;
 
 namespace Backfill.Cli.Commands;
@@ -18,9 +17,10 @@ internal static class LimitCommand
         var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit (Platforms:NAME:RateLimit:PermitsPerSecond)." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
+        var token = ControlOptions.Token();
         var command = new Command("limit", "Show each platform's limit, or change one platform's limit for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit cannot go below one call per lane.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo --reset --json")
         {
-            platform, permits, reset, server, json,
+            platform, permits, reset, server, token, json,
         };
         command.Validators.Add(r =>
         {
@@ -37,7 +37,7 @@ internal static class LimitCommand
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
-            using var client = new SchedulerClient(CommonOptions.ServerUrl(parse.GetValue(server), configuration));
+            using var client = ControlOptions.Client(parse, server, token, configuration);
             var name = parse.GetValue(platform);
             var change = parse.GetValue(permits);
             if (change is not null || parse.GetValue(reset))

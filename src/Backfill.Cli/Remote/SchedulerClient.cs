@@ -76,13 +76,13 @@ internal sealed partial class SchedulerClient : IDisposable
     public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, double? permitsPerSecond, CancellationToken cancellationToken)
     {
         var (status, body) = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(new { permitsPerSecond }, options: Json) },
+            () => Authorized(new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(new { permitsPerSecond }, options: Json) }),
             cancellationToken);
         return status switch
         {
             HttpStatusCode.OK when Read<PlatformView>(body) is { } view => (view, body),
             HttpStatusCode.BadRequest or HttpStatusCode.NotFound => throw new UsageException(Problem(body) ?? $"the scheduler refused the limit ({(int)status})."),
-            _ => throw Unexpected(status, body),
+            _ => throw Refused(status, body),
         };
     }
 

@@ -113,6 +113,22 @@ public sealed class ApiTokenGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlatformLimit_IsAChangeToo_AndTheLimitVerbSendsTheToken()
+    {
+        using var refused = await SendAsync(HttpMethod.Post, "/api/platforms/demo/limit", """{"permitsPerSecond": 20}""", authorization: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        var server = Harness.BaseUrl.ToString();
+        var none = await CliRunner.RunAsync("limit", "demo", "20", "--server", server);
+        var token = await CliRunner.RunAsync("limit", "demo", "20", "--server", server, "--token", Token);
+        Remember(none.Out, none.Error, token.Out, token.Error);
+
+        Assert.Equal(1, none.Code);
+        Assert.StartsWith("error: Changes need 'Authorization: Bearer <token>'", none.Error, StringComparison.Ordinal);
+        Assert.True(token.Code == 0, token.Error);
+    }
+
+    [Fact]
     public async Task Cli_ConfiguredTokenTooShort_Exits2WithoutShowingIt()
     {
         var (code, stdout, stderr) = await CliRunner.RunAsync("list", "--server", Harness.BaseUrl.ToString(), "--Backfill:ApiToken=tiny-secret");

@@ -32,6 +32,7 @@ public sealed class ControlCommandTests
     [InlineData("retry")]
     [InlineData("set")]
     [InlineData("start")]
+    [InlineData("limit")]
     public async Task Help_ChangesTakeAToken(string verb)
     {
         var (_, stdout, _) = await CliRunner.RunAsync(verb, "--help");
@@ -149,14 +150,15 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
     public async Task Command_NotAllowedInTheJobsState_Exits1WithTheServersReason()
     {
         var id = await StartAsync("2020-04-01", "2020-04-02", releaseEvery: "01:00:00");
+        var pending = (await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=pending")).GetProperty("slices")[0].GetProperty("slice").GetString();
 
         var resume = await CliRunner.RunAsync("resume", id, "--server", Server);
         var retry = await CliRunner.RunAsync("retry", id, "--server", Server);
-        var retrySlice = await CliRunner.RunAsync("retry", id, "--slice", $"{id}/30002/20200401", "--server", Server);
+        var retrySlice = await CliRunner.RunAsync("retry", id, "--slice", pending!, "--server", Server);
 
         Assert.Equal((1, "", $"error: Job {id} is running, not paused."), (resume.Code, resume.Out, resume.Error.Trim()));
         Assert.Equal((1, $"error: Job {id} has no failed slices to retry."), (retry.Code, retry.Error.Trim()));
-        Assert.Equal((1, $"error: Slice {id}/30002/20200401 is pending; only failed slices are retried."), (retrySlice.Code, retrySlice.Error.Trim()));
+        Assert.Equal((1, $"error: Slice {pending} is pending; only failed slices are retried."), (retrySlice.Code, retrySlice.Error.Trim()));
     }
 
     [Fact]
