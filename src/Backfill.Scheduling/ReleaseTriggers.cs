@@ -20,7 +20,7 @@ public sealed class ReleaseTriggers(ISchedulerFactory schedulers, TimeProvider t
             .WithIdentity(key)
             .UsingJobData(ReleaseJob.JobIdKey, job.Id)
             .Build();
-        var trigger = TriggerBuilder.Create()
+        var trigger = TriggerBuilder.Create(time)
             .WithIdentity($"release-{job.Id}", "release")
             .StartAt(time.GetUtcNow())
             .WithSimpleSchedule(s => s.WithInterval(job.ReleaseEvery).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))

@@ -22,6 +22,7 @@ internal static class EstimateCommand
         var slicesPerRelease = CommonOptions.SlicesPerRelease();
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
+        var token = ControlOptions.Token();
         var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from the calls earlier runs of each shop made, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json")
         {
             platform, shops,
@@ -31,6 +32,7 @@ internal static class EstimateCommand
         command.Options.Add(slicesPerRelease);
         command.Options.Add(server);
         command.Options.Add(json);
+        command.Options.Add(token);
         command.SetAction(async (parse, ct) =>
         {
             var dates = range.Dates(parse);
@@ -44,15 +46,16 @@ internal static class EstimateCommand
                 ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
                 SlicesPerRelease = parse.GetValue(slicesPerRelease),
             };
-            return await RunAsync(CliConfiguration.Build(overrides), request, parse.GetValue(server), parse.GetValue(json), ct);
+            return await RunAsync(CliConfiguration.Build(overrides), request, parse.GetValue(server), parse.GetValue(token), parse.GetValue(json), ct);
         });
         return command;
     }
 
     /// <summary>Asks the scheduler for the estimate of <paramref name="request"/> and prints it (the scheduler's JSON with <paramref name="json"/>).</summary>
-    public static async Task<int> RunAsync(IConfiguration configuration, CreateJobRequest request, string? server, bool json, CancellationToken cancellationToken)
+    /// <param name="token">The API token (else <c>Backfill:ApiToken</c>): an estimate is a POST, and every POST passes the token gate.</param>
+    public static async Task<int> RunAsync(IConfiguration configuration, CreateJobRequest request, string? server, string? token, bool json, CancellationToken cancellationToken)
     {
-        using var client = new SchedulerClient(CommonOptions.ServerUrl(server, configuration));
+        using var client = new SchedulerClient(CommonOptions.ServerUrl(server, configuration)) { Token = token ?? configuration["Backfill:ApiToken"] };
         var (estimate, body) = await client.EstimateAsync(request, cancellationToken);
         if (json)
         {

@@ -48,7 +48,7 @@ internal static class StartCommand
             };
             if (parse.GetValue(dryRun))
             {
-                return await EstimateCommand.RunAsync(configuration, request, parse.GetValue(server), parse.GetValue(json), ct);
+                return await EstimateCommand.RunAsync(configuration, request, parse.GetValue(server), parse.GetValue(token), parse.GetValue(json), ct);
             }
 
             var url = CommonOptions.ServerUrl(parse.GetValue(server), configuration);

@@ -44,12 +44,12 @@ internal sealed partial class SchedulerClient : IDisposable
     public async Task<(JobEstimate Estimate, string Body)> EstimateAsync(CreateJobRequest request, CancellationToken cancellationToken)
     {
         var dryRun = request with { DryRun = true };
-        var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(dryRun, options: Json) }, cancellationToken);
+        var (status, body) = await SendAsync(() => Authorized(new HttpRequestMessage(HttpMethod.Post, "api/jobs") { Content = JsonContent.Create(dryRun, options: Json) }), cancellationToken);
         return status switch
         {
             HttpStatusCode.OK when Read<JobEstimate>(body) is { DryRun: true } estimate => (estimate, body),
             HttpStatusCode.BadRequest => throw new UsageException(Problem(body) ?? "the scheduler refused the request (400)."),
-            _ => throw Unexpected(status, body),
+            _ => throw Refused(status, body),
         };
     }
 

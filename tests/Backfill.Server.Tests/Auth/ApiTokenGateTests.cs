@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Backfill.Server.Tests.Cli;
 using Backfill.Server.Tests.Jobs;
+using Backfill.Server.Tests.TestSupport;
 
 namespace Backfill.Server.Tests.Auth;
 
@@ -16,7 +17,7 @@ public sealed class ApiTokenGateTests : IAsyncLifetime
     private const string WrongToken = "gate-tests-wrong-token-77aa01";
     private const string Job = """{"platform": "demo", "shops": ["30001"], "from": "2021-01-01", "to": "2021-01-03"}""";
 
-    private readonly CapturingLoggerProvider _logs = new();
+    private readonly AllLevelsLoggerProvider _logs = new();
     private readonly List<string> _bodies = [];
     private ServerHarness? _harness;
 
@@ -126,6 +127,24 @@ public sealed class ApiTokenGateTests : IAsyncLifetime
         Assert.Equal(1, none.Code);
         Assert.StartsWith("error: Changes need 'Authorization: Bearer <token>'", none.Error, StringComparison.Ordinal);
         Assert.True(token.Code == 0, token.Error);
+    }
+
+    [Fact]
+    public async Task Estimate_IsAPostToo_AndSendsTheToken()
+    {
+        var server = Harness.BaseUrl.ToString();
+        string[] args = ["estimate", "--platform", "demo", "--shop", "30001", "--days", "3", "--json", "--server", server];
+
+        var none = await CliRunner.RunAsync(args);
+        var token = await CliRunner.RunAsync([.. args, "--token", Token]);
+        var dryRun = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "30001", "--days", "3", "--dry-run", "--server", server, $"--Backfill:ApiToken={Token}");
+        Remember(none.Out, none.Error, token.Out, token.Error, dryRun.Out, dryRun.Error);
+
+        Assert.Equal(1, none.Code);
+        Assert.StartsWith("error: Changes need 'Authorization: Bearer <token>'", none.Error, StringComparison.Ordinal);
+        Assert.True(token.Code == 0, token.Error);
+        Assert.True(dryRun.Code == 0, dryRun.Error);
+        Assert.Empty((await Harness.Http.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("jobs").EnumerateArray());
     }
 
     [Fact]

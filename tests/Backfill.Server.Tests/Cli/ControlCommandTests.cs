@@ -33,6 +33,7 @@ public sealed class ControlCommandTests
     [InlineData("set")]
     [InlineData("start")]
     [InlineData("limit")]
+    [InlineData("estimate")]
     public async Task Help_ChangesTakeAToken(string verb)
     {
         var (_, stdout, _) = await CliRunner.RunAsync(verb, "--help");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +21,7 @@ public sealed class PauseResumeTests
     public async Task Pause_HoldsEveryReleaseAfterIt_AndResume_ContinuesAtTheCadence()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var logs = new CapturingLoggerProvider();
+        var logs = new AllLevelsLoggerProvider();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "00:00:00.200", slicesPerRelease: 1);
         await WaitReleasedAsync(harness, id, 1);
@@ -55,7 +56,7 @@ public sealed class PauseResumeTests
     public async Task Set_NewCadence_TakesEffectFromTheNextRelease()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var logs = new CapturingLoggerProvider();
+        var logs = new AllLevelsLoggerProvider();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "01:00:00", slicesPerRelease: 1);
         await WaitReleasedAsync(harness, id, 1);
@@ -78,12 +79,12 @@ public sealed class PauseResumeTests
         ServerHarness.Eventually(async () => await ReleasedAsync(harness, id) >= released, TimeSpan.FromSeconds(20), $"{released} slices released");
 
     /// <summary>Moves the clock one period and waits until the job's release ticks have ended <paramref name="times"/> times as <paramref name="outcome"/> says.</summary>
-    private static Task TickAsync(FakeTimeProvider time, CapturingLoggerProvider logs, string id, string outcome, int times)
+    private static Task TickAsync(FakeTimeProvider time, AllLevelsLoggerProvider logs, string id, string outcome, int times)
     {
         time.Advance(Cadence);
         return ServerHarness.Eventually(() => Task.FromResult(Count(logs, id, outcome) >= times), TimeSpan.FromSeconds(20), $"release ticks of {id} ending '{outcome}' {times} times");
     }
 
-    private static int Count(CapturingLoggerProvider logs, string id, string outcome) =>
+    private static int Count(AllLevelsLoggerProvider logs, string id, string outcome) =>
         logs.Lines.Count(l => l.Contains($"Job {id}: {outcome}", StringComparison.Ordinal));
 }

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Backfill.Server.Tests;
+namespace Backfill.Server.Tests.TestSupport;
 
-/// <summary>Keeps every formatted log line of every level, with its exception and its structured values, so tests can search them.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+/// <summary>
+/// Keeps every log line of every level (Trace up), with its structured values and exception: for tests that read
+/// debug lines, or that must show a secret appears in none.
+/// </summary>
+internal sealed class AllLevelsLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
@@ -14,7 +17,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
     {
     }
 
-    private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+    private sealed class Logger(AllLevelsLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
