@@ -45,6 +45,9 @@ public sealed class ThrottleBreakerTests
         await Harness.Eventually(() => board.CoolingOffUntil(Harness.Platform) is not null, TimeSpan.FromSeconds(60), "the breaker to open and reach the scheduler");
         await Harness.Eventually(() => budgets.All(b => b.Budget(Harness.Platform).PausedUntil > DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10), "every worker to cool off");
         harness.Simulator.Switches.ThrottleEverything = false;
+
+        // Releases run one at a time: once one has held for the cool-off, a release decided before it was known is over.
+        await Harness.Eventually(() => (board.Status(Harness.Platform).Hold ?? "").Contains("cools off", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "a release to hold for the cool-off");
         var until = board.CoolingOffUntil(Harness.Platform)!.Value;
         var callsAtOpen = harness.Simulator.Stats.Accepted + harness.Simulator.Stats.ForcedThrottles;
         var releasedAtOpen = store.Slices(job.Id).Count(s => s.State != SliceState.Pending);
