@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Backfill.Cli.Output;
 using Backfill.Cli.Remote;
 using Backfill.Server.Jobs;
@@ -15,37 +14,18 @@ internal static class EstimateCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
-        var platform = CommonOptions.Platform();
-        var shops = CommonOptions.Shops();
-        var range = new RangeOptions();
-        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence of the job (default the scheduler's Backfill:ReleaseEvery).");
-        var slicesPerRelease = CommonOptions.SlicesPerRelease();
+        var job = new JobRequestOptions();
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
         var token = ControlOptions.Token();
-        var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from the calls earlier runs of each shop made, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json")
-        {
-            platform, shops,
-        };
-        range.AddTo(command);
-        command.Options.Add(releaseEvery);
-        command.Options.Add(slicesPerRelease);
+        var command = new Command("estimate", "Estimate a backfill on a running scheduler ('backfill serve') without creating it: its slices, the platform calls expected (from the calls earlier runs of each shop made, else an assumed 10 calls per shop-day) and how long it takes at the configured limits — the larger of the rate bound (calls ÷ the platform's limit) and the release bound (slices ÷ slices per release × cadence). Same options as 'start'.\n\nExamples:\n  backfill estimate --platform demo --shop 10001 --from 2024-05-01 --to 2024-06-01\n  backfill estimate --platform demo --shop 10001 --shop 10002 --days 30 --release-every 00:01:00 --json");
+        job.AddTo(command);
         command.Options.Add(server);
         command.Options.Add(json);
         command.Options.Add(token);
         command.SetAction(async (parse, ct) =>
         {
-            var dates = range.Dates(parse);
-            var request = new CreateJobRequest
-            {
-                Platform = parse.GetValue(platform)!,
-                Shops = parse.GetValue(shops)!,
-                From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Days = dates is null ? parse.GetValue(range.Days) : null,
-                ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
-                SlicesPerRelease = parse.GetValue(slicesPerRelease),
-            };
+            var request = job.Request(parse);
             return await RunAsync(CliConfiguration.Build(overrides), request, parse.GetValue(server), parse.GetValue(token), parse.GetValue(json), ct);
         });
         return command;

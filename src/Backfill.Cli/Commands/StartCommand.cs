@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using Backfill.Server.Jobs;
 
 namespace Backfill.Cli.Commands;
 
@@ -9,23 +7,14 @@ internal static class StartCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
-        var platform = CommonOptions.Platform();
-        var shops = CommonOptions.Shops();
-        var range = new RangeOptions();
-        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence of this job (default the scheduler's Backfill:ReleaseEvery).");
-        var slicesPerRelease = CommonOptions.SlicesPerRelease();
+        var job = new JobRequestOptions();
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
         var dryRun = new Option<bool>("--dry-run") { Description = "Only estimate the job, as 'backfill estimate' does; nothing is created." };
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Create the job even when an active job of the platform covers one of its shops on one of its days (refused otherwise, exit 1)." };
         var token = ControlOptions.Token();
-        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080\n  backfill start --platform demo --shop 10001 --days 30 --dry-run\n  backfill start --platform demo --shop 10001 --days 3 --allow-overlap")
-        {
-            platform, shops,
-        };
-        range.AddTo(command);
-        command.Options.Add(releaseEvery);
-        command.Options.Add(slicesPerRelease);
+        var command = new Command("start", "Create a backfill job on a running scheduler ('backfill serve') and print its id; workers do the rest. Days are calendar days in the scheduler's Backfill:TimeZone; --to is exclusive.\n\nExamples:\n  backfill start --platform demo --shop 10001 --from 2024-05-01 --to 2024-05-08\n  backfill start --platform demo --shop 10001 --shop 10002 --days 7 --release-every 00:01:00 --json\n  backfill start --platform demo --shop 10001 --days 3 --server http://scheduler.internal:5080\n  backfill start --platform demo --shop 10001 --days 30 --dry-run\n  backfill start --platform demo --shop 10001 --days 3 --allow-overlap");
+        job.AddTo(command);
         command.Options.Add(server);
         command.Options.Add(json);
         command.Options.Add(dryRun);
@@ -34,18 +23,7 @@ internal static class StartCommand
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(overrides);
-            var dates = range.Dates(parse);
-            var request = new CreateJobRequest
-            {
-                Platform = parse.GetValue(platform)!,
-                Shops = parse.GetValue(shops)!,
-                From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Days = dates is null ? parse.GetValue(range.Days) : null,
-                ReleaseEvery = parse.GetValue(releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
-                SlicesPerRelease = parse.GetValue(slicesPerRelease),
-                AllowOverlap = parse.GetValue(allowOverlap) ? true : null,
-            };
+            var request = job.Request(parse) with { AllowOverlap = parse.GetValue(allowOverlap) ? true : null };
             if (parse.GetValue(dryRun))
             {
                 return await EstimateCommand.RunAsync(configuration, request, parse.GetValue(server), parse.GetValue(token), parse.GetValue(json), ct);

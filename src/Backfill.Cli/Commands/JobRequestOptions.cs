@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+using Backfill.Server.Jobs;
+
+namespace Backfill.Cli.Commands;
+
+/// <summary>What a job request says, for the verbs that send one (<c>start</c>, <c>estimate</c>): platform, shops, range, cadence.</summary>
+internal sealed class JobRequestOptions
+{
+    private readonly Option<string> _platform = CommonOptions.Platform();
+    private readonly Option<string[]> _shops = CommonOptions.Shops();
+    private readonly RangeOptions _range = new();
+    private readonly Option<TimeSpan?> _releaseEvery = CommonOptions.ReleaseEvery("Release cadence of the job (default the scheduler's Backfill:ReleaseEvery).");
+    private readonly Option<int?> _slicesPerRelease = CommonOptions.SlicesPerRelease();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_platform);
+        command.Options.Add(_shops);
+        _range.AddTo(command);
+        command.Options.Add(_releaseEvery);
+        command.Options.Add(_slicesPerRelease);
+    }
+
+    /// <exception cref="UsageException">A day that is not <c>YYYY-MM-DD</c>.</exception>
+    public CreateJobRequest Request(ParseResult parse)
+    {
+        var dates = _range.Dates(parse);
+        return new CreateJobRequest
+        {
+            Platform = parse.GetValue(_platform)!,
+            Shops = parse.GetValue(_shops)!,
+            From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Days = dates is null ? parse.GetValue(_range.Days) : null,
+            ReleaseEvery = parse.GetValue(_releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
+            SlicesPerRelease = parse.GetValue(_slicesPerRelease),
+        };
+    }
+}
