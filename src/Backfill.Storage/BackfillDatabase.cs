@@ -14,6 +14,8 @@ public sealed class BackfillDatabase : IDisposable
     internal const string JobStateExpression = "$.JobId + '|' + $.State";
     internal const string PlatformStateExpression = "$.Platform + '|' + $.State";
 
+    private readonly Lock _writer = new();
+
     public BackfillDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -25,6 +27,9 @@ public sealed class BackfillDatabase : IDisposable
         Events = Database.GetCollection<TransitionDocument>("events");
         Orders = Database.GetCollection<OrderDocument>("orders");
 
+        // Every collection exists before the first transaction: a collection created inside one, while another thread
+        // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
+        Jobs.EnsureIndex(j => j.State);
         Slices.EnsureIndex(JobStateIndex, JobStateExpression);
         Slices.EnsureIndex(PlatformStateIndex, PlatformStateExpression);
         Slices.EnsureIndex(s => s.JobId);
@@ -45,20 +50,26 @@ public sealed class BackfillDatabase : IDisposable
 
     internal ILiteCollection<OrderDocument> Orders { get; }
 
-    /// <summary>Runs <paramref name="work"/> in one LiteDB transaction (all or nothing).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing). Writers take turns: LiteDB 5's
+    /// transactions are bound to a thread and concurrent ones have corrupted its page cache; readers are not held.
+    /// </summary>
     internal T InTransaction<T>(Func<T> work)
     {
-        Database.BeginTrans();
-        try
+        lock (_writer)
         {
-            var result = work();
-            Database.Commit();
-            return result;
-        }
-        catch
-        {
-            Database.Rollback();
-            throw;
+            Database.BeginTrans();
+            try
+            {
+                var result = work();
+                Database.Commit();
+                return result;
+            }
+            catch
+            {
+                Database.Rollback();
+                throw;
+            }
         }
     }
 
