@@ -108,34 +108,8 @@ internal static class ControlBodyReader
     private static ControlReading<T> Members<T>(JsonElement body, string[] members, Func<Dictionary<string, JsonElement>, Action<string, string>, T?> read)
         where T : class
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Error(string member, string message)
-        {
-            if (!errors.TryGetValue(member, out var list))
-            {
-                errors[member] = list = [];
-            }
-
-            list.Add(message);
-        }
-
-        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in body.EnumerateObject())
-        {
-            var member = members.FirstOrDefault(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
-            if (member is null)
-            {
-                Error(property.Name, $"'{property.Name}' is not a member here; use {string.Join(", ", members)}.");
-            }
-            else if (property.Value.ValueKind != JsonValueKind.Null)
-            {
-                values[member] = property.Value;
-            }
-        }
-
-        var value = read(values, Error);
-        return errors.Count > 0
-            ? new(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
-            : new(value, null, new Dictionary<string, string[]>());
+        var found = new BodyMembers(body, members, "here");
+        var value = read(found.Values, found.Error);
+        return found.HasErrors ? new(null, null, found.Errors) : new(value, null, new Dictionary<string, string[]>());
     }
 }

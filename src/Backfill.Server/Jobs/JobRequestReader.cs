@@ -46,59 +46,37 @@ internal static class JobRequestReader
 
     private static JobRequestReading Read(JsonElement body, IReadOnlyCollection<string> platforms)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Error(string member, string message)
-        {
-            if (!errors.TryGetValue(member, out var list))
-            {
-                errors[member] = list = [];
-            }
+        var found = new BodyMembers(body, Members, "of a job request");
+        var values = found.Values;
 
-            list.Add(message);
-        }
-
-        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var property in body.EnumerateObject())
-        {
-            var member = Members.FirstOrDefault(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
-            if (member is null)
-            {
-                Error(property.Name, $"'{property.Name}' is not a member of a job request; use {string.Join(", ", Members)}.");
-            }
-            else if (property.Value.ValueKind != JsonValueKind.Null)
-            {
-                values[member] = property.Value;
-            }
-        }
-
-        var platform = ReadPlatform(values.GetValueOrDefault("platform"), platforms, Error);
-        var shops = ReadShops(values.GetValueOrDefault("shops"), Error);
-        var from = ReadDay(values, "from", Error);
-        var to = ReadDay(values, "to", Error);
-        var days = ReadInt(values, "days", 1, Slicer.MaxDays, "a whole number of days", Error);
-        var releaseEvery = ReadSpan(values, "releaseEvery", Error);
-        var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", Error);
-        var dryRun = ReadBool(values, "dryRun", Error);
-        var allowOverlap = ReadBool(values, "allowOverlap", Error);
+        var platform = ReadPlatform(values.GetValueOrDefault("platform"), platforms, found.Error);
+        var shops = ReadShops(values.GetValueOrDefault("shops"), found.Error);
+        var from = ReadDay(values, "from", found.Error);
+        var to = ReadDay(values, "to", found.Error);
+        var days = ReadInt(values, "days", 1, Slicer.MaxDays, "a whole number of days", found.Error);
+        var releaseEvery = ReadSpan(values, "releaseEvery", found.Error);
+        var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", found.Error);
+        var dryRun = ReadBool(values, "dryRun", found.Error);
+        var allowOverlap = ReadBool(values, "allowOverlap", found.Error);
 
         var hasRange = values.ContainsKey("from") || values.ContainsKey("to");
         var hasDays = values.ContainsKey("days");
         if (hasRange && hasDays)
         {
-            Error("range", "Give either from and to, or days, not both.");
+            found.Error("range", "Give either from and to, or days, not both.");
         }
         else if (!hasRange && !hasDays)
         {
-            Error("range", "Give either from and to (YYYY-MM-DD, to exclusive), or days (the N whole days before today).");
+            found.Error("range", "Give either from and to (YYYY-MM-DD, to exclusive), or days (the N whole days before today).");
         }
         else if (hasRange && !(values.ContainsKey("from") && values.ContainsKey("to")))
         {
-            Error(values.ContainsKey("from") ? "to" : "from", "from and to go together.");
+            found.Error(values.ContainsKey("from") ? "to" : "from", "from and to go together.");
         }
 
-        if (errors.Count > 0)
+        if (found.HasErrors)
         {
-            return new JobRequestReading(null, null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            return new JobRequestReading(null, null, found.Errors);
         }
 
         return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap), null, new Dictionary<string, string[]>());
