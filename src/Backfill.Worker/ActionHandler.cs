@@ -30,6 +30,12 @@ internal sealed partial class ActionHandler(
         ActionMessage action;
         try
         {
+            var size = consumed.Message.Value?.Length ?? 0;
+            if (size > ActionMessage.MaxEncodedBytes)
+            {
+                throw new MalformedMessageException($"an action of {size} bytes is over the limit of {ActionMessage.MaxEncodedBytes} bytes");
+            }
+
             action = MessageCodec.Decode<ActionMessage>(consumed.Message.Value);
         }
         catch (MalformedMessageException e)

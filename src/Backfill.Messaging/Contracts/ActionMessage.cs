@@ -10,6 +10,12 @@ public sealed record ActionMessage : IMessage
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>
+    /// The largest action a worker takes: one is a few hundred bytes (ids, a range, a cursor), so anything near this is
+    /// not a step of ours, and refusing it before decoding keeps a padded or foreign message from running as one (R6).
+    /// </summary>
+    public const int MaxEncodedBytes = 64 * 1024;
+
     public static int Version => CurrentVersion;
 
     [JsonRequired] public int V { get; init; } = CurrentVersion;

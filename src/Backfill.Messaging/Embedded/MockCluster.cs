@@ -8,7 +8,7 @@ namespace Backfill.Messaging.Embedded;
 /// librdkafka's in-process mock cluster: real Kafka protocol on 127.0.0.1, in memory. Used by the demo, the
 /// tests and <c>backfill dev-kafka</c>; other processes can connect to <see cref="BootstrapServers"/>.
 /// </summary>
-public sealed class MockCluster : IDisposable
+public sealed partial class MockCluster : IDisposable
 {
     private const int ProducerType = 0;
     private readonly Lock _gate = new();
