@@ -83,8 +83,10 @@ public sealed partial class ReleaseService(
                 store.Save(slice, slice.MoveTo(SliceState.Released, now, $"released (attempt {slice.Attempt}, lane {lane}/{plan.Lanes})"));
                 try
                 {
+                    var partition = new TopicPartition(connection.Topics.Actions, LanePlan.Partition(job.Platform, lane, partitions));
                     var action = new ActionMessage
                     {
+                        Partition = partition.Partition.Value,
                         Job = job.Id,
                         Slice = slice.Id,
                         Attempt = slice.Attempt,
@@ -96,7 +98,6 @@ public sealed partial class ReleaseService(
                         Lane = lane,
                         Lanes = plan.Lanes,
                     };
-                    var partition = new TopicPartition(connection.Topics.Actions, LanePlan.Partition(job.Platform, lane, partitions));
                     await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) }, cancellationToken);
                     released++;
                     board.Released(job.Platform);

@@ -45,6 +45,14 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        if (action.Partition is { } home && home != consumed.Partition.Value)
+        {
+            // Its chain runs on its home partition, perhaps in another member: running this copy would redo the whole slice.
+            stats.DuplicateDropped();
+            Log.Misplaced(logger, action.Id, consumed.TopicPartitionOffset.ToString(), home);
+            return;
+        }
+
         // A cancel announced before this process started may still be on its way in: no step starts before it is known.
         await cancellations.Ready.WaitAsync(cancellationToken);
         using var turn = await ledger.TurnAsync(action.Slice, cancellationToken);
@@ -158,6 +166,9 @@ internal sealed partial class ActionHandler(
 
         [LoggerMessage(6, LogLevel.Information, "Step {Action} stopped after {Pages} page(s): job {Job} is cancelled; no next step")]
         public static partial void Stopped(ILogger logger, string action, string job, int pages);
+
+        [LoggerMessage(7, LogLevel.Warning, "Copy of step {Action} at {Position} dropped: the slice's steps live on partition {Home}")]
+        public static partial void Misplaced(ILogger logger, string action, string position, int home);
 
         [LoggerMessage(4, LogLevel.Debug, "Step {Action} done: {Pages} pages, {Orders} orders, more={More}, {ElapsedMs:F0} ms")]
         public static partial void StepDone(ILogger logger, string action, int pages, int orders, bool more, double elapsedMs);

@@ -45,6 +45,13 @@ public sealed record ActionMessage : IMessage
     /// <summary>How many lanes the scheduler split the platform's budget into.</summary>
     [JsonRequired] public int Lanes { get; init; }
 
+    /// <summary>
+    /// The action-topic partition the scheduler put the slice on; every later step stays there. A copy read from
+    /// another partition is not the slice's own chain (a duplicate that another member would run in full alongside
+    /// it), so workers drop it (R5). Null in actions written before this member existed.
+    /// </summary>
+    public int? Partition { get; init; }
+
     [JsonIgnore]
     public string Key => $"{Platform}/{Lane}";
 
