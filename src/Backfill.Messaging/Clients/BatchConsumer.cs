@@ -11,6 +11,7 @@ namespace Backfill.Messaging.Clients;
 public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters counters, ILogger logger)
 {
     internal const int MaxBatch = 500;
+    private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(200);
     private readonly ConcurrentDictionary<TopicPartition, long> _next = new();
 
     /// <summary>True when every assigned partition has been read up to the high watermarks given.</summary>
@@ -30,7 +31,8 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
             while (!stop.IsCancellationRequested)
             {
                 batch.Clear();
-                var consumed = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                var failed = false;
+                var consumed = Consume(consumer, TimeSpan.FromMilliseconds(100), ref failed);
                 while (consumed is not null)
                 {
                     if (consumed.IsPartitionEOF)
@@ -48,7 +50,13 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
                         break;
                     }
 
-                    consumed = consumer.Consume(TimeSpan.Zero);
+                    consumed = Consume(consumer, TimeSpan.Zero, ref failed);
+                }
+
+                if (failed)
+                {
+                    // What was read before the error is handled below; the next read waits a little for the client to recover.
+                    stop.WaitHandle.WaitOne(ErrorPause);
                 }
 
                 if (batch.Count == 0)
@@ -72,5 +80,29 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         {
             consumer.Close();
         }
+    }
+
+    /// <summary>
+    /// The next message, or null. A fetch that failed (a broker down, a request timed out) is said and read again later:
+    /// thrown on, it would end this reader and stop its whole process over a fault the client recovers from by itself.
+    /// </summary>
+    private ConsumeResult<string, byte[]>? Consume(IConsumer<string, byte[]> consumer, TimeSpan timeout, ref bool failed)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException e)
+        {
+            failed = true;
+            Log.ConsumeFailed(logger, consumer.Name, e.Error.Code, e.Error.Reason);
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "{Client}: reading failed ({Code} {Reason}); reading again shortly")]
+        public static partial void ConsumeFailed(ILogger logger, string client, ErrorCode code, string reason);
     }
 }
