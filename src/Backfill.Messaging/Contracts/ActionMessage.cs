@@ -64,5 +64,6 @@ public sealed record ActionMessage : IMessage
         : Attempt < 1 || Step < 0 ? $"attempt {Attempt} / step {Step} out of range"
         : From >= To ? $"empty or reversed range {From:O} – {To:O}"
         : Lanes < 1 || Lane < 0 || Lane >= Lanes ? $"lane {Lane} of {Lanes} out of range"
+        : Partition < 0 ? $"partition {Partition} out of range"
         : null;
 }

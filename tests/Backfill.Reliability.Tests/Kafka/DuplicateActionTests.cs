@@ -60,7 +60,7 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
 
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(40), "the job to finish");
         await Harness.Eventually(() => orders.Totals().Unique == expected, TimeSpan.FromSeconds(20), "the sink to hold every order");
-        await Harness.Eventually(() => stats.Sum(s => s.DuplicatesDropped) >= copies, TimeSpan.FromSeconds(20), "every copy to be read");
+        await Harness.Eventually(() => EveryMessageCommitted(clients, topic), TimeSpan.FromSeconds(20), "every action, copies included, to be read and committed");
         var recovered = watch.Elapsed;
 
         var slice = store.Slices(job.Id).Single();
@@ -99,6 +99,12 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         }
 
         await scheduler.StopAsync();
+    }
+
+    private static bool EveryMessageCommitted(KafkaClients clients, string topic)
+    {
+        var committed = TopicReader.Committed(clients, clients.Connection.Topics.WorkerGroup, topic);
+        return Watermarks.High(clients, topic).All(h => h.Value == 0 || committed[h.Key.Partition.Value] >= h.Value);
     }
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
