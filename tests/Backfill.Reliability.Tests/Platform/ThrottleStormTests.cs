@@ -132,7 +132,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
             inFlightAllowanceMs = InFlight.TotalMilliseconds,
             shortestGapAfterARefusalBeyondInFlightMs = refusals
                 .Select(r => calls.Where(c => c.Shop == r.Shop && c.At > r.At + InFlight).Select(c => (c.At - r.At).TotalMilliseconds).DefaultIfEmpty(double.NaN).Min())
-                .Where(g => !double.IsNaN(g)).Select(Math.Round).DefaultIfEmpty(double.NaN).Min(),
+                .Where(g => !double.IsNaN(g)).Select(g => Math.Round(g)).DefaultIfEmpty(double.NaN).Min(),
             secondsToRecover = recoveredAt is { } at ? Math.Round((at - stormEnd).TotalSeconds, 1) : (double?)null,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         });
