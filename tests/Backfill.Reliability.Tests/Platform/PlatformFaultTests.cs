@@ -80,10 +80,10 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
         Assert.Equal(summary.OrdersExpected, summary.OrdersUnique);
         Assert.Empty(summary.Failures);
         Assert.Equal(Burst * Enum.GetValues<SimulatorFault>().Length, all.Count(c => Enum.TryParse<SimulatorFault>(c.Outcome, out _)));
-        Assert.All(pages.Except(repeatsAfterOk), p => Assert.True(p.Count() <= MaxAttempts, $"{p.Key} was asked {p.Count()} times, more than {MaxAttempts}"));
+        Assert.All(pages.Except(repeatsAfterOk), p => Assert.True(p.Count() <= MaxAttempts, $"{p.Key[..Math.Min(p.Key.Length, 80)]} was asked {p.Count()} times, more than {MaxAttempts}"));
         Assert.All(pages, p => Assert.Equal("ok", p.Last().Outcome));
         Assert.NotEmpty(gaps);
-        Assert.All(gaps, g => Assert.True(g.Slack >= TimeSpan.Zero, $"retry {g.Retry} of {g.Page} came {g.Slack.TotalMilliseconds:F0} ms before its back-off allowed"));
+        Assert.All(gaps, g => Assert.True(g.Slack >= TimeSpan.Zero, $"retry {g.Retry} of {g.Page[..Math.Min(g.Page.Length, 80)]} came {g.Slack.TotalMilliseconds:F0} ms before its back-off allowed"));
         Assert.Equal(0, harness.Simulator.Stats.Refused);
 
         ScenarioFigures.Record(output, "platform", new
