@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
+using Backfill.Platforms;
 using Backfill.Platforms.Simulator;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -64,7 +65,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         await second.StartAsync();
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var sink = scheduler.Services.GetRequiredService<OrderStore>();
-        var request = harness.Request(new DateOnly(2024, 1, 1), 60);
+        var request = harness.Request(new DateOnly(2024, 1, 1), 40);
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(request.Job, CancellationToken.None);
         var log = harness.Simulator.Calls;
 
@@ -81,6 +82,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         var slices = store.Slices(job.Id);
         var expected = Harness.Shops.Sum(shop => request.Expected!(shop, slices[0].From, slices[^1].To));
         await Harness.Eventually(() => sink.Totals().Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        var callsPerHost = new[] { first, second }.Select(h => h.Services.GetRequiredService<IOrderSources>().Stats(Harness.Platform).Calls).ToList();
         await second.StopAsync();
         await first.StopAsync();
         await scheduler.StopAsync();
@@ -121,6 +123,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
             ordersUnique = sink.Totals().Unique,
             duplicatesAbsorbed = sink.Totals().DuplicatesAbsorbed,
             calls = calls.Count,
+            callsPerWorkerHost = callsPerHost,
             callsRefusedByStorm = refusals.Count,
             callsRefusedByLimit = harness.Simulator.Stats.Refused,
             peakCallsPerSecond = harness.Simulator.Stats.PeakCallsPerSecond,
