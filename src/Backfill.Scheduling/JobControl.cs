@@ -75,10 +75,18 @@ public sealed partial class JobControl(
     /// <exception cref="JobNotFoundException">No such job, or the job has no such slice.</exception>
     /// <exception cref="JobCommandRefusedException">The job is cancelled, nothing failed, or the slice given did not fail.</exception>
     /// <exception cref="JobOverlapException">The failed job would run again alongside an active job of the same shops and days.</exception>
-    public Task<RetryOutcome> RetryAsync(string jobId, string? slice, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
+    public Task<RetryOutcome> RetryAsync(string jobId, string? slice, string by, CancellationToken cancellationToken) =>
+        RetryAsync(jobId, slice, force: false, by, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RetryAsync(string, string?, string, CancellationToken)"/>; with <paramref name="force"/>, succeeded
+    /// slices run again too and a succeeded job runs again (R10: the sink absorbs the repeated orders).
+    /// </summary>
+    /// <param name="force">Re-run succeeded slices too; slices pending or in flight are left as they are.</param>
+    public Task<RetryOutcome> RetryAsync(string jobId, string? slice, bool force, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
     {
         var job = store.Job(jobId) ?? throw new JobNotFoundException($"No job '{jobId}'.");
-        var choice = JobCommands.ChooseRetry(job, store.Slices(job.Id), slice);
+        var choice = JobCommands.ChooseRetry(job, store.Slices(job.Id), slice, force);
         if (choice.UnknownSlice)
         {
             throw new JobNotFoundException(choice.Refusal!);
@@ -89,7 +97,7 @@ public sealed partial class JobControl(
             throw new JobCommandRefusedException(refusal);
         }
 
-        var reactivate = job.State == JobState.Failed;
+        var reactivate = job.State is JobState.Failed or JobState.Succeeded;
         if (reactivate)
         {
             var others = store.ActiveJobs().Where(j => j.Id != job.Id);
@@ -102,11 +110,14 @@ public sealed partial class JobControl(
         }
 
         var now = time.GetUtcNow();
-        var transitions = choice.Slices.Select(s => s.MoveTo(SliceState.Pending, now, $"retried by {by} after: {s.Error ?? "failed"}")).ToList();
+        var transitions = choice.Slices
+            .Select(s => s.MoveTo(SliceState.Pending, now, s.State == SliceState.Succeeded ? $"re-run by {by} (forced retry) after it succeeded" : $"retried by {by} after: {s.Error ?? "failed"}", force))
+            .ToList();
         store.Save(choice.Slices, transitions);
         if (reactivate)
         {
-            store.Save(job, job.MoveTo(JobState.Running, now, $"{choice.Slices.Count} failed slice(s) retried by {by}"));
+            var what = force ? "slice(s) re-run by a forced retry" : "failed slice(s) retried";
+            store.Save(job, job.MoveTo(JobState.Running, now, $"{choice.Slices.Count} {what} by {by}", force));
         }
 
         if (job.State.IsActive())
@@ -114,7 +125,7 @@ public sealed partial class JobControl(
             await triggers.ScheduleAsync(job, cancellationToken);
         }
 
-        Log.Retried(logger, job.Id, by, choice.Slices.Count);
+        Log.Retried(logger, job.Id, by, choice.Slices.Count, force);
         return new RetryOutcome(job, [.. choice.Slices.Select(s => s.Id)]);
     }, cancellationToken);
 
@@ -187,8 +198,8 @@ public sealed partial class JobControl(
         [LoggerMessage(2, LogLevel.Information, "Job {Job} cancelled by {By}: {Pending} pending slice(s) cancelled; {InFlight} in flight stop before their next page")]
         public static partial void Cancelled(ILogger logger, string job, string by, int pending, int inFlight);
 
-        [LoggerMessage(3, LogLevel.Information, "Job {Job}: {Slices} failed slice(s) back to pending, by {By}")]
-        public static partial void Retried(ILogger logger, string job, string by, int slices);
+        [LoggerMessage(3, LogLevel.Information, "Job {Job}: {Slices} slice(s) back to pending, by {By} (forced: {Force})")]
+        public static partial void Retried(ILogger logger, string job, string by, int slices, bool force);
 
         [LoggerMessage(4, LogLevel.Information, "Job {Job}: cadence set by {By}: {Now} (was {Was})")]
         public static partial void CadenceChanged(ILogger logger, string job, string by, string now, string was);

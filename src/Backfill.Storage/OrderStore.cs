@@ -31,6 +31,10 @@ public sealed class OrderStore(BackfillDatabase db)
 
     public OrderDocument? Find(string id) => db.Orders.FindById(id);
 
+    /// <summary>Every saved order of one shop, by id: what a check of the sink after a re-run compares.</summary>
+    public IReadOnlyList<OrderDocument> OfShop(string platform, string shop) =>
+        [.. db.Orders.Find(Query.EQ(nameof(OrderDocument.ShopKey), $"{platform}:{shop}")).OrderBy(o => o.Id, StringComparer.Ordinal)];
+
     /// <summary>Orders of some shops whose <paramref name="timeField"/> falls in <c>[from, to)</c>.</summary>
     public long Count(string platform, IEnumerable<string> shops, DateTimeOffset from, DateTimeOffset to, string timeField = "create_time")
     {

@@ -27,6 +27,14 @@ public sealed class OrderStoreTests : IDisposable
     }
 
     [Fact]
+    public void OfShop_ListsThatShopsOrdersById()
+    {
+        Sink.Upsert([Order("1", "B", Day), Order("2", "A", Day), Order("1", "A", Day)], Day);
+
+        Assert.Equal(["shopee:1:A", "shopee:1:B"], Sink.OfShop("shopee", "1").Select(o => o.Id));
+    }
+
+    [Fact]
     public void Upsert_SameOrderSnInTwoShops_AreTwoOrders()
     {
         Sink.Upsert([Order("1", "A", Day), Order("2", "A", Day)], Day);

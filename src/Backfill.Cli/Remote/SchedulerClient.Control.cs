@@ -30,7 +30,10 @@ internal sealed partial class SchedulerClient
 
     /// <param name="slice">One failed slice, or null for all of them.</param>
     public Task<(RetryResult Result, string Body)> RetryAsync(string id, string? slice, CancellationToken cancellationToken) =>
-        PostAsync<RetryResult>(id, "retry", slice is null ? null : JsonContent.Create(new RetryRequest { Slice = slice }, options: Json), cancellationToken);
+        RetryAsync(id, slice, force: false, cancellationToken);
+
+    public Task<(RetryResult Result, string Body)> RetryAsync(string id, string? slice, bool force, CancellationToken cancellationToken) =>
+        PostAsync<RetryResult>(id, "retry", slice is null && !force ? null : JsonContent.Create(new RetryRequest { Slice = slice, Force = force }, options: Json), cancellationToken);
 
     public Task<(JobStatus Status, string Body)> SettingsAsync(string id, JobSettingsRequest settings, CancellationToken cancellationToken) =>
         PostAsync<JobStatus>(id, "settings", JsonContent.Create(settings, options: Json), cancellationToken);

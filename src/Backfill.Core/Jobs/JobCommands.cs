@@ -2,7 +2,8 @@ namespace Backfill.Core.Jobs;
 
 /// <summary>
 /// Which operator commands a job's state allows, and in plain words why not (the API answers 409 with it). Retry takes
-/// failed slices only: a succeeded slice is never run again by it (R11).
+/// failed slices only: a succeeded slice is never run again by it (R11), unless the operator forces it (R10: re-running
+/// any slice is safe, the sink absorbs the repeats).
 /// </summary>
 public static class JobCommands
 {
@@ -27,9 +28,15 @@ public static class JobCommands
     /// <summary>The slices a retry of <paramref name="job"/> moves back to Pending: the failed one asked for, or every failed one.</summary>
     /// <param name="slices">The job's slices.</param>
     /// <param name="slice">One slice id, or null for all failed slices.</param>
-    public static RetryChoice ChooseRetry(JobRecord job, IReadOnlyList<SliceRecord> slices, string? slice)
+    /// <param name="force">Succeeded slices too, and a succeeded job runs again; slices in flight or pending are left alone.</param>
+    public static RetryChoice ChooseRetry(JobRecord job, IReadOnlyList<SliceRecord> slices, string? slice, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(slices);
+        if (force)
+        {
+            return ChooseForced(job, slices, slice);
+        }
+
         if (Refusal(JobCommand.Retry, job) is { } refusal)
         {
             return RetryChoice.Refused(refusal);
@@ -48,6 +55,28 @@ public static class JobCommands
 
         var failed = slices.Where(s => s.State == SliceState.Failed).ToList();
         return failed.Count > 0 ? new RetryChoice(failed, null) : RetryChoice.Refused($"Job {job.Id} has no failed slices to retry.");
+    }
+
+    private static RetryChoice ChooseForced(JobRecord job, IReadOnlyList<SliceRecord> slices, string? slice)
+    {
+        if (job.State != JobState.Succeeded && Refusal(JobCommand.Retry, job) is { } refusal)
+        {
+            return RetryChoice.Refused(refusal);
+        }
+
+        if (slice is not null)
+        {
+            var asked = slices.FirstOrDefault(s => s.Id == slice);
+            return asked switch
+            {
+                null => new RetryChoice([], $"Job {job.Id} has no slice '{slice}'.", UnknownSlice: true),
+                { State: SliceState.Failed or SliceState.Succeeded } => new RetryChoice([asked], null),
+                _ => RetryChoice.Refused($"Slice {slice} is {asked.State.ToString().ToLowerInvariant()}; a forced retry re-runs failed and succeeded slices only."),
+            };
+        }
+
+        var finished = slices.Where(s => s.State is SliceState.Failed or SliceState.Succeeded).ToList();
+        return finished.Count > 0 ? new RetryChoice(finished, null) : RetryChoice.Refused($"Job {job.Id} has no failed or succeeded slices to re-run.");
     }
 
     private static string Past(JobCommand command) => command switch

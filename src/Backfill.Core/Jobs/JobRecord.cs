@@ -36,9 +36,10 @@ public sealed class JobRecord
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
     /// <summary>Moves the job and returns the transition to record.</summary>
-    public Transition MoveTo(JobState to, DateTimeOffset at, string reason)
+    /// <param name="force">An operator's forced retry: <see cref="JobStateMachine.CanForce"/> decides.</param>
+    public Transition MoveTo(JobState to, DateTimeOffset at, string reason, bool force = false)
     {
-        if (!JobStateMachine.CanMove(State, to))
+        if (!(force ? JobStateMachine.CanForce(State, to) : JobStateMachine.CanMove(State, to)))
         {
             throw new InvalidTransitionException($"job {Id}", State, to);
         }

@@ -2,7 +2,8 @@ namespace Backfill.Core.Jobs;
 
 /// <summary>
 /// The allowed job transitions: Running ⇄ Paused; either → Cancelled by the operator, or → Succeeded | Failed once every
-/// slice is finished; Failed → Running when its failed slices are retried. Succeeded and Cancelled are final.
+/// slice is finished; Failed → Running when its failed slices are retried. Cancelled is final; Succeeded is final except
+/// to an operator's forced retry, which runs a finished job again (R10).
 /// </summary>
 public static class JobStateMachine
 {
@@ -16,4 +17,8 @@ public static class JobStateMachine
         (JobState.Failed, JobState.Running) => true,
         _ => false,
     };
+
+    /// <summary>The moves a forced retry may make besides <see cref="CanMove"/>: a succeeded job runs again.</summary>
+    public static bool CanForce(JobState from, JobState to) =>
+        CanMove(from, to) || (from, to) is (JobState.Succeeded, JobState.Running);
 }

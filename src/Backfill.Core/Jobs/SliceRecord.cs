@@ -52,10 +52,11 @@ public sealed class SliceRecord
     public static string MakeId(string jobId, string shop, DateOnly firstDay) => $"{jobId}/{shop}/{firstDay:yyyyMMdd}";
 
     /// <summary>Moves to <paramref name="to"/> and returns the transition to record.</summary>
+    /// <param name="force">An operator's forced retry: <see cref="SliceStateMachine.CanForce"/> decides.</param>
     /// <exception cref="InvalidTransitionException">When the state machine does not allow it.</exception>
-    public Transition MoveTo(SliceState to, DateTimeOffset at, string reason)
+    public Transition MoveTo(SliceState to, DateTimeOffset at, string reason, bool force = false)
     {
-        if (!SliceStateMachine.CanMove(State, to))
+        if (!(force ? SliceStateMachine.CanForce(State, to) : SliceStateMachine.CanMove(State, to)))
         {
             throw new InvalidTransitionException($"slice {Id}", State, to);
         }

@@ -22,4 +22,11 @@ public static class SliceStateMachine
         (SliceState.Failed, SliceState.Pending) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// The moves an operator's forced retry may make besides <see cref="CanMove"/>: a succeeded slice runs again (R10).
+    /// Nothing else ever moves a succeeded slice.
+    /// </summary>
+    public static bool CanForce(SliceState from, SliceState to) =>
+        CanMove(from, to) || (from, to) is (SliceState.Succeeded, SliceState.Pending);
 }

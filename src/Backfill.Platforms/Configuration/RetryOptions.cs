@@ -6,7 +6,7 @@ public sealed class RetryOptions
     /// <summary>Attempts in total, the first included. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>The first back-off; later ones grow exponentially with jitter. Default 200 ms.</summary>
+    /// <summary>The least wait before the first retry; retry n waits at least BaseDelay·2ⁿ, plus up to half as long of jitter. Default 200 ms.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest back-off. Default 5 seconds.</summary>

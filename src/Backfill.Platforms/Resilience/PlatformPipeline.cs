@@ -34,6 +34,9 @@ internal static class PlatformPipeline
                 UseJitter = true,
                 Delay = retry.BaseDelay,
                 MaxDelay = retry.MaxDelay,
+
+                // At least BaseDelay·2ⁿ: Polly's jitter alone may retry a few milliseconds after the failure.
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryBackoff.Delay(args.AttemptNumber, retry, Jitter())),
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(args);
@@ -47,4 +50,9 @@ internal static class PlatformPipeline
             .AddTimeout(timeout)
             .Build();
     }
+
+    // Spreads retries of workers that failed together; nothing secret depends on it.
+#pragma warning disable CA5394
+    private static double Jitter() => Random.Shared.NextDouble();
+#pragma warning restore CA5394
 }

@@ -20,8 +20,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OrderCatalog _catalog;
 
-    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorStats stats, SimulatorSwitches switches)
+    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorStats stats, SimulatorSwitches switches, SimulatorCallLog calls)
     {
+        Calls = calls;
         _app = app;
         _catalog = catalog;
         BaseUrl = baseUrl;
@@ -34,6 +35,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
     /// <summary>Live counters of what it answered.</summary>
     public SimulatorStats Stats { get; }
+
+    /// <summary>Every order call it received (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
+    public SimulatorCallLog Calls { get; }
 
     /// <summary>Faults to switch on and off while it runs.</summary>
     public SimulatorSwitches Switches { get; }
@@ -62,13 +66,14 @@ public sealed class PlatformSimulator : IAsyncDisposable
         var auth = new SimulatorAuth(options.PartnerId, options.PartnerKey, tokens, switches, answers, time);
         var admission = new CallAdmission(options.PermitsPerSecond, options.PerShopPermitsPerSecond, time);
         app.UseRouting();
-        new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), answers, stats, switches, options.Seed, time).Map(app);
+        var api = new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), answers, stats, switches, options.Seed, time);
+        api.Map(app);
 
         try
         {
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new PlatformSimulator(app, new Uri(address), catalog, stats, switches);
+            return new PlatformSimulator(app, new Uri(address), catalog, stats, switches, api.Calls);
         }
         catch
         {

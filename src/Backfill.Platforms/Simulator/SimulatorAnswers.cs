@@ -19,15 +19,27 @@ internal sealed class SimulatorAnswers(SimulatorStats stats)
 
     public IResult Auth(string message) => Error(StatusCodes.Status403Forbidden, "error_auth", message);
 
-    public static IResult Throttled(HttpContext http, string requestId)
+    public static IResult Throttled(HttpContext http, string requestId, int retryAfterSeconds = 1)
     {
-        http.Response.Headers.RetryAfter = "1";
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return Envelope(
             new ShopeeErrorEnvelope(ShopeeErrorClassifier.TooManyRequest, "Too many requests, please try again later.", requestId),
             StatusCodes.Status429TooManyRequests);
     }
 
     public IResult Throttled(HttpContext http) => Throttled(http, NextRequestId());
+
+    public IResult Throttled(HttpContext http, int retryAfterSeconds) => Throttled(http, NextRequestId(), retryAfterSeconds);
+
+    /// <summary>What Shopee v2 answers a call made with an expired access token; the token itself is never echoed.</summary>
+    public IResult ExpiredToken() => Error(StatusCodes.Status403Forbidden, "invalid_access_token", "Invalid access_token: the token has expired, refresh it.");
+
+    /// <summary>An HTML page where the platform's JSON should be, with HTTP 200.</summary>
+    public IResult HtmlPage()
+    {
+        stats.Error();
+        return TypedResults.Content("<html><body><h1>Maintenance</h1></body></html>", "text/html", statusCode: StatusCodes.Status200OK);
+    }
 
     /// <summary>An error page from in front of the platform: not its JSON.</summary>
     public IResult Unavailable()

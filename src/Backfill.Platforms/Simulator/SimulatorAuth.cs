@@ -65,6 +65,11 @@ internal sealed class SimulatorAuth(
             return answers.Auth("Invalid access_token.");
         }
 
+        if (switches.ExpiredTokenShops.Contains(shopId))
+        {
+            return answers.ExpiredToken();
+        }
+
         return switches.AuthFailShops.Contains(shopId) ? answers.Auth("The shop's authorization has expired.") : null;
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Backfill.Platforms.Simulator;
 
 /// <summary>Faults to inject while the simulator runs; every member may be changed from any thread at any time.</summary>
@@ -7,6 +9,10 @@ public sealed class SimulatorSwitches
     private TimeSpan _latency;
     private double _transientFailureRate;
     private volatile bool _throttleEverything;
+    private readonly ConcurrentQueue<SimulatorFault> _faults = new();
+    private double _refuseShare;
+    private TimeSpan _refuseRetryAfter = TimeSpan.FromSeconds(1);
+    private TimeSpan _stallFor = TimeSpan.FromSeconds(30);
 
     /// <summary>Added to every admitted call before it is answered.</summary>
     public TimeSpan Latency
@@ -63,4 +69,91 @@ public sealed class SimulatorSwitches
         get => _throttleEverything;
         set => _throttleEverything = value;
     }
+    /// <summary>Shop ids whose access token has expired: their calls are answered 403 <c>invalid_access_token</c>.</summary>
+    public ICollection<string> ExpiredTokenShops { get; } = new SynchronizedSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The share (0..1) of arriving calls refused with 429 <c>too_many_request</c> and Retry-After
+    /// <see cref="RefuseRetryAfter"/>, before the call limit: a throttle storm. Drawn from a stable hash of the arrival count.
+    /// </summary>
+    public double RefuseShare
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refuseShare;
+            }
+        }
+
+        set
+        {
+            if (!(value is >= 0 and <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "must be between 0 and 1");
+            }
+
+            lock (_lock)
+            {
+                _refuseShare = value;
+            }
+        }
+    }
+
+    /// <summary>The Retry-After of the calls <see cref="RefuseShare"/> refuses, in whole seconds (at least 1). Default 1 s.</summary>
+    public TimeSpan RefuseRetryAfter
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _refuseRetryAfter;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromSeconds(1));
+            lock (_lock)
+            {
+                _refuseRetryAfter = TimeSpan.FromSeconds(Math.Ceiling(value.TotalSeconds));
+            }
+        }
+    }
+
+    /// <summary>How long a <see cref="SimulatorFault.Stall"/> holds its call. Default 30 s.</summary>
+    public TimeSpan StallFor
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stallFor;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (_lock)
+            {
+                _stallFor = value;
+            }
+        }
+    }
+
+    /// <summary>Faults queued and not yet answered.</summary>
+    public int PendingFaults => _faults.Count;
+
+    /// <summary>The next <paramref name="calls"/> calls that pass the call limit and authentication are answered with <paramref name="fault"/>, after any queued before.</summary>
+    public void InjectBurst(SimulatorFault fault, int calls)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            _faults.Enqueue(fault);
+        }
+    }
+
+    internal bool TryTakeFault(out SimulatorFault fault) => _faults.TryDequeue(out fault);
 }

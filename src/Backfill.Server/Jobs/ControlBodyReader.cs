@@ -17,20 +17,34 @@ internal static class ControlBodyReader
 
     /// <summary>An empty body retries every failed slice.</summary>
     public static ControlReading<RetryRequest> ReadRetry(ReadOnlyMemory<byte> body) =>
-        Read(body, ["slice"], emptyIsObject: true, RetryExample, (values, error) =>
+        Read(body, ["slice", "force"], emptyIsObject: true, RetryExample, (values, error) =>
         {
-            if (!values.TryGetValue("slice", out var slice))
+            var request = new RetryRequest();
+            if (values.TryGetValue("slice", out var slice))
             {
-                return new RetryRequest();
+                if (slice.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(slice.GetString()))
+                {
+                    request = request with { Slice = slice.GetString()!.Trim() };
+                }
+                else
+                {
+                    error("slice", $"slice must be a slice id as 'GET /api/jobs/{{id}}/slices?state=failed' lists them (got {slice.GetRawText()}).");
+                }
             }
 
-            if (slice.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(slice.GetString()))
+            if (values.TryGetValue("force", out var force))
             {
-                return new RetryRequest { Slice = slice.GetString()!.Trim() };
+                if (force.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    request = request with { Force = force.GetBoolean() };
+                }
+                else
+                {
+                    error("force", $"force must be true (re-run succeeded slices too) or false (got {force.GetRawText()}).");
+                }
             }
 
-            error("slice", $"slice must be a slice id as 'GET /api/jobs/{{id}}/slices?state=failed' lists them (got {slice.GetRawText()}).");
-            return null;
+            return request;
         });
 
     public static ControlReading<JobSettingsRequest> ReadSettings(ReadOnlyMemory<byte> body) =>

@@ -2,11 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace Backfill.Server.Jobs;
 
-/// <summary>The optional body of <c>POST /api/jobs/{id}/retry</c>: one slice id; without it every failed slice is retried.</summary>
+/// <summary>
+/// The optional body of <c>POST /api/jobs/{id}/retry</c>: one slice id; without it every failed slice is retried.
+/// <c>force</c> re-runs succeeded slices too (R10).
+/// </summary>
 public sealed record RetryRequest
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Slice { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Force { get; init; }
 }
 
 /// <summary>The body of <c>POST /api/jobs/{id}/settings</c>: a new cadence (<c>HH:MM:SS</c>), a new batch size, or both.</summary>

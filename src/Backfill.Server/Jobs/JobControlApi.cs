@@ -73,7 +73,7 @@ internal static class JobControlApi
 
         return await RunAsync(async () =>
         {
-            var outcome = await control.RetryAsync(id, ask.Slice, By, cancellationToken);
+            var outcome = await control.RetryAsync(id, ask.Slice, ask.Force, By, cancellationToken);
             return TypedResults.Ok(new RetryResult(outcome.Job.Id, outcome.Job.State.ToString().ToLowerInvariant(), outcome.Retried));
         });
     }

@@ -94,4 +94,37 @@ public sealed class JobCommandsTests
         Assert.Empty(choice.Slices);
         Assert.StartsWith("Job j is cancelled", choice.Refusal, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ChooseRetry_Forced_TakesFailedAndSucceededSlices_NotThoseInFlightPendingOrCancelled()
+    {
+        SliceRecord[] slices = [Slice("1", SliceState.Succeeded), Slice("2", SliceState.Failed), Slice("3", SliceState.Running), Slice("4", SliceState.Pending), Slice("5", SliceState.Cancelled), Slice("6", SliceState.Released)];
+
+        var choice = JobCommands.ChooseRetry(Job(JobState.Running), slices, null, force: true);
+
+        Assert.Null(choice.Refusal);
+        Assert.Equal(["j/1/1", "j/1/2"], choice.Slices.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void ChooseRetry_Forced_ASucceededJobRunsAgain_OneSucceededSliceOrAll()
+    {
+        SliceRecord[] slices = [Slice("1", SliceState.Succeeded), Slice("2", SliceState.Succeeded)];
+
+        Assert.Equal(["j/1/1", "j/1/2"], JobCommands.ChooseRetry(Job(JobState.Succeeded), slices, null, force: true).Slices.Select(s => s.Id));
+        Assert.Equal(["j/1/2"], JobCommands.ChooseRetry(Job(JobState.Succeeded), slices, "j/1/2", force: true).Slices.Select(s => s.Id));
+        Assert.Equal("Job j is succeeded: it cannot be retried any more.", JobCommands.ChooseRetry(Job(JobState.Succeeded), slices, null).Refusal);
+    }
+
+    [Fact]
+    public void ChooseRetry_Forced_CancelledJobOrSliceInFlight_IsRefused()
+    {
+        Assert.StartsWith("Job j is cancelled", JobCommands.ChooseRetry(Job(JobState.Cancelled), [Slice("1", SliceState.Succeeded)], null, force: true).Refusal, StringComparison.Ordinal);
+        Assert.Equal(
+            "Slice j/1/1 is running; a forced retry re-runs failed and succeeded slices only.",
+            JobCommands.ChooseRetry(Job(JobState.Running), [Slice("1", SliceState.Running)], "j/1/1", force: true).Refusal);
+        Assert.Equal(
+            "Job j has no failed or succeeded slices to re-run.",
+            JobCommands.ChooseRetry(Job(JobState.Running), [Slice("1", SliceState.Pending)], null, force: true).Refusal);
+    }
 }

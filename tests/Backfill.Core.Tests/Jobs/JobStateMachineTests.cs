@@ -54,4 +54,26 @@ public sealed class JobStateMachineTests
     [Fact]
     public void IsActive_OnlyRunningAndPaused() =>
         Assert.Equal([JobState.Running, JobState.Paused], Enum.GetValues<JobState>().Where(s => s.IsActive()));
+
+    [Fact]
+    public void CanForce_OnlyASucceededJobRunsAgainBesidesTheUsualMoves()
+    {
+        Assert.True(JobStateMachine.CanForce(JobState.Succeeded, JobState.Running));
+        Assert.True(JobStateMachine.CanForce(JobState.Failed, JobState.Running));
+        Assert.False(JobStateMachine.CanForce(JobState.Cancelled, JobState.Running));
+        Assert.False(JobStateMachine.CanForce(JobState.Succeeded, JobState.Cancelled));
+        Assert.Throws<InvalidTransitionException>(() => new JobRecord { Id = "j", State = JobState.Succeeded }.MoveTo(JobState.Running, At, "retried"));
+    }
+
+    [Fact]
+    public void MoveTo_Forced_SucceededJobRunsAgainWithoutAFinishTime()
+    {
+        var job = new JobRecord { Id = "j", State = JobState.Running };
+        job.MoveTo(JobState.Succeeded, At, "every slice is finished");
+
+        job.MoveTo(JobState.Running, At.AddHours(1), "re-run", force: true);
+
+        Assert.Equal(JobState.Running, job.State);
+        Assert.Null(job.FinishedAt);
+    }
 }

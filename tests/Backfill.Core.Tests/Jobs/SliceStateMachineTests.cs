@@ -62,4 +62,17 @@ public sealed class SliceStateMachineTests
         Assert.Null(SliceCounts.From([SliceState.Succeeded, SliceState.Running]).Outcome());
         Assert.Null(SliceCounts.From([]).Outcome());
     }
+
+    [Fact]
+    public void CanForce_OnlyASucceededSliceGoesBackToPendingBesidesTheUsualMoves()
+    {
+        Assert.True(SliceStateMachine.CanForce(SliceState.Succeeded, SliceState.Pending));
+        Assert.True(SliceStateMachine.CanForce(SliceState.Failed, SliceState.Pending));
+        Assert.False(SliceStateMachine.CanForce(SliceState.Cancelled, SliceState.Pending));
+        Assert.False(SliceStateMachine.CanForce(SliceState.Succeeded, SliceState.Failed));
+        Assert.False(SliceStateMachine.CanForce(SliceState.Running, SliceState.Pending));
+        var slice = new SliceRecord { Id = "s", State = SliceState.Succeeded };
+        Assert.Throws<InvalidTransitionException>(() => slice.MoveTo(SliceState.Pending, At, "retried"));
+        Assert.Equal(("Succeeded", "Pending"), (slice.MoveTo(SliceState.Pending, At, "re-run", force: true) is var t ? (t.From, t.To) : default));
+    }
 }

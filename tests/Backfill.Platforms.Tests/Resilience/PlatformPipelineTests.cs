@@ -132,4 +132,28 @@ public sealed class PlatformPipelineTests
 
         Assert.Equal(1, _attempts);
     }
+
+    [Fact]
+    public async Task Retry_NeverBeforeBaseDelayAfterTheFailure()
+    {
+        var pipeline = PlatformPipeline.Create(
+            "demo", new RetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(5) }, TimeSpan.FromSeconds(10), Admit(Budget(100)), _time);
+
+        var running = pipeline.ExecuteAsync(_ => Interlocked.Increment(ref _attempts) == 1
+            ? throw new PlatformException("demo", PlatformErrorKind.Transient, "code", "message")
+            : ValueTask.FromResult(_attempts)).AsTask();
+        await Eventually.TrueAsync(() => Volatile.Read(ref _attempts) == 1, TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        var retriedEarly = Volatile.Read(ref _attempts) > 1;
+        await Eventually.TrueAsync(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(10));
+                return running.IsCompleted;
+            },
+            TimeSpan.FromSeconds(60));
+
+        Assert.False(retriedEarly);
+        Assert.Equal(2, await running);
+    }
 }

@@ -163,6 +163,21 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task RetryForce_IsSentAsForce_AndNothingFinishedIsRefusedWithTheServersReason()
+    {
+        var id = await StartAsync("2020-04-11", "2020-04-12", releaseEvery: "01:00:00");
+        var pending = (await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=pending")).GetProperty("slices")[0].GetProperty("slice").GetString();
+
+        var all = await CliRunner.RunAsync("retry", id, "--force", "--server", Server);
+        var one = await CliRunner.RunAsync("retry", id, "--force", "--slice", pending!, "--server", Server);
+
+        Assert.Equal((1, $"error: Job {id} has no failed or succeeded slices to re-run."), (all.Code, all.Error.Trim()));
+        // The job's first release may take the slice meanwhile: pending or released, it is not finished.
+        Assert.Equal(1, one.Code);
+        Assert.Matches($"^error: Slice {System.Text.RegularExpressions.Regex.Escape(pending!)} is (pending|released); a forced retry re-runs failed and succeeded slices only\\.$", one.Error.Trim());
+    }
+
+    [Fact]
     public async Task Command_UnknownJobOrSlice_Exits1_AndABodyTheServerRefusesExits2()
     {
         var id = await StartAsync("2020-05-01", "2020-05-02");

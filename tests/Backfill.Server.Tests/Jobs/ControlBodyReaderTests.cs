@@ -23,13 +23,36 @@ public sealed class ControlBodyReaderTests
     [Theory]
     [InlineData("""{"slice": 7}""", "slice", "slice must be a slice id")]
     [InlineData("""{"slice": ""}""", "slice", "slice must be a slice id")]
-    [InlineData("""{"slices": ["a"]}""", "slices", "'slices' is not a member here; use slice.")]
+    [InlineData("""{"slices": ["a"]}""", "slices", "'slices' is not a member here; use slice, force.")]
     public void ReadRetry_BadMember_NamesIt(string body, string member, string message)
     {
         var reading = ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body));
 
         Assert.Null(reading.Value);
         Assert.Contains(message, Assert.Single(reading.Errors[member]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"force": true}""", null, true)]
+    [InlineData("""{"force": false, "slice": "j/1/20240501"}""", "j/1/20240501", false)]
+    [InlineData("{}", null, false)]
+    public void ReadRetry_Force_IsRead(string body, string? slice, bool force)
+    {
+        var reading = ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal((slice, force), (reading.Value?.Slice, reading.Value?.Force ?? false));
+        Assert.NotNull(reading.Value);
+    }
+
+    [Theory]
+    [InlineData("""{"force": "yes"}""")]
+    [InlineData("""{"force": 1}""")]
+    public void ReadRetry_ForceNotABoolean_NamesIt(string body)
+    {
+        var reading = ControlBodyReader.ReadRetry(Encoding.UTF8.GetBytes(body));
+
+        Assert.Null(reading.Value);
+        Assert.StartsWith("force must be true", Assert.Single(reading.Errors["force"]), StringComparison.Ordinal);
     }
 
     [Theory]
