@@ -9,7 +9,8 @@ namespace Backfill.Scheduling;
 
 /// <summary>
 /// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
-/// <see cref="PlatformBoard"/>. Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record).
+/// <see cref="PlatformBoard"/>. Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
+/// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
 public sealed partial class SchedulerService(
     KafkaClients clients,
@@ -18,6 +19,7 @@ public sealed partial class SchedulerService(
     OrderStore orders,
     JobStore jobs,
     ReleaseTriggers triggers,
+    ReleaseService releases,
     DeadLetters deadLetters,
     PlatformBoard board,
     TimeProvider time,
@@ -31,6 +33,15 @@ public sealed partial class SchedulerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await releases.ResendReleasedAsync(stoppingToken);
+        }
+        catch (KafkaException e)
+        {
+            Log.ResendFailed(logger, e.Message);
+        }
+
         foreach (var job in jobs.ActiveJobs())
         {
             await triggers.ScheduleAsync(job, stoppingToken);
@@ -125,5 +136,8 @@ public sealed partial class SchedulerService(
 
         [LoggerMessage(2, LogLevel.Warning, "Malformed control message at {Position} skipped: {Error}")]
         public static partial void MalformedControl(ILogger logger, string position, string error);
+
+        [LoggerMessage(3, LogLevel.Error, "Could not send again the first steps of slices a previous scheduler marked released; they stay released until the next start: {Error}")]
+        public static partial void ResendFailed(ILogger logger, string error);
     }
 }

@@ -28,12 +28,19 @@ public sealed class JobStore(BackfillDatabase db)
     public SliceRecord? Slice(string id) => db.Slices.FindById(id);
 
     public IReadOnlyList<SliceRecord> Slices(string jobId) =>
-        db.Slices.Find(s => s.JobId == jobId).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
+        Enum.GetValues<SliceState>()
+            .SelectMany(state => db.Slices.Find(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}")))
+            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 
-    /// <summary>Slices of job <paramref name="jobId"/> in <paramref name="state"/>, oldest day first (uses the job/state index).</summary>
+    /// <summary>
+    /// Slices of job <paramref name="jobId"/> in <paramref name="state"/>, oldest day first. Read in day order from the
+    /// job/state/day index and stopped at <paramref name="limit"/>: a release tick of a 3-year, 50-shop job reads its next
+    /// few slices, not all 54,750 (R1; it read them all, 1.4 s per tick, holding every other job's release).
+    /// </summary>
     public IReadOnlyList<SliceRecord> Slices(string jobId, SliceState state, int limit = int.MaxValue) =>
-        db.Slices.Find(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}"))
-            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).Take(limit).ToList();
+        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|"), limit: limit)
+            .Where(s => s.JobId == jobId && s.State == state)
+            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 
     public int Count(string jobId, SliceState state) =>
         db.Slices.Count(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}"));

@@ -56,6 +56,21 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void Slices_ByJobAndState_KeepsToTheJob_WhenLiteDbsLikeWouldMatchAnother()
+    {
+        // The day-ordered read is a LIKE 'job|state|%', where LiteDB reads '_' and '%' as wildcards.
+        CreateJob("p_1", days: 2);
+        CreateJob("pX1", days: 2);
+        CreateJob("p%1", days: 2);
+
+        var pending = Store.Slices("p_1", SliceState.Pending);
+
+        Assert.Equal(4, pending.Count);
+        Assert.All(pending, s => Assert.Equal("p_1", s.JobId));
+        Assert.Equal(4, Store.Slices("p_1").Count);
+    }
+
+    [Fact]
     public void InFlight_CountsReleasedAndRunningAcrossJobsOfOnePlatform()
     {
         CreateJob("a");
