@@ -82,13 +82,14 @@ internal sealed class ServerHarness : IAsyncDisposable
     public static string Token(string shop) => $"server-tests-token-{shop}";
 
     /// <summary>A worker process's host, on the server's Kafka.</summary>
-    public IHost WorkerHost()
+    /// <param name="logs">Receives every log line of every level, besides the console.</param>
+    public IHost WorkerHost(ILoggerProvider? logs = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(Configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = Bootstrap });
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Worker);
-        Logging(builder.Logging);
+        Capture(builder.Logging, logs);
         return builder.Build();
     }
 
