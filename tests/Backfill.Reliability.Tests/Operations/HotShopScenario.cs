@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backfill.Core.Release;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Backfill.Server.Tests;
@@ -123,7 +124,7 @@ public sealed class HotShopScenario(ITestOutputHelper output)
             // Visible: every lane with its partition, load and lag in status; the same per partition in /metrics.
             Assert.Equal(Lanes, partitions.Count);
             Assert.All(partitions, l => Assert.Equal(JsonValueKind.Number, l.GetProperty("partition").ValueKind));
-            Assert.True(pages[hotLane] > PartitionSkewFactor * pages.Where(p => p.Key != hotLane).Max(p => p.Value), $"hot lane {hotLane} pages {pages[hotLane]} vs others {string.Join(",", pages)}");
+            Assert.True(pages[hotLane] > PartitionSkew.Factor * pages.Where(p => p.Key != hotLane).Max(p => p.Value), $"hot lane {hotLane} pages {pages[hotLane]} vs others {string.Join(",", pages)}");
             Assert.Contains("backfill_action_partition_lag_messages{platform=\"demo\",lane=\"0\",partition=", metrics, StringComparison.Ordinal);
             Assert.Contains($"backfill_lane_pages_total{{platform=\"demo\",lane=\"{hotLane}\"}} {pages[hotLane]}", metrics, StringComparison.Ordinal);
 
@@ -160,8 +161,6 @@ public sealed class HotShopScenario(ITestOutputHelper output)
             await worker.StopAsync();
         }
     }
-
-    private const double PartitionSkewFactor = Backfill.Core.Release.PartitionSkew.Factor;
 
     private static DateTimeOffset Day(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
