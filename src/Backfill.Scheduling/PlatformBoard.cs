@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
+using Backfill.Core.Release;
+using Microsoft.Extensions.Logging;
 
 namespace Backfill.Scheduling;
 
 /// <summary>
 /// What the scheduler knows about each platform's budget in the fleet: throttles and lane rates from workers' progress,
-/// cool-offs from the control topic, and why releases are held. In memory: it describes the present.
+/// cool-offs from the control topic, and why releases are held; per lane its pages and its partition's lag, and a skew
+/// among them (<see cref="PartitionSkew"/>, R8), logged when it appears and when it ends. In memory: it describes the present.
 /// </summary>
-public sealed class PlatformBoard(TimeProvider time)
+public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoard>? logger = null)
 {
     private readonly ConcurrentDictionary<string, Entry> _platforms = new(StringComparer.OrdinalIgnoreCase);
 
@@ -48,7 +51,30 @@ public sealed class PlatformBoard(TimeProvider time)
             entry.Throttles += throttles;
             entry.Pages += pages;
             entry.Lanes[lane] = new LaneStatus(lane, Math.Round(laneRate, 3), worker, at);
+            if (!entry.Load.TryGetValue(lane, out var load))
+            {
+                entry.Load[lane] = load = new LaneLoad();
+            }
+
+            load.Pages += pages;
+            load.Recent.Enqueue((time.GetTimestamp(), pages));
         }
+
+        CheckSkew(platform, entry);
+    }
+
+    /// <summary>The lag of each lane's action partition, as just read from Kafka; the lanes given are all the platform's lanes.</summary>
+    public void LagRead(string platform, IReadOnlyDictionary<int, (int Partition, long Lag)> lanes)
+    {
+        ArgumentNullException.ThrowIfNull(lanes);
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.LaneCount = lanes.Count;
+            entry.Lag = new SortedDictionary<int, (int, long)>(lanes.ToDictionary(l => l.Key, l => l.Value));
+        }
+
+        CheckSkew(platform, entry);
     }
 
     /// <summary>Counts a slice of the platform sent to the action topic.</summary>
@@ -101,8 +127,65 @@ public sealed class PlatformBoard(TimeProvider time)
                 entry.CoolOffReason,
                 entry.Hold,
                 [.. entry.Lanes.Values.OrderBy(l => l.Lane)],
-                entry.LiveLimit);
+                entry.LiveLimit)
+            {
+                Partitions = Partitions(entry),
+                Skew = Skew(entry),
+            };
         }
+    }
+
+    private void CheckSkew(string platform, Entry entry)
+    {
+        string? skew;
+        bool changed;
+        lock (entry)
+        {
+            skew = Skew(entry);
+            // A figure in the sentence changes with every report; only its start and end are worth a line.
+            changed = (skew is null) != (entry.Skew is null);
+            entry.Skew = skew;
+        }
+
+        if (changed && logger is not null)
+        {
+            if (skew is null)
+            {
+                Log.SkewEnded(logger, platform);
+            }
+            else
+            {
+                Log.Skewed(logger, platform, skew);
+            }
+        }
+    }
+
+    /// <summary>Every lane the board knows (all of the platform's once its lag was read), with its load and lag.</summary>
+    private List<PartitionLoad> Partitions(Entry entry)
+    {
+        var since = time.GetTimestamp() - (long)(PartitionSkew.LoadWindow.TotalSeconds * time.TimestampFrequency);
+        var lanes = Enumerable.Range(0, entry.LaneCount).Concat(entry.Load.Keys).Concat(entry.Lag.Keys).Distinct().Order();
+        return
+        [
+            .. lanes.Select(lane =>
+            {
+                var load = entry.Load.GetValueOrDefault(lane);
+                while (load is not null && load.Recent.TryPeek(out var oldest) && oldest.At < since)
+                {
+                    load.Recent.Dequeue();
+                }
+
+                (int Partition, long Lag)? lag = entry.Lag.TryGetValue(lane, out var l) ? l : null;
+                return new PartitionLoad(lane, lag?.Partition, load?.Pages ?? 0, load?.Recent.Sum(r => (long)r.Pages) ?? 0, lag?.Lag);
+            }),
+        ];
+    }
+
+    private string? Skew(Entry entry)
+    {
+        var lanes = Partitions(entry);
+        return PartitionSkew.Of($"pages in the last {PartitionSkew.LoadWindow.TotalMinutes:0} min", [.. lanes.Select(l => (l.Lane, l.Partition, l.RecentPages))], PartitionSkew.MinimumPages)
+            ?? PartitionSkew.Of("action messages waiting", [.. lanes.Where(l => l.Lag is not null).Select(l => (l.Lane, l.Partition, l.Lag ?? 0))], PartitionSkew.MinimumLag);
     }
 
     private Entry Of(string platform) => _platforms.GetOrAdd(platform, _ => new Entry());
@@ -124,6 +207,31 @@ public sealed class PlatformBoard(TimeProvider time)
         public double? LiveLimit { get; set; }
 
         public SortedDictionary<int, LaneStatus> Lanes { get; } = [];
+
+        public SortedDictionary<int, LaneLoad> Load { get; } = [];
+
+        /// <summary>The platform's lanes as its last lag read found them; 0 until one was read.</summary>
+        public int LaneCount { get; set; }
+
+        public SortedDictionary<int, (int Partition, long Lag)> Lag { get; set; } = [];
+
+        public string? Skew { get; set; }
+    }
+
+    private sealed class LaneLoad
+    {
+        public long Pages { get; set; }
+
+        public Queue<(long At, int Pages)> Recent { get; } = new();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Platform {Platform}: action partitions are skewed: {Skew}")]
+        public static partial void Skewed(ILogger logger, string platform, string skew);
+
+        [LoggerMessage(2, LogLevel.Information, "Platform {Platform}: action partitions are balanced again")]
+        public static partial void SkewEnded(ILogger logger, string platform);
     }
 }
 
@@ -132,7 +240,21 @@ public sealed class PlatformBoard(TimeProvider time)
 /// <param name="CoolOffUntil">Set while a cool-off runs: no calls, no releases.</param>
 /// <param name="Hold">Why the last release of the platform held back, if it did.</param>
 /// <param name="LiveLimit">The fleet's limit set while running (<c>backfill limit</c>); null: the configured one holds.</param>
-public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes, double? LiveLimit = null);
+public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOffset? CoolOffUntil, string? CoolOffReason, string? Hold, IReadOnlyList<LaneStatus> Lanes, double? LiveLimit = null)
+{
+    /// <summary>Each lane's load and its action partition's lag (R8).</summary>
+    public IReadOnlyList<PartitionLoad> Partitions { get; init; } = [];
+
+    /// <summary>Why one lane carries far more than the others (<see cref="PartitionSkew"/>), or null.</summary>
+    public string? Skew { get; init; }
+}
+
+/// <summary>A lane's load and its action partition's lag.</summary>
+/// <param name="Partition">The lane's action partition; null until the scheduler read the lag.</param>
+/// <param name="Pages">Pages fetched on the lane since this scheduler started.</param>
+/// <param name="RecentPages">Pages fetched on the lane within <see cref="PartitionSkew.LoadWindow"/>.</param>
+/// <param name="Lag">Action messages waiting on the partition at the last read; null when not read yet.</param>
+public sealed record PartitionLoad(int Lane, int? Partition, long Pages, long RecentPages, long? Lag);
 
 /// <summary>Counts of a platform since this scheduler started.</summary>
 /// <param name="Pages">Pages fetched (one successful list call each), as workers reported them with applied steps.</param>

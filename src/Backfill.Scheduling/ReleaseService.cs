@@ -190,11 +190,25 @@ public sealed partial class ReleaseService(
             return $"{platform} cools off until {until:O} after repeated throttles";
         }
 
-        var lanePartitions = Enumerable.Range(0, plan.Lanes).Select(lane => LanePlan.Partition(platform, lane, partitions));
-        var lag = await actionTopic.LagAsync(lanePartitions, cancellationToken);
+        var lag = await LaneLagAsync(actionTopic, board, platform, plan, partitions, cancellationToken);
         return lag > options.Value.MaxActionLag
             ? $"{lag} action messages of {platform} wait unconsumed (Backfill:MaxActionLag {options.Value.MaxActionLag}) at {now:O}"
             : null;
+    }
+
+    /// <summary>
+    /// The lag of the platform's lanes, the sum of their partitions'; each partition's figure goes to the board, which
+    /// shows it in status and metrics and reports a skew (R8). The release path and <c>/metrics</c> read it alike.
+    /// </summary>
+    public static async Task<long> LaneLagAsync(ActionTopic actionTopic, PlatformBoard board, string platform, LanePlan plan, int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actionTopic);
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(plan);
+        var partitionOf = Enumerable.Range(0, plan.Lanes).ToDictionary(lane => lane, lane => LanePlan.Partition(platform, lane, partitions));
+        var lag = await actionTopic.LagByPartitionAsync(partitionOf.Values, cancellationToken);
+        board.LagRead(platform, partitionOf.ToDictionary(l => l.Key, l => (l.Value, lag.GetValueOrDefault(l.Value))));
+        return lag.Values.Sum();
     }
 
     private static partial class Log

@@ -45,6 +45,7 @@ public static class ServerApp
         builder.WebHost.UseUrls([.. listen.Select(u => u.GetLeftPart(UriPartial.Authority))]);
         builder.Services.AddRoutingCore();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         logging?.Invoke(builder.Logging);
         services?.Invoke(builder.Services);

@@ -53,38 +53,43 @@ internal sealed class ServerHarness : IAsyncDisposable
     /// <param name="urls">Where the server listens; a wildcard address is reached through 127.0.0.1.</param>
     /// <param name="services">Replacement services (a <see cref="TimeProvider"/>).</param>
     /// <param name="logs">Receives every log line of every level, besides the console.</param>
+    /// <param name="simulator">Changes to the simulator's options (more shops, a hot shop, another limit).</param>
     public static async Task<ServerHarness> StartAsync(
         Action<WebApplication>? map = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         string urls = "http://127.0.0.1:0",
         Action<IServiceCollection>? services = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        Action<SimulatorOptions>? simulator = null)
     {
         var dir = Directory.CreateTempSubdirectory("backfill-server-").FullName;
-        var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+        var options = new SimulatorOptions
         {
             PermitsPerSecond = 40,
             PartnerId = 3003,
             PartnerKey = PartnerKey,
             AccessTokens = Shops.ToDictionary(s => s, Token),
-        });
-        var configuration = Configure(dir, simulator.BaseUrl, settings);
+        };
+        simulator?.Invoke(options);
+        var sim = await PlatformSimulator.StartAsync(options);
+        var configuration = Configure(dir, sim.BaseUrl, settings);
         var app = ServerApp.Build(configuration, urls, logging => Capture(logging, logs), services);
         map?.Invoke(app);
         await app.StartAsync();
-        return new ServerHarness(dir, simulator, app, configuration);
+        return new ServerHarness(dir, sim, app, configuration);
     }
 
     public static string Token(string shop) => $"server-tests-token-{shop}";
 
     /// <summary>A worker process's host, on the server's Kafka.</summary>
-    public IHost WorkerHost()
+    /// <param name="logs">Receives every log line of every level, besides the console.</param>
+    public IHost WorkerHost(ILoggerProvider? logs = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(Configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = Bootstrap });
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Worker);
-        Logging(builder.Logging);
+        Capture(builder.Logging, logs);
         return builder.Build();
     }
 

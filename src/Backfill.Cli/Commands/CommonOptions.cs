@@ -39,7 +39,7 @@ internal static class CommonOptions
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (Given(r) < 1)
             {
                 r.AddError($"{option.Name} must be at least 1.");
             }
@@ -52,13 +52,20 @@ internal static class CommonOptions
     {
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() < 1)
+            if (Given(r) < 1)
             {
                 r.AddError($"{option.Name} must be at least 1.");
             }
         });
         return option;
     }
+
+    /// <summary>
+    /// The number given on the command line, or null when none was given or it does not parse. Validators read values
+    /// through this: reading an unparsable value throws (a crash with a stack trace), and the parser reports it anyway.
+    /// </summary>
+    public static double? Given(System.CommandLine.Parsing.SymbolResult? result) =>
+        result is { Tokens.Count: 1 } && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     public static DateOnly? ParseDay(string? text, string name) =>
         text is null ? null

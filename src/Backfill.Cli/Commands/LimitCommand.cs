@@ -24,7 +24,8 @@ internal static class LimitCommand
         };
         command.Validators.Add(r =>
         {
-            var hasPermits = r.GetValue(permits) is not null;
+            // Given, not parsed: reading an unparsable PERMITS here would throw; the parser reports that one itself.
+            var hasPermits = r.GetResult(permits) is { Tokens.Count: > 0 };
             if (hasPermits && r.GetValue(reset))
             {
                 r.AddError("Give PERMITS or --reset, not both.");

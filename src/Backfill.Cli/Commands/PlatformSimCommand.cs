@@ -15,12 +15,12 @@ internal static class PlatformSimCommand
         var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit.\n\nExample:\n  backfill platform-sim --port 5090 --limit 20") { port, limit, platform };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(port) is < 0 or > 65535)
+            if (CommonOptions.Given(r.GetResult(port)) is < 0 or > 65535)
             {
                 r.AddError("--port must be between 0 and 65535.");
             }
 
-            if (r.GetValue(limit) < 0)
+            if (CommonOptions.Given(r.GetResult(limit)) < 0)
             {
                 r.AddError("--limit must not be negative.");
             }

@@ -44,6 +44,16 @@ internal static class StatusView
             {
                 console.MarkupLine(Markup.Escape("lanes: " + string.Join(", ", platform.Lanes.Select(l => $"{l.Lane} {l.Rate:0.##}/s"))));
             }
+
+            if (platform.Partitions.Count > 0)
+            {
+                console.MarkupLine(Markup.Escape("partitions (lane: partition, pages, lag): " + string.Join(", ", platform.Partitions.Select(p => $"{p.Lane}: {(p.Partition is { } n ? $"p{n}" : "p?")} {p.Pages} {(p.Lag is { } lag ? $"{lag}" : "?")}"))));
+            }
+
+            if (platform.Skew is { } skew)
+            {
+                console.MarkupLine("[yellow]" + Markup.Escape($"warning: skew: {skew}") + "[/]");
+            }
         }
     }
 }

@@ -36,12 +36,16 @@ public sealed class ActionTopic(KafkaClients clients, TimeProvider time) : IDisp
     }
 
     /// <summary>Messages on <paramref name="partitions"/> after the worker group's committed offsets.</summary>
-    public async Task<long> LagAsync(IEnumerable<int> partitions, CancellationToken cancellationToken)
+    public async Task<long> LagAsync(IEnumerable<int> partitions, CancellationToken cancellationToken) =>
+        (await LagByPartitionAsync(partitions, cancellationToken)).Values.Sum();
+
+    /// <summary>Messages on each of <paramref name="partitions"/> after the worker group's committed offset, by partition.</summary>
+    public async Task<IReadOnlyDictionary<int, long>> LagByPartitionAsync(IEnumerable<int> partitions, CancellationToken cancellationToken)
     {
         var tps = partitions.Distinct().Select(p => new TopicPartition(Topic, p)).ToList();
         if (tps.Count == 0)
         {
-            return 0;
+            return new Dictionary<int, long>();
         }
 
         var admin = _admin.Value;
@@ -51,7 +55,7 @@ public sealed class ActionTopic(KafkaClients clients, TimeProvider time) : IDisp
             .Single().Partitions.ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
         var earliest = await OffsetsAsync(admin, tps, OffsetSpec.Earliest(), cancellationToken);
         var latest = await OffsetsAsync(admin, tps, OffsetSpec.Latest(), cancellationToken);
-        return tps.Sum(tp =>
+        return tps.ToDictionary(tp => tp.Partition.Value, tp =>
         {
             var from = committed.TryGetValue(tp, out var c) && c >= 0 ? Math.Max(c, earliest[tp]) : earliest[tp];
             return Math.Max(0, latest[tp] - from);

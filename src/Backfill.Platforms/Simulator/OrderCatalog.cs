@@ -5,9 +5,10 @@ namespace Backfill.Platforms.Simulator;
 
 /// <summary>
 /// The simulated orders, derived from (seed, shop, UTC day) alone: nothing is stored, every process agrees.
-/// About 1 day in 8 has no orders, about 1 in 6 has 200–320 (more than two list pages), the rest 5–150.
+/// About 1 day in 8 has no orders, about 1 in 6 has 200–320 (more than two list pages), the rest 5–150; a shop given a
+/// volume factor has that many times as many (a hot shop, R8).
 /// </summary>
-internal sealed class OrderCatalog(int seed)
+internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? volume = null)
 {
     /// <summary>An order is updated at most this long after it was created, possibly on a later day.</summary>
     public static readonly TimeSpan MaxUpdateDelay = TimeSpan.FromHours(36);
@@ -23,6 +24,11 @@ internal sealed class OrderCatalog(int seed)
     private static readonly DateOnly FirstDay = new(2000, 1, 1);
     private static readonly DateOnly LastDay = new(2099, 12, 31);
 
+    // A detail call looks up each order of a page by number: without the day's orders at hand, a hot shop's day of
+    // thousands of orders would be generated again for every order. Bounded: cleared when it grows past a few days.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Shop, int Day), IReadOnlyList<SimulatedOrder>> _days = new();
+    private const int DaysKept = 64;
+
     public int CountOn(string shopId, DateOnly day)
     {
         // yyMMdd in the order number only identifies days of this century.
@@ -33,15 +39,31 @@ internal sealed class OrderCatalog(int seed)
 
         var hash = StableHash.Of(seed, shopId, day.DayNumber);
         var spread = (int)((hash >> 8) % 1000);
-        return (hash % 24) switch
+        var count = (hash % 24) switch
         {
             < 3 => 0,
             < 7 => 200 + (spread % 121),
             _ => 5 + (spread % 146),
         };
+        return volume is not null && volume.TryGetValue(shopId, out var factor) ? count * factor : count;
     }
 
     public IReadOnlyList<SimulatedOrder> OrdersOn(string shopId, DateOnly day)
+    {
+        if (_days.TryGetValue((shopId, day.DayNumber), out var known))
+        {
+            return known;
+        }
+
+        if (_days.Count >= DaysKept)
+        {
+            _days.Clear();
+        }
+
+        return _days[(shopId, day.DayNumber)] = Generate(shopId, day);
+    }
+
+    private List<SimulatedOrder> Generate(string shopId, DateOnly day)
     {
         var count = CountOn(shopId, day);
         var dayStart = (day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber) * SecondsPerDay;

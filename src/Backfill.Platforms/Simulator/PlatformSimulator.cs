@@ -60,7 +60,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
         var stats = new SimulatorStats();
         var switches = new SimulatorSwitches { Latency = options.Latency };
-        var catalog = new OrderCatalog(options.Seed);
+        var catalog = new OrderCatalog(options.Seed, new Dictionary<string, int>(options.ShopVolume, StringComparer.Ordinal));
         var answers = new SimulatorAnswers(stats);
         var tokens = new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal);
         var auth = new SimulatorAuth(options.PartnerId, options.PartnerKey, tokens, switches, answers, time);

@@ -63,7 +63,7 @@ internal sealed class SimulatorApi(
             return (answers.Throttled(http), "refused", TimeSpan.FromSeconds(1));
         }
 
-        stats.Accept(inWindow, time.GetUtcNow());
+        stats.Accept(inWindow, time.GetUtcNow(), query["shop_id"].ToString());
         var latency = switches.Latency;
         if (latency > TimeSpan.Zero)
         {

@@ -26,6 +26,9 @@ public sealed class SimulatorOptions
     /// <summary>Selects the catalog; the same seed gives the same orders everywhere. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>Shops whose catalogue holds this many times the usual orders (a hot shop, R8); others keep 1. Default none.</summary>
+    public Dictionary<string, int> ShopVolume { get; set; } = [];
+
     /// <summary>Added to every admitted call; changeable later through <see cref="SimulatorSwitches.Latency"/>. Default none.</summary>
     public TimeSpan Latency { get; set; }
 
@@ -49,6 +52,11 @@ public sealed class SimulatorOptions
         }
 
         ArgumentException.ThrowIfNullOrEmpty(PartnerKey, nameof(PartnerKey));
+        if (ShopVolume.Values.Any(factor => factor < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShopVolume), "a shop's volume factor must be at least 1");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
     }
 }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace Backfill.Platforms.Simulator;
 
 /// <summary>What the simulator answered; safe to read while it runs.</summary>
@@ -13,6 +16,7 @@ public sealed class SimulatorStats
     private int _peakArrivalsPerSecond;
     private long _firstAcceptedTicks = NoTime;
     private long _lastAcceptedTicks = NoTime;
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _acceptedByShop = new(StringComparer.Ordinal);
 
     /// <summary>Calls admitted by the call limit (they count against it), whatever they were answered.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -48,9 +52,13 @@ public sealed class SimulatorStats
     /// <summary>A call reached the simulator; <paramref name="arrivalsInWindow"/> counts the arrivals in the sliding second ending with it.</summary>
     internal void Arrive(int arrivalsInWindow) => RaiseTo(ref _peakArrivalsPerSecond, arrivalsInWindow);
 
-    internal void Accept(int callsInWindow, DateTimeOffset at)
+    /// <summary>Calls admitted for one shop (its <c>shop_id</c>), e.g. to count a slice's calls after a cancel (R4).</summary>
+    public long AcceptedFor(string shopId) => _acceptedByShop.TryGetValue(shopId, out var count) ? Interlocked.Read(ref count.Value) : 0;
+
+    internal void Accept(int callsInWindow, DateTimeOffset at, string shopId = "")
     {
         Interlocked.Increment(ref _accepted);
+        Interlocked.Increment(ref _acceptedByShop.GetOrAdd(shopId, _ => new StrongBox<long>()).Value);
         RaiseTo(ref _peakCallsPerSecond, callsInWindow);
 
         var ticks = at.UtcTicks;

@@ -107,7 +107,7 @@ internal sealed partial class MetricsCollector : IDisposable
             {
                 // The same lanes the release path weighs (ReleaseService): the platform's lag is that of its lanes' partitions.
                 var plan = LanePlan.For(_platforms.Get(platform).RateLimit);
-                lag[platform] = await _actionTopic.LagAsync(Enumerable.Range(0, plan.Lanes).Select(lane => LanePlan.Partition(platform, lane, partitions)), cancellationToken);
+                lag[platform] = await ReleaseService.LaneLagAsync(_actionTopic, _board, platform, plan, partitions, cancellationToken);
             }
 
             return lag;

@@ -58,6 +58,26 @@ internal static class MetricsText
             }
         }
 
+        text.Family("backfill_action_partition_lag_messages", MetricType.Gauge, "Action messages waiting on one lane's partition, unconsumed by the worker group (R8: a busy lane shows here first).");
+        foreach (var platform in snapshot.Platforms)
+        {
+            foreach (var lane in platform.Status.Partitions.Where(l => l.Lag is not null && l.Partition is not null))
+            {
+                text.Sample(lane.Lag ?? 0, ("platform", platform.Platform), ("lane", Invariant(lane.Lane)), ("partition", Invariant(lane.Partition ?? 0)));
+            }
+        }
+
+        text.Family("backfill_lane_pages_total", MetricType.Counter, "Pages fetched on one lane (one action partition) as workers reported them, since the scheduler started: the load per partition.");
+        foreach (var platform in snapshot.Platforms)
+        {
+            foreach (var lane in platform.Status.Partitions)
+            {
+                text.Sample(lane.Pages, ("platform", platform.Platform), ("lane", Invariant(lane.Lane)));
+            }
+        }
+
+        PerPlatform(text, snapshot, "backfill_platform_partition_skew", MetricType.Gauge, "1 while one lane's load (pages in the last 5 min) or lag is more than 4 times the median lane's (the skew in GET /api/jobs/{id}).", p => p.Status.Skew is null ? 0 : 1);
+
         text.Family("backfill_kafka_commits_total", MetricType.Counter, "Offset commits of the scheduler process.").Sample(snapshot.Kafka.Commits);
         text.Family("backfill_kafka_commit_failures_total", MetricType.Counter, "Offset commits of the scheduler process that failed; non-zero is an alarm.").Sample(snapshot.Kafka.CommitFailures);
         text.Family("backfill_kafka_evictions_total", MetricType.Counter, "Times a consumer of the scheduler process was evicted for not polling; non-zero is an alarm.").Sample(snapshot.Kafka.Evictions);
@@ -97,6 +117,8 @@ internal static class MetricsText
         (Lower(SliceState.Failed), c.Failed),
         (Lower(SliceState.Cancelled), c.Cancelled),
     ];
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Lower<T>(T state)
         where T : struct, Enum => state.ToString().ToLowerInvariant();

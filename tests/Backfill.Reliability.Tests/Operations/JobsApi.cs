@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Backfill.Server.Tests;
+
+namespace Backfill.Reliability.Tests.Operations;
+
+/// <summary>The server's job routes as the operations scenarios use them.</summary>
+internal static class JobsApi
+{
+    public static async Task<string> CreateAsync(ServerHarness harness, IReadOnlyList<string> shops, DateOnly from, int days, string releaseEvery, int slicesPerRelease)
+    {
+        using var created = await harness.Http.PostAsJsonAsync("/api/jobs", new
+        {
+            platform = ServerHarness.Platform,
+            shops,
+            from = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = from.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            releaseEvery,
+            slicesPerRelease,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
+    }
+
+    public static async Task<IReadOnlyList<Slice>> SlicesAsync(ServerHarness harness, string job)
+    {
+        var list = await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}/slices");
+        return [.. list.GetProperty("slices").EnumerateArray().Select(s => new Slice(
+            s.GetProperty("slice").GetString()!,
+            s.GetProperty("shop").GetString()!,
+            s.GetProperty("state").GetString()!,
+            s.GetProperty("pages").GetInt32()))];
+    }
+
+    public static DateTimeOffset Day(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>The first run of <paramref name="days"/> days from March 2024 on which every shop has at least <paramref name="minOrders"/> orders each day.</summary>
+    public static DateOnly BusyDays(ServerHarness harness, IReadOnlyList<string> shops, int days, int minOrders)
+    {
+        for (var from = new DateOnly(2024, 3, 1); from < new DateOnly(2026, 1, 1); from = from.AddDays(1))
+        {
+            if (Enumerable.Range(0, days).All(d => shops.All(shop => harness.Simulator.ExpectedOrders(shop, Day(from.AddDays(d)), Day(from.AddDays(d + 1))) >= minOrders)))
+            {
+                return from;
+            }
+        }
+
+        throw new InvalidOperationException("the simulator's catalog has no busy days");
+    }
+
+    internal sealed record Slice(string Id, string Shop, string State, int Pages);
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using Backfill.Scheduling;
+using Backfill.Server.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Backfill.Reliability.Tests.Operations;
+
+/// <summary>
+/// R4: pause and cancel a job while it runs on the real clock, workers calling. After a pause returns nothing of the job
+/// is released, though slices in flight finish and make room; after a cancel every slice in flight stops at its next
+/// page. Measured: releases after the pause, calls per in-flight slice after the cancel, time until all are cancelled.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class PauseCancelScenario(ITestOutputHelper output)
+{
+    private const int PageSize = 5;
+
+    /// <summary>A page is one list call and, with at most 50 orders, one detail call.</summary>
+    private const int CallsPerPage = 2;
+
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(200);
+    private static readonly string[] Shops = ["30001", "30002", "30003", "30004"];
+
+    [Fact]
+    public async Task PauseThenCancel_DuringARun_NoReleaseAfterPause_InFlightSlicesStopAtTheNextPage()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kafka:GroupProtocol"] = "consumer",
+            ["Platforms:demo:PageSize"] = $"{PageSize}",
+            // One step runs a whole slice: only the check before each page can stop it early.
+            ["Worker:PagesPerStep"] = "100",
+            // One slice in flight per shop, so the simulator's per-shop count is the slice's.
+            ["Backfill:MaxInFlightPerPlatform"] = $"{Shops.Length}",
+        };
+        foreach (var shop in Shops)
+        {
+            settings[$"Platforms:demo:Shops:{shop}:AccessToken"] = ServerHarness.Token(shop);
+        }
+
+        await using var harness = await ServerHarness.StartAsync(settings: settings, simulator: o => o.AccessTokens = Shops.ToDictionary(s => s, ServerHarness.Token));
+        harness.Simulator.Switches.Latency = TimeSpan.FromMilliseconds(60);
+        var board = harness.App.Services.GetRequiredService<PlatformBoard>();
+        var from = JobsApi.BusyDays(harness, Shops, days: 4, minOrders: 40);
+        using var worker = harness.WorkerHost();
+        await worker.StartAsync();
+        try
+        {
+            var id = await JobsApi.CreateAsync(harness, Shops, from, days: 4, releaseEvery: $"{Period:c}", slicesPerRelease: 1);
+            await ServerHarness.Eventually(async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2, TimeSpan.FromSeconds(40), "slices to run");
+
+            // Pause: from its return, no release, while slices in flight finish (so the in-flight cap leaves room).
+            using (var paused = await harness.Http.PostAsync($"/api/jobs/{id}/pause", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            }
+
+            var releasesAtPause = board.Totals(ServerHarness.Platform).Releases;
+            var pausedAt = Stopwatch.StartNew();
+            var atPause = await JobsApi.SlicesAsync(harness, id);
+            var pendingAtPause = atPause.Count(s => s.State == "pending");
+            var inFlightAtPause = atPause.Where(s => s.State is "released" or "running").Select(s => s.Id).ToHashSet();
+            await ServerHarness.Eventually(
+                async () => pausedAt.Elapsed > 3 * Period && (await JobsApi.SlicesAsync(harness, id)).Any(s => inFlightAtPause.Contains(s.Id) && s.State == "succeeded"),
+                TimeSpan.FromSeconds(30),
+                "a slice in flight at the pause to finish");
+            var afterPause = await JobsApi.SlicesAsync(harness, id);
+            var releasesAfterPause = board.Totals(ServerHarness.Platform).Releases - releasesAtPause;
+            var pausedFor = pausedAt.Elapsed;
+            Assert.Equal(0, releasesAfterPause);
+            Assert.Equal(pendingAtPause, afterPause.Count(s => s.State == "pending"));
+
+            // Resume, let the fleet fill again, then cancel with every slot busy.
+            using (var resumed = await harness.Http.PostAsync($"/api/jobs/{id}/resume", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+            }
+
+            await ServerHarness.Eventually(
+                async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 3 && Shops.All(s => harness.Simulator.Stats.AcceptedFor(s) > 0),
+                TimeSpan.FromSeconds(30),
+                "slices to run again after the resume");
+            var running = (await JobsApi.SlicesAsync(harness, id)).Where(s => s.State == "running").ToList();
+            var callsAtCancel = Shops.ToDictionary(s => s, harness.Simulator.Stats.AcceptedFor);
+            var cancelledAt = Stopwatch.StartNew();
+            using (var cancelled = await harness.Http.PostAsync($"/api/jobs/{id}/cancel", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+            }
+
+            var inFlight = (await JobsApi.SlicesAsync(harness, id)).Where(s => s.State is "released" or "running").ToList();
+            Assert.Equal(inFlight.Count, inFlight.Select(s => s.Shop).Distinct().Count());
+            await ServerHarness.Eventually(async () => (await JobsApi.SlicesAsync(harness, id)).All(s => s.State is "cancelled" or "succeeded"), TimeSpan.FromSeconds(30), "every slice in flight to stop");
+            var stoppedAfter = cancelledAt.Elapsed;
+            var callsAfterCancel = inFlight.ToDictionary(s => s.Id, s => harness.Simulator.Stats.AcceptedFor(s.Shop) - callsAtCancel[s.Shop]);
+            var final = await JobsApi.SlicesAsync(harness, id);
+
+            // Each slice finishes the page it is on and may start one more before the control message reaches it.
+            Assert.All(callsAfterCancel, c => Assert.True(c.Value <= 2 * CallsPerPage, $"slice {c.Key}: {c.Value} calls after the cancel"));
+            Assert.True(inFlight.Count >= 3, $"{inFlight.Count} slices in flight at the cancel");
+            Assert.All(inFlight, s => Assert.Equal("cancelled", final.Single(f => f.Id == s.Id).State));
+            Assert.DoesNotContain(final, s => s.State is "pending" or "released" or "running");
+
+            ScenarioFigures.Record(output, "R4", new
+            {
+                slices = final.Count,
+                releaseEveryMs = Period.TotalMilliseconds,
+                releasesAfterPause,
+                pausedForMs = Math.Round(pausedFor.TotalMilliseconds),
+                periodsPaused = Math.Round(pausedFor / Period, 1),
+                inFlightAtPause = inFlightAtPause.Count,
+                inFlightFinishedWhilePaused = afterPause.Count(s => inFlightAtPause.Contains(s.Id) && s.State == "succeeded"),
+                inFlightAtCancel = inFlight.Count,
+                callsPerInFlightSliceAfterCancel = callsAfterCancel.Values.OrderBy(v => v).ToArray(),
+                callsPerPage = CallsPerPage,
+                cancelToAllStoppedMs = Math.Round(stoppedAfter.TotalMilliseconds),
+                succeeded = final.Count(s => s.State == "succeeded"),
+                cancelled = final.Count(s => s.State == "cancelled"),
+            });
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
+    }
+}
