@@ -8,8 +8,8 @@ namespace Backfill.Benchmarks.Micro;
 
 /// <summary>
 /// <c>micro [--filter GLOB]</c>: BenchmarkDotNet over the hot paths (slicer, signing, JSON contracts, lanes), a short
-/// job in this process (no generated project to build), memory diagnoser on. Results also under
-/// <c>BenchmarkDotNet.Artifacts/</c> of the working folder.
+/// job in this process (no generated project to build), memory diagnoser on. The summary goes to stdout; BenchmarkDotNet's
+/// report files to a temp folder it names at the end, not into the repository.
 /// </summary>
 internal static class MicroCommand
 {
@@ -21,7 +21,8 @@ internal static class MicroCommand
         {
             var config = ManualConfig.CreateMinimumViable()
                 .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-                .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+                .WithOptions(ConfigOptions.DisableOptimizationsValidator)
+                .WithArtifactsPath(Directory.CreateTempSubdirectory("backfill-micro-").FullName);
             var filters = parse.GetValue(filter) is { Length: > 0 } given ? given : ["*"];
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroCommand).Assembly).Run(["--filter", .. filters], config);
             return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -71,14 +71,11 @@ internal static class PerfCommand
     private static async Task<int> RunAsync(PerfOptions options, int fleetSeconds, CancellationToken cancellationToken)
     {
         var rows = new List<PerfRow>();
-        if (options.Runs("P3"))
-        {
-            rows.AddRange(await new StoreScenario(options).RunAsync(cancellationToken));
-        }
 
-        if (options.Runs("P6"))
+        // P5 first: its memory readings should not carry what the million slices of P3 left in this process.
+        if (options.Runs("P5"))
         {
-            rows.AddRange(new SinkScenario(options).Run());
+            rows.AddRange(await new SteadyScenario(options).RunAsync(cancellationToken));
         }
 
         if (options.Runs("P4"))
@@ -86,9 +83,14 @@ internal static class PerfCommand
             rows.AddRange(await new PipelineScenario(options).RunAsync(cancellationToken));
         }
 
-        if (options.Runs("P5"))
+        if (options.Runs("P6"))
         {
-            rows.AddRange(await new SteadyScenario(options).RunAsync(cancellationToken));
+            rows.AddRange(new SinkScenario(options).Run());
+        }
+
+        if (options.Runs("P3"))
+        {
+            rows.AddRange(await new StoreScenario(options).RunAsync(cancellationToken));
         }
 
         if (options.WithFleet && options.Runs("P2"))
@@ -96,6 +98,7 @@ internal static class PerfCommand
             rows.Add(await FleetRow.RunAsync(fleetSeconds, cancellationToken));
         }
 
+        rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         rows.ForEach(PerfFigures.Record);
         PerfReport.Write(rows, PerfReport.Commit(BackfillCli.RepositoryRoot()), options.Json);
         return rows.All(r => r.Met) ? 0 : 1;

@@ -30,6 +30,7 @@ internal sealed class SteadyScenario(PerfOptions options)
         var started = _time.GetTimestamp();
         await host.StartAsync(cancellationToken);
         Sample? warm = null;
+        Sample? end = null;
         try
         {
             while (true)
@@ -39,6 +40,8 @@ internal sealed class SteadyScenario(PerfOptions options)
                 samples.Add(sample);
                 if (sample.Actions >= count)
                 {
+                    // Before the host stops: its consumer threads end with it.
+                    end = Settled(count, sample.Elapsed);
                     break;
                 }
 
@@ -60,8 +63,8 @@ internal sealed class SteadyScenario(PerfOptions options)
 
         // The two readings compared come after a full collection, so garbage waiting for the next GC counts in neither:
         // what stays is what the worker holds on to (R7's leak), not where the GC's sawtooth happened to be.
-        var end = Settled(count, samples[^1].Elapsed);
         warm ??= samples[0];
+        end ??= samples[^1];
         foreach (var s in samples)
         {
             Benchmarks.Progress.Line($"P5 {s.Elapsed.TotalSeconds,6:0.0} s: {s.Actions,7:N0} actions, {s.Threads} threads, RSS {s.RssMiB:0.0} MiB, GC heap {s.HeapMiB:0.0} MiB");
