@@ -34,6 +34,7 @@ public sealed class BackfillDatabase : IDisposable
         Slices = Database.GetCollection<SliceRecord>("slices");
         Events = Database.GetCollection<TransitionDocument>("events");
         Orders = Database.GetCollection<OrderDocument>("orders");
+        Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -48,6 +49,7 @@ public sealed class BackfillDatabase : IDisposable
         Events.EnsureIndex(e => e.Subject);
         Orders.EnsureIndex(o => o.ShopKey);
         Orders.EnsureIndex(o => o.JobId);
+        Totals.EnsureIndex(t => t.Id);
     }
 
     public string Path { get; }
@@ -61,6 +63,9 @@ public sealed class BackfillDatabase : IDisposable
     internal ILiteCollection<TransitionDocument> Events { get; }
 
     internal ILiteCollection<OrderDocument> Orders { get; }
+
+    /// <summary>Per-job slice counts and orders, kept with every slice write (<see cref="JobStore.Totals(string)"/>).</summary>
+    internal ILiteCollection<JobTotalsDocument> Totals { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing). Writers take turns: LiteDB 5's

@@ -113,7 +113,10 @@ internal sealed partial class ActionHandler(
             return;
         }
 
-        await ReportAsync(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
+        // The step's report and what follows it go out together, one wait for both: the orders are durable already,
+        // and the progress topic keeps the two reports of a slice in the order they were produced (same key, one
+        // producer). Should either fail, the step is redone and both are sent again.
+        var done = ReportAsync(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
         {
             Pages = result.Pages,
             Orders = result.Orders,
@@ -125,16 +128,19 @@ internal sealed partial class ActionHandler(
             LaneRate = LaneRate(action),
         }, cancellationToken);
 
+        Task then;
         if (result.More)
         {
             // The next step stays on this partition, so it stays with the lane's one owner.
             var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
-            await producer.ProduceAsync(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) }, cancellationToken);
+            then = producer.ProduceAsync(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) }, cancellationToken);
         }
         else
         {
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, cancellationToken);
+            then = ReportAsync(ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, cancellationToken);
         }
+
+        await Task.WhenAll(done, then);
 
         ledger.Done(action);
         stats.StepDone(result.Orders, elapsed);

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Backfill.Benchmarks.Output;
+using Backfill.Benchmarks.Perf;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Benchmarks.Scenarios;
@@ -48,7 +49,7 @@ internal static class BenchmarkCommandLine
             single.Options.Add(option);
         }
 
-        var root = new RootCommand("Backfill benchmarks: the product as separate OS processes, measured at the platform simulator.") { fleet, single };
+        var root = new RootCommand("Backfill benchmarks: the product as separate OS processes, measured at the platform simulator.") { fleet, single, PerfCommand.Create(), MockClusterCommand.Create(), Micro.MicroCommand.Create() };
         root.Validators.Add(r =>
         {
             foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (settle, 0), (maxInFlight, 1), (slicesPerRelease, 1) })

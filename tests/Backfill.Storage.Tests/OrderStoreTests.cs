@@ -35,6 +35,18 @@ public sealed class OrderStoreTests : IDisposable
     }
 
     [Fact]
+    public void Upsert_SameOrderTwiceInOneBatch_LastDeliveryWins_AndCountsTwoWrites()
+    {
+        Sink.Upsert([Order("1", "A", Day)], Day);
+
+        Assert.Equal(3, Sink.Upsert([Order("1", "A", Day, status: "SHIPPED"), Order("1", "B", Day), Order("1", "B", Day, status: "CANCELLED"), Order("1", "A", Day, status: "DONE")], Day));
+
+        Assert.Equal(new SinkTotals(2, 5), Sink.Totals());
+        Assert.Equal(("DONE", 3), (Sink.Find("shopee:1:A")!.Status, Sink.Find("shopee:1:A")!.Writes));
+        Assert.Equal(("CANCELLED", 2), (Sink.Find("shopee:1:B")!.Status, Sink.Find("shopee:1:B")!.Writes));
+    }
+
+    [Fact]
     public void Upsert_SameOrderSnInTwoShops_AreTwoOrders()
     {
         Sink.Upsert([Order("1", "A", Day), Order("2", "A", Day)], Day);

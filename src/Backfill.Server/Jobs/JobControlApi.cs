@@ -98,7 +98,7 @@ internal static class JobControlApi
     }
 
     private static Ok<JobStatus> Status(JobRecord job, JobStore store, PlatformBoard board) =>
-        TypedResults.Ok(JobStatus.Of(job, store.Slices(job.Id)) with { Platforms = [board.Status(job.Platform)] });
+        TypedResults.Ok(JobStatus.Of(job, store.Totals(job.Id)) with { Platforms = [board.Status(job.Platform)] });
 
     /// <summary>The command's answer, or the problem its exception stands for.</summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> RunAsync<T>(Func<Task<Ok<T>>> command)

@@ -1,12 +1,13 @@
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
+using Backfill.Storage;
 
 namespace Backfill.Server.Jobs;
 
 /// <summary>
 /// The body of <c>GET /api/jobs/{id}</c>, serialized camelCase. Members are init properties rather than
 /// constructor parameters so a new member (e.g. per-platform throttle figures) is one property and one line in
-/// <see cref="Of"/>, with no caller to change.
+/// <see cref="Of(JobRecord, JobTotals)"/>, with no caller to change.
 /// </summary>
 public sealed record JobStatus
 {
@@ -45,8 +46,15 @@ public sealed record JobStatus
     /// <summary>The status of <paramref name="job"/> from one read of its slices, so the counts add up.</summary>
     public static JobStatus Of(JobRecord job, IReadOnlyList<SliceRecord> slices)
     {
-        ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(slices);
+        return Of(job, new JobTotals(SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders)));
+    }
+
+    /// <summary>The status of <paramref name="job"/> from the totals the store keeps with every slice write (one read, however many slices).</summary>
+    public static JobStatus Of(JobRecord job, JobTotals totals)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(totals);
         return new JobStatus
         {
             Job = job.Id,
@@ -60,8 +68,8 @@ public sealed record JobStatus
             FinishedAt = job.FinishedAt,
             ReleaseEvery = job.ReleaseEvery,
             SlicesPerRelease = job.SlicesPerRelease,
-            Slices = SliceTotals.Of(SliceCounts.From(slices.Select(s => s.State))),
-            Orders = new OrderTotals(slices.Sum(s => s.Orders)),
+            Slices = SliceTotals.Of(totals.Slices),
+            Orders = new OrderTotals(totals.Orders),
         };
     }
 }

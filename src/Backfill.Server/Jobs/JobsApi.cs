@@ -81,7 +81,8 @@ internal static class JobsApi
 
         var jobs = store.Jobs(filter);
         var platforms = jobs.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
-        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, store.Slices(j.Id)) with { Platforms = [platforms[j.Platform]] })]));
+        var totals = store.Totals(jobs);
+        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, totals[j.Id]) with { Platforms = [platforms[j.Platform]] })]));
     }
 
     internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)
@@ -89,7 +90,7 @@ internal static class JobsApi
         var job = store.Job(id);
         return job is null
             ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
-            : TypedResults.Ok(JobStatus.Of(job, store.Slices(id)) with { Platforms = [board.Status(job.Platform)] });
+            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id)) with { Platforms = [board.Status(job.Platform)] });
     }
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>

@@ -7,6 +7,12 @@ internal sealed record JobStatus(string Job, string State, int Total, int Succee
 {
     public bool IsFinished => State is "succeeded" or "failed" or "cancelled";
 
+    /// <summary>When the scheduler created the job (its own clock).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When the scheduler saw its last slice finish (its own clock).</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
     /// <summary>Reads the last line that is a JSON object; null when there is none.</summary>
     public static JobStatus? FromOutput(IEnumerable<string> lines)
     {
@@ -28,7 +34,11 @@ internal sealed record JobStatus(string Job, string State, int Total, int Succee
                 Int(slices, "total"),
                 Int(slices, "succeeded"),
                 Int(slices, "failed"),
-                Long(orders, "emitted"));
+                Long(orders, "emitted"))
+            {
+                CreatedAt = Time(root, "createdAt"),
+                FinishedAt = Time(root, "finishedAt"),
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -38,6 +48,9 @@ internal sealed record JobStatus(string Job, string State, int Total, int Succee
 
     private static long? Long(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    private static DateTimeOffset? Time(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at : null;
 
     private static int Int(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value.GetInt32() : 0;

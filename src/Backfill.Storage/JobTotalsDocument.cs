@@ -1,0 +1,38 @@
+using Backfill.Core.Jobs;
+
+namespace Backfill.Storage;
+
+/// <summary>
+/// A job's slice counts by state and its emitted orders, kept by <see cref="JobStore"/> in the same transaction as
+/// every slice write. The status of a job of a million slices is then one document read, not a million (issue 6, P3).
+/// </summary>
+internal sealed class JobTotalsDocument
+{
+    /// <summary>The job's id.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Slices per <see cref="SliceState"/>, indexed by the enum's value.</summary>
+    public int[] States { get; set; } = new int[6];
+
+    /// <summary>The sum of the slices' <see cref="SliceRecord.Orders"/>.</summary>
+    public long Orders { get; set; }
+
+    public static JobTotalsDocument Of(string jobId, IEnumerable<SliceRecord> slices)
+    {
+        var totals = new JobTotalsDocument { Id = jobId };
+        foreach (var slice in slices)
+        {
+            totals.Add(slice, +1);
+        }
+
+        return totals;
+    }
+
+    public void Add(SliceRecord slice, int sign)
+    {
+        States[(int)slice.State] += sign;
+        Orders += sign * slice.Orders;
+    }
+
+    public JobTotals ToTotals() => new(new SliceCounts(States[0], States[1], States[2], States[3], States[4], States[5]), Orders);
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Backfill.Platforms;
+using Backfill.Platforms.Configuration;
+
+namespace Backfill.Benchmarks.Perf;
+
+/// <summary>
+/// A platform that answers at once (P4, P5): every slice is one page of <paramref name="ordersPerPage"/> orders. It takes
+/// the place of the platform adapter behind the worker's <see cref="IOrderSources"/> seam; everything around it (consume,
+/// step, produce, progress, commit) is the worker's own code.
+/// </summary>
+internal sealed class InstantOrderSources(string platform, int ordersPerPage) : IOrderSources, IOrderSource
+{
+    public IReadOnlyCollection<string> Names => [platform];
+
+    public TimeSpan HandOverHold => TimeSpan.Zero;
+
+    public string Platform => platform;
+
+    public event Action<string, DateTimeOffset>? CoolOffStarted
+    {
+        add { }
+        remove { }
+    }
+
+    public IOrderSource Get(string name) =>
+        string.Equals(name, platform, StringComparison.OrdinalIgnoreCase) ? this : throw new UnknownPlatformException(name, Names);
+
+    public PlatformCallStats Stats(string name) => new(0, 0, 0, 0);
+
+    public BudgetSnapshot Budget(string name) => new(platform, RateLimitScope.Fleet, 0, 1, DateTimeOffset.MinValue, DateTimeOffset.MinValue, 0, []);
+
+    public void CoolOff(string name, DateTimeOffset until)
+    {
+    }
+
+    public string? SetLimit(string name, double? permitsPerSecond) => null;
+
+    public Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Page(request.ShopId, request.From, ordersPerPage));
+
+    /// <summary>The page for a slice; the raw loop makes the same one, so both produce the same messages.</summary>
+    public static OrderPage Page(string shop, DateTimeOffset from, int orders)
+    {
+        var list = new PlatformOrder[orders];
+        for (var i = 0; i < orders; i++)
+        {
+            var at = from.AddMinutes(i);
+            list[i] = new PlatformOrder($"{from:yyMMdd}{shop}{i.ToString("D4", CultureInfo.InvariantCulture)}", "COMPLETED", at, at, 100 + i, "SGD");
+        }
+
+        return new OrderPage(list, null, false) { Calls = 2 };
+    }
+}
