@@ -63,6 +63,18 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         CheckSkew(platform, entry);
     }
 
+    /// <summary>A worker process's Kafka outcomes since it started, as its last report on this platform's steps gave them (R3).</summary>
+    public void WorkerKafkaReported(string platform, string process, long commitFailures, long evictions)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            var known = entry.WorkerKafka.GetValueOrDefault(process);
+            // Reports may arrive out of order across partitions: counts since start only grow.
+            entry.WorkerKafka[process] = (Math.Max(known.CommitFailures, commitFailures), Math.Max(known.Evictions, evictions));
+        }
+    }
+
     /// <summary>The lag of each lane's action partition, as just read from Kafka; the lanes given are all the platform's lanes.</summary>
     public void LagRead(string platform, IReadOnlyDictionary<int, (int Partition, long Lag)> lanes)
     {
@@ -131,6 +143,8 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
             {
                 Partitions = Partitions(entry),
                 Skew = Skew(entry),
+                WorkerCommitFailures = entry.WorkerKafka.Values.Sum(w => w.CommitFailures),
+                WorkerEvictions = entry.WorkerKafka.Values.Sum(w => w.Evictions),
             };
         }
     }
@@ -216,6 +230,9 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         public SortedDictionary<int, (int Partition, long Lag)> Lag { get; set; } = [];
 
         public string? Skew { get; set; }
+
+        /// <summary>Per worker process that ran this platform's steps: its failed commits and evictions since it started.</summary>
+        public Dictionary<string, (long CommitFailures, long Evictions)> WorkerKafka { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class LaneLoad
@@ -247,6 +264,12 @@ public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOff
 
     /// <summary>Why one lane carries far more than the others (<see cref="PartitionSkew"/>), or null.</summary>
     public string? Skew { get; init; }
+
+    /// <summary>Failed offset commits of the worker processes that ran this platform's steps, summed over their last reports (R3). Non-zero is an alarm.</summary>
+    public long WorkerCommitFailures { get; init; }
+
+    /// <summary>Evictions (not polling within max.poll.interval.ms) of those worker processes, summed likewise (R3). Non-zero is an alarm.</summary>
+    public long WorkerEvictions { get; init; }
 }
 
 /// <summary>A lane's load and its action partition's lag.</summary>

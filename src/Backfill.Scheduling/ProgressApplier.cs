@@ -35,6 +35,12 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
+        if (slice is not null && progress.Process.Length > 0)
+        {
+            // Stale or not, the report says how the sending process's Kafka is doing.
+            board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
+        }
+
         if (slice is null || slice.JobId != progress.Job || progress.Attempt != slice.Attempt || slice.State.IsTerminal())
         {
             Interlocked.Increment(ref _stale);

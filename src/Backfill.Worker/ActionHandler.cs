@@ -21,6 +21,8 @@ internal sealed partial class ActionHandler(
     JobCancellations cancellations,
     DeadLetters deadLetters,
     WorkerStats stats,
+    KafkaCounters counters,
+    string process,
     TimeProvider time,
     ILogger<ActionHandler> logger)
 {
@@ -153,8 +155,12 @@ internal sealed partial class ActionHandler(
         return budget.Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes)?.CallsPerSecond ?? budget.CallsPerSecond * budget.Factor;
     }
 
-    private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken) =>
-        producer.ProduceAsync(connection.Topics.Progress, new Message<string, byte[]> { Key = progress.Job, Value = MessageCodec.Encode(progress) }, cancellationToken);
+    /// <summary>Every report carries this process's Kafka outcomes, so a failed commit or an eviction in any worker process shows in the scheduler's status and metrics (R3).</summary>
+    private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken)
+    {
+        var report = progress with { Process = process, CommitFailures = counters.CommitFailures, Evictions = counters.Evictions };
+        return producer.ProduceAsync(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) }, cancellationToken);
+    }
 
     private static partial class Log
     {

@@ -35,7 +35,7 @@ public sealed partial class WorkerService(
         var o = options.Value;
         var topics = clients.Connection.Topics;
         var runner = new StepRunner(producer, topics.Orders, o);
-        var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, time, loggers.CreateLogger<ActionHandler>());
+        var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, counters, _prefix, time, loggers.CreateLogger<ActionHandler>());
         sources.CoolOffStarted += (platform, until) => Announce(platform, until);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {

@@ -47,6 +47,19 @@ public sealed class ProgressApplierTests : IDisposable
     }
 
     [Fact]
+    public void Apply_WorkerProcessesKafkaOutcomes_ShowInTheStatus_SummedOverProcesses_LatestCountEach_EvenFromStaleReports()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepStarted) with { Process = "a", CommitFailures = 2, Evictions = 1 });
+        _applier.Apply(Progress("j/1/20240102", ProgressKind.StepStarted) with { Process = "b", CommitFailures = 3 });
+        // An older report of process a (counts since start never go down), and a stale one of b (older attempt) with news.
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone) with { Process = "a", CommitFailures = 1 });
+        _applier.Apply(Progress("j/1/20240102", ProgressKind.StepDone, attempt: 1) with { Process = "b", CommitFailures = 4, Evictions = 1 });
+
+        var status = _board.Status("p");
+        Assert.Equal((6L, 2L), (status.WorkerCommitFailures, status.WorkerEvictions));
+    }
+
+    [Fact]
     public void Apply_StepDone_ReportsThrottlesAndLaneRatesToTheBoard_OnceEvenWhenRepeated()
     {
         var done = Progress("j/1/20240101", ProgressKind.StepDone) with { Throttles = 2, Lane = 1, LaneRate = 2.5, Worker = "w" };

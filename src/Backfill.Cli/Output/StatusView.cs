@@ -50,6 +50,11 @@ internal static class StatusView
                 console.MarkupLine(Markup.Escape("partitions (lane: partition, pages, lag): " + string.Join(", ", platform.Partitions.Select(p => $"{p.Lane}: {(p.Partition is { } n ? $"p{n}" : "p?")} {p.Pages} {(p.Lag is { } lag ? $"{lag}" : "?")}"))));
             }
 
+            if (platform.WorkerCommitFailures > 0 || platform.WorkerEvictions > 0)
+            {
+                console.MarkupLine("[red]" + Markup.Escape($"alarm: workers report {platform.WorkerCommitFailures} failed offset commit(s) and {platform.WorkerEvictions} eviction(s): steps are being redone (R3)") + "[/]");
+            }
+
             if (platform.Skew is { } skew)
             {
                 console.MarkupLine("[yellow]" + Markup.Escape($"warning: skew: {skew}") + "[/]");

@@ -40,6 +40,15 @@ public sealed record ProgressMessage : IMessage
 
     public string Worker { get; init; } = "";
 
+    /// <summary>The worker process that sent this; <see cref="CommitFailures"/> and <see cref="Evictions"/> are its own.</summary>
+    public string Process { get; init; } = "";
+
+    /// <summary>Offset commits of the sending process that failed since it started (R3): shown by the scheduler, not only logged.</summary>
+    public long CommitFailures { get; init; }
+
+    /// <summary>Times a consumer of the sending process was evicted for not polling since it started (R3).</summary>
+    public long Evictions { get; init; }
+
     [JsonRequired] public DateTimeOffset At { get; init; }
 
     /// <summary>How long the step took, to compare with <c>max.poll.interval.ms</c> (R3).</summary>

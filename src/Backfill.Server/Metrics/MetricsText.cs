@@ -78,6 +78,9 @@ internal static class MetricsText
 
         PerPlatform(text, snapshot, "backfill_platform_partition_skew", MetricType.Gauge, "1 while one lane's load (pages in the last 5 min) or lag is more than 4 times the median lane's (the skew in GET /api/jobs/{id}).", p => p.Status.Skew is null ? 0 : 1);
 
+        PerPlatform(text, snapshot, "backfill_worker_commit_failures_total", MetricType.Counter, "Offset commits that failed in the worker processes running the platform's steps, since each started, as their last reports gave them; non-zero is an alarm (R3).", p => p.Status.WorkerCommitFailures);
+        PerPlatform(text, snapshot, "backfill_worker_evictions_total", MetricType.Counter, "Evictions for not polling in the worker processes running the platform's steps, since each started, as reported; non-zero is an alarm (R3).", p => p.Status.WorkerEvictions);
+
         text.Family("backfill_kafka_commits_total", MetricType.Counter, "Offset commits of the scheduler process.").Sample(snapshot.Kafka.Commits);
         text.Family("backfill_kafka_commit_failures_total", MetricType.Counter, "Offset commits of the scheduler process that failed; non-zero is an alarm.").Sample(snapshot.Kafka.CommitFailures);
         text.Family("backfill_kafka_evictions_total", MetricType.Counter, "Times a consumer of the scheduler process was evicted for not polling; non-zero is an alarm.").Sample(snapshot.Kafka.Evictions);

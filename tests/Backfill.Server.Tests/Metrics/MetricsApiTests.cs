@@ -18,6 +18,7 @@ public sealed class MetricsApiTests
         "backfill_jobs", "backfill_slices", "backfill_releases_total", "backfill_platform_pages_total", "backfill_platform_throttles_total",
         "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_platform_limit_calls_per_second", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
         "backfill_action_partition_lag_messages", "backfill_lane_pages_total", "backfill_platform_partition_skew",
+        "backfill_worker_commit_failures_total", "backfill_worker_evictions_total",
         "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",
         "backfill_sink_orders_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total",
     ];
