@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Backfill.Benchmarks.Product;
 
 /// <summary>
@@ -13,7 +10,6 @@ internal sealed class BenchSettings
     public const long PartnerId = 2_002_001;
     public const string PartnerKey = "bench-partner-key-for-the-simulator";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly SortedDictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
 
     public string this[string key]
@@ -62,27 +58,7 @@ internal sealed class BenchSettings
     /// <summary>Creates <paramref name="directory"/> with this configuration as its appsettings.json; returns the folder.</summary>
     public string WriteTo(string directory)
     {
-        Directory.CreateDirectory(directory);
-        var root = new JsonObject();
-        foreach (var (key, value) in _values)
-        {
-            var node = root;
-            var parts = key.Split(':');
-            foreach (var part in parts[..^1])
-            {
-                if (node[part] is not JsonObject child)
-                {
-                    child = [];
-                    node[part] = child;
-                }
-
-                node = child;
-            }
-
-            node[parts[^1]] = value;
-        }
-
-        File.WriteAllText(Path.Combine(directory, "appsettings.json"), root.ToJsonString(Indented));
+        AppSettingsFile.Write(directory, _values);
         return directory;
     }
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Backfill.Benchmarks.Processes;
+using Backfill.Benchmarks.Product;
 using Backfill.Platforms.Simulator;
 
 namespace Backfill.Reliability.Tests.Crash;
@@ -190,26 +190,6 @@ internal sealed class ProcessFleet : IAsyncDisposable
 
     private void WriteSettings(string folder)
     {
-        System.IO.Directory.CreateDirectory(folder);
-        var root = new JsonObject();
-        foreach (var (key, value) in _settings)
-        {
-            var node = root;
-            var parts = key.Split(':');
-            foreach (var part in parts[..^1])
-            {
-                if (node[part] is not JsonObject child)
-                {
-                    child = [];
-                    node[part] = child;
-                }
-
-                node = child;
-            }
-
-            node[parts[^1]] = value;
-        }
-
-        File.WriteAllText(Path.Combine(folder, "appsettings.json"), root.ToJsonString());
+        AppSettingsFile.Write(folder, _settings);
     }
 }
