@@ -26,8 +26,12 @@ internal sealed partial class ActionHandler(
     TimeProvider time,
     ILogger<ActionHandler> logger)
 {
+    /// <param name="callsOver">
+    /// Called once the step makes no further platform call: what remains is waiting for Kafka's acknowledgements, which
+    /// need not keep another step of the partition from calling (issue 6, P4).
+    /// </param>
     /// <param name="yield">Cancelled when the partition leaves this worker: the step ends after its current page and hands on.</param>
-    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, CancellationToken yield, CancellationToken cancellationToken)
+    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
     {
         ActionMessage action;
         try
@@ -80,12 +84,23 @@ internal sealed partial class ActionHandler(
         var started = time.GetTimestamp();
 
         // Off the critical path: the lane's first call need not wait for this delivery; it is awaited before the step's outcome is reported.
-        var startReported = ReportAsync(ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()), cancellationToken);
+        var start = new Deliveries(producer);
+        Report(start, ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()));
+        var startReported = start.Acknowledged().WaitAsync(cancellationToken);
         StepResult result;
         try
         {
-            result = await runner.RunAsync(action, sources.Get(action.Platform), stop.Token, cancellationToken);
+            try
+            {
+                result = await runner.RunAsync(action, sources.Get(action.Platform), stop.Token, cancellationToken);
+            }
+            finally
+            {
+                callsOver();
+            }
+
             await startReported;
+            await result.Delivered;
         }
         catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)
         {
@@ -118,7 +133,8 @@ internal sealed partial class ActionHandler(
         // The step's report and what follows it go out together, one wait for both: the orders are durable already,
         // and the progress topic keeps the two reports of a slice in the order they were produced (same key, one
         // producer). Should either fail, the step is redone and both are sent again.
-        var done = ReportAsync(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
+        var outcome = new Deliveries(producer);
+        Report(outcome, ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
         {
             Pages = result.Pages,
             Orders = result.Orders,
@@ -128,21 +144,20 @@ internal sealed partial class ActionHandler(
             Elapsed = elapsed,
             Throttles = result.Throttles,
             LaneRate = LaneRate(action),
-        }, cancellationToken);
+        });
 
-        Task then;
         if (result.More)
         {
             // The next step stays on this partition, so it stays with the lane's one owner.
             var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
-            then = producer.ProduceAsync(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) }, cancellationToken);
+            outcome.Produce(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) });
         }
         else
         {
-            then = ReportAsync(ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, cancellationToken);
+            Report(outcome, ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed });
         }
 
-        await Task.WhenAll(done, then);
+        await outcome.Acknowledged().WaitAsync(cancellationToken);
 
         ledger.Done(action);
         stats.StepDone(result.Orders, elapsed);
@@ -158,8 +173,15 @@ internal sealed partial class ActionHandler(
     /// <summary>Every report carries this process's Kafka outcomes, so a failed commit or an eviction in any worker process shows in the scheduler's status and metrics (R3).</summary>
     private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken)
     {
+        var deliveries = new Deliveries(producer);
+        Report(deliveries, progress);
+        return deliveries.Acknowledged().WaitAsync(cancellationToken);
+    }
+
+    private void Report(Deliveries deliveries, ProgressMessage progress)
+    {
         var report = progress with { Process = process, CommitFailures = counters.CommitFailures, Evictions = counters.Evictions };
-        return producer.ProduceAsync(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) }, cancellationToken);
+        deliveries.Produce(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) });
     }
 
     private static partial class Log

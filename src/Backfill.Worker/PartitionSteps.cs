@@ -3,8 +3,9 @@ using Confluent.Kafka;
 namespace Backfill.Worker;
 
 /// <summary>
-/// The uncommitted steps of one partition, in offset order. Several run side by side (different slices, same lanes), so
-/// a lane always has a call ready when its window frees a place; the partition's offset only moves past a step once
+/// The uncommitted steps of one partition, in offset order. Several call side by side (different slices, same lanes), so
+/// a lane always has a call ready when its window frees a place; a step whose calls are over and that only waits for
+/// Kafka's acknowledgements leaves its place to the next (issue 6, P4). The partition's offset only moves past a step once
 /// every step before it finished too, so a crash or a rebalance redoes at most the uncommitted ones.
 /// </summary>
 internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDisposable
@@ -12,8 +13,13 @@ internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDispo
     /// <summary>A refused commit (a rebalance under way) is tried again after this, or with the next finished step.</summary>
     public static readonly TimeSpan CommitRetry = TimeSpan.FromSeconds(1);
 
-    /// <summary>Finished steps kept behind a slow one, at most this many times <c>maxRunning</c>, bound what a crash redoes.</summary>
-    private const int UncommittedFactor = 4;
+    /// <summary>
+    /// Uncommitted steps (finished behind a slow one, or waiting for acknowledgements), at most this many times
+    /// <c>maxRunning</c>, bound what a crash redoes. In a real run the scheduler's in-flight cap binds first (a slice has
+    /// one step at a time, <c>Backfill:MaxInFlightPerPlatform</c> slices per platform); this bound matters only when
+    /// a platform answers at once and a backlog of actions meets a broker round trip per step.
+    /// </summary>
+    private const int UncommittedFactor = 16;
 
     private readonly List<Step> _steps = [];
     private readonly CancellationTokenSource _leaving = new();
@@ -23,7 +29,7 @@ internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDispo
     /// <summary>Cancelled once the partition leaves this member: its steps end after their current page (<see cref="Leave"/>).</summary>
     public CancellationToken Leaving => _leaving.Token;
 
-    public bool CanTake => _steps.Count(s => !s.Finished) < maxRunning && _steps.Count < maxRunning * UncommittedFactor;
+    public bool CanTake => _steps.Count(s => s.Calling) < maxRunning && _steps.Count < maxRunning * UncommittedFactor;
 
     public bool IsEmpty => _steps.Count == 0;
 
@@ -103,11 +109,17 @@ internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDispo
     }
 
     /// <summary>One message being brought to a decision. <see cref="Finished"/> once it succeeded.</summary>
-    internal sealed class Step(ConsumeResult<string, byte[]> consumed, Task work, int failures, CancellationTokenSource cancel)
+    /// <param name="calls">Ends when the step makes no further platform call (its <paramref name="work"/> when not given).</param>
+    internal sealed class Step(ConsumeResult<string, byte[]> consumed, Task work, int failures, CancellationTokenSource cancel, Task? calls = null)
     {
+        private readonly Task _calls = calls ?? work;
+
         public ConsumeResult<string, byte[]> Consumed { get; } = consumed;
 
         public Task Work { get; } = work;
+
+        /// <summary>Holds one of the partition's calling places: not finished, and its calls not over.</summary>
+        public bool Calling => !Finished && !Work.IsCompleted && !_calls.IsCompleted;
 
         public int Failures { get; } = failures;
 

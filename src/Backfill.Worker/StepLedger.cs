@@ -9,12 +9,20 @@ namespace Backfill.Worker;
 /// is caught here and dropped (R5); what slips past (a rebalance in between) is absorbed by the idempotent sink.
 /// Steps of different slices run side by side; two copies of one slice's step never do (<see cref="TurnAsync"/>),
 /// so the second copy meets the first one's <see cref="Done"/> and is dropped rather than run twice.
+/// It remembers the slices of the last one to two <see cref="Generation"/>s of finished steps: when the current generation
+/// is full it becomes the older one and the oldest is forgotten, so memory stays flat however many slices pass (R7) and
+/// a copy of a recent step is always caught. (It was one dictionary of 50,000 cleared when full, and asking its count
+/// took every lock of it at every step: an eighth of a busy worker's time, issue 6 P4/P5.)
 /// </summary>
 internal sealed class StepLedger
 {
-    private const int Capacity = 50_000;
-    private readonly ConcurrentDictionary<string, (int Attempt, int Step)> _done = new(StringComparer.Ordinal);
+    /// <summary>Slices per generation: far more than are ever in flight (the scheduler's cap is tens per platform).</summary>
+    public const int Generation = 8_192;
+
+    private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private Dictionary<string, (int Attempt, int Step)> _recent = new(StringComparer.Ordinal);
+    private Dictionary<string, (int Attempt, int Step)> _older = new(StringComparer.Ordinal);
 
     /// <summary>Waits until no other step of <paramref name="slice"/> runs in this process; the slice is this caller's until the turn is disposed.</summary>
     public async Task<IDisposable> TurnAsync(string slice, CancellationToken cancellationToken)
@@ -31,19 +39,43 @@ internal sealed class StepLedger
         return new Turn(this, slice, mine);
     }
 
-    public bool IsDone(ActionMessage action) =>
-        _done.TryGetValue(action.Slice, out var last)
-        && (action.Attempt < last.Attempt || (action.Attempt == last.Attempt && action.Step <= last.Step));
+    public bool IsDone(ActionMessage action)
+    {
+        lock (_lock)
+        {
+            return Last(action.Slice) is { } last
+                && (action.Attempt < last.Attempt || (action.Attempt == last.Attempt && action.Step <= last.Step));
+        }
+    }
 
     public void Done(ActionMessage action)
     {
-        if (_done.Count >= Capacity)
+        lock (_lock)
         {
-            _done.Clear();
+            var step = (action.Attempt, action.Step);
+            _recent[action.Slice] = Last(action.Slice) is { } last ? Max(last, step) : step;
+            if (_recent.Count >= Generation)
+            {
+                _older = _recent;
+                _recent = new Dictionary<string, (int Attempt, int Step)>(StringComparer.Ordinal);
+            }
         }
-
-        _done.AddOrUpdate(action.Slice, (action.Attempt, action.Step), (_, last) => Max(last, (action.Attempt, action.Step)));
     }
+
+    /// <summary>Slices remembered now (between one and two generations' worth once full).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _recent.Count + _older.Keys.Count(k => !_recent.ContainsKey(k));
+            }
+        }
+    }
+
+    private (int Attempt, int Step)? Last(string slice) =>
+        _recent.TryGetValue(slice, out var last) || _older.TryGetValue(slice, out last) ? last : null;
 
     private static (int, int) Max((int Attempt, int Step) a, (int Attempt, int Step) b) =>
         a.Attempt != b.Attempt ? (a.Attempt > b.Attempt ? a : b) : (a.Step >= b.Step ? a : b);

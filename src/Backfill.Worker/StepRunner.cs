@@ -1,3 +1,4 @@
+using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Platforms;
 using Confluent.Kafka;
@@ -6,7 +7,8 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// Runs one step of a slice: at most K pages, each page's orders produced to the order topic, keyed by order id
-/// (R8). Returns only when every order of the step is durable in Kafka. When <c>yield</c> is cancelled (the partition
+/// (R8). Returns once its calls are over and its orders produced; <see cref="StepResult.Delivered"/> ends when they are
+/// durable in Kafka. When <c>yield</c> is cancelled (the partition
 /// is leaving this worker, or the job was cancelled) the step ends after the pages it has, without starting another
 /// call; the caller decides whether a next step carries on from there.
 /// </summary>
@@ -14,7 +16,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
 {
     public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, CancellationToken yield, CancellationToken cancellationToken)
     {
-        var deliveries = new List<Task>();
+        var deliveries = new Deliveries(producer);
         var cursor = action.Cursor;
         var more = true;
         var pages = 0;
@@ -54,7 +56,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
                     Job = action.Job,
                     Slice = action.Slice,
                 };
-                deliveries.Add(producer.ProduceAsync(ordersTopic, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, cancellationToken));
+                deliveries.Produce(ordersTopic, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) });
             }
 
             orders += page.Orders.Count;
@@ -63,8 +65,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
             cursor = page.NextCursor;
         }
 
-        await Task.WhenAll(deliveries);
-        return new StepResult(pages, orders, more ? cursor : null, more, throttles, calls);
+        return new StepResult(pages, orders, more ? cursor : null, more, throttles, calls, deliveries.Acknowledged().WaitAsync(cancellationToken));
     }
 
     /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off and slowed the rate, so the page is asked again behind it, a bounded number of times.</summary>

@@ -6,7 +6,8 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// One member of the worker group on its own thread. Each of its partitions carries budget lanes and runs up to
-/// <see cref="WorkerOptions.StepsPerPartition"/> steps side by side, so a lane always has a call waiting when its window
+/// <see cref="WorkerOptions.StepsPerPartition"/> steps' platform calls side by side (a step waiting only for Kafka's
+/// acknowledgements leaves its place to the next, so a broker round trip does not set the pace), so a lane always has a call waiting when its window
 /// frees a place (the lane's window, not this loop, decides when calls start). Messages read while the partition's steps
 /// are all taken wait here, in offset order, and start as soon as a step ends; the partition is paused only when that
 /// backlog is full, so a fast platform does not wait for a fetch after every few steps (issue 6, P4). Its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
@@ -103,12 +104,15 @@ internal sealed partial class WorkerConsumer(
     }
 
     /// <summary>
-    /// Messages a partition may hold back, read but not started, before it is paused. Large enough to bridge the fetch
-    /// after a resume, which librdkafka starts only after about half a second: a partition paused after every few
-    /// steps ran at 32 steps a second in all, whatever the platform (issue 6, P4). Action messages are small (a few
-    /// hundred bytes), and read-but-not-started ones are neither work done nor work to redo.
+    /// Messages a partition may hold back, read but not started, before it is paused; it is resumed once half of them
+    /// have started. A pause costs librdkafka's read-ahead of the partition (it is thrown away) and a resume starts the
+    /// next fetch only about half a second later, so the half left must last that long at full speed: with a backlog
+    /// of 64 per step place, paused and resumed at once, the worker ran at half the raw loop's rate (issue 6, P4). Action
+    /// messages are a few hundred bytes (StepsPerPartition 4: ~1,000 messages, ~300 KB per partition), and
+    /// read-but-not-started ones are neither work done nor work to redo. A real run rarely has a backlog at all: the
+    /// scheduler keeps tens of slices per platform in flight, each with one step at a time.
     /// </summary>
-    private int Backlog => options.StepsPerPartition * 64;
+    private int Backlog => options.StepsPerPartition * 1024;
 
     private void PollOnce(IConsumer<string, byte[]> consumer, CancellationToken stop)
     {
@@ -211,13 +215,14 @@ internal sealed partial class WorkerConsumer(
         }
     }
 
-    private Func<CancellationToken, Task> Handle(ConsumeResult<string, byte[]> consumed, PartitionSteps steps) =>
-        token => handler.HandleAsync(consumed, name, steps.Leaving, token);
+    private Func<Action, CancellationToken, Task> Handle(ConsumeResult<string, byte[]> consumed, PartitionSteps steps) =>
+        (callsOver, token) => handler.HandleAsync(consumed, name, callsOver, steps.Leaving, token);
 
-    private static PartitionSteps.Step Start(ConsumeResult<string, byte[]> consumed, int failures, Func<CancellationToken, Task> work, CancellationToken stop)
+    private static PartitionSteps.Step Start(ConsumeResult<string, byte[]> consumed, int failures, Func<Action, CancellationToken, Task> work, CancellationToken stop)
     {
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        return new PartitionSteps.Step(consumed, work(cancel.Token), failures, cancel);
+        var calls = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new PartitionSteps.Step(consumed, work(() => calls.TrySetResult(), cancel.Token), failures, cancel, calls.Task);
     }
 
     private void ResumeReady(IConsumer<string, byte[]> consumer)
@@ -227,7 +232,7 @@ internal sealed partial class WorkerConsumer(
             return;
         }
 
-        var ready = _paused.Where(p => (!_waiting.TryGetValue(p, out var waiting) || waiting.Count < Backlog) && !IsHeld(p)).ToList();
+        var ready = _paused.Where(p => (!_waiting.TryGetValue(p, out var waiting) || waiting.Count <= Backlog / 2) && !IsHeld(p)).ToList();
         if (ready.Count == 0)
         {
             return;
@@ -276,7 +281,7 @@ internal sealed partial class WorkerConsumer(
             Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
             var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
             var handle = Handle(consumed, steps);
-            steps.Replace(step, Start(consumed, attempt, token => RetryAsync(consumed, attempt, backoff, error, handle, token), stop));
+            steps.Replace(step, Start(consumed, attempt, (callsOver, token) => RetryAsync(consumed, attempt, backoff, error, () => handle(callsOver, token), token), stop));
         }
     }
 
@@ -288,7 +293,7 @@ internal sealed partial class WorkerConsumer(
         }
     }
 
-    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, Func<CancellationToken, Task> handle, CancellationToken cancellationToken)
+    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, Func<Task> handle, CancellationToken cancellationToken)
     {
         await Task.Delay(backoff, time, cancellationToken);
         if (attempt > options.InfrastructureRetries)
@@ -297,7 +302,7 @@ internal sealed partial class WorkerConsumer(
             return;
         }
 
-        await handle(cancellationToken);
+        await handle();
     }
 
     /// <summary>

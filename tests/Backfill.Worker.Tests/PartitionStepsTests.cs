@@ -7,8 +7,8 @@ public sealed class PartitionStepsTests
 {
     private static readonly TopicPartition Partition = new("actions", 3);
 
-    private static PartitionSteps.Step Step(long offset, Task work, int failures = 0) =>
-        new(new ConsumeResult<string, byte[]> { TopicPartitionOffset = new TopicPartitionOffset(Partition, offset) }, work, failures, new CancellationTokenSource());
+    private static PartitionSteps.Step Step(long offset, Task work, int failures = 0, Task? calls = null) =>
+        new(new ConsumeResult<string, byte[]> { TopicPartitionOffset = new TopicPartitionOffset(Partition, offset) }, work, failures, new CancellationTokenSource(), calls);
 
     private readonly FakeTimeProvider _time = new();
 
@@ -69,15 +69,36 @@ public sealed class PartitionStepsTests
 
         using var many = new PartitionSteps(maxRunning: 2, _time);
         many.Add(Step(0, Pending().Task));
-        for (var offset = 1; offset < 8; offset++)
+        for (var offset = 1; offset < 32; offset++)
         {
             Assert.True(many.CanTake);
             many.Add(Step(offset, Task.CompletedTask));
             Succeed(many);
         }
 
-        // One step still runs, yet eight uncommitted steps (4 × 2) are as many as a crash may redo.
+        // One step still runs, yet 32 uncommitted steps (16 × 2) are as many as a crash may redo.
         Assert.False(many.CanTake);
+    }
+
+    [Fact]
+    public void CanTake_StepsWhoseCallsAreOver_LeaveTheirPlace()
+    {
+        using var steps = new PartitionSteps(maxRunning: 2, _time);
+        var acknowledged = Pending();
+        steps.Add(Step(10, acknowledged.Task, calls: Task.CompletedTask));
+        steps.Add(Step(11, Pending().Task, calls: Task.CompletedTask));
+        Assert.True(steps.CanTake);
+
+        steps.Add(Step(12, Pending().Task));
+        steps.Add(Step(13, Pending().Task));
+
+        // Two steps call; the first two only wait for Kafka, and the offset stays before them until they end.
+        Assert.False(steps.CanTake);
+        Assert.Equal(4, steps.Running.Count());
+        Assert.Null(steps.TakeCommittable());
+        acknowledged.SetResult();
+        Succeed(steps);
+        Assert.Equal(10, steps.TakeCommittable()?.Offset.Value);
     }
 
     [Fact]

@@ -43,6 +43,42 @@ public sealed class StepLedgerTests
     }
 
     [Fact]
+    public void Done_ManySlices_RemembersTheRecentOnesWithinTwoGenerations()
+    {
+        var ledger = new StepLedger();
+        var total = (5 * StepLedger.Generation) + 123;
+        for (var i = 0; i < total; i++)
+        {
+            ledger.Done(Step(1, 0) with { Slice = $"j/{i}/20240101" });
+        }
+
+        // Bounded however many slices pass (R7), and the last generation's worth is always still caught.
+        Assert.InRange(ledger.Count, StepLedger.Generation, 2 * StepLedger.Generation);
+        for (var i = total - StepLedger.Generation; i < total; i++)
+        {
+            Assert.True(ledger.IsDone(Step(1, 0) with { Slice = $"j/{i}/20240101" }));
+        }
+
+        Assert.False(ledger.IsDone(Step(1, 0) with { Slice = "j/0/20240101" }));
+    }
+
+    [Fact]
+    public void Done_SliceSeenInTheOlderGeneration_KeepsItsFurthestStep()
+    {
+        var ledger = new StepLedger();
+        ledger.Done(Step(1, 7));
+        for (var i = 0; i < StepLedger.Generation; i++)
+        {
+            ledger.Done(Step(1, 0) with { Slice = $"other/{i}" });
+        }
+
+        ledger.Done(Step(1, 3));
+
+        Assert.True(ledger.IsDone(Step(1, 6)));
+        Assert.False(ledger.IsDone(Step(1, 8)));
+    }
+
+    [Fact]
     public async Task TurnAsync_SecondCopyOfASlice_WaitsUntilTheFirstEnds()
     {
         var ledger = new StepLedger();
