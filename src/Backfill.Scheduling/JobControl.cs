@@ -65,7 +65,8 @@ public sealed partial class JobControl(
         var transitions = pending.Select(s => s.MoveTo(SliceState.Cancelled, now, $"job cancelled by {by} before its release")).ToList();
         store.Save(pending, transitions);
         store.Save(job, job.MoveTo(JobState.Cancelled, now, $"cancelled by {by}"));
-        var inFlight = store.Count(job.Id, SliceState.Released) + store.Count(job.Id, SliceState.Running);
+        var counts = store.Counts(job.Id);
+        var inFlight = counts.Released + counts.Running;
         Log.Cancelled(logger, job.Id, by, pending.Count, inFlight);
         return new CancelOutcome(job, pending.Count, inFlight);
     }, cancellationToken);

@@ -9,18 +9,21 @@ namespace Backfill.Storage;
 /// </summary>
 public sealed class BackfillDatabase : IDisposable
 {
-    internal const string JobStateIndex = "job_state";
-    internal const string PlatformStateIndex = "platform_state";
-    internal const string JobStateExpression = "$.JobId + '|' + $.State";
-    internal const string PlatformStateExpression = "$.Platform + '|' + $.State";
     internal const string JobStateDayIndex = "job_state_day";
 
     /// <summary>
-    /// A job's slices of one state in day order (days are ISO text): the next pending ones are read without reading them
-    /// all. Queried with LIKE 'prefix%', which LiteDB matches ignoring case and with '_' as a wildcard: callers check the
-    /// job and state of what it returns.
+    /// The one index on slices besides their id: a job's slices of one state in day order (days are ISO text), so the
+    /// next pending ones are read without reading them all, and a job's slices (of a state) are a prefix of it. Queried
+    /// with LIKE 'prefix%', which LiteDB matches ignoring case and with '_' as a wildcard: callers check the job and
+    /// state of what it returns.
     /// </summary>
     internal const string JobStateDayExpression = "$.JobId + '|' + $.State + '|' + $.FirstDay + '|' + $.Shop";
+
+    /// <summary>
+    /// Files at this version keep slices with one secondary index and the in-flight slices in a collection of their own.
+    /// Older files (version 0) had job/state and platform/state indexes too; they are brought forward when opened.
+    /// </summary>
+    private const int Version = 1;
 
     private readonly Lock _writer = new();
 
@@ -35,21 +38,21 @@ public sealed class BackfillDatabase : IDisposable
         Events = Database.GetCollection<TransitionDocument>("events");
         Orders = Database.GetCollection<OrderDocument>("orders");
         Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
+        InFlight = Database.GetCollection<InFlightDocument>("in_flight");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
         Jobs.EnsureIndex(j => j.State);
-        Slices.EnsureIndex(JobStateIndex, JobStateExpression);
-        Slices.EnsureIndex(PlatformStateIndex, PlatformStateExpression);
         Slices.EnsureIndex(JobStateDayIndex, JobStateDayExpression);
-
-        // A job's slices are read through job_state (one seek per state): an index on JobId alone only cost every insert
-        // (a 54,750-slice job writes each index 54,750 times); files made before keep none.
-        Slices.DropIndex("JobId");
         Events.EnsureIndex(e => e.Subject);
         Orders.EnsureIndex(o => o.ShopKey);
         Orders.EnsureIndex(o => o.JobId);
         Totals.EnsureIndex(t => t.Id);
+        InFlight.EnsureIndex(f => f.Platform);
+        if (Database.UserVersion < Version)
+        {
+            BringForward();
+        }
     }
 
     public string Path { get; }
@@ -66,6 +69,9 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>Per-job slice counts and orders, kept with every slice write (<see cref="JobStore.Totals(string)"/>).</summary>
     internal ILiteCollection<JobTotalsDocument> Totals { get; }
+
+    /// <summary>Released and running slices by platform, kept with every slice write (<see cref="JobStore.InFlightSlices"/>).</summary>
+    internal ILiteCollection<InFlightDocument> InFlight { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing). Writers take turns: LiteDB 5's
@@ -91,4 +97,25 @@ public sealed class BackfillDatabase : IDisposable
     }
 
     public void Dispose() => Database.Dispose();
+
+    /// <summary>
+    /// A file from before version 1: its in-flight slices are listed once (one scan of the slices), and the indexes
+    /// every slice insert paid for and nothing reads any more are dropped (JobId, job/state, platform/state).
+    /// </summary>
+    private void BringForward()
+    {
+        InTransaction(() =>
+        {
+            InFlight.DeleteAll();
+            InFlight.InsertBulk(Slices.Find(s => s.State == SliceState.Released || s.State == SliceState.Running)
+                .Select(s => new InFlightDocument { Id = s.Id, Platform = s.Platform }));
+            return 0;
+        });
+        foreach (var index in (string[])["JobId", "job_state", "platform_state"])
+        {
+            Slices.DropIndex(index);
+        }
+
+        Database.UserVersion = Version;
+    }
 }

@@ -11,6 +11,7 @@ public sealed class JobStore(BackfillDatabase db)
     {
         db.Jobs.Insert(job);
         db.Slices.InsertBulk(slices);
+        db.InFlight.InsertBulk(slices.Where(IsInFlight).Select(InFlightOf));
         db.Totals.Upsert(JobTotalsDocument.Of(job.Id, slices));
         db.Events.Insert(TransitionDocument.Of(created));
         return 0;
@@ -41,8 +42,9 @@ public sealed class JobStore(BackfillDatabase db)
             .Where(s => s.JobId == jobId && s.State == state)
             .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 
+    /// <summary>The job's slices in <paramref name="state"/>, counted from the slices themselves (<see cref="Counts"/> reads the kept totals).</summary>
     public int Count(string jobId, SliceState state) =>
-        db.Slices.Count(Query.EQ(BackfillDatabase.JobStateExpression, $"{jobId}|{state}"));
+        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|")).Count(s => s.JobId == jobId && s.State == state);
 
     public SliceCounts Counts(string jobId) => Totals(jobId).Slices;
 
@@ -68,10 +70,11 @@ public sealed class JobStore(BackfillDatabase db)
 
     /// <summary>Released or running slices of every job of <paramref name="platform"/> (the in-flight cap, R1; lane loads).</summary>
     public IReadOnlyList<SliceRecord> InFlightSlices(string platform) =>
-    [
-        .. db.Slices.Find(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Released}")),
-        .. db.Slices.Find(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Running}")),
-    ];
+        db.InFlight.Find(f => f.Platform == platform)
+            .Select(f => db.Slices.FindById(f.Id))
+            .Where(s => s is not null && IsInFlight(s))
+            .Select(s => s!)
+            .ToList();
 
     /// <summary>Saves slice changes and their transitions together.</summary>
     public void Save(IReadOnlyCollection<SliceRecord> slices, IEnumerable<Transition> transitions) => db.InTransaction(() =>
@@ -98,6 +101,14 @@ public sealed class JobStore(BackfillDatabase db)
             }
 
             job.Add(slice, +1);
+            if (IsInFlight(slice) && !IsInFlight(stored))
+            {
+                db.InFlight.Upsert(InFlightOf(slice));
+            }
+            else if (!IsInFlight(slice) && IsInFlight(stored))
+            {
+                db.InFlight.Delete(slice.Id);
+            }
         }
 
         db.Slices.Update(slices);
@@ -121,12 +132,16 @@ public sealed class JobStore(BackfillDatabase db)
     });
 
     /// <summary>
-    /// Every slice of a job, through the job/state index (its keys start with the job id): one index fewer to keep on
-    /// every insert than a JobId index of its own (issue 6, P3). LIKE treats '_' and '%' as wildcards, so the prefix
+    /// Every slice of a job, through the job/state/day index (its keys start with the job id): one index fewer to keep on
+    /// every insert than an index of its own (issue 6, P3). LIKE treats '_' and '%' as wildcards, so the prefix
     /// may match a neighbour's slices too; the exact comparison keeps only the job's.
     /// </summary>
     private IEnumerable<SliceRecord> OfJob(string jobId) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateExpression, $"{jobId}|")).Where(s => s.JobId == jobId);
+        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|")).Where(s => s.JobId == jobId);
+
+    private static bool IsInFlight(SliceRecord slice) => slice.State is SliceState.Released or SliceState.Running;
+
+    private static InFlightDocument InFlightOf(SliceRecord slice) => new() { Id = slice.Id, Platform = slice.Platform };
 
     private JobTotalsDocument TotalsInTransaction(string jobId)
     {

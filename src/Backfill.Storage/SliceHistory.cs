@@ -1,5 +1,4 @@
 using Backfill.Core.Jobs;
-using LiteDB;
 
 namespace Backfill.Storage;
 
@@ -9,16 +8,25 @@ public sealed class SliceHistory(BackfillDatabase db)
     /// <summary>The most recent succeeded slices taken into account, so an old, different season weighs less.</summary>
     public const int Recent = 200;
 
+    /// <remarks>
+    /// Read job by job, newest first, through each job's succeeded slices (the one index slices keep), until
+    /// <see cref="Recent"/> are found: no index on platform or shop is paid for at every slice insert (issue 6, P3).
+    /// </remarks>
     public ShopHistory Of(string platform, string shop)
     {
-        var slices = db.Slices
-            .Find(Query.And(Query.EQ(BackfillDatabase.PlatformStateExpression, $"{platform}|{SliceState.Succeeded}"), Query.EQ(nameof(SliceRecord.Shop), shop)))
-
+        var store = new JobStore(db);
+        var found = new List<SliceRecord>();
+        foreach (var job in db.Jobs.Find(j => j.Platform == platform).OrderByDescending(j => j.CreatedAt))
+        {
             // Slices from before workers counted their calls say nothing.
-            .Where(s => s.Calls > 0)
-            .OrderByDescending(s => s.UpdatedAt)
-            .Take(Recent)
-            .ToList();
+            found.AddRange(store.Slices(job.Id, SliceState.Succeeded).Where(s => s.Shop == shop && s.Calls > 0));
+            if (found.Count >= Recent)
+            {
+                break;
+            }
+        }
+
+        var slices = found.OrderByDescending(s => s.UpdatedAt).Take(Recent).ToList();
         return new ShopHistory(slices.Count, slices.Sum(s => (long)s.Calls), slices.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber));
     }
 }

@@ -87,6 +87,51 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void InFlight_SliceThatEndsOrGoesBack_LeavesIt_AndItSurvivesReopen()
+    {
+        CreateJob("a");
+        var done = Release("a/1/20240501");
+        var back = Release("a/1/20240502");
+        Release("a/2/20240501");
+        Store.Save(done, done.MoveTo(SliceState.Running, Now, "step 0"));
+        Store.Save(done, done.MoveTo(SliceState.Succeeded, Now, "last page"));
+        Store.Save(back, back.MoveTo(SliceState.Pending, Now, "resent"));
+
+        _temp.Reopen();
+
+        Assert.Equal(["a/2/20240501"], Store.InFlightSlices("shopee").Select(s => s.Id));
+        Assert.Equal(Store.Counts("a").Released, Store.Count("a", SliceState.Released));
+    }
+
+    [Fact]
+    public void Open_FileFromBeforeVersion1_ListsItsInFlightSlices_AndDropsTheIndexesNothingReads()
+    {
+        CreateJob("a");
+        CreateJob("b", platform: "lazada");
+        Release("a/1/20240501");
+        var running = Release("b/2/20240502");
+        Store.Save(running, running.MoveTo(SliceState.Running, Now, "step 0"));
+        var path = _temp.Db.Path;
+        _temp.Db.Dispose();
+        using (var old = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = path, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            // As version 0 left it: no in-flight collection, the job/state and platform/state indexes.
+            old.DropCollection("in_flight");
+            old.GetCollection("slices").EnsureIndex("job_state", "$.JobId + '|' + $.State");
+            old.GetCollection("slices").EnsureIndex("platform_state", "$.Platform + '|' + $.State");
+            old.UserVersion = 0;
+        }
+
+        _temp.Reopen();
+
+        Assert.Equal(["a/1/20240501"], Store.InFlightSlices("shopee").Select(s => s.Id));
+        Assert.Equal(["b/2/20240502"], Store.InFlightSlices("lazada").Select(s => s.Id));
+        Assert.Equal(1, _temp.Db.Database.UserVersion);
+        var indexes = _temp.Db.Database.GetCollection("$indexes").Find(LiteDB.Query.EQ("collection", "slices")).Select(i => i["name"].AsString).Order();
+        Assert.Equal(["_id", "job_state_day"], indexes);
+    }
+
+    [Fact]
     public void Save_RecordsTransitionsInOrder_AndSurvivesReopen()
     {
         CreateJob("j1");
