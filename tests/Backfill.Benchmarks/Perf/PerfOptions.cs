@@ -10,7 +10,7 @@ internal sealed record PerfOptions
     public int Jobs { get; init; } = 1_000;
 
     /// <summary>P4: action messages through the pipeline and through the raw loop.</summary>
-    public int PipelineActions { get; init; } = 10_000;
+    public int PipelineActions { get; init; } = 50_000;
 
     /// <summary>P4: orders one action's page carries.</summary>
     public int OrdersPerAction { get; init; } = 10;

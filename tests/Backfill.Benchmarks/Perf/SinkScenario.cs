@@ -23,6 +23,7 @@ internal sealed class SinkScenario(PerfOptions options)
 
         // Twice, the first a warm-up on files of their own, so JIT and page cache count for neither.
         Interleaved(folder, "warm-", deliveries[..Math.Min(deliveries.Length, 20_000)], now);
+        Disk.Settle();
         var (product, raw, duplicates) = Interleaved(folder, "", deliveries, now);
 
         var productRate = deliveries.Length / product.TotalSeconds;
