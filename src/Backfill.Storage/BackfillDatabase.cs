@@ -26,12 +26,14 @@ public sealed class BackfillDatabase : IDisposable
     private const int Version = 1;
 
     private readonly Lock _writer = new();
+    private readonly LogWriter _log;
 
     public BackfillDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         Database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, BackfillMapper.Create());
+        _log = LogWriter.Resolve(Database, Path);
 
         Jobs = Database.GetCollection<JobRecord>("jobs");
         Slices = Database.GetCollection<SliceRecord>("slices");
@@ -74,29 +76,35 @@ public sealed class BackfillDatabase : IDisposable
     internal ILiteCollection<InFlightDocument> InFlight { get; }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing). Writers take turns: LiteDB 5's
-    /// transactions are bound to a thread and concurrent ones have corrupted its page cache; readers are not held.
+    /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk
+    /// (<see cref="LogWriter"/>). Writers take turns: LiteDB 5's transactions are bound to a thread and concurrent ones
+    /// have corrupted its page cache; readers are not held.
     /// </summary>
     internal T InTransaction<T>(Func<T> work)
     {
         lock (_writer)
         {
-            Database.BeginTrans();
-            try
-            {
-                var result = work();
-                Database.Commit();
-                return result;
-            }
-            catch
-            {
-                Database.Rollback();
-                throw;
-            }
+            return _log.Write(() => Transaction(work));
         }
     }
 
     public void Dispose() => Database.Dispose();
+
+    private T Transaction<T>(Func<T> work)
+    {
+        Database.BeginTrans();
+        try
+        {
+            var result = work();
+            Database.Commit();
+            return result;
+        }
+        catch
+        {
+            Database.Rollback();
+            throw;
+        }
+    }
 
     /// <summary>
     /// A file from before version 1: its in-flight slices are listed once (one scan of the slices), and the indexes
