@@ -1,31 +1,47 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Backfill.Dashboard.Tests;
 
 /// <summary>
-/// One headless Debian Chromium for the test class, driven by Playwright without its own browser download. A machine
-/// without Chromium fails every test here with the command that installs it: a skipped browser test would pass unseen.
+/// One headless Debian Chromium for the test class, driven by Playwright without its own browser download
+/// (<see cref="DebianChromium"/> installs the package when the machine lacks it). Where no Chromium can be had (a user who
+/// may not install packages), the tests are skipped with the reason, except under CI (<c>CI</c> set), where they fail:
+/// CI must run the browser for real.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed class BrowserFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
-    /// <summary>Where Debian's <c>chromium</c> package puts the browser; <c>BACKFILL_CHROMIUM</c> overrides it.</summary>
-    public const string DefaultPath = "/usr/bin/chromium";
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private string? _unavailable;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
 
-    public static string ExecutablePath => Environment.GetEnvironmentVariable("BACKFILL_CHROMIUM") is { Length: > 0 } path ? path : DefaultPath;
+    /// <summary>Skips the calling test when this machine has no Chromium and is not CI; fails it under CI.</summary>
+    public void RequireBrowser()
+    {
+        if (_unavailable is null)
+        {
+            return;
+        }
+
+        Assert.True(Environment.GetEnvironmentVariable("CI") is not { Length: > 0 }, $"{_unavailable} (CI is set: browser tests must run.)");
+        Skip.If(true, _unavailable);
+    }
 
     public async Task InitializeAsync()
     {
-        Assert.True(
-            File.Exists(ExecutablePath),
-            $"Chromium was not found at {ExecutablePath}. The dashboard test needs Debian's chromium: sudo apt-get install -y chromium " +
-            "(or set BACKFILL_CHROMIUM to a Chromium executable).");
+        var chromium = await DebianChromium.LocateAsync(message => diagnostics.OnMessage(new DiagnosticMessage(message)));
+        if (chromium.Path is null)
+        {
+            _unavailable = chromium.Problem;
+            diagnostics.OnMessage(new DiagnosticMessage(chromium.Problem));
+            return;
+        }
+
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium.Path, Headless = true });
     }
 
     public async Task DisposeAsync()

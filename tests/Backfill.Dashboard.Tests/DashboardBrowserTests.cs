@@ -14,9 +14,10 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     private static readonly string[] States = ["pending", "released", "running", "succeeded", "failed", "cancelled"];
     private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
+    [SkippableFact]
     public async Task ProgressBar_FollowsARunningJob_ShowingWhatTheApiSaid_UntilEverySliceSucceeded()
     {
+        browser.RequireBrowser();
         await using var harness = await ServerHarness.StartAsync();
         // A slower platform and one slice a second: the job lasts long enough for several refreshes to see it move.
         harness.Simulator.Switches.Latency = TimeSpan.FromMilliseconds(150);
@@ -83,9 +84,10 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task StringsFromTheApi_AreShownAsText_NeverRunAsMarkup()
     {
+        browser.RequireBrowser();
         await using var harness = await ServerHarness.StartAsync();
         const string Hostile = "<img src=x onerror=\"window.__injected=1\"><b>bold</b>";
         await CreateAsync(harness, new { platform = "demo", shops = new[] { Hostile }, from = "2024-04-01", to = "2024-04-02" });
@@ -99,9 +101,10 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Empty(page.Errors);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PlatformRow_ShowsALimitSetWhileRunning()
     {
+        browser.RequireBrowser();
         await using var harness = await ServerHarness.StartAsync();
         await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03" });
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
@@ -117,9 +120,10 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Empty(page.Errors);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Eta_ComesFromRecentProgress_ElseTheAverageSinceCreation_ElseADash()
     {
+        browser.RequireBrowser();
         await using var harness = await ServerHarness.StartAsync();
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
         await page.RefreshAsync(RefreshTimeout);
