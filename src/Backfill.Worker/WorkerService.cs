@@ -37,9 +37,11 @@ public sealed partial class WorkerService(
         var runner = new StepRunner(producer, topics.Orders, o);
         var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, counters, _prefix, time, loggers.CreateLogger<ActionHandler>());
         sources.CoolOffStarted += (platform, until) => Announce(platform, until);
+        var session = clients.GroupSession;
+        var lease = OwnershipLease.LengthFor(session.Timeout, session.HeartbeatInterval);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {
-            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, time, loggers.CreateLogger<WorkerConsumer>());
+            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, lease, time, loggers.CreateLogger<WorkerConsumer>());
             return Task.Factory.StartNew(() => consumer.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
 

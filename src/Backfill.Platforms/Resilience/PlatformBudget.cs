@@ -38,7 +38,11 @@ internal sealed class PlatformBudget
 
     public AdaptiveRate Rate { get; }
 
-    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, CancellationToken cancellationToken)
+    /// <param name="ownership">
+    /// The lane owner's lease, checked after every wait, the last thing before the call goes out: any wait may have lasted
+    /// through a stop of this process, during which the lane went to another member. Null: not checked.
+    /// </param>
+    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken)
     {
         var laneWindow = LaneWindow(lane);
         var shopWindow = ShopWindow(shop);
@@ -51,18 +55,24 @@ internal sealed class PlatformBudget
                 continue;
             }
 
-            if (shopWindow is null)
+            CallWindow.Call? shopCall = null;
+            if (shopWindow is not null && !shopWindow.TryStart(out shopCall))
             {
-                return new AdmissionLease(laneCall);
+                laneCall.Cancel();
+                await shopWindow.WaitForRoomAsync(cancellationToken);
+                continue;
             }
 
-            if (shopWindow.TryStart(out var shopCall))
+            if (ownership is { IsHeld: false })
             {
-                return new AdmissionLease(laneCall, shopCall);
+                // Never went out: the places go back uncounted, and are taken again once the lease is confirmed.
+                laneCall.Cancel();
+                shopCall?.Cancel();
+                await ownership.WaitAsync(cancellationToken);
+                continue;
             }
 
-            laneCall.Cancel();
-            await shopWindow.WaitForRoomAsync(cancellationToken);
+            return shopCall is null ? new AdmissionLease(laneCall) : new AdmissionLease(laneCall, shopCall);
         }
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
     private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
+    private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
 
     private readonly PlatformOptions _options;
     private readonly IShopeeApi _api;
@@ -160,13 +161,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         var lane = context.Properties.GetValue(LaneKey, LaneRef.Whole);
         var shop = context.Properties.GetValue(ShopKey, "");
         var yield = context.Properties.GetValue(YieldKey, CancellationToken.None);
+        var ownership = context.Properties.GetValue(OwnershipKey, null);
         if (!yield.CanBeCanceled)
         {
-            return await _budget.AcquireAsync(lane, shop, context.CancellationToken);
+            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken);
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
-        return await _budget.AcquireAsync(lane, shop, waiting.Token);
+        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token);
     }
 
     private async Task<T> CallAsync<T>(
@@ -177,6 +179,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         context.Properties.Set(LaneKey, request.Lane);
         context.Properties.Set(ShopKey, request.ShopId);
         context.Properties.Set(YieldKey, request.Yield);
+        context.Properties.Set(OwnershipKey, request.Ownership);
         try
         {
             return await _pipeline.ExecuteAsync(
