@@ -55,7 +55,18 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// <summary>Raised when this process's breaker opens for the platform, with the cool-off's end.</summary>
     public event Action<string, DateTimeOffset>? CoolOffStarted;
 
+    /// <summary>Raised when a throttle answer here starts or lengthens the platform's pause, with the pause's end.</summary>
+    public event Action<string, DateTimeOffset>? Throttled;
+
     public void CoolOff(DateTimeOffset until) => _budget.CoolOff(until);
+
+    /// <summary>Another worker met a throttle: pause until <paramref name="until"/> and slow down as for one here; true when it was a new event here.</summary>
+    public bool ThrottledElsewhere(DateTimeOffset until)
+    {
+        var outcome = _budget.ThrottledElsewhere(until);
+        CoolOffIfOpened(outcome);
+        return outcome.Slowed;
+    }
 
     /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
     public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
@@ -241,14 +252,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         switch (failure.Kind)
         {
             case PlatformErrorKind.Throttle:
-                var coolOff = _budget.Throttled(failure.RetryAfter);
-                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(_budget.Gate.ClosedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
-                if (coolOff is { } until)
+                var outcome = _budget.Throttled(failure.RetryAfter);
+                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(outcome.PausedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
+                if (outcome.Lengthened)
                 {
-                    Log.BreakerOpened(_logger, Platform, until);
-                    CoolOffStarted?.Invoke(Platform, until);
+                    Throttled?.Invoke(Platform, outcome.PausedUntil);
                 }
 
+                CoolOffIfOpened(outcome);
                 break;
             case PlatformErrorKind.Permanent:
                 Log.Refused(_logger, Platform, shopId, failure.Code, failure.Message);
@@ -256,6 +267,15 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             default:
                 Log.TransientFailure(_logger, Platform, shopId, failure.Code, failure.Message);
                 break;
+        }
+    }
+
+    private void CoolOffIfOpened(ThrottleOutcome outcome)
+    {
+        if (outcome.CoolOffUntil is { } until)
+        {
+            Log.BreakerOpened(_logger, Platform, until);
+            CoolOffStarted?.Invoke(Platform, until);
         }
     }
 

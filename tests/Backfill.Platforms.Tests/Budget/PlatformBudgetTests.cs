@@ -180,12 +180,82 @@ public sealed class PlatformBudgetTests
     {
         var budget = Budget(20, lanes: 1);
 
-        Assert.Null(budget.Throttled(null));
-        Assert.Null(budget.Throttled(null));
-        Assert.Null(budget.Throttled(TimeSpan.FromSeconds(3)));
+        var outcomes = new[] { budget.Throttled(null), budget.Throttled(null), budget.Throttled(TimeSpan.FromSeconds(3)) };
 
+        Assert.Equal([true, false, false], outcomes.Select(o => o.Slowed));
+        Assert.Equal([true, false, true], outcomes.Select(o => o.Lengthened));
+        Assert.All(outcomes, o => Assert.Null(o.CoolOffUntil));
         Assert.Equal(1, budget.Rate.Throttles);
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(3), budget.Gate.ClosedUntil);
+        Assert.Equal(budget.Gate.ClosedUntil, outcomes[^1].PausedUntil);
+    }
+
+    [Fact]
+    public async Task ThrottleElsewhere_HoldsEveryCallUntilItsEnd_AndHalvesTheRate()
+    {
+        var budget = Budget(20, lanes: 1);
+        var until = _time.GetUtcNow() + TimeSpan.FromSeconds(3);
+
+        var outcome = budget.ThrottledElsewhere(until);
+        var acquire = budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2.9));
+        await Task.Yield();
+        var early = acquire.IsCompleted;
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        using var lease = await acquire.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(outcome.Slowed);
+        Assert.Equal(until, outcome.PausedUntil);
+        Assert.False(early);
+        Assert.Equal(0.5, budget.Rate.Factor);
+        Assert.Equal(1, budget.Rate.Throttles);
+    }
+
+    [Fact]
+    public void ThrottleElsewhere_DuringAPauseHere_IsTheSameEvent_ButMayLengthenThePause()
+    {
+        var budget = Budget(20, lanes: 1);
+
+        // Calls in flight together met the throttle here and in another worker, or this worker hears its own event back.
+        var here = budget.Throttled(null);
+        var echo = budget.ThrottledElsewhere(here.PausedUntil);
+        var longer = budget.ThrottledElsewhere(_time.GetUtcNow() + TimeSpan.FromSeconds(4));
+
+        Assert.True(here.Slowed);
+        Assert.False(echo.Slowed);
+        Assert.False(echo.Lengthened);
+        Assert.False(longer.Slowed);
+        Assert.True(longer.Lengthened);
+        Assert.Equal(0.5, budget.Rate.Factor);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(4), budget.Gate.ClosedUntil);
+    }
+
+    [Fact]
+    public void ThrottleElsewhere_AlreadyOver_ChangesNothing()
+    {
+        var budget = Budget(20, lanes: 1);
+
+        var outcome = budget.ThrottledElsewhere(_time.GetUtcNow() - TimeSpan.FromSeconds(1));
+
+        Assert.False(outcome.Slowed);
+        Assert.True(budget.Gate.IsOpen);
+        Assert.Equal(1, budget.Rate.Factor);
+    }
+
+    [Fact]
+    public void ThrottlesElsewhere_CountTowardTheBreaker()
+    {
+        var budget = Budget(20, lanes: 1);
+        var outcomes = new List<ThrottleOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            outcomes.Add(budget.ThrottledElsewhere(_time.GetUtcNow() + TimeSpan.FromSeconds(1)));
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Null(outcomes[1].CoolOffUntil);
+        Assert.NotNull(outcomes[2].CoolOffUntil);
+        Assert.Equal(outcomes[2].CoolOffUntil, budget.Snapshot().CoolOffUntil);
     }
 
     [Fact]
@@ -195,7 +265,7 @@ public sealed class PlatformBudgetTests
         DateTimeOffset? coolOff = null;
         for (var i = 0; i < 3; i++)
         {
-            coolOff ??= budget.Throttled(null);
+            coolOff ??= budget.Throttled(null).CoolOffUntil;
             _time.Advance(TimeSpan.FromSeconds(2));
         }
 
