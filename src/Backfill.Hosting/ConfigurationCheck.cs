@@ -35,6 +35,7 @@ public static partial class ConfigurationCheck
             Check(errors, kafka.EmbeddedBrokers is >= 1 and <= 9, $"Kafka:EmbeddedBrokers must be between 1 and 9 (got {kafka.EmbeddedBrokers}).");
             Check(errors, kafka.GroupProtocol is "classic" or "consumer", $"Kafka:GroupProtocol must be 'classic' or 'consumer' (got '{kafka.GroupProtocol}').");
             Check(errors, kafka.MaxPollInterval >= TimeSpan.FromSeconds(1), "Kafka:MaxPollInterval must be at least 00:00:01.");
+            Check(errors, kafka.HeartbeatInterval > TimeSpan.Zero && kafka.HeartbeatInterval < kafka.SessionTimeout, $"Kafka:HeartbeatInterval must be positive and shorter than Kafka:SessionTimeout (got {kafka.HeartbeatInterval} and {kafka.SessionTimeout}).");
         }
 
         if (backfill is not null)

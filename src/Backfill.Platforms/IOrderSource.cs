@@ -29,6 +29,12 @@ public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTi
     /// without a call reaching the platform after the hand-over.
     /// </summary>
     public CancellationToken Yield { get; init; }
+
+    /// <summary>
+    /// The lease of the consumer that owns the lane: each call waits, after every other wait and just before it goes out,
+    /// until the lease is held (<see cref="OwnershipLease"/>). Null: no owner to check (a single process, a test).
+    /// </summary>
+    public OwnershipLease? Ownership { get; init; }
 }
 
 /// <summary>One page of orders with their details.</summary>

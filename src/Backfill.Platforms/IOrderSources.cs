@@ -24,6 +24,13 @@ public interface IOrderSources
     void CoolOff(string platform, DateTimeOffset until);
 
     /// <summary>
+    /// Another worker met a throttle of <paramref name="platform"/> and pauses until <paramref name="until"/>: no call of it
+    /// starts here before then, and the rate halves as for a throttle here, unless a pause is already running here (the same
+    /// event). True when it halved the rate; an unknown platform or a pause already over changes nothing (false).
+    /// </summary>
+    bool ThrottledElsewhere(string platform, DateTimeOffset until);
+
+    /// <summary>
     /// The fleet's limit for <paramref name="platform"/> changed while running (null: back to the configured one).
     /// Returns null once applied, else why it cannot be (<see cref="LanePlan.TryRetarget"/>); an unknown platform is ignored (null).
     /// </summary>
@@ -31,6 +38,12 @@ public interface IOrderSources
 
     /// <summary>Raised with the platform and the cool-off's end when this process's breaker opens for it.</summary>
     event Action<string, DateTimeOffset>? CoolOffStarted;
+
+    /// <summary>
+    /// Raised with the platform and the end of its pause when a throttle answer here starts the pause or lengthens it (a
+    /// later Retry-After), for the rest of the fleet to pause as long.
+    /// </summary>
+    event Action<string, DateTimeOffset>? Throttled;
 }
 
 /// <summary>A platform name that is not configured under <c>Platforms:</c>.</summary>

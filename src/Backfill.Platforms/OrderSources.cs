@@ -16,10 +16,13 @@ internal sealed class OrderSources : IOrderSources
         foreach (var source in _sources.Values)
         {
             source.CoolOffStarted += (platform, until) => CoolOffStarted?.Invoke(platform, until);
+            source.Throttled += (platform, until) => Throttled?.Invoke(platform, until);
         }
     }
 
     public event Action<string, DateTimeOffset>? CoolOffStarted;
+
+    public event Action<string, DateTimeOffset>? Throttled;
 
     public IReadOnlyCollection<string> Names { get; }
 
@@ -38,6 +41,9 @@ internal sealed class OrderSources : IOrderSources
             source.CoolOff(until);
         }
     }
+
+    public bool ThrottledElsewhere(string platform, DateTimeOffset until) =>
+        _sources.TryGetValue(platform, out var source) && source.ThrottledElsewhere(until);
 
     public string? SetLimit(string platform, double? permitsPerSecond) =>
         _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond) : null;

@@ -30,8 +30,9 @@ internal sealed partial class ActionHandler(
     /// Called once the step makes no further platform call: what remains is waiting for Kafka's acknowledgements, which
     /// need not keep another step of the partition from calling (issue 6, P4).
     /// </param>
+    /// <param name="ownership">The consuming member's lease on its partitions: the step's calls start only while it is held.</param>
     /// <param name="yield">Cancelled when the partition leaves this worker: the step ends after its current page and hands on.</param>
-    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
+    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
     {
         ActionMessage action;
         try
@@ -92,7 +93,7 @@ internal sealed partial class ActionHandler(
         {
             try
             {
-                result = await runner.RunAsync(action, sources.Get(action.Platform), stop.Token, cancellationToken);
+                result = await runner.RunAsync(action, sources.Get(action.Platform), ownership, stop.Token, cancellationToken);
             }
             finally
             {

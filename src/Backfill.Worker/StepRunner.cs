@@ -14,7 +14,8 @@ namespace Backfill.Worker;
 /// </summary>
 internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options)
 {
-    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, CancellationToken yield, CancellationToken cancellationToken)
+    /// <param name="ownership">The lease of the consumer that owns the action's partition: no call of the step starts while it is not held.</param>
+    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, OwnershipLease ownership, CancellationToken yield, CancellationToken cancellationToken)
     {
         var deliveries = new Deliveries(producer);
         var cursor = action.Cursor;
@@ -25,7 +26,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         var calls = 0;
         while (more && pages < options.PagesPerStep && !yield.IsCancellationRequested)
         {
-            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield };
+            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield, Ownership = ownership };
             OrderPage page;
             int pageThrottles;
             try

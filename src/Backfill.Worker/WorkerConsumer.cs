@@ -1,4 +1,5 @@
 using Backfill.Messaging.Clients;
+using Backfill.Platforms;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +13,9 @@ namespace Backfill.Worker;
 /// are all taken wait here, in offset order, and start as soon as a step ends; the partition is paused only when that
 /// backlog is full, so a fast platform does not wait for a fetch after every few steps (issue 6, P4). Its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
 /// polling meanwhile, so Kafka never sees a silent member however long a step takes (R3).
-/// A partition given to this member is held for <see cref="Platforms.IOrderSources.HandOverHold"/> before its first step:
-/// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md).
+/// A partition given to this member is held for <see cref="IOrderSources.HandOverHold"/> before its first step:
+/// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md). Every return of a
+/// poll renews the member's <see cref="OwnershipLease"/>, without which no call for its partitions starts.
 /// </summary>
 internal sealed partial class WorkerConsumer(
     string name,
@@ -23,6 +25,7 @@ internal sealed partial class WorkerConsumer(
     KafkaCounters counters,
     WorkerOptions options,
     TimeSpan handOverHold,
+    TimeSpan ownershipLease,
     TimeProvider time,
     ILogger<WorkerConsumer> logger)
 {
@@ -30,6 +33,10 @@ internal sealed partial class WorkerConsumer(
     // While steps run, the loop comes round this often to commit the ended ones and start waiting ones: a step's end
     // cannot wake a blocked poll, so this bounds the gap between one step of a partition and the next.
     private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(5);
+
+    // While a rebalance callback waits for steps, the loop renews the lease this often: it is running, in the group's hands.
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(100);
+    private readonly OwnershipLease _lease = new(ownershipLease, time);
     private readonly Dictionary<TopicPartition, Queue<ConsumeResult<string, byte[]>>> _waiting = [];
     private readonly Dictionary<TopicPartition, PartitionSteps> _partitions = [];
     private readonly Dictionary<TopicPartition, long> _heldFrom = [];
@@ -46,7 +53,7 @@ internal sealed partial class WorkerConsumer(
             .SetPartitionsLostHandler((c, lost) => Release(c, lost.Select(p => p.TopicPartition), lost: true))
             .Build();
         consumer.Subscribe(topics.Actions);
-        Log.Started(logger, name, topics.Actions);
+        Log.Started(logger, name, topics.Actions, (long)_lease.Length.TotalMilliseconds);
         try
         {
             while (!stop.IsCancellationRequested)
@@ -73,7 +80,7 @@ internal sealed partial class WorkerConsumer(
             foreach (var steps in _partitions.Values)
             {
                 var running = steps.Running.ToList();
-                WaitQuietly(running);
+                WaitAndRenew(running);
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
                 Commit(consumer, steps, leaving: true);
                 steps.Dispose();
@@ -88,6 +95,7 @@ internal sealed partial class WorkerConsumer(
 
     private void Assigned(IEnumerable<TopicPartition> assigned)
     {
+        Renew();
         var list = assigned.ToList();
         if (list.Count == 0)
         {
@@ -137,6 +145,7 @@ internal sealed partial class WorkerConsumer(
         ResumeReady(consumer);
         var busy = _partitions.Values.Any(s => !s.IsEmpty) || _paused.Count > 0;
         var consumed = consumer.Consume(busy ? BusyPoll : IdlePoll);
+        Renew();
         if (consumed is null || consumed.IsPartitionEOF)
         {
             return;
@@ -216,7 +225,7 @@ internal sealed partial class WorkerConsumer(
     }
 
     private Func<Action, CancellationToken, Task> Handle(ConsumeResult<string, byte[]> consumed, PartitionSteps steps) =>
-        (callsOver, token) => handler.HandleAsync(consumed, name, callsOver, steps.Leaving, token);
+        (callsOver, token) => handler.HandleAsync(consumed, name, _lease, callsOver, steps.Leaving, token);
 
     private static PartitionSteps.Step Start(ConsumeResult<string, byte[]> consumed, int failures, Func<Action, CancellationToken, Task> work, CancellationToken stop)
     {
@@ -313,6 +322,7 @@ internal sealed partial class WorkerConsumer(
     /// </summary>
     private void Release(IConsumer<string, byte[]> consumer, IEnumerable<TopicPartition> leaving, bool lost)
     {
+        Renew();
         var partitions = leaving.ToList();
         var inFlight = 0;
         foreach (var partition in partitions)
@@ -330,7 +340,7 @@ internal sealed partial class WorkerConsumer(
                 running.ForEach(s => s.Cancel.Cancel());
             }
 
-            WaitQuietly(running);
+            WaitAndRenew(running);
             if (!lost)
             {
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
@@ -351,21 +361,39 @@ internal sealed partial class WorkerConsumer(
         Log.Released(logger, name, string.Join(",", partitions.Select(p => p.Partition.Value)), lost ? "lost" : "revoked", inFlight);
     }
 
-    private static void WaitQuietly(IEnumerable<PartitionSteps.Step> steps)
+    /// <summary>
+    /// Waits for the steps to end, whatever their outcome. The loop runs meanwhile, inside a poll, so it renews the lease:
+    /// a rebalance that waits for a slow call does not stop the member's other partitions.
+    /// </summary>
+    private void WaitAndRenew(IEnumerable<PartitionSteps.Step> steps)
     {
+        var work = steps.Select(s => s.Work).ToArray();
         try
         {
-            Task.WaitAll(steps.Select(s => s.Work));
+            while (!Task.WaitAll(work, RenewEvery))
+            {
+                Renew();
+            }
         }
         catch (AggregateException)
         {
+        }
+
+        Renew();
+    }
+
+    private void Renew()
+    {
+        if (_lease.Renew() is { } gap)
+        {
+            Log.Stalled(logger, name, (long)gap.TotalMilliseconds, (long)_lease.Length.TotalMilliseconds);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Worker {Worker} consuming {Topic}")]
-        public static partial void Started(ILogger logger, string worker, string topic);
+        [LoggerMessage(1, LogLevel.Information, "Worker {Worker} consuming {Topic}; its calls need a poll within the last {LeaseMs} ms")]
+        public static partial void Started(ILogger logger, string worker, string topic, long leaseMs);
 
         [LoggerMessage(2, LogLevel.Information, "Worker {Worker} stopped")]
         public static partial void Stopped(ILogger logger, string worker);
@@ -378,6 +406,9 @@ internal sealed partial class WorkerConsumer(
 
         [LoggerMessage(6, LogLevel.Information, "Worker {Worker} gave up partitions [{Partitions}] ({How}) after {Steps} step(s) in flight ended")]
         public static partial void Released(ILogger logger, string worker, string partitions, string how, int steps);
+
+        [LoggerMessage(7, LogLevel.Warning, "Worker {Worker} did not poll for {GapMs} ms (the process or its poll loop stopped), longer than its ownership lease of {LeaseMs} ms: no call for its partitions starts until it has polled as long again, by when a lost assignment is known")]
+        public static partial void Stalled(ILogger logger, string worker, long gapMs, long leaseMs);
 
         [LoggerMessage(3, LogLevel.Error, "Worker {Worker}: message {Position} failed (attempt {Attempt}) on infrastructure: {Error}; retrying after back-off")]
         public static partial void InfrastructureFailure(ILogger logger, string worker, string position, int attempt, string error);

@@ -10,7 +10,8 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// Runs <see cref="WorkerOptions.Concurrency"/> worker consumers, each on a thread created once (R7); tells the fleet when
-/// this process's breaker opens and applies the cool-offs and job cancels the fleet announces; logs its lanes now and then.
+/// this process meets a throttle or its breaker opens, and applies the throttles, cool-offs, limits and job cancels the
+/// fleet announces; logs its lanes now and then.
 /// </summary>
 public sealed partial class WorkerService(
     KafkaClients clients,
@@ -28,6 +29,9 @@ public sealed partial class WorkerService(
 
     private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
     private readonly string _prefix = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    // Several hosts may share a process (tests, in-process runs): each knows its own announcements by this.
+    private readonly string _origin = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly JobCancellations _cancellations = new();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,10 +40,13 @@ public sealed partial class WorkerService(
         var topics = clients.Connection.Topics;
         var runner = new StepRunner(producer, topics.Orders, o);
         var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, counters, _prefix, time, loggers.CreateLogger<ActionHandler>());
-        sources.CoolOffStarted += (platform, until) => Announce(platform, until);
+        sources.CoolOffStarted += (platform, until) => Announce(ControlMessage.CoolOff(platform, until, $"breaker opened in worker {_prefix}"));
+        sources.Throttled += (platform, until) => Announce(ControlMessage.Throttle(platform, until, _origin, $"throttled in worker {_prefix}"));
+        var session = clients.GroupSession;
+        var lease = OwnershipLease.LengthFor(session.Timeout, session.HeartbeatInterval);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {
-            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, time, loggers.CreateLogger<WorkerConsumer>());
+            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, lease, time, loggers.CreateLogger<WorkerConsumer>());
             return Task.Factory.StartNew(() => consumer.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
 
@@ -49,14 +56,13 @@ public sealed partial class WorkerService(
         return Task.WhenAll([.. consumers, control, CatchUpAsync(controlReader, topics.Control, stoppingToken), ReportLanesAsync(o.LaneReportEvery, stoppingToken)]);
     }
 
-    private void Announce(string platform, DateTimeOffset until)
+    private void Announce(ControlMessage message)
     {
-        var message = ControlMessage.CoolOff(platform, until, $"breaker opened in worker {_prefix}");
         producer.Produce(clients.Connection.Topics.Control, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, report =>
         {
             if (report.Error.IsError)
             {
-                Log.AnnounceFailed(_logger, platform, report.Error.Reason);
+                Log.AnnounceFailed(_logger, message.Platform ?? "", message.Kind, report.Error.Reason);
             }
         });
     }
@@ -113,6 +119,11 @@ public sealed partial class WorkerService(
                 sources.CoolOff(platform, until);
                 Log.CoolingOff(_logger, platform, until, message.Reason ?? "");
             }
+            else if (message is { Kind: ControlKind.Throttle, Platform: { } throttled, Until: { } pausedUntil } && message.Process != _origin
+                && sources.ThrottledElsewhere(throttled, pausedUntil))
+            {
+                Log.ThrottledElsewhere(_logger, throttled, pausedUntil, sources.Budget(throttled).Factor, message.Reason ?? "");
+            }
             else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited } && sources.Names.Contains(limited, StringComparer.OrdinalIgnoreCase))
             {
                 // The last limit on the compacted topic is the fleet's: a worker that starts later reads it too.
@@ -153,8 +164,8 @@ public sealed partial class WorkerService(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "Could not tell the fleet that platform {Platform} cools off: {Reason}")]
-        public static partial void AnnounceFailed(ILogger logger, string platform, string reason);
+        [LoggerMessage(1, LogLevel.Error, "Could not tell the fleet about platform {Platform} ({Kind}): {Reason}")]
+        public static partial void AnnounceFailed(ILogger logger, string platform, ControlKind kind, string reason);
 
         [LoggerMessage(2, LogLevel.Warning, "Malformed control message at {Position} skipped: {Error}")]
         public static partial void MalformedControl(ILogger logger, string position, string error);
@@ -173,6 +184,9 @@ public sealed partial class WorkerService(
 
         [LoggerMessage(8, LogLevel.Warning, "Control topic {Topic} not caught up at start ({Seconds} s: {Reason}); steps start anyway, a cancel or live limit announced earlier may be heard late")]
         public static partial void ControlBehind(ILogger logger, string topic, double seconds, string reason);
+
+        [LoggerMessage(9, LogLevel.Warning, "Platform {Platform} throttled another worker: no call of it starts here before {Until:O}, then at {Factor:P0} of the budget ({Reason})")]
+        public static partial void ThrottledElsewhere(ILogger logger, string platform, DateTimeOffset until, double factor, string reason);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]
         public static partial void Lanes(ILogger logger, string platform, double factor, long throttles, string lanes, long steps);

@@ -1,3 +1,4 @@
+using Backfill.Messaging.Embedded;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -63,6 +64,16 @@ public sealed partial class KafkaClients(KafkaConnection connection, KafkaCounte
             .SetLogHandler((_, m) => OnLog(m))
             .SetErrorHandler((c, e) => OnError(c.Name, e));
     }
+
+    /// <summary>
+    /// How long a member of this process's groups keeps its partitions after its last heartbeat, and how often it
+    /// heartbeats. Classic protocol: <see cref="KafkaOptions.SessionTimeout"/> and <see cref="KafkaOptions.HeartbeatInterval"/>.
+    /// KIP-848: the broker sets both and does not tell the client; these are then the embedded and dev cluster's, the
+    /// shortest the product runs with (a Kafka 4 broker's are 45 s and 5 s unless lowered).
+    /// </summary>
+    public GroupSession GroupSession => GroupProtocolOf(connection.Options) == "consumer"
+        ? new GroupSession(MockCluster.ConsumerSessionTimeout, MockCluster.ConsumerHeartbeatInterval)
+        : new GroupSession(connection.Options.SessionTimeout, connection.Options.HeartbeatInterval);
 
     /// <summary>A client for metadata and watermarks.</summary>
     public IAdminClient CreateAdmin(string clientId) => new AdminClientBuilder(new AdminClientConfig(Common(clientId)))

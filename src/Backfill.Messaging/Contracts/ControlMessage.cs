@@ -4,8 +4,10 @@ namespace Backfill.Messaging.Contracts;
 
 /// <summary>
 /// What every process must hear at once, on the control topic (JSON v1): a platform's cool-off (keyed
-/// <c>platform:{name}</c>), a platform's live rate limit (keyed <c>limit:{name}</c>; the topic is compacted, so a process
-/// that starts later reads the last one), or a job's run state (keyed by job id).
+/// <c>platform:{name}</c>), a throttle a worker met (keyed <c>throttle:{name}</c>), a platform's live rate limit (keyed
+/// <c>limit:{name}</c>; the topic is compacted, so a process that starts later reads the last one), or a job's run state
+/// (keyed by job id). A kind is added without a new version: a reader that does not know it cannot decode the message,
+/// and every reader of the control topic skips such a message with a warning.
 /// </summary>
 public sealed record ControlMessage : IMessage
 {
@@ -26,11 +28,17 @@ public sealed record ControlMessage : IMessage
     /// <summary>For <see cref="ControlKind.JobState"/>: <c>running</c>, <c>paused</c> or <c>cancelled</c>.</summary>
     public string? State { get; init; }
 
-    /// <summary>For <see cref="ControlKind.CoolOff"/>.</summary>
+    /// <summary>For <see cref="ControlKind.CoolOff"/>, <see cref="ControlKind.Throttle"/> and <see cref="ControlKind.RateLimit"/>.</summary>
     public string? Platform { get; init; }
 
-    /// <summary>For <see cref="ControlKind.CoolOff"/>: no worker calls the platform and no slice of it is released before this.</summary>
+    /// <summary>
+    /// For <see cref="ControlKind.CoolOff"/>: no worker calls the platform and no slice of it is released before this. For
+    /// <see cref="ControlKind.Throttle"/>: no worker calls the platform before this (the end of the platform's Retry-After).
+    /// </summary>
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>For <see cref="ControlKind.Throttle"/>: the worker that met it, which does not apply it a second time.</summary>
+    public string? Process { get; init; }
 
     /// <summary>For <see cref="ControlKind.RateLimit"/>: the platform's limit for the whole fleet from now on; null: back to the configured one.</summary>
     public double? PermitsPerSecond { get; init; }
@@ -42,6 +50,7 @@ public sealed record ControlMessage : IMessage
     public string Key => Kind switch
     {
         ControlKind.CoolOff => $"platform:{Platform}",
+        ControlKind.Throttle => $"throttle:{Platform?.ToLowerInvariant()}",
         ControlKind.RateLimit => $"limit:{Platform?.ToLowerInvariant()}",
         _ => Job ?? "",
     };
@@ -49,15 +58,20 @@ public sealed record ControlMessage : IMessage
     public string? Problem() => Kind switch
     {
         ControlKind.CoolOff when string.IsNullOrWhiteSpace(Platform) || Until is null => "a cool-off needs platform and until",
+        ControlKind.Throttle when string.IsNullOrWhiteSpace(Platform) || Until is null || string.IsNullOrWhiteSpace(Process) => "a throttle needs platform, until and process",
         ControlKind.JobState when string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(State) => "a job state needs job and state",
         ControlKind.RateLimit when string.IsNullOrWhiteSpace(Platform) => "a rate limit needs platform",
         ControlKind.RateLimit when PermitsPerSecond is { } permits && (!(permits > 0) || double.IsInfinity(permits)) => "a rate limit needs permitsPerSecond greater than 0 (or null to go back to the configured one)",
-        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit => null,
+        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit or ControlKind.Throttle => null,
         _ => $"unknown kind {Kind}",
     };
 
     public static ControlMessage CoolOff(string platform, DateTimeOffset until, string reason) =>
         new() { Kind = ControlKind.CoolOff, Platform = platform, Until = until, Reason = reason };
+
+    /// <summary>A worker met a throttle of <paramref name="platform"/>: every worker pauses until <paramref name="until"/> and slows down.</summary>
+    public static ControlMessage Throttle(string platform, DateTimeOffset until, string process, string reason) =>
+        new() { Kind = ControlKind.Throttle, Platform = platform, Until = until, Process = process, Reason = reason };
 
     public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason) =>
         new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, Reason = reason };
@@ -73,4 +87,5 @@ public enum ControlKind
     JobState,
     CoolOff,
     RateLimit,
+    Throttle,
 }

@@ -10,6 +10,12 @@ namespace Backfill.Messaging.Embedded;
 /// </summary>
 public sealed partial class MockCluster : IDisposable
 {
+    /// <summary>The session of a KIP-848 group member on this cluster: its partitions go to others this long after its last heartbeat.</summary>
+    public static readonly TimeSpan ConsumerSessionTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often a KIP-848 group member heartbeats on this cluster.</summary>
+    public static readonly TimeSpan ConsumerHeartbeatInterval = TimeSpan.FromMilliseconds(250);
+
     private const int ProducerType = 0;
     private readonly Lock _gate = new();
     private IntPtr _handle;
@@ -55,8 +61,8 @@ public sealed partial class MockCluster : IDisposable
         }
 
         MockClusterNative.GroupInitialRebalanceDelayMs(cluster, 0);
-        MockClusterNative.SetGroupConsumerSessionTimeoutMs(cluster, 3000);
-        MockClusterNative.SetGroupConsumerHeartbeatIntervalMs(cluster, 250);
+        MockClusterNative.SetGroupConsumerSessionTimeoutMs(cluster, (int)ConsumerSessionTimeout.TotalMilliseconds);
+        MockClusterNative.SetGroupConsumerHeartbeatIntervalMs(cluster, (int)ConsumerHeartbeatInterval.TotalMilliseconds);
         return new MockCluster(handle, cluster, brokers);
     }
 

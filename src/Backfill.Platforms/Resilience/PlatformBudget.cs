@@ -38,7 +38,11 @@ internal sealed class PlatformBudget
 
     public AdaptiveRate Rate { get; }
 
-    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, CancellationToken cancellationToken)
+    /// <param name="ownership">
+    /// The lane owner's lease, checked after every wait, the last thing before the call goes out: any wait may have lasted
+    /// through a stop of this process, during which the lane went to another member. Null: not checked.
+    /// </param>
+    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken)
     {
         var laneWindow = LaneWindow(lane);
         var shopWindow = ShopWindow(shop);
@@ -51,38 +55,59 @@ internal sealed class PlatformBudget
                 continue;
             }
 
-            if (shopWindow is null)
+            CallWindow.Call? shopCall = null;
+            if (shopWindow is not null && !shopWindow.TryStart(out shopCall))
             {
-                return new AdmissionLease(laneCall);
+                laneCall.Cancel();
+                await shopWindow.WaitForRoomAsync(cancellationToken);
+                continue;
             }
 
-            if (shopWindow.TryStart(out var shopCall))
+            if (ownership is { IsHeld: false })
             {
-                return new AdmissionLease(laneCall, shopCall);
+                // Never went out: the places go back uncounted, and are taken again once the lease is confirmed.
+                laneCall.Cancel();
+                shopCall?.Cancel();
+                await ownership.WaitAsync(cancellationToken);
+                continue;
             }
 
-            laneCall.Cancel();
-            await shopWindow.WaitForRoomAsync(cancellationToken);
+            return shopCall is null ? new AdmissionLease(laneCall) : new AdmissionLease(laneCall, shopCall);
         }
     }
 
     /// <summary>
-    /// A throttle answer: no call starts for the pause, and, unless a pause was already running (throttles of calls that
-    /// were in flight together are one event), the rate halves. Returns the cool-off's end when the breaker opens.
+    /// A throttle answer here: no call starts for max(Retry-After, MinPause), and, unless a pause was already running
+    /// (throttles of calls that were in flight together are one event), the rate halves.
     /// </summary>
-    public DateTimeOffset? Throttled(TimeSpan? retryAfter)
+    public ThrottleOutcome Throttled(TimeSpan? retryAfter)
     {
         var pause = retryAfter is { } after && after > _throttle.MinPause ? after : _throttle.MinPause;
+        return Pause(_time.GetUtcNow() + pause);
+    }
+
+    /// <summary>
+    /// Another worker met a throttle of this platform and paused until <paramref name="until"/>: this process pauses as
+    /// long and counts the event as its own, unless a pause is already running here (the same event, heard twice, or
+    /// one this process met too). A pause already over changes nothing.
+    /// </summary>
+    public ThrottleOutcome ThrottledElsewhere(DateTimeOffset until) =>
+        until > _time.GetUtcNow() ? Pause(until) : new ThrottleOutcome(Gate.ClosedUntil, Lengthened: false, Slowed: false, CoolOffUntil: null);
+
+    private ThrottleOutcome Pause(DateTimeOffset until)
+    {
+        var before = Gate.ClosedUntil;
         var inPause = !Gate.IsOpen;
-        Gate.Close(pause);
+        Gate.Close(until - _time.GetUtcNow());
+        var lengthened = Gate.ClosedUntil > before;
         if (inPause || !Rate.Throttled())
         {
-            return null;
+            return new ThrottleOutcome(Gate.ClosedUntil, lengthened, Slowed: !inPause, CoolOffUntil: null);
         }
 
-        var until = _time.GetUtcNow() + _throttle.CoolOff;
-        CoolOff(until);
-        return until;
+        var coolOff = _time.GetUtcNow() + _throttle.CoolOff;
+        CoolOff(coolOff);
+        return new ThrottleOutcome(Gate.ClosedUntil, lengthened, Slowed: true, CoolOffUntil: coolOff);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ internal sealed partial class ShopeeOrderSource
 {
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} throttled a call for shop {ShopId} ({Code}); no call of it starts in this process for {PauseMs} ms, then at {Factor:P0} of the budget")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} throttled a call for shop {ShopId} ({Code}); no call of it starts in this process for {PauseMs} ms, then at {Factor:P0} of the budget (every worker is told)")]
         public static partial void Throttled(ILogger logger, string platform, string shopId, string code, long pauseMs, double factor);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Platform {Platform}: repeated throttles opened the breaker; no worker calls it until {Until:O}")]

@@ -21,6 +21,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
     private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
+    private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
 
     private readonly PlatformOptions _options;
     private readonly IShopeeApi _api;
@@ -54,7 +55,18 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// <summary>Raised when this process's breaker opens for the platform, with the cool-off's end.</summary>
     public event Action<string, DateTimeOffset>? CoolOffStarted;
 
+    /// <summary>Raised when a throttle answer here starts or lengthens the platform's pause, with the pause's end.</summary>
+    public event Action<string, DateTimeOffset>? Throttled;
+
     public void CoolOff(DateTimeOffset until) => _budget.CoolOff(until);
+
+    /// <summary>Another worker met a throttle: pause until <paramref name="until"/> and slow down as for one here; true when it was a new event here.</summary>
+    public bool ThrottledElsewhere(DateTimeOffset until)
+    {
+        var outcome = _budget.ThrottledElsewhere(until);
+        CoolOffIfOpened(outcome);
+        return outcome.Slowed;
+    }
 
     /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
     public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
@@ -160,13 +172,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         var lane = context.Properties.GetValue(LaneKey, LaneRef.Whole);
         var shop = context.Properties.GetValue(ShopKey, "");
         var yield = context.Properties.GetValue(YieldKey, CancellationToken.None);
+        var ownership = context.Properties.GetValue(OwnershipKey, null);
         if (!yield.CanBeCanceled)
         {
-            return await _budget.AcquireAsync(lane, shop, context.CancellationToken);
+            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken);
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
-        return await _budget.AcquireAsync(lane, shop, waiting.Token);
+        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token);
     }
 
     private async Task<T> CallAsync<T>(
@@ -177,6 +190,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         context.Properties.Set(LaneKey, request.Lane);
         context.Properties.Set(ShopKey, request.ShopId);
         context.Properties.Set(YieldKey, request.Yield);
+        context.Properties.Set(OwnershipKey, request.Ownership);
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -238,14 +252,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         switch (failure.Kind)
         {
             case PlatformErrorKind.Throttle:
-                var coolOff = _budget.Throttled(failure.RetryAfter);
-                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(_budget.Gate.ClosedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
-                if (coolOff is { } until)
+                var outcome = _budget.Throttled(failure.RetryAfter);
+                Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(outcome.PausedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
+                if (outcome.Lengthened)
                 {
-                    Log.BreakerOpened(_logger, Platform, until);
-                    CoolOffStarted?.Invoke(Platform, until);
+                    Throttled?.Invoke(Platform, outcome.PausedUntil);
                 }
 
+                CoolOffIfOpened(outcome);
                 break;
             case PlatformErrorKind.Permanent:
                 Log.Refused(_logger, Platform, shopId, failure.Code, failure.Message);
@@ -253,6 +267,15 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             default:
                 Log.TransientFailure(_logger, Platform, shopId, failure.Code, failure.Message);
                 break;
+        }
+    }
+
+    private void CoolOffIfOpened(ThrottleOutcome outcome)
+    {
+        if (outcome.CoolOffUntil is { } until)
+        {
+            Log.BreakerOpened(_logger, Platform, until);
+            CoolOffStarted?.Invoke(Platform, until);
         }
     }
 

@@ -23,6 +23,12 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
         remove { }
     }
 
+    public event Action<string, DateTimeOffset>? Throttled
+    {
+        add { }
+        remove { }
+    }
+
     public IOrderSource Get(string name) =>
         string.Equals(name, platform, StringComparison.OrdinalIgnoreCase) ? this : throw new UnknownPlatformException(name, Names);
 
@@ -33,6 +39,8 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
     public void CoolOff(string name, DateTimeOffset until)
     {
     }
+
+    public bool ThrottledElsewhere(string name, DateTimeOffset until) => false;
 
     public string? SetLimit(string name, double? permitsPerSecond) => null;
 

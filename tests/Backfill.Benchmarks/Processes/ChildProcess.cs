@@ -164,6 +164,18 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: every thread of the process stops at once, as in a paused VM or a stalled host, until <see cref="Wake"/>.</summary>
+    public void Freeze()
+    {
+        if (!PosixSignals.Freeze(_process.Id))
+        {
+            throw new ChildProcessException($"{Name} could not be frozen: it is gone. {Describe()}");
+        }
+    }
+
+    /// <summary>SIGCONT: a frozen process runs again from where it stopped, its timers long overdue.</summary>
+    public void Wake() => PosixSignals.Wake(_process.Id);
+
     /// <summary>SIGTERM, then SIGKILL if it has not stopped within <paramref name="grace"/>; true when it stopped by itself.</summary>
     public async Task<bool> StopAsync(TimeSpan grace)
     {

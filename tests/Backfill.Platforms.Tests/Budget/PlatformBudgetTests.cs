@@ -21,7 +21,7 @@ public sealed class PlatformBudgetTests
     private async Task<List<DateTimeOffset>> DriveAsync(PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at = null)
     {
         var starts = new List<DateTimeOffset>();
-        var pending = callers.Select(c => budget.AcquireAsync(c.Lane, c.Shop, CancellationToken.None).AsTask()).ToArray();
+        var pending = callers.Select(c => budget.AcquireAsync(c.Lane, c.Shop, null, CancellationToken.None).AsTask()).ToArray();
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
         {
             at?.Invoke(elapsed);
@@ -36,7 +36,7 @@ public sealed class PlatformBudgetTests
                         starts.Add(_time.GetUtcNow());
                     }
 
-                    pending[i] = budget.AcquireAsync(callers[i].Lane, callers[i].Shop, CancellationToken.None).AsTask();
+                    pending[i] = budget.AcquireAsync(callers[i].Lane, callers[i].Shop, null, CancellationToken.None).AsTask();
                 }
             }
 
@@ -180,12 +180,82 @@ public sealed class PlatformBudgetTests
     {
         var budget = Budget(20, lanes: 1);
 
-        Assert.Null(budget.Throttled(null));
-        Assert.Null(budget.Throttled(null));
-        Assert.Null(budget.Throttled(TimeSpan.FromSeconds(3)));
+        var outcomes = new[] { budget.Throttled(null), budget.Throttled(null), budget.Throttled(TimeSpan.FromSeconds(3)) };
 
+        Assert.Equal([true, false, false], outcomes.Select(o => o.Slowed));
+        Assert.Equal([true, false, true], outcomes.Select(o => o.Lengthened));
+        Assert.All(outcomes, o => Assert.Null(o.CoolOffUntil));
         Assert.Equal(1, budget.Rate.Throttles);
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(3), budget.Gate.ClosedUntil);
+        Assert.Equal(budget.Gate.ClosedUntil, outcomes[^1].PausedUntil);
+    }
+
+    [Fact]
+    public async Task ThrottleElsewhere_HoldsEveryCallUntilItsEnd_AndHalvesTheRate()
+    {
+        var budget = Budget(20, lanes: 1);
+        var until = _time.GetUtcNow() + TimeSpan.FromSeconds(3);
+
+        var outcome = budget.ThrottledElsewhere(until);
+        var acquire = budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2.9));
+        await Task.Yield();
+        var early = acquire.IsCompleted;
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        using var lease = await acquire.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(outcome.Slowed);
+        Assert.Equal(until, outcome.PausedUntil);
+        Assert.False(early);
+        Assert.Equal(0.5, budget.Rate.Factor);
+        Assert.Equal(1, budget.Rate.Throttles);
+    }
+
+    [Fact]
+    public void ThrottleElsewhere_DuringAPauseHere_IsTheSameEvent_ButMayLengthenThePause()
+    {
+        var budget = Budget(20, lanes: 1);
+
+        // Calls in flight together met the throttle here and in another worker, or this worker hears its own event back.
+        var here = budget.Throttled(null);
+        var echo = budget.ThrottledElsewhere(here.PausedUntil);
+        var longer = budget.ThrottledElsewhere(_time.GetUtcNow() + TimeSpan.FromSeconds(4));
+
+        Assert.True(here.Slowed);
+        Assert.False(echo.Slowed);
+        Assert.False(echo.Lengthened);
+        Assert.False(longer.Slowed);
+        Assert.True(longer.Lengthened);
+        Assert.Equal(0.5, budget.Rate.Factor);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(4), budget.Gate.ClosedUntil);
+    }
+
+    [Fact]
+    public void ThrottleElsewhere_AlreadyOver_ChangesNothing()
+    {
+        var budget = Budget(20, lanes: 1);
+
+        var outcome = budget.ThrottledElsewhere(_time.GetUtcNow() - TimeSpan.FromSeconds(1));
+
+        Assert.False(outcome.Slowed);
+        Assert.True(budget.Gate.IsOpen);
+        Assert.Equal(1, budget.Rate.Factor);
+    }
+
+    [Fact]
+    public void ThrottlesElsewhere_CountTowardTheBreaker()
+    {
+        var budget = Budget(20, lanes: 1);
+        var outcomes = new List<ThrottleOutcome>();
+        for (var i = 0; i < 3; i++)
+        {
+            outcomes.Add(budget.ThrottledElsewhere(_time.GetUtcNow() + TimeSpan.FromSeconds(1)));
+            _time.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Null(outcomes[1].CoolOffUntil);
+        Assert.NotNull(outcomes[2].CoolOffUntil);
+        Assert.Equal(outcomes[2].CoolOffUntil, budget.Snapshot().CoolOffUntil);
     }
 
     [Fact]
@@ -195,7 +265,7 @@ public sealed class PlatformBudgetTests
         DateTimeOffset? coolOff = null;
         for (var i = 0; i < 3; i++)
         {
-            coolOff ??= budget.Throttled(null);
+            coolOff ??= budget.Throttled(null).CoolOffUntil;
             _time.Advance(TimeSpan.FromSeconds(2));
         }
 
@@ -211,7 +281,7 @@ public sealed class PlatformBudgetTests
         var budget = Budget(20, lanes: 1);
         budget.CoolOff(_time.GetUtcNow() + TimeSpan.FromSeconds(10));
 
-        var acquire = budget.AcquireAsync(LaneRef.Whole, "1", CancellationToken.None).AsTask();
+        var acquire = budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask();
         _time.Advance(TimeSpan.FromSeconds(9.9));
         await Task.Yield();
         var early = acquire.IsCompleted;
@@ -223,6 +293,49 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
+    public async Task ACallWaitingForItsWindowThroughAFreeze_StartsOnlyOnceItsOwnersLeaseIsConfirmedAgain()
+    {
+        var budget = Budget(1, lanes: 1);
+        var lease = new OwnershipLease(TimeSpan.FromSeconds(1), _time);
+        PollFor(lease, TimeSpan.FromSeconds(1));
+        using (await budget.AcquireAsync(LaneRef.Whole, "1", lease, CancellationToken.None))
+        {
+        }
+
+        // The next call waits a second for the window. The process stops whole for 15 s, past its group session, and
+        // wakes with that wait long over and the window empty; its poll loop has not run yet.
+        var waiting = budget.AcquireAsync(LaneRef.Whole, "1", lease, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(15));
+        var atWake = await StartedSoon(waiting);
+        lease.Renew();
+        PollFor(lease, TimeSpan.FromSeconds(0.9));
+        var beforeConfirmed = await StartedSoon(waiting);
+        var inWindowMeanwhile = budget.Snapshot().Lanes.Single().InWindow;
+        PollFor(lease, TimeSpan.FromSeconds(0.1));
+
+        Assert.False(atWake);
+        Assert.False(beforeConfirmed);
+        Assert.Equal(0, inWindowMeanwhile);
+        using var admitted = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, budget.Snapshot().Lanes.Single().InWindow);
+    }
+
+    /// <summary>The owner's poll loop, returning every 100 ms.</summary>
+    private void PollFor(OwnershipLease lease, TimeSpan duration)
+    {
+        lease.Renew();
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += TimeSpan.FromMilliseconds(100))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            lease.Renew();
+        }
+    }
+
+    /// <summary>Whether the admission completes once the fake clock's timers have had their continuations run.</summary>
+    private static async Task<bool> StartedSoon(Task<RateLimitLease> admission) =>
+        await Task.WhenAny(admission, Task.Delay(TimeSpan.FromMilliseconds(200))) == admission;
+
+    [Fact]
     public async Task ALaneThatDoesNotFitTheBudget_IsRefused() =>
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Budget(4, lanes: 4).AcquireAsync(new LaneRef(5, 8), "1", CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Budget(4, lanes: 4).AcquireAsync(new LaneRef(5, 8), "1", null, CancellationToken.None).AsTask());
 }

@@ -28,7 +28,7 @@ public sealed class PlatformPipelineTests
     private PlatformBudget Budget(double perSecond) => new("demo", new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = 1 }, _time);
 
     private static Func<ResilienceContext, ValueTask<RateLimitLease>> Admit(PlatformBudget budget) =>
-        context => budget.AcquireAsync(LaneRef.Whole, "1", context.CancellationToken);
+        context => budget.AcquireAsync(LaneRef.Whole, "1", null, context.CancellationToken);
 
     private Task<int> RunAsync(params PlatformErrorKind?[] outcomes) =>
         _pipeline.ExecuteAsync(_ =>

@@ -1,5 +1,6 @@
 using Backfill.Platforms.Simulator;
 using Backfill.Platforms.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Platforms.Tests.Shopee;
 
@@ -281,6 +282,29 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Equal(1, _sim.Stats.Accepted);
         Assert.Equal(1, harness.Stats.Calls);
+    }
+
+    [Fact]
+    public async Task FetchPage_OwnershipNotHeld_ReachesThePlatformOnlyOnceTheLeaseIsConfirmed()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+        var empty = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n == 0);
+        var ownerClock = new FakeTimeProvider();
+        var lease = new OwnershipLease(TimeSpan.FromSeconds(1), ownerClock);
+
+        var fetching = harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null) { Ownership = lease }, CancellationToken.None);
+        var finishedUnowned = await Task.WhenAny(fetching, Task.Delay(TimeSpan.FromMilliseconds(300))) == fetching;
+        var callsUnowned = _sim.Stats.Accepted;
+        for (var poll = 0; poll <= 10; poll++)
+        {
+            lease.Renew();
+            ownerClock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        await fetching.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(finishedUnowned);
+        Assert.Equal(0, callsUnowned);
+        Assert.Equal(1, _sim.Stats.Accepted);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Xunit.Abstractions;
 namespace Backfill.Reliability.Tests.Platform;
 
 /// <summary>
-/// R2, the partial storm: for a while the platform refuses half of the calls (429 <c>too_many_request</c>, Retry-After 1 s)
-/// while two worker hosts share its budget. (<c>ThrottleBreakerTests</c> covers the platform refusing everything.)
+/// R2, the partial storm: for a while the platform refuses half of the calls (429 <c>too_many_request</c>, Retry-After 2 s)
+/// while two worker hosts share its budget; a refusal in one pauses both. (<c>ThrottleBreakerTests</c> covers the platform refusing everything.)
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ThrottleStormTests(ITestOutputHelper output)
@@ -109,6 +109,11 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
             .Select(c => $"{c.Shop} at {c.At:HH:mm:ss.fff}, {(c.At - r.At).TotalMilliseconds:F0} ms after the refusal at {r.At:HH:mm:ss.fff}")).ToList();
         var inFlight = refusals.Sum(r => calls.Count(c => c.Shop == r.Shop && c.At > r.At && c.At <= r.At + InFlight));
 
+        // The whole fleet, any shop: the refused worker tells the others on the control topic (one round trip, well within
+        // InFlight), and no worker calls the platform before the refusal's Retry-After has passed.
+        var earlyInFleet = refusals.SelectMany(r => calls.Where(c => c.At > r.At + InFlight && c.At < r.At + r.RetryAfter!.Value)
+            .Select(c => $"{c.Shop} at {c.At:HH:mm:ss.fff}, {(c.At - r.At).TotalMilliseconds:F0} ms after the refusal of {r.Shop} at {r.At:HH:mm:ss.fff}")).ToList();
+
         // Calls per second, answered and refused, from the first call: the storm's shape for the record.
         var origin = calls[0].At;
         output.WriteLine("second: answered/refused " + string.Join(" ", calls.GroupBy(c => (int)(c.At - origin).TotalSeconds)
@@ -131,6 +136,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
             sentPerSecondDuringStorm = Math.Round(during, 1),
             answeredPerSecondDuringStorm = Math.Round(duringAccepted, 1),
             callsBeforeRetryAfter = early.Count,
+            callsOfAnyShopBeforeRetryAfter = earlyInFleet.Count,
             callsInFlightAtARefusal = inFlight,
             inFlightAllowanceMs = InFlight.TotalMilliseconds,
             shortestGapAfterARefusalBeyondInFlightMs = refusals
@@ -144,6 +150,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         Assert.Equal(expected, sink.Totals().Unique);
         Assert.NotEmpty(refusals);
         Assert.True(early.Count == 0, "calls before the back-off allowed: " + string.Join("; ", early.Take(10)));
+        Assert.True(earlyInFleet.Count == 0, "calls in the fleet before a refusal's Retry-After: " + string.Join("; ", earlyInFleet.Take(10)));
 
         // No ban: the platform's own limit never refused a call and never saw more than it allows; the fleet sent less
         // during the storm than half its limit (what a client that ignores refusals would keep sending is the whole limit).
