@@ -1,5 +1,4 @@
 using Backfill.Core.Jobs;
-using LiteDB;
 
 namespace Backfill.Storage;
 
@@ -37,14 +36,12 @@ public sealed class JobStore(BackfillDatabase db)
     /// job/state/day index and stopped at <paramref name="limit"/>: a release tick of a 3-year, 50-shop job reads its next
     /// few slices, not all 54,750 (R1; it read them all, 1.4 s per tick, holding every other job's release).
     /// </summary>
+    /// <remarks>The limit applies to the job's own slices: a limit on the index read could fill with another job's.</remarks>
     public IReadOnlyList<SliceRecord> Slices(string jobId, SliceState state, int limit = int.MaxValue) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|"), limit: limit)
-            .Where(s => s.JobId == jobId && s.State == state)
-            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
+        OfJob(jobId, state).Take(limit).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 
     /// <summary>The job's slices in <paramref name="state"/>, counted from the slices themselves (<see cref="Counts"/> reads the kept totals).</summary>
-    public int Count(string jobId, SliceState state) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|")).Count(s => s.JobId == jobId && s.State == state);
+    public int Count(string jobId, SliceState state) => OfJob(jobId, state).Count();
 
     public SliceCounts Counts(string jobId) => Totals(jobId).Slices;
 
@@ -133,11 +130,14 @@ public sealed class JobStore(BackfillDatabase db)
 
     /// <summary>
     /// Every slice of a job, through the job/state/day index (its keys start with the job id): one index fewer to keep on
-    /// every insert than an index of its own (issue 6, P3). LIKE treats '_' and '%' as wildcards, so the prefix
-    /// may match a neighbour's slices too; the exact comparison keeps only the job's.
+    /// every insert than an index of its own (issue 6, P3). Read lazily, and only the job's own are kept
+    /// (<see cref="BackfillDatabase.SlicesByKey"/>).
     /// </summary>
     private IEnumerable<SliceRecord> OfJob(string jobId) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|")).Where(s => s.JobId == jobId);
+        db.SlicesByKey($"{jobId}|").Where(s => s.JobId == jobId);
+
+    private IEnumerable<SliceRecord> OfJob(string jobId, SliceState state) =>
+        db.SlicesByKey($"{jobId}|{state}|").Where(s => s.JobId == jobId && s.State == state);
 
     private static bool IsInFlight(SliceRecord slice) => slice.State is SliceState.Released or SliceState.Running;
 
