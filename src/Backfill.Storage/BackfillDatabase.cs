@@ -44,15 +44,8 @@ public sealed class BackfillDatabase : IDisposable
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
 
-        // A collation is given only to create a file: LiteDB refuses to open a file of another collation with it.
-        var exists = new FileInfo(Path) is { Exists: true, Length: > 0 };
-        Database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct, Collation = exists ? null : Ordinal }, BackfillMapper.Create());
+        Database = OpenOrdinal(Path);
         var version = Database.UserVersion;
-        if (version < 2)
-        {
-            CompareOrdinally();
-        }
-
         _log = LogWriter.Resolve(Database, Path);
 
         Jobs = Database.GetCollection<JobRecord>("jobs");
@@ -152,38 +145,98 @@ public sealed class BackfillDatabase : IDisposable
     }
 
     /// <summary>
-    /// A file made with LiteDB's default collation is rebuilt with the ordinal one, before anything reads it: LiteDB
-    /// copies every document and index into a new file and keeps the old one as <c>name-backup.ext</c>, which is deleted
-    /// once the rebuild reported no unreadable page. Needs free disk for a copy of the file, once.
+    /// Opens the file at <paramref name="path"/>, made first if need be, so that it compares ordinally. A file made with
+    /// another collation (LiteDB's default, before version 2) is copied once into a new ordinal file, document by
+    /// document with its indexes, which then replaces it: the copy is checked (as many documents in every collection)
+    /// and on disk before one rename puts it in place, so a process stopped at any moment leaves either the old file or
+    /// the whole new one. Needs free disk for a copy of the file, once. LiteDB's own Rebuild cannot do it: since 5.0.19 it
+    /// fails on any collection of more than 2,550 documents with a secondary index ("Detected loop in FindAll").
     /// </summary>
-    private void CompareOrdinally()
+    private static LiteDatabase OpenOrdinal(string path)
     {
-        if (Database.Collation.SortOptions == CompareOptions.Ordinal)
+        // A collation is given only to create a file: LiteDB refuses to open a file of another collation with it.
+        var exists = new FileInfo(path) is { Exists: true, Length: > 0 };
+        var database = Open(path, exists ? null : Ordinal);
+        if (database.Collation.SortOptions == CompareOptions.Ordinal)
         {
-            return;
+            return database;
         }
 
-        // Named as LiteDB names them at this moment: the first free "-backup" name beside each file.
-        var backups = new[] { Path, LogWriter.LogFile(Path) }.Select(f => FreeName(f, "-backup")).ToList();
-        Database.Rebuild(new RebuildOptions { Collation = Ordinal });
-        if (Database.CollectionExists("_rebuild_errors"))
+        var copy = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $"{System.IO.Path.GetFileNameWithoutExtension(path)}-ordinal{System.IO.Path.GetExtension(path)}");
+        try
         {
-            throw new InvalidOperationException(
-                $"Rebuilding {Path} to compare ids case-sensitively found unreadable pages (listed in its collection _rebuild_errors); " +
-                $"what they held is missing from it. The file as it was is kept as {backups[0]}: restore it or keep the rebuilt file, then start again.");
+            CopyInto(database, copy);
+        }
+        finally
+        {
+            database.Dispose();
         }
 
-        foreach (var backup in backups)
+        // A log left beside a data file is replayed into it when it is opened: the copy must not land beside the old one's.
+        if (new[] { LogWriter.LogFile(path), LogWriter.LogFile(copy) }.FirstOrDefault(File.Exists) is { } log)
         {
-            File.Delete(backup);
+            throw new IOException($"{log} is still there after its database was closed; {path} is left as it was (its ordinal copy is {copy}).");
+        }
+
+        using (var written = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite))
+        {
+            written.Flush(flushToDisk: true);
+        }
+
+        File.Move(copy, path, overwrite: true);
+        return Open(path, null);
+    }
+
+    private static LiteDatabase Open(string path, Collation? collation) =>
+        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = collation }, BackfillMapper.Create());
+
+    /// <summary>
+    /// Copies every collection of <paramref name="source"/> into a new ordinal file at <paramref name="path"/>: its
+    /// indexes first (LiteDB keeps them while inserting), then its documents in transactions of 10,000.
+    /// </summary>
+    private static void CopyInto(LiteDatabase source, string path)
+    {
+        File.Delete(path);
+        File.Delete(LogWriter.LogFile(path));
+        using var target = Open(path, Ordinal);
+        var log = LogWriter.Resolve(target, path);
+        var indexes = source.GetCollection("$indexes").FindAll().ToList();
+        foreach (var name in source.GetCollectionNames())
+        {
+            var from = source.GetCollection(name);
+            var to = target.GetCollection(name);
+            foreach (var index in indexes.Where(i => i["collection"].AsString == name && i["name"].AsString != "_id"))
+            {
+                to.EnsureIndex(index["name"].AsString, BsonExpression.Create(index["expression"].AsString), index["unique"].AsBoolean);
+            }
+
+            foreach (var chunk in from.FindAll().Chunk(10_000))
+            {
+                log.Write(() =>
+                {
+                    target.BeginTrans();
+                    to.InsertBulk(chunk);
+                    return target.Commit();
+                });
+            }
+
+            if (to.LongCount() != from.LongCount())
+            {
+                throw new InvalidOperationException($"Copying collection {name} into {path} gave {to.LongCount()} documents of {from.LongCount()}; the database is left as it was.");
+            }
+        }
+
+        foreach (var pragma in (string[])[Pragmas.USER_VERSION, Pragmas.CHECKPOINT, Pragmas.TIMEOUT, Pragmas.LIMIT_SIZE, Pragmas.UTC_DATE])
+        {
+            target.Pragma(pragma, source.Pragma(pragma));
         }
     }
 
     /// <summary>
     /// Brings a file of <paramref name="version"/> to <see cref="Version"/>. Before version 1: its in-flight slices are
     /// listed once (one scan of the slices), and the indexes every slice insert paid for and nothing reads any more are
-    /// dropped (JobId, job/state, platform/state). Before version 2 (after <see cref="CompareOrdinally"/>): the sink's
-    /// totals are counted once from its orders.
+    /// dropped (JobId, job/state, platform/state). Before version 2 (after <see cref="OpenOrdinal"/>): the sink's totals
+    /// are counted once from its orders.
     /// </summary>
     private void BringForward(int version)
     {
@@ -208,17 +261,5 @@ public sealed class BackfillDatabase : IDisposable
         }
 
         Database.UserVersion = Version;
-    }
-
-    private static string FreeName(string file, string suffix)
-    {
-        var (dir, name, ext) = (System.IO.Path.GetDirectoryName(file)!, System.IO.Path.GetFileNameWithoutExtension(file), System.IO.Path.GetExtension(file));
-        var candidate = System.IO.Path.Combine(dir, name + suffix + ext);
-        for (var n = 1; File.Exists(candidate); n++)
-        {
-            candidate = System.IO.Path.Combine(dir, $"{name}{suffix}-{n}{ext}");
-        }
-
-        return candidate;
     }
 }
