@@ -58,7 +58,7 @@ public sealed class JobStoreTests : IDisposable
     [Fact]
     public void Slices_ByJobAndState_KeepsToTheJob_WhenLiteDbsLikeWouldMatchAnother()
     {
-        // The day-ordered read is a LIKE 'job|state|%', where LiteDB reads '_' and '%' as wildcards.
+        // The day-ordered read is a range of the job/state/day index; a LIKE 'job|state|%' would read '_' and '%' as wildcards.
         CreateJob("p_1", days: 2);
         CreateJob("pX1", days: 2);
         CreateJob("p%1", days: 2);
