@@ -28,9 +28,9 @@ public sealed class BackfillDatabase : IDisposable
     internal const int Version = 2;
 
     /// <summary>
-    /// How the file compares strings: code unit by code unit, as C#'s ordinal comparison. LiteDB's default ignores case
-    /// and follows the culture, so order ids that differ only by case were one document, and a job's id matched the
-    /// slices of another job whose id differs by case.
+    /// How the file compares strings: code unit by code unit, as C#'s ordinal comparison. Under LiteDB's default, which
+    /// ignores case and follows the culture, order ids that differ only by case are one document, and a job's id matches
+    /// the slices of another job whose id differs by case.
     /// </summary>
     internal static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
 

@@ -191,7 +191,7 @@ public sealed class JobStore(BackfillDatabase db)
 
     /// <summary>
     /// Every slice of a job, through the job/state/day index (its keys start with the job id): one index fewer to keep on
-    /// every insert than an index of its own (issue 6, P3). Read lazily, and only the job's own are kept
+    /// every insert than an index of its own (docs/performance.md, P3). Read lazily, and only the job's own are kept
     /// (<see cref="BackfillDatabase.SlicesByKey"/>).
     /// </summary>
     private IEnumerable<SliceRecord> OfJob(string jobId) =>

@@ -4,7 +4,7 @@ namespace Backfill.Storage;
 
 /// <summary>
 /// What the sink has saved, kept by <see cref="OrderStore.Upsert"/> in the same transaction as the orders, so the totals
-/// are exact and read as one document: a count of the orders was a scan of every order at each read.
+/// are exact and read as one document: counting the orders scans every order.
 /// </summary>
 internal sealed class SinkTotalsDocument
 {
