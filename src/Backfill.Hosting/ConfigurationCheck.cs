@@ -3,6 +3,7 @@ using Backfill.Core.Slicing;
 using Backfill.Messaging;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Retention;
 using Backfill.Worker;
 using Microsoft.Extensions.Configuration;
 
@@ -54,6 +55,11 @@ public static partial class ConfigurationCheck
             Check(errors, backfill.SlicesPerRelease >= 1, $"Backfill:SlicesPerRelease must be at least 1 (got {backfill.SlicesPerRelease}).");
             Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
             Check(errors, !string.IsNullOrWhiteSpace(backfill.DataDirectory), "Backfill:DataDirectory is required.");
+            if (RetentionPolicy.Invalid(backfill.KeepFinishedJobs) is { } retention)
+            {
+                errors.Add(retention);
+            }
+
             Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
 
             // The length only: the token is a secret and never goes into a message.

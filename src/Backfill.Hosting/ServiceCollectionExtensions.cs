@@ -4,6 +4,7 @@ using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Nightly;
+using Backfill.Scheduling.Retention;
 using Backfill.Storage;
 using Backfill.Worker;
 using Confluent.Kafka;
@@ -63,8 +64,10 @@ public static class ServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
             if (!roles.HasFlag(BackfillRoles.Worker))
             {
-                // Nightly runs belong to the long-running scheduler (serve), not to the one-job runs of demo and run.
+                // Nightly runs and retention belong to the long-running scheduler (serve), not to the one-job runs of demo and run.
                 services.AddNightlyRuns(configuration);
+                services.AddSingleton<RetentionService>();
+                services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
             }
 
             // Quartz keeps schedulers in a process-wide repository by name: each host gets its own.

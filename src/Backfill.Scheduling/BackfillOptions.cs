@@ -30,6 +30,12 @@ public sealed class BackfillOptions
     /// </summary>
     public long MaxActionLag { get; set; } = 100;
 
+    /// <summary>
+    /// How long a finished job's slices and their transitions are kept; <c>serve</c> deletes older ones once a day. The
+    /// job, its totals and its orders stay. <see cref="TimeSpan.Zero"/> keeps them for ever. Default 30 days.
+    /// </summary>
+    public TimeSpan KeepFinishedJobs { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
 

@@ -74,7 +74,7 @@ public sealed partial class JobControl(
     /// <summary>Moves the job's failed slices (or the one given) back to Pending; a failed job runs again.</summary>
     /// <param name="slice">One slice id, or null for every failed slice.</param>
     /// <exception cref="JobNotFoundException">No such job, or the job has no such slice.</exception>
-    /// <exception cref="JobCommandRefusedException">The job is cancelled, nothing failed, or the slice given did not fail.</exception>
+    /// <exception cref="JobCommandRefusedException">The job is cancelled, its slices were deleted (retention), nothing failed, or the slice given did not fail.</exception>
     /// <exception cref="JobOverlapException">The failed job would run again alongside an active job of the same shops and days.</exception>
     public Task<RetryOutcome> RetryAsync(string jobId, string? slice, string by, CancellationToken cancellationToken) =>
         RetryAsync(jobId, slice, force: false, by, cancellationToken);
@@ -87,6 +87,11 @@ public sealed partial class JobControl(
     public Task<RetryOutcome> RetryAsync(string jobId, string? slice, bool force, string by, CancellationToken cancellationToken) => ExclusiveAsync(async () =>
     {
         var job = store.Job(jobId) ?? throw new JobNotFoundException($"No job '{jobId}'.");
+        if (store.Totals(job.Id).PrunedAt is { } pruned)
+        {
+            throw new JobCommandRefusedException($"Job {job.Id}'s slices were deleted on {pruned:yyyy-MM-dd}, more than Backfill:KeepFinishedJobs after it finished: it cannot run again. Start a new job for its days.");
+        }
+
         var choice = JobCommands.ChooseRetry(job, store.Slices(job.Id), slice, force);
         if (choice.UnknownSlice)
         {

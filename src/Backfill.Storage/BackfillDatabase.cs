@@ -1,5 +1,7 @@
+using System.Globalization;
 using Backfill.Core.Jobs;
 using LiteDB;
+using LiteDB.Engine;
 
 namespace Backfill.Storage;
 
@@ -13,17 +15,26 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>
     /// The one index on slices besides their id: a job's slices of one state in day order (days are ISO text), so the
-    /// next pending ones are read without reading them all, and a job's slices (of a state) are a prefix of it. Queried
-    /// with LIKE 'prefix%', which LiteDB matches ignoring case and with '_' as a wildcard: callers check the job and
-    /// state of what it returns.
+    /// next pending ones are read without reading them all, and a job's slices (of a state) are a prefix of it
+    /// (<see cref="SlicesByKey"/>).
     /// </summary>
     internal const string JobStateDayExpression = "$.JobId + '|' + $.State + '|' + $.FirstDay + '|' + $.Shop";
 
     /// <summary>
-    /// Files at this version keep slices with one secondary index and the in-flight slices in a collection of their own.
-    /// Older files (version 0) had job/state and platform/state indexes too; they are brought forward when opened.
+    /// Files at this version compare strings ordinally (ids as written), keep slices with one secondary index, the
+    /// in-flight slices in a collection of their own and the sink's totals as counters. Older files are brought forward
+    /// when opened (<see cref="BringForward"/>).
     /// </summary>
-    private const int Version = 1;
+    internal const int Version = 2;
+
+    /// <summary>
+    /// How the file compares strings: code unit by code unit, as C#'s ordinal comparison. Under LiteDB's default, which
+    /// ignores case and follows the culture, order ids that differ only by case are one document, and a job's id matches
+    /// the slices of another job whose id differs by case.
+    /// </summary>
+    internal static readonly Collation Ordinal = new(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal);
+
+    private const string SliceKeySeparator = "|";
 
     private readonly Lock _writer = new();
     private readonly LogWriter _log;
@@ -32,13 +43,16 @@ public sealed class BackfillDatabase : IDisposable
     {
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        Database = new LiteDatabase(new ConnectionString { Filename = Path, Connection = ConnectionType.Direct }, BackfillMapper.Create());
+
+        Database = OpenOrdinal(Path);
+        var version = Database.UserVersion;
         _log = LogWriter.Resolve(Database, Path);
 
         Jobs = Database.GetCollection<JobRecord>("jobs");
         Slices = Database.GetCollection<SliceRecord>("slices");
         Events = Database.GetCollection<TransitionDocument>("events");
         Orders = Database.GetCollection<OrderDocument>("orders");
+        SinkTotals = Database.GetCollection<SinkTotalsDocument>("sink_totals");
         Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
         InFlight = Database.GetCollection<InFlightDocument>("in_flight");
 
@@ -49,11 +63,12 @@ public sealed class BackfillDatabase : IDisposable
         Events.EnsureIndex(e => e.Subject);
         Orders.EnsureIndex(o => o.ShopKey);
         Orders.EnsureIndex(o => o.JobId);
+        SinkTotals.EnsureIndex(t => t.Id);
         Totals.EnsureIndex(t => t.Id);
         InFlight.EnsureIndex(f => f.Platform);
-        if (Database.UserVersion < Version)
+        if (version < Version)
         {
-            BringForward();
+            BringForward(version);
         }
     }
 
@@ -68,6 +83,9 @@ public sealed class BackfillDatabase : IDisposable
     internal ILiteCollection<TransitionDocument> Events { get; }
 
     internal ILiteCollection<OrderDocument> Orders { get; }
+
+    /// <summary>What the sink has saved, kept with every upsert (<see cref="OrderStore.Totals"/>).</summary>
+    internal ILiteCollection<SinkTotalsDocument> SinkTotals { get; }
 
     /// <summary>Per-job slice counts and orders, kept with every slice write (<see cref="JobStore.Totals(string)"/>).</summary>
     internal ILiteCollection<JobTotalsDocument> Totals { get; }
@@ -86,6 +104,26 @@ public sealed class BackfillDatabase : IDisposable
         {
             return _log.Write(() => Transaction(work));
         }
+    }
+
+    /// <summary>
+    /// The slices whose job/state/day key starts with <paramref name="prefix"/> (<c>job|</c> or <c>job|state|</c>), in
+    /// key order, read as a range of the index. The file compares ordinally, so the range holds exactly the keys with
+    /// that prefix: no other case of the id, no wildcard (LiteDB's LIKE ignores case and reads '_' and '%' as wildcards
+    /// whatever the collation). Keys of a job whose id itself goes on with '|' would fall in it too: callers check the job.
+    /// </summary>
+    internal IEnumerable<SliceRecord> SlicesByKey(string prefix) => Slices.Find(KeysStartingWith(prefix));
+
+    /// <summary>The query of <see cref="SlicesByKey"/>: an index range scan.</summary>
+    internal static BsonExpression KeysStartingWith(string prefix)
+    {
+        if (!prefix.EndsWith(SliceKeySeparator, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"A slice key prefix ends with '{SliceKeySeparator}'.", nameof(prefix));
+        }
+
+        // Every key with the prefix lies between the prefix and the prefix with its '|' raised to '}', the next character.
+        return Query.Between(JobStateDayExpression, prefix, string.Concat(prefix.AsSpan(0, prefix.Length - 1), "}"));
     }
 
     public void Dispose() => Database.Dispose();
@@ -107,21 +145,119 @@ public sealed class BackfillDatabase : IDisposable
     }
 
     /// <summary>
-    /// A file from before version 1: its in-flight slices are listed once (one scan of the slices), and the indexes
-    /// every slice insert paid for and nothing reads any more are dropped (JobId, job/state, platform/state).
+    /// Opens the file at <paramref name="path"/>, made first if need be, so that it compares ordinally. A file made with
+    /// another collation (LiteDB's default, before version 2) is copied once into a new ordinal file, document by
+    /// document with its indexes, which then replaces it: the copy is checked (as many documents in every collection)
+    /// and on disk before one rename puts it in place, so a process stopped at any moment leaves either the old file or
+    /// the whole new one. Needs free disk for a copy of the file, once. LiteDB's own Rebuild cannot do it: since 5.0.19 it
+    /// fails on any collection of more than 2,550 documents with a secondary index ("Detected loop in FindAll").
     /// </summary>
-    private void BringForward()
+    private static LiteDatabase OpenOrdinal(string path)
     {
-        InTransaction(() =>
+        // A collation is given only to create a file: LiteDB refuses to open a file of another collation with it.
+        var exists = new FileInfo(path) is { Exists: true, Length: > 0 };
+        var database = Open(path, exists ? null : Ordinal);
+        if (database.Collation.SortOptions == CompareOptions.Ordinal)
         {
-            InFlight.DeleteAll();
-            InFlight.InsertBulk(Slices.Find(s => s.State == SliceState.Released || s.State == SliceState.Running)
-                .Select(s => new InFlightDocument { Id = s.Id, Platform = s.Platform }));
-            return 0;
-        });
-        foreach (var index in (string[])["JobId", "job_state", "platform_state"])
+            return database;
+        }
+
+        var copy = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, $"{System.IO.Path.GetFileNameWithoutExtension(path)}-ordinal{System.IO.Path.GetExtension(path)}");
+        try
         {
-            Slices.DropIndex(index);
+            CopyInto(database, copy);
+        }
+        finally
+        {
+            database.Dispose();
+        }
+
+        // A log left beside a data file is replayed into it when it is opened: the copy must not land beside the old one's.
+        if (new[] { LogWriter.LogFile(path), LogWriter.LogFile(copy) }.FirstOrDefault(File.Exists) is { } log)
+        {
+            throw new IOException($"{log} is still there after its database was closed; {path} is left as it was (its ordinal copy is {copy}).");
+        }
+
+        using (var written = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite))
+        {
+            written.Flush(flushToDisk: true);
+        }
+
+        File.Move(copy, path, overwrite: true);
+        return Open(path, null);
+    }
+
+    private static LiteDatabase Open(string path, Collation? collation) =>
+        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = collation }, BackfillMapper.Create());
+
+    /// <summary>
+    /// Copies every collection of <paramref name="source"/> into a new ordinal file at <paramref name="path"/>: its
+    /// indexes first (LiteDB keeps them while inserting), then its documents in transactions of 10,000.
+    /// </summary>
+    private static void CopyInto(LiteDatabase source, string path)
+    {
+        File.Delete(path);
+        File.Delete(LogWriter.LogFile(path));
+        using var target = Open(path, Ordinal);
+        var log = LogWriter.Resolve(target, path);
+        var indexes = source.GetCollection("$indexes").FindAll().ToList();
+        foreach (var name in source.GetCollectionNames())
+        {
+            var from = source.GetCollection(name);
+            var to = target.GetCollection(name);
+            foreach (var index in indexes.Where(i => i["collection"].AsString == name && i["name"].AsString != "_id"))
+            {
+                to.EnsureIndex(index["name"].AsString, BsonExpression.Create(index["expression"].AsString), index["unique"].AsBoolean);
+            }
+
+            foreach (var chunk in from.FindAll().Chunk(10_000))
+            {
+                log.Write(() =>
+                {
+                    target.BeginTrans();
+                    to.InsertBulk(chunk);
+                    return target.Commit();
+                });
+            }
+
+            if (to.LongCount() != from.LongCount())
+            {
+                throw new InvalidOperationException($"Copying collection {name} into {path} gave {to.LongCount()} documents of {from.LongCount()}; the database is left as it was.");
+            }
+        }
+
+        foreach (var pragma in (string[])[Pragmas.USER_VERSION, Pragmas.CHECKPOINT, Pragmas.TIMEOUT, Pragmas.LIMIT_SIZE, Pragmas.UTC_DATE])
+        {
+            target.Pragma(pragma, source.Pragma(pragma));
+        }
+    }
+
+    /// <summary>
+    /// Brings a file of <paramref name="version"/> to <see cref="Version"/>. Before version 1: its in-flight slices are
+    /// listed once (one scan of the slices), and the indexes every slice insert paid for and nothing reads any more are
+    /// dropped (JobId, job/state, platform/state). Before version 2 (after <see cref="OpenOrdinal"/>): the sink's totals
+    /// are counted once from its orders.
+    /// </summary>
+    private void BringForward(int version)
+    {
+        if (version < 1)
+        {
+            InTransaction(() =>
+            {
+                InFlight.DeleteAll();
+                InFlight.InsertBulk(Slices.Find(s => s.State == SliceState.Released || s.State == SliceState.Running)
+                    .Select(s => new InFlightDocument { Id = s.Id, Platform = s.Platform }));
+                return 0;
+            });
+            foreach (var index in (string[])["JobId", "job_state", "platform_state"])
+            {
+                Slices.DropIndex(index);
+            }
+        }
+
+        if (version < 2)
+        {
+            InTransaction(() => SinkTotals.Upsert(SinkTotalsDocument.Count(Orders)));
         }
 
         Database.UserVersion = Version;

@@ -37,14 +37,12 @@ public sealed class JobStore(BackfillDatabase db)
     /// job/state/day index and stopped at <paramref name="limit"/>: a release tick of a 3-year, 50-shop job reads its next
     /// few slices, not all 54,750 (R1; it read them all, 1.4 s per tick, holding every other job's release).
     /// </summary>
+    /// <remarks>The limit applies to the job's own slices: a limit on the index read could fill with another job's.</remarks>
     public IReadOnlyList<SliceRecord> Slices(string jobId, SliceState state, int limit = int.MaxValue) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|"), limit: limit)
-            .Where(s => s.JobId == jobId && s.State == state)
-            .OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
+        OfJob(jobId, state).Take(limit).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 
     /// <summary>The job's slices in <paramref name="state"/>, counted from the slices themselves (<see cref="Counts"/> reads the kept totals).</summary>
-    public int Count(string jobId, SliceState state) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|{state}|")).Count(s => s.JobId == jobId && s.State == state);
+    public int Count(string jobId, SliceState state) => OfJob(jobId, state).Count();
 
     public SliceCounts Counts(string jobId) => Totals(jobId).Slices;
 
@@ -132,12 +130,75 @@ public sealed class JobStore(BackfillDatabase db)
     });
 
     /// <summary>
+    /// Deletes up to <paramref name="limit"/> documents of the finished job <paramref name="jobId"/>: its slices'
+    /// transitions, then its slices (with their in-flight entries), in one transaction, so the writer is held for one
+    /// bounded batch at a time. The job, its own transitions and its totals stay (its status and the list of jobs read
+    /// them); the totals say since when the slices are being deleted (<paramref name="at"/>, from the first batch on) and,
+    /// once a batch finds fewer than the limit, that all are. The job's orders in the sink stay. Returns how many
+    /// documents were deleted: 0 for a job that is not finished (it ran again) or not stored.
+    /// </summary>
+    /// <remarks>
+    /// Each kind is read with one index range query per batch and deleted by id: a query per slice for its transitions
+    /// cost about 2 ms each inside the transaction, 1.5 s for a batch of 500 slices.
+    /// </remarks>
+    public int PruneSlices(string jobId, int limit, DateTimeOffset at) => db.InTransaction(() =>
+    {
+        if (db.Jobs.FindById(jobId) is not { IsFinished: true } job)
+        {
+            return 0;
+        }
+
+        var totals = TotalsInTransaction(jobId);
+        var events = db.Events.Find(Query.Between(nameof(TransitionDocument.Subject), $"{jobId}/", $"{jobId}0"))
+            .Where(e => IsSliceOf(e.Subject, job))
+            .Take(limit)
+            .Select(e => e.Id)
+            .ToList();
+        foreach (var id in events)
+        {
+            db.Events.Delete(id);
+        }
+
+        var slices = OfJob(jobId).Take(limit - events.Count).Select(s => s.Id).ToList();
+        foreach (var id in slices)
+        {
+            db.InFlight.Delete(id);
+            db.Slices.Delete(id);
+        }
+
+        var deleted = events.Count + slices.Count;
+        totals.PrunedAt ??= at;
+        totals.Pruned = deleted < limit;
+        db.Totals.Update(totals);
+        return deleted;
+    });
+
+    /// <summary>
+    /// Whether a transition's subject is a slice of <paramref name="job"/>: <c>{job}/{shop}/{yyyyMMdd}</c> with one of its
+    /// shops (<see cref="SliceRecord.MakeId"/>), not the job itself nor a job whose id goes on with '/'.
+    /// </summary>
+    private static bool IsSliceOf(string subject, JobRecord job)
+    {
+        if (!subject.StartsWith($"{job.Id}/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = subject[(job.Id.Length + 1)..];
+        var day = rest.LastIndexOf('/');
+        return day > 0 && rest.Length - day - 1 == 8 && job.Shops.Contains(rest[..day], StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Every slice of a job, through the job/state/day index (its keys start with the job id): one index fewer to keep on
-    /// every insert than an index of its own (issue 6, P3). LIKE treats '_' and '%' as wildcards, so the prefix
-    /// may match a neighbour's slices too; the exact comparison keeps only the job's.
+    /// every insert than an index of its own (docs/performance.md, P3). Read lazily, and only the job's own are kept
+    /// (<see cref="BackfillDatabase.SlicesByKey"/>).
     /// </summary>
     private IEnumerable<SliceRecord> OfJob(string jobId) =>
-        db.Slices.Find(Query.StartsWith(BackfillDatabase.JobStateDayExpression, $"{jobId}|")).Where(s => s.JobId == jobId);
+        db.SlicesByKey($"{jobId}|").Where(s => s.JobId == jobId);
+
+    private IEnumerable<SliceRecord> OfJob(string jobId, SliceState state) =>
+        db.SlicesByKey($"{jobId}|{state}|").Where(s => s.JobId == jobId && s.State == state);
 
     private static bool IsInFlight(SliceRecord slice) => slice.State is SliceState.Released or SliceState.Running;
 

@@ -17,6 +17,12 @@ internal sealed class JobTotalsDocument
     /// <summary>The sum of the slices' <see cref="SliceRecord.Orders"/>.</summary>
     public long Orders { get; set; }
 
+    /// <summary>When the job's slices began to be deleted (<see cref="JobStore.PruneSlices"/>); null while they are kept.</summary>
+    public DateTimeOffset? PrunedAt { get; set; }
+
+    /// <summary>Every slice of the job is deleted.</summary>
+    public bool Pruned { get; set; }
+
     public static JobTotalsDocument Of(string jobId, IEnumerable<SliceRecord> slices)
     {
         var totals = new JobTotalsDocument { Id = jobId };
@@ -34,5 +40,5 @@ internal sealed class JobTotalsDocument
         Orders += sign * slice.Orders;
     }
 
-    public JobTotals ToTotals() => new(new SliceCounts(States[0], States[1], States[2], States[3], States[4], States[5]), Orders);
+    public JobTotals ToTotals() => new(new SliceCounts(States[0], States[1], States[2], States[3], States[4], States[5]), Orders, PrunedAt, Pruned);
 }

@@ -10,7 +10,8 @@ public sealed class OrderStore(BackfillDatabase db)
     /// Each distinct id of the batch is looked up once (its stored deliveries are counted on), the new orders are inserted
     /// in bulk and the repeats updated in one call: a lookup and a write per delivery made the sink half as fast as a
     /// raw upsert loop (issue 6, P6; one <c>_id IN […]</c> query for the batch was slower still, LiteDB's planner does
-    /// not seek the index for it). The last delivery of an order wins, as one by one.
+    /// not seek the index for it). The last delivery of an order wins, as one by one. The sink's totals are counted in the
+    /// same transaction (<see cref="Totals"/>).
     /// </remarks>
     public int Upsert(IReadOnlyCollection<OrderDocument> batch, DateTimeOffset now) => db.InTransaction(() =>
     {
@@ -49,6 +50,7 @@ public sealed class OrderStore(BackfillDatabase db)
 
         db.Orders.InsertBulk(fresh.Values);
         db.Orders.Update(updated.Values);
+        AddToTotals(fresh.Count, batch.Count);
         return duplicates;
     });
 
@@ -69,10 +71,15 @@ public sealed class OrderStore(BackfillDatabase db)
             Query.LT(field, hi))));
     }
 
-    public SinkTotals Totals()
+    /// <summary>What the sink holds and absorbed: one document read, however many orders are stored.</summary>
+    public SinkTotals Totals() => (db.SinkTotals.FindById(SinkTotalsDocument.Sink) ?? new SinkTotalsDocument()).ToTotals();
+
+    /// <summary>Adds a batch's new orders and deliveries to the sink's totals; inside the batch's transaction.</summary>
+    private void AddToTotals(int fresh, int deliveries)
     {
-        var unique = db.Orders.LongCount();
-        var writes = unique == 0 ? 0 : db.Orders.Query().Select(o => o.Writes).ToEnumerable().Sum(w => (long)w);
-        return new SinkTotals(unique, writes);
+        var totals = db.SinkTotals.FindById(SinkTotalsDocument.Sink) ?? new SinkTotalsDocument();
+        totals.Unique += fresh;
+        totals.Writes += deliveries;
+        db.SinkTotals.Upsert(totals);
     }
 }

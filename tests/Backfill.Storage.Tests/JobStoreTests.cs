@@ -58,7 +58,7 @@ public sealed class JobStoreTests : IDisposable
     [Fact]
     public void Slices_ByJobAndState_KeepsToTheJob_WhenLiteDbsLikeWouldMatchAnother()
     {
-        // The day-ordered read is a LIKE 'job|state|%', where LiteDB reads '_' and '%' as wildcards.
+        // The day-ordered read is a range of the job/state/day index; a LIKE 'job|state|%' would read '_' and '%' as wildcards.
         CreateJob("p_1", days: 2);
         CreateJob("pX1", days: 2);
         CreateJob("p%1", days: 2);
@@ -68,6 +68,17 @@ public sealed class JobStoreTests : IDisposable
         Assert.Equal(4, pending.Count);
         Assert.All(pending, s => Assert.Equal("p_1", s.JobId));
         Assert.Equal(4, Store.Slices("p_1").Count);
+    }
+
+    [Fact]
+    public void SlicesOfAJob_AreReadAsARangeOfTheJobStateDayIndex()
+    {
+        CreateJob("j1");
+
+        var plan = _temp.Db.Slices.Query().Where(BackfillDatabase.KeysStartingWith("j1|Pending|")).GetPlan();
+
+        Assert.Equal("INDEX RANGE SCAN(job_state_day BETWEEN \"j1|Pending|\" AND \"j1|Pending}\")", plan["index"]["mode"].AsString);
+        Assert.True(plan["filters"].IsNull, "no filter after the index");
     }
 
     [Fact]
@@ -126,7 +137,7 @@ public sealed class JobStoreTests : IDisposable
 
         Assert.Equal(["a/1/20240501"], Store.InFlightSlices("shopee").Select(s => s.Id));
         Assert.Equal(["b/2/20240502"], Store.InFlightSlices("lazada").Select(s => s.Id));
-        Assert.Equal(1, _temp.Db.Database.UserVersion);
+        Assert.Equal(BackfillDatabase.Version, _temp.Db.Database.UserVersion);
         var indexes = _temp.Db.Database.GetCollection("$indexes").Find(LiteDB.Query.EQ("collection", "slices")).Select(i => i["name"].AsString).Order();
         Assert.Equal(["_id", "job_state_day"], indexes);
     }

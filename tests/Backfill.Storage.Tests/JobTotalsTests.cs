@@ -78,7 +78,7 @@ public sealed class JobTotalsTests : IDisposable
     [Fact]
     public void Slices_OfAJob_DoNotIncludeThoseOfAJobWhoseIdTheLikePatternAlsoMatches()
     {
-        // '_' is LIKE's any-one-character: "j_" as a prefix also matches "j1|…"; the job's own slices only.
+        // '_' is LIKE's any-one-character: a LIKE 'j_|%' would also match the keys of j1; the job's own slices only.
         CreateJob("j_", "1");
         CreateJob("j1", "1", "2");
 

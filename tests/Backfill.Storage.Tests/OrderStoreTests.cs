@@ -65,6 +65,32 @@ public sealed class OrderStoreTests : IDisposable
     }
 
     [Fact]
+    public void Totals_AreCountersKeptWithTheUpserts_NotAScanOfTheOrders()
+    {
+        Sink.Upsert([Order("1", "A", Day), Order("1", "B", Day), Order("1", "A", Day)], Day);
+        Sink.Upsert([Order("1", "B", Day), Order("2", "C", Day)], Day);
+
+        // The orders go, bypassing the sink: the totals are what the sink did, kept beside them, not read from them.
+        _temp.Db.Orders.DeleteAll();
+
+        Assert.Equal(new SinkTotals(3, 5), Sink.Totals());
+    }
+
+    [Fact]
+    public void Totals_OfAFileFromBeforeTheyWereKept_AreCountedOnceWhenItIsOpened()
+    {
+        Sink.Upsert([Order("1", "A", Day), Order("1", "B", Day), Order("1", "A", Day)], Day);
+        _temp.Db.Database.DropCollection("sink_totals");
+        _temp.Db.Database.UserVersion = 1;
+
+        _temp.Reopen();
+        Assert.Equal(new SinkTotals(2, 3), Sink.Totals());
+
+        Sink.Upsert([Order("1", "B", Day), Order("2", "C", Day)], Day);
+        Assert.Equal(new SinkTotals(3, 5), Sink.Totals());
+    }
+
+    [Fact]
     public void Totals_EmptySink_IsZero() => Assert.Equal(new SinkTotals(0, 0), Sink.Totals());
 
     public void Dispose() => _temp.Dispose();

@@ -30,13 +30,14 @@ internal static class RunCommand
         command.Options.Add(allowOverlap);
         command.SetAction(async (parse, ct) =>
         {
-            var name = parse.GetValue(platform)!;
+            var asked = parse.GetValue(platform)!;
             var configuration = CliConfiguration.Build(overrides, new Dictionary<string, string?> { ["Worker:Concurrency"] = parse.GetValue(workers).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            if (!configuration.GetSection($"Platforms:{name}").Exists())
-            {
-                var known = configuration.GetSection("Platforms").GetChildren().Select(c => c.Key);
-                throw new UsageException($"Unknown platform '{name}'. Configured platforms: {string.Join(", ", known)}. Add it under Platforms:{name} in appsettings.json.");
-            }
+
+            // Platform names are case-insensitive in configuration; the job keeps the configured spelling, as the API's
+            // jobs do: order ids (platform:shop:order_sn) and the in-flight cap compare it as written.
+            var known = configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).ToList();
+            var name = known.FirstOrDefault(k => string.Equals(k, asked, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"Unknown platform '{asked}'. Configured platforms: {string.Join(", ", known)}. Add it under Platforms:{asked} in appsettings.json.");
 
             var options = configuration.GetSection("Backfill").Get<BackfillOptions>() ?? new BackfillOptions();
             var zone = DayClock.Zone(options.TimeZone);

@@ -33,6 +33,11 @@ internal static class StatusView
         table.AddRow("[bold]total[/]", $"[bold]{s.Total}[/]");
         console.Write(table);
         console.MarkupLine($"orders emitted: {status.Orders.Emitted}");
+        if (status.SlicesPrunedAt is { } pruned)
+        {
+            console.MarkupLine(Markup.Escape($"slices deleted {pruned:yyyy-MM-dd} (Backfill:KeepFinishedJobs): the counts are as the job finished; its orders stay in the sink"));
+        }
+
         foreach (var platform in status.Platforms)
         {
             var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"

@@ -9,8 +9,8 @@ namespace Backfill.Hosting.Diagnostics;
 
 /// <summary>
 /// <c>backfill doctor</c>: checks a configuration against the world it describes, from any machine and without
-/// <c>serve</c>: the configuration itself, Kafka, its topics and groups, partitions against lanes and workers (R9), and
-/// a signed call per platform. Each check is one row; nothing is written anywhere.
+/// <c>serve</c>: the configuration itself, the LiteDB file's size and free disk, Kafka, its topics and groups, partitions
+/// against lanes and workers (R9), and a signed call per platform. Each check is one row; nothing is written anywhere.
 /// </summary>
 public static class Doctor
 {
@@ -28,6 +28,11 @@ public static class Doctor
         var kafka = Bind<KafkaOptions>(configuration, "Kafka");
         var backfill = Bind<BackfillOptions>(configuration, "Backfill");
         var worker = Bind<WorkerOptions>(configuration, "Worker");
+        if (backfill is not null)
+        {
+            checks.Add(StorageDoctor.Run(backfill.DatabasePath));
+        }
+
         if (kafka is null || backfill is null || worker is null)
         {
             checks.Add(DoctorCheck.Fail("kafka", "not checked: the Kafka, Backfill or Worker section cannot be read (see the configuration row)."));

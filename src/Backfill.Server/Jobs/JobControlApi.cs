@@ -54,7 +54,7 @@ internal static class JobControlApi
         }
 
         var slices = filter is { } s ? store.Slices(id, s) : store.Slices(id);
-        return TypedResults.Ok(new SliceList(id, [.. slices.Select(SliceView.Of)]));
+        return TypedResults.Ok(new SliceList(id, [.. slices.Select(SliceView.Of)], store.Totals(id).PrunedAt));
     }
 
     internal static async Task<Results<Ok<RetryResult>, ProblemHttpResult, ValidationProblem>> RetryAsync(string id, HttpRequest request, JobControl control, CancellationToken cancellationToken)

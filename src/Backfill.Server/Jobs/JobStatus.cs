@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -40,6 +41,13 @@ public sealed record JobStatus
 
     public required OrderTotals Orders { get; init; }
 
+    /// <summary>
+    /// When the finished job's slices and their transitions were deleted (<c>Backfill:KeepFinishedJobs</c>); null while
+    /// they are kept (and left out of the JSON). The counts stay as they were when it finished.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? SlicesPrunedAt { get; init; }
+
     /// <summary>The budget of the job's platform as the fleet reported it: throttles, cool-off, why releases hold, lane rates.</summary>
     public IReadOnlyList<PlatformStatus> Platforms { get; init; } = [];
 
@@ -70,6 +78,7 @@ public sealed record JobStatus
             SlicesPerRelease = job.SlicesPerRelease,
             Slices = SliceTotals.Of(totals.Slices),
             Orders = new OrderTotals(totals.Orders),
+            SlicesPrunedAt = totals.PrunedAt,
         };
     }
 }

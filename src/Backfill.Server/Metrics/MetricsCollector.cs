@@ -12,19 +12,19 @@ using Microsoft.Extensions.Options;
 namespace Backfill.Server.Metrics;
 
 /// <summary>
-/// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters) are read on
-/// every scrape; the action lag (admin calls to Kafka) and the sink totals (a scan of the orders) at most every
-/// <see cref="SlowPeriod"/>.
+/// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters, the sink's
+/// totals) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
 /// </summary>
 internal sealed partial class MetricsCollector : IDisposable
 {
-    /// <summary>How old the action lag and the sink totals may be.</summary>
+    /// <summary>How old the action lag may be.</summary>
     public static readonly TimeSpan SlowPeriod = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a finished job's slices stay in <c>backfill_slices</c>; older ones drop out, so series stay bounded.</summary>
     public static readonly TimeSpan FinishedJobsShownFor = TimeSpan.FromDays(1);
 
     private readonly JobStore _jobs;
+    private readonly OrderStore _orders;
     private readonly PlatformBoard _board;
     private readonly KafkaCounters _kafka;
     private readonly ProgressApplier _progress;
@@ -34,7 +34,6 @@ internal sealed partial class MetricsCollector : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<MetricsCollector> _logger;
     private readonly Cached<IReadOnlyDictionary<string, long>?> _lag;
-    private readonly Cached<SinkTotals?> _sink;
 
     public MetricsCollector(
         JobStore jobs,
@@ -49,6 +48,7 @@ internal sealed partial class MetricsCollector : IDisposable
         ILogger<MetricsCollector> logger)
     {
         _jobs = jobs;
+        _orders = orders;
         _board = board;
         _kafka = kafka;
         _progress = progress;
@@ -58,7 +58,6 @@ internal sealed partial class MetricsCollector : IDisposable
         _time = time;
         _logger = logger;
         _lag = new(SlowPeriod, time, ReadLagAsync);
-        _sink = new(SlowPeriod, time, _ => Task.FromResult(ReadSink(orders)));
     }
 
     public async Task<MetricsSnapshot> CollectAsync(CancellationToken cancellationToken)
@@ -79,15 +78,11 @@ internal sealed partial class MetricsCollector : IDisposable
             shown,
             platforms,
             new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
-            await _sink.GetAsync(cancellationToken),
+            ReadSink(),
             _progress.Ignored);
     }
 
-    public void Dispose()
-    {
-        _lag.Dispose();
-        _sink.Dispose();
-    }
+    public void Dispose() => _lag.Dispose();
 
     /// <summary>Configured platforms, and any other the store or the board names (a job of a platform since removed from configuration).</summary>
     private List<string> PlatformNames(IEnumerable<JobRecord> jobs) =>
@@ -120,11 +115,12 @@ internal sealed partial class MetricsCollector : IDisposable
         }
     }
 
-    private SinkTotals? ReadSink(OrderStore orders)
+    /// <summary>The sink's totals: counters kept with its upserts, one document read.</summary>
+    private SinkTotals? ReadSink()
     {
         try
         {
-            return orders.Totals();
+            return _orders.Totals();
         }
         catch (LiteDB.LiteException e)
         {

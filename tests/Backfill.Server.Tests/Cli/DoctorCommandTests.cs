@@ -50,7 +50,7 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
         var rows = report.GetProperty("checks").EnumerateArray().ToList();
         Assert.All(rows, r => Assert.True(r.GetProperty("status").GetString() == "ok", r.ToString()));
         Assert.Equal(
-            ["configuration", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "platform demo"],
+            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "platform demo"],
             rows.Select(r => r.GetProperty("check").GetString()));
         Assert.All(rows, r => Assert.Equal(["check", "status", "detail"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal("8 partition(s).", Row(report, "topic doc.actions").GetProperty("detail").GetString());

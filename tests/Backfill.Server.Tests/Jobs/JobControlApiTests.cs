@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Backfill.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Server.Tests.Jobs;
 
@@ -33,6 +35,29 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
         Assert.All(pending.GetProperty("slices").EnumerateArray(), s => Assert.Equal("pending", s.GetProperty("state").GetString()));
         var failed = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=failed");
         Assert.Empty(failed.GetProperty("slices").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AJobWhoseSlicesWereDeleted_KeepsItsStatus_ItsSliceListSaysWhen_AndItCannotRunAgain()
+    {
+        var id = await CreateAsync("2022-08-01", "2022-08-03", releaseEvery: "01:00:00");
+        using (var cancelled = await Post($"/api/jobs/{id}/cancel"))
+        {
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        }
+
+        var deletedAt = new DateTimeOffset(2022, 9, 1, 0, 0, 0, TimeSpan.Zero);
+        // 4 slices and 4 slice transitions: released or cancelled (the first may have been released before the cancel).
+        Assert.Equal(8, fixture.Harness.App.Services.GetRequiredService<JobStore>().PruneSlices(id, limit: 100, deletedAt));
+
+        var status = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+        Assert.Equal(("cancelled", 4), (status.GetProperty("state").GetString(), status.GetProperty("slices").GetProperty("total").GetInt32()));
+        Assert.Equal(deletedAt, status.GetProperty("slicesPrunedAt").GetDateTimeOffset());
+        var slices = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices");
+        Assert.Empty(slices.GetProperty("slices").EnumerateArray());
+        Assert.Equal(deletedAt, slices.GetProperty("prunedAt").GetDateTimeOffset());
+        using var retry = await Post($"/api/jobs/{id}/retry", """{"force": true}""");
+        await AssertProblem(retry, HttpStatusCode.Conflict, $"Job {id}'s slices were deleted on 2022-09-01, more than Backfill:KeepFinishedJobs after it finished: it cannot run again.");
     }
 
     [Fact]

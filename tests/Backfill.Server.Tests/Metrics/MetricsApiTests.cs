@@ -71,7 +71,7 @@ public sealed class MetricsApiTests
             var orders = harness.App.Services.GetRequiredService<OrderStore>();
             var expected = ServerHarness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(shop, new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 3, 7, 0, 0, 0, TimeSpan.Zero)));
 
-            // The job ends first; the sink catches up a little later, and the slow figures are up to 5 s old.
+            // The job ends first; the sink catches up a little later.
             ExpositionParser metrics = null!;
             await ServerHarness.Eventually(async () =>
             {
