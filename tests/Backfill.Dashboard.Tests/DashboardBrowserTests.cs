@@ -118,6 +118,45 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     }
 
     [Fact]
+    public async Task APageOfAnotherSite_InTheOperatorsBrowser_CannotCreateOrCancelAJob()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03", releaseEvery = "01:00:00" });
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            // Another origin on this machine (the simulator's port), as a page the operator happens to have open.
+            await page.GotoAsync(new Uri(harness.Simulator.BaseUrl, "sim/stats").ToString());
+
+            // "no-cors" requests go out without asking the server first (the page cannot read the answer, and needs not);
+            // a JSON one would need the server's consent in a preflight, which it never gives.
+            var sent = await page.EvaluateAsync<int>(
+                """
+                async ([server, job]) => {
+                  const body = JSON.stringify({ platform: "demo", shops: ["30001"], from: "2018-01-01", to: "2018-01-03" });
+                  const asks = [
+                    fetch(server + "api/jobs", { method: "POST", mode: "no-cors", headers: { "Content-Type": "text/plain" }, body }),
+                    fetch(server + "api/jobs", { method: "POST", mode: "no-cors", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body }),
+                    fetch(server + "api/jobs/" + job + "/cancel", { method: "POST", mode: "no-cors" }),
+                    fetch(server + "api/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body }).catch(() => null),
+                  ];
+                  return (await Promise.all(asks)).length;
+                }
+                """,
+                new object[] { harness.BaseUrl.ToString(), job });
+
+            Assert.Equal(4, sent);
+            var jobs = (await harness.Http.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("jobs");
+            Assert.Equal([job], jobs.EnumerateArray().Select(j => j.GetProperty("job").GetString()));
+            Assert.Equal("running", jobs[0].GetProperty("state").GetString());
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Eta_ComesFromRecentProgress_ElseTheAverageSinceCreation_ElseADash()
     {
         await using var harness = await ServerHarness.StartAsync();
