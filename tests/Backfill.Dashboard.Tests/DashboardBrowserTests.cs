@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Backfill.Scheduling;
 using Backfill.Server.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Dashboard.Tests;
 
@@ -86,7 +88,8 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     [Fact]
     public async Task StringsFromTheApi_AreShownAsText_NeverRunAsMarkup()
     {
-        await using var harness = await ServerHarness.StartAsync();
+        // Configured shop ids are numbers; a directory that knows any shop lets a hostile one reach the page.
+        await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<IShopDirectory>(new EveryShop()));
         const string Hostile = "<img src=x onerror=\"window.__injected=1\"><b>bold</b>";
         await CreateAsync(harness, new { platform = "demo", shops = new[] { Hostile }, from = "2024-04-01", to = "2024-04-02" });
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
@@ -232,4 +235,11 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
 
     [GeneratedRegex(@"^\d+ (h \d{2} m|m \d{2} s|s)$")]
     private static partial Regex Duration();
+
+    private sealed class EveryShop : IShopDirectory
+    {
+        public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [];
+
+        public IReadOnlyList<string> Known(string platform) => [];
+    }
 }

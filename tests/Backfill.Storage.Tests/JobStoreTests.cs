@@ -41,6 +41,53 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void Create_SlicesBuiltAsTheyAreWritten_AreCountedOnce_WithTheirStates()
+    {
+        var reads = 0;
+        IEnumerable<SliceRecord> Built()
+        {
+            reads++;
+            for (var i = 0; i < 12_000; i++)
+            {
+                yield return Slice("lazy", i, i % 1_000 == 0 ? SliceState.Released : SliceState.Pending);
+            }
+        }
+
+        Store.Create(Job("lazy"), Built(), new Transition("lazy", "", "Running", Now, "created"));
+
+        Assert.Equal(1, reads);
+        Assert.Equal(new SliceCounts(11_988, 12, 0, 0, 0, 0), Store.Counts("lazy"));
+        Assert.Equal(12, Store.InFlightSlices("shopee").Count);
+    }
+
+    [Fact]
+    public void Create_WhenBuildingTheSlicesFailsPartWay_LeavesNothing_AlsoAfterAReopen()
+    {
+        IEnumerable<SliceRecord> FailingAfterMany()
+        {
+            for (var i = 0; i < 25_000; i++)
+            {
+                yield return Slice("half", i, i % 1_000 == 0 ? SliceState.Released : SliceState.Pending);
+            }
+
+            throw new InvalidOperationException("the disk is full");
+        }
+
+        Assert.Throws<InvalidOperationException>(() => Store.Create(Job("half"), FailingAfterMany(), new Transition("half", "", "Running", Now, "created")));
+
+        for (var open = 0; open < 2; open++)
+        {
+            var db = open == 0 ? _temp.Db : _temp.Reopen();
+            var store = new JobStore(db);
+            Assert.Null(store.Job("half"));
+            Assert.Empty(store.Slices("half"));
+            Assert.Null(db.Totals.FindById("half"));
+            Assert.Empty(store.InFlightSlices("shopee"));
+            Assert.Empty(store.History("half"));
+        }
+    }
+
+    [Fact]
     public void Slices_ByJobAndState_ReturnsOnlyThoseOldestDayFirst()
     {
         CreateJob("j1");
@@ -170,4 +217,21 @@ public sealed class JobStoreTests : IDisposable
     }
 
     public void Dispose() => _temp.Dispose();
+
+    private static JobRecord Job(string id) => new()
+    {
+        Id = id, Platform = "shopee", Shops = ["1"], FirstDay = new DateOnly(2000, 1, 1), EndDay = new DateOnly(2040, 1, 1),
+        ReleaseEvery = TimeSpan.FromMinutes(5), State = JobState.Running, CreatedAt = Now,
+    };
+
+    private static SliceRecord Slice(string job, int i, SliceState state)
+    {
+        var day = new DateOnly(2000, 1, 1).AddDays(i);
+        return new SliceRecord
+        {
+            Id = SliceRecord.MakeId(job, "1", day), JobId = job, Platform = "shopee", Shop = "1", FirstDay = day, EndDay = day.AddDays(1),
+            From = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), To = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            State = state, UpdatedAt = Now,
+        };
+    }
 }

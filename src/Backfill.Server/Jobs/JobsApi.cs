@@ -60,6 +60,10 @@ internal static class JobsApi
         {
             return Invalid(new Dictionary<string, string[]> { ["range"] = [e.Message] });
         }
+        catch (InvalidJobRequestException e)
+        {
+            return Invalid(new Dictionary<string, string[]> { [e.Member] = [e.Message] });
+        }
         catch (JobOverlapException e)
         {
             return JobControlApi.Overlapping(e);
