@@ -4,38 +4,8 @@ using LiteDB;
 namespace Backfill.Storage;
 
 /// <summary>Jobs, slices and their transitions.</summary>
-public sealed class JobStore(BackfillDatabase db)
+public sealed partial class JobStore(BackfillDatabase db)
 {
-    /// <summary>
-    /// Stores a new job with all its slices, atomically. <paramref name="slices"/> is read once, as LiteDB writes it in
-    /// batches: a caller that builds the slices as they are read never holds them all.
-    /// </summary>
-    public void Create(JobRecord job, IEnumerable<SliceRecord> slices, Transition created) => db.InTransaction(() =>
-    {
-        var totals = new JobTotalsDocument { Id = job.Id };
-        var inFlight = new List<InFlightDocument>();
-        IEnumerable<SliceRecord> Counted()
-        {
-            foreach (var slice in slices)
-            {
-                totals.Add(slice, +1);
-                if (IsInFlight(slice))
-                {
-                    inFlight.Add(InFlightOf(slice));
-                }
-
-                yield return slice;
-            }
-        }
-
-        db.Jobs.Insert(job);
-        db.Slices.InsertBulk(Counted());
-        db.InFlight.InsertBulk(inFlight);
-        db.Totals.Upsert(totals);
-        db.Events.Insert(TransitionDocument.Of(created));
-        return 0;
-    });
-
     public JobRecord? Job(string id) => db.Jobs.FindById(id);
 
     /// <summary>Every job, or those in <paramref name="state"/>, newest first.</summary>
