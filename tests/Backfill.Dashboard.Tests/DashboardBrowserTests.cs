@@ -103,6 +103,28 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     }
 
     [Fact]
+    public async Task ManyJobs_TheNewestFiftyAreShown_AndTheStatusSaysThereAreMore()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 53; i++)
+        {
+            var day = new DateOnly(2023, 1, 1).AddDays(i);
+            created.Add(await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops[..1], from = Day(day), to = Day(day.AddDays(1)), releaseEvery = "01:00:00" }));
+        }
+
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        var answer = await page.RefreshAsync(RefreshTimeout);
+
+        Assert.Equal(50, answer.GetProperty("jobs").GetArrayLength());
+        Assert.Equal(50, await page.Page.Locator("#jobs article.job").CountAsync());
+        Assert.Null(await page.JobAsync(created[0]));
+        Assert.NotNull(await page.JobAsync(created[^1]));
+        Assert.StartsWith("the 50 newest jobs", await page.Page.InnerTextAsync("#status"), StringComparison.Ordinal);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task PlatformRow_ShowsALimitSetWhileRunning()
     {
         await using var harness = await ServerHarness.StartAsync();
@@ -215,6 +237,8 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Equal(expected.GetProperty("orders").GetProperty("emitted").GetInt64().ToString(CultureInfo.InvariantCulture), shown.Data("orders"));
         Assert.Contains(string.Join(", ", expected.GetProperty("shops").EnumerateArray().Select(s => s.GetString())), shown.Text, StringComparison.Ordinal);
     }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static void AssertPlatformShows(JsonElement platform, string throttles) =>
         Assert.Equal(platform.GetProperty("throttles").GetInt64().ToString("N0", CultureInfo.GetCultureInfo("en-US")), throttles);

@@ -87,6 +87,70 @@ public sealed class JobStoreTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(100)]
+    public void SlicePage_FollowedToTheEnd_GivesEverySliceOnce_EarliestDayFirst_WhateverItsState(int limit)
+    {
+        CreateJob("j1", days: 10, shops: ["10", "9", "11"]);
+        CreateJob("j2", days: 2);
+        foreach (var (id, state) in new[] { ("j1/9/20240503", SliceState.Released), ("j1/10/20240507", SliceState.Released), ("j1/11/20240501", SliceState.Released) })
+        {
+            var slice = Store.Slice(id)!;
+            Store.Save(slice, slice.MoveTo(state, Now, "release"));
+        }
+
+        var all = Follow(limit, state: null);
+        var released = Follow(limit, SliceState.Released);
+
+        Assert.Equal(Store.Slices("j1").Select(s => s.Id), all);
+        Assert.Equal(30, all.Count);
+        Assert.Equal(["j1/11/20240501", "j1/9/20240503", "j1/10/20240507"], released);
+    }
+
+    [Fact]
+    public void SlicePage_ASliceThatChangesStateBetweenPages_KeepsItsPlace()
+    {
+        CreateJob("j1", days: 4);
+        var (first, more) = Store.SlicePage("j1", null, after: null, limit: 3);
+        Assert.True(more);
+
+        // The next page's first slice moves on, and one already shown does too: neither is lost nor shown twice.
+        foreach (var id in new[] { "j1/2/20240502", "j1/1/20240501" })
+        {
+            var slice = Store.Slice(id)!;
+            Store.Save(slice, slice.MoveTo(SliceState.Released, Now, "release"));
+        }
+
+        var (rest, end) = Store.SlicePage("j1", null, first[^1], limit: 10);
+
+        Assert.False(end);
+        Assert.Equal(Store.Slices("j1").Select(s => s.Id), first.Concat(rest).Select(s => s.Id));
+    }
+
+    private List<string> Follow(int limit, SliceState? state)
+    {
+        var seen = new List<string>();
+        SliceRecord? after = null;
+        for (var pages = 0; pages < 100; pages++)
+        {
+            var (page, more) = Store.SlicePage("j1", state, after, limit);
+            Assert.True(page.Count <= limit);
+            seen.AddRange(page.Select(s => s.Id));
+            if (!more)
+            {
+                return seen;
+            }
+
+            Assert.Equal(limit, page.Count);
+            after = page[^1];
+        }
+
+        throw new InvalidOperationException("paging did not end");
+    }
+
     [Fact]
     public void Slices_ByJobAndState_ReturnsOnlyThoseOldestDayFirst()
     {

@@ -62,8 +62,8 @@ internal sealed class StoreScenario(PerfOptions options)
                 await planner.CreateAsync(new BackfillRequest(Platform, [$"small-{i}"], From, From.AddDays(7)), cancellationToken);
             }
 
-            var list = Latencies(ListQueries, () => JobsApi.List(null, store, board));
-            var listed = JobsApi.List(null, store, board).Result is Microsoft.AspNetCore.Http.HttpResults.Ok<JobList> ok ? ok.Value!.Jobs.Count : 0;
+            var list = Latencies(ListQueries, () => JobsApi.List(null, Math.Min(options.Jobs, JobList.MaxLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), null, store, board));
+            var listed = JobsApi.List(null, Math.Min(options.Jobs, JobList.MaxLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), null, store, board).Result is Microsoft.AspNetCore.Http.HttpResults.Ok<JobList> ok ? ok.Value!.Jobs.Count : 0;
             var productRate = slices / product.TotalSeconds;
             var rawRate = slices / raw.TotalSeconds;
             var statusP99 = Percentiles.Of(status, 99);
@@ -102,7 +102,7 @@ internal sealed class StoreScenario(PerfOptions options)
         var planner = new JobPlanner(store, new ReleaseTriggers(factory, _time), new EveryShop(), Options.Create(new Scheduling.BackfillOptions()), _time);
         var (job, _) = await planner.CreateAsync(new BackfillRequest(Platform, [.. Shops(shops)], From, From.AddDays(days)), cancellationToken);
         JobsApi.Get(job.Id, store, new PlatformBoard(_time));
-        JobsApi.List(null, store, new PlatformBoard(_time));
+        JobsApi.List(null, null, null, store, new PlatformBoard(_time));
         await (await factory.GetScheduler(cancellationToken)).Shutdown(waitForJobsToComplete: false, cancellationToken);
     }
 
