@@ -20,7 +20,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
         // A limit set while running (backfill limit) is the one the job will meet.
         var configured = LanePlan.For(platforms.Get(request.Platform).RateLimit);
         var plan = configured.TryRetarget(board.LiveLimit(request.Platform), out var live, out _) ? live : configured;
-        var history = new SliceHistory(db);
+        var history = new SliceHistory(db).Of(request.Platform, shops);
         return JobEstimate.Of(
             request.Platform,
             shops,
@@ -30,6 +30,6 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             request.ReleaseEvery ?? o.ReleaseEvery,
             request.SlicesPerRelease ?? o.SlicesPerRelease,
             plan.Calls / plan.Window.TotalSeconds,
-            shop => history.Of(request.Platform, shop).CallsPerDay);
+            shop => history[shop].CallsPerDay);
     }
 }
