@@ -66,6 +66,31 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
             }
         }
 
+        // A valid body as a web page of another site could send it: not JSON, or from another origin. Refused, all of it.
+        var crossSite = 0;
+        foreach (var (path, valid) in routes)
+        {
+            foreach (var (contentType, origin) in new[] { ("text/plain;charset=UTF-8", null), ("application/x-www-form-urlencoded", null), (null, null), ("application/json", "http://evil.example"), ("application/json", "null") })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(valid.Replace("\"dryRun\": true", "\"dryRun\": false", StringComparison.Ordinal))) };
+                if (contentType is not null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                }
+
+                if (origin is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Origin", origin);
+                }
+
+                using var response = await harness.Http.SendAsync(request);
+                var code = (int)response.StatusCode;
+                Assert.True(code == (origin is null ? 415 : 403), $"POST {path} as {contentType ?? "no content type"} from {origin ?? "no origin"} answered {code}");
+                answers[code] = answers.GetValueOrDefault(code) + 1;
+                crossSite++;
+            }
+        }
+
         // The routes without a body: fuzzed job ids and platform names.
         foreach (var verb in new[] { "pause", "resume", "cancel", "retry", "settings" })
         {
@@ -111,6 +136,7 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
             validCreatesAccepted = created,
             dataMessagesWritten = after.Data - before.Data,
             validLimitsSet = limitsSet,
+            crossSiteRefused = crossSite,
             dates = dateAnswers,
         });
     }
