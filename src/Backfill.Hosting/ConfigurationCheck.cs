@@ -14,7 +14,7 @@ public static partial class ConfigurationCheck
     /// <summary>A shorter bearer token could be guessed.</summary>
     public const int MinApiTokenLength = 16;
 
-    /// <summary>The highest <c>Backfill:MaxSlicesPerJob</c>: ten times the default, a few gigabytes of LiteDB pages in one transaction.</summary>
+    /// <summary>The highest <c>Backfill:MaxSlicesPerJob</c>: ten times the default, a job that takes minutes to plan and hours to release.</summary>
     public const int MaxSlicesPerJob = 2_000_000;
 
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
@@ -55,7 +55,7 @@ public static partial class ConfigurationCheck
             Check(errors, backfill.ReleaseEvery > TimeSpan.Zero, $"Backfill:ReleaseEvery must be positive (got {backfill.ReleaseEvery}).");
             Check(errors, backfill.SlicesPerRelease >= 1, $"Backfill:SlicesPerRelease must be at least 1 (got {backfill.SlicesPerRelease}).");
             Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
-            Check(errors, backfill.MaxSlicesPerJob is >= 1 and <= MaxSlicesPerJob, $"Backfill:MaxSlicesPerJob must be between 1 and {MaxSlicesPerJob.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (got {backfill.MaxSlicesPerJob}); one job's slices are written in one transaction.");
+            Check(errors, backfill.MaxSlicesPerJob is >= 1 and <= MaxSlicesPerJob, $"Backfill:MaxSlicesPerJob must be between 1 and {MaxSlicesPerJob.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (got {backfill.MaxSlicesPerJob}); larger work is split into several jobs.");
             Check(errors, !string.IsNullOrWhiteSpace(backfill.DataDirectory), "Backfill:DataDirectory is required.");
             Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
 
