@@ -65,7 +65,7 @@ public sealed class JobStoreTests : IDisposable
     {
         IEnumerable<SliceRecord> FailingAfterMany()
         {
-            for (var i = 0; i < 25_000; i++)
+            for (var i = 0; i < 11_000; i++)
             {
                 yield return Slice("half", i, i % 1_000 == 0 ? SliceState.Released : SliceState.Pending);
             }
@@ -85,6 +85,23 @@ public sealed class JobStoreTests : IDisposable
             Assert.Empty(store.InFlightSlices("shopee"));
             Assert.Empty(store.History("half"));
         }
+    }
+
+    [Fact]
+    public void Create_AfterACrashLeftAPlan_DeletesItsSlicesFirst_AndNoJobEverShowedThem()
+    {
+        // What a kill between two batches leaves: the plan, and slices of a job never stored.
+        _temp.Db.Plans.Insert(new PlanDocument { Id = "killed" });
+        _temp.Db.Slices.InsertBulk(Enumerable.Range(0, 30).Select(i => Slice("killed", i, SliceState.Pending)));
+        var db = _temp.Reopen();
+        Assert.Empty(Store.Jobs());
+        Assert.Null(Store.Job("killed"));
+
+        CreateJob("next");
+
+        Assert.Empty(db.Slices.Find(s => s.JobId == "killed"));
+        Assert.Empty(db.Plans.FindAll());
+        Assert.Equal(6, Store.Counts("next").Total);
     }
 
     [Theory]
