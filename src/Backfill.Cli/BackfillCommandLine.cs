@@ -60,7 +60,7 @@ internal static class BackfillCommandLine
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, stop.Token);
         }
-        catch (Exception e) when (e is UsageException or InvalidRangeException or UnknownPlatformException)
+        catch (Exception e) when (e is UsageException or InvalidRangeException or InvalidJobRequestException or UnknownPlatformException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Usage;

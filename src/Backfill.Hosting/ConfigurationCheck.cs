@@ -15,6 +15,9 @@ public static partial class ConfigurationCheck
     /// <summary>A shorter bearer token could be guessed.</summary>
     public const int MinApiTokenLength = 16;
 
+    /// <summary>The highest <c>Backfill:MaxSlicesPerJob</c>: ten times the default, a job that takes minutes to plan and hours to release.</summary>
+    public const int MaxSlicesPerJob = 2_000_000;
+
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
     {
         var errors = new List<string>();
@@ -54,6 +57,7 @@ public static partial class ConfigurationCheck
             Check(errors, backfill.ReleaseEvery > TimeSpan.Zero, $"Backfill:ReleaseEvery must be positive (got {backfill.ReleaseEvery}).");
             Check(errors, backfill.SlicesPerRelease >= 1, $"Backfill:SlicesPerRelease must be at least 1 (got {backfill.SlicesPerRelease}).");
             Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
+            Check(errors, backfill.MaxSlicesPerJob is >= 1 and <= MaxSlicesPerJob, $"Backfill:MaxSlicesPerJob must be between 1 and {MaxSlicesPerJob.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (got {backfill.MaxSlicesPerJob}); larger work is split into several jobs.");
             Check(errors, !string.IsNullOrWhiteSpace(backfill.DataDirectory), "Backfill:DataDirectory is required.");
             if (RetentionPolicy.Invalid(backfill.KeepFinishedJobs) is { } retention)
             {
@@ -66,7 +70,7 @@ public static partial class ConfigurationCheck
             Check(errors, string.IsNullOrEmpty(backfill.ApiToken) || backfill.ApiToken.Length >= MinApiTokenLength, $"Backfill:ApiToken must be at least {MinApiTokenLength} characters (got {backfill.ApiToken?.Length}); use a long random one, e.g. from 'openssl rand -hex 24'.");
         }
 
-        errors.AddRange(ScheduleCheck.Validate(configuration, backfill?.TimeZone ?? new BackfillOptions().TimeZone));
+        errors.AddRange(ScheduleCheck.Validate(configuration, backfill ?? new BackfillOptions()));
 
         if (worker is not null)
         {

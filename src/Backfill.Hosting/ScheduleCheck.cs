@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Backfill.Core.Slicing;
 using Backfill.Platforms.Configuration;
+using Backfill.Scheduling;
 using Backfill.Scheduling.Nightly;
 using Microsoft.Extensions.Configuration;
 
@@ -12,8 +13,10 @@ internal static partial class ScheduleCheck
     // The sources of jobs not created by a schedule: a schedule of that name could not tell its jobs from them.
     private static readonly string[] Reserved = ["cli", "api", "demo"];
 
-    public static IEnumerable<string> Validate(IConfiguration configuration, string defaultTimeZone)
+    /// <param name="backfill">The scheduler's settings: the default zone, and the size every job must keep.</param>
+    public static IEnumerable<string> Validate(IConfiguration configuration, BackfillOptions backfill)
     {
+        var defaultTimeZone = backfill.TimeZone;
         var errors = new List<string>();
         var schedules = new List<(string Key, ScheduleOptions Schedule)>();
         foreach (var item in configuration.GetSection("Schedules").GetChildren())
@@ -85,14 +88,24 @@ internal static partial class ScheduleCheck
                 errors.Add($"{at}: Platform '{s.Platform}' is not configured under Platforms: (configured: {(platforms.Count == 0 ? "(none)" : string.Join(", ", platforms))}).");
             }
 
-            if (!s.Shops.Any(shop => !string.IsNullOrWhiteSpace(shop)))
+            var shops = s.Shops.Where(shop => !string.IsNullOrWhiteSpace(shop)).Select(shop => shop.Trim()).ToList();
+            if (shops.Count == 0)
             {
                 errors.Add($"{at}: Shops needs at least one shop id (one job per shop per firing).");
+            }
+            else if (platforms.FirstOrDefault(p => string.Equals(p, s.Platform, StringComparison.OrdinalIgnoreCase)) is { } platform
+                && ConfiguredShops.Unknown(configuration, platform, shops) is { Count: > 0 } unknown)
+            {
+                errors.Add($"{at}: Shops {string.Join(", ", unknown)} {(unknown.Count == 1 ? "is" : "are")} not configured for platform {platform}; add Platforms:{platform}:Shops:{{id}}:AccessToken or remove it from the schedule.");
             }
 
             if (s.DaysBack is < 1 or > Slicer.MaxDays)
             {
                 errors.Add($"{at}: DaysBack must be between 1 and {Slicer.MaxDays} whole days before the firing's day (got {s.DaysBack}).");
+            }
+            else if (backfill.SliceDays >= 1 && (s.DaysBack + backfill.SliceDays - 1) / backfill.SliceDays > backfill.MaxSlicesPerJob)
+            {
+                errors.Add($"{at}: DaysBack {s.DaysBack} makes jobs of more slices than Backfill:MaxSlicesPerJob ({backfill.MaxSlicesPerJob}); lower DaysBack or raise the limit.");
             }
 
             if (s.ReleaseEvery is { } every && every <= TimeSpan.Zero)

@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<OrderStore>();
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
+            services.TryAddSingleton<IShopDirectory>(_ => new ConfiguredShops(configuration));
             services.AddSingleton<JobPlanner>();
             services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();

@@ -36,6 +36,12 @@ public sealed class BackfillOptions
     /// </summary>
     public TimeSpan KeepFinishedJobs { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The most slices one job may have (shops × windows), checked before any is built; a larger request is refused
+    /// with how to split it. Default 200,000 (e.g. 50 shops × 10 years, or 550 shops × a year).
+    /// </summary>
+    public int MaxSlicesPerJob { get; set; } = 200_000;
+
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
 

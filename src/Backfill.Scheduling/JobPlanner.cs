@@ -7,22 +7,24 @@ using Microsoft.Extensions.Options;
 namespace Backfill.Scheduling;
 
 /// <summary>Turns a request into a stored job whose slices all wait, Pending, in LiteDB (R1).</summary>
-public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOptions<BackfillOptions> options, TimeProvider time)
+public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDirectory shops, IOptions<BackfillOptions> options, TimeProvider time)
 {
     // One creation at a time, so two overlapping requests cannot both pass the overlap check.
     private readonly Lock _creating = new();
 
-    /// <exception cref="InvalidRangeException">A reversed or empty range, no shops, or a bad time zone.</exception>
+    /// <summary>
+    /// Checks the request (<see cref="JobShape"/>: its shops, its range and its size, before any slice is built), then
+    /// stores the job and its slices in one transaction: the slices are built as they are written, never all held at
+    /// once, and a failure or a crash part way leaves no job and no slice behind.
+    /// </summary>
+    /// <returns>The job and how many slices it has.</returns>
+    /// <exception cref="InvalidRangeException">A reversed, empty or unsupported range, no shops, or a bad time zone.</exception>
+    /// <exception cref="InvalidJobRequestException">A shop the platform does not know, or more slices than <c>Backfill:MaxSlicesPerJob</c>.</exception>
     /// <exception cref="JobOverlapException">An active job covers one of the shops on one of the days, and the request does not allow it.</exception>
-    public async Task<(JobRecord Job, IReadOnlyList<SliceRecord> Slices)> CreateAsync(BackfillRequest request, CancellationToken cancellationToken)
+    public async Task<(JobRecord Job, int Slices)> CreateAsync(BackfillRequest request, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var shops = request.Shops.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (shops.Count == 0)
-        {
-            throw new InvalidRangeException("At least one shop is required (--shop ID).");
-        }
-
+        var shape = JobShape.Of(request, o, shops);
         var releaseEvery = request.ReleaseEvery ?? o.ReleaseEvery;
         if (releaseEvery <= TimeSpan.Zero)
         {
@@ -30,14 +32,13 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOption
         }
 
         var timeZone = request.TimeZone ?? o.TimeZone;
-        var zone = DayClock.Zone(timeZone);
-        var windows = Slicer.Slice(request.From, request.To, zone, o.SliceDays);
+        var windows = Slicer.Slice(request.From, request.To, DayClock.Zone(timeZone), o.SliceDays);
         var now = time.GetUtcNow();
         var job = new JobRecord
         {
             Id = request.JobId ?? $"{request.Platform}-{request.From:yyyyMMdd}-{request.To:yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}",
             Platform = request.Platform,
-            Shops = shops,
+            Shops = [.. shape.Shops],
             FirstDay = request.From,
             EndDay = request.To,
             TimeZone = timeZone,
@@ -48,33 +49,31 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IOption
             CreatedAt = now,
             Source = request.Source,
         };
-        var slices = windows
-            .SelectMany(w => shops.Select(shop => new SliceRecord
-            {
-                Id = SliceRecord.MakeId(job.Id, shop, w.FirstDay),
-                JobId = job.Id,
-                Platform = job.Platform,
-                Shop = shop,
-                FirstDay = w.FirstDay,
-                EndDay = w.EndDay,
-                From = w.From,
-                To = w.To,
-                State = SliceState.Pending,
-                UpdatedAt = now,
-            }))
-            .ToList();
+        var slices = windows.SelectMany(w => shape.Shops.Select(shop => new SliceRecord
+        {
+            Id = SliceRecord.MakeId(job.Id, shop, w.FirstDay),
+            JobId = job.Id,
+            Platform = job.Platform,
+            Shop = shop,
+            FirstDay = w.FirstDay,
+            EndDay = w.EndDay,
+            From = w.From,
+            To = w.To,
+            State = SliceState.Pending,
+            UpdatedAt = now,
+        }));
         lock (_creating)
         {
-            if (!request.AllowOverlap && OverlapRule.Find(request.Platform, shops, request.From, request.To, store.ActiveJobs()) is { } overlap)
+            if (!request.AllowOverlap && OverlapRule.Find(request.Platform, shape.Shops, request.From, request.To, store.ActiveJobs()) is { } overlap)
             {
                 throw new JobOverlapException(overlap);
             }
 
-            var reason = $"created by {request.Source}: {slices.Count} slices{(request.AllowOverlap ? " (overlap allowed)" : "")}";
+            var reason = $"created by {request.Source}: {shape.Slices} slices{(request.AllowOverlap ? " (overlap allowed)" : "")}";
             store.Create(job, slices, new Transition(job.Id, "", nameof(JobState.Running), now, reason));
         }
 
         await triggers.ScheduleAsync(job, cancellationToken);
-        return (job, slices);
+        return (job, (int)shape.Slices);
     }
 }

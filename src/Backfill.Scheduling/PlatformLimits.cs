@@ -1,3 +1,4 @@
+using System.Globalization;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Platforms;
@@ -29,21 +30,38 @@ public sealed partial class PlatformLimits(
     }
 
     /// <summary>Sets the fleet's limit (null: back to the configured one) once the control topic has it.</summary>
-    /// <exception cref="ArgumentException">The limit does not fit the platform's lanes; the message says why.</exception>
-    public async Task<PlatformLimit> SetAsync(string platform, double? permitsPerSecond, string who, CancellationToken cancellationToken)
+    /// <param name="force">Allows a limit above the configured one.</param>
+    /// <exception cref="ArgumentException">The limit does not fit the platform's lanes, or is above the configured one without <paramref name="force"/>; the message says why.</exception>
+    public async Task<PlatformLimit> SetAsync(string platform, double? permitsPerSecond, bool force, string who, CancellationToken cancellationToken)
     {
         var configured = LanePlan.For(platforms.Get(platform).RateLimit);
-        if (!configured.TryRetarget(permitsPerSecond, out _, out var problem))
+        if (!configured.TryRetarget(permitsPerSecond, out _, out var problem) || (problem = AboveConfigured(platform, permitsPerSecond, configured.PermitsPerSecond, force)) is not null)
         {
             throw new ArgumentException(problem);
         }
 
-        var message = ControlMessage.RateLimit(platform, permitsPerSecond, who);
+        var forced = permitsPerSecond > configured.PermitsPerSecond;
+        var reason = forced ? $"{who}, forced above the configured {Number(configured.PermitsPerSecond)}/s" : who;
+        var message = ControlMessage.RateLimit(platform, permitsPerSecond, reason);
         await producer.ProduceAsync(connection.Topics.Control, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, cancellationToken);
         board.SetLiveLimit(platform, permitsPerSecond);
-        Log.Changed(logger, platform, permitsPerSecond ?? configured.PermitsPerSecond, permitsPerSecond is null ? "configured" : "live", who);
+        Log.Changed(logger, platform, permitsPerSecond ?? configured.PermitsPerSecond, permitsPerSecond is null ? "configured" : "live", reason);
         return Get(platform);
     }
+
+    /// <summary>
+    /// Why <paramref name="permitsPerSecond"/> may not be set, or null. The configured limit is the rate the platform
+    /// allows the partner key: a live limit is there to slow the fleet down, and going above it risks throttles and a
+    /// ban for every shop of the key, so it takes <paramref name="force"/>.
+    /// </summary>
+    internal static string? AboveConfigured(string platform, double? permitsPerSecond, double configured, bool force) =>
+        force || permitsPerSecond is not { } permits || permits <= configured
+            ? null
+            : $"a limit of {Number(permits)}/s is above the configured {Number(configured)}/s (Platforms:{platform}:RateLimit:PermitsPerSecond), the rate the platform " +
+              $"allows this partner key; calls above it risk throttles and a ban for every shop. Raise the configured limit and restart, or set it anyway with " +
+              $"'backfill limit {platform} {Number(permits)} --force' (\"force\": true)";
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static partial class Log
     {

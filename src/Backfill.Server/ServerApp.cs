@@ -59,6 +59,7 @@ public static class ServerApp
             StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseMiddleware<CrossSiteGate>();
         app.UseMiddleware<ApiTokenGate>();
         app.UseRouting();
         app.MapGet("/healthz", () => TypedResults.Text("ok"));

@@ -55,6 +55,7 @@ public sealed class BackfillDatabase : IDisposable
         SinkTotals = Database.GetCollection<SinkTotalsDocument>("sink_totals");
         Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
         InFlight = Database.GetCollection<InFlightDocument>("in_flight");
+        Plans = Database.GetCollection<PlanDocument>("plans");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -66,6 +67,7 @@ public sealed class BackfillDatabase : IDisposable
         SinkTotals.EnsureIndex(t => t.Id);
         Totals.EnsureIndex(t => t.Id);
         InFlight.EnsureIndex(f => f.Platform);
+        Plans.EnsureIndex(p => p.Id);
         if (version < Version)
         {
             BringForward(version);
@@ -92,6 +94,9 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>Released and running slices by platform, kept with every slice write (<see cref="JobStore.InFlightSlices"/>).</summary>
     internal ILiteCollection<InFlightDocument> InFlight { get; }
+
+    /// <summary>Jobs whose slices are being written, not stored yet (<see cref="JobStore.Create"/>).</summary>
+    internal ILiteCollection<PlanDocument> Plans { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk

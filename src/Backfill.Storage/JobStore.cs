@@ -4,19 +4,8 @@ using LiteDB;
 namespace Backfill.Storage;
 
 /// <summary>Jobs, slices and their transitions.</summary>
-public sealed class JobStore(BackfillDatabase db)
+public sealed partial class JobStore(BackfillDatabase db)
 {
-    /// <summary>Stores a new job with all its slices, atomically.</summary>
-    public void Create(JobRecord job, IReadOnlyList<SliceRecord> slices, Transition created) => db.InTransaction(() =>
-    {
-        db.Jobs.Insert(job);
-        db.Slices.InsertBulk(slices);
-        db.InFlight.InsertBulk(slices.Where(IsInFlight).Select(InFlightOf));
-        db.Totals.Upsert(JobTotalsDocument.Of(job.Id, slices));
-        db.Events.Insert(TransitionDocument.Of(created));
-        return 0;
-    });
-
     public JobRecord? Job(string id) => db.Jobs.FindById(id);
 
     /// <summary>Every job, or those in <paramref name="state"/>, newest first.</summary>

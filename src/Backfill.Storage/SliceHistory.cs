@@ -3,31 +3,59 @@ using Backfill.Core.Jobs;
 namespace Backfill.Storage;
 
 /// <summary>What earlier runs of a shop cost: the platform calls its succeeded slices made, per day they covered.</summary>
-public sealed class SliceHistory(BackfillDatabase db)
+/// <param name="readLimit">Succeeded slices read at most for one call; default <see cref="ReadLimit"/>.</param>
+public sealed class SliceHistory(BackfillDatabase db, int readLimit = SliceHistory.ReadLimit)
 {
     /// <summary>The most recent succeeded slices taken into account, so an old, different season weighs less.</summary>
     public const int Recent = 200;
 
+    /// <summary>
+    /// Succeeded slices read at most for one estimate, however many shops it names: two of the largest jobs. Shops whose
+    /// runs are older than that count as never run.
+    /// </summary>
+    public const int ReadLimit = 400_000;
+
+    public ShopHistory Of(string platform, string shop) => Of(platform, [shop])[shop];
+
     /// <remarks>
-    /// Read job by job, newest first, through each job's succeeded slices (the one index slices keep), until
-    /// <see cref="Recent"/> are found: no index on platform or shop is paid for at every slice insert (issue 6, P3).
+    /// Read job by job, newest first, through the succeeded slices (the one index slices keep) of each job of a shop
+    /// still short, once for all the shops, until each has <see cref="Recent"/> or the read limit is reached: no index on platform or
+    /// shop is paid for at every slice insert, and an estimate of many shops reads each job once.
     /// </remarks>
-    public ShopHistory Of(string platform, string shop)
+    public IReadOnlyDictionary<string, ShopHistory> Of(string platform, IReadOnlyCollection<string> shops)
     {
+        ArgumentNullException.ThrowIfNull(shops);
         var store = new JobStore(db);
-        var found = new List<SliceRecord>();
+        var found = shops.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => new List<SliceRecord>(), StringComparer.Ordinal);
+        var read = 0;
         foreach (var job in db.Jobs.Find(j => j.Platform == platform).OrderByDescending(j => j.CreatedAt))
         {
-            // Slices from before workers counted their calls say nothing.
-            found.AddRange(store.Slices(job.Id, SliceState.Succeeded).Where(s => s.Shop == shop && s.Calls > 0));
-            if (found.Count >= Recent)
+            var wanting = found.Where(f => f.Value.Count < Recent).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+            if (wanting.Count == 0 || read >= readLimit)
             {
                 break;
             }
+
+            if (job.Shops.Count > 0 && !job.Shops.Any(wanting.Contains))
+            {
+                continue;
+            }
+
+            var succeeded = store.Slices(job.Id, SliceState.Succeeded);
+            read += succeeded.Count;
+
+            // Slices from before workers counted their calls say nothing.
+            foreach (var slice in succeeded.Where(s => s.Calls > 0 && wanting.Contains(s.Shop)))
+            {
+                found[slice.Shop].Add(slice);
+            }
         }
 
-        var slices = found.OrderByDescending(s => s.UpdatedAt).Take(Recent).ToList();
-        return new ShopHistory(slices.Count, slices.Sum(s => (long)s.Calls), slices.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber));
+        return found.ToDictionary(f => f.Key, f =>
+        {
+            var slices = f.Value.OrderByDescending(s => s.UpdatedAt).Take(Recent).ToList();
+            return new ShopHistory(slices.Count, slices.Sum(s => (long)s.Calls), slices.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber));
+        }, StringComparer.Ordinal);
     }
 }
 

@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Backfill.Scheduling;
 using Backfill.Server.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Dashboard.Tests;
 
@@ -88,7 +90,8 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     public async Task StringsFromTheApi_AreShownAsText_NeverRunAsMarkup()
     {
         browser.RequireBrowser();
-        await using var harness = await ServerHarness.StartAsync();
+        // Configured shop ids are numbers; a directory that knows any shop lets a hostile one reach the page.
+        await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<IShopDirectory>(new EveryShop()));
         const string Hostile = "<img src=x onerror=\"window.__injected=1\"><b>bold</b>";
         await CreateAsync(harness, new { platform = "demo", shops = new[] { Hostile }, from = "2024-04-01", to = "2024-04-02" });
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
@@ -98,6 +101,29 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Contains(Hostile, await page.Page.InnerTextAsync("#jobs"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Page.EvaluateAsync<int>("document.querySelectorAll('#jobs img, #jobs b').length"));
         Assert.True(await page.Page.EvaluateAsync<bool>("window.__injected === undefined"));
+        Assert.Empty(page.Errors);
+    }
+
+    [SkippableFact]
+    public async Task ManyJobs_TheNewestFiftyAreShown_AndTheStatusSaysThereAreMore()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync();
+        var created = new List<string>();
+        for (var i = 0; i < 53; i++)
+        {
+            var day = new DateOnly(2023, 1, 1).AddDays(i);
+            created.Add(await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops[..1], from = Day(day), to = Day(day.AddDays(1)), releaseEvery = "01:00:00" }));
+        }
+
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        var answer = await page.RefreshAsync(RefreshTimeout);
+
+        Assert.Equal(50, answer.GetProperty("jobs").GetArrayLength());
+        Assert.Equal(50, await page.Page.Locator("#jobs article.job").CountAsync());
+        Assert.Null(await page.JobAsync(created[0]));
+        Assert.NotNull(await page.JobAsync(created[^1]));
+        Assert.StartsWith("the 50 newest jobs", await page.Page.InnerTextAsync("#status"), StringComparison.Ordinal);
         Assert.Empty(page.Errors);
     }
 
@@ -118,6 +144,46 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Equal(12.5, answer.GetProperty("jobs")[0].GetProperty("platforms")[0].GetProperty("liveLimit").GetDouble());
         Assert.Equal("live limit 12.5/s", await page.Page.InnerTextAsync("tr[data-platform='demo'] [data-field='livelimit']"));
         Assert.Empty(page.Errors);
+    }
+
+    [SkippableFact]
+    public async Task APageOfAnotherSite_InTheOperatorsBrowser_CannotCreateOrCancelAJob()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync();
+        var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03", releaseEvery = "01:00:00" });
+        var page = await browser.Browser.NewPageAsync();
+        try
+        {
+            // Another origin on this machine (the simulator's port), as a page the operator happens to have open.
+            await page.GotoAsync(new Uri(harness.Simulator.BaseUrl, "sim/stats").ToString());
+
+            // "no-cors" requests go out without asking the server first (the page cannot read the answer, and needs not);
+            // a JSON one would need the server's consent in a preflight, which it never gives.
+            var sent = await page.EvaluateAsync<int>(
+                """
+                async ([server, job]) => {
+                  const body = JSON.stringify({ platform: "demo", shops: ["30001"], from: "2018-01-01", to: "2018-01-03" });
+                  const asks = [
+                    fetch(server + "api/jobs", { method: "POST", mode: "no-cors", headers: { "Content-Type": "text/plain" }, body }),
+                    fetch(server + "api/jobs", { method: "POST", mode: "no-cors", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body }),
+                    fetch(server + "api/jobs/" + job + "/cancel", { method: "POST", mode: "no-cors" }),
+                    fetch(server + "api/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body }).catch(() => null),
+                  ];
+                  return (await Promise.all(asks)).length;
+                }
+                """,
+                new object[] { harness.BaseUrl.ToString(), job });
+
+            Assert.Equal(4, sent);
+            var jobs = (await harness.Http.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("jobs");
+            Assert.Equal([job], jobs.EnumerateArray().Select(j => j.GetProperty("job").GetString()));
+            Assert.Equal("running", jobs[0].GetProperty("state").GetString());
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
     }
 
     [SkippableFact]
@@ -178,6 +244,8 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Contains(string.Join(", ", expected.GetProperty("shops").EnumerateArray().Select(s => s.GetString())), shown.Text, StringComparison.Ordinal);
     }
 
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private static void AssertPlatformShows(JsonElement platform, string throttles) =>
         Assert.Equal(platform.GetProperty("throttles").GetInt64().ToString("N0", CultureInfo.GetCultureInfo("en-US")), throttles);
 
@@ -197,4 +265,11 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
 
     [GeneratedRegex(@"^\d+ (h \d{2} m|m \d{2} s|s)$")]
     private static partial Regex Duration();
+
+    private sealed class EveryShop : IShopDirectory
+    {
+        public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [];
+
+        public IReadOnlyList<string> Known(string platform) => [];
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class DashboardPage : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => dashboard.Errors.Add(error);
-        await page.RouteAsync("**/api/jobs", dashboard.AnswerAsync);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/api/jobs(\\?[^/]*)?$"), dashboard.AnswerAsync);
         await page.GotoAsync(server.ToString());
         return dashboard;
     }

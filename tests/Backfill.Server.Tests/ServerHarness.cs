@@ -20,6 +20,9 @@ internal sealed class ServerHarness : IAsyncDisposable
     public const string PartnerKey = "server-tests-partner-key-0123";
     public static readonly string[] Shops = ["30001", "30002"];
 
+    /// <summary>Shops configured for the platform that no worker runs here: estimates, and jobs nobody works on.</summary>
+    public static readonly string[] IdleShops = ["40001", "40002", "40003", "50001", "50002", "50003"];
+
     private readonly string _dir;
 
     private ServerHarness(string dir, PlatformSimulator simulator, WebApplication app, IConfiguration configuration)
@@ -152,7 +155,7 @@ internal sealed class ServerHarness : IAsyncDisposable
             [$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = 40.ToString(CultureInfo.InvariantCulture),
             [$"Platforms:{Platform}:Retry:BaseDelay"] = "00:00:00.050",
         };
-        foreach (var shop in Shops)
+        foreach (var shop in Shops.Concat(IdleShops))
         {
             s[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = Token(shop);
         }

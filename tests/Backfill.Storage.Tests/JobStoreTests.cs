@@ -41,6 +41,134 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void Create_SlicesBuiltAsTheyAreWritten_AreCountedOnce_WithTheirStates()
+    {
+        var reads = 0;
+        IEnumerable<SliceRecord> Built()
+        {
+            reads++;
+            for (var i = 0; i < 12_000; i++)
+            {
+                yield return Slice("lazy", i, i % 1_000 == 0 ? SliceState.Released : SliceState.Pending);
+            }
+        }
+
+        Store.Create(Job("lazy"), Built(), new Transition("lazy", "", "Running", Now, "created"));
+
+        Assert.Equal(1, reads);
+        Assert.Equal(new SliceCounts(11_988, 12, 0, 0, 0, 0), Store.Counts("lazy"));
+        Assert.Equal(12, Store.InFlightSlices("shopee").Count);
+    }
+
+    [Fact]
+    public void Create_WhenBuildingTheSlicesFailsPartWay_LeavesNothing_AlsoAfterAReopen()
+    {
+        IEnumerable<SliceRecord> FailingAfterMany()
+        {
+            for (var i = 0; i < 11_000; i++)
+            {
+                yield return Slice("half", i, i % 1_000 == 0 ? SliceState.Released : SliceState.Pending);
+            }
+
+            throw new InvalidOperationException("the disk is full");
+        }
+
+        Assert.Throws<InvalidOperationException>(() => Store.Create(Job("half"), FailingAfterMany(), new Transition("half", "", "Running", Now, "created")));
+
+        for (var open = 0; open < 2; open++)
+        {
+            var db = open == 0 ? _temp.Db : _temp.Reopen();
+            var store = new JobStore(db);
+            Assert.Null(store.Job("half"));
+            Assert.Empty(store.Slices("half"));
+            Assert.Null(db.Totals.FindById("half"));
+            Assert.Empty(store.InFlightSlices("shopee"));
+            Assert.Empty(store.History("half"));
+        }
+    }
+
+    [Fact]
+    public void Create_AfterACrashLeftAPlan_DeletesItsSlicesFirst_AndNoJobEverShowedThem()
+    {
+        // What a kill between two batches leaves: the plan, and slices of a job never stored.
+        _temp.Db.Plans.Insert(new PlanDocument { Id = "killed" });
+        _temp.Db.Slices.InsertBulk(Enumerable.Range(0, 30).Select(i => Slice("killed", i, SliceState.Pending)));
+        var db = _temp.Reopen();
+        Assert.Empty(Store.Jobs());
+        Assert.Null(Store.Job("killed"));
+
+        CreateJob("next");
+
+        Assert.Empty(db.Slices.Find(s => s.JobId == "killed"));
+        Assert.Empty(db.Plans.FindAll());
+        Assert.Equal(6, Store.Counts("next").Total);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(100)]
+    public void SlicePage_FollowedToTheEnd_GivesEverySliceOnce_EarliestDayFirst_WhateverItsState(int limit)
+    {
+        CreateJob("j1", days: 10, shops: ["10", "9", "11"]);
+        CreateJob("j2", days: 2);
+        foreach (var (id, state) in new[] { ("j1/9/20240503", SliceState.Released), ("j1/10/20240507", SliceState.Released), ("j1/11/20240501", SliceState.Released) })
+        {
+            var slice = Store.Slice(id)!;
+            Store.Save(slice, slice.MoveTo(state, Now, "release"));
+        }
+
+        var all = Follow(limit, state: null);
+        var released = Follow(limit, SliceState.Released);
+
+        Assert.Equal(Store.Slices("j1").Select(s => s.Id), all);
+        Assert.Equal(30, all.Count);
+        Assert.Equal(["j1/11/20240501", "j1/9/20240503", "j1/10/20240507"], released);
+    }
+
+    [Fact]
+    public void SlicePage_ASliceThatChangesStateBetweenPages_KeepsItsPlace()
+    {
+        CreateJob("j1", days: 4);
+        var (first, more) = Store.SlicePage("j1", null, after: null, limit: 3);
+        Assert.True(more);
+
+        // The next page's first slice moves on, and one already shown does too: neither is lost nor shown twice.
+        foreach (var id in new[] { "j1/2/20240502", "j1/1/20240501" })
+        {
+            var slice = Store.Slice(id)!;
+            Store.Save(slice, slice.MoveTo(SliceState.Released, Now, "release"));
+        }
+
+        var (rest, end) = Store.SlicePage("j1", null, first[^1], limit: 10);
+
+        Assert.False(end);
+        Assert.Equal(Store.Slices("j1").Select(s => s.Id), first.Concat(rest).Select(s => s.Id));
+    }
+
+    private List<string> Follow(int limit, SliceState? state)
+    {
+        var seen = new List<string>();
+        SliceRecord? after = null;
+        for (var pages = 0; pages < 100; pages++)
+        {
+            var (page, more) = Store.SlicePage("j1", state, after, limit);
+            Assert.True(page.Count <= limit);
+            seen.AddRange(page.Select(s => s.Id));
+            if (!more)
+            {
+                return seen;
+            }
+
+            Assert.Equal(limit, page.Count);
+            after = page[^1];
+        }
+
+        throw new InvalidOperationException("paging did not end");
+    }
+
+    [Fact]
     public void Slices_ByJobAndState_ReturnsOnlyThoseOldestDayFirst()
     {
         CreateJob("j1");
@@ -181,4 +309,21 @@ public sealed class JobStoreTests : IDisposable
     }
 
     public void Dispose() => _temp.Dispose();
+
+    private static JobRecord Job(string id) => new()
+    {
+        Id = id, Platform = "shopee", Shops = ["1"], FirstDay = new DateOnly(2000, 1, 1), EndDay = new DateOnly(2040, 1, 1),
+        ReleaseEvery = TimeSpan.FromMinutes(5), State = JobState.Running, CreatedAt = Now,
+    };
+
+    private static SliceRecord Slice(string job, int i, SliceState state)
+    {
+        var day = new DateOnly(2000, 1, 1).AddDays(i);
+        return new SliceRecord
+        {
+            Id = SliceRecord.MakeId(job, "1", day), JobId = job, Platform = "shopee", Shop = "1", FirstDay = day, EndDay = day.AddDays(1),
+            From = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), To = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            State = state, UpdatedAt = Now,
+        };
+    }
 }

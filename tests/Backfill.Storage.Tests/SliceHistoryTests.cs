@@ -33,12 +33,41 @@ public sealed class SliceHistoryTests : IDisposable
         Assert.Null(new SliceHistory(_temp.Db).Of("shopee", "99999").CallsPerDay);
     }
 
+    [Fact]
+    public void Of_SeveralShops_IsWhatEachAloneWouldBe()
+    {
+        Create("j1", "shopee", Slice("10001", SliceState.Succeeded, calls: 30, days: 1), Slice("10002", SliceState.Succeeded, calls: 40, days: 2));
+        Create("j2", "shopee", Slice("10001", SliceState.Succeeded, calls: 50, days: 1));
+        var history = new SliceHistory(_temp.Db);
+
+        var both = history.Of("shopee", ["10001", "10002", "10003"]);
+
+        Assert.Equal(history.Of("shopee", "10001"), both["10001"]);
+        Assert.Equal(new ShopHistory(2, 80, 2), both["10001"]);
+        Assert.Equal(new ShopHistory(1, 40, 2), both["10002"]);
+        Assert.Null(both["10003"].CallsPerDay);
+    }
+
+    [Fact]
+    public void Of_StopsAtTheReadLimit_NewestJobsFirst()
+    {
+        Create("old", "shopee", Slice("10001", SliceState.Succeeded, calls: 30, days: 1));
+        Create("new", "shopee", [.. Enumerable.Range(0, 5).Select(_ => Slice("10002", SliceState.Succeeded, calls: 10, days: 1))], createdAt: Now.AddDays(1));
+
+        var history = new SliceHistory(_temp.Db, readLimit: 3).Of("shopee", ["10001", "10002"]);
+
+        Assert.Equal(5, history["10002"].Slices);
+        Assert.Null(history["10001"].CallsPerDay);
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private static SliceRecord Slice(string shop, SliceState state, int calls, int days) =>
         new() { Shop = shop, State = state, Calls = calls, FirstDay = new DateOnly(2024, 5, 1), EndDay = new DateOnly(2024, 5, 1).AddDays(days), UpdatedAt = Now };
 
-    private void Create(string job, string platform, params SliceRecord[] slices)
+    private void Create(string job, string platform, params SliceRecord[] slices) => Create(job, platform, slices, Now);
+
+    private void Create(string job, string platform, SliceRecord[] slices, DateTimeOffset createdAt)
     {
         for (var i = 0; i < slices.Length; i++)
         {
@@ -47,6 +76,6 @@ public sealed class SliceHistoryTests : IDisposable
             slices[i].Platform = platform;
         }
 
-        new JobStore(_temp.Db).Create(new JobRecord { Id = job, Platform = platform, CreatedAt = Now }, slices, new Transition(job, "", "Running", Now, "test"));
+        new JobStore(_temp.Db).Create(new JobRecord { Id = job, Platform = platform, CreatedAt = createdAt }, slices, new Transition(job, "", "Running", Now, "test"));
     }
 }

@@ -15,12 +15,13 @@ internal static class LimitCommand
         var platform = new Argument<string?>("PLATFORM") { Description = "A configured platform; without it, every platform is shown.", Arity = ArgumentArity.ZeroOrOne };
         var permits = new Argument<double?>("PERMITS") { Description = "The new limit in calls per second for the whole fleet.", Arity = ArgumentArity.ZeroOrOne };
         var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit (Platforms:NAME:RateLimit:PermitsPerSecond)." };
+        var force = new Option<bool>("--force") { Description = "Allow PERMITS above the configured limit, the rate the platform allows (refused otherwise: calls above it risk a ban)." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
         var token = ControlOptions.Token();
-        var command = new Command("limit", "Show each platform's limit, or change one platform's limit for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit cannot go below one call per lane.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo --reset --json")
+        var command = new Command("limit", "Show each platform's limit, or change one platform's limit for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit cannot go below one call per lane, and it goes above the configured limit only with --force.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo 25 --force\n  backfill limit demo --reset --json")
         {
-            platform, permits, reset, server, token, json,
+            platform, permits, reset, force, server, token, json,
         };
         command.Validators.Add(r =>
         {
@@ -34,6 +35,10 @@ internal static class LimitCommand
             {
                 r.AddError("Name the PLATFORM whose limit changes.");
             }
+            else if (r.GetValue(force) && !hasPermits)
+            {
+                r.AddError("--force goes with a PERMITS value above the configured limit.");
+            }
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -43,7 +48,7 @@ internal static class LimitCommand
             var change = parse.GetValue(permits);
             if (change is not null || parse.GetValue(reset))
             {
-                var (view, body) = await client.SetLimitAsync(name!, change, ct);
+                var (view, body) = await client.SetLimitAsync(name!, change, parse.GetValue(force), ct);
                 Print(parse.GetValue(json), body, () => LimitView.Write(Console.Out, [view]));
                 return ExitCodes.Success;
             }

@@ -43,7 +43,7 @@ internal static class RunCommand
             var zone = DayClock.Zone(options.TimeZone);
             var (first, end) = range.Dates(parse) ?? Slicer.LastDays(parse.GetValue(range.Days)!.Value, TimeProvider.System, zone);
             var shopIds = parse.GetValue(shops)!;
-            var slices = Slicer.Slice(first, end, zone, options.SliceDays).Count * shopIds.Distinct().Count();
+            var slices = Slicer.Count(first, end, options.SliceDays) * shopIds.Distinct().Count();
             Console.Error.WriteLine($"Range [{first:yyyy-MM-dd}, {end:yyyy-MM-dd}) in {options.TimeZone}: {slices} slices for {shopIds.Distinct().Count()} shop(s) of {name}.");
             return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery), AllowOverlap: parse.GetValue(allowOverlap))), parse.GetValue(json), ct);
         });

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Cli.Remote;
@@ -11,17 +12,37 @@ internal sealed partial class SchedulerClient
     /// <summary>The API token, sent as <c>Authorization: Bearer</c> with every change and never with a read.</summary>
     public string? Token { get; init; }
 
-    /// <summary>Every job, or those in <paramref name="state"/>, newest first.</summary>
+    /// <summary>
+    /// Every job, or those in <paramref name="state"/>, newest first: the scheduler's pages followed to the end. The body
+    /// is <c>{"jobs": [...]}</c> with every page's statuses as the scheduler wrote them.
+    /// </summary>
     public async Task<(JobList Jobs, string Body)> ListJobsAsync(string? state, CancellationToken cancellationToken)
     {
-        var path = state is null ? "api/jobs" : $"api/jobs?state={Uri.EscapeDataString(state)}";
-        var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
-        return status switch
+        var jobs = new List<JobStatus>();
+        var raw = new List<string>();
+        string? after = null;
+        do
         {
-            HttpStatusCode.OK when Read<JobList>(body) is { } jobs => (jobs, body),
-            HttpStatusCode.BadRequest => throw new UsageException(Problem(body) ?? "the scheduler refused the request (400)."),
-            _ => throw Unexpected(status, body),
-        };
+            var query = $"limit={JobList.MaxLimit}{(state is null ? "" : $"&state={Uri.EscapeDataString(state)}")}{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}";
+            var (status, body) = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"api/jobs?{query}"), cancellationToken);
+            var page = status switch
+            {
+                HttpStatusCode.OK when Read<JobList>(body) is { } list => list,
+                HttpStatusCode.BadRequest => throw new UsageException(Problem(body) ?? "the scheduler refused the request (400)."),
+                _ => throw Unexpected(status, body),
+            };
+            jobs.AddRange(page.Jobs);
+            using (var document = JsonDocument.Parse(body))
+            {
+                raw.AddRange(document.RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetRawText()));
+            }
+
+            // A next that does not move on would page for ever.
+            after = page.Next is { } next && next != after ? next : null;
+        }
+        while (after is not null);
+
+        return (new JobList(jobs), $"{{\"jobs\":[{string.Join(",", raw)}]}}");
     }
 
     /// <summary><c>pause</c>, <c>resume</c> or <c>cancel</c>; the job's status afterwards.</summary>

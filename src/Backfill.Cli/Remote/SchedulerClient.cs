@@ -73,10 +73,12 @@ internal sealed partial class SchedulerClient : IDisposable
     }
 
     /// <summary>Sets the fleet's limit of <paramref name="platform"/> while it runs; null goes back to the configured one.</summary>
-    public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, double? permitsPerSecond, CancellationToken cancellationToken)
+    /// <param name="force">Allows a limit above the configured one.</param>
+    public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, double? permitsPerSecond, bool force, CancellationToken cancellationToken)
     {
+        object request = force ? new { permitsPerSecond, force } : new { permitsPerSecond };
         var (status, body) = await SendAsync(
-            () => Authorized(new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(new { permitsPerSecond }, options: Json) }),
+            () => Authorized(new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(request, options: Json) }),
             cancellationToken);
         return status switch
         {

@@ -8,8 +8,14 @@ public static class DayClock
     /// (a DST jump at 00:00) the day starts at the first local time that does; where midnight happens twice,
     /// at the first of them.
     /// </summary>
+    /// <exception cref="InvalidRangeException">A day before <see cref="Slicer.FirstDay"/>, whose start may be no instant at all.</exception>
     public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
     {
+        if (day < Slicer.FirstDay)
+        {
+            throw new InvalidRangeException($"Days from {Slicer.FirstDay:yyyy-MM-dd} on are supported (got {day:yyyy-MM-dd}).");
+        }
+
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         while (zone.IsInvalidTime(local))
         {

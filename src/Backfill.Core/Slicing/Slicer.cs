@@ -7,10 +7,42 @@ public static class Slicer
     public const int MaxDays = 3660;
 
     /// <summary>
+    /// The earliest day a job may cover. The midnight of 0001-01-01 east of Greenwich is before the first instant a
+    /// <see cref="DateTimeOffset"/> holds; from the day after, every zone's midnight is one (offsets stay within ±16 h).
+    /// </summary>
+    public static readonly DateOnly FirstDay = new(1, 1, 2);
+
+    /// <summary>The latest day a job may cover: its end, 9999-12-31 (exclusive), is the last day there is.</summary>
+    public static readonly DateOnly LastDay = new(9999, 12, 30);
+
+    /// <summary>
     /// Slices <c>[from, to)</c> into windows of <paramref name="daysPerSlice"/> days (the last one may be shorter).
     /// </summary>
-    /// <exception cref="InvalidRangeException">Reversed, empty or absurdly long ranges, or a slice size below one day.</exception>
+    /// <exception cref="InvalidRangeException">Reversed, empty, absurdly long or unsupported ranges, or a slice size below one day.</exception>
     public static IReadOnlyList<SliceWindow> Slice(DateOnly from, DateOnly to, TimeZoneInfo zone, int daysPerSlice = 1)
+    {
+        var count = Count(from, to, daysPerSlice);
+        var windows = new List<SliceWindow>(count);
+        for (var first = from; first < to; first = first.AddDays(daysPerSlice))
+        {
+            // Never past `to`, so the last window of a range ending on the last day there is does not overflow.
+            var end = to.DayNumber - first.DayNumber <= daysPerSlice ? to : first.AddDays(daysPerSlice);
+            windows.Add(new SliceWindow(first, end, DayClock.StartOf(first, zone), DayClock.StartOf(end, zone)));
+            if (end == to)
+            {
+                break;
+            }
+        }
+
+        return windows;
+    }
+
+    /// <summary>
+    /// How many windows <see cref="Slice"/> cuts <c>[from, to)</c> into, counted without cutting: what a job of those
+    /// days would cost is known before anything is built.
+    /// </summary>
+    /// <exception cref="InvalidRangeException">As <see cref="Slice"/>.</exception>
+    public static int Count(DateOnly from, DateOnly to, int daysPerSlice = 1)
     {
         if (daysPerSlice < 1)
         {
@@ -24,7 +56,12 @@ public static class Slicer
 
         if (to == from)
         {
-            throw new InvalidRangeException($"The range is empty: --from and --to are both {from:yyyy-MM-dd}, and --to is exclusive. For that one day use --to {from.AddDays(1):yyyy-MM-dd}.");
+            throw new InvalidRangeException($"The range is empty: --from and --to are both {from:yyyy-MM-dd}, and --to is exclusive. For that one day use --to {(from < DateOnly.MaxValue ? from.AddDays(1) : from):yyyy-MM-dd}.");
+        }
+
+        if (from < FirstDay || to > LastDay.AddDays(1))
+        {
+            throw new InvalidRangeException($"Days from {FirstDay:yyyy-MM-dd} to {LastDay:yyyy-MM-dd} are supported (--from {FirstDay:yyyy-MM-dd} at the earliest, --to {LastDay.AddDays(1):yyyy-MM-dd} at the latest); got --from {from:yyyy-MM-dd}.");
         }
 
         var days = to.DayNumber - from.DayNumber;
@@ -33,19 +70,7 @@ public static class Slicer
             throw new InvalidRangeException($"The range covers {days} days; at most {MaxDays} are allowed in one job.");
         }
 
-        var windows = new List<SliceWindow>((days + daysPerSlice - 1) / daysPerSlice);
-        for (var first = from; first < to; first = first.AddDays(daysPerSlice))
-        {
-            var end = first.AddDays(daysPerSlice);
-            if (end > to)
-            {
-                end = to;
-            }
-
-            windows.Add(new SliceWindow(first, end, DayClock.StartOf(first, zone), DayClock.StartOf(end, zone)));
-        }
-
-        return windows;
+        return (days + daysPerSlice - 1) / daysPerSlice;
     }
 
     /// <summary>The <paramref name="days"/> whole days before today in <paramref name="zone"/>: <c>[today − days, today)</c>.</summary>

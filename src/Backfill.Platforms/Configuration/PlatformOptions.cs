@@ -15,7 +15,7 @@ public sealed class PlatformOptions
     /// <summary>The partner key used to sign calls. Secret; required.</summary>
     public string PartnerKey { get; set; } = "";
 
-    /// <summary>Shops by shop id. May be empty: a shop without a token fails at call time with <c>no_access_token</c>.</summary>
+    /// <summary>Shops by shop id: the only shops a job of this platform may name (the scheduler refuses others when asked).</summary>
     public Dictionary<string, ShopOptions> Shops { get; set; } = [];
 
     /// <summary>This process's call budget for the platform.</summary>

@@ -104,7 +104,7 @@ public sealed partial class NightlyRuns(
                     var request = new BackfillRequest(found.Platform, [shop], from, to, found.ReleaseEvery, Source: found.Name, JobId: id, TimeZone: zone.Id);
                     var (job, slices) = await planner.CreateAsync(request, cancellationToken);
                     created.Add(job.Id);
-                    Log.Created(logger, found.Name, job.Id, shop, Day(from), Day(to), slices.Count, fire);
+                    Log.Created(logger, found.Name, job.Id, shop, Day(from), Day(to), slices, fire);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -10,8 +10,8 @@ namespace Backfill.Server.Auth;
 /// <summary>
 /// Every mutation (any method but GET, HEAD, OPTIONS) needs <c>Authorization: Bearer &lt;Backfill:ApiToken&gt;</c>: 401
 /// without it, 403 with another token. With no token configured, mutations are let through only while every address the
-/// server listens on is a loopback one (then only this machine's users reach it); otherwise they are refused with a
-/// problem that says to set one. Reads stay open. The token is never logged or echoed.
+/// server listens on is a loopback one (then only this machine's users reach it) and the request names a loopback host;
+/// otherwise they are refused with a problem that says to set one. Reads stay open. The token is never logged or echoed.
 /// </summary>
 internal sealed partial class ApiTokenGate(RequestDelegate next, IOptions<BackfillOptions> options, IServer server, ILogger<ApiTokenGate> logger)
 {
@@ -29,10 +29,18 @@ internal sealed partial class ApiTokenGate(RequestDelegate next, IOptions<Backfi
         if (string.IsNullOrEmpty(expected))
         {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            return ListenAddresses.AreLoopbackOnly(addresses)
-                ? next(context)
-                : RefuseAsync(context, StatusCodes.Status403Forbidden, "no Backfill:ApiToken while listening beyond loopback", "Changes are refused: no API token is configured.",
+            if (!ListenAddresses.AreLoopbackOnly(addresses))
+            {
+                return RefuseAsync(context, StatusCodes.Status403Forbidden, "no Backfill:ApiToken while listening beyond loopback", "Changes are refused: no API token is configured.",
                     $"This scheduler listens on {string.Join(", ", addresses)}, beyond loopback, and has no Backfill:ApiToken, so it accepts no change from anyone. {SetToken}");
+            }
+
+            // A page whose own host name resolves to 127.0.0.1 (DNS rebinding) is same-origin in the browser: the name
+            // it used is what tells it from this machine's users, who reach loopback by a loopback name or address.
+            return ListenAddresses.IsLoopbackHost(context.Request.Host.Host)
+                ? next(context)
+                : RefuseAsync(context, StatusCodes.Status403Forbidden, "no Backfill:ApiToken and a host name beyond loopback", "Changes are refused: no API token is configured.",
+                    $"Without Backfill:ApiToken this scheduler accepts changes only when asked by a loopback name or address (localhost, 127.0.0.1, [::1]); this request named '{context.Request.Host.Host}'. {SetToken}");
         }
 
         var given = BearerToken.Read(context.Request.Headers.Authorization);

@@ -23,15 +23,14 @@ public static class ListenAddresses
         return any;
     }
 
-    private static bool IsLoopback(string address)
+    /// <summary>True for <c>localhost</c> and loopback addresses (<c>127.0.0.1</c>, <c>[::1]</c>), as a URL or <c>Host</c> header names them.</summary>
+    public static bool IsLoopbackHost(string? host)
     {
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        var host = uri.Host.Trim('[', ']');
-        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        var name = (host ?? "").Trim('[', ']');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
     }
+
+    private static bool IsLoopback(string address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host);
 }

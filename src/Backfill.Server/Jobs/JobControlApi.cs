@@ -35,7 +35,8 @@ internal static class JobControlApi
         return app;
     }
 
-    internal static Results<Ok<SliceList>, ProblemHttpResult, ValidationProblem> Slices(string id, string? state, JobStore store)
+    /// <summary>A page of the job's slices: <c>limit</c> of them (default <see cref="SliceList.DefaultLimit"/>), from after the slice <c>after</c> names (the previous page's <c>next</c>).</summary>
+    internal static Results<Ok<SliceList>, ProblemHttpResult, ValidationProblem> Slices(string id, string? state, string? limit, string? after, JobStore store)
     {
         SliceState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -48,13 +49,24 @@ internal static class JobControlApi
             filter = parsed;
         }
 
+        if (!Paging.TryLimit(limit, SliceList.DefaultLimit, SliceList.MaxLimit, out var size, out var badLimit))
+        {
+            return Invalid("limit", badLimit, "The slice page is invalid.");
+        }
+
         if (store.Job(id) is null)
         {
             return NotFound($"No job '{id}'.");
         }
 
-        var slices = filter is { } s ? store.Slices(id, s) : store.Slices(id);
-        return TypedResults.Ok(new SliceList(id, [.. slices.Select(SliceView.Of)], store.Totals(id).PrunedAt));
+        var from = string.IsNullOrEmpty(after) ? null : store.Slice(after);
+        if (!string.IsNullOrEmpty(after) && from?.JobId != id)
+        {
+            return Invalid("after", $"after must be a slice of job '{id}', as the previous page's 'next' gives it (got '{Paging.Shown(after)}').", "The slice page is invalid.");
+        }
+
+        var (page, more) = store.SlicePage(id, filter, from, size);
+        return TypedResults.Ok(new SliceList(id, [.. page.Select(SliceView.Of)], more ? page[^1].Id : null, store.Totals(id).PrunedAt));
     }
 
     internal static async Task<Results<Ok<RetryResult>, ProblemHttpResult, ValidationProblem>> RetryAsync(string id, HttpRequest request, JobControl control, CancellationToken cancellationToken)

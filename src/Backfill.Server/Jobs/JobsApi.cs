@@ -60,13 +60,18 @@ internal static class JobsApi
         {
             return Invalid(new Dictionary<string, string[]> { ["range"] = [e.Message] });
         }
+        catch (InvalidJobRequestException e)
+        {
+            return Invalid(new Dictionary<string, string[]> { [e.Member] = [e.Message] });
+        }
         catch (JobOverlapException e)
         {
             return JobControlApi.Overlapping(e);
         }
     }
 
-    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, JobStore store, PlatformBoard board)
+    /// <summary>A page of the jobs, newest first: <c>limit</c> of them (default <see cref="JobList.DefaultLimit"/>), from after the job <c>after</c> names (the previous page's <c>next</c>).</summary>
+    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, string? limit, string? after, JobStore store, PlatformBoard board)
     {
         JobState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -79,10 +84,28 @@ internal static class JobsApi
             filter = parsed;
         }
 
-        var jobs = store.Jobs(filter);
-        var platforms = jobs.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
-        var totals = store.Totals(jobs);
-        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, totals[j.Id]) with { Platforms = [platforms[j.Platform]] })]));
+        if (!Paging.TryLimit(limit, JobList.DefaultLimit, JobList.MaxLimit, out var size, out var badLimit))
+        {
+            return Invalid(new Dictionary<string, string[]> { ["limit"] = [badLimit] });
+        }
+
+        IEnumerable<JobRecord> jobs = store.Jobs(filter);
+        if (!string.IsNullOrEmpty(after))
+        {
+            if (store.Job(after) is not { } from)
+            {
+                return Invalid(new Dictionary<string, string[]> { ["after"] = [$"after must be a job id, as the previous page's 'next' gives it (got '{Paging.Shown(after)}')."] });
+            }
+
+            // Newest first, then by id: the jobs that follow the one named, wherever its state is now.
+            jobs = jobs.Where(j => j.CreatedAt < from.CreatedAt || (j.CreatedAt == from.CreatedAt && string.CompareOrdinal(j.Id, from.Id) > 0));
+        }
+
+        var page = jobs.Take(size + 1).ToList();
+        var shown = page.Take(size).ToList();
+        var platforms = shown.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
+        var totals = store.Totals(shown);
+        return TypedResults.Ok(new JobList([.. shown.Select(j => JobStatus.Of(j, totals[j.Id]) with { Platforms = [platforms[j.Platform]] })], page.Count > size ? shown[^1].Id : null));
     }
 
     internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)

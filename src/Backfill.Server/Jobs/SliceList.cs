@@ -3,12 +3,23 @@ using Backfill.Core.Jobs;
 
 namespace Backfill.Server.Jobs;
 
-/// <summary>The body of <c>GET /api/jobs/{id}/slices</c>: the job's slices (or those in the asked state), earliest day first.</summary>
+/// <summary>
+/// The body of <c>GET /api/jobs/{id}/slices</c>: a page of the job's slices (or of those in the asked state), earliest
+/// day first; <see cref="Next"/> is the <c>after</c> of the next page, null on the last one.
+/// </summary>
 /// <param name="PrunedAt">
 /// When the finished job's slices were deleted (<c>Backfill:KeepFinishedJobs</c>): the list is then empty, or partial
 /// while they are being deleted; the job's status keeps its counts. Null (left out of the JSON) while they are kept.
 /// </param>
-public sealed record SliceList(string Job, IReadOnlyList<SliceView> Slices, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PrunedAt = null);
+public sealed record SliceList(
+    string Job,
+    IReadOnlyList<SliceView> Slices,
+    string? Next,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PrunedAt = null)
+{
+    public const int DefaultLimit = 500;
+    public const int MaxLimit = 5_000;
+}
 
 /// <summary>One slice as the API shows it.</summary>
 /// <param name="State">Lower case: <c>pending</c>, <c>released</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c>.</param>

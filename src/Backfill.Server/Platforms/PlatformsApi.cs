@@ -11,7 +11,7 @@ namespace Backfill.Server.Platforms;
 /// <summary>
 /// <c>GET /api/platforms</c>: each configured platform's limit (configured and live) and budget as the fleet reports it.
 /// <c>POST /api/platforms/{name}/limit</c> with <c>{"permitsPerSecond": 10}</c> (or <c>null</c>: back to the configured
-/// limit) changes the fleet's limit while it runs.
+/// limit) changes the fleet's limit while it runs; above the configured limit only with <c>"force": true</c>.
 /// </summary>
 internal static class PlatformsApi
 {
@@ -39,7 +39,7 @@ internal static class PlatformsApi
 
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        var (permits, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
+        var (permits, force, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
         if (error is not null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [error] }, detail: error, title: "The limit request is invalid.");
@@ -47,17 +47,20 @@ internal static class PlatformsApi
 
         try
         {
-            var limit = await limits.SetAsync(platform, permits, "api", cancellationToken);
+            var limit = await limits.SetAsync(platform, permits, force, "api", cancellationToken);
             return TypedResults.Ok(PlatformView.Of(limit, board.Status(platform)));
         }
         catch (ArgumentException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [e.Message] }, detail: e.Message, title: "The limit does not fit the platform's lanes.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [e.Message] }, detail: e.Message, title: "The limit cannot be set.");
         }
     }
 
-    /// <summary>The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration), or what is wrong.</summary>
-    internal static (double? Permits, string? Error) Read(ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration) and <c>force</c>
+    /// (optional, true to go above the configured limit), or what is wrong.
+    /// </summary>
+    internal static (double? Permits, bool Force, string? Error) Read(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -65,29 +68,40 @@ internal static class PlatformsApi
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, $"The body must be a JSON object such as {Example}.");
+                return (null, false, $"The body must be a JSON object such as {Example}.");
             }
 
-            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n != "permitsPerSecond") is { } unknown)
+            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("permitsPerSecond" or "force")) is { } unknown)
             {
-                return (null, $"Unknown member '{unknown}'; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+                return (null, false, $"Unknown member '{unknown}'; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit (and \"force\": true to go above it).");
             }
 
             if (!root.TryGetProperty("permitsPerSecond", out var value))
             {
-                return (null, $"permitsPerSecond is required; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+                return (null, false, $"permitsPerSecond is required; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+            }
+
+            var force = false;
+            if (root.TryGetProperty("force", out var forced) && forced.ValueKind != JsonValueKind.Null)
+            {
+                if (forced.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    return (null, false, $"force must be true (allow a limit above the configured one) or false, got {forced.GetRawText()}.");
+                }
+
+                force = forced.GetBoolean();
             }
 
             return value.ValueKind switch
             {
-                JsonValueKind.Null => (null, null),
-                JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits) => (permits, null),
-                _ => (null, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}."),
+                JsonValueKind.Null => (null, force, null),
+                JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits) => (permits, force, null),
+                _ => (null, false, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}."),
             };
         }
         catch (JsonException)
         {
-            return (null, $"The body is not valid JSON; send an object such as {Example}.");
+            return (null, false, $"The body is not valid JSON; send an object such as {Example}.");
         }
     }
 

@@ -115,4 +115,60 @@ public sealed class SlicerTests
 
         Assert.Contains("Backfill:TimeZone", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Asia/Taipei")]
+    [InlineData("Pacific/Kiritimati")]
+    [InlineData("Pacific/Pago_Pago")]
+    [InlineData("America/Los_Angeles")]
+    [InlineData("UTC")]
+    public void Slice_TheFirstDayThereIs_IsRefusedNamingTheSupportedDays(string zone)
+    {
+        var e = Assert.Throws<InvalidRangeException>(() => Slicer.Slice(new DateOnly(1, 1, 1), new DateOnly(1, 1, 3), TimeZoneInfo.FindSystemTimeZoneById(zone)));
+
+        Assert.Contains("Days from 0001-01-02 to 9999-12-30 are supported", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Asia/Taipei")]
+    [InlineData("Pacific/Kiritimati")]
+    [InlineData("Pacific/Pago_Pago")]
+    [InlineData("America/Los_Angeles")]
+    [InlineData("Etc/GMT+12")]
+    [InlineData("UTC")]
+    public void Slice_TheEdgesOfTheSupportedDays_AreInstantsInEveryZone(string zone)
+    {
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+
+        var first = Slicer.Slice(Slicer.FirstDay, Slicer.FirstDay.AddDays(2), tz);
+        var last = Slicer.Slice(Slicer.LastDay.AddDays(-1), Slicer.LastDay.AddDays(1), tz);
+
+        Assert.Equal(2, first.Count);
+        Assert.Equal(2, last.Count);
+        Assert.Equal(DateOnly.MaxValue, last[^1].EndDay);
+        Assert.True(last[^1].To > last[^1].From);
+    }
+
+    [Fact]
+    public void Slice_SeveralDaysPerSlice_EndingOnTheLastDayThereIs_CutsTheLastWindowShort()
+    {
+        var windows = Slicer.Slice(new DateOnly(9999, 12, 20), DateOnly.MaxValue, TimeZoneInfo.Utc, daysPerSlice: 15);
+
+        var window = Assert.Single(windows);
+        Assert.Equal((new DateOnly(9999, 12, 20), DateOnly.MaxValue), (window.FirstDay, window.EndDay));
+    }
+
+    [Theory]
+    [InlineData("2024-01-01", "2024-01-02", 1, 1)]
+    [InlineData("2024-01-01", "2024-12-31", 1, 365)]
+    [InlineData("2024-01-01", "2024-01-31", 7, 5)]
+    [InlineData("2024-01-01", "2024-01-16", 15, 1)]
+    [InlineData("2024-01-01", "2024-01-17", 15, 2)]
+    public void Count_IsTheNumberOfWindowsSliceCuts_WithoutCutting(string from, string to, int daysPerSlice, int count)
+    {
+        var (f, t) = (DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(count, Slicer.Count(f, t, daysPerSlice));
+        Assert.Equal(count, Slicer.Slice(f, t, TimeZoneInfo.Utc, daysPerSlice).Count);
+    }
 }

@@ -12,7 +12,8 @@ namespace Backfill.Reliability.Tests.Operations;
 /// <summary>
 /// "input": fuzzed bodies to every POST route and fuzzed dates (reversed, impossible, year 1 and 9999, a DST gap at
 /// midnight). Every answer is a 4xx problem detail (never a 500, never a stack trace or an exception's name), and nothing
-/// is written: no job in LiteDB, no message on any Kafka topic.
+/// is written: no job in LiteDB, no message on any Kafka topic. The dates at the edges of the calendar run again in
+/// zones of both signs of offset, up to ±14 h, estimated and created: a day's start there is another instant.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
@@ -65,6 +66,31 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
             }
         }
 
+        // A valid body as a web page of another site could send it: not JSON, or from another origin. Refused, all of it.
+        var crossSite = 0;
+        foreach (var (path, valid) in routes)
+        {
+            foreach (var (contentType, origin) in new[] { ("text/plain;charset=UTF-8", null), ("application/x-www-form-urlencoded", null), (null, null), ("application/json", "http://evil.example"), ("application/json", "null") })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(valid.Replace("\"dryRun\": true", "\"dryRun\": false", StringComparison.Ordinal))) };
+                if (contentType is not null)
+                {
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+                }
+
+                if (origin is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Origin", origin);
+                }
+
+                using var response = await harness.Http.SendAsync(request);
+                var code = (int)response.StatusCode;
+                Assert.True(code == (origin is null ? 415 : 403), $"POST {path} as {contentType ?? "no content type"} from {origin ?? "no origin"} answered {code}");
+                answers[code] = answers.GetValueOrDefault(code) + 1;
+                crossSite++;
+            }
+        }
+
         // The routes without a body: fuzzed job ids and platform names.
         foreach (var verb in new[] { "pause", "resume", "cancel", "retry", "settings" })
         {
@@ -81,7 +107,7 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
         var dates = new (string From, string To, bool Valid)[]
         {
             ("2024-03-05", "2024-03-01", false), ("2024-02-30", "2024-03-02", false), ("2023-02-29", "2023-03-01", false),
-            ("0001-01-01", "0001-01-03", true), ("9999-12-30", "9999-12-31", true), ("9999-12-31", "10000-01-01", false),
+            ("0001-01-01", "0001-01-03", false), ("9999-12-30", "9999-12-31", true), ("9999-12-31", "10000-01-01", false),
             ("2024-03-01", "2024-03-01", false), ("2024-3-1", "2024-03-02", false), ("2018-11-03", "2018-11-06", true),
             ("2019-02-16", "2019-02-18", true), ("01/03/2024", "02/03/2024", false), ("2024-03-01T00:00:00Z", "2024-03-02", false),
         };
@@ -110,9 +136,70 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
             validCreatesAccepted = created,
             dataMessagesWritten = after.Data - before.Data,
             validLimitsSet = limitsSet,
+            crossSiteRefused = crossSite,
             dates = dateAnswers,
         });
     }
+
+    [Theory]
+    [InlineData("Asia/Taipei", 1)]
+    [InlineData("Pacific/Kiritimati", 15)]
+    [InlineData("America/Los_Angeles", 1)]
+    [InlineData("Pacific/Pago_Pago", 7)]
+    [InlineData("Etc/GMT+12", 1)]
+    [InlineData("UTC", 15)]
+    public async Task DatesAtTheEdgesOfTheCalendar_InZonesOfBothSigns_AreAnsweredOrRefused_NeverA500(string zone, int sliceDays)
+    {
+        await using var harness = await ServerHarness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Backfill:TimeZone"] = zone,
+            ["Backfill:SliceDays"] = sliceDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Backfill:MaxActionLag"] = "0",
+            ["Backfill:ReleaseEvery"] = "1.00:00:00",
+        });
+        var random = new Random(Fuzz.Seed);
+        var ranges = new List<(string From, string To)>
+        {
+            ("0001-01-01", "0001-01-02"), ("0001-01-01", "0001-01-03"), ("0001-01-02", "0001-01-03"), ("0001-01-02", "0001-01-31"),
+            ("9999-12-30", "9999-12-31"), ("9999-12-01", "9999-12-31"), ("9999-12-31", "9999-12-31"), ("9999-12-31", "10000-01-01"),
+            ("9990-01-01", "9999-12-31"), ("0001-01-01", "0011-01-01"),
+        };
+        foreach (var edge in new[] { DateOnly.MinValue, DateOnly.MaxValue })
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var from = edge.AddDays(edge == DateOnly.MinValue ? random.Next(0, 40) : -random.Next(0, 40));
+                var to = from.AddDays(Math.Min(random.Next(1, 30), DateOnly.MaxValue.DayNumber - from.DayNumber));
+                ranges.Add((Day(from), Day(to)));
+            }
+        }
+
+        var answers = new Dictionary<int, int>();
+        foreach (var (from, to) in ranges)
+        {
+            var valid = DateOnly.TryParseExact(from, "yyyy-MM-dd", out var f) && DateOnly.TryParseExact(to, "yyyy-MM-dd", out var t)
+                && f >= new DateOnly(1, 1, 2) && t > f && t.DayNumber - f.DayNumber <= 3660;
+            foreach (var dryRun in new[] { true, false })
+            {
+                var body = $$"""{"platform": "demo", "shops": ["30001"], "from": "{{from}}", "to": "{{to}}", "dryRun": {{(dryRun ? "true" : "false")}}, "allowOverlap": true}""";
+                var code = await PostAsync(harness, "/api/jobs", body);
+                answers[code] = answers.GetValueOrDefault(code) + 1;
+                Assert.True(valid ? code == (dryRun ? 200 : 201) : code == 400, $"seed {Fuzz.Seed}, {zone}: {body} answered {code}");
+            }
+        }
+
+        Assert.DoesNotContain(500, answers.Keys);
+        ScenarioFigures.Record(output, $"input-zone-{zone.Replace('/', '-')}", new
+        {
+            seed = Fuzz.Seed,
+            zone,
+            sliceDays,
+            ranges = ranges.Count,
+            answers = answers.OrderBy(a => a.Key).ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => a.Value),
+        });
+    }
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Posts one fuzzed body and checks the answer is a refusal a person can read: a problem detail, no trace.</summary>
     /// <param name="kestrelMayRefuse">A fuzzed path: Kestrel itself refuses some (a NUL byte) with a bare 400 before any route runs.</param>

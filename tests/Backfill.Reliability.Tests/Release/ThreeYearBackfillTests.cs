@@ -37,20 +37,25 @@ public sealed class ThreeYearBackfillTests(ITestOutputHelper output)
         await using var harness = await Harness.StartAsync();
         using var cluster = harness.ShareCluster();
         harness.Settings["Backfill:MaxInFlightPerPlatform"] = Cap.ToString(CultureInfo.InvariantCulture);
+        var shops = Enumerable.Range(1, ShopCount).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
+        foreach (var shop in shops)
+        {
+            harness.Settings[$"Platforms:{Harness.Platform}:Shops:{shop}:AccessToken"] = $"token-{shop}";
+        }
+
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
         var logs = new LogLines();
         using var host = SchedulerHost(harness, time, logs);
         await host.StartAsync();
         try
         {
-            var shops = Enumerable.Range(1, ShopCount).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture)).ToArray();
             var planning = Stopwatch.StartNew();
             var (job, slices) = await host.Services.GetRequiredService<JobPlanner>().CreateAsync(
                 new BackfillRequest(Harness.Platform, shops, From, To) { ReleaseEvery = Cadence, SlicesPerRelease = SlicesPerRelease },
                 CancellationToken.None);
             var planTime = planning.Elapsed;
             var expected = ShopCount * (To.DayNumber - From.DayNumber);
-            Assert.Equal(expected, slices.Count);
+            Assert.Equal(expected, slices);
 
             var store = host.Services.GetRequiredService<JobStore>();
             var onKafka = new ActionMessages(cluster.BootstrapServers, new TopicNames("e2e").Actions);

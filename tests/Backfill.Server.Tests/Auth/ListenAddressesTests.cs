@@ -23,4 +23,19 @@ public sealed class ListenAddressesTests
     [InlineData]
     public void AreLoopbackOnly_AnyOtherAddressOrNone_IsFalse(params string[] addresses) =>
         Assert.False(ListenAddresses.AreLoopbackOnly(addresses));
+
+    [Theory]
+    [InlineData("localhost", true)]
+    [InlineData("LocalHost", true)]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("127.3.4.5", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("::1", true)]
+    [InlineData("rebound.example", false)]
+    [InlineData("10.0.0.5", false)]
+    [InlineData("0.0.0.0", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsLoopbackHost_LoopbackNamesAndAddressesOnly(string? host, bool loopback) =>
+        Assert.Equal(loopback, ListenAddresses.IsLoopbackHost(host));
 }

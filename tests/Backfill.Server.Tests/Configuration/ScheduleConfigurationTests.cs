@@ -27,6 +27,7 @@ public sealed class ScheduleConfigurationTests
     [InlineData("0:Name", "API", "Schedules:0 (API): the name is reserved for jobs started by hand (cli, api, demo)")]
     [InlineData("0:DayBack", "2", "'DayBack'")]
     [InlineData("0:DaysBack", "two", "Schedules:0:DaysBack")]
+    [InlineData("0:Shops:0", "99999", "Schedules:0 (nightly): Shops 99999 is not configured for platform demo; add Platforms:demo:Shops:{id}:AccessToken or remove it from the schedule.")]
     public void InvalidSchedule_IsAnErrorNamingTheScheduleAndTheValue(string key, string value, string error)
     {
         var settings = Nightly().Where(s => s.Key != key).Append((key, value)).ToArray();
@@ -34,6 +35,15 @@ public sealed class ScheduleConfigurationTests
         var errors = ConfigurationCheck.Validate(With(settings));
 
         Assert.Contains(errors, e => e.Contains(error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DaysBack_OfMoreSlicesThanAJobMayHave_IsRefused()
+    {
+        var settings = With([.. Nightly(), ("0:DaysBack", "40")]);
+        settings["Backfill:MaxSlicesPerJob"] = "30";
+
+        Assert.Equal(["Schedules:0 (nightly): DaysBack 40 makes jobs of more slices than Backfill:MaxSlicesPerJob (30); lower DaysBack or raise the limit."], ConfigurationCheck.Validate(settings));
     }
 
     [Fact]
@@ -56,6 +66,8 @@ public sealed class ScheduleConfigurationTests
             ["Platforms:demo:PartnerId"] = "1",
             ["Platforms:demo:PartnerKey"] = "key",
             ["Platforms:demo:RateLimit:PermitsPerSecond"] = "10",
+            ["Platforms:demo:Shops:10001:AccessToken"] = "t1",
+            ["Platforms:demo:Shops:10002:AccessToken"] = "t2",
         };
         foreach (var (key, value) in schedules)
         {

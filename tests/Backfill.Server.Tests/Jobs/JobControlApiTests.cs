@@ -22,7 +22,8 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
         var id = await CreateAsync("2022-01-01", "2022-01-03", releaseEvery: "01:00:00");
 
         var all = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices");
-        Assert.Equal(["job", "slices"], all.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["job", "slices", "next"], all.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, all.GetProperty("next").ValueKind);
         Assert.Equal(id, all.GetProperty("job").GetString());
         var slices = all.GetProperty("slices").EnumerateArray().ToList();
         Assert.Equal(4, slices.Count);
@@ -68,6 +69,83 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
 
         await AssertProblem(badState, HttpStatusCode.BadRequest, "unknown state 'done'; one of pending, released, running, succeeded, failed, cancelled");
         await AssertProblem(unknown, HttpStatusCode.NotFound, "No job 'no-such-job'.");
+    }
+
+    [Fact]
+    public async Task Slices_ComeInPages_FollowingNextGivesEachOnce_AndThePageIsBoundedByDefault()
+    {
+        var id = await CreateAsync("2010-01-01", "2010-10-28", releaseEvery: "01:00:00");
+
+        var first = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices");
+        Assert.Equal(500, first.GetProperty("slices").GetArrayLength());
+        var seen = new List<string>();
+        var pages = 0;
+        string? next = null;
+        do
+        {
+            var page = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?limit=150{(next is null ? "" : $"&after={Uri.EscapeDataString(next)}")}");
+            seen.AddRange(page.GetProperty("slices").EnumerateArray().Select(s => s.GetProperty("slice").GetString()!));
+            next = page.GetProperty("next").GetString();
+            pages++;
+        }
+        while (next is not null);
+
+        Assert.Equal(600, seen.Count);
+        Assert.Equal(600, seen.Distinct().Count());
+        Assert.Equal(4, pages);
+        Assert.Equal($"{id}/30001/20100101", seen[0]);
+        Assert.Equal($"{id}/30002/20101027", seen[^1]);
+        Assert.Equal(first.GetProperty("slices").EnumerateArray().Select(s => s.GetProperty("slice").GetString()), seen.Take(500));
+    }
+
+    [Fact]
+    public async Task Slices_ABadLimitOrCursor_Is400()
+    {
+        var id = await CreateAsync("2011-01-01", "2011-01-03", releaseEvery: "01:00:00");
+
+        foreach (var (query, detail) in new[]
+        {
+            ("limit=0", "limit must be a whole number from 1 to 5000 (got '0')"),
+            ("limit=5001", "limit must be a whole number from 1 to 5000"),
+            ("limit=ten", "limit must be a whole number from 1 to 5000 (got 'ten')"),
+            ("limit=-1", "limit must be a whole number from 1 to 5000"),
+            ("after=no-such-slice", "after must be a slice of job"),
+        })
+        {
+            using var response = await Http.GetAsync($"/api/jobs/{id}/slices?{query}");
+            await AssertProblem(response, HttpStatusCode.BadRequest, detail);
+        }
+    }
+
+    [Fact]
+    public async Task Slices_ACursorOfAnotherJob_Is400()
+    {
+        var one = await CreateAsync("2011-02-01", "2011-02-03", releaseEvery: "01:00:00");
+        var other = await CreateAsync("2011-03-01", "2011-03-03", releaseEvery: "01:00:00");
+
+        using var response = await Http.GetAsync($"/api/jobs/{one}/slices?after={Uri.EscapeDataString($"{other}/30001/20110301")}");
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, $"after must be a slice of job '{one}'");
+    }
+
+    [Fact]
+    public async Task Jobs_ComeInPages_NewestFirst_AndABadLimitOrCursorIs400()
+    {
+        var ids = new List<string>();
+        foreach (var month in new[] { "04", "05", "06" })
+        {
+            ids.Add(await CreateAsync($"2011-{month}-01", $"2011-{month}-02", releaseEvery: "01:00:00"));
+        }
+
+        var first = await Http.GetFromJsonAsync<JsonElement>("/api/jobs?limit=2");
+        var second = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs?limit=2&after={Uri.EscapeDataString(first.GetProperty("next").GetString()!)}");
+        using var badLimit = await Http.GetAsync("/api/jobs?limit=1001");
+        using var badAfter = await Http.GetAsync("/api/jobs?after=no-such-job");
+
+        Assert.Equal([ids[2], ids[1]], first.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job").GetString()));
+        Assert.Equal(ids[0], second.GetProperty("jobs")[0].GetProperty("job").GetString());
+        await AssertProblem(badLimit, HttpStatusCode.BadRequest, "limit must be a whole number from 1 to 1000");
+        await AssertProblem(badAfter, HttpStatusCode.BadRequest, "after must be a job id");
     }
 
     [Fact]

@@ -110,6 +110,8 @@ public sealed class NightlyScheduleTests : IDisposable
             ["Platforms:demo:PartnerId"] = "3003",
             ["Platforms:demo:PartnerKey"] = "nightly-tests-partner-key",
             ["Platforms:demo:RateLimit:PermitsPerSecond"] = "10",
+            [$"Platforms:demo:Shops:{Shops[0]}:AccessToken"] = "nightly-token-1",
+            [$"Platforms:demo:Shops:{Shops[1]}:AccessToken"] = "nightly-token-2",
             ["Schedules:0:Name"] = Schedule,
             ["Schedules:0:Cron"] = cron,
             ["Schedules:0:TimeZone"] = zone,

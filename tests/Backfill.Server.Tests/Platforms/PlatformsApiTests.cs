@@ -61,6 +61,9 @@ public sealed class PlatformsApiTests
     [InlineData("""{"permitsPerSecond": "12"}""", "must be a number greater than 0")]
     [InlineData("""{"permitsPerSecond": -1}""", "must be a number greater than 0")]
     [InlineData("""{"permitsPerSecond": 1}""", "lanes")]
+    [InlineData("""{"permitsPerSecond": 40.5}""", "a limit of 40.5/s is above the configured 40/s (Platforms:demo:RateLimit:PermitsPerSecond)")]
+    [InlineData("""{"permitsPerSecond": 80, "force": false}""", "'backfill limit demo 80 --force'")]
+    [InlineData("""{"permitsPerSecond": 80, "force": "yes"}""", "force must be true")]
     public async Task SetLimit_BadBodyOrALimitTheLanesCannotKeep_Is400Problem_AndNothingChanges(string body, string says)
     {
         await using var harness = await ServerHarness.StartAsync();
@@ -71,6 +74,27 @@ public sealed class PlatformsApiTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(says, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False((await PermitsAsync(harness)).GetProperty("live").GetBoolean());
+    }
+
+    [Fact]
+    public async Task SetLimit_AboveTheConfiguredLimit_TakesForce_AndThenReachesTheWorkers()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        using var worker = harness.WorkerHost();
+        await worker.StartAsync();
+        try
+        {
+            using var set = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"permitsPerSecond": 50, "force": true}"""));
+
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            var view = await set.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((50, 40, true), (view.GetProperty("permitsPerSecond").GetDouble(), view.GetProperty("configuredPermitsPerSecond").GetDouble(), view.GetProperty("live").GetBoolean()));
+            await WorkerLimit(worker, 50);
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
     }
 
     [Fact]
@@ -96,6 +120,10 @@ public sealed class PlatformsApiTests
         var both = await CliRunner.RunAsync("limit", "demo", "15", "--reset", "--server", server);
         var tooLow = await CliRunner.RunAsync("limit", "demo", "1", "--server", server);
         var unknown = await CliRunner.RunAsync("limit", "lazada", "--server", server);
+        var above = await CliRunner.RunAsync("limit", "demo", "45", "--server", server);
+        var forceAlone = await CliRunner.RunAsync("limit", "demo", "--reset", "--force", "--server", server);
+        var shownAfterRefusals = await CliRunner.RunAsync("limit", "demo", "--server", server);
+        var forced = await CliRunner.RunAsync("limit", "demo", "45", "--force", "--server", server, "--json");
 
         Assert.Equal(0, set.Code);
         var view = JsonDocument.Parse(CliRunner.LastLine(set.Out)).RootElement;
@@ -110,6 +138,13 @@ public sealed class PlatformsApiTests
         Assert.Contains("lanes", tooLow.Error, StringComparison.Ordinal);
         Assert.Equal(2, unknown.Code);
         Assert.Contains("no platform 'lazada'", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(2, above.Code);
+        Assert.Contains("is above the configured 40/s", above.Error, StringComparison.Ordinal);
+        Assert.Contains("--force", above.Error, StringComparison.Ordinal);
+        Assert.Equal(2, forceAlone.Code);
+        Assert.Contains("15 (live)", shownAfterRefusals.Out, StringComparison.Ordinal);
+        Assert.True(forced.Code == 0, forced.Error);
+        Assert.Equal(45, JsonDocument.Parse(CliRunner.LastLine(forced.Out)).RootElement.GetProperty("permitsPerSecond").GetDouble());
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -1,9 +1,11 @@
-// The Backfill dashboard: reads GET /api/jobs every 2 s and draws it. Every string from the server reaches the page
+// The Backfill dashboard: reads the newest jobs of GET /api/jobs every 2 s and draws them. Every string from the server reaches the page
 // through textContent or setAttribute, never as markup.
 "use strict";
 
 (() => {
   const REFRESH_MS = 2000;
+  // The newest jobs only: one page of the list, however many jobs the scheduler keeps.
+  const MAX_JOBS = 50;
   // ETA from the finished slices of the last minute; older samples say little about the present rate.
   const RATE_WINDOW_MS = 60000;
   const MIN_SPAN_MS = 3000;
@@ -217,13 +219,14 @@
   async function refresh() {
     const status = document.getElementById("status");
     try {
-      const response = await fetch("/api/jobs", { cache: "no-store", headers: { Accept: "application/json" } });
+      const response = await fetch(`/api/jobs?limit=${MAX_JOBS}`, { cache: "no-store", headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`GET /api/jobs answered ${response.status}`);
       const body = await response.json();
       const now = Date.now();
       render(body, now);
       status.className = "";
-      status.textContent = `${body.jobs.length} job(s) · updated ${new Date(now).toLocaleTimeString("en-GB", { hour12: false })}`;
+      const shown = body.next ? `the ${body.jobs.length} newest jobs (more with backfill list)` : `${body.jobs.length} job(s)`;
+      status.textContent = `${shown} · updated ${new Date(now).toLocaleTimeString("en-GB", { hour12: false })}`;
     } catch (e) {
       status.className = "error";
       status.textContent = `Cannot read the scheduler: ${e.message}. Retrying…`;
