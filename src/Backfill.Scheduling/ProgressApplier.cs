@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Applies workers' progress to LiteDB; the scheduler is its only writer. Progress of an older attempt, or of a
-/// step already applied, is ignored, so redeliveries and redone steps change nothing (R5).
+/// Applies workers' progress to LiteDB; the scheduler is its only writer. What applies is <see cref="ProgressRule"/>'s
+/// to say: stale or repeated reports are ignored and counted, never thrown on, so redeliveries, redone steps and
+/// reports of an attempt released again since change nothing (R5).
 /// </summary>
 public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, TimeProvider time, ILogger<ProgressApplier> logger)
 {
@@ -41,9 +42,11 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
         }
 
-        if (slice is null || slice.JobId != progress.Job || progress.Attempt != slice.Attempt || slice.State.IsTerminal())
+        var ignored = ProgressRule.Ignored(slice, progress);
+        if (slice is null || ignored is not null)
         {
             Interlocked.Increment(ref _stale);
+            Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, ignored ?? "no such slice");
             return;
         }
 
@@ -58,7 +61,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         {
             case ProgressKind.StepStarted:
                 break;
-            case ProgressKind.StepDone when progress.Step > slice.Step:
+            case ProgressKind.StepDone:
                 board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
@@ -66,9 +69,6 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 slice.Orders += progress.Orders;
                 slice.Cursor = progress.Cursor;
                 slice.UpdatedAt = progress.At;
-                break;
-            case ProgressKind.StepDone:
-                Interlocked.Increment(ref _stale);
                 break;
             case ProgressKind.SliceSucceeded:
                 transitions.Add(slice.MoveTo(SliceState.Succeeded, progress.At, $"last page after {slice.Step + 1} steps, {slice.Orders} orders"));
@@ -114,5 +114,8 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     {
         [LoggerMessage(1, LogLevel.Information, "Job {Job} finished: {State}")]
         public static partial void JobFinished(ILogger logger, string job, JobState state);
+
+        [LoggerMessage(2, LogLevel.Debug, "Progress {Kind} of slice {Slice} (attempt {Attempt}, step {Step}) ignored: {Why}")]
+        public static partial void Ignored(ILogger logger, ProgressKind kind, string slice, int attempt, int step, string why);
     }
 }

@@ -136,6 +136,37 @@ public sealed class ProgressApplierTests : IDisposable
         Assert.Equal(SliceState.Succeeded, _store.Slice("j/1/20240101")!.State);
     }
 
+    [Fact]
+    public void Apply_SuccessReportedForAPendingSlice_IsIgnored_NotThrown()
+    {
+        var pending = _store.Slice("j/1/20240101")!;
+        pending.Attempt = 0;
+        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "test: back to pending", force: true));
+
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 0));
+
+        Assert.Equal(SliceState.Pending, _store.Slice("j/1/20240101")!.State);
+        Assert.Equal(1, _applier.Ignored);
+    }
+
+    [Fact]
+    public void Apply_FailureRedeliveredAfterARetry_IsIgnored_AndTheRetriedSliceRunsOn()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed) with { Error = "boom" });
+        var slice = _store.Slice("j/1/20240101")!;
+        _store.Save(slice, slice.MoveTo(SliceState.Pending, _time.GetUtcNow(), "retried"));
+
+        // The same attempt's failure again (its step was redone after a crash), and stale steps of it.
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed) with { Error = "boom" });
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 3));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepStarted, step: 4));
+
+        var after = _store.Slice("j/1/20240101")!;
+        Assert.Equal(SliceState.Pending, after.State);
+        Assert.Equal((-1, 0L), (after.Step, after.Orders));
+        Assert.Equal(3, _applier.Ignored);
+    }
+
     public void Dispose()
     {
         _db.Dispose();
