@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer($"backfill-{Environment.ProcessId}"));
         services.AddSingleton<DeadLetters>();
         services.AddHostedService<TopicsStartup>();
+        services.AddHostedService<ReaderWatch>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PartitionsStartupCheck>(sp, configuration, roles));
 
         if (roles.HasFlag(BackfillRoles.Worker))
