@@ -20,6 +20,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     /// <summary>Held while progress is applied; operator commands (<see cref="JobControl"/>) take it too, so neither overwrites the other's job or slices.</summary>
     internal SemaphoreSlim Sync { get; } = new(1, 1);
 
+    /// <exception cref="UnappliableProgressException">The report names no slice, another job's, or an attempt never released: the reader parks it.</exception>
     public void Apply(ProgressMessage progress)
     {
         Sync.Wait();
@@ -36,17 +37,22 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
-        if (slice is not null && progress.Process.Length > 0)
+        var (fit, why) = ProgressRule.Judge(slice, progress);
+        if (slice is null || fit == ProgressFit.Impossible)
+        {
+            throw new UnappliableProgressException($"{progress.Kind} of slice {progress.Slice} (job {progress.Job}, attempt {progress.Attempt}, step {progress.Step}) cannot be applied: {why}");
+        }
+
+        if (progress.Process.Length > 0)
         {
             // Stale or not, the report says how the sending process's Kafka is doing.
             board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
         }
 
-        var ignored = ProgressRule.Ignored(slice, progress);
-        if (slice is null || ignored is not null)
+        if (fit == ProgressFit.Stale)
         {
             Interlocked.Increment(ref _stale);
-            Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, ignored ?? "no such slice");
+            Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");
             return;
         }
 
@@ -119,3 +125,6 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         public static partial void Ignored(ILogger logger, ProgressKind kind, string slice, int attempt, int step, string why);
     }
 }
+
+/// <summary>A well-formed progress report that no release could have caused (<see cref="ProgressFit.Impossible"/>); its reader parks it with this message.</summary>
+public sealed class UnappliableProgressException(string message) : Exception(message);

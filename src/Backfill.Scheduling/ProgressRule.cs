@@ -3,23 +3,43 @@ using Backfill.Messaging.Contracts;
 
 namespace Backfill.Scheduling;
 
+/// <summary>How a progress report fits the slice it names.</summary>
+internal enum ProgressFit
+{
+    /// <summary>A report of the slice's current attempt while it is in flight, each step once.</summary>
+    Applies,
+
+    /// <summary>
+    /// Late or repeated: of an older attempt, of the current attempt after the slice left flight (retried, released
+    /// again, back to Pending after a failed produce, finished), or a step already applied. Ignored and counted.
+    /// </summary>
+    Stale,
+
+    /// <summary>
+    /// Not a report any release could have caused: no such slice, another job's slice, or an attempt never released
+    /// (0, or above the slice's). It cannot be applied, ever: parked on the dead-letter topic with why.
+    /// </summary>
+    Impossible,
+}
+
 /// <summary>
-/// Which progress a slice takes: only reports of its current attempt while that attempt is in flight (Released or
-/// Running), and each step once. Everything else is stale or repeated and ignored, never refused: a report of an older
-/// attempt, of an attempt released again since (a stuck slice, a failed produce), a redelivered failure after the slice
-/// was retried, anything for a Pending or finished slice. So every report it lets through is a move the slice state
-/// machine allows (R5).
+/// Which progress a slice takes (R5). Attempts only grow, one per release, so a report of an attempt at most the
+/// slice's current one was caused by a real release and may just be late; one above it, or of attempt 0, was not.
+/// Whatever <see cref="ProgressFit.Applies"/> is a move the slice state machine allows, so applying never throws.
 /// </summary>
 internal static class ProgressRule
 {
-    /// <summary>Why <paramref name="progress"/> does not apply to <paramref name="slice"/>; null when it does.</summary>
-    public static string? Ignored(SliceRecord? slice, ProgressMessage progress) => slice switch
+    public static (ProgressFit Fit, string? Why) Judge(SliceRecord? slice, ProgressMessage progress) => slice switch
     {
-        null => "no such slice",
-        _ when slice.JobId != progress.Job => $"the slice belongs to job {slice.JobId}, not {progress.Job}",
-        _ when progress.Attempt != slice.Attempt => $"attempt {progress.Attempt}, the slice is on attempt {slice.Attempt}",
-        { State: not (SliceState.Released or SliceState.Running) } => $"the slice is {slice.State.ToString().ToLowerInvariant()}",
-        _ when progress.Kind == ProgressKind.StepDone && progress.Step <= slice.Step => $"step {progress.Step} was applied already",
-        _ => null,
+        null => (ProgressFit.Impossible, $"no slice {progress.Slice}"),
+        _ when slice.JobId != progress.Job => (ProgressFit.Impossible, $"slice {slice.Id} belongs to job {slice.JobId}, not {progress.Job}"),
+        _ when progress.Attempt < 1 || progress.Attempt > slice.Attempt =>
+            (ProgressFit.Impossible, $"attempt {progress.Attempt} of slice {slice.Id} was never released (it is on attempt {slice.Attempt}, {Lower(slice.State)})"),
+        _ when progress.Attempt < slice.Attempt => (ProgressFit.Stale, $"attempt {progress.Attempt}, the slice is on attempt {slice.Attempt}"),
+        { State: not (SliceState.Released or SliceState.Running) } => (ProgressFit.Stale, $"the slice is {Lower(slice.State)}"),
+        _ when progress.Kind == ProgressKind.StepDone && progress.Step <= slice.Step => (ProgressFit.Stale, $"step {progress.Step} was applied already"),
+        _ => (ProgressFit.Applies, null),
     };
+
+    private static string Lower(SliceState state) => state.ToString().ToLowerInvariant();
 }

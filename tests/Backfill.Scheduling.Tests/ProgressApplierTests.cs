@@ -137,16 +137,30 @@ public sealed class ProgressApplierTests : IDisposable
     }
 
     [Fact]
-    public void Apply_SuccessReportedForAPendingSlice_IsIgnored_NotThrown()
+    public void Apply_SuccessOfTheAttemptOfASliceBackToPending_IsIgnored_NotThrown()
     {
+        // Attempt 2 was released, its produce failed (it may still have gone out): the slice waits for attempt 3.
         var pending = _store.Slice("j/1/20240101")!;
-        pending.Attempt = 0;
-        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "test: back to pending", force: true));
+        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "release failed"));
 
-        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 0));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 2));
 
         Assert.Equal(SliceState.Pending, _store.Slice("j/1/20240101")!.State);
         Assert.Equal(1, _applier.Ignored);
+    }
+
+    [Fact]
+    public void Apply_SuccessOfAnAttemptNeverReleased_IsRefusedWithWhy_AndChangesNothing()
+    {
+        var pending = _store.Slice("j/1/20240101")!;
+        pending.Attempt = 0;
+        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "test: never released"));
+
+        var refused = Assert.Throws<UnappliableProgressException>(() => _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 0)));
+
+        Assert.Contains("attempt 0 of slice j/1/20240101 was never released", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(SliceState.Pending, _store.Slice("j/1/20240101")!.State);
+        Assert.Equal(JobState.Running, _store.Job("j")!.State);
     }
 
     [Fact]

@@ -23,41 +23,49 @@ public sealed class ProgressRuleTests
     [InlineData(SliceState.Running, ProgressKind.SliceFailed)]
     [InlineData(SliceState.Running, ProgressKind.SliceCancelled)]
     public void CurrentAttemptInFlight_Applies(SliceState state, ProgressKind kind) =>
-        Assert.Null(ProgressRule.Ignored(Slice(state), Progress(kind)));
+        Assert.Equal((ProgressFit.Applies, null), ProgressRule.Judge(Slice(state), Progress(kind)));
 
+    /// <summary>Retried, released again since, back to Pending after a failed produce, or finished: late news of a real release.</summary>
     [Theory]
     [InlineData(SliceState.Pending)]
     [InlineData(SliceState.Succeeded)]
     [InlineData(SliceState.Failed)]
     [InlineData(SliceState.Cancelled)]
-    public void SliceNotInFlight_IgnoresEveryKind(SliceState state)
+    public void CurrentAttemptOfASliceNotInFlight_IsStale_EveryKind(SliceState state)
     {
         foreach (var kind in Enum.GetValues<ProgressKind>())
         {
-            Assert.Equal($"the slice is {state.ToString().ToLowerInvariant()}", ProgressRule.Ignored(Slice(state), Progress(kind)));
+            Assert.Equal((ProgressFit.Stale, $"the slice is {state.ToString().ToLowerInvariant()}"), ProgressRule.Judge(Slice(state), Progress(kind)));
         }
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
-    [InlineData(0)]
-    public void AnotherAttempt_IsIgnored_OlderOrNewer(int attempt) =>
-        Assert.Equal($"attempt {attempt}, the slice is on attempt 2", ProgressRule.Ignored(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, attempt)));
+    [InlineData(SliceState.Pending)]
+    [InlineData(SliceState.Released)]
+    [InlineData(SliceState.Running)]
+    [InlineData(SliceState.Succeeded)]
+    public void AnOlderAttempt_IsStale(SliceState state) =>
+        Assert.Equal((ProgressFit.Stale, "attempt 1, the slice is on attempt 2"), ProgressRule.Judge(Slice(state), Progress(ProgressKind.SliceFailed, attempt: 1)));
 
     [Fact]
-    public void AStepAlreadyApplied_IsIgnored_ALaterOneApplies()
+    public void AStepAlreadyApplied_IsStale_ALaterOneApplies()
     {
-        Assert.Equal("step 1 was applied already", ProgressRule.Ignored(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 1)));
-        Assert.NotNull(ProgressRule.Ignored(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 0)));
-        Assert.Null(ProgressRule.Ignored(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 2)));
+        Assert.Equal((ProgressFit.Stale, "step 1 was applied already"), ProgressRule.Judge(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 1)));
+        Assert.Equal(ProgressFit.Stale, ProgressRule.Judge(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 0)).Fit);
+        Assert.Equal(ProgressFit.Applies, ProgressRule.Judge(Slice(SliceState.Running, step: 1), Progress(ProgressKind.StepDone, step: 2)).Fit);
     }
 
+    /// <summary>What no release caused: a success for a slice never released (attempt 0), an attempt not yet released, an unknown slice, another job's.</summary>
     [Fact]
-    public void UnknownSliceOrAnotherJobs_IsIgnored()
+    public void WhatNoReleaseCaused_IsImpossible()
     {
-        Assert.Equal("no such slice", ProgressRule.Ignored(null, Progress(ProgressKind.SliceSucceeded)));
-        Assert.Equal("the slice belongs to job j, not k", ProgressRule.Ignored(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, job: "k")));
+        Assert.Equal(
+            (ProgressFit.Impossible, "attempt 0 of slice j/1/20240101 was never released (it is on attempt 0, pending)"),
+            ProgressRule.Judge(Slice(SliceState.Pending, attempt: 0), Progress(ProgressKind.SliceSucceeded, attempt: 0)));
+        Assert.Equal(ProgressFit.Impossible, ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, attempt: 3)).Fit);
+        Assert.Equal(ProgressFit.Impossible, ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.StepDone, attempt: 0)).Fit);
+        Assert.Equal((ProgressFit.Impossible, "no slice j/1/20240101"), ProgressRule.Judge(null, Progress(ProgressKind.SliceSucceeded)));
+        Assert.Equal((ProgressFit.Impossible, "slice j/1/20240101 belongs to job j, not k"), ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, job: "k")));
     }
 
     /// <summary>Whatever the rule lets through is a move the state machine allows, as the applier makes it: never a throw.</summary>
@@ -69,7 +77,7 @@ public sealed class ProgressRuleTests
             foreach (var kind in Enum.GetValues<ProgressKind>())
             {
                 var slice = Slice(state);
-                if (ProgressRule.Ignored(slice, Progress(kind)) is not null)
+                if (ProgressRule.Judge(slice, Progress(kind)).Fit != ProgressFit.Applies)
                 {
                     continue;
                 }
