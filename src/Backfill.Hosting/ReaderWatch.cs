@@ -13,7 +13,16 @@ internal sealed class ReaderWatch(KafkaCounters counters) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var ended = await counters.FirstReaderEnded.WaitAsync(stoppingToken);
+        string ended;
+        try
+        {
+            ended = await counters.FirstReaderEnded.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         throw new ReaderEndedException(ended);
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class SchedulerService(
 
         foreach (var job in jobs.ActiveJobs())
         {
-            await triggers.ScheduleAsync(job, stoppingToken);
+            await triggers.ScheduleAsync(job, stoppingToken, replace: false);
         }
 
         var topics = clients.Connection.Topics;
