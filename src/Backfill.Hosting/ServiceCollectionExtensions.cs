@@ -60,6 +60,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<JobPlanner>();
             services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();
+            services.AddSingleton<StuckSlices>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
             if (!roles.HasFlag(BackfillRoles.Worker))

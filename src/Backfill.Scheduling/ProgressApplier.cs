@@ -56,6 +56,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             return;
         }
 
+        slice.ProgressAt = time.GetUtcNow();
         var transitions = new List<Transition>();
         // A step dropped before its first call (its job cancelled) never ran.
         if (slice.State == SliceState.Released && progress.Kind != ProgressKind.SliceCancelled)

@@ -83,6 +83,7 @@ public sealed partial class ReleaseService(
                 slice.Error = null;
                 slice.Lane = lane;
                 slice.Lanes = plan.Lanes;
+                slice.ProgressAt = now;
                 store.Save(slice, slice.MoveTo(SliceState.Released, now, $"released (attempt {slice.Attempt}, lane {lane}/{plan.Lanes})"));
                 try
                 {

@@ -9,7 +9,7 @@ namespace Backfill.Scheduling;
 
 /// <summary>
 /// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
-/// <see cref="PlatformBoard"/>. Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
+/// <see cref="PlatformBoard"/>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
 /// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
 public sealed partial class SchedulerService(
@@ -22,6 +22,7 @@ public sealed partial class SchedulerService(
     ReleaseService releases,
     DeadLetters deadLetters,
     PlatformBoard board,
+    StuckSlices stuck,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
@@ -51,7 +52,8 @@ public sealed partial class SchedulerService(
         await Task.WhenAll(
             ProgressReader.RunEachAsync(topics.ProgressGroup, topics.Progress, m => Apply(m), stoppingToken, Park("progress")),
             SinkReader.RunAsync(topics.SinkGroup, topics.Orders, Save, stoppingToken, Park("sink")),
-            ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken));
+            ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken),
+            stuck.RunAsync(stoppingToken));
     }
 
     /// <summary>A message the scheduler cannot read or apply is parked with why, never retried in a loop (R6).</summary>
