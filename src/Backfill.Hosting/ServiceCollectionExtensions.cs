@@ -63,6 +63,8 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<StuckSlices>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+            services.AddSingleton<SinkProgress>();
+            services.AddHostedService(sp => sp.GetRequiredService<SinkProgress>());
             if (!roles.HasFlag(BackfillRoles.Worker))
             {
                 // Nightly runs belong to the long-running scheduler (serve), not to the one-job runs of demo and run.

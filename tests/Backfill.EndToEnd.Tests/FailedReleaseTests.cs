@@ -28,8 +28,8 @@ public sealed class FailedReleaseTests
         var store = host.Services.GetRequiredService<JobStore>();
         var job = await CreateAsync(host);
 
-        // The first release's produce is refused for good.
-        cluster.FailNextRequests(KafkaApi.Produce, ErrorCode.TopicAuthorizationFailed);
+        // The broker refuses the first release's produce.
+        cluster.FailNextRequests(KafkaApi.Produce, ErrorCode.MsgSizeTooLarge);
         await host.StartAsync();
         var id = store.Slices(job.Id).Single().Id;
         await Harness.Eventually(() => store.History(id).Any(t => t.To == nameof(SliceState.Pending)), TimeSpan.FromSeconds(30), "the failed release");
