@@ -9,9 +9,8 @@ namespace Backfill.Messaging.Clients;
 /// Used by the scheduler's progress reader, its order sink and the control readers of every process, which are quick
 /// local writes. A handler's failure never ends the reader: a batch that fails is handled again message by message,
 /// and each failure goes by <see cref="HandlerFailures"/> — a message that cannot be applied is parked (or skipped)
-/// with why and reading goes on; an infrastructure failure is retried, and when it persists the reader ends. A reader
-/// that ends for any reason but its stop is recorded in <see cref="KafkaCounters.EndedReaders"/>, which stops its
-/// process (<c>ReaderWatch</c>) and turns the scheduler's <c>/healthz</c> to 503: a dead reader never goes unnoticed.
+/// with why and reading goes on; an infrastructure failure is retried, and when it persists the reader ends, which
+/// <see cref="ReaderGuard"/> makes loud: a dead reader never goes unnoticed.
 /// </summary>
 public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters counters, ILogger logger)
 {
@@ -58,40 +57,12 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
             },
             stop);
 
-    private Task Start(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
-    {
-        var reader = $"{topic} (group {group})";
-        return Task.Factory.StartNew(
-            () =>
-            {
-                try
-                {
-                    Run(group, topic, handle, stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
-                catch (Exception e)
-                {
-                    Ended(reader, $"{e.GetType().Name}: {e.Message}");
-                    throw;
-                }
-
-                if (!stop.IsCancellationRequested)
-                {
-                    Ended(reader, "it returned before its stop");
-                }
-            },
+    private Task Start(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
+        Task.Factory.StartNew(
+            () => ReaderGuard.Run(counters, logger, $"{topic} (group {group})", () => Run(group, topic, handle, stop), stop),
             stop,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
-    }
-
-    private void Ended(string reader, string reason)
-    {
-        Log.ReaderEnded(logger, reader, reason);
-        counters.ReaderEnded(reader, reason);
-    }
 
     private void Run(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
     {
@@ -259,8 +230,6 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         [LoggerMessage(4, LogLevel.Warning, "Handling {Count} message(s) from {Position} failed ({Failures} of {MaxFailures} in a row), again in {PauseMs} ms: {Type}: {Error}")]
         public static partial void Retrying(ILogger logger, int count, string position, int failures, int maxFailures, double pauseMs, string type, string error);
 
-        [LoggerMessage(5, LogLevel.Critical, "Reader of {Reader} ENDED: {Reason}. Nothing more is read from it; this process stops so that it is restarted and reads on from its last commit")]
-        public static partial void ReaderEnded(ILogger logger, string reader, string reason);
     }
 }
 
