@@ -26,7 +26,15 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await CheckAsync(stop);
+                try
+                {
+                    await CheckAsync(stop);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A check that failed (the store) is said and made again at the next tick: it must not end silently.
+                    Log.CheckFailed(logger, e.GetType().Name, e.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -62,6 +70,9 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
 
     private static partial class Log
     {
+        [LoggerMessage(2, LogLevel.Error, "The check for stuck slices failed, again at the next tick: {Type}: {Error}")]
+        public static partial void CheckFailed(ILogger logger, string type, string error);
+
         [LoggerMessage(1, LogLevel.Warning, "Slice {Slice} of job {Job} is stuck: nothing heard of attempt {Attempt} ({State}) since {LastProgress:O}, more than Backfill:StuckAfter {StuckAfter}; back to pending, released again as a new attempt")]
         public static partial void Restarted(ILogger logger, string slice, string job, int attempt, SliceState state, DateTimeOffset lastProgress, TimeSpan stuckAfter);
     }
