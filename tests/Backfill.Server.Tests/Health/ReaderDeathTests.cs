@@ -3,17 +3,20 @@ using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Server.Tests.TestSupport;
-using Backfill.Storage;
+using Backfill.Messaging;
+using Backfill.Messaging.Embedded;
+using Backfill.Messaging.Topics;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Backfill.Server.Tests.Health;
 
 /// <summary>
-/// A reader of the scheduler that ends (here: its store is gone, so every progress report fails on the infrastructure
-/// until the reader gives up) never goes unnoticed: the process stops, naming the reader, and while it lives
-/// <c>/healthz</c> answers 503 naming it.
+/// A reader of the scheduler that ends never goes unnoticed: the process stops, naming the reader, and while it lives
+/// <c>/healthz</c> answers 503 naming it. Here the progress reader meets a report it must park while the dead-letter
+/// topic refuses every write, so its handling fails on the infrastructure until it gives up.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ReaderDeathTests
@@ -22,11 +25,13 @@ public sealed class ReaderDeathTests
     public async Task ADeadProgressReader_StopsTheServer_WithACriticalLineNamingIt()
     {
         var logs = new AllLevelsLoggerProvider();
-        await using var harness = await ServerHarness.StartAsync(logs: logs);
+        var (harness, cluster) = await StartAsync(logs);
+        using var _ = cluster;
+        await using var __ = harness;
         var stopping = new TaskCompletionSource();
         using var registration = harness.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
 
-        await KillProgressReaderAsync(harness);
+        await SendImpossibleProgressAsync(harness);
 
         await stopping.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var watch = harness.App.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single(s => s.GetType().Name == "ReaderWatch");
@@ -40,13 +45,15 @@ public sealed class ReaderDeathTests
     public async Task ADeadProgressReader_MakesHealthz503NamingIt_WhileTheProcessLives()
     {
         // A host told to outlive a failed background service: the process lives on, and only /healthz can tell.
-        await using var harness = await ServerHarness.StartAsync(services: s => s.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore));
+        var (harness, cluster) = await StartAsync(services: s => s.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore));
+        using var _ = cluster;
+        await using var __ = harness;
         using (var healthy = await harness.Http.GetAsync("/healthz"))
         {
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         }
 
-        await KillProgressReaderAsync(harness);
+        await SendImpossibleProgressAsync(harness);
 
         await ServerHarness.Eventually(async () => (await harness.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "/healthz to answer 503");
         using var response = await harness.Http.GetAsync("/healthz");
@@ -55,13 +62,26 @@ public sealed class ReaderDeathTests
         Assert.Contains("failed 7 times in a row", body, StringComparison.Ordinal);
     }
 
-    /// <summary>Closes the scheduler's store, then sends a well-formed report: applying it fails until the reader gives up.</summary>
-    private static async Task KillProgressReaderAsync(ServerHarness harness)
+    /// <summary>A server on a cluster of the test's, whose dead-letter topic refuses every write once the server has started.</summary>
+    private static async Task<(ServerHarness Harness, MockCluster Cluster)> StartAsync(ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
-        harness.App.Services.GetRequiredService<BackfillDatabase>().Dispose();
+        var cluster = MockCluster.Start();
+        var topics = new TopicNames("srv");
+        cluster.CreateTopics(topics.Specs(new TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
+        var harness = await ServerHarness.StartAsync(
+            settings: new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = cluster.BootstrapServers, ["Kafka:GroupProtocol"] = "consumer" },
+            services: services,
+            logs: logs);
+        cluster.SetTopicError(topics.DeadLetters, ErrorCode.TopicAuthorizationFailed);
+        return (harness, cluster);
+    }
+
+    /// <summary>A well-formed report no release caused (an unknown slice): the reader must park it, and cannot.</summary>
+    private static async Task SendImpossibleProgressAsync(ServerHarness harness)
+    {
         var clients = harness.App.Services.GetRequiredService<KafkaClients>();
         using var producer = clients.CreateProducer("outsider");
-        var report = new ProgressMessage { Kind = ProgressKind.StepStarted, Job = "j", Slice = "j/30001/20240301", Attempt = 1, Step = 0, At = DateTimeOffset.UnixEpoch };
+        var report = new ProgressMessage { Kind = ProgressKind.SliceSucceeded, Job = "j", Slice = "j/30001/20240301", Attempt = 1, Step = 0, At = DateTimeOffset.UnixEpoch };
         await producer.ProduceAsync(clients.Connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) });
     }
 }
