@@ -66,7 +66,7 @@ internal static class JobsApi
         }
     }
 
-    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, JobStore store, PlatformBoard board, SinkProgress sink)
+    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, JobStore store, PlatformBoard board, SinkProgress? sink = null)
     {
         JobState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -82,15 +82,16 @@ internal static class JobsApi
         var jobs = store.Jobs(filter);
         var platforms = jobs.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
         var totals = store.Totals(jobs);
-        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, totals[j.Id], sink.AllSaved(j)) with { Platforms = [platforms[j.Platform]] })]));
+        return TypedResults.Ok(new JobList([.. jobs.Select(j => JobStatus.Of(j, totals[j.Id], sink?.AllSaved(j) ?? false) with { Platforms = [platforms[j.Platform]] })]));
     }
 
-    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress sink)
+    /// <param name="sink">Whether finished jobs' orders are saved; absent only where no scheduler runs (the store's benchmark), and then they read as not all saved.</param>
+    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress? sink = null)
     {
         var job = store.Job(id);
         return job is null
             ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
-            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink.AllSaved(job)) with { Platforms = [board.Status(job.Platform)] });
+            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink?.AllSaved(job) ?? false) with { Platforms = [board.Status(job.Platform)] });
     }
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
