@@ -72,6 +72,26 @@ public static partial class ConfigurationCheck
 
         errors.AddRange(ScheduleCheck.Validate(configuration, backfill ?? new BackfillOptions()));
 
+        if (backfill is not null && worker is not null)
+        {
+            Check(errors, backfill.StuckAfter > TimeSpan.Zero, $"Backfill:StuckAfter must be positive (got {backfill.StuckAfter}).");
+            foreach (var platform in configuration.GetSection("Platforms").GetChildren())
+            {
+                PlatformOptions options;
+                try
+                {
+                    options = PlatformsConfiguration.Bind(platform);
+                }
+                catch (InvalidOperationException)
+                {
+                    continue; // said by the platform checks below
+                }
+
+                var longest = StuckRule.LongestStep(options, worker.PagesPerStep, worker.ThrottleRetries);
+                Check(errors, backfill.StuckAfter > longest, $"Backfill:StuckAfter ({backfill.StuckAfter:c}) must be larger than the longest step of platform {platform.Key} ({longest:c}: Worker:PagesPerStep pages, each call's Platforms:{platform.Key}:Timeout on every Retry:MaxAttempts, throttle pauses and a breaker CoolOff); a slice would be released again while its step still runs.");
+            }
+        }
+
         if (worker is not null)
         {
             Check(errors, worker.Concurrency is >= 1 and <= 64, $"Worker:Concurrency must be between 1 and 64 (got {worker.Concurrency}).");

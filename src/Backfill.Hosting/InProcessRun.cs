@@ -55,8 +55,6 @@ public static class InProcessRun
         var store = sp.GetRequiredService<JobStore>();
         var orders = sp.GetRequiredService<OrderStore>();
         var sources = sp.GetRequiredService<IOrderSources>();
-        var scheduler = sp.GetRequiredService<SchedulerService>();
-        var clients = sp.GetRequiredService<KafkaClients>();
         var timeField = sp.GetRequiredService<IConfiguration>()[$"Platforms:{job.Platform}:TimeRangeField"] ?? "create_time";
 
         RunSnapshot Snapshot()
@@ -68,19 +66,22 @@ public static class InProcessRun
                 orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To, timeField), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
         }
 
+        // The host stops by itself when one of its readers ends (ReaderWatch): the run would then wait for ever.
+        var stopping = sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         while (store.Job(job.Id)!.IsFinished is false)
         {
             progress?.Invoke(Snapshot());
-            await Task.Delay(Tick, time, cancellationToken);
+            await WaitAsync(time, stopping, cancellationToken);
         }
 
-        // Every order of the job is in Kafka before its slice's success is; wait until the sink has read them all.
-        var written = Watermarks.High(clients, clients.Connection.Topics.Orders);
+        // A finished job's orders may still be on their way to the sink: the run ends once they are all saved.
+        var sink = sp.GetRequiredService<SinkProgress>();
         var drainStart = time.GetTimestamp();
-        while (!scheduler.SinkReader.HasReached(written) && time.GetElapsedTime(drainStart) < SinkDrainLimit)
+        bool allSaved;
+        while (!(allSaved = sink.AllSaved(store.Job(job.Id)!)) && time.GetElapsedTime(drainStart) < SinkDrainLimit)
         {
             progress?.Invoke(Snapshot());
-            await Task.Delay(Tick, time, cancellationToken);
+            await WaitAsync(time, stopping, cancellationToken);
         }
 
         var final = Snapshot();
@@ -95,6 +96,7 @@ public static class InProcessRun
             final.Slices,
             final.OrdersSaved,
             final.OrdersEmitted,
+            allSaved,
             expected,
             orders.Totals().DuplicatesAbsorbed,
             stats.Calls,
@@ -103,5 +105,15 @@ public static class InProcessRun
             kafka.DeadLettered,
             time.GetElapsedTime(started),
             [.. all.Where(s => s.State == SliceState.Failed).Select(s => new FailedSlice(s.Id, s.Error ?? "failed"))]);
+    }
+
+    private static async Task WaitAsync(TimeProvider time, CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            throw new InvalidOperationException("the run's host is stopping: one of its readers ended (see the log above); the job is left as it is");
+        }
+
+        await Task.Delay(Tick, time, cancellationToken);
     }
 }

@@ -16,12 +16,14 @@ public sealed record RunSnapshot(string Job, JobState State, SliceCounts Slices,
 public sealed record FailedSlice(string Slice, string Error);
 
 /// <summary>The end of a run; <see cref="ToJson"/> is the contract of <c>--json</c>.</summary>
+/// <param name="OrdersAllSaved">The sink saved every order the job emitted (<see cref="SinkProgress"/>) before the run ended.</param>
 public sealed record RunSummary(
     string Job,
     JobState State,
     SliceCounts Slices,
     long OrdersUnique,
     long OrdersEmitted,
+    bool OrdersAllSaved,
     long? OrdersExpected,
     long DuplicatesAbsorbed,
     long Calls,
@@ -33,7 +35,8 @@ public sealed record RunSummary(
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total;
+    /// <summary>The job succeeded and the sink saved every order it emitted.</summary>
+    public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total && OrdersAllSaved;
 
     public string ToJson() => JsonSerializer.Serialize(
         new
@@ -41,7 +44,7 @@ public sealed record RunSummary(
             job = Job,
             state = State.ToString().ToLowerInvariant(),
             slices = new { total = Slices.Total, succeeded = Slices.Succeeded, failed = Slices.Failed },
-            orders = new { unique = OrdersUnique, emitted = OrdersEmitted, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
+            orders = new { unique = OrdersUnique, emitted = OrdersEmitted, allSaved = OrdersAllSaved, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
             platform = new { calls = Calls, throttled = Throttled },
             kafka = new { commitFailures = CommitFailures, deadLettered = DeadLettered },
             failures = Failures.Count == 0 ? null : Failures.Select(f => new { slice = f.Slice, error = f.Error }),

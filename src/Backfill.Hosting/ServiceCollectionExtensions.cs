@@ -33,6 +33,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer($"backfill-{Environment.ProcessId}"));
         services.AddSingleton<DeadLetters>();
         services.AddHostedService<TopicsStartup>();
+        services.AddHostedService<ReaderWatch>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PartitionsStartupCheck>(sp, configuration, roles));
 
         if (roles.HasFlag(BackfillRoles.Worker))
@@ -61,8 +62,11 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<JobPlanner>();
             services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();
+            services.AddSingleton<StuckSlices>();
             services.AddSingleton<SchedulerService>();
             services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
+            services.AddSingleton<SinkProgress>();
+            services.AddHostedService(sp => sp.GetRequiredService<SinkProgress>());
             if (!roles.HasFlag(BackfillRoles.Worker))
             {
                 // Nightly runs and retention belong to the long-running scheduler (serve), not to the one-job runs of demo and run.

@@ -42,6 +42,13 @@ public sealed class BackfillOptions
     /// </summary>
     public int MaxSlicesPerJob { get; set; } = 200_000;
 
+    /// <summary>
+    /// A slice in flight that nothing is heard of for this long (no release, no report of its attempt) is released again
+    /// as a new attempt: its step was lost. Must be larger than the longest step (<see cref="StuckRule.LongestStep"/>,
+    /// checked at start). Default 10 minutes.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
 

@@ -51,8 +51,9 @@ public sealed partial class JobControl(
     }, cancellationToken);
 
     /// <summary>
-    /// Cancels the job and its pending slices at once. Its released and running slices are cancelled as their workers
-    /// stop them (before their next page) and report it; progress arriving later is ignored.
+    /// Cancels the job and all its unfinished slices at once, pending and in flight: workers stop the steps in flight
+    /// before their next page (the control topic), and what they report later is ignored as stale. No slice of the job
+    /// stays in flight in the store, so none holds a place under the in-flight cap however its workers fare.
     /// </summary>
     /// <exception cref="JobNotFoundException">No such job.</exception>
     /// <exception cref="JobCommandRefusedException">The job is already finished.</exception>
@@ -62,13 +63,14 @@ public sealed partial class JobControl(
         await AnnounceAsync(job.Id, ControlMessage.Cancelled, by, cancellationToken);
         var now = time.GetUtcNow();
         var pending = store.Slices(job.Id, SliceState.Pending);
-        var transitions = pending.Select(s => s.MoveTo(SliceState.Cancelled, now, $"job cancelled by {by} before its release")).ToList();
-        store.Save(pending, transitions);
+        var inFlight = store.Slices(job.Id, SliceState.Released).Concat(store.Slices(job.Id, SliceState.Running)).ToList();
+        var transitions = pending.Select(s => s.MoveTo(SliceState.Cancelled, now, $"job cancelled by {by} before its release"))
+            .Concat(inFlight.Select(s => s.MoveTo(SliceState.Cancelled, now, $"job cancelled by {by} while attempt {s.Attempt} was in flight; its worker stops it before its next page")))
+            .ToList();
+        store.Save([.. pending, .. inFlight], transitions);
         store.Save(job, job.MoveTo(JobState.Cancelled, now, $"cancelled by {by}"));
-        var counts = store.Counts(job.Id);
-        var inFlight = counts.Released + counts.Running;
-        Log.Cancelled(logger, job.Id, by, pending.Count, inFlight);
-        return new CancelOutcome(job, pending.Count, inFlight);
+        Log.Cancelled(logger, job.Id, by, pending.Count, inFlight.Count);
+        return new CancelOutcome(job, pending.Count, inFlight.Count);
     }, cancellationToken);
 
     /// <summary>Moves the job's failed slices (or the one given) back to Pending; a failed job runs again.</summary>
@@ -201,7 +203,7 @@ public sealed partial class JobControl(
         [LoggerMessage(1, LogLevel.Information, "Job {Job} {Change} by {By}")]
         public static partial void Changed(ILogger logger, string job, string change, string by);
 
-        [LoggerMessage(2, LogLevel.Information, "Job {Job} cancelled by {By}: {Pending} pending slice(s) cancelled; {InFlight} in flight stop before their next page")]
+        [LoggerMessage(2, LogLevel.Information, "Job {Job} cancelled by {By}: {Pending} pending and {InFlight} in-flight slice(s) cancelled; workers stop those in flight before their next page")]
         public static partial void Cancelled(ILogger logger, string job, string by, int pending, int inFlight);
 
         [LoggerMessage(3, LogLevel.Information, "Job {Job}: {Slices} slice(s) back to pending, by {By} (forced: {Force})")]
@@ -212,8 +214,8 @@ public sealed partial class JobControl(
     }
 }
 
-/// <summary>A cancel's effect: the job, its pending slices cancelled at once, and its slices in flight, which stop before their next page.</summary>
-public sealed record CancelOutcome(JobRecord Job, int PendingCancelled, int InFlight);
+/// <summary>A cancel's effect: the job, and its slices cancelled, pending ones and those in flight (whose workers stop them before their next page).</summary>
+public sealed record CancelOutcome(JobRecord Job, int PendingCancelled, int InFlightCancelled);
 
 /// <summary>A retry's effect: the job and the slices moved back to Pending.</summary>
 public sealed record RetryOutcome(JobRecord Job, IReadOnlyList<string> Retried);

@@ -99,6 +99,16 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         }
     }
 
+    /// <summary>Counts a slice of the platform put back to be released again because nothing was heard of it (<see cref="StuckSlices"/>).</summary>
+    public void Restarted(string platform)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.Restarts++;
+        }
+    }
+
     /// <summary>Platforms this board has heard of (reports, releases, cool-offs), in name order.</summary>
     public IReadOnlyList<string> Platforms() => [.. _platforms.Keys.Order(StringComparer.OrdinalIgnoreCase)];
 
@@ -108,7 +118,7 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         var entry = Of(platform);
         lock (entry)
         {
-            return new PlatformTotals(entry.Pages, entry.Throttles, entry.Releases);
+            return new PlatformTotals(entry.Pages, entry.Throttles, entry.Releases, entry.Restarts);
         }
     }
 
@@ -212,6 +222,8 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
 
         public long Releases { get; set; }
 
+        public long Restarts { get; set; }
+
         public DateTimeOffset CoolOffUntil { get; set; } = DateTimeOffset.MinValue;
 
         public string? CoolOffReason { get; set; }
@@ -283,7 +295,8 @@ public sealed record PartitionLoad(int Lane, int? Partition, long Pages, long Re
 /// <param name="Pages">Pages fetched (one successful list call each), as workers reported them with applied steps.</param>
 /// <param name="Throttles">Throttle answers workers reported with applied steps.</param>
 /// <param name="Releases">Slices sent to the action topic (a slice released again after a retry counts again).</param>
-public sealed record PlatformTotals(long Pages, long Throttles, long Releases);
+/// <param name="Restarts">Slices in flight put back to be released again because nothing was heard of them for <c>Backfill:StuckAfter</c>.</param>
+public sealed record PlatformTotals(long Pages, long Throttles, long Releases, long Restarts = 0);
 
 /// <summary>A lane's rate (calls per second) as its owner reported it with its last step.</summary>
 public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At);

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Applies workers' progress to LiteDB; the scheduler is its only writer. Progress of an older attempt, or of a
-/// step already applied, is ignored, so redeliveries and redone steps change nothing (R5).
+/// Applies workers' progress to LiteDB; the scheduler is its only writer. What applies is <see cref="ProgressRule"/>'s
+/// to say: stale or repeated reports are ignored and counted, never thrown on, so redeliveries, redone steps and
+/// reports of an attempt released again since change nothing (R5).
 /// </summary>
 public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, TimeProvider time, ILogger<ProgressApplier> logger)
 {
@@ -19,6 +20,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     /// <summary>Held while progress is applied; operator commands (<see cref="JobControl"/>) take it too, so neither overwrites the other's job or slices.</summary>
     internal SemaphoreSlim Sync { get; } = new(1, 1);
 
+    /// <exception cref="UnappliableProgressException">The report names no slice, another job's, or an attempt never released: the reader parks it.</exception>
     public void Apply(ProgressMessage progress)
     {
         Sync.Wait();
@@ -35,18 +37,26 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
-        if (slice is not null && progress.Process.Length > 0)
+        var (fit, why) = ProgressRule.Judge(slice, progress);
+        if (slice is null || fit == ProgressFit.Impossible)
+        {
+            throw new UnappliableProgressException($"{progress.Kind} of slice {progress.Slice} (job {progress.Job}, attempt {progress.Attempt}, step {progress.Step}) cannot be applied: {why}");
+        }
+
+        if (progress.Process.Length > 0)
         {
             // Stale or not, the report says how the sending process's Kafka is doing.
             board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
         }
 
-        if (slice is null || slice.JobId != progress.Job || progress.Attempt != slice.Attempt || slice.State.IsTerminal())
+        if (fit == ProgressFit.Stale)
         {
             Interlocked.Increment(ref _stale);
+            Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");
             return;
         }
 
+        slice.ProgressAt = time.GetUtcNow();
         var transitions = new List<Transition>();
         // A step dropped before its first call (its job cancelled) never ran.
         if (slice.State == SliceState.Released && progress.Kind != ProgressKind.SliceCancelled)
@@ -58,7 +68,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         {
             case ProgressKind.StepStarted:
                 break;
-            case ProgressKind.StepDone when progress.Step > slice.Step:
+            case ProgressKind.StepDone:
                 board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
@@ -66,9 +76,6 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 slice.Orders += progress.Orders;
                 slice.Cursor = progress.Cursor;
                 slice.UpdatedAt = progress.At;
-                break;
-            case ProgressKind.StepDone:
-                Interlocked.Increment(ref _stale);
                 break;
             case ProgressKind.SliceSucceeded:
                 transitions.Add(slice.MoveTo(SliceState.Succeeded, progress.At, $"last page after {slice.Step + 1} steps, {slice.Orders} orders"));
@@ -114,5 +121,11 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     {
         [LoggerMessage(1, LogLevel.Information, "Job {Job} finished: {State}")]
         public static partial void JobFinished(ILogger logger, string job, JobState state);
+
+        [LoggerMessage(2, LogLevel.Debug, "Progress {Kind} of slice {Slice} (attempt {Attempt}, step {Step}) ignored: {Why}")]
+        public static partial void Ignored(ILogger logger, ProgressKind kind, string slice, int attempt, int step, string why);
     }
 }
+
+/// <summary>A well-formed progress report that no release could have caused (<see cref="ProgressFit.Impossible"/>); its reader parks it with this message.</summary>
+public sealed class UnappliableProgressException(string message) : Exception(message);

@@ -15,7 +15,7 @@ namespace Backfill.Scheduling;
 /// Moves the next batch of a job's slices from LiteDB to the action topic, as <see cref="ReleasePolicy"/> allows, onto
 /// the platform's lanes as <see cref="LaneChooser"/> picks them; nothing while the platform cools off or its lanes' lag is
 /// over <see cref="BackfillOptions.MaxActionLag"/>. A slice is marked Released before its first step is produced, so its
-/// progress can never arrive first; a failed produce puts it back to Pending.
+/// progress can never arrive first; a failed produce puts it back to Pending, its attempt spent (attempts are never reused).
 /// </summary>
 public sealed partial class ReleaseService(
     JobStore store,
@@ -83,6 +83,7 @@ public sealed partial class ReleaseService(
                 slice.Error = null;
                 slice.Lane = lane;
                 slice.Lanes = plan.Lanes;
+                slice.ProgressAt = now;
                 store.Save(slice, slice.MoveTo(SliceState.Released, now, $"released (attempt {slice.Attempt}, lane {lane}/{plan.Lanes})"));
                 try
                 {
@@ -92,8 +93,9 @@ public sealed partial class ReleaseService(
                 }
                 catch (Exception e) when (e is KafkaException or OperationCanceledException)
                 {
-                    slice.Attempt--;
-                    store.Save(slice, slice.MoveTo(SliceState.Pending, time.GetUtcNow(), $"release failed: {e.Message}"));
+                    // The attempt stays spent: a produce that failed (timed out) may have been written all the same, and
+                    // its step would run; a release that reused the number would be dropped by the workers as a repeat.
+                    store.Save(slice, slice.MoveTo(SliceState.Pending, time.GetUtcNow(), $"release of attempt {slice.Attempt} failed (the next release takes a new attempt): {e.Message}"));
                     Log.ReleaseFailed(logger, slice.Id, e.Message);
                     throw;
                 }

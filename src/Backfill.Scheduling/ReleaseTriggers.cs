@@ -12,9 +12,18 @@ namespace Backfill.Scheduling;
 /// </summary>
 public sealed class ReleaseTriggers(ISchedulerFactory schedulers, TimeProvider time)
 {
-    public async Task ScheduleAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <param name="replace">
+    /// False when re-arming at start: a job created meanwhile has its trigger already, and replacing it would fire a
+    /// second release at once (held by the cadence only when the first one went out).
+    /// </param>
+    public async Task ScheduleAsync(JobRecord job, CancellationToken cancellationToken, bool replace = true)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (!replace && await scheduler.Exists(new TriggerKey($"release-{job.Id}", "release"), cancellationToken))
+        {
+            return;
+        }
+
         var key = new JobKey($"release-{job.Id}", "release");
         var detail = JobBuilder.Create<ReleaseJob>()
             .WithIdentity(key)

@@ -9,7 +9,7 @@ namespace Backfill.Scheduling;
 
 /// <summary>
 /// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
-/// <see cref="PlatformBoard"/>. Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
+/// <see cref="PlatformBoard"/>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
 /// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
 public sealed partial class SchedulerService(
@@ -22,6 +22,7 @@ public sealed partial class SchedulerService(
     ReleaseService releases,
     DeadLetters deadLetters,
     PlatformBoard board,
+    StuckSlices stuck,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
@@ -44,32 +45,27 @@ public sealed partial class SchedulerService(
 
         foreach (var job in jobs.ActiveJobs())
         {
-            await triggers.ScheduleAsync(job, stoppingToken);
+            await triggers.ScheduleAsync(job, stoppingToken, replace: false);
         }
 
         var topics = clients.Connection.Topics;
         await Task.WhenAll(
-            ProgressReader.RunAsync(topics.ProgressGroup, topics.Progress, batch => Apply(batch, stoppingToken), stoppingToken),
-            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, batch => Save(batch, stoppingToken), stoppingToken),
-            ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken));
+            ProgressReader.RunEachAsync(topics.ProgressGroup, topics.Progress, m => Apply(m), stoppingToken, Park("progress")),
+            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, Save, stoppingToken, Park("sink")),
+            ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken),
+            stuck.RunAsync(stoppingToken));
     }
 
-    private void Apply(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
-    {
-        foreach (var consumed in batch)
-        {
-            if (Decode<ProgressMessage>(consumed, "progress", cancellationToken) is { } message)
-            {
-                progress.Apply(message);
-            }
-        }
-    }
+    /// <summary>A message the scheduler cannot read or apply is parked with why, never retried in a loop (R6).</summary>
+    private Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task> Park(string stage) =>
+        (consumed, why, cancellationToken) => deadLetters.ParkAsync(consumed, stage, why, cancellationToken);
 
-    private void Save(IReadOnlyList<ConsumeResult<string, byte[]>> batch, CancellationToken cancellationToken)
+    private void Apply(ConsumeResult<string, byte[]> consumed) => progress.Apply(MessageCodec.Decode<ProgressMessage>(consumed.Message.Value));
+
+    private void Save(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
     {
         var documents = batch
-            .Select(c => Decode<OrderMessage>(c, "sink", cancellationToken))
-            .OfType<OrderMessage>()
+            .Select(c => MessageCodec.Decode<OrderMessage>(c.Message.Value))
             .Select(o => new OrderDocument
             {
                 Id = o.Key,
@@ -93,50 +89,20 @@ public sealed partial class SchedulerService(
     {
         foreach (var consumed in batch)
         {
-            try
+            var message = MessageCodec.Decode<ControlMessage>(consumed.Message.Value);
+            if (message is { Kind: ControlKind.CoolOff, Platform: { } platform, Until: { } until })
             {
-                var message = MessageCodec.Decode<ControlMessage>(consumed.Message.Value);
-                if (message is { Kind: ControlKind.CoolOff, Platform: { } platform, Until: { } until })
-                {
-                    board.CoolOff(platform, until, message.Reason);
-                }
-                else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
-                {
-                    board.SetLiveLimit(limited, message.PermitsPerSecond);
-                }
+                board.CoolOff(platform, until, message.Reason);
             }
-            catch (MalformedMessageException e)
+            else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
             {
-                // Every process reads the control topic; parking it here would park it once per process.
-                Log.MalformedControl(logger, consumed.TopicPartitionOffset.ToString(), e.Message);
+                board.SetLiveLimit(limited, message.PermitsPerSecond);
             }
-        }
-    }
-
-    /// <summary>A message the scheduler cannot read is parked, never retried in a loop (R6).</summary>
-    private T? Decode<T>(ConsumeResult<string, byte[]> consumed, string stage, CancellationToken cancellationToken)
-        where T : class, IMessage
-    {
-        try
-        {
-            return MessageCodec.Decode<T>(consumed.Message.Value);
-        }
-        catch (MalformedMessageException e)
-        {
-            Log.Malformed(logger, consumed.TopicPartitionOffset.ToString(), e.Message);
-            deadLetters.ParkAsync(consumed, stage, e.Message, cancellationToken).GetAwaiter().GetResult();
-            return null;
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Malformed message at {Position} parked on the dead-letter topic: {Error}")]
-        public static partial void Malformed(ILogger logger, string position, string error);
-
-        [LoggerMessage(2, LogLevel.Warning, "Malformed control message at {Position} skipped: {Error}")]
-        public static partial void MalformedControl(ILogger logger, string position, string error);
-
         [LoggerMessage(3, LogLevel.Error, "Could not send again the first steps of slices a previous scheduler marked released; they stay released until the next start: {Error}")]
         public static partial void ResendFailed(ILogger logger, string error);
     }

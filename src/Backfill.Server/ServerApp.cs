@@ -1,4 +1,5 @@
 using Backfill.Hosting;
+using Backfill.Messaging.Clients;
 using Backfill.Server.Dashboard;
 using Backfill.Server.Auth;
 using Backfill.Server.Jobs;
@@ -62,7 +63,7 @@ public static class ServerApp
         app.UseMiddleware<CrossSiteGate>();
         app.UseMiddleware<ApiTokenGate>();
         app.UseRouting();
-        app.MapGet("/healthz", () => TypedResults.Text("ok"));
+        app.MapGet("/healthz", Health);
         app.MapJobsApi();
         app.MapPlatformsApi();
         app.MapMetrics();
@@ -70,4 +71,12 @@ public static class ServerApp
         app.MapJobControlApi();
         return app;
     }
+
+    /// <summary><c>ok</c>; 503 naming every reader of this process that ended (its progress, sink or control reader: the process is stopping, or should be restarted).</summary>
+    internal static IResult Health(KafkaCounters counters) =>
+        counters.EndedReaders.Count == 0
+            ? TypedResults.Text("ok")
+            : TypedResults.Text(
+                string.Join("\n", counters.EndedReaders.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"unhealthy: the reader of {r.Key} ended: {r.Value}")),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
 }

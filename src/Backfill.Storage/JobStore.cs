@@ -63,6 +63,14 @@ public sealed partial class JobStore(BackfillDatabase db)
             .Select(s => s!)
             .ToList();
 
+    /// <summary>Released or running slices of every job.</summary>
+    public IReadOnlyList<SliceRecord> AllInFlightSlices() =>
+        db.InFlight.FindAll().ToList()
+            .Select(f => db.Slices.FindById(f.Id))
+            .Where(s => s is not null && IsInFlight(s))
+            .Select(s => s!)
+            .ToList();
+
     /// <summary>Saves slice changes and their transitions together.</summary>
     public void Save(IReadOnlyCollection<SliceRecord> slices, IEnumerable<Transition> transitions) => db.InTransaction(() =>
     {

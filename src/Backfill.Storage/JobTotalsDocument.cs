@@ -4,7 +4,7 @@ namespace Backfill.Storage;
 
 /// <summary>
 /// A job's slice counts by state and its emitted orders, kept by <see cref="JobStore"/> in the same transaction as
-/// every slice write. The status of a job of a million slices is then one document read, not a million (issue 6, P3).
+/// every slice write, and the orders the sink saved of it, kept by <see cref="OrderStore"/> with every batch. The status of a job of a million slices is then one document read, not a million (issue 6, P3).
 /// </summary>
 internal sealed class JobTotalsDocument
 {
@@ -16,6 +16,9 @@ internal sealed class JobTotalsDocument
 
     /// <summary>The sum of the slices' <see cref="SliceRecord.Orders"/>.</summary>
     public long Orders { get; set; }
+
+    /// <summary>Order messages of the job the sink has saved, repeats included (kept by <see cref="OrderStore"/> with every batch).</summary>
+    public long Saved { get; set; }
 
     /// <summary>When the job's slices began to be deleted (<see cref="JobStore.PruneSlices"/>); null while they are kept.</summary>
     public DateTimeOffset? PrunedAt { get; set; }
@@ -40,5 +43,5 @@ internal sealed class JobTotalsDocument
         Orders += sign * slice.Orders;
     }
 
-    public JobTotals ToTotals() => new(new SliceCounts(States[0], States[1], States[2], States[3], States[4], States[5]), Orders, PrunedAt, Pruned);
+    public JobTotals ToTotals() => new(new SliceCounts(States[0], States[1], States[2], States[3], States[4], States[5]), Orders, Saved, PrunedAt, Pruned);
 }

@@ -51,6 +51,15 @@ public sealed class OrderStore(BackfillDatabase db)
         db.Orders.InsertBulk(fresh.Values);
         db.Orders.Update(updated.Values);
         AddToTotals(fresh.Count, batch.Count);
+        // What each job's status shows as saved beside emitted; a job no longer stored has no totals to keep.
+        foreach (var job in batch.GroupBy(o => o.JobId, StringComparer.Ordinal))
+        {
+            if (db.Totals.FindById(job.Key) is { } totals)
+            {
+                totals.Saved += job.Count();
+                db.Totals.Update(totals);
+            }
+        }
         return duplicates;
     });
 

@@ -47,7 +47,7 @@ public sealed partial class WorkerService(
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {
             var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, lease, time, loggers.CreateLogger<WorkerConsumer>());
-            return Task.Factory.StartNew(() => consumer.Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return Task.Factory.StartNew(() => ReaderGuard.Run(counters, _logger, $"{topics.Actions} ({consumer.Name})", () => consumer.Run(stoppingToken), stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
 
         // A group of its own, new each start, reads the control topic from its beginning: earlier cancels and limits are heard too.

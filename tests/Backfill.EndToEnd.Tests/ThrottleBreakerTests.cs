@@ -23,6 +23,9 @@ public sealed class ThrottleBreakerTests
         harness.Settings[$"{rateLimit}:Throttle:RecoveryEvery"] = "00:00:00.500";
         harness.Settings["Worker:ThrottleRetries"] = "50";
 
+        // 50 throttle pauses a page make a long step: a slice is released again only after nothing is heard of it for longer.
+        harness.Settings["Backfill:StuckAfter"] = "00:30:00";
+
         // 16 slices, two a second, no cap in the way: releases are still due while the breaker is open.
         harness.Settings["Backfill:ReleaseEvery"] = "00:00:01";
         harness.Settings["Backfill:SlicesPerRelease"] = "2";

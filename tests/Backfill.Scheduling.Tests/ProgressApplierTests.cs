@@ -136,6 +136,51 @@ public sealed class ProgressApplierTests : IDisposable
         Assert.Equal(SliceState.Succeeded, _store.Slice("j/1/20240101")!.State);
     }
 
+    [Fact]
+    public void Apply_SuccessOfTheAttemptOfASliceBackToPending_IsIgnored_NotThrown()
+    {
+        // Attempt 2 was released, its produce failed (it may still have gone out): the slice waits for attempt 3.
+        var pending = _store.Slice("j/1/20240101")!;
+        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "release failed"));
+
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 2));
+
+        Assert.Equal(SliceState.Pending, _store.Slice("j/1/20240101")!.State);
+        Assert.Equal(1, _applier.Ignored);
+    }
+
+    [Fact]
+    public void Apply_SuccessOfAnAttemptNeverReleased_IsRefusedWithWhy_AndChangesNothing()
+    {
+        var pending = _store.Slice("j/1/20240101")!;
+        pending.Attempt = 0;
+        _store.Save(pending, pending.MoveTo(SliceState.Pending, _time.GetUtcNow(), "test: never released"));
+
+        var refused = Assert.Throws<UnappliableProgressException>(() => _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded, attempt: 0)));
+
+        Assert.Contains("attempt 0 of slice j/1/20240101 was never released", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(SliceState.Pending, _store.Slice("j/1/20240101")!.State);
+        Assert.Equal(JobState.Running, _store.Job("j")!.State);
+    }
+
+    [Fact]
+    public void Apply_FailureRedeliveredAfterARetry_IsIgnored_AndTheRetriedSliceRunsOn()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed) with { Error = "boom" });
+        var slice = _store.Slice("j/1/20240101")!;
+        _store.Save(slice, slice.MoveTo(SliceState.Pending, _time.GetUtcNow(), "retried"));
+
+        // The same attempt's failure again (its step was redone after a crash), and stale steps of it.
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed) with { Error = "boom" });
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 3));
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepStarted, step: 4));
+
+        var after = _store.Slice("j/1/20240101")!;
+        Assert.Equal(SliceState.Pending, after.State);
+        Assert.Equal((-1, 0L), (after.Step, after.Orders));
+        Assert.Equal(3, _applier.Ignored);
+    }
+
     public void Dispose()
     {
         _db.Dispose();

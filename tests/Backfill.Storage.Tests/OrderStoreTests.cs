@@ -27,6 +27,27 @@ public sealed class OrderStoreTests : IDisposable
     }
 
     [Fact]
+    public void Upsert_CountsEachJobsSavedOrders_RepeatsIncluded_InItsTotals()
+    {
+        var jobs = new JobStore(_temp.Db);
+        foreach (var id in (string[])["j1", "j2"])
+        {
+            jobs.Create(new Core.Jobs.JobRecord { Id = id, Platform = "shopee", Shops = ["1"] }, [], new Core.Jobs.Transition(id, "", "Running", Day, "test"));
+        }
+
+        Sink.Upsert([Of("j1", Order("1", "A", Day)), Of("j1", Order("1", "B", Day)), Of("j2", Order("1", "C", Day))], Day);
+        Sink.Upsert([Of("j1", Order("1", "A", Day)), Of("gone", Order("1", "D", Day))], Day);
+
+        Assert.Equal((3L, 1L), (jobs.Totals("j1").Saved, jobs.Totals("j2").Saved));
+
+        static OrderDocument Of(string job, OrderDocument order)
+        {
+            order.JobId = job;
+            return order;
+        }
+    }
+
+    [Fact]
     public void OfShop_ListsThatShopsOrdersById()
     {
         Sink.Upsert([Order("1", "B", Day), Order("2", "A", Day), Order("1", "A", Day)], Day);

@@ -11,10 +11,10 @@ internal static class StatusCommand
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var job = ControlOptions.Job();
-        var watch = new Option<bool>("--watch") { Description = "Follow the job with a live progress bar (refreshed every second) until it ends; exit 0 if it succeeded, 1 if it failed or was cancelled." };
+        var watch = new Option<bool>("--watch") { Description = "Follow the job with a live progress bar (refreshed every second) until it ends and, when it succeeded, until the sink has saved all its orders; exit 0 if it succeeded, 1 if it failed or was cancelled." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
-        var command = new Command("status", "Show a job's state, its slices by state and the orders emitted, from a running scheduler ('backfill serve').\n\nExamples:\n  backfill status demo-20240501-20240508-1a2b3c\n  backfill status demo-20240501-20240508-1a2b3c --watch\n  backfill status demo-20240501-20240508-1a2b3c --json --server http://scheduler.internal:5080")
+        var command = new Command("status", "Show a job's state, its slices by state and its orders emitted and saved, from a running scheduler ('backfill serve').\n\nExamples:\n  backfill status demo-20240501-20240508-1a2b3c\n  backfill status demo-20240501-20240508-1a2b3c --watch\n  backfill status demo-20240501-20240508-1a2b3c --json --server http://scheduler.internal:5080")
         {
             job, watch, server, json,
         };
@@ -36,7 +36,7 @@ internal static class StatusCommand
                 StatusView.Write(Console.Out, status);
             }
 
-            return !parse.GetValue(watch) || status.State == "succeeded" ? ExitCodes.Success : ExitCodes.Failed;
+            return !parse.GetValue(watch) || JobProgress.Succeeded(status) ? ExitCodes.Success : ExitCodes.Failed;
         });
         return command;
     }

@@ -32,7 +32,11 @@ internal static class StatusView
         table.AddRow("cancelled", $"{s.Cancelled}");
         table.AddRow("[bold]total[/]", $"[bold]{s.Total}[/]");
         console.Write(table);
-        console.MarkupLine($"orders emitted: {status.Orders.Emitted}");
+        console.MarkupLine($"orders: {status.Orders.Emitted} emitted, {status.Orders.Saved} saved");
+        if (JobProgress.Saving(status))
+        {
+            console.MarkupLine("[yellow]" + Markup.Escape("saving: the sink has not saved all the job's orders yet") + "[/]");
+        }
         if (status.SlicesPrunedAt is { } pruned)
         {
             console.MarkupLine(Markup.Escape($"slices deleted {pruned:yyyy-MM-dd} (Backfill:KeepFinishedJobs): the counts are as the job finished; its orders stay in the sink"));

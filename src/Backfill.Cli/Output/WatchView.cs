@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace Backfill.Cli.Output;
 
-/// <summary>Follows a job until it ends with a progress bar of its finished slices (on a terminal live; otherwise a line as it moves).</summary>
+/// <summary>
+/// Follows a job until it is over with a progress bar of its finished slices (on a terminal live; otherwise a line as it
+/// moves): a job that succeeded is followed on until the sink has saved all its orders.
+/// </summary>
 internal static class WatchView
 {
     /// <returns>The job's last status and the scheduler's body of it.</returns>
@@ -13,7 +16,7 @@ internal static class WatchView
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
         var last = await client.JobStatusAsync(job, cancellationToken);
-        if (JobProgress.IsFinished(last.Status))
+        if (JobProgress.IsOver(last.Status))
         {
             return last;
         }
@@ -30,7 +33,7 @@ internal static class WatchView
                     bar.MaxValue = Math.Max(1, last.Status.Slices.Total);
                     bar.Value = JobProgress.Done(last.Status.Slices);
                     bar.Description = Describe(last.Status);
-                    if (JobProgress.IsFinished(last.Status))
+                    if (JobProgress.IsOver(last.Status))
                     {
                         bar.StopTask();
                         context.Refresh();
@@ -47,6 +50,7 @@ internal static class WatchView
     private static string Describe(JobStatus status)
     {
         var s = status.Slices;
-        return Markup.Escape($"{status.Job} {status.State}: {s.Succeeded} succeeded, {s.Failed} failed, {s.Running + s.Released} in flight, {s.Pending} pending; {status.Orders.Emitted} orders");
+        var state = JobProgress.Saving(status) ? $"{status.State}, saving orders" : status.State;
+        return Markup.Escape($"{status.Job} {state}: {s.Succeeded} succeeded, {s.Failed} failed, {s.Running + s.Released} in flight, {s.Pending} pending; orders {status.Orders.Saved} saved / {status.Orders.Emitted} emitted");
     }
 }

@@ -49,6 +49,13 @@ public sealed class SliceRecord
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>
+    /// When the scheduler last heard of the current attempt, on its own clock: its release, or a report of it applied.
+    /// A slice in flight that nothing is heard of for <c>Backfill:StuckAfter</c> is released again. Null on slices stored
+    /// before it was kept (<see cref="UpdatedAt"/> stands in).
+    /// </summary>
+    public DateTimeOffset? ProgressAt { get; set; }
+
     public static string MakeId(string jobId, string shop, DateOnly firstDay) => $"{jobId}/{shop}/{firstDay:yyyyMMdd}";
 
     /// <summary>Moves to <paramref name="to"/> and returns the transition to record.</summary>

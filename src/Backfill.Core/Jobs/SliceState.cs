@@ -1,9 +1,12 @@
 namespace Backfill.Core.Jobs;
 
-/// <summary>Where a slice is: Pending → Released → Running → Succeeded | Failed | Cancelled; Failed → Pending on retry.</summary>
+/// <summary>
+/// Where a slice is: Pending → Released → Running → Succeeded | Failed | Cancelled; Failed → Pending on retry; Released or
+/// Running → Pending when its release failed or nothing was heard of it for too long (released again, a new attempt).
+/// </summary>
 public enum SliceState
 {
-    /// <summary>In the state store only; not in Kafka (R1).</summary>
+    /// <summary>Waiting to be released, in the state store only (R1); an earlier attempt of it still on Kafka is stale.</summary>
     Pending,
 
     /// <summary>Its first step is on the action topic.</summary>

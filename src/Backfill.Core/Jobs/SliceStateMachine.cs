@@ -11,7 +11,7 @@ public static class SliceStateMachine
         (SliceState.Pending, SliceState.Released) => true,
         (SliceState.Pending, SliceState.Cancelled) => true,
 
-        // A release whose produce failed goes back to the store.
+        // A release whose produce failed, or that nothing was heard of for Backfill:StuckAfter, goes back to the store.
         (SliceState.Released, SliceState.Pending) => true,
         (SliceState.Released, SliceState.Running) => true,
         (SliceState.Released, SliceState.Failed) => true,
@@ -19,6 +19,9 @@ public static class SliceStateMachine
         (SliceState.Running, SliceState.Succeeded) => true,
         (SliceState.Running, SliceState.Failed) => true,
         (SliceState.Running, SliceState.Cancelled) => true,
+
+        // Nothing heard of it for Backfill:StuckAfter: its step was lost; it waits to be released again.
+        (SliceState.Running, SliceState.Pending) => true,
         (SliceState.Failed, SliceState.Pending) => true,
         _ => false,
     };

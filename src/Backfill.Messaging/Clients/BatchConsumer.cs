@@ -6,7 +6,11 @@ namespace Backfill.Messaging.Clients;
 
 /// <summary>
 /// A consumer loop on its own thread that hands batches to one handler and commits (checked) after each batch.
-/// Used by the scheduler's progress reader and the order sink, which are quick local writes.
+/// Used by the scheduler's progress reader, its order sink and the control readers of every process, which are quick
+/// local writes. A handler's failure never ends the reader: a batch that fails is handled again message by message,
+/// and each failure goes by <see cref="HandlerFailures"/> — a message that cannot be applied is parked (or skipped)
+/// with why and reading goes on; an infrastructure failure is retried, and when it persists the reader ends, which
+/// <see cref="ReaderGuard"/> makes loud: a dead reader never goes unnoticed.
 /// </summary>
 public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters counters, ILogger logger)
 {
@@ -14,12 +18,51 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(200);
     private readonly ConcurrentDictionary<TopicPartition, long> _next = new();
 
+    /// <summary>What this reader does when its handler throws.</summary>
+    public HandlerFailures Failures { get; init; } = HandlerFailures.Default;
+
     /// <summary>True when every assigned partition has been read up to the high watermarks given.</summary>
     public bool HasReached(IReadOnlyDictionary<TopicPartition, long> highWatermarks) =>
         highWatermarks.All(h => h.Value == 0 || (_next.TryGetValue(h.Key, out var next) && next >= h.Value));
 
-    public Task RunAsync(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
-        Task.Factory.StartNew(() => Run(group, topic, handle, stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <summary>Reads <paramref name="topic"/> in <paramref name="group"/> until <paramref name="stop"/>, a batch at a time.</summary>
+    /// <param name="park">
+    /// Where a message that cannot be applied goes, with why (the dead-letter topic); null skips it with an error log
+    /// line (the control topic, which every process reads: parking there would park it once per process).
+    /// </param>
+    public Task RunAsync(
+        string group,
+        string topic,
+        Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle,
+        CancellationToken stop,
+        Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
+        Start(group, topic, batch => Handle(batch, handle, park, stop), stop);
+
+    /// <summary>As <see cref="RunAsync"/>, one message at a time: a message that fails is handled again alone, the others of its batch never twice.</summary>
+    public Task RunEachAsync(
+        string group,
+        string topic,
+        Action<ConsumeResult<string, byte[]>> handle,
+        CancellationToken stop,
+        Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
+        Start(
+            group,
+            topic,
+            batch =>
+            {
+                foreach (var message in batch)
+                {
+                    Handle([message], one => handle(one[0]), park, stop);
+                }
+            },
+            stop);
+
+    private Task Start(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
+        Task.Factory.StartNew(
+            () => ReaderGuard.Run(counters, logger, $"{topic} (group {group})", () => Run(group, topic, handle, stop), stop),
+            stop,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
     private void Run(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
     {
@@ -73,12 +116,85 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
                 }
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="messages"/> over until they are applied or parked. A batch that failed is handed over again
+    /// one message at a time, so one message that cannot be applied does not hold back the others of its batch (the
+    /// handlers are idempotent: what a failed batch applied before the failure is applied again as a repeat).
+    /// </summary>
+    /// <exception cref="HandlerFailedException">An infrastructure failure outlasted <see cref="Failures"/>.</exception>
+    private void Handle(
+        IReadOnlyList<ConsumeResult<string, byte[]>> messages,
+        Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle,
+        Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park,
+        CancellationToken stop)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            Exception error;
+            try
+            {
+                handle(messages);
+                return;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                error = e;
+            }
+
+            var outcome = Failures.Decide(error, failures);
+            if (outcome == HandlerOutcome.Park && messages.Count > 1)
+            {
+                foreach (var message in messages)
+                {
+                    Handle([message], handle, park, stop);
+                }
+
+                return;
+            }
+
+            var position = messages[0].TopicPartitionOffset.ToString();
+            if (outcome == HandlerOutcome.Park)
+            {
+                var why = $"{error.GetType().Name}: {error.Message}";
+                try
+                {
+                    if (park is null)
+                    {
+                        Log.Skipped(logger, position, why);
+                    }
+                    else
+                    {
+                        park(messages[0], why, stop).GetAwaiter().GetResult();
+                        Log.Parked(logger, position, why);
+                    }
+
+                    return;
+                }
+                catch (Exception e) when (!stop.IsCancellationRequested && HandlerFailures.IsInfrastructure(e))
+                {
+                    // Parking needs Kafka: a message that could not be parked yet is handled again, like any other failure.
+                    error = e;
+                    outcome = Failures.Decide(e, failures);
+                }
+            }
+
+            if (outcome == HandlerOutcome.Stop)
+            {
+                throw new HandlerFailedException($"handling {messages.Count} message(s) from {position} failed {failures} times in a row; last: {error.GetType().Name}: {error.Message}", error);
+            }
+
+            var pause = Failures.Pause(failures);
+            Log.Retrying(logger, messages.Count, position, failures, Failures.MaxFailures, pause.TotalMilliseconds, error.GetType().Name, error.Message);
+            if (stop.WaitHandle.WaitOne(pause))
+            {
+                stop.ThrowIfCancellationRequested();
+            }
         }
     }
 
@@ -104,5 +220,18 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
     {
         [LoggerMessage(1, LogLevel.Warning, "{Client}: reading failed ({Code} {Reason}); reading again shortly")]
         public static partial void ConsumeFailed(ILogger logger, string client, ErrorCode code, string reason);
+
+        [LoggerMessage(2, LogLevel.Error, "Message at {Position} cannot be applied; parked on the dead-letter topic, reading goes on: {Reason}")]
+        public static partial void Parked(ILogger logger, string position, string reason);
+
+        [LoggerMessage(3, LogLevel.Error, "Message at {Position} cannot be applied; skipped, reading goes on: {Reason}")]
+        public static partial void Skipped(ILogger logger, string position, string reason);
+
+        [LoggerMessage(4, LogLevel.Warning, "Handling {Count} message(s) from {Position} failed ({Failures} of {MaxFailures} in a row), again in {PauseMs} ms: {Type}: {Error}")]
+        public static partial void Retrying(ILogger logger, int count, string position, int failures, int maxFailures, double pauseMs, string type, string error);
+
     }
 }
+
+/// <summary>A reader's handler kept failing on the infrastructure; the reader ends.</summary>
+public sealed class HandlerFailedException(string message, Exception inner) : Exception(message, inner);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Backfill.Messaging.Clients;
 
 /// <summary>Kafka outcomes of this process that an operator must see (R3, R6): counted, never only logged.</summary>
@@ -7,6 +9,8 @@ public sealed class KafkaCounters
     private long _commitFailures;
     private long _deadLettered;
     private long _evictions;
+    private readonly ConcurrentDictionary<string, string> _endedReaders = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<string> _firstEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long Commits => Interlocked.Read(ref _commits);
 
@@ -18,6 +22,11 @@ public sealed class KafkaCounters
     /// <summary>Times a consumer of this process was evicted for not polling (max.poll.interval.ms). Non-zero is an alarm.</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
 
+    /// <summary>Readers of this process that ended before their stop (<see cref="BatchConsumer"/>), with why. Any is an alarm.</summary>
+    public IReadOnlyDictionary<string, string> EndedReaders => _endedReaders;
+
+    /// <summary>Completes, with what was said, when the first reader of this process ends before its stop.</summary>
+    public Task<string> FirstReaderEnded => _firstEnded.Task;
 
     internal void Committed() => Interlocked.Increment(ref _commits);
 
@@ -26,4 +35,10 @@ public sealed class KafkaCounters
     internal void Evicted() => Interlocked.Increment(ref _evictions);
 
     internal void DeadLetter() => Interlocked.Increment(ref _deadLettered);
+
+    internal void ReaderEnded(string reader, string reason)
+    {
+        _endedReaders[reader] = reason;
+        _firstEnded.TrySetResult($"the reader of {reader} ended: {reason}");
+    }
 }

@@ -41,6 +41,9 @@ public sealed partial class MockCluster
     public void FailNextRequests(KafkaApi api, params ErrorCode[] errors) =>
         MockClusterNative.PushRequestErrorsArray(Cluster, (short)api, (UIntPtr)errors.Length, [.. errors.Select(e => (int)e)]);
 
+    /// <summary>Answers every metadata request about <paramref name="topic"/> with <paramref name="error"/> (<see cref="ErrorCode.NoError"/> ends it): its producers fail.</summary>
+    public void SetTopicError(string topic, ErrorCode error) => MockClusterNative.TopicSetError(Cluster, topic, (int)error);
+
     /// <summary>Forgets the errors still queued for <paramref name="api"/>.</summary>
     public void ClearRequestErrors(KafkaApi api) => MockClusterNative.ClearRequestErrors(Cluster, (short)api);
 

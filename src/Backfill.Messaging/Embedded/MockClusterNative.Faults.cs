@@ -14,6 +14,9 @@ internal static partial class MockClusterNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
     internal static partial int BrokerSetRtt(IntPtr cluster, int brokerId, int rttMs);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_set_error", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void TopicSetError(IntPtr cluster, string topic, int error);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int PartitionSetLeader(IntPtr cluster, string topic, int partition, int brokerId);
 

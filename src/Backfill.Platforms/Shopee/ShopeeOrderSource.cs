@@ -15,7 +15,7 @@ namespace Backfill.Platforms.Shopee;
 /// </summary>
 internal sealed partial class ShopeeOrderSource : IOrderSource
 {
-    private const int DetailBatchSize = 50;
+    internal const int DetailBatchSize = 50;
     private const string DetailFields = "total_amount";
 
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");

@@ -109,6 +109,7 @@ internal static class JobControlApi
         return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken), store, board));
     }
 
+    /// <summary>The answer of a command: the job's status, whose orders are never all saved while it is unfinished.</summary>
     private static Ok<JobStatus> Status(JobRecord job, JobStore store, PlatformBoard board) =>
         TypedResults.Ok(JobStatus.Of(job, store.Totals(job.Id)) with { Platforms = [board.Status(job.Platform)] });
 

@@ -8,7 +8,7 @@ namespace Backfill.Server.Jobs;
 /// <summary>
 /// The body of <c>GET /api/jobs/{id}</c>, serialized camelCase. Members are init properties rather than
 /// constructor parameters so a new member (e.g. per-platform throttle figures) is one property and one line in
-/// <see cref="Of(JobRecord, JobTotals)"/>, with no caller to change.
+/// <see cref="Of(JobRecord, JobTotals, bool)"/>, with no caller to change.
 /// </summary>
 public sealed record JobStatus
 {
@@ -59,7 +59,8 @@ public sealed record JobStatus
     }
 
     /// <summary>The status of <paramref name="job"/> from the totals the store keeps with every slice write (one read, however many slices).</summary>
-    public static JobStatus Of(JobRecord job, JobTotals totals)
+    /// <param name="allSaved">Whether the sink has saved every order of the finished job (<see cref="SinkProgress"/>).</param>
+    public static JobStatus Of(JobRecord job, JobTotals totals, bool allSaved = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(totals);
@@ -77,7 +78,7 @@ public sealed record JobStatus
             ReleaseEvery = job.ReleaseEvery,
             SlicesPerRelease = job.SlicesPerRelease,
             Slices = SliceTotals.Of(totals.Slices),
-            Orders = new OrderTotals(totals.Orders),
+            Orders = new OrderTotals(totals.Orders, totals.Saved, allSaved),
             SlicesPrunedAt = totals.PrunedAt,
         };
     }
@@ -93,5 +94,11 @@ public sealed record SliceTotals(int Total, int Pending, int Released, int Runni
     }
 }
 
-/// <summary>Orders of a job: <see cref="Emitted"/> counts every order workers sent, a redone step's again (the sink absorbs repeats).</summary>
-public sealed record OrderTotals(long Emitted);
+/// <summary>Orders of a job: how far the sink is behind the workers.</summary>
+/// <param name="Emitted">Every order workers sent in applied steps, a redone step's again (the sink absorbs repeats).</param>
+/// <param name="Saved">Order messages of the job the sink has saved, repeats included: it catches up with, and may pass, <paramref name="Emitted"/>.</param>
+/// <param name="AllSaved">
+/// The job is finished and the sink has saved every order it emitted, decided exactly on Kafka offsets, not by comparing
+/// the counts (<see cref="SinkProgress"/>). <c>status --watch</c>, <c>demo</c> and <c>run</c> report a job succeeded only then.
+/// </param>
+public sealed record OrderTotals(long Emitted, long Saved = 0, bool AllSaved = false);

@@ -71,7 +71,7 @@ internal static class JobsApi
     }
 
     /// <summary>A page of the jobs, newest first: <c>limit</c> of them (default <see cref="JobList.DefaultLimit"/>), from after the job <c>after</c> names (the previous page's <c>next</c>).</summary>
-    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, string? limit, string? after, JobStore store, PlatformBoard board)
+    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, string? limit, string? after, JobStore store, PlatformBoard board, SinkProgress? sink = null)
     {
         JobState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -105,15 +105,16 @@ internal static class JobsApi
         var shown = page.Take(size).ToList();
         var platforms = shown.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
         var totals = store.Totals(shown);
-        return TypedResults.Ok(new JobList([.. shown.Select(j => JobStatus.Of(j, totals[j.Id]) with { Platforms = [platforms[j.Platform]] })], page.Count > size ? shown[^1].Id : null));
+        return TypedResults.Ok(new JobList([.. shown.Select(j => JobStatus.Of(j, totals[j.Id], sink?.AllSaved(j) ?? false) with { Platforms = [platforms[j.Platform]] })], page.Count > size ? shown[^1].Id : null));
     }
 
-    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board)
+    /// <param name="sink">Whether finished jobs' orders are saved; absent only where no scheduler runs (the store's benchmark), and then they read as not all saved.</param>
+    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress? sink = null)
     {
         var job = store.Job(id);
         return job is null
             ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
-            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id)) with { Platforms = [board.Status(job.Platform)] });
+            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink?.AllSaved(job) ?? false) with { Platforms = [board.Status(job.Platform)] });
     }
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>

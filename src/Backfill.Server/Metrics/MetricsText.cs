@@ -26,6 +26,7 @@ internal static class MetricsText
         }
 
         PerPlatform(text, snapshot, "backfill_releases_total", MetricType.Counter, "Slices the scheduler sent to the action topic since it started (a retried slice counts again).", p => p.Totals.Releases);
+        PerPlatform(text, snapshot, "backfill_slices_restarted_total", MetricType.Counter, "Slices in flight released again as a new attempt because nothing was heard of them for Backfill:StuckAfter (their step was lost), since the scheduler started.", p => p.Totals.Restarts);
         PerPlatform(text, snapshot, "backfill_platform_pages_total", MetricType.Counter, "Pages fetched from the platform (one successful list call each) as workers reported them in progress, since the scheduler started.", p => p.Totals.Pages);
         PerPlatform(text, snapshot, "backfill_platform_throttles_total", MetricType.Counter, "Throttle answers of the platform as workers reported them in progress, since the scheduler started.", p => p.Totals.Throttles);
         PerPlatform(text, snapshot, "backfill_platform_cooling_off", MetricType.Gauge, "1 while the platform cools off after repeated throttles (no calls, no releases).", p => p.Status.CoolOffUntil is null ? 0 : 1);

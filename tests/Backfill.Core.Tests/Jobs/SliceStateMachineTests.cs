@@ -30,7 +30,7 @@ public sealed class SliceStateMachineTests
     [InlineData(SliceState.Succeeded, SliceState.Pending)]
     [InlineData(SliceState.Succeeded, SliceState.Failed)]
     [InlineData(SliceState.Cancelled, SliceState.Running)]
-    [InlineData(SliceState.Running, SliceState.Pending)]
+    [InlineData(SliceState.Running, SliceState.Released)]
     public void MoveTo_NotAllowed_Throws(SliceState from, SliceState to)
     {
         var slice = new SliceRecord { Id = "s", State = from };
@@ -42,6 +42,12 @@ public sealed class SliceStateMachineTests
     [Fact]
     public void MoveTo_FailedSliceRetried_GoesBackToPending() =>
         Assert.True(SliceStateMachine.CanMove(SliceState.Failed, SliceState.Pending));
+
+    [Theory]
+    [InlineData(SliceState.Released)]
+    [InlineData(SliceState.Running)]
+    public void MoveTo_SliceInFlightThatNothingIsHeardOf_GoesBackToPending(SliceState from) =>
+        Assert.True(SliceStateMachine.CanMove(from, SliceState.Pending));
 
     [Fact]
     public void Job_FinishedJob_CannotMoveAgain()
@@ -70,7 +76,7 @@ public sealed class SliceStateMachineTests
         Assert.True(SliceStateMachine.CanForce(SliceState.Failed, SliceState.Pending));
         Assert.False(SliceStateMachine.CanForce(SliceState.Cancelled, SliceState.Pending));
         Assert.False(SliceStateMachine.CanForce(SliceState.Succeeded, SliceState.Failed));
-        Assert.False(SliceStateMachine.CanForce(SliceState.Running, SliceState.Pending));
+        Assert.False(SliceStateMachine.CanForce(SliceState.Cancelled, SliceState.Running));
         var slice = new SliceRecord { Id = "s", State = SliceState.Succeeded };
         Assert.Throws<InvalidTransitionException>(() => slice.MoveTo(SliceState.Pending, At, "retried"));
         Assert.Equal(("Succeeded", "Pending"), (slice.MoveTo(SliceState.Pending, At, "re-run", force: true) is var t ? (t.From, t.To) : default));

@@ -50,4 +50,153 @@ public sealed class BatchConsumerTests
         Assert.All(seen.Values, n => Assert.Equal(1, n));
         Assert.Contains(BatchConsumer.MaxBatch, batches);
     }
+
+    [Fact]
+    public async Task AMessageTheHandlerCannotApply_IsParkedWithWhy_AndEveryOtherIsHandledOnce()
+    {
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var topic = connection.Topics.Progress;
+        Produce(clients, topic, Enumerable.Range(0, 20).Select(i => $"k{i}"));
+
+        var handled = new ConcurrentDictionary<string, int>();
+        var parked = new ConcurrentBag<(string Key, string Why)>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance);
+        var run = reader.RunEachAsync(connection.Topics.ProgressGroup, topic, message =>
+        {
+            if (message.Message.Key == "k7")
+            {
+                throw new InvalidOperationException("Pending → Succeeded is not allowed.");
+            }
+
+            if (handled.AddOrUpdate(message.Message.Key, 1, (_, n) => n + 1) == 1 && handled.Count == 19)
+            {
+                stop.CancelAfter(TimeSpan.FromMilliseconds(500));
+            }
+        }, stop.Token, (message, why, _) =>
+        {
+            parked.Add((message.Message.Key, why));
+            return Task.CompletedTask;
+        });
+        await run;
+
+        Assert.Equal(19, handled.Count);
+        Assert.All(handled.Values, n => Assert.Equal(1, n));
+        var (key, why) = Assert.Single(parked);
+        Assert.Equal(("k7", "InvalidOperationException: Pending → Succeeded is not allowed."), (key, why));
+        Assert.Empty(counters.EndedReaders);
+    }
+
+    [Fact]
+    public async Task ABatchWithOneBadMessage_IsHandledAgainOneByOne_TheOthersGoThrough()
+    {
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var topic = connection.Topics.Orders;
+        Produce(clients, topic, Enumerable.Range(0, 50).Select(i => $"k{i}"));
+
+        var saved = new ConcurrentDictionary<string, int>();
+        var parked = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance);
+        await reader.RunAsync(connection.Topics.SinkGroup, topic, batch =>
+        {
+            // All or nothing, like the sink's one transaction per batch.
+            if (batch.Any(m => m.Message.Key == "k13"))
+            {
+                throw new ArgumentException("a document the store refuses");
+            }
+
+            foreach (var message in batch)
+            {
+                saved.AddOrUpdate(message.Message.Key, 1, (_, n) => n + 1);
+            }
+
+            if (saved.Count == 49)
+            {
+                stop.CancelAfter(TimeSpan.FromMilliseconds(500));
+            }
+        }, stop.Token, (message, _, _) =>
+        {
+            parked.Add(message.Message.Key);
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(49, saved.Count);
+        Assert.All(saved.Values, n => Assert.Equal(1, n));
+        Assert.Equal(["k13"], parked);
+    }
+
+    [Fact]
+    public async Task AnInfrastructureFailureThatPasses_IsRetried_NothingParked()
+    {
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var topic = connection.Topics.Progress;
+        Produce(clients, topic, ["k0", "k1"]);
+
+        var failures = 0;
+        var handled = new ConcurrentDictionary<string, int>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance) { Failures = new HandlerFailures(5, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)) };
+        await reader.RunEachAsync(connection.Topics.ProgressGroup, topic, message =>
+        {
+            if (message.Message.Key == "k0" && Interlocked.Increment(ref failures) <= 3)
+            {
+                throw new IOException("the disk is busy");
+            }
+
+            if (handled.AddOrUpdate(message.Message.Key, 1, (_, n) => n + 1) == 1 && handled.Count == 2)
+            {
+                stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+            }
+        }, stop.Token, (_, why, _) => throw new InvalidOperationException($"parked: {why}"));
+
+        Assert.Equal(4, failures);
+        Assert.Equal(2, handled.Count);
+        Assert.Empty(counters.EndedReaders);
+    }
+
+    [Fact]
+    public async Task AnInfrastructureFailureThatLasts_EndsTheReader_AndSaysSo()
+    {
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var topic = connection.Topics.Progress;
+        Produce(clients, topic, ["k0"]);
+
+        var tries = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance) { Failures = new HandlerFailures(3, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)) };
+        var run = reader.RunEachAsync(connection.Topics.ProgressGroup, topic, _ =>
+        {
+            Interlocked.Increment(ref tries);
+            throw new IOException("the disk is gone");
+        }, stop.Token, (_, why, _) => throw new InvalidOperationException($"parked: {why}"));
+
+        var ended = await counters.FirstReaderEnded.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<HandlerFailedException>(() => run);
+        Assert.Equal(3, tries);
+        Assert.Contains(topic, ended, StringComparison.Ordinal);
+        Assert.Contains("failed 3 times in a row; last: IOException: the disk is gone", ended, StringComparison.Ordinal);
+        var (reader1, reason) = Assert.Single(counters.EndedReaders);
+        Assert.Equal($"{topic} (group {connection.Topics.ProgressGroup})", reader1);
+        Assert.StartsWith("HandlerFailedException:", reason, StringComparison.Ordinal);
+    }
+
+    private static void Produce(KafkaClients clients, string topic, IEnumerable<string> keys)
+    {
+        using var producer = clients.CreateProducer("test");
+        foreach (var key in keys)
+        {
+            producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = [1] });
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
 }

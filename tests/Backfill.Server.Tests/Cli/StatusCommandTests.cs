@@ -59,7 +59,7 @@ public sealed class StatusCommandServerTests(ServerFixture fixture) : IClassFixt
         Assert.Contains($"{id}: running", stdout, StringComparison.Ordinal);
         Assert.Contains("demo, shops 30001, 30002, days [2024-06-01, 2024-06-03)", stdout, StringComparison.Ordinal);
         Assert.Matches(@"total\s*│\s*4\s*│", stdout);
-        Assert.Contains("orders emitted: 0", stdout, StringComparison.Ordinal);
+        Assert.Contains("orders: 0 emitted, 0 saved", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

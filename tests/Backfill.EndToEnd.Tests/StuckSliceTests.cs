@@ -1,0 +1,67 @@
+using Backfill.Core.Jobs;
+using Backfill.Hosting;
+using Backfill.Messaging.Clients;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backfill.EndToEnd.Tests;
+
+/// <summary>
+/// A slice whose step is gone without a word — consumed and committed by the worker group, as a worker does with a
+/// message it parks after its infrastructure retries — sends no progress. After <c>Backfill:StuckAfter</c> it is
+/// released again as a new attempt and the job finishes (it stayed Released for ever, holding a place under the cap).
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class StuckSliceTests
+{
+    [Fact]
+    public async Task ASliceWhoseStepWasLost_IsReleasedAgainAfterStuckAfter_AsANewAttempt_AndTheJobSucceeds()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:StuckAfter"] = "00:00:08";
+        harness.Settings[$"Platforms:{Harness.Platform}:Timeout"] = "00:00:01";
+        harness.Settings[$"Platforms:{Harness.Platform}:Retry:MaxAttempts"] = "2";
+        harness.Settings[$"Platforms:{Harness.Platform}:RateLimit:Throttle:CoolOff"] = "00:00:01";
+        harness.Settings["Worker:PagesPerStep"] = "1";
+        harness.Settings["Worker:ThrottleRetries"] = "0";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(
+            new BackfillRequest(Harness.Platform, [Harness.Shops[0]], new DateOnly(2024, 3, 5), new DateOnly(2024, 3, 6), ReleaseEvery: TimeSpan.FromSeconds(1)), CancellationToken.None);
+        var id = store.Slices(job.Id).Single().Id;
+        await scheduler.StartAsync();
+        await Harness.Eventually(() => store.Slice(id)!.State == SliceState.Released, TimeSpan.FromSeconds(30), "the release");
+        var lostAt = DateTimeOffset.UtcNow;
+
+        // The step is consumed and committed by the worker group without a report, as a worker parks it.
+        var clients = scheduler.Services.GetRequiredService<KafkaClients>();
+        await CommitToTheEndAsync(clients, clients.Connection.Topics.WorkerGroup, clients.Connection.Topics.Actions);
+        using var worker = harness.Host(BackfillRoles.Worker);
+        await worker.StartAsync();
+
+        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
+        var slice = store.Slice(id)!;
+        Assert.Equal((SliceState.Succeeded, 2), (slice.State, slice.Attempt));
+        var restart = store.History(id).Single(t => t.To == nameof(SliceState.Pending));
+        Assert.Equal("Released", restart.From);
+        Assert.Contains("nothing heard of attempt 1 since", restart.Reason, StringComparison.Ordinal);
+        Assert.True(restart.At - lostAt >= TimeSpan.FromSeconds(7), $"restarted {restart.At - lostAt} after the step was lost");
+        Assert.Equal(1, scheduler.Services.GetRequiredService<PlatformBoard>().Totals(Harness.Platform).Restarts);
+        await worker.StopAsync();
+        await scheduler.StopAsync();
+    }
+
+    private static async Task CommitToTheEndAsync(KafkaClients clients, string group, string topic)
+    {
+        using var admin = clients.CreateAdmin("operator");
+        using var reader = clients.ConsumerBuilder("watermarks", "operator").Build();
+        var ends = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
+            .Select(p => new TopicPartitionOffset(topic, p.PartitionId, reader.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High))
+            .ToList();
+        Assert.Contains(ends, e => e.Offset.Value > 0);
+        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(group, ends)]);
+    }
+}
