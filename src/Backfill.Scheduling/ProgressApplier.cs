@@ -37,19 +37,20 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
-        var (fit, why) = ProgressRule.Judge(slice, progress);
-        if (slice is null || fit == ProgressFit.Impossible)
+        var deleted = slice is null && store.Job(progress.Job) is { IsFinished: true } job && store.Totals(job.Id).PrunedAt is not null;
+        var (fit, why) = ProgressRule.Judge(slice, progress, deleted);
+        if (fit == ProgressFit.Impossible)
         {
             throw new UnappliableProgressException($"{progress.Kind} of slice {progress.Slice} (job {progress.Job}, attempt {progress.Attempt}, step {progress.Step}) cannot be applied: {why}");
         }
 
-        if (progress.Process.Length > 0)
+        if (slice is not null && progress.Process.Length > 0)
         {
             // Stale or not, the report says how the sending process's Kafka is doing.
             board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
         }
 
-        if (fit == ProgressFit.Stale)
+        if (slice is null || fit == ProgressFit.Stale)
         {
             Interlocked.Increment(ref _stale);
             Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");

@@ -29,8 +29,10 @@ internal enum ProgressFit
 /// </summary>
 internal static class ProgressRule
 {
-    public static (ProgressFit Fit, string? Why) Judge(SliceRecord? slice, ProgressMessage progress) => slice switch
+    /// <param name="slicesDeleted">The report's job exists and its slices were deleted as it aged (late news of them is stale).</param>
+    public static (ProgressFit Fit, string? Why) Judge(SliceRecord? slice, ProgressMessage progress, bool slicesDeleted = false) => slice switch
     {
+        null when slicesDeleted => (ProgressFit.Stale, $"job {progress.Job} is finished and its slices were deleted"),
         null => (ProgressFit.Impossible, $"no slice {progress.Slice}"),
         _ when slice.JobId != progress.Job => (ProgressFit.Impossible, $"slice {slice.Id} belongs to job {slice.JobId}, not {progress.Job}"),
         _ when progress.Attempt < 1 || progress.Attempt > slice.Attempt =>

@@ -181,6 +181,29 @@ public sealed class ProgressApplierTests : IDisposable
         Assert.Equal(3, _applier.Ignored);
     }
 
+    [Fact]
+    public void Apply_LateReportOfAFinishedJobWhoseSlicesWereDeleted_IsIgnored_NotParked()
+    {
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded));
+        _applier.Apply(Progress("j/1/20240102", ProgressKind.SliceSucceeded));
+        while (_store.PruneSlices("j", 100, _time.GetUtcNow()) > 0)
+        {
+        }
+
+        // A redone step of a long-finished job, delivered after its slices went: old news, not an impossible report.
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceSucceeded));
+
+        Assert.Equal(1, _applier.Ignored);
+        Assert.Equal(JobState.Succeeded, _store.Job("j")!.State);
+    }
+
+    [Fact]
+    public void Apply_ReportOfAnUnknownJobsSlice_IsStillRefused()
+    {
+        Assert.Throws<UnappliableProgressException>(() => _applier.Apply(Progress("k/1/20240101", ProgressKind.SliceSucceeded) with { Job = "k" }));
+        Assert.Null(_store.Job("k"));
+    }
+
     public void Dispose()
     {
         _db.Dispose();

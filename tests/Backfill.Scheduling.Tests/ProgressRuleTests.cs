@@ -65,6 +65,7 @@ public sealed class ProgressRuleTests
         Assert.Equal(ProgressFit.Impossible, ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, attempt: 3)).Fit);
         Assert.Equal(ProgressFit.Impossible, ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.StepDone, attempt: 0)).Fit);
         Assert.Equal((ProgressFit.Impossible, "no slice j/1/20240101"), ProgressRule.Judge(null, Progress(ProgressKind.SliceSucceeded)));
+        Assert.Equal(ProgressFit.Stale, ProgressRule.Judge(null, Progress(ProgressKind.SliceSucceeded), slicesDeleted: true).Fit);
         Assert.Equal((ProgressFit.Impossible, "slice j/1/20240101 belongs to job j, not k"), ProgressRule.Judge(Slice(SliceState.Running), Progress(ProgressKind.SliceSucceeded, job: "k")));
     }
 

@@ -22,14 +22,14 @@ public sealed class PruneSlicesTests : IDisposable
 
         // 10 slices and 5 slice transitions: the transitions go first, then the slices, 6 documents a batch.
         Assert.Equal(6, Store.PruneSlices("j1", limit: 6, Now.AddDays(30)));
-        Assert.Equal(new JobTotals(before.Slices, 7, PrunedAt: Now.AddDays(30), Pruned: false), Store.Totals("j1"));
+        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: false), Store.Totals("j1"));
         Assert.Equal(9, Store.Slices("j1").Count);
         Assert.Empty(_temp.Db.Events.Find(e => e.Subject != "j1"));
         Assert.Equal(6, Store.PruneSlices("j1", limit: 6, Now.AddDays(31)));
         Assert.Equal(3, Store.PruneSlices("j1", limit: 6, Now.AddDays(32)));
 
         Assert.Empty(Store.Slices("j1"));
-        Assert.Equal(new JobTotals(before.Slices, 7, PrunedAt: Now.AddDays(30), Pruned: true), Store.Totals("j1"));
+        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: true), Store.Totals("j1"));
         Assert.Equal(new SliceCounts(8, 0, 0, 1, 1, 0), Store.Counts("j1"));
         Assert.Equal(JobState.Cancelled, Store.Job("j1")!.State);
         Assert.Equal(["created", "operator"], Store.History("j1").Select(e => e.Reason));

@@ -48,8 +48,11 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
         }
 
         var deletedAt = new DateTimeOffset(2022, 9, 1, 0, 0, 0, TimeSpan.Zero);
-        // 4 slices and 4 slice transitions: released or cancelled (the first may have been released before the cancel).
-        Assert.Equal(8, fixture.Harness.App.Services.GetRequiredService<JobStore>().PruneSlices(id, limit: 100, deletedAt));
+        // 4 slices and their transitions: cancelled, after released for a slice the first release took before the cancel.
+        var store = fixture.Harness.App.Services.GetRequiredService<JobStore>();
+        var transitions = store.Slices(id).Sum(s => store.History(s.Id).Count);
+        Assert.InRange(transitions, 4, 5);
+        Assert.Equal(4 + transitions, store.PruneSlices(id, limit: 100, deletedAt));
 
         var status = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
         Assert.Equal(("cancelled", 4), (status.GetProperty("state").GetString(), status.GetProperty("slices").GetProperty("total").GetInt32()));
