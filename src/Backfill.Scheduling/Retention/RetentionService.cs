@@ -14,6 +14,7 @@ namespace Backfill.Scheduling.Retention;
 /// </summary>
 public sealed partial class RetentionService(
     JobStore store,
+    ProgressApplier progress,
     IOptions<BackfillOptions> options,
     TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
@@ -72,7 +73,7 @@ public sealed partial class RetentionService(
             do
             {
                 var started = time.GetTimestamp();
-                batch = store.PruneSlices(job.Id, Batch, now);
+                batch = await PruneBatchAsync(job.Id, now, cancellationToken);
                 deleted += batch;
                 await LeaveTheWriterAsync(time.GetElapsedTime(started), cancellationToken);
             }
@@ -82,6 +83,24 @@ public sealed partial class RetentionService(
         }
 
         return due.Count;
+    }
+
+    /// <summary>
+    /// One batch, while no progress is applied and no operator command runs (they hold the same lock): a retry either ran
+    /// before it, and the job is no longer finished (the store then deletes nothing), or sees the deletion begun and
+    /// refuses. Without it a forced retry could move what is left of a job back to running while its slices went.
+    /// </summary>
+    private async Task<int> PruneBatchAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await progress.Sync.WaitAsync(cancellationToken);
+        try
+        {
+            return store.PruneSlices(jobId, Batch, now);
+        }
+        finally
+        {
+            progress.Sync.Release();
+        }
     }
 
     /// <summary>Lets the other writers in for as long as the last batch held the writer.</summary>

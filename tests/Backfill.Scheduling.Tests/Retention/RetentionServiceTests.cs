@@ -30,7 +30,7 @@ public sealed class RetentionServiceTests : IDisposable
         Create("old", finishedAt: now - Keep - TimeSpan.FromDays(1), days: 600, shops: 2);
         Create("recent", finishedAt: now - TimeSpan.FromDays(10), days: 3, shops: 1);
         Create("running", finishedAt: null, days: 3, shops: 1);
-        using var service = new RetentionService(_store, Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
+        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await Until(() => service.Runs >= 1, "the run at start");
@@ -60,13 +60,35 @@ public sealed class RetentionServiceTests : IDisposable
     public async Task KeepZero_DeletesNothing()
     {
         Create("old", finishedAt: _time.GetUtcNow() - TimeSpan.FromDays(3650), days: 3, shops: 1);
-        using var service = new RetentionService(_store, Options.Create(new BackfillOptions { KeepFinishedJobs = TimeSpan.Zero }), _time, NullLogger<RetentionService>.Instance);
+        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = TimeSpan.Zero }), _time, NullLogger<RetentionService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await service.ExecuteTask!;
 
         Assert.Equal(3, _store.Slices("old").Count);
         Assert.Equal(0, service.Runs);
+    }
+
+    [Fact]
+    public async Task ABatch_WaitsForACommandUnderWay_AndDeletesNothingOfAJobTheCommandRanAgain()
+    {
+        var now = _time.GetUtcNow();
+        Create("old", finishedAt: now - Keep - TimeSpan.FromDays(1), days: 3, shops: 1);
+        var progress = new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance);
+        using var service = new RetentionService(_store, progress, Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
+
+        // A forced retry holds the lock from its check that nothing was deleted until the job runs again.
+        await progress.Sync.WaitAsync();
+        var pruning = service.PruneDueAsync(Keep, CancellationToken.None);
+        await Task.Delay(200, CancellationToken.None);
+        Assert.False(pruning.IsCompleted, "a batch ran while a command held the lock");
+        var job = _store.Job("old")!;
+        _store.Save(job, job.MoveTo(JobState.Running, now, "retried (forced)", force: true));
+        progress.Sync.Release();
+        await pruning;
+
+        Assert.Equal(3, _store.Slices("old").Count);
+        Assert.Null(_store.Totals("old").PrunedAt);
     }
 
     public void Dispose()
