@@ -21,7 +21,7 @@ public sealed class LogWriterTests
         // The defect LogWriter works around. If a LiteDB release fixes it, this fails, and LogWriter can go.
         using var log = new RecordingStream();
         using var db = new LiteDatabase(new MemoryStream(), logStream: log);
-        Warm(db, write => write());
+        Warm(db, log, write => write());
 
         var flushes = log.Flushes;
         log.ForgetThreads();
@@ -37,7 +37,7 @@ public sealed class LogWriterTests
         using var log = new RecordingStream();
         using var db = new LiteDatabase(new MemoryStream(), logStream: log);
         var writer = LogWriter.Resolve(db, "/nonexistent/backfill.db");
-        Warm(db, write => writer.Write(() => { write(); return 0; }));
+        Warm(db, log, write => writer.Write(() => { write(); return 0; }));
 
         var (flushes, writes) = (log.Flushes, log.Writes);
         log.ForgetThreads();
@@ -124,11 +124,22 @@ public sealed class LogWriterTests
         return failed is null ? id : throw new InvalidOperationException("The commit failed.", failed);
     }
 
-    /// <summary>One small commit, then time for LiteDB's writer to flush and wait for the next page: it is idle.</summary>
-    private static void Warm(LiteDatabase db, Action<Action> write)
+    /// <summary>
+    /// One small commit, then LiteDB's writer flushes it and waits for the next page: it is idle. The flush is waited for
+    /// (a fixed pause was too short on a loaded machine, and the writer was still draining when the test's commit came).
+    /// </summary>
+    private static void Warm(LiteDatabase db, RecordingStream log, Action<Action> write)
     {
+        var flushes = log.Flushes;
         write(() => db.GetCollection("docs").Insert(new BsonDocument { ["_id"] = "warm" }));
-        Thread.Sleep(200);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (log.Flushes == flushes && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+
+        // From its flush to its wait for the next page the writer runs a few instructions more.
+        Thread.Sleep(100);
     }
 
     private static int Commit(LiteDatabase db)
