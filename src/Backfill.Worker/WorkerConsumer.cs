@@ -290,7 +290,16 @@ internal sealed partial class WorkerConsumer(
             Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
             var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
             var handle = Handle(consumed, steps);
-            steps.Replace(step, Start(consumed, attempt, (callsOver, token) => RetryAsync(consumed, attempt, backoff, error, () => handle(callsOver, token), token), stop));
+            steps.Replace(step, Start(consumed, attempt, (callsOver, token) => RetryAsync(
+                    attempt,
+                    backoff,
+                    options.InfrastructureRetries,
+                    () => handle(callsOver, token),
+                    () => deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", token),
+                    time,
+                    steps.Leaving,
+                    token),
+                stop));
         }
     }
 
@@ -302,16 +311,21 @@ internal sealed partial class WorkerConsumer(
         }
     }
 
-    private async Task RetryAsync(ConsumeResult<string, byte[]> consumed, int attempt, TimeSpan backoff, string error, Func<Task> handle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles a message again after <paramref name="backoff"/>, or parks it once it failed more than
+    /// <paramref name="retries"/> times. The back-off ends early when the partition leaves this member (<paramref name="leaving"/>):
+    /// the retry is then the next owner's (the message stays uncommitted), and the hand-over does not wait out a back-off
+    /// of up to 30 s.
+    /// </summary>
+    internal static async Task RetryAsync(
+        int attempt, TimeSpan backoff, int retries, Func<Task> handle, Func<Task> park, TimeProvider time, CancellationToken leaving, CancellationToken cancellationToken)
     {
-        await Task.Delay(backoff, time, cancellationToken);
-        if (attempt > options.InfrastructureRetries)
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(leaving, cancellationToken))
         {
-            await deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", cancellationToken);
-            return;
+            await Task.Delay(backoff, time, wait.Token);
         }
 
-        await handle();
+        await (attempt > retries ? park() : handle());
     }
 
     /// <summary>
