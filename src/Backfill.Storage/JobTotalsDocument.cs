@@ -4,7 +4,7 @@ namespace Backfill.Storage;
 
 /// <summary>
 /// A job's slice counts by state and its emitted orders, kept by <see cref="JobStore"/> in the same transaction as
-/// every slice write, and the orders the sink saved of it, kept by <see cref="OrderStore"/> with every batch. The status of a job of a million slices is then one document read, not a million (issue 6, P3).
+/// every slice write, and the orders the sink saved of it, kept by <see cref="OrderStore"/> with every batch. The status of a job of a million slices is then one document read, not a million (docs/performance.md, P3).
 /// </summary>
 internal sealed class JobTotalsDocument
 {

@@ -9,7 +9,7 @@ public sealed class OrderStore(BackfillDatabase db)
     /// <remarks>
     /// Each distinct id of the batch is looked up once (its stored deliveries are counted on), the new orders are inserted
     /// in bulk and the repeats updated in one call: a lookup and a write per delivery made the sink half as fast as a
-    /// raw upsert loop (issue 6, P6; one <c>_id IN […]</c> query for the batch was slower still, LiteDB's planner does
+    /// raw upsert loop (docs/performance.md, P6; one <c>_id IN […]</c> query for the batch was slower still, LiteDB's planner does
     /// not seek the index for it). The last delivery of an order wins, as one by one. The sink's totals are counted in the
     /// same transaction (<see cref="Totals"/>).
     /// </remarks>

@@ -28,7 +28,7 @@ internal sealed partial class ActionHandler(
 {
     /// <param name="callsOver">
     /// Called once the step makes no further platform call: what remains is waiting for Kafka's acknowledgements, which
-    /// need not keep another step of the partition from calling (issue 6, P4).
+    /// need not keep another step of the partition from calling (docs/performance.md, P4).
     /// </param>
     /// <param name="ownership">The consuming member's lease on its partitions: the step's calls start only while it is held.</param>
     /// <param name="yield">Cancelled when the partition leaves this worker: the step ends after its current page and hands on.</param>

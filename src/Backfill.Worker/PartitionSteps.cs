@@ -5,7 +5,7 @@ namespace Backfill.Worker;
 /// <summary>
 /// The uncommitted steps of one partition, in offset order. Several call side by side (different slices, same lanes), so
 /// a lane always has a call ready when its window frees a place; a step whose calls are over and that only waits for
-/// Kafka's acknowledgements leaves its place to the next (issue 6, P4). The partition's offset only moves past a step once
+/// Kafka's acknowledgements leaves its place to the next (docs/performance.md, P4). The partition's offset only moves past a step once
 /// every step before it finished too, so a crash or a rebalance redoes at most the uncommitted ones.
 /// </summary>
 internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDisposable

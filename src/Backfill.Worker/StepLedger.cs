@@ -12,7 +12,7 @@ namespace Backfill.Worker;
 /// It remembers the slices of the last one to two <see cref="Generation"/>s of finished steps: when the current generation
 /// is full it becomes the older one and the oldest is forgotten, so memory stays flat however many slices pass (R7) and
 /// a copy of a recent step is always caught. (It was one dictionary of 50,000 cleared when full, and asking its count
-/// took every lock of it at every step: an eighth of a busy worker's time, issue 6 P4/P5.)
+/// took every lock of it at every step: an eighth of a busy worker's time (docs/performance.md, P4/P5).)
 /// </summary>
 internal sealed class StepLedger
 {

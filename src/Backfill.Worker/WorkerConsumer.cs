@@ -11,7 +11,7 @@ namespace Backfill.Worker;
 /// acknowledgements leaves its place to the next, so a broker round trip does not set the pace), so a lane always has a call waiting when its window
 /// frees a place (the lane's window, not this loop, decides when calls start). Messages read while the partition's steps
 /// are all taken wait here, in offset order, and start as soon as a step ends; the partition is paused only when that
-/// backlog is full, so a fast platform does not wait for a fetch after every few steps (issue 6, P4). Its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
+/// backlog is full, so a fast platform does not wait for a fetch after every few steps (docs/performance.md, P4). Its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
 /// polling meanwhile, so Kafka never sees a silent member however long a step takes (R3).
 /// A partition given to this member is held for <see cref="IOrderSources.HandOverHold"/> before its first step:
 /// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md). Every return of a
@@ -115,7 +115,7 @@ internal sealed partial class WorkerConsumer(
     /// Messages a partition may hold back, read but not started, before it is paused; it is resumed once half of them
     /// have started. A pause costs librdkafka's read-ahead of the partition (it is thrown away) and a resume starts the
     /// next fetch only about half a second later, so the half left must last that long at full speed: with a backlog
-    /// of 64 per step place, paused and resumed at once, the worker ran at half the raw loop's rate (issue 6, P4). Action
+    /// of 64 per step place, paused and resumed at once, the worker ran at half the raw loop's rate (docs/performance.md, P4). Action
     /// messages are a few hundred bytes (StepsPerPartition 4: ~1,000 messages, ~300 KB per partition), and
     /// read-but-not-started ones are neither work done nor work to redo. A real run rarely has a backlog at all: the
     /// scheduler keeps tens of slices per platform in flight, each with one step at a time.
@@ -136,7 +136,7 @@ internal sealed partial class WorkerConsumer(
         }
 
         // One commit for every partition of this member: a commit is a round trip to the broker during which this loop
-        // starts nothing, so one per partition per turn cost the pipeline a third of its rate (issue 6, P4).
+        // starts nothing, so one per partition per turn cost the pipeline a third of its rate (docs/performance.md, P4).
         if (committable.Count > 0 && !consumer.Commit(committable.Select(c => c.Offset), counters, logger))
         {
             committable.ForEach(c => c.Steps.CommitRefused(c.Offset));

@@ -2,7 +2,7 @@ using Backfill.Core.Jobs;
 
 namespace Backfill.Storage.Tests;
 
-/// <summary>The per-job totals the store keeps with every slice write, so a job's status is one read (issue 6, P3).</summary>
+/// <summary>The per-job totals the store keeps with every slice write, so a job's status is one read (docs/performance.md, P3).</summary>
 public sealed class JobTotalsTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);

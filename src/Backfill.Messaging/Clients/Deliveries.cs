@@ -6,7 +6,7 @@ namespace Backfill.Messaging.Clients;
 /// Messages produced together and one task for all their acknowledgements: <see cref="Acknowledged"/> ends when Kafka
 /// has acknowledged every one, or fails with the first failure. Each message's report is counted on the producer's
 /// delivery thread; <c>ProduceAsync</c> instead completes a task per message, each of which wakes a thread-pool thread,
-/// and a worker step produces a dozen of them (issue 6, P4: that was the worker's largest cost after the broker).
+/// and a worker step produces a dozen of them (docs/performance.md, P4: that was the worker's largest cost after the broker).
 /// </summary>
 public sealed class Deliveries
 {

@@ -4,7 +4,7 @@ using Backfill.Benchmarks.Product;
 namespace Backfill.Benchmarks.Perf;
 
 /// <summary>
-/// <c>perf</c>: every row of issue 6, each a ratio to its reference measured in the same run, so a busy machine moves
+/// <c>perf</c>: every row of docs/performance.md, each a ratio to its reference measured in the same run, so a busy machine moves
 /// both sides alike. Self-contained: its own mock cluster, temp files removed at the end. Exit 0 when every target is
 /// met, 1 otherwise.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class PerfCommand
         var only = new Option<string[]>("--only") { Description = "Only these rows, comma-separated: P2,P3,P4,P5,P6.", CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
         var set = new Option<string[]>("--set") { Description = "Section:Key=value for the worker of P4 and P5; repeatable.", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("perf", "Issue 6's rows P2–P6: the product against its raw reference, in one run.") { slices, jobs, actions, steady, orders, withFleet, fleetSeconds, only, json, set };
+        var command = new Command("perf", "The performance rows P2–P6: the product against its raw reference, in one run.") { slices, jobs, actions, steady, orders, withFleet, fleetSeconds, only, json, set };
         command.Validators.Add(r =>
         {
             foreach (var option in new[] { slices, jobs, actions, steady, orders, fleetSeconds })
