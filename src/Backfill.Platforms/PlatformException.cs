@@ -11,6 +11,12 @@ public enum PlatformErrorKind
 
     /// <summary>HTTP 429 or <c>too_many_request</c>: a signal for the whole platform budget; never retried into.</summary>
     Throttle,
+
+    /// <summary>
+    /// The shop's access token was refused as expired (Shopee's <c>invalid_acceess_token</c>, <c>invalid_access_token</c>,
+    /// an <c>error_auth</c> about the access token): the call is asked again with a newer token once the fleet has one.
+    /// </summary>
+    TokenExpired,
 }
 
 /// <summary>A platform call that failed. The message never contains secrets.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backfill.Core.Jobs;
+using Backfill.Core.Shops;
 using LiteDB;
 using LiteDB.Engine;
 
@@ -56,6 +57,7 @@ public sealed class BackfillDatabase : IDisposable
         Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
         InFlight = Database.GetCollection<InFlightDocument>("in_flight");
         Plans = Database.GetCollection<PlanDocument>("plans");
+        Shops = Database.GetCollection<ShopRecord>("shops");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -68,6 +70,7 @@ public sealed class BackfillDatabase : IDisposable
         Totals.EnsureIndex(t => t.Id);
         InFlight.EnsureIndex(f => f.Platform);
         Plans.EnsureIndex(p => p.Id);
+        Shops.EnsureIndex(s => s.Platform);
         if (version < Version)
         {
             BringForward(version);
@@ -97,6 +100,9 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>Jobs whose slices are being written, not stored yet (<see cref="JobStore.Create"/>).</summary>
     internal ILiteCollection<PlanDocument> Plans { get; }
+
+    /// <summary>The shop registry (<see cref="ShopStore"/>).</summary>
+    internal ILiteCollection<ShopRecord> Shops { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk

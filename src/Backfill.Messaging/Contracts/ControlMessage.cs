@@ -5,8 +5,9 @@ namespace Backfill.Messaging.Contracts;
 /// <summary>
 /// What every process must hear at once, on the control topic (JSON v1): a platform's cool-off (keyed
 /// <c>platform:{name}</c>), a throttle a worker met (keyed <c>throttle:{name}</c>), a platform's live rate limit (keyed
-/// <c>limit:{name}</c>; the topic is compacted, so a process that starts later reads the last one), or a job's run state
-/// (keyed by job id). A kind is added without a new version: a reader that does not know it cannot decode the message,
+/// <c>limit:{name}</c>; the topic is compacted, so a process that starts later reads the last one), a job's run state
+/// (keyed by job id), a shop's current access token, sealed (keyed <c>token:{platform}:{shop}</c>), or a worker's word
+/// that a shop's token was refused as expired (keyed <c>token-refused:{platform}:{shop}</c>). A kind is added without a new version: a reader that does not know it cannot decode the message,
 /// and every reader of the control topic skips such a message with a warning.
 /// </summary>
 public sealed record ControlMessage : IMessage
@@ -34,6 +35,7 @@ public sealed record ControlMessage : IMessage
     /// <summary>
     /// For <see cref="ControlKind.CoolOff"/>: no worker calls the platform and no slice of it is released before this. For
     /// <see cref="ControlKind.Throttle"/>: no worker calls the platform before this (the end of the platform's Retry-After).
+    /// For <see cref="ControlKind.Token"/>: when the token expires.
     /// </summary>
     public DateTimeOffset? Until { get; init; }
 
@@ -42,6 +44,21 @@ public sealed record ControlMessage : IMessage
 
     /// <summary>For <see cref="ControlKind.RateLimit"/>: the platform's limit for the whole fleet from now on; null: back to the configured one.</summary>
     public double? PermitsPerSecond { get; init; }
+
+    /// <summary>For <see cref="ControlKind.Token"/> and <see cref="ControlKind.TokenRefused"/>: the platform's shop id.</summary>
+    public string? Shop { get; init; }
+
+    /// <summary>
+    /// For <see cref="ControlKind.Token"/>: the version of the token sealed here; for <see cref="ControlKind.TokenRefused"/>:
+    /// the version the platform refused (a refresh is due unless a newer one exists).
+    /// </summary>
+    public long? TokenVersion { get; init; }
+
+    /// <summary>
+    /// For <see cref="ControlKind.Token"/>: the access token sealed under <c>Backfill:SecretKey</c>, base64 (a
+    /// <c>SecretBox</c> for the context <c>ShopTokenContext.Access</c>); never the token in plain text.
+    /// </summary>
+    public string? Sealed { get; init; }
 
     /// <summary>Who sent it and why (never a secret).</summary>
     public string? Reason { get; init; }
@@ -52,6 +69,8 @@ public sealed record ControlMessage : IMessage
         ControlKind.CoolOff => $"platform:{Platform}",
         ControlKind.Throttle => $"throttle:{Platform?.ToLowerInvariant()}",
         ControlKind.RateLimit => $"limit:{Platform?.ToLowerInvariant()}",
+        ControlKind.Token => $"token:{Platform?.ToLowerInvariant()}:{Shop}",
+        ControlKind.TokenRefused => $"token-refused:{Platform?.ToLowerInvariant()}:{Shop}",
         _ => Job ?? "",
     };
 
@@ -62,7 +81,11 @@ public sealed record ControlMessage : IMessage
         ControlKind.JobState when string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(State) => "a job state needs job and state",
         ControlKind.RateLimit when string.IsNullOrWhiteSpace(Platform) => "a rate limit needs platform",
         ControlKind.RateLimit when PermitsPerSecond is { } permits && (!(permits > 0) || double.IsInfinity(permits)) => "a rate limit needs permitsPerSecond greater than 0 (or null to go back to the configured one)",
-        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit or ControlKind.Throttle => null,
+        ControlKind.Token when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) || TokenVersion is not > 0 || string.IsNullOrEmpty(Sealed) =>
+            "a token needs platform, shop, tokenVersion above 0 and sealed",
+        ControlKind.TokenRefused when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) || TokenVersion is not >= 0 =>
+            "a refused token needs platform, shop and tokenVersion",
+        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit or ControlKind.Throttle or ControlKind.Token or ControlKind.TokenRefused => null,
         _ => $"unknown kind {Kind}",
     };
 
@@ -76,6 +99,14 @@ public sealed record ControlMessage : IMessage
     public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason) =>
         new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, Reason = reason };
 
+    /// <summary>The shop's access token of <paramref name="version"/>, sealed; workers take the highest version they hear of.</summary>
+    public static ControlMessage Token(string platform, string shop, long version, string sealedToken, DateTimeOffset expiresAt, string reason) =>
+        new() { Kind = ControlKind.Token, Platform = platform, Shop = shop, TokenVersion = version, Sealed = sealedToken, Until = expiresAt, Reason = reason };
+
+    /// <summary>A worker's call was refused because the shop's token of <paramref name="version"/> expired: the scheduler refreshes it.</summary>
+    public static ControlMessage TokenRefused(string platform, string shop, long version, string process, string reason) =>
+        new() { Kind = ControlKind.TokenRefused, Platform = platform, Shop = shop, TokenVersion = version, Process = process, Reason = reason };
+
     /// <summary>A job's new run state (<c>running</c>, <c>paused</c>, <c>cancelled</c>); workers stop a cancelled job's steps.</summary>
     public static ControlMessage JobStateOf(string job, string state, string reason) =>
         new() { Kind = ControlKind.JobState, Job = job, State = state, Reason = reason };
@@ -88,4 +119,6 @@ public enum ControlKind
     CoolOff,
     RateLimit,
     Throttle,
+    Token,
+    TokenRefused,
 }
