@@ -18,17 +18,29 @@ public sealed class LogWriterTests
     [Fact]
     public void LiteDbAlone_AnIdleWriter_WritesEveryPageOnTheCommittingThreadAndFlushesEach()
     {
-        // The defect LogWriter works around. If a LiteDB release fixes it, this fails, and LogWriter can go.
-        using var log = new RecordingStream();
-        using var db = new LiteDatabase(new MemoryStream(), logStream: log);
-        Warm(db, log, write => write());
+        // The defect LogWriter works around. If a LiteDB release fixes it, this fails, and LogWriter can go. Whether the
+        // writer is idle when the commit comes is a matter of thread timing, which a loaded machine upsets: the defect
+        // is shown when one of a few tries meets an idle writer, and none ever does once it is fixed.
+        var tries = new List<string>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var log = new RecordingStream();
+            using var db = new LiteDatabase(new MemoryStream(), logStream: log);
+            Warm(db, log, write => write());
 
-        var flushes = log.Flushes;
-        log.ForgetThreads();
-        var committer = OnPlainThread(() => Commit(db));
+            var flushes = log.Flushes;
+            log.ForgetThreads();
+            var committer = OnPlainThread(() => Commit(db));
+            var (inline, flushed) = (log.WritesOn(committer), log.Flushes - flushes);
+            if (inline > 100 && flushed > 100)
+            {
+                return;
+            }
 
-        Assert.True(log.WritesOn(committer) > 100, $"{log.WritesOn(committer)} writes on the committing thread");
-        Assert.True(log.Flushes - flushes > 100, $"{log.Flushes - flushes} flushes");
+            tries.Add($"{inline} writes on the committing thread, {flushed} flushes");
+        }
+
+        Assert.Fail($"LiteDB's writer never wrote inline: {string.Join("; ", tries)}");
     }
 
     [Fact]
