@@ -36,7 +36,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Live counters of what it answered.</summary>
     public SimulatorStats Stats { get; }
 
-    /// <summary>Every order call it received (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
+    /// <summary>Every call it received, order calls and token refreshes (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
     public SimulatorCallLog Calls { get; }
 
     /// <summary>Faults to switch on and off while it runs.</summary>
@@ -62,11 +62,12 @@ public sealed class PlatformSimulator : IAsyncDisposable
         var switches = new SimulatorSwitches { Latency = options.Latency };
         var catalog = new OrderCatalog(options.Seed, new Dictionary<string, int>(options.ShopVolume, StringComparer.Ordinal));
         var answers = new SimulatorAnswers(stats);
-        var tokens = new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal);
+        var tokens = new SimulatorTokens(
+            new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal), new Dictionary<string, string>(options.RefreshTokens, StringComparer.Ordinal), options.TokenTtl, time);
         var auth = new SimulatorAuth(options.PartnerId, options.PartnerKey, tokens, switches, answers, time);
         var admission = new CallAdmission(options.PermitsPerSecond, options.PerShopPermitsPerSecond, time);
         app.UseRouting();
-        var api = new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), answers, stats, switches, options.Seed, time);
+        var api = new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), tokens, answers, stats, switches, options.PartnerId, options.Seed, time);
         api.Map(app);
 
         try
