@@ -59,7 +59,8 @@ internal sealed class SimulatorApi(
         var request = http.Request.Path == ShopeePaths.OrderDetail
             ? query["order_sn_list"].ToString()
             : $"{query["time_from"]}-{query["time_to"]}/{query["cursor"]}";
-        Answer Say(IResult result, string outcome, TimeSpan? retryAfter = null, int? generation = null) => new(result, outcome, retryAfter, shop, request, generation);
+        int? generation = null;
+        Answer Say(IResult result, string outcome, TimeSpan? retryAfter = null) => new(result, outcome, retryAfter, shop, request, generation);
 
         if (await AdmitAsync(http, shop) is { } refusal)
         {
@@ -67,19 +68,20 @@ internal sealed class SimulatorApi(
         }
 
         var checkedAuth = auth.Check(query, http.Request.Path, out var shopId);
+        generation = checkedAuth.Generation;
         if (checkedAuth.Refusal is { } refused)
         {
-            return Say(refused, checkedAuth.Expired ? "expired" : "error", generation: checkedAuth.Generation);
+            return Say(refused, checkedAuth.Expired ? "expired" : "error");
         }
 
         if (InjectedFailure() is { } failure)
         {
-            return Say(failure, "error", generation: checkedAuth.Generation);
+            return Say(failure, "error");
         }
 
         if (!switches.TryTakeFault(out var fault))
         {
-            return Say(endpoint(query, shopId), "ok", generation: checkedAuth.Generation);
+            return Say(endpoint(query, shopId), "ok");
         }
 
         var name = fault.ToString();
