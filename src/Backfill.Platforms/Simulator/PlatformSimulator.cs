@@ -19,9 +19,11 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly OrderCatalog _catalog;
+    private readonly SimulatorTokens _tokens;
 
-    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorStats stats, SimulatorSwitches switches, SimulatorCallLog calls)
+    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorTokens tokens, SimulatorStats stats, SimulatorSwitches switches, SimulatorCallLog calls)
     {
+        _tokens = tokens;
         Calls = calls;
         _app = app;
         _catalog = catalog;
@@ -74,7 +76,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new PlatformSimulator(app, new Uri(address), catalog, stats, switches, api.Calls);
+            return new PlatformSimulator(app, new Uri(address), catalog, tokens, stats, switches, api.Calls);
         }
         catch
         {
@@ -82,6 +84,13 @@ public sealed class PlatformSimulator : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Ends the life of every access token issued so far for <paramref name="shopId"/>: calls with them are answered
+    /// <c>invalid_acceess_token</c>, while tokens refreshed from now on live their whole life (a platform that expired a
+    /// token before the time it announced).
+    /// </summary>
+    public void ExpireTokens(string shopId) => _tokens.ExpireIssued(shopId);
 
     /// <summary>The number of orders of <paramref name="shopId"/> created in <c>[from, to)</c>.</summary>
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to) =>

@@ -86,6 +86,19 @@ internal sealed class SimulatorTokens
         }
     }
 
+    /// <summary>Every access token issued so far for <paramref name="shop"/> expires now, as if its life were over; later ones live on.</summary>
+    public void ExpireIssued(string shop)
+    {
+        lock (_lock)
+        {
+            if (_access.TryGetValue(shop, out var issued))
+            {
+                var now = _time.GetUtcNow();
+                _access[shop] = [.. issued.Select(t => t with { ExpiresAt = now })];
+            }
+        }
+    }
+
     private sealed record Issued(string Token, DateTimeOffset? ExpiresAt, int Generation);
 }
 
