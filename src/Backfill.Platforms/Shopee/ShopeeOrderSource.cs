@@ -99,6 +99,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
         var list = await CallAsync(
             request,
+            shopId,
             (shop, token) => _api.GetOrderListAsync(shop, _options.TimeRangeField, timeFrom, timeTo, _options.PageSize, request.Cursor ?? "", token),
             ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse,
             cancellationToken);
@@ -115,6 +116,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             calls++;
             var response = await CallAsync(
                 request,
+                shopId,
                 (shop, token) => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
                 ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse,
                 cancellationToken);
@@ -192,6 +194,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// </summary>
     private async Task<T> CallAsync<T>(
         OrderPageRequest request,
+        long shopId,
         Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
         JsonTypeInfo<ShopeeEnvelope<T>> payload,
         CancellationToken cancellationToken)
@@ -203,7 +206,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             await FirstTokenAsync(request, cancellationToken);
             try
             {
-                return await CallOnceAsync(request, send, payload, signed, cancellationToken);
+                return await CallOnceAsync(request, shopId, send, payload, signed, cancellationToken);
             }
             catch (PlatformException e) when (e.Kind == PlatformErrorKind.TokenExpired)
             {
@@ -214,13 +217,13 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private async Task<T> CallOnceAsync<T>(
         OrderPageRequest request,
+        long shopId,
         Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
         JsonTypeInfo<ShopeeEnvelope<T>> payload,
         SignedWith signed,
         CancellationToken cancellationToken)
         where T : class
     {
-        var shopId = long.Parse(request.ShopId, NumberStyles.None, CultureInfo.InvariantCulture);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(LaneKey, request.Lane);
         context.Properties.Set(ShopKey, request.ShopId);
