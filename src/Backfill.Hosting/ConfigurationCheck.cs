@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Backfill.Core.Secrets;
 using Backfill.Core.Slicing;
 using Backfill.Messaging;
 using Backfill.Platforms.Configuration;
@@ -17,6 +18,9 @@ public static partial class ConfigurationCheck
 
     /// <summary>The highest <c>Backfill:MaxSlicesPerJob</c>: ten times the default, a job that takes minutes to plan and hours to release.</summary>
     public const int MaxSlicesPerJob = 2_000_000;
+
+    /// <summary>The longest a call waits for a newer token: a refresh that takes longer is failing, and the slice should say so.</summary>
+    public static readonly TimeSpan MaxTokenWait = TimeSpan.FromHours(1);
 
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
     {
@@ -66,6 +70,12 @@ public static partial class ConfigurationCheck
 
             Check(errors, Uri.TryCreate(backfill.ServerUrl, UriKind.Absolute, out _), $"Backfill:ServerUrl '{backfill.ServerUrl}' is not an absolute URL.");
 
+            // What is wrong with it only: the key is a secret and never goes into a message.
+            if (!string.IsNullOrEmpty(backfill.SecretKey) && SecretBox.Problem(backfill.SecretKey) is { } keyProblem)
+            {
+                errors.Add($"{SecretBox.ConfigurationKey} is not usable: {keyProblem}.");
+            }
+
             // The length only: the token is a secret and never goes into a message.
             Check(errors, string.IsNullOrEmpty(backfill.ApiToken) || backfill.ApiToken.Length >= MinApiTokenLength, $"Backfill:ApiToken must be at least {MinApiTokenLength} characters (got {backfill.ApiToken?.Length}); use a long random one, e.g. from 'openssl rand -hex 24'.");
         }
@@ -87,8 +97,10 @@ public static partial class ConfigurationCheck
                     continue; // said by the platform checks below
                 }
 
-                var longest = StuckRule.LongestStep(options, worker.PagesPerStep, worker.ThrottleRetries);
-                Check(errors, backfill.StuckAfter > longest, $"Backfill:StuckAfter ({backfill.StuckAfter:c}) must be larger than the longest step of platform {platform.Key} ({longest:c}: Worker:PagesPerStep pages, each call's Platforms:{platform.Key}:Timeout on every Retry:MaxAttempts, throttle pauses and a breaker CoolOff); a slice would be released again while its step still runs.");
+                var refreshes = PlatformsConfiguration.RefreshesTokens(configuration);
+                var longest = StuckRule.LongestStep(options, worker.PagesPerStep, worker.ThrottleRetries, refreshes ? worker.TokenWait : TimeSpan.Zero);
+                var bounds = refreshes ? "throttle pauses, a breaker CoolOff and a Worker:TokenWait" : "throttle pauses and a breaker CoolOff";
+                Check(errors, backfill.StuckAfter > longest, $"Backfill:StuckAfter ({backfill.StuckAfter:c}) must be larger than the longest step of platform {platform.Key} ({longest:c}: Worker:PagesPerStep pages, each call's Platforms:{platform.Key}:Timeout on every Retry:MaxAttempts, {bounds}); a slice would be released again while its step still runs.");
             }
         }
 
@@ -99,6 +111,7 @@ public static partial class ConfigurationCheck
             Check(errors, worker.PagesPerStep is >= 1 and <= 100, $"Worker:PagesPerStep must be between 1 and 100 (got {worker.PagesPerStep}).");
             Check(errors, worker.ThrottleRetries >= 0, "Worker:ThrottleRetries must not be negative.");
             Check(errors, worker.InfrastructureRetries >= 0, "Worker:InfrastructureRetries must not be negative.");
+            Check(errors, worker.TokenWait > TimeSpan.Zero && worker.TokenWait <= MaxTokenWait, $"Worker:TokenWait must be positive and at most {MaxTokenWait:c} (got {worker.TokenWait}).");
         }
 
         try

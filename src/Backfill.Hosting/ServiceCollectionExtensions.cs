@@ -1,3 +1,5 @@
+using Backfill.Core.Secrets;
+using Backfill.Core.Shops;
 using Backfill.Hosting.Diagnostics;
 using Backfill.Messaging;
 using Backfill.Messaging.Clients;
@@ -5,6 +7,7 @@ using Backfill.Platforms;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Nightly;
 using Backfill.Scheduling.Retention;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Backfill.Worker;
 using Confluent.Kafka;
@@ -32,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<KafkaClients>();
         services.AddSingleton(sp => sp.GetRequiredService<KafkaClients>().CreateProducer($"backfill-{Environment.ProcessId}"));
         services.AddSingleton<DeadLetters>();
+        services.AddSingleton(_ => ShopTokenSeal.From(configuration[SecretBox.ConfigurationKey]));
         services.AddHostedService<TopicsStartup>();
         services.AddHostedService<ReaderWatch>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PartitionsStartupCheck>(sp, configuration, roles));
@@ -45,17 +49,19 @@ public static class ServiceCollectionExtensions
 
         if (roles.HasFlag(BackfillRoles.Scheduler))
         {
-            if (!roles.HasFlag(BackfillRoles.Worker))
-            {
-                services.AddPlatformOptions(configuration);
-            }
-
+            // The platforms' options, and their clients for the token refresh (shared with the workers in one process).
+            services.AddTokenRefresh(configuration);
             services.AddSingleton<ActionTopic>();
             services.AddSingleton<PlatformBoard>();
             services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();
             services.AddSingleton<OrderStore>();
+            services.TryAddSingleton<ShopStore>();
+            services.AddSingleton<TokenRefreshCounters>();
+            services.AddSingleton<TokenRefresher>();
+            services.AddSingleton<ITokenRefreshRequests>(sp => sp.GetRequiredService<TokenRefresher>());
+            services.AddHostedService(sp => sp.GetRequiredService<TokenRefresher>());
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
             services.TryAddSingleton<IShopDirectory>(_ => new ConfiguredShops(configuration));

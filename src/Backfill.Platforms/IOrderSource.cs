@@ -35,6 +35,14 @@ public sealed record OrderPageRequest(string ShopId, DateTimeOffset From, DateTi
     /// until the lease is held (<see cref="OwnershipLease"/>). Null: no owner to check (a single process, a test).
     /// </summary>
     public OwnershipLease? Ownership { get; init; }
+
+    /// <summary>
+    /// How long a call whose access token the platform refused as expired waits for a newer token (after announcing the
+    /// refusal, <see cref="IOrderSources.TokenRefused"/>) before it is asked again, and how long a call for a shop with no
+    /// token yet waits for its first. Zero (default): such a call fails at once, as it must when the fleet refreshes no
+    /// tokens (<c>Backfill:SecretKey</c> unset).
+    /// </summary>
+    public TimeSpan TokenWait { get; init; }
 }
 
 /// <summary>One page of orders with their details.</summary>

@@ -44,6 +44,12 @@ public interface IOrderSources
     /// later Retry-After), for the rest of the fleet to pause as long.
     /// </summary>
     event Action<string, DateTimeOffset>? Throttled;
+
+    /// <summary>
+    /// Raised with the platform, the shop and the token version when the platform refused that version as expired here, once
+    /// per shop and version in this process, for the scheduler to refresh the shop's tokens.
+    /// </summary>
+    event Action<string, string, long>? TokenRefused;
 }
 
 /// <summary>A platform name that is not configured under <c>Platforms:</c>.</summary>
@@ -51,4 +57,5 @@ public sealed class UnknownPlatformException(string platform, IEnumerable<string
     : Exception($"Unknown platform '{platform}'. Configured platforms: {(known.Any() ? string.Join(", ", known) : "(none)")}. Add it under Platforms:{platform} in appsettings.json.");
 
 /// <summary>Counters of one platform in this process.</summary>
-public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors);
+/// <param name="TokensExpired">Calls the platform answered with the shop's access token refused as expired.</param>
+public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors, long TokensExpired = 0);

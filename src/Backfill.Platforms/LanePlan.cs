@@ -7,9 +7,10 @@ namespace Backfill.Platforms;
 
 /// <summary>
 /// The arithmetic of a platform's fleet-wide budget (docs/rate-budget.md). The limit becomes <see cref="Calls"/> calls per
-/// <see cref="Window"/>, split into <see cref="Lanes"/> integer shares that add up to exactly <see cref="Calls"/>. Each
-/// lane lives on one action-topic partition, so one group member at a time calls for it; if every lane keeps its share
-/// in every window, the fleet keeps the limit in every window.
+/// <see cref="Window"/>; while the fleet refreshes tokens, <see cref="TokenCalls"/> of them are kept for the scheduler's
+/// token calls, and the rest, <see cref="LaneCalls"/>, is split into <see cref="Lanes"/> integer shares that add up to it
+/// exactly. Each lane lives on one action-topic partition, so one group member at a time calls for it; if every lane keeps
+/// its share and the refresher its call in every window, the fleet keeps the limit in every window.
 /// </summary>
 public sealed class LanePlan
 {
@@ -25,7 +26,10 @@ public sealed class LanePlan
         _limit = limit;
         PermitsPerSecond = permitsPerSecond;
         (Calls, Window) = Budget(permitsPerSecond, limit.SafetyMargin);
-        Lanes = lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, Calls);
+
+        // With one call per window there is nothing to keep: the refresher's rare call may then make two (docs/rate-budget.md).
+        TokenCalls = limit.ReservesTokenCall && Calls >= 2 ? 1 : 0;
+        Lanes = lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, LaneCalls);
         Scope = limit.Scope;
         if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
         {
@@ -38,6 +42,12 @@ public sealed class LanePlan
 
     /// <summary>Calls the whole budget allows per <see cref="Window"/>.</summary>
     public int Calls { get; }
+
+    /// <summary>Calls per window kept for the scheduler's token calls: 1 while the fleet refreshes tokens and the budget has 2 or more, else 0.</summary>
+    public int TokenCalls { get; }
+
+    /// <summary>Calls per window the lanes share: <see cref="Calls"/> less <see cref="TokenCalls"/>.</summary>
+    public int LaneCalls => Calls - TokenCalls;
 
     /// <summary>One second, or longer for limits under one call per second (1 call per 1/rate seconds).</summary>
     public TimeSpan Window { get; }
@@ -85,10 +95,11 @@ public sealed class LanePlan
             return false;
         }
 
-        if (next.Calls < Lanes)
+        if (next.LaneCalls < Lanes)
         {
-            problem = $"a limit of {permits.ToString(CultureInfo.InvariantCulture)}/s cannot give each of the {Lanes} lanes a call per {Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; " +
-                $"the lowest live limit is {(Lanes / (1 - _limit.SafetyMargin)).ToString("0.###", CultureInfo.InvariantCulture)}/s (lower RateLimit:Lanes in the configuration and restart to go below)";
+            var kept = TokenCalls > 0 ? " besides the scheduler's token call" : "";
+            problem = $"a limit of {permits.ToString(CultureInfo.InvariantCulture)}/s cannot give each of the {Lanes} lanes a call per {Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s{kept}; " +
+                $"the lowest live limit is {((Lanes + TokenCalls) / (1 - _limit.SafetyMargin)).ToString("0.###", CultureInfo.InvariantCulture)}/s (lower RateLimit:Lanes in the configuration and restart to go below)";
             return false;
         }
 
@@ -109,15 +120,15 @@ public sealed class LanePlan
         return rate >= 1 ? ((int)Math.Floor(rate), OneSecond) : (1, TimeSpan.FromTicks((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate)));
     }
 
-    /// <summary>Lane <paramref name="lane"/>'s calls per window when the budget is split into <paramref name="lanes"/>: the shares differ by at most one and add up to <see cref="Calls"/>.</summary>
+    /// <summary>Lane <paramref name="lane"/>'s calls per window when the lanes' budget is split into <paramref name="lanes"/>: the shares differ by at most one and add up to <see cref="LaneCalls"/>.</summary>
     public int Share(int lane, int lanes)
     {
-        if (lanes < 1 || lanes > Calls || lane < 0 || lane >= lanes)
+        if (lanes < 1 || lanes > LaneCalls || lane < 0 || lane >= lanes)
         {
-            throw new ArgumentOutOfRangeException(nameof(lane), $"lane {lane} of {lanes} does not fit a budget of {Calls} calls per {Window.TotalSeconds:0.###} s");
+            throw new ArgumentOutOfRangeException(nameof(lane), $"lane {lane} of {lanes} does not fit a budget of {LaneCalls} calls per {Window.TotalSeconds:0.###} s");
         }
 
-        return (Calls / lanes) + (lane < Calls % lanes ? 1 : 0);
+        return (LaneCalls / lanes) + (lane < LaneCalls % lanes ? 1 : 0);
     }
 
     /// <summary>The lane of a shop under a per-shop limit: the same in every process.</summary>

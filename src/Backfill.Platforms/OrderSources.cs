@@ -17,8 +17,11 @@ internal sealed class OrderSources : IOrderSources
         {
             source.CoolOffStarted += (platform, until) => CoolOffStarted?.Invoke(platform, until);
             source.Throttled += (platform, until) => Throttled?.Invoke(platform, until);
+            source.TokenRefused += (platform, shop, version) => TokenRefused?.Invoke(platform, shop, version);
         }
     }
+
+    public event Action<string, string, long>? TokenRefused;
 
     public event Action<string, DateTimeOffset>? CoolOffStarted;
 

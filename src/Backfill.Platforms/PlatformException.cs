@@ -28,6 +28,7 @@ public sealed class PlatformException : Exception
         Platform = platform;
         Kind = kind;
         Code = code;
+        Detail = message;
         RetryAfter = retryAfter;
     }
 
@@ -37,6 +38,9 @@ public sealed class PlatformException : Exception
 
     /// <summary>The platform's error code (<c>error_auth</c>, <c>http_503</c>, <c>too_many_request</c>, …).</summary>
     public string Code { get; }
+
+    /// <summary>What went wrong in words, without the platform and the code that <see cref="Exception.Message"/> adds.</summary>
+    public string Detail { get; }
 
     /// <summary>The platform's <c>Retry-After</c>, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; }

@@ -1,5 +1,6 @@
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Shopee;
+using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,12 +18,49 @@ public static class PlatformsServiceCollectionExtensions
 
     /// <summary>
     /// Binds <c>Platforms:{name}</c> to named <see cref="PlatformOptions"/> (validated on start), registers one
-    /// signed Refit client per platform and <see cref="IOrderSources"/> as a singleton.
+    /// signed Refit client per platform, the worker's token book <see cref="IShopTokens"/> (version 0 of each shop from
+    /// configuration) and <see cref="IOrderSources"/> as singletons.
     /// Needs <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> from the container.
     /// </summary>
     public static IServiceCollection AddPlatforms(this IServiceCollection services, IConfiguration configuration)
     {
+        var names = services.AddPlatformClients(configuration);
+        services.TryAddSingleton<IShopTokens>(provider => new ShopTokens(
+            provider.GetRequiredService<TimeProvider>(),
+            names.SelectMany(name => PlatformOptionsOf(provider, name).Shops.Select(s => (name, s.Key, s.Value.AccessToken)))));
+        services.TryAddSingleton<IOrderSources>(provider => new OrderSources(names.Select(name => new ShopeeOrderSource(
+            name,
+            PlatformOptionsOf(provider, name),
+            provider.GetRequiredKeyedService<IShopeeApi>(name),
+            provider.GetRequiredService<IShopTokens>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopeeOrderSource>()))));
+        return services;
+    }
+
+    /// <summary>
+    /// The scheduler's <see cref="ITokenRefresh"/>: a signed client per platform for its token refresh, each platform's
+    /// refreshes one call per budget window.
+    /// </summary>
+    public static IServiceCollection AddTokenRefresh(this IServiceCollection services, IConfiguration configuration)
+    {
+        var names = services.AddPlatformClients(configuration);
+        services.TryAddSingleton<ITokenRefresh>(provider => new ShopeeTokenRefresh(
+            names.Select(name => (name, PlatformOptionsOf(provider, name), provider.GetRequiredKeyedService<IShopeeApi>(name))),
+            provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>The options and one signed Refit client per platform, registered once however many callers ask.</summary>
+    private static IReadOnlyList<string> AddPlatformClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(PlatformClientsMarker)))
+        {
+            return PlatformsConfiguration.Names(configuration);
+        }
+
         var names = services.AddPlatformOptions(configuration);
+        services.AddSingleton<PlatformClientsMarker>();
         foreach (var name in names)
         {
             services.AddKeyedRefitGeneratedClient<IShopeeApi>(name, settings: null, httpClientName: HttpClientName(name))
@@ -44,13 +82,7 @@ public static class PlatformsServiceCollectionExtensions
                 .RemoveAllLoggers();
         }
 
-        services.TryAddSingleton<IOrderSources>(provider => new OrderSources(names.Select(name => new ShopeeOrderSource(
-            name,
-            PlatformOptionsOf(provider, name),
-            provider.GetRequiredKeyedService<IShopeeApi>(name),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopeeOrderSource>()))));
-        return services;
+        return names;
     }
 
     /// <summary>
@@ -63,9 +95,12 @@ public static class PlatformsServiceCollectionExtensions
         var section = configuration.GetSection(PlatformsConfiguration.SectionName);
         var names = PlatformsConfiguration.Names(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidation>());
+        var refreshes = PlatformsConfiguration.RefreshesTokens(configuration);
         foreach (var name in names)
         {
-            services.AddOptions<PlatformOptions>(name).Bind(section.GetSection(name)).ValidateOnStart();
+            services.AddOptions<PlatformOptions>(name).Bind(section.GetSection(name))
+                .PostConfigure(o => o.RateLimit.ReservesTokenCall = refreshes)
+                .ValidateOnStart();
         }
 
         return names;
@@ -75,4 +110,7 @@ public static class PlatformsServiceCollectionExtensions
 
     private static PlatformOptions PlatformOptionsOf(IServiceProvider provider, string name) =>
         provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(name);
+
+    /// <summary>Says the platforms' clients are registered already (workers and the scheduler share them in one process).</summary>
+    private sealed class PlatformClientsMarker;
 }

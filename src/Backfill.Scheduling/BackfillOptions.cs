@@ -45,9 +45,9 @@ public sealed class BackfillOptions
     /// <summary>
     /// A slice in flight that nothing is heard of for this long (no release, no report of its attempt) is released again
     /// as a new attempt: its step was lost. Must be larger than the longest step (<see cref="StuckRule.LongestStep"/>,
-    /// checked at start). Default 10 minutes.
+    /// checked at start). Default 15 minutes: the longest step of the defaults with a wait for a newer token is 11 min.
     /// </summary>
-    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Where <c>serve</c> listens and clients find it. Default <c>http://127.0.0.1:5080</c>.</summary>
     public string ServerUrl { get; set; } = "http://127.0.0.1:5080";
@@ -57,6 +57,13 @@ public sealed class BackfillOptions
     /// Unset: mutations are refused unless <c>serve</c> listens on loopback addresses only. Clients send it from here too.
     /// </summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>
+    /// The fleet's key for shop tokens (32 random bytes, base64; a secret, never logged or echoed): tokens in LiteDB and on
+    /// the control topic are sealed under it, and only with it does the scheduler refresh tokens. Every process of the
+    /// fleet needs the same one. Unset: tokens come from configuration only and are never refreshed.
+    /// </summary>
+    public string? SecretKey { get; set; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "backfill.db");
 }

@@ -1,5 +1,6 @@
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,7 @@ namespace Backfill.Scheduling;
 
 /// <summary>
 /// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
-/// <see cref="PlatformBoard"/>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
+/// <see cref="PlatformBoard"/> and workers' refused tokens to the <see cref="ITokenRefreshRequests">refresher</see>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
 /// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
 public sealed partial class SchedulerService(
@@ -23,6 +24,7 @@ public sealed partial class SchedulerService(
     DeadLetters deadLetters,
     PlatformBoard board,
     StuckSlices stuck,
+    ITokenRefreshRequests refreshes,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
@@ -97,6 +99,11 @@ public sealed partial class SchedulerService(
             else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
             {
                 board.SetLiveLimit(limited, message.PermitsPerSecond);
+            }
+            else if (message is { Kind: ControlKind.TokenRefused, Platform: { } refusedPlatform, Shop: { } shop, TokenVersion: { } version })
+            {
+                // Read again from the topic's start after a restart: a refusal of a version since replaced is answered already.
+                refreshes.RequestRefresh(refusedPlatform, shop, version);
             }
         }
     }

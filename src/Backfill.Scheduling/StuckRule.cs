@@ -39,9 +39,11 @@ public static class StuckRule
     /// waits between, a page asked again after each throttle it may meet (at least the throttle's pause), and one
     /// cool-off of the platform's breaker. Unbounded by configuration, so not in it: waiting for the rate limit's
     /// permits, a platform's <c>Retry-After</c> beyond the pause, and a step queued behind others on its lane's partition.
-    /// <see cref="BackfillOptions.StuckAfter"/> must be larger, with room for those.
+    /// <see cref="BackfillOptions.StuckAfter"/> must be larger, with room for those. When the fleet refreshes tokens, a
+    /// step may also wait <paramref name="tokenWait"/> once for a newer token: a token lives hours, a step minutes, so one
+    /// expiry a step (a call waits again only when the newer token is refused too, the rare case its bound is for).
     /// </summary>
-    public static TimeSpan LongestStep(PlatformOptions platform, int pagesPerStep, int throttleRetries)
+    public static TimeSpan LongestStep(PlatformOptions platform, int pagesPerStep, int throttleRetries, TimeSpan tokenWait = default)
     {
         ArgumentNullException.ThrowIfNull(platform);
         var attempts = Math.Max(1, platform.Retry.MaxAttempts);
@@ -49,6 +51,6 @@ public static class StuckRule
         var call = (platform.Timeout * attempts) + waits;
         var callsPerPage = 1 + ((Math.Max(1, platform.PageSize) + ShopeeOrderSource.DetailBatchSize - 1) / ShopeeOrderSource.DetailBatchSize);
         var page = (call * callsPerPage) + (platform.RateLimit.Throttle.MinPause * Math.Max(0, throttleRetries));
-        return (page * Math.Max(1, pagesPerStep)) + platform.RateLimit.Throttle.CoolOff;
+        return (page * Math.Max(1, pagesPerStep)) + platform.RateLimit.Throttle.CoolOff + tokenWait;
     }
 }

@@ -17,5 +17,26 @@ public sealed class ShopStore(BackfillDatabase db)
     /// <summary>Stores the shop, on disk when this returns (a rotated refresh token must survive a crash that follows).</summary>
     public void Save(ShopRecord shop) => db.InTransaction(() => db.Shops.Upsert(shop));
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the shop as stored, in one transaction: a change another writer made in between
+    /// is not lost. On disk when this returns. Null when there is no such shop (removed meanwhile).
+    /// </summary>
+    public ShopRecord? Update(string platform, string shop, Action<ShopRecord> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return db.InTransaction(() =>
+        {
+            var record = db.Shops.FindById(ShopRecord.MakeId(platform, shop));
+            if (record is null)
+            {
+                return null;
+            }
+
+            change(record);
+            db.Shops.Update(record);
+            return record;
+        });
+    }
+
     public bool Delete(string platform, string shop) => db.InTransaction(() => db.Shops.Delete(ShopRecord.MakeId(platform, shop)));
 }

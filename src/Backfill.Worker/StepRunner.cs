@@ -12,7 +12,8 @@ namespace Backfill.Worker;
 /// is leaving this worker, or the job was cancelled) the step ends after the pages it has, without starting another
 /// call; the caller decides whether a next step carries on from there.
 /// </summary>
-internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options)
+/// <param name="tokenWait">How long a call whose token was refused as expired waits for a newer one; zero when the fleet refreshes no tokens.</param>
+internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options, TimeSpan tokenWait)
 {
     /// <param name="ownership">The lease of the consumer that owns the action's partition: no call of the step starts while it is not held.</param>
     public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, OwnershipLease ownership, CancellationToken yield, CancellationToken cancellationToken)
@@ -26,7 +27,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
         var calls = 0;
         while (more && pages < options.PagesPerStep && !yield.IsCancellationRequested)
         {
-            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield, Ownership = ownership };
+            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield, Ownership = ownership, TokenWait = tokenWait };
             OrderPage page;
             int pageThrottles;
             try

@@ -27,6 +27,13 @@ public sealed class WorkerOptions
     /// <summary>Default 1 s.</summary>
     public TimeSpan InfrastructureBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a call whose shop token the platform refused as expired waits for a newer one before the slice fails, when
+    /// the fleet refreshes tokens (<c>Backfill:SecretKey</c> set); the refusal is announced for the scheduler to refresh at
+    /// once. Default 2 minutes, at most 1 hour.
+    /// </summary>
+    public TimeSpan TokenWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often the worker logs its lanes, their rates and throttles. Default 30 s.</summary>
     public TimeSpan LaneReportEvery { get; set; } = TimeSpan.FromSeconds(30);
 }

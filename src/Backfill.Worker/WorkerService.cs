@@ -1,6 +1,9 @@
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
+using Backfill.Core.Secrets;
+using Backfill.Core.Shops;
 using Backfill.Platforms;
+using Backfill.Platforms.Tokens;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,13 +13,15 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// Runs <see cref="WorkerOptions.Concurrency"/> worker consumers, each on a thread created once (R7); tells the fleet when
-/// this process meets a throttle or its breaker opens, and applies the throttles, cool-offs, limits and job cancels the
-/// fleet announces; logs its lanes now and then.
+/// this process meets a throttle, its breaker opens or a shop's token is refused as expired, and applies the throttles,
+/// cool-offs, limits, job cancels and shop tokens the fleet announces; logs its lanes now and then.
 /// </summary>
 public sealed partial class WorkerService(
     KafkaClients clients,
     IProducer<string, byte[]> producer,
     IOrderSources sources,
+    IShopTokens tokens,
+    ShopTokenSeal seal,
     DeadLetters deadLetters,
     KafkaCounters counters,
     WorkerStats stats,
@@ -33,15 +38,18 @@ public sealed partial class WorkerService(
     // Several hosts may share a process (tests, in-process runs): each knows its own announcements by this.
     private readonly string _origin = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly JobCancellations _cancellations = new();
+    private int _tokensWithoutKey;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
         var topics = clients.Connection.Topics;
-        var runner = new StepRunner(producer, topics.Orders, o);
+        // Without a key no newer token can come: a refused one fails its slice at once.
+        var runner = new StepRunner(producer, topics.Orders, o, seal.IsEnabled ? o.TokenWait : TimeSpan.Zero);
         var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, counters, _prefix, time, loggers.CreateLogger<ActionHandler>());
         sources.CoolOffStarted += (platform, until) => Announce(ControlMessage.CoolOff(platform, until, $"breaker opened in worker {_prefix}"));
         sources.Throttled += (platform, until) => Announce(ControlMessage.Throttle(platform, until, _origin, $"throttled in worker {_prefix}"));
+        sources.TokenRefused += (platform, shop, version) => Announce(ControlMessage.TokenRefused(platform, shop, version, _origin, $"refused as expired in worker {_prefix}"));
         var session = clients.GroupSession;
         var lease = OwnershipLease.LengthFor(session.Timeout, session.HeartbeatInterval);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
@@ -140,6 +148,41 @@ public sealed partial class WorkerService(
             {
                 Log.JobCancelled(_logger, job);
             }
+            else if (message is { Kind: ControlKind.Token, Platform: { } tokenPlatform, Shop: { } shop, TokenVersion: { } version, Sealed: { } sealedToken }
+                && sources.Names.Contains(tokenPlatform, StringComparer.OrdinalIgnoreCase))
+            {
+                TakeToken(tokenPlatform, shop, version, sealedToken, message.Until);
+            }
+        }
+    }
+
+    /// <summary>A shop's newer token, opened with the fleet's key; one that does not open is said (never what it holds) and left.</summary>
+    private void TakeToken(string platform, string shop, long version, string sealedToken, DateTimeOffset? expiresAt)
+    {
+        if (!seal.IsEnabled)
+        {
+            if (Interlocked.Exchange(ref _tokensWithoutKey, 1) == 0)
+            {
+                Log.TokenWithoutKey(_logger, platform, shop, SecretBox.ConfigurationKey);
+            }
+
+            return;
+        }
+
+        string token;
+        try
+        {
+            token = seal.OpenAccess(platform, shop, version, Convert.FromBase64String(sealedToken));
+        }
+        catch (Exception e) when (e is SecretBoxException or FormatException)
+        {
+            Log.TokenNotOpened(_logger, platform, shop, version, e is FormatException ? "it is not base64" : e.Message);
+            return;
+        }
+
+        if (tokens.Offer(platform, shop, new ShopToken(token, version, expiresAt)))
+        {
+            Log.TokenTaken(_logger, platform, shop, version, expiresAt);
         }
     }
 
@@ -187,6 +230,15 @@ public sealed partial class WorkerService(
 
         [LoggerMessage(9, LogLevel.Warning, "Platform {Platform} throttled another worker: no call of it starts here before {Until:O}, then at {Factor:P0} of the budget ({Reason})")]
         public static partial void ThrottledElsewhere(ILogger logger, string platform, DateTimeOffset until, double factor, string reason);
+
+        [LoggerMessage(10, LogLevel.Information, "Platform {Platform}: shop {Shop}'s access token version {Version} taken (expires {ExpiresAt:O}); calls sign with it from their next attempt")]
+        public static partial void TokenTaken(ILogger logger, string platform, string shop, long version, DateTimeOffset? expiresAt);
+
+        [LoggerMessage(11, LogLevel.Error, "Platform {Platform}: shop {Shop}'s access token version {Version} from the control topic could not be opened and is ignored: {Reason}; every process of the fleet needs the same Backfill:SecretKey")]
+        public static partial void TokenNotOpened(ILogger logger, string platform, string shop, long version, string reason);
+
+        [LoggerMessage(12, LogLevel.Warning, "Platform {Platform}: the scheduler announces shop tokens (shop {Shop} first) but this worker has no {Key}: it keeps its configured tokens; give every process the same key")]
+        public static partial void TokenWithoutKey(ILogger logger, string platform, string shop, string key);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]
         public static partial void Lanes(ILogger logger, string platform, double factor, long throttles, string lanes, long steps);

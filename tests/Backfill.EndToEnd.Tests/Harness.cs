@@ -28,16 +28,19 @@ internal sealed class Harness : IAsyncDisposable
 
     public Dictionary<string, string?> Settings { get; } = [];
 
-    public static async Task<Harness> StartAsync(double limit = 40)
+    /// <param name="simulator">Changes to the simulator's options (token life, refresh tokens) before it starts.</param>
+    public static async Task<Harness> StartAsync(double limit = 40, Action<SimulatorOptions>? simulator = null)
     {
-        var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+        var options = new SimulatorOptions
         {
             PermitsPerSecond = limit,
             PartnerId = 2002,
             PartnerKey = PartnerKey,
             AccessTokens = Shops.ToDictionary(s => s, Token),
-        });
-        var harness = new Harness(simulator);
+        };
+        simulator?.Invoke(options);
+        var simulatorStarted = await PlatformSimulator.StartAsync(options);
+        var harness = new Harness(simulatorStarted);
         var s = harness.Settings;
         s["Kafka:Namespace"] = "e2e";
         s["Kafka:Partitions:Actions"] = "4";
@@ -48,7 +51,7 @@ internal sealed class Harness : IAsyncDisposable
         s["Backfill:SlicesPerRelease"] = "4";
         s["Worker:Concurrency"] = "2";
         s[$"Platforms:{Platform}:Kind"] = "shopee";
-        s[$"Platforms:{Platform}:BaseUrl"] = simulator.BaseUrl.ToString();
+        s[$"Platforms:{Platform}:BaseUrl"] = simulatorStarted.BaseUrl.ToString();
         s[$"Platforms:{Platform}:PartnerId"] = "2002";
         s[$"Platforms:{Platform}:PartnerKey"] = PartnerKey;
         s[$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = limit.ToString(CultureInfo.InvariantCulture);
@@ -66,6 +69,25 @@ internal sealed class Harness : IAsyncDisposable
         .AddFilter("Backfill", LogLevel.Information).AddFilter("Backfill.Kafka", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
 
     public static string Token(string shop) => $"e2e-secret-token-{shop}";
+
+    public static string RefreshToken(string shop) => $"e2e-secret-refresh-{shop}";
+
+    /// <summary>
+    /// The fleet refreshes tokens: a key for every process, each shop's refresh token in configuration and at the
+    /// simulator, and a short wait for a newer token.
+    /// </summary>
+    public void RefreshTokens(string tokenWait = "00:00:30")
+    {
+        Settings["Backfill:SecretKey"] = SecretKey;
+        Settings["Worker:TokenWait"] = tokenWait;
+        foreach (var shop in Shops)
+        {
+            Settings[$"Platforms:{Platform}:Shops:{shop}:RefreshToken"] = RefreshToken(shop);
+        }
+    }
+
+    /// <summary>The fleet's key of every test (a secret: the scans look for it too).</summary>
+    public static readonly string SecretKey = Core.Secrets.SecretBox.NewKey();
 
     /// <summary>
     /// A mock cluster for several hosts of one test (a host with no bootstrap servers starts a cluster of its own).

@@ -56,6 +56,16 @@ public sealed class StuckRuleTests
     }
 
     [Fact]
+    public void LongestStep_WhenTheFleetRefreshesTokens_HoldsOneTokenWait_AndTheDefaultsStillFit()
+    {
+        var without = StuckRule.LongestStep(new PlatformOptions(), pagesPerStep: 5, throttleRetries: 5);
+        var with = StuckRule.LongestStep(new PlatformOptions(), pagesPerStep: 5, throttleRetries: 5, tokenWait: TimeSpan.FromMinutes(2));
+
+        Assert.Equal(without + TimeSpan.FromMinutes(2), with);
+        Assert.True(new BackfillOptions().StuckAfter > with);
+    }
+
+    [Fact]
     public void LongestStep_GrowsWithEveryBoundTheConfigurationSets()
     {
         var platform = new PlatformOptions { PageSize = 20, Timeout = TimeSpan.FromSeconds(2), Retry = new RetryOptions { MaxAttempts = 1 } };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Backfill.Cli.Output;
+using Backfill.Core.Secrets;
 using Backfill.Core.Slicing;
 using Backfill.Hosting;
 using Backfill.Platforms.Simulator;
@@ -34,29 +35,35 @@ internal static class DemoCommand
             var platform = baseConfig.GetSection($"Platforms:{Platform}");
             var shopIds = Enumerable.Range(1, parse.GetValue(shops)).Select(i => (10000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
             var tokens = shopIds.ToDictionary(s => s, s => platform[$"Shops:{s}:AccessToken"] ?? $"demo-token-{s}");
+            var refreshTokens = shopIds.ToDictionary(s => s, s => platform[$"Shops:{s}:RefreshToken"] ?? $"demo-refresh-{s}");
             await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
             {
                 PermitsPerSecond = platform.GetValue<double>("RateLimit:PermitsPerSecond"),
                 PartnerId = platform.GetValue<long>("PartnerId"),
                 PartnerKey = platform["PartnerKey"] ?? "",
                 AccessTokens = tokens,
+                RefreshTokens = refreshTokens,
             }, cancellationToken: ct);
 
-            var data = Path.Combine(baseConfig["Backfill:DataDirectory"] ?? "./data", "demo");
+            var dataDirectory = baseConfig["Backfill:DataDirectory"] ?? "./data";
+            var data = Path.Combine(dataDirectory, "demo");
             if (Directory.Exists(data))
             {
                 Directory.Delete(data, recursive: true);
             }
 
+            // The demo runs as a fleet with a key does: the scheduler refreshes the shops' tokens and every worker takes them.
             var extra = new Dictionary<string, string?>
             {
                 [$"Platforms:{Platform}:BaseUrl"] = simulator.BaseUrl.ToString(),
                 ["Backfill:DataDirectory"] = data,
                 ["Worker:Concurrency"] = parse.GetValue(workers).ToString(CultureInfo.InvariantCulture),
+                [SecretBox.ConfigurationKey] = string.IsNullOrEmpty(baseConfig[SecretBox.ConfigurationKey]) ? DemoSecretKey.LoadOrCreate(dataDirectory) : baseConfig[SecretBox.ConfigurationKey],
             };
             foreach (var (shop, token) in tokens)
             {
                 extra[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = token;
+                extra[$"Platforms:{Platform}:Shops:{shop}:RefreshToken"] = refreshTokens[shop];
             }
 
             var configuration = CliConfiguration.Build(overrides, extra);
@@ -71,7 +78,7 @@ internal static class DemoCommand
                 (shop, f, t) => simulator.ExpectedOrders(shop, f, t, platform["TimeRangeField"] ?? "create_time"));
             var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
             var stats = simulator.Stats;
-            Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit.");
+            Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit; {stats.Refreshes} token refreshes, {stats.ExpiredAnswers} calls answered expired.");
             return code;
         });
         return command;

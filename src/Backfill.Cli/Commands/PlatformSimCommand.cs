@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Backfill.Platforms.Simulator;
 using Microsoft.Extensions.Configuration;
@@ -11,8 +12,9 @@ internal static class PlatformSimCommand
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
         var limit = new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 };
-        var platform = new Option<string>("--platform") { Description = "Take partner id, key and shop tokens from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
-        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit.\n\nExample:\n  backfill platform-sim --port 5090 --limit 20") { port, limit, platform };
+        var platform = new Option<string>("--platform") { Description = "Take partner id, key and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
+        var tokenTtl = new Option<string?>("--token-ttl") { Description = "Life of every access token (the configured ones from start, refreshed ones from their refresh), at least 00:00:01; default: configured tokens never expire, refreshed ones live 4 hours." };
+        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does.\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, platform, tokenTtl };
         command.Validators.Add(r =>
         {
             if (CommonOptions.Given(r.GetResult(port)) is < 0 or > 65535)
@@ -23,6 +25,11 @@ internal static class PlatformSimCommand
             if (CommonOptions.Given(r.GetResult(limit)) < 0)
             {
                 r.AddError("--limit must not be negative.");
+            }
+
+            if (r.GetResult(tokenTtl)?.Tokens is [{ } ttl, ..] && !(TimeSpan.TryParse(ttl.Value, CultureInfo.InvariantCulture, out var life) && life >= TimeSpan.FromSeconds(1)))
+            {
+                r.AddError($"--token-ttl must be a time span of at least 00:00:01, e.g. 00:00:20 (got '{ttl.Value}').");
             }
         });
         command.SetAction(async (parse, ct) =>
@@ -41,6 +48,8 @@ internal static class PlatformSimCommand
                 PartnerId = section.GetValue<long>("PartnerId"),
                 PartnerKey = section["PartnerKey"] ?? "",
                 AccessTokens = section.GetSection("Shops").GetChildren().Where(s => s["AccessToken"] is not null).ToDictionary(s => s.Key, s => s["AccessToken"]!),
+                RefreshTokens = section.GetSection("Shops").GetChildren().Where(s => s["RefreshToken"] is not null).ToDictionary(s => s.Key, s => s["RefreshToken"]!),
+                TokenTtl = parse.GetValue(tokenTtl) is { } ttl ? TimeSpan.Parse(ttl, CultureInfo.InvariantCulture) : null,
             }, cancellationToken: ct);
             Console.Out.WriteLine($"listening: {simulator.BaseUrl}");
             Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
@@ -53,7 +62,7 @@ internal static class PlatformSimCommand
             {
             }
 
-            Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}");
+            Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}, token refreshes {simulator.Stats.Refreshes} ({simulator.Stats.RefusedRefreshes} refused), answered expired {simulator.Stats.ExpiredAnswers}");
             return ExitCodes.Success;
         });
         return command;

@@ -11,6 +11,9 @@ namespace Backfill.Core.Secrets;
 /// </summary>
 public sealed class SecretBox
 {
+    /// <summary>Where the fleet's key is configured; every process of the fleet needs the same one.</summary>
+    public const string ConfigurationKey = "Backfill:SecretKey";
+
     /// <summary>The key's length: 32 bytes (AES-256), given as base64 (44 characters).</summary>
     public const int KeyBytes = 32;
 

@@ -54,7 +54,7 @@ public static class Doctor
         {
             try
             {
-                lanes.Add((section.Key, LanePlan.For(PlatformsConfiguration.Bind(section).RateLimit).Lanes));
+                lanes.Add((section.Key, LanePlan.For(PlatformsConfiguration.Bind(configuration, section).RateLimit).Lanes));
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {

@@ -102,11 +102,12 @@ internal static class PlatformOptionsValidator
 
         // Every lane needs a whole call per window; a lane with no share could never call.
         var plan = LanePlan.For(limit);
-        if (plan.Lanes < 1 || plan.Lanes > plan.Calls)
+        if (plan.Lanes < 1 || plan.Lanes > plan.LaneCalls)
         {
+            var kept = plan.TokenCalls > 0 ? ", less one kept for the scheduler's token calls while Backfill:SecretKey is set" : "";
             errors.Add(
-                $"{key}:Lanes must be between 1 and {plan.Calls} (the whole calls per window that PermitsPerSecond " +
-                $"{limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} allows), got {plan.Lanes}.");
+                $"{key}:Lanes must be between 1 and {plan.LaneCalls} (the whole calls per window that PermitsPerSecond " +
+                $"{limit.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} allows{kept}), got {plan.Lanes}.");
         }
 
         if (!Enum.IsDefined(limit.Scope))

@@ -21,6 +21,7 @@ public static class PlatformsConfiguration
             try
             {
                 options = Bind(platform, strict: true);
+                options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
             }
             catch (InvalidOperationException ex)
             {
@@ -33,6 +34,24 @@ public static class PlatformsConfiguration
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Whether the fleet refreshes shop tokens: <c>Backfill:SecretKey</c> is set (checked at start). The scheduler then
+    /// makes token calls, and every platform's lanes leave a call per window for them.
+    /// </summary>
+    public static bool RefreshesTokens(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrEmpty(configuration[Core.Secrets.SecretBox.ConfigurationKey]);
+    }
+
+    /// <summary>Platform <paramref name="platform"/> as every process of the fleet reads it, the token call's place included.</summary>
+    internal static PlatformOptions Bind(IConfiguration configuration, IConfigurationSection platform)
+    {
+        var options = Bind(platform);
+        options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
+        return options;
     }
 
     internal static IReadOnlyList<string> Names(IConfiguration configuration) =>

@@ -25,11 +25,18 @@ public sealed class RateLimitOptions
     /// <summary>The fraction of the limit left unused, for other clients of the same partner key, 0 ≤ margin &lt; 1. Default 0: the accounting is exact (docs/rate-budget.md).</summary>
     public double SafetyMargin { get; set; }
 
+    /// <summary>
+    /// True when the fleet refreshes shop tokens (<c>Backfill:SecretKey</c> is set): the lanes then leave one call per window
+    /// to the scheduler's token calls (<see cref="LanePlan.TokenCalls"/>). Not a setting of its own: taken from the key's
+    /// presence, which every process of the fleet shares, so every process computes the same lanes.
+    /// </summary>
+    public bool ReservesTokenCall { get; internal set; }
+
     /// <summary>How throttle answers slow the platform down.</summary>
     public ThrottleOptions Throttle { get; set; } = new();
 
     public override string ToString() =>
-        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, Throttle=({Throttle})";
+        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, ReservesTokenCall={ReservesTokenCall}, Throttle=({Throttle})";
 }
 
 /// <summary>Who a platform's budget binds.</summary>

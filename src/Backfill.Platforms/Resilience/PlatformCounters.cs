@@ -7,6 +7,7 @@ internal sealed class PlatformCounters
     private long _throttled;
     private long _transientErrors;
     private long _permanentErrors;
+    private long _tokensExpired;
 
     public void Call() => Interlocked.Increment(ref _calls);
 
@@ -20,6 +21,9 @@ internal sealed class PlatformCounters
             case PlatformErrorKind.Transient:
                 Interlocked.Increment(ref _transientErrors);
                 break;
+            case PlatformErrorKind.TokenExpired:
+                Interlocked.Increment(ref _tokensExpired);
+                break;
             default:
                 Interlocked.Increment(ref _permanentErrors);
                 break;
@@ -30,5 +34,6 @@ internal sealed class PlatformCounters
         Interlocked.Read(ref _calls),
         Interlocked.Read(ref _throttled),
         Interlocked.Read(ref _transientErrors),
-        Interlocked.Read(ref _permanentErrors));
+        Interlocked.Read(ref _permanentErrors),
+        Interlocked.Read(ref _tokensExpired));
 }

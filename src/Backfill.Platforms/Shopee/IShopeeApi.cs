@@ -3,7 +3,7 @@ using Refit;
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>
-/// The order endpoints. Common parameters (partner_id, timestamp, access_token, shop_id, sign) are added by
+/// The order endpoints and the token refresh. Common parameters (partner_id, timestamp, access_token, shop_id, sign) are added by
 /// <see cref="ShopeeSigningHandler"/> from the shop parameter. Raw responses, because the platform reports
 /// errors in the body of any status and <see cref="ShopeeResponseReader"/> classifies them.
 /// </summary>
@@ -25,4 +25,8 @@ internal interface IShopeeApi
         [AliasAs("order_sn_list")] string orderSnList,
         [AliasAs("response_optional_fields")] string responseOptionalFields,
         CancellationToken cancellationToken);
+
+    /// <summary>The token refresh: a public call (no shop credentials), its JSON body built by the caller.</summary>
+    [Post(ShopeePaths.AccessToken)]
+    Task<HttpResponseMessage> GetAccessTokenAsync([Body] HttpContent body, CancellationToken cancellationToken);
 }

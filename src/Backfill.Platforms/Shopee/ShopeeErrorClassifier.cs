@@ -16,6 +16,9 @@ internal static class ShopeeErrorClassifier
 
     private static readonly HashSet<string> TransientErrors = new(StringComparer.OrdinalIgnoreCase) { "error_server" };
 
+    // Shopee's own spelling first (PLATFORM-API.md, Tokens), then the one a fix on its side would bring.
+    private static readonly HashSet<string> AccessTokenErrors = new(StringComparer.OrdinalIgnoreCase) { "invalid_acceess_token", "invalid_access_token" };
+
     /// <summary>
     /// The failure an answer stands for, or null when it is a success. The envelope is the answer's error fields,
     /// null when the body was not the platform's JSON.
@@ -37,7 +40,9 @@ internal static class ShopeeErrorClassifier
 
         if (hasError)
         {
-            var kind = TransientErrors.Contains(error!) ? PlatformErrorKind.Transient : PlatformErrorKind.Permanent;
+            var kind = TransientErrors.Contains(error!) ? PlatformErrorKind.Transient
+                : IsAccessTokenRefused(error!, envelope?.Message) ? PlatformErrorKind.TokenExpired
+                : PlatformErrorKind.Permanent;
             return Fail(platform, kind, error!, status, envelope, "the platform refused the call");
         }
 
@@ -65,6 +70,15 @@ internal static class ShopeeErrorClassifier
         IOException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the connection broke while reading the answer", inner: exception),
         _ => null,
     };
+
+    /// <summary>
+    /// The shop's access token was refused (expired, or replaced): its own error codes, or <c>error_auth</c> whose message
+    /// names the access token. A refused refresh token or a withdrawn authorisation is another <c>error_auth</c>: permanent.
+    /// </summary>
+    private static bool IsAccessTokenRefused(string error, string? message) =>
+        AccessTokenErrors.Contains(error)
+        || (string.Equals(error, "error_auth", StringComparison.OrdinalIgnoreCase) && message is not null
+            && (message.Contains("access_token", StringComparison.OrdinalIgnoreCase) || message.Contains("access token", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>An answer that parsed as an envelope but not as the expected payload.</summary>
     public static PlatformException Malformed(string platform, int status, ShopeeErrorEnvelope? envelope, string what) =>

@@ -14,4 +14,6 @@ namespace Backfill.Platforms.Shopee;
 [JsonSerializable(typeof(ShopeeErrorEnvelope))]
 [JsonSerializable(typeof(ShopeeEnvelope<OrderListResponse>))]
 [JsonSerializable(typeof(ShopeeEnvelope<OrderDetailResponse>))]
+[JsonSerializable(typeof(AccessTokenRequest))]
+[JsonSerializable(typeof(AccessTokenResponse))]
 internal sealed partial class ShopeeJsonContext : JsonSerializerContext;

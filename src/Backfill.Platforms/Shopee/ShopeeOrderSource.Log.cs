@@ -18,6 +18,15 @@ internal sealed partial class ShopeeOrderSource
         [LoggerMessage(Level = LogLevel.Debug, Message = "Platform {Platform} call for shop {ShopId} failed with {Code}: {Detail}")]
         public static partial void TransientFailure(ILogger logger, string platform, string shopId, string code, string detail);
 
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} refused the access token (version {Version}) of shop {ShopId} as expired ({Code}); the call waits for a newer one")]
+        public static partial void TokenExpired(ILogger logger, string platform, string shopId, long version, string code);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: a newer access token than version {Version} of shop {ShopId} is here; the call is asked again")]
+        public static partial void TokenRenewed(ILogger logger, string platform, string shopId, long version);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: calls for shop {ShopId} are signed with its access token version {Version} from now on")]
+        public static partial void SigningWith(ILogger logger, string platform, string shopId, long version);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
         public static partial void Retrying(ILogger logger, string platform, int attempt, int maxAttempts, long delayMs);
     }

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
+using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -11,11 +13,19 @@ namespace Backfill.Platforms.Shopee;
 
 /// <summary>
 /// Orders of a Shopee-shaped platform: one list call per page, then the details in batches of 50. Every call is admitted
-/// by the platform's <see cref="PlatformBudget"/> in its lane (and shop) window.
+/// by the platform's <see cref="PlatformBudget"/> in its lane (and shop) window, and every attempt is signed with the
+/// shop's current token from <see cref="IShopTokens"/>. A call whose token is refused as expired is announced
+/// (<see cref="TokenRefused"/>), waits for a newer token and is asked again, a bounded number of times.
 /// </summary>
 internal sealed partial class ShopeeOrderSource : IOrderSource
 {
     internal const int DetailBatchSize = 50;
+
+    /// <summary>
+    /// Waits for a newer token one call may make. Tokens live hours, so a second refusal means the newer token was refused
+    /// too (a clock far off, a shop whose authorisation was withdrawn): a few more would not help.
+    /// </summary>
+    internal const int MaxTokenWaits = 3;
     private const string DetailFields = "total_amount";
 
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
@@ -30,13 +40,19 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private readonly PlatformBudget _budget;
     private readonly ResiliencePipeline _pipeline;
     private readonly PlatformCounters _counters = new();
+    private readonly IShopTokens _tokens;
     private readonly string[] _secrets;
 
-    public ShopeeOrderSource(string platform, PlatformOptions options, IShopeeApi api, TimeProvider time, ILogger<ShopeeOrderSource> logger)
+    // The highest version refused here per shop (each announced once) and the highest signed with (each logged once).
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _signedWith = new(StringComparer.Ordinal);
+
+    public ShopeeOrderSource(string platform, PlatformOptions options, IShopeeApi api, IShopTokens tokens, TimeProvider time, ILogger<ShopeeOrderSource> logger)
     {
         Platform = platform;
         _options = options;
         _api = api;
+        _tokens = tokens;
         _time = time;
         _logger = logger;
         _secrets = [options.PartnerKey, .. options.Shops.Values.Select(s => s.AccessToken)];
@@ -58,6 +74,9 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// <summary>Raised when a throttle answer here starts or lengthens the platform's pause, with the pause's end.</summary>
     public event Action<string, DateTimeOffset>? Throttled;
 
+    /// <summary>Raised with the platform, shop and version when the platform refused that token version as expired, once per shop and version.</summary>
+    public event Action<string, string, long>? TokenRefused;
+
     public void CoolOff(DateTimeOffset until) => _budget.CoolOff(until);
 
     /// <summary>Another worker met a throttle: pause until <paramref name="until"/> and slow down as for one here; true when it was a new event here.</summary>
@@ -74,13 +93,14 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     public async Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var shop = Credentials(request.ShopId);
+        var shopId = ShopId(request.ShopId);
         var (timeFrom, timeTo) = Range(request);
         CheckLane(request.Lane);
 
         var list = await CallAsync(
             request,
-            token => _api.GetOrderListAsync(shop, _options.TimeRangeField, timeFrom, timeTo, _options.PageSize, request.Cursor ?? "", token),
+            shopId,
+            (shop, token) => _api.GetOrderListAsync(shop, _options.TimeRangeField, timeFrom, timeTo, _options.PageSize, request.Cursor ?? "", token),
             ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse,
             cancellationToken);
         if (list.More && string.IsNullOrEmpty(list.NextCursor))
@@ -96,7 +116,8 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             calls++;
             var response = await CallAsync(
                 request,
-                token => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
+                shopId,
+                (shop, token) => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
                 ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse,
                 cancellationToken);
             foreach (var detail in response.OrderList)
@@ -116,25 +137,10 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         return new OrderPage(orders, list.More ? list.NextCursor : null, list.More) { Calls = calls };
     }
 
-
-    private ShopCredentials Credentials(string shopId)
-    {
-        if (!long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_shop_id", $"shop id '{shopId}' is not a number"));
-        }
-
-        if (!_options.Shops.TryGetValue(shopId, out var shop) || string.IsNullOrWhiteSpace(shop?.AccessToken))
-        {
-            throw Count(new PlatformException(
-                Platform,
-                PlatformErrorKind.Permanent,
-                "no_access_token",
-                $"no access token configured for shop {shopId} ({PlatformsConfiguration.SectionName}:{Platform}:Shops:{shopId}:AccessToken)"));
-        }
-
-        return new ShopCredentials(id, shop.AccessToken);
-    }
+    private long ShopId(string shopId) =>
+        long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_shop_id", $"shop id '{shopId}' is not a number"));
 
     private (long TimeFrom, long TimeTo) Range(OrderPageRequest request)
     {
@@ -157,13 +163,13 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private void CheckLane(LaneRef lane)
     {
-        if (lane.Count < 1 || lane.Count > _budget.Plan.Calls || lane.Index < 0 || lane.Index >= lane.Count)
+        if (lane.Count < 1 || lane.Count > _budget.Plan.LaneCalls || lane.Index < 0 || lane.Index >= lane.Count)
         {
             throw Count(new PlatformException(
                 Platform,
                 PlatformErrorKind.Permanent,
                 "lane_mismatch",
-                $"lane {lane} does not fit this worker's budget of {_budget.Plan.Calls} calls per window; scheduler and workers must share {PlatformsConfiguration.SectionName}:{Platform}:RateLimit"));
+                $"lane {lane} does not fit this worker's budget of {_budget.Plan.LaneCalls} calls per window for lanes; scheduler and workers must share {PlatformsConfiguration.SectionName}:{Platform}:RateLimit and {Core.Secrets.SecretBox.ConfigurationKey}"));
         }
     }
 
@@ -182,8 +188,40 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token);
     }
 
+    /// <summary>
+    /// One call through the pipeline (admission, timeout, transient retries), each attempt signed with the shop's current
+    /// token; a refusal of that token as expired waits for a newer one and asks again (<see cref="MaxTokenWaits"/>).
+    /// </summary>
     private async Task<T> CallAsync<T>(
-        OrderPageRequest request, Func<CancellationToken, Task<HttpResponseMessage>> send, JsonTypeInfo<ShopeeEnvelope<T>> payload, CancellationToken cancellationToken)
+        OrderPageRequest request,
+        long shopId,
+        Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
+        JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var waits = 0; ; waits++)
+        {
+            var signed = new SignedWith();
+            await FirstTokenAsync(request, cancellationToken);
+            try
+            {
+                return await CallOnceAsync(request, shopId, send, payload, signed, cancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == PlatformErrorKind.TokenExpired)
+            {
+                await NewerTokenAsync(request, e, signed.Version, waits, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<T> CallOnceAsync<T>(
+        OrderPageRequest request,
+        long shopId,
+        Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
+        JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        SignedWith signed,
+        CancellationToken cancellationToken)
         where T : class
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -196,18 +234,23 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             return await _pipeline.ExecuteAsync(
                 async (attempt, state) =>
                 {
+                    var token = _tokens.Current(Platform, state.request.ShopId)
+                        ?? throw NoToken(state.request.ShopId);
+                    state.signed.Version = token.Version;
+                    NoteSigning(state.request.ShopId, token.Version);
                     try
                     {
-                        return await AttemptAsync(state.send, state.payload, state.cancellationToken, attempt.CancellationToken);
+                        return await AttemptAsync(
+                            t => state.send(new ShopCredentials(state.shopId, token.AccessToken), t), state.payload, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
                     }
                     catch (PlatformException ex)
                     {
-                        Record(ex, state.ShopId);
+                        Record(ex, state.request.ShopId, token.Version);
                         throw;
                     }
                 },
                 context,
-                (send, payload, cancellationToken, request.ShopId));
+                (send, payload, cancellationToken, request, shopId, signed));
         }
         finally
         {
@@ -215,9 +258,58 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         }
     }
 
+    /// <summary>A shop with no token yet waits for its first (the scheduler refreshes a shop it has only a refresh token of at once).</summary>
+    private async Task FirstTokenAsync(OrderPageRequest request, CancellationToken cancellationToken)
+    {
+        if (_tokens.Current(Platform, request.ShopId) is not null)
+        {
+            return;
+        }
+
+        if (request.TokenWait <= TimeSpan.Zero || !await WaitAsync(request, -1, cancellationToken))
+        {
+            throw NoToken(request.ShopId);
+        }
+    }
+
+    /// <summary>Returns once a token newer than the refused one is here; throws the failure, made clear, when none comes or waiting is over.</summary>
+    private async Task NewerTokenAsync(OrderPageRequest request, PlatformException refused, long version, int waits, CancellationToken cancellationToken)
+    {
+        var shop = request.ShopId;
+        if (request.TokenWait <= TimeSpan.Zero)
+        {
+            throw Refused(refused, $"the fleet refreshes no tokens ({Core.Secrets.SecretBox.ConfigurationKey} is not set): give shop {shop} a new access token in {ConfigurationKey(shop)}");
+        }
+
+        if (waits >= MaxTokenWaits)
+        {
+            throw Refused(refused, $"refused {waits + 1} times in a row for shop {shop}, each time with a newer token (version {version} last); check the shop's authorisation and this machine's clock");
+        }
+
+        if (FirstRefusal(shop, version))
+        {
+            TokenRefused?.Invoke(Platform, shop, version);
+        }
+
+        if (!await WaitAsync(request, version, cancellationToken))
+        {
+            throw Refused(refused, $"no newer access token for shop {shop} came within {request.TokenWait:c} (the scheduler refreshes it; see its log)");
+        }
+
+        Log.TokenRenewed(_logger, Platform, shop, version);
+    }
+
+    private async Task<bool> WaitAsync(OrderPageRequest request, long version, CancellationToken cancellationToken)
+    {
+        // A partition leaving this worker stops the wait as it stops a wait for budget: the step hands on.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, request.Yield);
+        return await _tokens.WaitForNewerAsync(Platform, request.ShopId, version, request.TokenWait, waiting.Token);
+    }
+
     private async ValueTask<T> AttemptAsync<T>(
         Func<CancellationToken, Task<HttpResponseMessage>> send,
         JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        string accessToken,
         CancellationToken callerToken,
         CancellationToken attemptToken)
         where T : class
@@ -243,14 +335,74 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             throw failure;
         }
 
-        return ShopeeResponseReader.Read(Platform, status, retryAfter, body, payload, _secrets);
+        return ShopeeResponseReader.Read(Platform, status, retryAfter, body, payload, [.. _secrets, accessToken]);
     }
 
-    private void Record(PlatformException failure, string shopId)
+    /// <summary>True for the first refusal of <paramref name="version"/> (or a newer one) of the shop here: announced once.</summary>
+    private bool FirstRefusal(string shop, long version)
+    {
+        while (true)
+        {
+            if (!_refused.TryGetValue(shop, out var known))
+            {
+                if (_refused.TryAdd(shop, version))
+                {
+                    return true;
+                }
+            }
+            else if (known >= version)
+            {
+                return false;
+            }
+            else if (_refused.TryUpdate(shop, version, known))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Logs the first call here signed with a shop's new token version.</summary>
+    private void NoteSigning(string shop, long version)
+    {
+        while (true)
+        {
+            if (!_signedWith.TryGetValue(shop, out var known))
+            {
+                if (_signedWith.TryAdd(shop, version))
+                {
+                    break;
+                }
+            }
+            else if (known >= version)
+            {
+                return;
+            }
+            else if (_signedWith.TryUpdate(shop, version, known))
+            {
+                break;
+            }
+        }
+
+        Log.SigningWith(_logger, Platform, shop, version);
+    }
+
+    private PlatformException NoToken(string shop) => Count(new PlatformException(
+        Platform, PlatformErrorKind.Permanent, "no_access_token", $"no access token configured for shop {shop} ({ConfigurationKey(shop)}) and none refreshed by the scheduler"));
+
+    /// <summary>The refusal as it fails the slice: the platform's own words, then why waiting did not help.</summary>
+    private PlatformException Refused(PlatformException refused, string why) =>
+        new(Platform, PlatformErrorKind.TokenExpired, refused.Code, $"{refused.Detail}; {why}", refused.RetryAfter);
+
+    private string ConfigurationKey(string shop) => $"{PlatformsConfiguration.SectionName}:{Platform}:Shops:{shop}:AccessToken";
+
+    private void Record(PlatformException failure, string shopId, long tokenVersion)
     {
         _counters.Failed(failure.Kind);
         switch (failure.Kind)
         {
+            case PlatformErrorKind.TokenExpired:
+                Log.TokenExpired(_logger, Platform, shopId, tokenVersion, failure.Code);
+                break;
             case PlatformErrorKind.Throttle:
                 var outcome = _budget.Throttled(failure.RetryAfter);
                 Log.Throttled(_logger, Platform, shopId, failure.Code, (long)(outcome.PausedUntil - _time.GetUtcNow()).TotalMilliseconds, _budget.Rate.Factor);
@@ -287,6 +439,12 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private void OnRetry(OnRetryArguments<object> args) =>
         Log.Retrying(_logger, Platform, args.AttemptNumber + 2, _options.Retry.MaxAttempts, (long)args.RetryDelay.TotalMilliseconds);
+
+    /// <summary>The token version an attempt of a call signed with; a refusal of it names that version.</summary>
+    private sealed class SignedWith
+    {
+        public long Version { get; set; } = -1;
+    }
 
     private static PlatformOrder ToOrder(OrderDetail detail) => new(
         detail.OrderSn,

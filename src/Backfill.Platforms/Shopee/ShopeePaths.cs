@@ -5,4 +5,7 @@ internal static class ShopeePaths
 {
     public const string OrderList = "/api/v2/order/get_order_list";
     public const string OrderDetail = "/api/v2/order/get_order_detail";
+
+    /// <summary>The token refresh: a public call, signed without a token or a shop.</summary>
+    public const string AccessToken = "/api/v2/auth/access_token/get";
 }

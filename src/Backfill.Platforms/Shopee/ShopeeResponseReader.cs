@@ -17,19 +17,30 @@ internal static class ShopeeResponseReader
         string platform, int status, TimeSpan? retryAfter, string body, JsonTypeInfo<ShopeeEnvelope<T>> payload, IEnumerable<string?> secrets)
         where T : class
     {
+        var envelope = Check(platform, status, retryAfter, body, secrets);
+        return TryParse(body, payload)?.Response
+            ?? throw ShopeeErrorClassifier.Malformed(platform, status, envelope, "the answer's response is missing or incomplete");
+    }
+
+    /// <summary>A token refresh's answer, whose fields sit beside <c>error</c> rather than under <c>response</c>.</summary>
+    public static AccessTokenResponse ReadAccessToken(string platform, int status, TimeSpan? retryAfter, string body, IEnumerable<string?> secrets)
+    {
+        var envelope = Check(platform, status, retryAfter, body, secrets);
+        return TryParse(body, ShopeeJsonContext.Default.AccessTokenResponse) is { AccessToken.Length: > 0, RefreshToken.Length: > 0, ExpireIn: > 0 } answer
+            ? answer
+            : throw ShopeeErrorClassifier.Malformed(platform, status, envelope, "the answer has no access_token, refresh_token and expire_in");
+    }
+
+    /// <summary>The answer's error fields, its secrets scrubbed; throws the failure they stand for.</summary>
+    private static ShopeeErrorEnvelope? Check(string platform, int status, TimeSpan? retryAfter, string body, IEnumerable<string?> secrets)
+    {
         var envelope = TryParse(body, ShopeeJsonContext.Default.ShopeeErrorEnvelope);
         if (envelope?.Message is { } message)
         {
             envelope = envelope with { Message = Secrets.Scrub(message, secrets) };
         }
 
-        if (ShopeeErrorClassifier.Classify(platform, status, retryAfter, envelope) is { } failure)
-        {
-            throw failure;
-        }
-
-        return TryParse(body, payload)?.Response
-            ?? throw ShopeeErrorClassifier.Malformed(platform, status, envelope, "the answer's response is missing or incomplete");
+        return ShopeeErrorClassifier.Classify(platform, status, retryAfter, envelope) is { } failure ? throw failure : envelope;
     }
 
     private static TValue? TryParse<TValue>(string body, JsonTypeInfo<TValue> type)

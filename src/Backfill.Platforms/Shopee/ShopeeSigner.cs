@@ -14,4 +14,12 @@ internal static class ShopeeSigner
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(partnerKey), Encoding.UTF8.GetBytes(message));
         return Convert.ToHexStringLower(mac);
     }
+
+    /// <summary>A public call's (a token refresh): lowercase hex(HMAC-SHA256(partner_key, partner_id + path + timestamp)).</summary>
+    public static string SignPublic(string partnerKey, long partnerId, string path, long timestamp)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture, $"{partnerId}{path}{timestamp}");
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(partnerKey), Encoding.UTF8.GetBytes(message));
+        return Convert.ToHexStringLower(mac);
+    }
 }

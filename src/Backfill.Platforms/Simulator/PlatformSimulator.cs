@@ -19,9 +19,11 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly OrderCatalog _catalog;
+    private readonly SimulatorTokens _tokens;
 
-    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorStats stats, SimulatorSwitches switches, SimulatorCallLog calls)
+    private PlatformSimulator(WebApplication app, Uri baseUrl, OrderCatalog catalog, SimulatorTokens tokens, SimulatorStats stats, SimulatorSwitches switches, SimulatorCallLog calls)
     {
+        _tokens = tokens;
         Calls = calls;
         _app = app;
         _catalog = catalog;
@@ -36,7 +38,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Live counters of what it answered.</summary>
     public SimulatorStats Stats { get; }
 
-    /// <summary>Every order call it received (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
+    /// <summary>Every call it received, order calls and token refreshes (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
     public SimulatorCallLog Calls { get; }
 
     /// <summary>Faults to switch on and off while it runs.</summary>
@@ -62,18 +64,19 @@ public sealed class PlatformSimulator : IAsyncDisposable
         var switches = new SimulatorSwitches { Latency = options.Latency };
         var catalog = new OrderCatalog(options.Seed, new Dictionary<string, int>(options.ShopVolume, StringComparer.Ordinal));
         var answers = new SimulatorAnswers(stats);
-        var tokens = new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal);
+        var tokens = new SimulatorTokens(
+            new Dictionary<string, string>(options.AccessTokens, StringComparer.Ordinal), new Dictionary<string, string>(options.RefreshTokens, StringComparer.Ordinal), options.TokenTtl, time);
         var auth = new SimulatorAuth(options.PartnerId, options.PartnerKey, tokens, switches, answers, time);
         var admission = new CallAdmission(options.PermitsPerSecond, options.PerShopPermitsPerSecond, time);
         app.UseRouting();
-        var api = new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), answers, stats, switches, options.Seed, time);
+        var api = new SimulatorApi(admission, auth, new OrderEndpoints(catalog, answers), tokens, answers, stats, switches, options.PartnerId, options.Seed, time);
         api.Map(app);
 
         try
         {
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-            return new PlatformSimulator(app, new Uri(address), catalog, stats, switches, api.Calls);
+            return new PlatformSimulator(app, new Uri(address), catalog, tokens, stats, switches, api.Calls);
         }
         catch
         {
@@ -81,6 +84,13 @@ public sealed class PlatformSimulator : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Ends the life of every access token issued so far for <paramref name="shopId"/>: calls with them are answered
+    /// <c>invalid_acceess_token</c>, while tokens refreshed from now on live their whole life (a platform that expired a
+    /// token before the time it announced).
+    /// </summary>
+    public void ExpireTokens(string shopId) => _tokens.ExpireIssued(shopId);
 
     /// <summary>The number of orders of <paramref name="shopId"/> created in <c>[from, to)</c>.</summary>
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to) =>

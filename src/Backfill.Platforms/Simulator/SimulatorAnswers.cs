@@ -31,8 +31,22 @@ internal sealed class SimulatorAnswers(SimulatorStats stats)
 
     public IResult Throttled(HttpContext http, int retryAfterSeconds) => Throttled(http, NextRequestId(), retryAfterSeconds);
 
-    /// <summary>What Shopee v2 answers a call made with an expired access token; the token itself is never echoed.</summary>
-    public IResult ExpiredToken() => Error(StatusCodes.Status403Forbidden, "invalid_access_token", "Invalid access_token: the token has expired, refresh it.");
+    /// <summary>What the simulator answers a shop switched to <see cref="SimulatorSwitches.ExpiredTokenShops"/>; the token itself is never echoed.</summary>
+    public IResult ExpiredToken()
+    {
+        stats.Expired();
+        return Error(StatusCodes.Status403Forbidden, "invalid_access_token", "Invalid access_token: the token has expired, refresh it.");
+    }
+
+    /// <summary>What Shopee v2 answers a call made with an access token past its life, word for word (its own spelling).</summary>
+    public IResult TokenPastItsLife()
+    {
+        stats.Expired();
+        return Error(StatusCodes.Status403Forbidden, "invalid_acceess_token", "Invalid access_token.");
+    }
+
+    public IResult Ok(AccessTokenResponse response) =>
+        TypedResults.Json(response with { RequestId = NextRequestId() }, ShopeeJsonContext.Default.AccessTokenResponse);
 
     /// <summary>An HTML page where the platform's JSON should be, with HTTP 200.</summary>
     public IResult HtmlPage()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,11 +8,23 @@ namespace Backfill.Platforms.Simulator;
 
 /// <summary>
 /// The routes and the order every call goes through: arrival count, forced throttle, call limit (a refused call is not counted
-/// against the window), latency, authentication, injected failure, then the endpoint itself.
+/// against the window), latency, authentication, injected failure (order calls), then the endpoint itself. A token refresh
+/// counts against the call limit like any call.
 /// </summary>
 internal sealed class SimulatorApi(
-    CallAdmission admission, SimulatorAuth auth, OrderEndpoints orders, SimulatorAnswers answers, SimulatorStats stats, SimulatorSwitches switches, int seed, TimeProvider time)
+    CallAdmission admission,
+    SimulatorAuth auth,
+    OrderEndpoints orders,
+    SimulatorTokens tokens,
+    SimulatorAnswers answers,
+    SimulatorStats stats,
+    SimulatorSwitches switches,
+    long partnerId,
+    int seed,
+    TimeProvider time)
 {
+    private const string RefreshRequest = "refresh";
+
     // Counts every call that reaches an order endpoint, refused or not: the load the fleet put on the platform.
     private readonly SlidingWindowCounter _arrivals = new(int.MaxValue, time);
     private long _failureDraws;
@@ -19,30 +32,129 @@ internal sealed class SimulatorApi(
 
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(ShopeePaths.OrderList, http => RespondAsync(http, orders.List));
-        routes.MapGet(ShopeePaths.OrderDetail, http => RespondAsync(http, orders.Detail));
+        routes.MapGet(ShopeePaths.OrderList, http => RespondAsync(http, OrderCall(orders.List)));
+        routes.MapGet(ShopeePaths.OrderDetail, http => RespondAsync(http, OrderCall(orders.Detail)));
+        routes.MapPost(ShopeePaths.AccessToken, http => RespondAsync(http, RefreshAsync));
         routes.MapGet("/sim/stats", http => TypedResults.Json(stats.Snapshot(), SimulatorJsonContext.Default.SimulatorStatsSnapshot).ExecuteAsync(http));
     }
 
-    private async Task RespondAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
+    /// <summary>Every call, for tests that check what the platform saw call by call.</summary>
+    public SimulatorCallLog Calls { get; } = new();
+
+    private async Task RespondAsync(HttpContext http, Func<HttpContext, Task<Answer>> handle)
     {
         var arrived = time.GetUtcNow();
-        var (result, outcome, retryAfter) = await HandleAsync(http, endpoint);
+        var answer = await handle(http);
         var answered = time.GetUtcNow();
-        await result.ExecuteAsync(http);
+        await answer.Result.ExecuteAsync(http);
+        Calls.Add(new SimulatorCall(arrived, answered, http.Request.Path, answer.Shop, answer.Request, http.Response.StatusCode, answer.Outcome, answer.RetryAfter, answer.Generation));
+    }
+
+    private Func<HttpContext, Task<Answer>> OrderCall(Func<IQueryCollection, string, IResult> endpoint) => http => OrderCallAsync(http, endpoint);
+
+    private async Task<Answer> OrderCallAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
+    {
         var query = http.Request.Query;
+        var shop = query["shop_id"].ToString();
         var request = http.Request.Path == ShopeePaths.OrderDetail
             ? query["order_sn_list"].ToString()
             : $"{query["time_from"]}-{query["time_to"]}/{query["cursor"]}";
-        Calls.Add(new SimulatorCall(arrived, answered, http.Request.Path, query["shop_id"].ToString(), request, http.Response.StatusCode, outcome, retryAfter));
+        int? generation = null;
+        Answer Say(IResult result, string outcome, TimeSpan? retryAfter = null) => new(result, outcome, retryAfter, shop, request, generation);
+
+        if (await AdmitAsync(http, shop) is { } refusal)
+        {
+            return Say(refusal.Result, refusal.Outcome, refusal.RetryAfter);
+        }
+
+        var checkedAuth = auth.Check(query, http.Request.Path, out var shopId);
+        generation = checkedAuth.Generation;
+        if (checkedAuth.Refusal is { } refused)
+        {
+            return Say(refused, checkedAuth.Expired ? "expired" : "error");
+        }
+
+        if (InjectedFailure() is { } failure)
+        {
+            return Say(failure, "error");
+        }
+
+        if (!switches.TryTakeFault(out var fault))
+        {
+            return Say(endpoint(query, shopId), "ok");
+        }
+
+        var name = fault.ToString();
+        switch (fault)
+        {
+            case SimulatorFault.ServerError:
+                return Say(answers.Unavailable(), name);
+            case SimulatorFault.InvalidJson:
+                return Say(answers.HtmlPage(), name);
+            case SimulatorFault.TruncatedBody:
+                stats.Error();
+                return Say(new Truncated(endpoint(query, shopId)), name);
+            default:
+                try
+                {
+                    await Task.Delay(switches.StallFor, time, http.RequestAborted);
+                }
+                catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+                {
+                    // The client gave up, as a client with a shorter timeout should: nobody reads the answer.
+                    return Say(TypedResults.Empty, name);
+                }
+
+                return Say(endpoint(query, shopId), name);
+        }
     }
 
-    /// <summary>Every order call, for tests that check what the platform saw call by call.</summary>
-    public SimulatorCallLog Calls { get; } = new();
-
-    private async Task<(IResult Result, string Outcome, TimeSpan? RetryAfter)> HandleAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
+    /// <summary>
+    /// <c>POST /api/v2/auth/access_token/get</c>: a public call; the refresh token in the body buys a new access token and
+    /// a new refresh token, and stops working itself.
+    /// </summary>
+    private async Task<Answer> RefreshAsync(HttpContext http)
     {
-        var query = http.Request.Query;
+        if (await AdmitAsync(http, shopId: null) is { } refusal)
+        {
+            return new Answer(refusal.Result, refusal.Outcome, refusal.RetryAfter, "", RefreshRequest);
+        }
+
+        if (auth.CheckPublic(http.Request.Query, http.Request.Path) is { } refused)
+        {
+            return new Answer(refused, "error", null, "", RefreshRequest);
+        }
+
+        AccessTokenRequest? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync(ShopeeJsonContext.Default.AccessTokenRequest, http.RequestAborted);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            body = null;
+        }
+
+        if (body is null || string.IsNullOrEmpty(body.RefreshToken) || body.PartnerId != partnerId)
+        {
+            return new Answer(answers.Param("The body must be {\"refresh_token\", \"partner_id\", \"shop_id\"} with this partner's id."), "error", null, "", RefreshRequest);
+        }
+
+        var shop = body.ShopId.ToString(CultureInfo.InvariantCulture);
+        if (tokens.Refresh(shop, body.RefreshToken) is not { } issued)
+        {
+            stats.RefreshRefused();
+            return new Answer(answers.Auth("Invalid refresh_token."), "error", null, shop, RefreshRequest);
+        }
+
+        stats.Refreshed();
+        var life = (long)Math.Max(1, Math.Floor(tokens.Life.TotalSeconds));
+        return new Answer(answers.Ok(new AccessTokenResponse(issued.AccessToken, issued.RefreshToken, life, partnerId, body.ShopId)), "ok", null, shop, RefreshRequest, issued.Generation);
+    }
+
+    /// <summary>Arrival count, forced throttle, storm, call limit, latency: null once the call may be answered.</summary>
+    private async Task<(IResult Result, string Outcome, TimeSpan? RetryAfter)?> AdmitAsync(HttpContext http, string? shopId)
+    {
         _arrivals.TryAcquire(out var arrivals);
         stats.Arrive(arrivals);
         if (switches.ThrottleEverything)
@@ -57,57 +169,20 @@ internal sealed class SimulatorApi(
             return (answers.Throttled(http, (int)stormRetryAfter.TotalSeconds), "throttled", stormRetryAfter);
         }
 
-        if (!admission.TryAdmit(query["shop_id"].ToString(), out var inWindow))
+        if (!admission.TryAdmit(shopId, out var inWindow))
         {
             stats.Refuse();
             return (answers.Throttled(http), "refused", TimeSpan.FromSeconds(1));
         }
 
-        stats.Accept(inWindow, time.GetUtcNow(), query["shop_id"].ToString());
+        stats.Accept(inWindow, time.GetUtcNow(), shopId ?? "");
         var latency = switches.Latency;
         if (latency > TimeSpan.Zero)
         {
             await Task.Delay(latency, time, http.RequestAborted);
         }
 
-        if (auth.Check(query, http.Request.Path, out var shopId) is { } refused)
-        {
-            return (refused, "error", null);
-        }
-
-        if (InjectedFailure() is { } failure)
-        {
-            return (failure, "error", null);
-        }
-
-        if (!switches.TryTakeFault(out var fault))
-        {
-            return (endpoint(query, shopId), "ok", null);
-        }
-
-        var name = fault.ToString();
-        switch (fault)
-        {
-            case SimulatorFault.ServerError:
-                return (answers.Unavailable(), name, null);
-            case SimulatorFault.InvalidJson:
-                return (answers.HtmlPage(), name, null);
-            case SimulatorFault.TruncatedBody:
-                stats.Error();
-                return (new Truncated(endpoint(query, shopId)), name, null);
-            default:
-                try
-                {
-                    await Task.Delay(switches.StallFor, time, http.RequestAborted);
-                }
-                catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-                {
-                    // The client gave up, as a client with a shorter timeout should: nobody reads the answer.
-                    return (TypedResults.Empty, name, null);
-                }
-
-                return (endpoint(query, shopId), name, null);
-        }
+        return null;
     }
 
     /// <summary>The Retry-After of a call the throttle storm refuses, or null when it lets the call through.</summary>
@@ -145,6 +220,9 @@ internal sealed class SimulatorApi(
             : answers.Error(StatusCodes.Status200OK, "error_server", "Something went wrong, please try again later.");
     }
 }
+
+/// <summary>What the simulator answered one call, and what its log says of it.</summary>
+internal sealed record Answer(IResult Result, string Outcome, TimeSpan? RetryAfter, string Shop, string Request, int? Generation = null);
 
 /// <summary>The real answer cut off half way through its body: JSON that does not parse.</summary>
 internal sealed class Truncated(IResult inner) : IResult

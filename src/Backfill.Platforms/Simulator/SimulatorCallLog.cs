@@ -42,7 +42,14 @@ public sealed class SimulatorCallLog
 /// <param name="Shop">The <c>shop_id</c> parameter as sent.</param>
 /// <param name="Request">What was asked, the same for every attempt at the same page: time range and cursor, or the order numbers.</param>
 /// <param name="Status">The HTTP status answered.</param>
-/// <param name="Outcome"><c>ok</c>, <c>throttled</c> (refused by a storm or everything throttled), <c>refused</c> (the call limit), <c>error</c>, or the injected fault's name.</param>
+/// <param name="Outcome">
+/// <c>ok</c>, <c>throttled</c> (refused by a storm or everything throttled), <c>refused</c> (the call limit), <c>expired</c>
+/// (the access token is past its life), <c>error</c>, or the injected fault's name.
+/// </param>
 /// <param name="RetryAfter">The Retry-After sent with a refusal.</param>
+/// <param name="TokenGeneration">
+/// Which of the shop's access tokens the call carried: 0 the configured one, n the one the n-th refresh issued; for a
+/// refresh, the generation it issued. Null when unknown (no token checked, or a simulator that accepts any token).
+/// </param>
 public sealed record SimulatorCall(
-    DateTimeOffset At, DateTimeOffset AnsweredAt, string Path, string Shop, string Request, int Status, string Outcome, TimeSpan? RetryAfter);
+    DateTimeOffset At, DateTimeOffset AnsweredAt, string Path, string Shop, string Request, int Status, string Outcome, TimeSpan? RetryAfter, int? TokenGeneration = null);

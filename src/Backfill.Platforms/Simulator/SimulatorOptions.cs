@@ -23,6 +23,19 @@ public sealed class SimulatorOptions
     /// <summary>The token of each shop by shop id; when empty (default) any non-empty token is accepted.</summary>
     public Dictionary<string, string> AccessTokens { get; set; } = [];
 
+    /// <summary>
+    /// The refresh token of each shop by shop id, for <c>POST /api/v2/auth/access_token/get</c>; every refresh issues a new
+    /// one and the used one stops working. Default none: every refresh is refused.
+    /// </summary>
+    public Dictionary<string, string> RefreshTokens { get; set; } = [];
+
+    /// <summary>
+    /// The life of every access token: the configured ones from the start, the refreshed ones from their refresh; a call
+    /// with an older one is answered <c>invalid_acceess_token</c>. At least 1 s. Null (default): the configured tokens never
+    /// expire and refreshed ones live Shopee's 4 hours.
+    /// </summary>
+    public TimeSpan? TokenTtl { get; set; }
+
     /// <summary>Selects the catalog; the same seed gives the same orders everywhere. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
@@ -35,7 +48,7 @@ public sealed class SimulatorOptions
     /// <summary>A description for logs; the key and tokens are masked.</summary>
     public override string ToString() =>
         $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, PartnerId={PartnerId}, " +
-        $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], Seed={Seed}, Latency={Latency}";
+        $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}";
 
     internal void Validate()
     {
@@ -58,5 +71,9 @@ public sealed class SimulatorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
+        if (TokenTtl is { } ttl)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(ttl, TimeSpan.FromSeconds(1), nameof(TokenTtl));
+        }
     }
 }

@@ -12,6 +12,9 @@ public sealed class SimulatorStats
     private long _refused;
     private long _forcedThrottles;
     private long _errors;
+    private long _refreshes;
+    private long _refusedRefreshes;
+    private long _expired;
     private int _peakCallsPerSecond;
     private int _peakArrivalsPerSecond;
     private long _firstAcceptedTicks = NoTime;
@@ -30,6 +33,15 @@ public sealed class SimulatorStats
     /// <summary>Admitted calls answered with an error: invalid, unauthorized or an injected failure.</summary>
     public long Errors => Interlocked.Read(ref _errors);
 
+    /// <summary>Token refreshes answered with new tokens.</summary>
+    public long Refreshes => Interlocked.Read(ref _refreshes);
+
+    /// <summary>Token refreshes refused: a refresh token that was never issued, or one already used (rotated away).</summary>
+    public long RefusedRefreshes => Interlocked.Read(ref _refusedRefreshes);
+
+    /// <summary>Calls answered "expired": an access token past its life, or a shop switched to <see cref="SimulatorSwitches.ExpiredTokenShops"/>.</summary>
+    public long ExpiredAnswers => Interlocked.Read(ref _expired);
+
     /// <summary>The most calls admitted within any sliding second so far (partner-wide).</summary>
     public int PeakCallsPerSecond => Volatile.Read(ref _peakCallsPerSecond);
 
@@ -47,7 +59,7 @@ public sealed class SimulatorStats
 
     /// <summary>All counters read at once.</summary>
     public SimulatorStatsSnapshot Snapshot() =>
-        new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond, PeakArrivalsPerSecond, FirstAcceptedAt, LastAcceptedAt);
+        new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond, PeakArrivalsPerSecond, FirstAcceptedAt, LastAcceptedAt, Refreshes, RefusedRefreshes, ExpiredAnswers);
 
     /// <summary>A call reached the simulator; <paramref name="arrivalsInWindow"/> counts the arrivals in the sliding second ending with it.</summary>
     internal void Arrive(int arrivalsInWindow) => RaiseTo(ref _peakArrivalsPerSecond, arrivalsInWindow);
@@ -93,6 +105,12 @@ public sealed class SimulatorStats
 
     internal void Error() => Interlocked.Increment(ref _errors);
 
+    internal void Refreshed() => Interlocked.Increment(ref _refreshes);
+
+    internal void RefreshRefused() => Interlocked.Increment(ref _refusedRefreshes);
+
+    internal void Expired() => Interlocked.Increment(ref _expired);
+
     private static DateTimeOffset? At(long utcTicks) => utcTicks == NoTime ? null : new DateTimeOffset(utcTicks, TimeSpan.Zero);
 
     private static void RaiseTo(ref int peak, int value)
@@ -120,6 +138,9 @@ public sealed class SimulatorStats
 /// <param name="PeakArrivalsPerSecond">The most arriving calls (refused included) in any sliding second.</param>
 /// <param name="FirstAcceptedAt">When the first admitted call arrived; null before any.</param>
 /// <param name="LastAcceptedAt">When the latest admitted call arrived; null before any.</param>
+/// <param name="Refreshes">Token refreshes answered with new tokens.</param>
+/// <param name="RefusedRefreshes">Token refreshes refused (a refresh token unknown or already used).</param>
+/// <param name="ExpiredAnswers">Calls answered "expired" (an access token past its life).</param>
 public sealed record SimulatorStatsSnapshot(
     long Accepted,
     long Refused,
@@ -128,4 +149,7 @@ public sealed record SimulatorStatsSnapshot(
     int PeakCallsPerSecond,
     int PeakArrivalsPerSecond = 0,
     DateTimeOffset? FirstAcceptedAt = null,
-    DateTimeOffset? LastAcceptedAt = null);
+    DateTimeOffset? LastAcceptedAt = null,
+    long Refreshes = 0,
+    long RefusedRefreshes = 0,
+    long ExpiredAnswers = 0);

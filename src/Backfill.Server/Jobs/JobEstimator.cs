@@ -17,7 +17,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
         var o = options.Value;
         var shape = JobShape.Of(request, o, directory);
         var shops = shape.Shops;
-        // A limit set while running (backfill limit) is the one the job will meet.
+        // A limit set while running (backfill limit) is the one the job will meet; the jobs' calls share the lanes' part of it.
         var configured = LanePlan.For(platforms.Get(request.Platform).RateLimit);
         var plan = configured.TryRetarget(board.LiveLimit(request.Platform), out var live, out _) ? live : configured;
         var history = new SliceHistory(db).Of(request.Platform, shops);
@@ -29,7 +29,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             shape.Windows,
             request.ReleaseEvery ?? o.ReleaseEvery,
             request.SlicesPerRelease ?? o.SlicesPerRelease,
-            plan.Calls / plan.Window.TotalSeconds,
+            plan.LaneCalls / plan.Window.TotalSeconds,
             shop => history[shop].CallsPerDay);
     }
 }

@@ -3,6 +3,7 @@ using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,7 @@ internal sealed partial class MetricsCollector : IDisposable
     private readonly PlatformBoard _board;
     private readonly KafkaCounters _kafka;
     private readonly ProgressApplier _progress;
+    private readonly TokenRefreshCounters _refreshes;
     private readonly ActionTopic _actionTopic;
     private readonly IOptionsMonitor<PlatformOptions> _platforms;
     private readonly IReadOnlyList<string> _configured;
@@ -41,6 +43,7 @@ internal sealed partial class MetricsCollector : IDisposable
         PlatformBoard board,
         KafkaCounters kafka,
         ProgressApplier progress,
+        TokenRefreshCounters refreshes,
         ActionTopic actionTopic,
         IOptionsMonitor<PlatformOptions> platforms,
         IConfiguration configuration,
@@ -52,6 +55,7 @@ internal sealed partial class MetricsCollector : IDisposable
         _board = board;
         _kafka = kafka;
         _progress = progress;
+        _refreshes = refreshes;
         _actionTopic = actionTopic;
         _platforms = platforms;
         _configured = [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key)];
@@ -79,7 +83,8 @@ internal sealed partial class MetricsCollector : IDisposable
             platforms,
             new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
             ReadSink(),
-            _progress.Ignored);
+            _progress.Ignored,
+            new TokenRefreshFigures(_refreshes.Ok, _refreshes.Refused, _refreshes.Failed));
     }
 
     public void Dispose() => _lag.Dispose();

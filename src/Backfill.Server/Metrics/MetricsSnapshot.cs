@@ -8,13 +8,15 @@ namespace Backfill.Server.Metrics;
 /// <param name="JobsByState">Every job in the store by state.</param>
 /// <param name="Jobs">Jobs whose slices are shown: unfinished ones and those finished lately.</param>
 /// <param name="Sink">Null when the sink could not be read.</param>
+/// <param name="TokenRefreshes">The token refresher's outcomes since start; null reads as none.</param>
 internal sealed record MetricsSnapshot(
     IReadOnlyDictionary<JobState, int> JobsByState,
     IReadOnlyList<JobSlices> Jobs,
     IReadOnlyList<PlatformFigures> Platforms,
     KafkaFigures Kafka,
     SinkTotals? Sink,
-    long ProgressIgnored);
+    long ProgressIgnored,
+    TokenRefreshFigures? TokenRefreshes = null);
 
 /// <summary>A job's slices by state.</summary>
 internal sealed record JobSlices(string Job, string Platform, SliceCounts Slices);
@@ -26,3 +28,6 @@ internal sealed record PlatformFigures(string Platform, PlatformTotals Totals, P
 
 /// <summary>The Kafka outcomes of the serve process.</summary>
 internal sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);
+
+/// <summary>The token refresher's outcomes since the scheduler started.</summary>
+internal sealed record TokenRefreshFigures(long Ok, long Refused, long Failed);

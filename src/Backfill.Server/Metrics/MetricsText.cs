@@ -100,6 +100,12 @@ internal static class MetricsText
         }
 
         text.Family("backfill_progress_ignored_total", MetricType.Counter, "Progress messages ignored as stale or repeated since the scheduler started.").Sample(snapshot.ProgressIgnored);
+
+        var refreshes = snapshot.TokenRefreshes ?? new TokenRefreshFigures(0, 0, 0);
+        text.Family("backfill_token_refreshes_total", MetricType.Counter, "Shop token refreshes since the scheduler started: ok (new tokens stored and announced), refused (the shop needs authorization), failed (not answered; tried again).")
+            .Sample(refreshes.Ok, ("outcome", "ok"))
+            .Sample(refreshes.Refused, ("outcome", "refused"))
+            .Sample(refreshes.Failed, ("outcome", "failed"));
         return text.ToString();
     }
 

@@ -4,8 +4,8 @@ namespace Backfill.Platforms.Tests.Budget;
 
 public sealed class LanePlanTests
 {
-    private static LanePlan Plan(double perSecond, int? lanes = null, double? perShop = null, double margin = 0) =>
-        LanePlan.For(new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, SafetyMargin = margin });
+    private static LanePlan Plan(double perSecond, int? lanes = null, double? perShop = null, double margin = 0, bool tokens = false) =>
+        LanePlan.For(new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, SafetyMargin = margin, ReservesTokenCall = tokens });
 
     [Theory]
     [InlineData(20, 0, 20, 1000)]
@@ -35,6 +35,55 @@ public sealed class LanePlanTests
                 Assert.True(shares.Max() - shares.Min() <= 1, $"{perSecond}/s in {lanes} lanes: {string.Join(",", shares)}");
                 Assert.All(shares, share => Assert.True(share >= 1));
             }
+        }
+    }
+
+    [Fact]
+    public void WhenTheFleetRefreshesTokens_OneCallPerWindowIsKept_AndTheLanesShareTheRest_ForEveryLimitAndLaneCount()
+    {
+        for (var perSecond = 1; perSecond <= 60; perSecond++)
+        {
+            var plan = Plan(perSecond, tokens: true);
+            Assert.Equal(perSecond >= 2 ? 1 : 0, plan.TokenCalls);
+            Assert.Equal(plan.Calls - plan.TokenCalls, plan.LaneCalls);
+            Assert.Equal(Math.Min(8, plan.LaneCalls), plan.Lanes);
+            for (var lanes = 1; lanes <= plan.LaneCalls; lanes++)
+            {
+                var shares = Enumerable.Range(0, lanes).Select(lane => plan.Share(lane, lanes)).ToList();
+
+                // Lanes and the refresher together never hold more than the platform's calls in a window.
+                Assert.Equal(plan.Calls, shares.Sum() + plan.TokenCalls);
+                Assert.All(shares, share => Assert.True(share >= 1));
+            }
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => plan.Share(0, plan.LaneCalls + 1));
+        }
+    }
+
+    [Fact]
+    public void WithoutTokenRefresh_NothingIsKept()
+    {
+        var plan = Plan(20);
+
+        Assert.Equal((0, 20, 8), (plan.TokenCalls, plan.LaneCalls, plan.Lanes));
+    }
+
+    [Theory]
+    [InlineData(20, 8, 8.0, false)]
+    [InlineData(20, 8, 9.0, true)]
+    public void TryRetarget_WhenTheFleetRefreshesTokens_KeepsTheTokenCallOutOfTheLanes(double configured, int lanes, double live, bool fits)
+    {
+        var plan = Plan(configured, lanes, tokens: true);
+
+        Assert.Equal(fits, plan.TryRetarget(live, out var next, out var problem));
+        if (fits)
+        {
+            Assert.Equal(1, next!.TokenCalls);
+            Assert.Equal(8, next.LaneCalls);
+        }
+        else
+        {
+            Assert.Contains("the lowest live limit is 9/s", problem, StringComparison.Ordinal);
         }
     }
 

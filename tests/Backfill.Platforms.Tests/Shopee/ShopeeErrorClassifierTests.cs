@@ -69,6 +69,32 @@ public sealed class ShopeeErrorClassifierTests
         Assert.Equal(error, failure?.Code);
     }
 
+    [Theory]
+    [InlineData("invalid_acceess_token", "Invalid access_token.")]
+    [InlineData("invalid_access_token", "Invalid access_token: the token has expired, refresh it.")]
+    [InlineData("error_auth", "Invalid access_token.")]
+    [InlineData("error_auth", "The access token has expired.")]
+    [InlineData("ERROR_AUTH", "invalid ACCESS_TOKEN")]
+    public void Classify_AnExpiredOrRefusedAccessToken_IsTokenExpired(string error, string message)
+    {
+        var failure = ShopeeErrorClassifier.Classify(Platform, 403, null, Error(error, message));
+
+        Assert.Equal(PlatformErrorKind.TokenExpired, failure?.Kind);
+        Assert.Equal(error, failure?.Code);
+    }
+
+    [Theory]
+    [InlineData("error_auth", "Invalid refresh_token.")]
+    [InlineData("error_auth", "The shop's authorization has expired.")]
+    [InlineData("error_auth", "")]
+    [InlineData("error_permission", "No permission for access_token of another shop.")]
+    public void Classify_AnAuthErrorNotAboutTheAccessToken_StaysPermanent(string error, string message)
+    {
+        var failure = ShopeeErrorClassifier.Classify(Platform, 403, null, Error(error, message));
+
+        Assert.Equal(PlatformErrorKind.Permanent, failure?.Kind);
+    }
+
     [Fact]
     public void Classify_Http404WithoutError_IsPermanent()
     {

@@ -18,6 +18,15 @@ public sealed class ShopeeSignerTests
     }
 
     [Fact]
+    public void SignPublic_KnownVector_MatchesOpenSsl()
+    {
+        // printf '%s' '2001887/api/v2/auth/access_token/get1667260800' | openssl dgst -sha256 -hmac 'test-partner-key-0123'
+        const string expected = "e4c6d1d3293ce5f59859efe180371d78a3361a4923102d90284e8d374d3f42a7";
+
+        Assert.Equal(expected, ShopeeSigner.SignPublic("test-partner-key-0123", 2001887, "/api/v2/auth/access_token/get", 1667260800));
+    }
+
+    [Fact]
     public void Sign_SecondKnownVector_MatchesOpenSsl()
     {
         // printf '%s' '1000001/api/v2/order/get_order_detail1700000000tok-shop-20002' | openssl dgst -sha256 -hmac 'simulator-partner-key'

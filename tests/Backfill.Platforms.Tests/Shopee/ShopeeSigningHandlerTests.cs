@@ -41,6 +41,23 @@ public sealed class ShopeeSigningHandlerTests
     }
 
     [Fact]
+    public async Task Send_TheTokenRefresh_IsSignedAsAPublicCall_OverPartnerPathAndTimestamp()
+    {
+        var capture = new CapturingHandler();
+        using var handler = new ShopeeSigningHandler(2001887, "test-partner-key-0123", new FakeTimeProvider(Now)) { InnerHandler = capture };
+        using var invoker = new HttpMessageInvoker(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://platform.test/api/v2/auth/access_token/get");
+
+        using var _ = await invoker.SendAsync(request, CancellationToken.None);
+
+        var query = HttpUtility.ParseQueryString(capture.Uri!.Query);
+        Assert.Equal("partner_id,timestamp,sign", string.Join(",", query.AllKeys));
+        Assert.Equal("2001887", query["partner_id"]);
+        Assert.Equal("1667260800", query["timestamp"]);
+        Assert.Equal("e4c6d1d3293ce5f59859efe180371d78a3361a4923102d90284e8d374d3f42a7", query["sign"]);
+    }
+
+    [Fact]
     public void ShopCredentials_ToString_HidesTheToken()
     {
         Assert.DoesNotContain("secret-token", new ShopCredentials(1, "secret-token").ToString(), StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backfill.Platforms.Simulator;
+using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,12 @@ internal sealed class PlatformHarness : IDisposable
     public IOrderSource Source => Sources.Get(Platform);
 
     public PlatformCallStats Stats => Sources.Stats(Platform);
+
+    /// <summary>The worker's token book the sources sign with.</summary>
+    public IShopTokens Tokens => _provider.GetRequiredService<IShopTokens>();
+
+    /// <summary>The scheduler's token refresh, on the same clients.</summary>
+    public ITokenRefresh Refresh => _provider.GetRequiredService<ITokenRefresh>();
 
     public static SimulatorOptions SimulatorOptions(double permitsPerSecond = 0) => new()
     {
@@ -64,6 +71,7 @@ internal sealed class PlatformHarness : IDisposable
             })
             .AddSingleton(TimeProvider.System)
             .AddPlatforms(configuration)
+            .AddTokenRefresh(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         return new PlatformHarness(provider);
     }

@@ -34,5 +34,17 @@ internal static class SignedCalls
         return ((int)response.StatusCode, body);
     }
 
+    /// <summary>A token refresh signed as the platform's public calls are: over partner_id, path and timestamp.</summary>
+    public static async Task<(int Status, JsonElement Body)> RefreshAsync(
+        HttpClient http, Uri baseUrl, string refreshToken, long shopId = 10001, long? timestamp = null, string partnerKey = PlatformHarness.PartnerKey)
+    {
+        var at = timestamp ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        var sign = ShopeeSigner.SignPublic(partnerKey, PlatformHarness.PartnerId, ShopeePaths.AccessToken, at);
+        var uri = new Uri(baseUrl, string.Create(CultureInfo.InvariantCulture, $"{ShopeePaths.AccessToken}?partner_id={PlatformHarness.PartnerId}&timestamp={at}&sign={sign}"));
+        using var response = await http.PostAsJsonAsync(uri, new { refresh_token = refreshToken, partner_id = PlatformHarness.PartnerId, shop_id = shopId });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return ((int)response.StatusCode, body);
+    }
+
     public static string Error(this JsonElement body) => body.GetProperty("error").GetString() ?? "";
 }

@@ -45,8 +45,12 @@ internal sealed class ProcessFleet : IAsyncDisposable
     /// <summary>The LiteDB file of the <c>serve</c> started as <paramref name="name"/> (its DataDirectory is <c>./data</c>).</summary>
     public string DatabasePath(string name = "serve") => Path.Combine(Directory, name, "data", "backfill.db");
 
+    /// <summary>Every setting the processes share (secrets included), for scenarios that look for them afterwards.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
     /// <summary>Starts platform-sim (limit <paramref name="rate"/> calls per sliding second) and dev-kafka; <paramref name="settings"/> apply to every process.</summary>
-    public static async Task<ProcessFleet> StartAsync(string label, IReadOnlyList<string> shops, double rate, IReadOnlyDictionary<string, string> settings)
+    /// <param name="simulatorArgs">More arguments for platform-sim, e.g. <c>--token-ttl 00:00:05</c>.</param>
+    public static async Task<ProcessFleet> StartAsync(string label, IReadOnlyList<string> shops, double rate, IReadOnlyDictionary<string, string> settings, params string[] simulatorArgs)
     {
         var fleet = new ProcessFleet(System.IO.Directory.CreateTempSubdirectory($"backfill-{label}-").FullName);
         var s = fleet._settings;
@@ -76,7 +80,7 @@ internal sealed class ProcessFleet : IAsyncDisposable
         try
         {
             // Port 0: the simulator binds a free port itself and prints it, so nothing can take it in between.
-            var simulator = await fleet.StartReadyAsync("platform-sim", "listening: ", "platform-sim", "--platform", Platform, "--limit", rate.ToString(CultureInfo.InvariantCulture), "--port", "0");
+            var simulator = await fleet.StartReadyAsync("platform-sim", "listening: ", ["platform-sim", "--platform", Platform, "--limit", rate.ToString(CultureInfo.InvariantCulture), "--port", "0", .. simulatorArgs]);
             fleet.SimulatorUrl = new Uri(simulator.Lines.Last(l => l.StartsWith("listening: ", StringComparison.Ordinal))["listening: ".Length..].Trim());
             s[$"Platforms:{Platform}:BaseUrl"] = fleet.SimulatorUrl.ToString();
             var kafka = fleet.Start("dev-kafka", "dev-kafka");

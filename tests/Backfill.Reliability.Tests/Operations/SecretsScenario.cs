@@ -13,10 +13,12 @@ using Xunit.Abstractions;
 namespace Backfill.Reliability.Tests.Operations;
 
 /// <summary>
-/// "secrets": after a run with a slice that fails on a bad access token and a poison message parked on the DLQ, no
-/// partner key, access token or API token is anywhere: every log line of every level (scheduler and worker), every
-/// status answer (API, CLI human and <c>--json</c>, metrics), every message on every topic (keys, values, headers), and
-/// the bytes of every file in the LiteDB folder.
+/// "secrets": after a run with a slice that fails on a bad access token and a poison message parked on the DLQ, in a fleet
+/// that refreshes tokens (refresh tokens in configuration, the key set, tokens rotating while the job runs), no partner
+/// key, access token, refresh token, the fleet's key or the API token is anywhere: every log line of every level
+/// (scheduler and worker), every status answer (API, CLI human and <c>--json</c>, metrics), every message on every topic
+/// (keys, values, headers: the control topic carries the tokens sealed), and the bytes of every file in the LiteDB folder
+/// (the registry keeps them sealed). The tokens the platform issued are found by their prefix.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class SecretsScenario(ITestOutputHelper output)
@@ -24,6 +26,9 @@ public sealed class SecretsScenario(ITestOutputHelper output)
     private const string ApiToken = "ops-secret-api-token-0123456789abcdef";
     private const string BadShop = "30009";
     private const string BadToken = "ops-secret-revoked-token-30009";
+    private static readonly string SecretKey = Core.Secrets.SecretBox.NewKey();
+
+    private static string RefreshToken(string shop) => $"ops-secret-refresh-token-{shop}";
 
     [Fact]
     public async Task AfterARunWithFailuresAndADeadLetter_NoSecretAnywhere()
@@ -37,10 +42,22 @@ public sealed class SecretsScenario(ITestOutputHelper output)
                 ["Backfill:ApiToken"] = ApiToken,
                 // The platform does not know this token: the shop's slices fail on authentication.
                 [$"Platforms:demo:Shops:{BadShop}:AccessToken"] = BadToken,
+
+                // The fleet refreshes tokens: the key, the good shops' refresh tokens; a refused token waits a second.
+                ["Backfill:SecretKey"] = SecretKey,
+                ["Worker:TokenWait"] = "00:00:01",
+                [$"Platforms:demo:Shops:{ServerHarness.Shops[0]}:RefreshToken"] = RefreshToken(ServerHarness.Shops[0]),
+                [$"Platforms:demo:Shops:{ServerHarness.Shops[1]}:RefreshToken"] = RefreshToken(ServerHarness.Shops[1]),
             },
-            logs: serveLogs);
+            logs: serveLogs,
+            simulator: o =>
+            {
+                o.RefreshTokens = ServerHarness.Shops.ToDictionary(s => s, RefreshToken);
+                o.TokenTtl = TimeSpan.FromSeconds(4);
+            });
         harness.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
-        var secrets = new[] { ServerHarness.PartnerKey, ApiToken, BadToken }.Concat(ServerHarness.Shops.Select(ServerHarness.Token)).ToArray();
+        var secrets = new[] { ServerHarness.PartnerKey, ApiToken, BadToken, SecretKey, Platforms.Simulator.SimulatorTokens.AccessPrefix, Platforms.Simulator.SimulatorTokens.RefreshPrefix }
+            .Concat(ServerHarness.Shops.Select(ServerHarness.Token)).Concat(ServerHarness.Shops.Select(RefreshToken)).ToArray();
         var clients = harness.App.Services.GetRequiredService<KafkaClients>();
         var topics = harness.App.Services.GetRequiredService<KafkaConnection>().Topics;
 
@@ -66,6 +83,10 @@ public sealed class SecretsScenario(ITestOutputHelper output)
         {
             await worker.StopAsync();
         }
+
+        // Tokens rotated while the job ran, and every one was announced, sealed.
+        Assert.True(harness.Simulator.Stats.Refreshes >= ServerHarness.Shops.Length, $"{harness.Simulator.Stats.Refreshes} refreshes");
+        Assert.Equal(0, harness.Simulator.Stats.RefusedRefreshes);
 
         var slices = await JobsApi.SlicesAsync(harness, id);
         var failed = slices.Count(s => s.State == "failed");
@@ -106,7 +127,11 @@ public sealed class SecretsScenario(ITestOutputHelper output)
         // The search finds what is there: the bad shop's id is in the LiteDB files (data file or its log, not yet
         // checkpointed), its slices and its actions; the job's id in the log.
         sources["files together"] = [.. sources.Where(s => s.Key.StartsWith("file ", StringComparison.Ordinal)).SelectMany(s => s.Value)];
-        foreach (var (source, known) in new[] { ("files together", BadShop), ("GET /api/jobs/{id}/slices", BadShop), ($"topic {topics.Actions}", BadShop), ("logs serve (all levels)", id) })
+        foreach (var (source, known) in new[]
+        {
+            ("files together", BadShop), ("GET /api/jobs/{id}/slices", BadShop), ($"topic {topics.Actions}", BadShop), ("logs serve (all levels)", id),
+            ("files together", $"demo:{ServerHarness.Shops[0]}"), ($"topic {topics.Control}", $"token:demo:{ServerHarness.Shops[0]}"), ($"topic {topics.Control}", $"token-refused:demo:{BadShop}"),
+        })
         {
             Assert.True(Contains(sources[source], Utf8(known)), $"{source} does not hold '{known}': the scan would not see a secret either");
         }
@@ -122,6 +147,7 @@ public sealed class SecretsScenario(ITestOutputHelper output)
         {
             secretsSearched = secrets.Length,
             slicesFailedOnAuth = failed,
+            tokenRefreshes = harness.Simulator.Stats.Refreshes,
             found = found.Count,
             bytesScanned = sources.ToDictionary(s => s.Key, s => s.Value.LongLength),
             totalBytes = sources.Values.Sum(v => v.LongLength),

@@ -6,11 +6,16 @@ using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Platform;
 
-/// <summary>R11: a permanent platform error fails some slices with a readable error; <c>retry</c> runs only those again.</summary>
+/// <summary>
+/// R11: a platform error that does not go away fails some slices with a readable error; <c>retry</c> runs only those
+/// again. The fleet refreshes tokens here, but the shop whose token the platform calls expired has no refresh token: its
+/// calls wait <c>Worker:TokenWait</c> for a newer token, none comes, and its slices fail.
+/// </summary>
 [Trait("Category", "Integration")]
 public sealed class FailedSliceRetryTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan TokenWait = TimeSpan.FromSeconds(1);
 
     [Fact]
     public async Task PermanentErrors_FailOnlyTheirSlices_Readably_RetryRunsOnlyThose_JobSucceeds()
@@ -20,6 +25,8 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
         const string Bad = "20002";
         const string Good = "20001";
         harness.Simulator.Switches.ExpiredTokenShops.Add(Bad);
+        harness.Settings["Backfill:SecretKey"] = Harness.SecretKey;
+        harness.Settings["Worker:TokenWait"] = TokenWait.ToString();
         await using var run = await ServerRun.StartAsync(harness);
         var from = new DateOnly(2024, 3, 4);
         const int Days = 3;
@@ -40,6 +47,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
             var error = s.GetProperty("error").GetString()!;
             Assert.Contains("invalid_access_token", error, StringComparison.Ordinal);
             Assert.Contains("expired", error, StringComparison.Ordinal);
+            Assert.Contains($"no newer access token for shop {Bad} came within {TokenWait:c}", error, StringComparison.Ordinal);
             Assert.DoesNotContain(Harness.Token(Bad), error, StringComparison.Ordinal);
             Assert.DoesNotContain(Harness.PartnerKey, error, StringComparison.Ordinal);
         });

@@ -9,8 +9,9 @@ namespace Backfill.Reliability.Tests.Platform;
 
 /// <summary>
 /// The platform misbehaves: bursts of 5xx, calls that outlast the timeout, truncated and non-JSON bodies, an expired
-/// access token. Transient faults are retried a bounded number of times with back-off and the job completes; a
-/// permanent one fails its slices at once with the platform's error and no secret.
+/// access token. Transient faults are retried a bounded number of times with back-off and the job completes; an expired
+/// token in a fleet that refreshes no tokens (no <c>Backfill:SecretKey</c>) fails its slices at once with the platform's
+/// error, what to set, and no secret.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class PlatformFaultTests(ITestOutputHelper output)

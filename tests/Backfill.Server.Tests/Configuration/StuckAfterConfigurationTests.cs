@@ -24,6 +24,25 @@ public sealed class StuckAfterConfigurationTests
             ("Platforms:demo:PageSize", "50"), ("Platforms:demo:Timeout", "00:00:30"), ("Platforms:demo:Retry:MaxAttempts", "1"), ("Platforms:demo:RateLimit:Throttle:CoolOff", "00:00:01"))));
     }
 
+    [Fact]
+    public void TheDefaults_WithASecretKey_AreValid() => Assert.Empty(ConfigurationCheck.Validate(With(("Backfill:SecretKey", Core.Secrets.SecretBox.NewKey()))));
+
+    [Fact]
+    public void StuckAfter_WhenTheFleetRefreshesTokens_MustAlsoHoldATokenWait()
+    {
+        (string, string)[] step =
+        [
+            ("Backfill:StuckAfter", "00:03:00"), ("Worker:PagesPerStep", "2"), ("Worker:ThrottleRetries", "0"), ("Worker:TokenWait", "00:01:00"),
+            ("Platforms:demo:PageSize", "50"), ("Platforms:demo:Timeout", "00:00:30"), ("Platforms:demo:Retry:MaxAttempts", "1"), ("Platforms:demo:RateLimit:Throttle:CoolOff", "00:00:01"),
+        ];
+
+        // Without a key no call waits for a token: 121 s. With one, a step may wait once for a newer token: 181 s.
+        Assert.Empty(ConfigurationCheck.Validate(With(step)));
+        Assert.Equal(
+            ["Backfill:StuckAfter (00:03:00) must be larger than the longest step of platform demo (00:03:01: Worker:PagesPerStep pages, each call's Platforms:demo:Timeout on every Retry:MaxAttempts, throttle pauses, a breaker CoolOff and a Worker:TokenWait); a slice would be released again while its step still runs."],
+            ConfigurationCheck.Validate(With([.. step, ("Backfill:SecretKey", Core.Secrets.SecretBox.NewKey())])));
+    }
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:01:00")]

@@ -25,6 +25,16 @@ public sealed class MetricsTextTests
         ProgressIgnored: 5);
 
     [Fact]
+    public void TokenRefreshes_AreCountedByOutcome()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot() with { TokenRefreshes = new TokenRefreshFigures(Ok: 7, Refused: 1, Failed: 3) }));
+
+        Assert.Equal(7, parsed.Value("backfill_token_refreshes_total", ("outcome", "ok")));
+        Assert.Equal(1, parsed.Value("backfill_token_refreshes_total", ("outcome", "refused")));
+        Assert.Equal(3, parsed.Value("backfill_token_refreshes_total", ("outcome", "failed")));
+    }
+
+    [Fact]
     public void Write_ParsesStrictly_AndEveryFamilyIsPrefixedAndDocumented()
     {
         var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot()));
