@@ -5,6 +5,7 @@ using Backfill.Platforms;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Nightly;
 using Backfill.Scheduling.Retention;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Backfill.Worker;
 using Confluent.Kafka;
@@ -58,7 +59,13 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<OrderStore>();
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
-            services.TryAddSingleton<IShopDirectory>(_ => new ConfiguredShops(configuration));
+            services.AddSingleton<ShopStore>();
+            services.AddSingleton<AccessTokenAnnouncer>();
+            services.AddSingleton<ShopRegistry>();
+
+            // Seeded before the scheduler starts, so the first job checked meets the registry of this configuration.
+            services.AddHostedService(sp => sp.GetRequiredService<ShopRegistry>());
+            services.TryAddSingleton<IShopDirectory>(sp => new RegisteredShops(configuration, sp.GetRequiredService<ShopStore>()));
             services.AddSingleton<JobPlanner>();
             services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();

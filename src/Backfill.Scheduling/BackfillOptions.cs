@@ -58,5 +58,11 @@ public sealed class BackfillOptions
     /// </summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>
+    /// The fleet's key for shop tokens: 32 random bytes, base64, the same on every process. Tokens are stored and sent
+    /// sealed under it; unset, the registry keeps no token and nothing is refreshed. A secret, never logged or echoed.
+    /// </summary>
+    public string? SecretKey { get; set; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "backfill.db");
 }

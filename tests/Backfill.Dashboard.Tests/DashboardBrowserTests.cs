@@ -271,5 +271,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [];
 
         public IReadOnlyList<string> Known(string platform) => [];
+
+        public IReadOnlyList<(string Shop, Backfill.Core.Shops.ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops) => [];
     }
 }
