@@ -108,9 +108,12 @@ internal static class PlatformsApi
     internal static string? Configured(IConfiguration configuration, string name) =>
         Names(configuration).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The title of a 404 about the platform, which clients tell from one about what is under it.</summary>
+    public const string NoSuchPlatformTitle = "No such platform.";
+
     /// <summary>404 naming the platforms that are configured.</summary>
     internal static ProblemHttpResult NoSuchPlatform(IConfiguration configuration, string name) =>
-        TypedResults.Problem($"No platform '{name}' is configured; configured: {string.Join(", ", Names(configuration))}.", statusCode: StatusCodes.Status404NotFound, title: "No such platform.");
+        TypedResults.Problem($"No platform '{name}' is configured; configured: {string.Join(", ", Names(configuration))}.", statusCode: StatusCodes.Status404NotFound, title: NoSuchPlatformTitle);
 
     private static List<string> Names(IConfiguration configuration) =>
         [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).Order(StringComparer.OrdinalIgnoreCase)];
