@@ -1,3 +1,4 @@
+using Backfill.Core.Jobs;
 using Backfill.Core.Secrets;
 using Backfill.Core.Shops;
 using Backfill.Storage;
@@ -42,6 +43,14 @@ public sealed partial class ShopRegistry(
 
     /// <summary>Every registered shop, or those of <paramref name="platform"/>, by platform then shop id.</summary>
     public IReadOnlyList<ShopRecord> All(string? platform = null) => store.All(platform);
+
+    /// <summary>The warnings of an unfinished job's shops (<see cref="ShopWarnings.ForJob"/>), from one read of the registry.</summary>
+    public Func<JobRecord, IReadOnlyList<string>?> JobWarnings()
+    {
+        var shops = store.All().ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        return job => ShopWarnings.ForJob(job, shops, now);
+    }
 
     /// <exception cref="ShopNotFoundException">No such shop.</exception>
     public ShopRecord Get(string platform, string shop) => store.Find(platform, shop) ?? throw new ShopNotFoundException(platform, shop);

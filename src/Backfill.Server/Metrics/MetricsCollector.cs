@@ -3,6 +3,7 @@ using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,7 @@ namespace Backfill.Server.Metrics;
 
 /// <summary>
 /// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters, the sink's
-/// totals) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
+/// totals, the shop registry, which holds one small record per shop) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
 /// </summary>
 internal sealed partial class MetricsCollector : IDisposable
 {
@@ -29,6 +30,7 @@ internal sealed partial class MetricsCollector : IDisposable
     private readonly KafkaCounters _kafka;
     private readonly ProgressApplier _progress;
     private readonly ActionTopic _actionTopic;
+    private readonly ShopRegistry _shops;
     private readonly IOptionsMonitor<PlatformOptions> _platforms;
     private readonly IReadOnlyList<string> _configured;
     private readonly TimeProvider _time;
@@ -42,6 +44,7 @@ internal sealed partial class MetricsCollector : IDisposable
         KafkaCounters kafka,
         ProgressApplier progress,
         ActionTopic actionTopic,
+        ShopRegistry shops,
         IOptionsMonitor<PlatformOptions> platforms,
         IConfiguration configuration,
         TimeProvider time,
@@ -53,6 +56,7 @@ internal sealed partial class MetricsCollector : IDisposable
         _kafka = kafka;
         _progress = progress;
         _actionTopic = actionTopic;
+        _shops = shops;
         _platforms = platforms;
         _configured = [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key)];
         _time = time;
@@ -79,7 +83,8 @@ internal sealed partial class MetricsCollector : IDisposable
             platforms,
             new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
             ReadSink(),
-            _progress.Ignored);
+            _progress.Ignored,
+            [.. _shops.All().Select(s => ShopView.Of(s, now))]);
     }
 
     public void Dispose() => _lag.Dispose();

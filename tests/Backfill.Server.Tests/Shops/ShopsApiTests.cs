@@ -207,6 +207,54 @@ public sealed class ShopsApiTests(KeyedServerFixture fixture) : IClassFixture<Ke
         using var unknownShop = await Http.PostAsync("/api/platforms/demo/shops/99999/remove", null);
         Assert.Equal(HttpStatusCode.NotFound, unknownShop.StatusCode);
     }
+
+    [Fact]
+    public async Task AJobsStatus_WarnsWhileOneOfItsShopsNeedsAuthorization_InTheApiTheListAndTheCli()
+    {
+        using var healthy = await PostJobAsync("30002", "2021-07-01", "2021-07-03");
+        using var job = await PostJobAsync("40003", "2021-07-01", "2021-07-03");
+        var id = (await job.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
+        var healthyId = (await healthy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
+        Assert.False((await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).TryGetProperty("shopWarnings", out _));
+
+        Harness.App.Services.GetRequiredService<ShopRegistry>().RefreshRefused("demo", "40003", "refused: error_param: invalid refresh_token");
+
+        var status = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+        var warning = Assert.Single(status.GetProperty("shopWarnings").EnumerateArray()).GetString();
+        Assert.StartsWith("shop 40003: needs authorization: the platform refused its refresh token (refused: error_param: invalid refresh_token, ", warning, StringComparison.Ordinal);
+        var listed = (await Http.GetFromJsonAsync<JsonElement>("/api/jobs?state=running")).GetProperty("jobs").EnumerateArray().ToList();
+        Assert.Equal(warning, listed.Single(j => j.GetProperty("job").GetString() == id).GetProperty("shopWarnings")[0].GetString());
+        Assert.False(listed.Single(j => j.GetProperty("job").GetString() == healthyId).TryGetProperty("shopWarnings", out _));
+        var (code, human, _) = await Cli.CliRunner.RunAsync("status", id, "--server", Harness.BaseUrl.ToString());
+        Assert.Equal(0, code);
+        // The console wraps long lines at its width.
+        Assert.True(System.Text.RegularExpressions.Regex.Replace(human, @"\s+", " ").Contains($"warning: {warning}", StringComparison.Ordinal), human);
+    }
+
+    [Fact]
+    public async Task Metrics_ShowShopsByState_AndTheSecondsLeftOfEachKnownExpiry()
+    {
+        var now = Harness.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Harness.App.Services.GetRequiredService<ShopStore>().Update("demo", "40002", r =>
+        {
+            r!.AccessExpiresAt = now.AddHours(1);
+            r.RefreshExpiresAt = now.AddDays(10);
+            return r;
+        });
+
+        var parsed = Metrics.ExpositionParser.Parse(await Http.GetStringAsync("/metrics"));
+
+        var access = parsed.Value("backfill_shop_token_seconds_left", ("platform", "demo"), ("shop", "40002"), ("kind", "access"));
+        var refresh = parsed.Value("backfill_shop_token_seconds_left", ("platform", "demo"), ("shop", "40002"), ("kind", "refresh"));
+        Assert.InRange(access, 3500, 3600);
+        Assert.InRange(refresh, (10 * 86400) - 100, 10 * 86400);
+        Assert.DoesNotContain(parsed.Samples("backfill_shop_token_seconds_left"), s => s.Labels.Contains(("shop", "30001")));
+        var registry = Harness.App.Services.GetRequiredService<ShopRegistry>().All("demo");
+        foreach (var state in new[] { ShopState.Active, ShopState.Disabled, ShopState.NeedsAuthorization })
+        {
+            Assert.Equal(registry.Count(s => s.State == state), parsed.Value("backfill_shops", ("platform", "demo"), ("state", ShopRules.StateName(state))));
+        }
+    }
 }
 
 /// <summary>Servers of their own: without a key, with an API token, and restarted on one data folder.</summary>
