@@ -134,6 +134,18 @@ public sealed class ShopsCommandServerTests(KeyedServerFixture fixture) : IClass
 
         var everything = string.Join('\n', outputs.Concat(fixture.Logs.Lines));
         Assert.False(ShopsTestSupport.Holds(everything, [Refresh, Access], out var found), found);
+
+        // At rest, in the LiteDB file and its log, the tokens are sealed; the shop's name, which is no secret, is there to find.
+        using var files = new MemoryStream();
+        foreach (var file in Directory.EnumerateFiles(fixture.Harness.Configuration["Backfill:DataDirectory"]!, "*", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await stream.CopyToAsync(files);
+        }
+
+        var stored = System.Text.Encoding.UTF8.GetString(files.ToArray());
+        Assert.Contains("North store", stored, StringComparison.Ordinal);
+        Assert.False(ShopsTestSupport.Holds(stored, [Refresh, Access], out var atRest), atRest);
     }
 
     [Fact]
