@@ -23,7 +23,7 @@ public interface IShopDirectory
 /// <summary>
 /// The shops of the configuration (<c>Platforms:{platform}:Shops:{id}</c>) and of the scheduler's shop registry (those
 /// added through the API, and the configured ones it was seeded with). A shop's state is the registry's; a configured shop
-/// the registry does not hold is active, as before there was a registry.
+/// the registry does not hold is active.
 /// </summary>
 public sealed class RegisteredShops(IConfiguration configuration, ShopStore registry) : IShopDirectory
 {
