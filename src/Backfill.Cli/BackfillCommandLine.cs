@@ -24,6 +24,7 @@ internal static class BackfillCommandLine
             StartCommand.Create(overrides),
             StatusCommand.Create(overrides),
             LimitCommand.Create(overrides),
+            ShopsCommand.Create(overrides),
             EstimateCommand.Create(overrides),
             DoctorCommand.Create(overrides),
             ListCommand.Create(overrides),

@@ -78,6 +78,15 @@ public static partial class ConfigurationCheck
 
             // The length only: the token is a secret and never goes into a message.
             Check(errors, string.IsNullOrEmpty(backfill.ApiToken) || backfill.ApiToken.Length >= MinApiTokenLength, $"Backfill:ApiToken must be at least {MinApiTokenLength} characters (got {backfill.ApiToken?.Length}); use a long random one, e.g. from 'openssl rand -hex 24'.");
+            if (string.IsNullOrEmpty(backfill.SecretKey))
+            {
+                // A refresh token alone buys nothing without the key that lets the scheduler store and hand out what it buys.
+                foreach (var shop in configuration.GetSection("Platforms").GetChildren().SelectMany(p => p.GetSection("Shops").GetChildren()
+                    .Where(s => string.IsNullOrWhiteSpace(s["AccessToken"]) && !string.IsNullOrWhiteSpace(s["RefreshToken"]))))
+                {
+                    errors.Add($"{shop.Path} has a RefreshToken but no AccessToken: set Backfill:SecretKey (32 random bytes, base64, e.g. from 'openssl rand -base64 32'; the same on every process) so the scheduler can buy its access tokens, or give its AccessToken.");
+                }
+            }
         }
 
         errors.AddRange(ScheduleCheck.Validate(configuration, backfill ?? new BackfillOptions()));

@@ -57,14 +57,20 @@ public static class ServiceCollectionExtensions
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();
             services.AddSingleton<OrderStore>();
-            services.TryAddSingleton<ShopStore>();
-            services.AddSingleton<TokenRefreshCounters>();
-            services.AddSingleton<TokenRefresher>();
-            services.AddSingleton<ITokenRefreshRequests>(sp => sp.GetRequiredService<TokenRefresher>());
-            services.AddHostedService(sp => sp.GetRequiredService<TokenRefresher>());
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
-            services.TryAddSingleton<IShopDirectory>(_ => new ConfiguredShops(configuration));
+            services.AddSingleton<ShopStore>();
+            services.AddSingleton<AccessTokenAnnouncer>();
+            services.AddSingleton<TokenRefreshQueue>();
+            services.AddSingleton<ITokenRefreshRequests>(sp => sp.GetRequiredService<TokenRefreshQueue>());
+            services.AddSingleton<ShopRegistry>();
+
+            // Seeded before the refresher and the scheduler start, so both meet the registry of this configuration.
+            services.AddHostedService(sp => sp.GetRequiredService<ShopRegistry>());
+            services.AddSingleton<TokenRefreshCounters>();
+            services.AddSingleton<TokenRefresher>();
+            services.AddHostedService(sp => sp.GetRequiredService<TokenRefresher>());
+            services.TryAddSingleton<IShopDirectory>(sp => new RegisteredShops(configuration, sp.GetRequiredService<ShopStore>()));
             services.AddSingleton<JobPlanner>();
             services.AddSingleton<JobControl>();
             services.AddSingleton<ProgressApplier>();

@@ -1,10 +1,12 @@
+using Backfill.Core.Shops;
+using Backfill.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Which shops a platform knows: a job is made only of those, so a shop nobody can call is refused when the job is
-/// asked for, not failed slice by slice at the workers.
+/// Which shops a platform knows, and which of them may run: a job is made only of known, active shops, so a shop nobody
+/// can call is refused when the job is asked for, not failed slice by slice at the workers.
 /// </summary>
 public interface IShopDirectory
 {
@@ -13,16 +15,40 @@ public interface IShopDirectory
 
     /// <summary>The shops <paramref name="platform"/> knows, for messages that say what could have been asked.</summary>
     IReadOnlyList<string> Known(string platform);
+
+    /// <summary>The shops of <paramref name="shops"/> whose state is not <see cref="ShopState.Active"/>, with it, in the order given.</summary>
+    IReadOnlyList<(string Shop, ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops);
 }
 
-/// <summary>The shops of the configuration: a shop is known to a platform when <c>Platforms:{platform}:Shops:{id}</c> exists.</summary>
-public sealed class ConfiguredShops(IConfiguration configuration) : IShopDirectory
+/// <summary>
+/// The shops of the configuration (<c>Platforms:{platform}:Shops:{id}</c>) and of the scheduler's shop registry (those
+/// added through the API, and the configured ones it was seeded with). A shop's state is the registry's; a configured shop
+/// the registry does not hold is active.
+/// </summary>
+public sealed class RegisteredShops(IConfiguration configuration, ShopStore registry) : IShopDirectory
 {
-    public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => Unknown(configuration, platform, shops);
+    public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops)
+    {
+        ArgumentNullException.ThrowIfNull(shops);
+        var known = Known(platform).ToHashSet(StringComparer.Ordinal);
+        return [.. shops.Where(s => !known.Contains(s))];
+    }
 
-    public IReadOnlyList<string> Known(string platform) => Known(configuration, platform);
+    public IReadOnlyList<string> Known(string platform) =>
+        [.. ConfiguredShops.Known(configuration, platform).Concat(registry.All(platform).Select(s => s.Shop)).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>As <see cref="IShopDirectory.Unknown"/>, straight from <paramref name="configuration"/> (the check at start reads it so).</summary>
+    public IReadOnlyList<(string Shop, ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops)
+    {
+        ArgumentNullException.ThrowIfNull(shops);
+        var states = registry.All(platform).ToDictionary(s => s.Shop, s => s.State, StringComparer.Ordinal);
+        return [.. shops.Where(s => states.TryGetValue(s, out var state) && state != ShopState.Active).Select(s => (s, states[s]))];
+    }
+}
+
+/// <summary>The shops of the configuration alone: what the check at start can read in any process, without the registry.</summary>
+public static class ConfiguredShops
+{
+    /// <summary>The shops of <paramref name="shops"/> that <c>Platforms:{platform}:Shops</c> does not name, in the order given.</summary>
     public static IReadOnlyList<string> Unknown(IConfiguration configuration, string platform, IReadOnlyCollection<string> shops)
     {
         ArgumentNullException.ThrowIfNull(shops);

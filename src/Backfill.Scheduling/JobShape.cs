@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backfill.Core.Slicing;
+using Backfill.Scheduling.Shops;
 
 namespace Backfill.Scheduling;
 
@@ -16,7 +17,7 @@ public sealed record JobShape(IReadOnlyList<string> Shops, int Windows)
     public long Slices => (long)Shops.Count * Windows;
 
     /// <exception cref="InvalidRangeException">No shop, or a range that cannot be sliced.</exception>
-    /// <exception cref="InvalidJobRequestException">A shop the platform does not know, or more slices than <see cref="BackfillOptions.MaxSlicesPerJob"/>.</exception>
+    /// <exception cref="InvalidJobRequestException">A shop the platform does not know or that is not active, or more slices than <see cref="BackfillOptions.MaxSlicesPerJob"/>.</exception>
     public static JobShape Of(BackfillRequest request, BackfillOptions options, IShopDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -33,6 +34,12 @@ public sealed record JobShape(IReadOnlyList<string> Shops, int Windows)
         if (unknown.Count > 0)
         {
             throw new InvalidJobRequestException("shops", UnknownShops(request.Platform, unknown, directory.Known(request.Platform)));
+        }
+
+        var inactive = directory.NotActive(request.Platform, shops);
+        if (inactive.Count > 0)
+        {
+            throw new InvalidJobRequestException("shops", ShopRules.NotActive(request.Platform, inactive));
         }
 
         return TooLarge(shape, options.SliceDays, options.MaxSlicesPerJob) is { } why ? throw new InvalidJobRequestException("slices", why) : shape;
@@ -66,8 +73,8 @@ public sealed record JobShape(IReadOnlyList<string> Shops, int Windows)
     }
 
     private static string UnknownShops(string platform, IReadOnlyList<string> unknown, IReadOnlyList<string> known) =>
-        $"{(unknown.Count == 1 ? "Shop" : $"{N(unknown.Count)} shops")} {List(unknown)} {(unknown.Count == 1 ? "is" : "are")} not configured for platform {platform}: " +
-        $"a shop needs Platforms:{platform}:Shops:{{id}}:AccessToken. Configured: {(known.Count == 0 ? "(none)" : List(known))}.";
+        $"{(unknown.Count == 1 ? "Shop" : $"{N(unknown.Count)} shops")} {List(unknown)} {(unknown.Count == 1 ? "is" : "are")} not known to platform {platform}: " +
+        $"a shop is configured under Platforms:{platform}:Shops:{{id}}, or added with 'backfill shops add {platform} ID --refresh-token -'. Known: {(known.Count == 0 ? "(none)" : List(known))}.";
 
     /// <summary>The first few items, each cut short: a request's shop ids are whatever it sent.</summary>
     private static string List(IReadOnlyList<string> items)

@@ -5,6 +5,7 @@ using Backfill.Server.Auth;
 using Backfill.Server.Jobs;
 using Backfill.Server.Metrics;
 using Backfill.Server.Platforms;
+using Backfill.Server.Shops;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -66,6 +67,7 @@ public static class ServerApp
         app.MapGet("/healthz", Health);
         app.MapJobsApi();
         app.MapPlatformsApi();
+        app.MapShopsApi();
         app.MapMetrics();
         app.MapDashboard();
         app.MapJobControlApi();

@@ -18,23 +18,23 @@ public sealed class ShopStore(BackfillDatabase db)
     public void Save(ShopRecord shop) => db.InTransaction(() => db.Shops.Upsert(shop));
 
     /// <summary>
-    /// Applies <paramref name="change"/> to the shop as stored, in one transaction: a change another writer made in between
-    /// is not lost. On disk when this returns. Null when there is no such shop (removed meanwhile).
+    /// Reads the shop and stores what <paramref name="change"/> makes of it, in one transaction on disk when this returns;
+    /// writers take turns, so no other change of the registry falls between the read and the write (an operator's disable
+    /// and a refresh of the same shop never lose each other). Returning null stores nothing; throwing undoes all.
     /// </summary>
-    public ShopRecord? Update(string platform, string shop, Action<ShopRecord> change)
+    /// <returns>What was stored, or null.</returns>
+    public ShopRecord? Update(string platform, string shop, Func<ShopRecord?, ShopRecord?> change)
     {
         ArgumentNullException.ThrowIfNull(change);
         return db.InTransaction(() =>
         {
-            var record = db.Shops.FindById(ShopRecord.MakeId(platform, shop));
-            if (record is null)
+            var changed = change(db.Shops.FindById(ShopRecord.MakeId(platform, shop)));
+            if (changed is not null)
             {
-                return null;
+                db.Shops.Upsert(changed);
             }
 
-            change(record);
-            db.Shops.Update(record);
-            return record;
+            return changed;
         });
     }
 

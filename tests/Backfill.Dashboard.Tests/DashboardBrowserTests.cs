@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Shops;
 using Backfill.Server.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -101,6 +102,26 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Contains(Hostile, await page.Page.InnerTextAsync("#jobs"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Page.EvaluateAsync<int>("document.querySelectorAll('#jobs img, #jobs b').length"));
         Assert.True(await page.Page.EvaluateAsync<bool>("window.__injected === undefined"));
+        Assert.Empty(page.Errors);
+    }
+
+    [SkippableFact]
+    public async Task AJobWhoseShopNeedsAuthorization_ShowsTheWarningOnItsCard_AndAHealthyJobShowsNone()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync();
+        var troubled = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.IdleShops[..1], from = "2024-04-01", to = "2024-04-03", releaseEvery = "01:00:00" });
+        var healthy = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.IdleShops[1..2], from = "2024-04-01", to = "2024-04-03", releaseEvery = "01:00:00" });
+        harness.App.Services.GetRequiredService<ShopRegistry>().RefreshRefused("demo", ServerHarness.IdleShops[0], "refused: error_param: <b>invalid</b> refresh_token");
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+
+        var answer = await page.RefreshAsync(RefreshTimeout);
+
+        var expected = answer.GetProperty("jobs").EnumerateArray().Single(j => j.GetProperty("job").GetString() == troubled).GetProperty("shopWarnings")[0].GetString();
+        Assert.StartsWith($"shop {ServerHarness.IdleShops[0]}: needs authorization: ", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, await page.Page.InnerTextAsync($"article[data-job='{troubled}'] [data-field='warnings'] li"));
+        Assert.Equal(0, await page.Page.Locator($"article[data-job='{healthy}'] [data-field='warnings']").CountAsync());
+        Assert.Equal(0, await page.Page.EvaluateAsync<int>("document.querySelectorAll('#jobs b').length"));
         Assert.Empty(page.Errors);
     }
 
@@ -271,5 +292,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [];
 
         public IReadOnlyList<string> Known(string platform) => [];
+
+        public IReadOnlyList<(string Shop, Backfill.Core.Shops.ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops) => [];
     }
 }

@@ -1,3 +1,4 @@
+using Backfill.Core.Shops;
 using Backfill.Core.Slicing;
 
 namespace Backfill.Scheduling.Tests;
@@ -22,7 +23,18 @@ public sealed class JobShapeTests
         var e = Assert.Throws<InvalidJobRequestException>(() => JobShape.Of(Request(["1", "7", "8"]), Options, new KnownShops("1", "2")));
 
         Assert.Equal("shops", e.Member);
-        Assert.Equal("2 shops 7, 8 are not configured for platform demo: a shop needs Platforms:demo:Shops:{id}:AccessToken. Configured: 1, 2.", e.Message);
+        Assert.Equal("2 shops 7, 8 are not known to platform demo: a shop is configured under Platforms:demo:Shops:{id}, or added with 'backfill shops add demo ID --refresh-token -'. Known: 1, 2.", e.Message);
+    }
+
+    [Fact]
+    public void Of_AKnownShopThatIsNotActive_IsRefusedNamingItAndItsState()
+    {
+        var directory = new KnownShops("1", "2", "3") { States = { ["2"] = ShopState.Disabled } };
+
+        var e = Assert.Throws<InvalidJobRequestException>(() => JobShape.Of(Request(["1", "2"]), Options, directory));
+
+        Assert.Equal("shops", e.Member);
+        Assert.Equal("Shop 2 of platform demo is disabled: enable it with 'backfill shops enable demo 2'.", e.Message);
     }
 
     [Fact]
@@ -81,8 +93,13 @@ public sealed class JobShapeTests
 
     private sealed class KnownShops(params string[] known) : IShopDirectory
     {
+        public Dictionary<string, ShopState> States { get; } = [];
+
         public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [.. shops.Where(s => !known.Contains(s))];
 
         public IReadOnlyList<string> Known(string platform) => known;
+
+        public IReadOnlyList<(string Shop, ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops) =>
+            [.. shops.Where(s => States.GetValueOrDefault(s) != ShopState.Active).Select(s => (s, States[s]))];
     }
 }

@@ -42,6 +42,11 @@ internal static class StatusView
             console.MarkupLine(Markup.Escape($"slices deleted {pruned:yyyy-MM-dd} (Backfill:KeepFinishedJobs): the counts are as the job finished; its orders stay in the sink"));
         }
 
+        foreach (var warning in status.ShopWarnings ?? [])
+        {
+            console.MarkupLine("[yellow]" + Markup.Escape($"warning: {warning}") + "[/]");
+        }
+
         foreach (var platform in status.Platforms)
         {
             var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"

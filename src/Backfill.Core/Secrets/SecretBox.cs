@@ -85,6 +85,28 @@ public sealed class SecretBox
         }
     }
 
+    /// <summary>
+    /// A keyed fingerprint of <paramref name="secret"/> for <paramref name="context"/> (HMAC-SHA256, hex): the same for
+    /// the same secret, context and key, so a stored fingerprint tells whether a secret changed without keeping it, and
+    /// without the key it tells nothing of the secret. Its key is derived from this box's key for fingerprints alone.
+    /// </summary>
+    public string Fingerprint(string secret, string context)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        Span<byte> key = stackalloc byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, key, [], "backfill fingerprint"u8);
+        var plain = Encoding.UTF8.GetBytes($"{context}\n{secret}");
+        try
+        {
+            return Convert.ToHexStringLower(HMACSHA256.HashData(key, plain));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
     // The context names what was sealed (kind, platform, shop): never secret itself.
     private static string Describe(string context) => context.Split(':', 2)[0] switch { "" => "secret", var kind => $"{kind} secret" };
 }

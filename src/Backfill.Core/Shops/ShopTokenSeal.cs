@@ -32,5 +32,8 @@ public sealed class ShopTokenSeal
     /// <exception cref="SecretBoxException">Sealed under another key, or as another shop's token, or changed.</exception>
     public string OpenRefresh(string platform, string shop, byte[] sealedToken) => Box.Open(sealedToken, ShopTokenContext.Refresh(platform, shop));
 
+    /// <summary>A keyed fingerprint of <paramref name="secret"/> (<see cref="SecretBox.Fingerprint"/>): tells whether it changed without keeping it.</summary>
+    public string Fingerprint(string secret, string context) => Box.Fingerprint(secret, context);
+
     private SecretBox Box => _box ?? throw new InvalidOperationException($"No {SecretBox.ConfigurationKey}: shop tokens are neither sealed nor opened.");
 }

@@ -10,7 +10,8 @@ namespace Backfill.Hosting.Diagnostics;
 /// <summary>
 /// <c>backfill doctor</c>: checks a configuration against the world it describes, from any machine and without
 /// <c>serve</c>: the configuration itself, the LiteDB file's size and free disk, Kafka, its topics and groups, partitions
-/// against lanes and workers (R9), and a signed call per platform. Each check is one row; nothing is written anywhere.
+/// against lanes and workers (R9), a signed call per platform, and the shops of the running scheduler's registry (asked
+/// over its API when it answers). Each check is one row; nothing is written anywhere.
 /// </summary>
 public static class Doctor
 {
@@ -43,6 +44,11 @@ public static class Doctor
         }
 
         checks.AddRange(await PlatformDoctor.CheckAsync(configuration, time, cancellationToken));
+        if (backfill is not null)
+        {
+            checks.AddRange(await ShopsDoctor.CheckAsync(configuration, backfill, cancellationToken));
+        }
+
         return checks;
     }
 

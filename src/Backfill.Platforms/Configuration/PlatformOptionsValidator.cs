@@ -51,9 +51,9 @@ internal static class PlatformOptionsValidator
                 errors.Add($"{key}:Shops:{shopId} is not a shop id (a decimal number).");
             }
 
-            if (string.IsNullOrWhiteSpace(shop?.AccessToken))
+            if (string.IsNullOrWhiteSpace(shop?.AccessToken) && string.IsNullOrWhiteSpace(shop?.RefreshToken))
             {
-                errors.Add($"{key}:Shops:{shopId}:AccessToken is required.");
+                errors.Add($"{key}:Shops:{shopId} needs its AccessToken or its RefreshToken (or both).");
             }
         }
 

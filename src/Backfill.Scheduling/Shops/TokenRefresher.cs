@@ -1,16 +1,11 @@
-using System.Threading.Channels;
 using Backfill.Core.Secrets;
 using Backfill.Core.Shops;
-using Backfill.Messaging.Clients;
-using Backfill.Messaging.Contracts;
 using Backfill.Platforms;
-using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Tokens;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Backfill.Scheduling.Shops;
 
@@ -25,15 +20,15 @@ namespace Backfill.Scheduling.Shops;
 /// </summary>
 public sealed partial class TokenRefresher(
     ShopStore store,
+    ShopRegistry registry,
+    TokenRefreshQueue requests,
     ITokenRefresh platforms,
     ShopTokenSeal seal,
-    IProducer<string, byte[]> producer,
-    KafkaConnection connection,
+    AccessTokenAnnouncer announcer,
     PlatformBoard board,
     TokenRefreshCounters counters,
-    IOptionsMonitor<PlatformOptions> options,
     TimeProvider time,
-    ILogger<TokenRefresher> logger) : BackgroundService, ITokenRefreshRequests
+    ILogger<TokenRefresher> logger) : BackgroundService
 {
     /// <summary>The longest the refresher sleeps: a shop registered meanwhile without a request is seen within it.</summary>
     internal static readonly TimeSpan LongestSleep = TimeSpan.FromMinutes(1);
@@ -41,24 +36,19 @@ public sealed partial class TokenRefresher(
     /// <summary>How soon an announcement Kafka refused is sent again.</summary>
     internal static readonly TimeSpan AnnounceRetry = TimeSpan.FromSeconds(1);
 
-    private readonly Channel<(string Platform, string Shop, long? Version)> _requests = Channel.CreateUnbounded<(string, string, long?)>(new UnboundedChannelOptions { SingleReader = true });
-
     // The loop's own state: shops to refresh at once, back-offs after failures, tokens stored and not yet announced.
     private readonly HashSet<string> _forced = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Failures, DateTimeOffset NotBefore)> _backoff = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unannounced = new(StringComparer.Ordinal);
 
-    public void RequestRefresh(string platform, string shop, long? refusedVersion) => _requests.Writer.TryWrite((platform, shop, refusedVersion));
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!seal.IsEnabled)
         {
-            SayNoKey();
+            // The registry says at start what that means for shops configured with refresh tokens.
             return;
         }
 
-        SeedFromConfiguration();
         foreach (var shop in store.All().Where(s => s is { TokenVersion: > 0, AccessToken: not null } && IsOurs(s)))
         {
             // A token stored by a predecessor that died before announcing it: workers take only a newer version, so this is safe.
@@ -153,6 +143,11 @@ public sealed partial class TokenRefresher(
         var now = time.GetUtcNow();
         var stored = store.Update(shop.Platform, shop.Shop, r =>
         {
+            if (r is null)
+            {
+                return null;
+            }
+
             var version = r.TokenVersion + 1;
             r.AccessToken = seal.SealAccess(r.Platform, r.Shop, version, fresh.AccessToken);
             r.AccessExpiresAt = fresh.AccessExpiresAt;
@@ -163,6 +158,7 @@ public sealed partial class TokenRefresher(
             r.LastRefreshOutcome = "ok";
             r.LastRefreshFailed = false;
             r.UpdatedAt = now;
+            return r;
         });
         _forced.Remove(shop.Id);
         _backoff.Remove(shop.Id);
@@ -180,18 +176,10 @@ public sealed partial class TokenRefresher(
 
     private void Refused(ShopRecord shop, string why)
     {
-        var now = time.GetUtcNow();
-        store.Update(shop.Platform, shop.Shop, r =>
-        {
-            r.State = ShopState.NeedsAuthorization;
-            r.LastRefreshOutcome = why;
-            r.LastRefreshFailed = true;
-            r.UpdatedAt = now;
-        });
+        registry.RefreshRefused(shop.Platform, shop.Shop, why);
         _forced.Remove(shop.Id);
         _backoff.Remove(shop.Id);
         counters.WasRefused();
-        Log.Refused(logger, shop.Platform, shop.Shop, why);
     }
 
     private void Failed(ShopRecord shop, string why, TimeSpan? retryAfter)
@@ -202,9 +190,15 @@ public sealed partial class TokenRefresher(
         _backoff[shop.Id] = (failures, now + wait);
         store.Update(shop.Platform, shop.Shop, r =>
         {
+            if (r is null)
+            {
+                return null;
+            }
+
             r.LastRefreshOutcome = why;
             r.LastRefreshFailed = true;
             r.UpdatedAt = now;
+            return r;
         });
         counters.HasFailed();
         Log.Failed(logger, shop.Platform, shop.Shop, failures, why, (long)wait.TotalMilliseconds);
@@ -216,16 +210,15 @@ public sealed partial class TokenRefresher(
         foreach (var id in _unannounced.ToList())
         {
             var (platform, shop) = Split(id);
-            if (store.Find(platform, shop) is not { TokenVersion: > 0, AccessToken: { } sealedToken } record)
+            if (store.Find(platform, shop) is not { TokenVersion: > 0, AccessToken: not null } record)
             {
                 _unannounced.Remove(id);
                 continue;
             }
 
-            var message = ControlMessage.Token(record.Platform, record.Shop, record.TokenVersion, Convert.ToBase64String(sealedToken), record.AccessExpiresAt ?? time.GetUtcNow(), "refreshed by the scheduler");
             try
             {
-                await producer.ProduceAsync(connection.Topics.Control, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) }, cancellationToken);
+                await announcer.AnnounceAsync(record, "refreshed by the scheduler", cancellationToken);
                 _unannounced.Remove(id);
                 Log.Announced(logger, record.Platform, record.Shop, record.TokenVersion);
             }
@@ -238,7 +231,7 @@ public sealed partial class TokenRefresher(
 
     private void TakeRequests()
     {
-        while (_requests.Reader.TryRead(out var request))
+        while (requests.Reader.TryRead(out var request))
         {
             if (store.Find(request.Platform, request.Shop) is { } shop && IsOurs(shop) && RefreshRule.AnswersRefusal(shop, request.Version) && RefreshRule.DueAt(shop) is not null)
             {
@@ -257,7 +250,7 @@ public sealed partial class TokenRefresher(
 
         try
         {
-            await _requests.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(wait, time, cancellationToken);
+            await requests.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(wait, time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -275,50 +268,6 @@ public sealed partial class TokenRefresher(
         return (id[..colon], id[(colon + 1)..]);
     }
 
-    /// <summary>
-    /// Shops of the configuration with a refresh token and no registry entry yet, registered as configured (the rotated
-    /// tokens then live in the registry; configuration never overwrites them).
-    /// </summary>
-    private void SeedFromConfiguration()
-    {
-        foreach (var platform in platforms.Platforms)
-        {
-            foreach (var (shop, configured) in options.Get(platform).Shops)
-            {
-                if (string.IsNullOrEmpty(configured.RefreshToken) || store.Find(platform, shop) is not null)
-                {
-                    continue;
-                }
-
-                var now = time.GetUtcNow();
-                store.Save(new ShopRecord
-                {
-                    Id = ShopRecord.MakeId(platform, shop),
-                    Platform = platform,
-                    Shop = shop,
-                    State = ShopState.Active,
-                    Origin = ShopOrigins.Configuration,
-                    AccessToken = string.IsNullOrEmpty(configured.AccessToken) ? null : seal.SealAccess(platform, shop, 0, configured.AccessToken),
-                    RefreshToken = seal.SealRefresh(platform, shop, configured.RefreshToken),
-                    UpdatedAt = now,
-                });
-            }
-        }
-    }
-
-    private void SayNoKey()
-    {
-        var withRefreshTokens = platforms.Platforms.Sum(p => options.Get(p).Shops.Values.Count(s => !string.IsNullOrEmpty(s.RefreshToken)));
-        if (withRefreshTokens > 0)
-        {
-            Log.RefreshTokensWithoutKey(logger, withRefreshTokens, SecretBox.ConfigurationKey);
-        }
-        else
-        {
-            Log.NoKey(logger, SecretBox.ConfigurationKey);
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Shop {Shop} of {Platform}: new tokens (access token version {Version}, expires {ExpiresAt:O}) stored; announcing it to the workers")]
@@ -330,8 +279,6 @@ public sealed partial class TokenRefresher(
         [LoggerMessage(3, LogLevel.Error, "Shop {Shop} of {Platform}: access token version {Version} is stored but could not be announced ({Reason}); trying again in {Seconds} s")]
         public static partial void AnnounceFailed(ILogger logger, string platform, string shop, long version, string reason, double seconds);
 
-        [LoggerMessage(4, LogLevel.Warning, "Shop {Shop} of {Platform}: the platform refused its refresh token ({Why}); the shop needs authorization: its seller must authorise the app again and give it a new refresh token")]
-        public static partial void Refused(ILogger logger, string platform, string shop, string why);
 
         [LoggerMessage(5, LogLevel.Warning, "Shop {Shop} of {Platform}: refresh {Failures} in a row failed ({Why}); trying again in {WaitMs} ms")]
         public static partial void Failed(ILogger logger, string platform, string shop, int failures, string why, long waitMs);
@@ -342,10 +289,6 @@ public sealed partial class TokenRefresher(
         [LoggerMessage(7, LogLevel.Warning, "Shop {Shop} of {Platform} was removed while its tokens were refreshed; the new tokens are dropped")]
         public static partial void RemovedMeanwhile(ILogger logger, string platform, string shop);
 
-        [LoggerMessage(8, LogLevel.Warning, "{Count} shop(s) have a refresh token configured, but {Key} is not set: no token is refreshed, stored or announced, and access tokens expire (set it to 32 random bytes, base64, the same in every process)")]
-        public static partial void RefreshTokensWithoutKey(ILogger logger, int count, string key);
 
-        [LoggerMessage(9, LogLevel.Information, "{Key} is not set: shops sign with their configured access tokens, which are never refreshed")]
-        public static partial void NoKey(ILogger logger, string key);
     }
 }

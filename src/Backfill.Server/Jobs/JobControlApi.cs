@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -24,12 +25,12 @@ internal static class JobControlApi
     {
         var job = app.MapGroup("/api/jobs/{id}");
         job.MapGet("/slices", Slices);
-        job.MapPost("/pause", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
-            RunAsync(async () => Status(await control.PauseAsync(id, By, ct), store, board)));
-        job.MapPost("/resume", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
-            RunAsync(async () => Status(await control.ResumeAsync(id, By, ct), store, board)));
-        job.MapPost("/cancel", (string id, JobControl control, JobStore store, PlatformBoard board, CancellationToken ct) =>
-            RunAsync(async () => Status((await control.CancelAsync(id, By, ct)).Job, store, board)));
+        job.MapPost("/pause", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>
+            RunAsync(async () => Status(await control.PauseAsync(id, By, ct), store, board, shops)));
+        job.MapPost("/resume", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>
+            RunAsync(async () => Status(await control.ResumeAsync(id, By, ct), store, board, shops)));
+        job.MapPost("/cancel", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>
+            RunAsync(async () => Status((await control.CancelAsync(id, By, ct)).Job, store, board, shops)));
         job.MapPost("/retry", RetryAsync);
         job.MapPost("/settings", SettingsAsync);
         return app;
@@ -91,7 +92,7 @@ internal static class JobControlApi
     }
 
     internal static async Task<Results<Ok<JobStatus>, ProblemHttpResult, ValidationProblem>> SettingsAsync(
-        string id, HttpRequest request, JobControl control, JobStore store, PlatformBoard board, CancellationToken cancellationToken)
+        string id, HttpRequest request, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken cancellationToken)
     {
         const string Title = "The settings are invalid.";
         var reading = ControlBodyReader.ReadSettings(await BodyAsync(request, cancellationToken));
@@ -106,12 +107,12 @@ internal static class JobControlApi
         }
 
         TimeSpan? every = ask.ReleaseEvery is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
-        return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken), store, board));
+        return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken), store, board, shops));
     }
 
     /// <summary>The answer of a command: the job's status, whose orders are never all saved while it is unfinished.</summary>
-    private static Ok<JobStatus> Status(JobRecord job, JobStore store, PlatformBoard board) =>
-        TypedResults.Ok(JobStatus.Of(job, store.Totals(job.Id)) with { Platforms = [board.Status(job.Platform)] });
+    private static Ok<JobStatus> Status(JobRecord job, JobStore store, PlatformBoard board, ShopRegistry shops) =>
+        TypedResults.Ok(JobStatus.Of(job, store.Totals(job.Id)) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops.JobWarnings()(job) });
 
     /// <summary>The command's answer, or the problem its exception stands for.</summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> RunAsync<T>(Func<Task<Ok<T>>> command)

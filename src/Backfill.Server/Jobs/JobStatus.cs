@@ -48,6 +48,13 @@ public sealed record JobStatus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? SlicesPrunedAt { get; init; }
 
+    /// <summary>
+    /// What to act on about the shops of an unfinished job: one needs authorization, is disabled, its last refresh failed,
+    /// or a token of it is about to lapse (each prefixed <c>shop {id}: </c>); null, and left out of the JSON, when there is none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ShopWarnings { get; init; }
+
     /// <summary>The budget of the job's platform as the fleet reported it: throttles, cool-off, why releases hold, lane rates.</summary>
     public IReadOnlyList<PlatformStatus> Platforms { get; init; } = [];
 

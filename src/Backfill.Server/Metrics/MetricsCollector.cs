@@ -14,7 +14,7 @@ namespace Backfill.Server.Metrics;
 
 /// <summary>
 /// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters, the sink's
-/// totals) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
+/// totals, the shop registry, which holds one small record per shop) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
 /// </summary>
 internal sealed partial class MetricsCollector : IDisposable
 {
@@ -31,6 +31,7 @@ internal sealed partial class MetricsCollector : IDisposable
     private readonly ProgressApplier _progress;
     private readonly TokenRefreshCounters _refreshes;
     private readonly ActionTopic _actionTopic;
+    private readonly ShopRegistry _shops;
     private readonly IOptionsMonitor<PlatformOptions> _platforms;
     private readonly IReadOnlyList<string> _configured;
     private readonly TimeProvider _time;
@@ -45,6 +46,7 @@ internal sealed partial class MetricsCollector : IDisposable
         ProgressApplier progress,
         TokenRefreshCounters refreshes,
         ActionTopic actionTopic,
+        ShopRegistry shops,
         IOptionsMonitor<PlatformOptions> platforms,
         IConfiguration configuration,
         TimeProvider time,
@@ -57,6 +59,7 @@ internal sealed partial class MetricsCollector : IDisposable
         _progress = progress;
         _refreshes = refreshes;
         _actionTopic = actionTopic;
+        _shops = shops;
         _platforms = platforms;
         _configured = [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key)];
         _time = time;
@@ -84,7 +87,8 @@ internal sealed partial class MetricsCollector : IDisposable
             new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
             ReadSink(),
             _progress.Ignored,
-            new TokenRefreshFigures(_refreshes.Ok, _refreshes.Refused, _refreshes.Failed));
+            new TokenRefreshFigures(_refreshes.Ok, _refreshes.Refused, _refreshes.Failed),
+            [.. _shops.All().Select(s => ShopView.Of(s, now))]);
     }
 
     public void Dispose() => _lag.Dispose();

@@ -1,5 +1,6 @@
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 
 namespace Backfill.Server.Metrics;
@@ -9,6 +10,7 @@ namespace Backfill.Server.Metrics;
 /// <param name="Jobs">Jobs whose slices are shown: unfinished ones and those finished lately.</param>
 /// <param name="Sink">Null when the sink could not be read.</param>
 /// <param name="TokenRefreshes">The token refresher's outcomes since start; null reads as none.</param>
+/// <param name="Shops">The shop registry, as the API shows it (no token); null or empty when it holds none.</param>
 internal sealed record MetricsSnapshot(
     IReadOnlyDictionary<JobState, int> JobsByState,
     IReadOnlyList<JobSlices> Jobs,
@@ -16,7 +18,8 @@ internal sealed record MetricsSnapshot(
     KafkaFigures Kafka,
     SinkTotals? Sink,
     long ProgressIgnored,
-    TokenRefreshFigures? TokenRefreshes = null);
+    TokenRefreshFigures? TokenRefreshes = null,
+    IReadOnlyList<ShopView>? Shops = null);
 
 /// <summary>A job's slices by state.</summary>
 internal sealed record JobSlices(string Job, string Platform, SliceCounts Slices);

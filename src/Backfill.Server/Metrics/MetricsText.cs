@@ -1,4 +1,6 @@
 using Backfill.Core.Jobs;
+using Backfill.Core.Shops;
+using Backfill.Scheduling.Shops;
 
 namespace Backfill.Server.Metrics;
 
@@ -106,7 +108,32 @@ internal static class MetricsText
             .Sample(refreshes.Ok, ("outcome", "ok"))
             .Sample(refreshes.Refused, ("outcome", "refused"))
             .Sample(refreshes.Failed, ("outcome", "failed"));
+        Shops(text, snapshot.Shops ?? []);
         return text.ToString();
+    }
+
+    private static void Shops(PrometheusText text, IReadOnlyList<ShopView> shops)
+    {
+        text.Family("backfill_shops", MetricType.Gauge, "Shops in the scheduler's registry by platform and state (active, disabled, needs-authorization: the seller must authorise the app again).");
+        foreach (var platform in shops.GroupBy(s => s.Platform, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            foreach (var state in Enum.GetValues<ShopState>().Select(ShopRules.StateName))
+            {
+                text.Sample(platform.Count(s => s.State == state), ("platform", platform.Key), ("state", state));
+            }
+        }
+
+        text.Family("backfill_shop_token_seconds_left", MetricType.Gauge, "Seconds until a shop's access or refresh token (kind) expires, negative once it has; absent while its expiry is unknown.");
+        foreach (var shop in shops)
+        {
+            foreach (var (kind, left) in new[] { ("access", shop.AccessSecondsLeft), ("refresh", shop.RefreshSecondsLeft) })
+            {
+                if (left is { } seconds)
+                {
+                    text.Sample(seconds, ("platform", shop.Platform), ("shop", shop.Shop), ("kind", kind));
+                }
+            }
+        }
     }
 
     private static void PerPlatform(PrometheusText text, MetricsSnapshot snapshot, string name, MetricType type, string help, Func<PlatformFigures, long> value)

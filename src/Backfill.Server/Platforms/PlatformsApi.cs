@@ -31,10 +31,9 @@ internal static class PlatformsApi
     internal static async Task<Results<Ok<PlatformView>, ProblemHttpResult, ValidationProblem>> SetLimitAsync(
         string name, HttpRequest request, IConfiguration configuration, PlatformLimits limits, PlatformBoard board, CancellationToken cancellationToken)
     {
-        var platform = Names(configuration).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-        if (platform is null)
+        if (Configured(configuration, name) is not { } platform)
         {
-            return TypedResults.Problem($"No platform '{name}' is configured; configured: {string.Join(", ", Names(configuration))}.", statusCode: StatusCodes.Status404NotFound, title: "No such platform.");
+            return NoSuchPlatform(configuration, name);
         }
 
         using var body = new MemoryStream();
@@ -104,6 +103,17 @@ internal static class PlatformsApi
             return (null, false, $"The body is not valid JSON; send an object such as {Example}.");
         }
     }
+
+    /// <summary>The platform as configured under <c>Platforms:</c> (names are case-insensitive there), or null.</summary>
+    internal static string? Configured(IConfiguration configuration, string name) =>
+        Names(configuration).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The title of a 404 about the platform, which clients tell from one about what is under it.</summary>
+    public const string NoSuchPlatformTitle = "No such platform.";
+
+    /// <summary>404 naming the platforms that are configured.</summary>
+    internal static ProblemHttpResult NoSuchPlatform(IConfiguration configuration, string name) =>
+        TypedResults.Problem($"No platform '{name}' is configured; configured: {string.Join(", ", Names(configuration))}.", statusCode: StatusCodes.Status404NotFound, title: NoSuchPlatformTitle);
 
     private static List<string> Names(IConfiguration configuration) =>
         [.. configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).Order(StringComparer.OrdinalIgnoreCase)];

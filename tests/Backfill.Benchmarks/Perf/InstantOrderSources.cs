@@ -29,6 +29,12 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
         remove { }
     }
 
+    public event Action<string, string, long>? TokenRefused
+    {
+        add { }
+        remove { }
+    }
+
     public IOrderSource Get(string name) =>
         string.Equals(name, platform, StringComparison.OrdinalIgnoreCase) ? this : throw new UnknownPlatformException(name, Names);
 

@@ -184,5 +184,7 @@ internal sealed class StoreScenario(PerfOptions options)
         public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [];
 
         public IReadOnlyList<string> Known(string platform) => [];
+
+        public IReadOnlyList<(string Shop, Backfill.Core.Shops.ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops) => [];
     }
 }

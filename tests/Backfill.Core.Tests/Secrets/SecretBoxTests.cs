@@ -61,4 +61,27 @@ public sealed class SecretBoxTests
 
     [Fact]
     public void NewKey_IsAUsableKey() => Assert.Null(SecretBox.Problem(SecretBox.NewKey()));
+
+    [Fact]
+    public void Fingerprint_IsTheSameForTheSameValue_KeyAndContext_AndChangesWithAnyOfThem()
+    {
+        var fingerprint = _box.Fingerprint(Token, "seed:shopee:1001");
+
+        Assert.Equal(fingerprint, _box.Fingerprint(Token, "seed:shopee:1001"));
+        Assert.NotEqual(fingerprint, _box.Fingerprint(Token + "x", "seed:shopee:1001"));
+        Assert.NotEqual(fingerprint, _box.Fingerprint(Token, "seed:shopee:1002"));
+        Assert.NotEqual(fingerprint, SecretBox.FromBase64(SecretBox.NewKey()).Fingerprint(Token, "seed:shopee:1001"));
+    }
+
+    [Fact]
+    public void Fingerprint_HoldsNothingOfTheValue_NorOfTheKey()
+    {
+        var key = SecretBox.NewKey();
+
+        var fingerprint = SecretBox.FromBase64(key).Fingerprint(Token, "seed:shopee:1001");
+
+        Assert.Matches("^[0-9a-f]{64}$", fingerprint);
+        Assert.DoesNotContain(Token, fingerprint, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexStringLower(Convert.FromBase64String(key)), fingerprint, StringComparison.Ordinal);
+    }
 }

@@ -43,8 +43,16 @@ public sealed class PlatformOptionsValidatorTests
         Assert.Equal(["Platforms:demo:RateLimit:PermitsPerSecond must be greater than 0."], Validate(o => o.RateLimit.PermitsPerSecond = 0));
 
     [Fact]
-    public void Validate_ShopWithoutToken_NamesTheShopsKey() =>
-        Assert.Equal(["Platforms:demo:Shops:10001:AccessToken is required."], Validate(o => o.Shops["10001"].AccessToken = " "));
+    public void Validate_ShopWithoutToken_NamesTheShopsKeys() =>
+        Assert.Equal(["Platforms:demo:Shops:10001 needs its AccessToken or its RefreshToken (or both)."], Validate(o => o.Shops["10001"].AccessToken = " "));
+
+    [Fact]
+    public void Validate_ShopWithARefreshTokenOnly_IsValid() =>
+        Assert.Empty(Validate(o => o.Shops["10001"] = new ShopOptions { RefreshToken = "refresh" }));
+
+    [Fact]
+    public void ShopOptions_ToString_MasksBothTokens() =>
+        Assert.Equal("AccessToken=***, RefreshToken=***", new ShopOptions { AccessToken = "access-secret", RefreshToken = "refresh-secret" }.ToString());
 
     [Fact]
     public void Validate_NonNumericShopId_IsRejected() =>

@@ -18,7 +18,7 @@ public sealed class CliInputFuzzScenario(ITestOutputHelper output)
 
     // Long-running verbs (demo, run, serve, worker, dev-kafka, platform-sim) and doctor's 5 s probe are left out: a valid
     // fuzzed line would start them. Their options share the parsers exercised here.
-    private static readonly string[] Verbs = ["start", "estimate", "status", "list", "pause", "resume", "cancel", "retry", "set", "limit", "nosuchverb", "", "--help", "-x"];
+    private static readonly string[] Verbs = ["start", "estimate", "status", "list", "pause", "resume", "cancel", "retry", "set", "limit", "shops", "nosuchverb", "", "--help", "-x"];
 
     private static readonly string[] Options =
     [

@@ -102,10 +102,13 @@ public sealed class SecretsScenario(ITestOutputHelper output)
             ["GET /api/jobs/{id}/slices"] = Utf8(await harness.Http.GetStringAsync($"/api/jobs/{id}/slices")),
             ["GET /api/jobs"] = Utf8(await harness.Http.GetStringAsync("/api/jobs")),
             ["GET /api/platforms"] = Utf8(await harness.Http.GetStringAsync("/api/platforms")),
+            ["GET /api/platforms/demo/shops"] = Utf8(await harness.Http.GetStringAsync("/api/platforms/demo/shops")),
             ["GET /metrics"] = Utf8(await harness.Http.GetStringAsync("/metrics")),
             ["cli status"] = Utf8(await CliAsync("status", id, "--server", harness.BaseUrl.ToString())),
             ["cli status --json"] = Utf8(await CliAsync("status", id, "--json", "--server", harness.BaseUrl.ToString())),
             ["cli list --json"] = Utf8(await CliAsync("list", "--json", "--server", harness.BaseUrl.ToString())),
+            ["cli shops"] = Utf8(await CliAsync("shops", "--server", harness.BaseUrl.ToString())),
+            ["cli shops --json"] = Utf8(await CliAsync("shops", "--json", "--server", harness.BaseUrl.ToString())),
             ["cli retry (refused token)"] = Utf8(await CliAsync("retry", id, "--token", "not-the-api-token-at-all", "--server", harness.BaseUrl.ToString())),
             ["cli retry --json"] = Utf8(await CliAsync("retry", id, "--json", "--token", ApiToken, "--server", harness.BaseUrl.ToString())),
         };

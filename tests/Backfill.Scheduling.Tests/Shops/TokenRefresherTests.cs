@@ -6,14 +6,12 @@ using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Platforms;
-using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Tokens;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Scheduling.Tests.Shops;
@@ -34,6 +32,7 @@ public sealed class TokenRefresherTests : IAsyncLifetime
     private readonly ScriptedRefresh _platform;
     private readonly ShopTokenSeal _seal = ShopTokenSeal.From(SecretBox.NewKey());
     private readonly TokenRefreshCounters _counters = new();
+    private readonly TokenRefreshQueue _requests = new();
     private readonly MockCluster _cluster = MockCluster.Start();
     private readonly KafkaConnection _connection;
     private readonly KafkaClients _clients;
@@ -76,16 +75,17 @@ public sealed class TokenRefresherTests : IAsyncLifetime
 
     private async Task<TokenRefresher> StartAsync(ShopTokenSeal? seal = null, IProducer<string, byte[]>? producer = null)
     {
-        var options = new ServiceCollection()
-            .AddOptions<PlatformOptions>(Platform).Configure(o =>
-            {
-                o.Shops[Shop] = new ShopOptions { AccessToken = "configured-access", RefreshToken = "configured-refresh" };
-                o.Shops["10002"] = new ShopOptions { AccessToken = "configured-only" };
-            }).Services
-            .BuildServiceProvider()
-            .GetRequiredService<IOptionsMonitor<PlatformOptions>>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"Platforms:{Platform}:Shops:{Shop}:AccessToken"] = "configured-access",
+            [$"Platforms:{Platform}:Shops:{Shop}:RefreshToken"] = "configured-refresh",
+            [$"Platforms:{Platform}:Shops:10002:AccessToken"] = "configured-only",
+        }).Build();
+        var announcer = new AccessTokenAnnouncer(producer ?? _producer, _connection);
+        var registry = new ShopRegistry(_store, new JobStore(_db), announcer, seal ?? _seal, configuration, _time, NullLogger<ShopRegistry>.Instance, _requests);
+        await registry.StartAsync(CancellationToken.None);
         _refresher = new TokenRefresher(
-            _store, _platform, seal ?? _seal, producer ?? _producer, _connection, new PlatformBoard(_time), _counters, options, _time, NullLogger<TokenRefresher>.Instance);
+            _store, registry, _requests, _platform, seal ?? _seal, announcer, new PlatformBoard(_time), _counters, _time, NullLogger<TokenRefresher>.Instance);
         await _refresher.StartAsync(CancellationToken.None);
         return _refresher;
     }
@@ -106,7 +106,7 @@ public sealed class TokenRefresherTests : IAsyncLifetime
         Assert.Equal("access-1", _seal.OpenAccess(Platform, Shop, 1, shop.AccessToken!));
         Assert.Equal("refresh-1", _seal.OpenRefresh(Platform, Shop, shop.RefreshToken!));
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(4), shop.AccessExpiresAt);
-        Assert.Null(_store.Find(Platform, "10002"));
+        Assert.Equal(0, _store.Find(Platform, "10002")!.TokenVersion);
 
         var token = Assert.Single(await ControlAsync(1), m => m.Kind == ControlKind.Token);
         Assert.Equal(($"token:{Platform}:{Shop}", 1L, shop.AccessExpiresAt), (token.Key, token.TokenVersion, token.Until));
@@ -183,10 +183,10 @@ public sealed class TokenRefresherTests : IAsyncLifetime
         var refresher = await StartAsync();
         await Until(() => _counters.Ok == 1);
 
-        refresher.RequestRefresh(Platform, Shop, 0);
-        refresher.RequestRefresh("DEMO", Shop, 1);
+        _requests.RequestRefresh(Platform, Shop, 0);
+        _requests.RequestRefresh("DEMO", Shop, 1);
         await Until(() => _counters.Ok == 2);
-        refresher.RequestRefresh(Platform, Shop, 1);
+        _requests.RequestRefresh(Platform, Shop, 1);
         await Task.Delay(200);
 
         Assert.Equal(2, _platform.Used.Count);
@@ -239,10 +239,10 @@ public sealed class TokenRefresherTests : IAsyncLifetime
     {
         var refresher = await StartAsync(ShopTokenSeal.None);
         await refresher.ExecuteTask!.WaitAsync(Soon);
-        refresher.RequestRefresh(Platform, Shop, 0);
+        _requests.RequestRefresh(Platform, Shop, 0);
 
         Assert.Empty(_platform.Used);
-        Assert.Empty(_store.All());
+        Assert.All(_store.All(), s => Assert.Equal((0L, null, null), (s.TokenVersion, s.AccessToken, s.RefreshToken)));
     }
 
     private static async Task Until(Func<bool> condition)

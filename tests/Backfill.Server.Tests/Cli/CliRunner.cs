@@ -5,11 +5,16 @@ namespace Backfill.Server.Tests.Cli;
 /// <summary>Runs <c>backfill …</c> in process with stdout and stderr captured (the assembly runs tests one at a time).</summary>
 internal static class CliRunner
 {
-    public static async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    public static Task<(int Code, string Out, string Error)> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="input"/> on stdin.</summary>
+    public static async Task<(int Code, string Out, string Error)> RunWithInputAsync(string input, params string[] args)
     {
-        var (stdout, stderr) = (Console.Out, Console.Error);
+        var (stdin, stdout, stderr) = (Console.In, Console.Out, Console.Error);
+        using var reader = new StringReader(input);
         using var output = new StringWriter();
         using var error = new StringWriter();
+        Console.SetIn(reader);
         Console.SetOut(output);
         Console.SetError(error);
         try
@@ -19,6 +24,7 @@ internal static class CliRunner
         }
         finally
         {
+            Console.SetIn(stdin);
             Console.SetOut(stdout);
             Console.SetError(stderr);
         }

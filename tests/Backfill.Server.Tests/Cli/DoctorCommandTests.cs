@@ -4,6 +4,9 @@ using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Platforms.Simulator;
+using Backfill.Scheduling.Shops;
+using Backfill.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Server.Tests.Cli;
 
@@ -16,8 +19,12 @@ public sealed class DoctorFixture : IAsyncLifetime
 
     public PlatformSimulator Simulator { get; private set; } = null!;
 
+    /// <summary>A running scheduler whose shop registry doctor reads (its own Kafka; doctor checks the cluster above).</summary>
+    internal ServerHarness Server { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        Server = await ServerHarness.StartAsync();
         Cluster = MockCluster.Start();
         Cluster.CreateTopics(new TopicNames("doc").Specs(new TopicPartitionOptions()));
         Cluster.CreateTopics(new TopicNames("few").Specs(new TopicPartitionOptions { Actions = 2 }));
@@ -32,6 +39,7 @@ public sealed class DoctorFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await Server.DisposeAsync();
         await Simulator.DisposeAsync();
         Cluster.Dispose();
     }
@@ -50,8 +58,10 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
         var rows = report.GetProperty("checks").EnumerateArray().ToList();
         Assert.All(rows, r => Assert.True(r.GetProperty("status").GetString() == "ok", r.ToString()));
         Assert.Equal(
-            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "platform demo"],
+            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "platform demo",
+             .. ServerHarness.Shops.Concat(ServerHarness.IdleShops).Order(StringComparer.Ordinal).Select(s => $"shop demo/{s}")],
             rows.Select(r => r.GetProperty("check").GetString()));
+        Assert.Equal("active (from configuration); access token v0 expiry unknown; refresh token none held; not refreshed yet.", Row(report, "shop demo/30001").GetProperty("detail").GetString());
         Assert.All(rows, r => Assert.Equal(["check", "status", "detail"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal("8 partition(s).", Row(report, "topic doc.actions").GetProperty("detail").GetString());
         Assert.Equal("8 budget lane(s), each on its own partition of doc.actions (8).", Row(report, "lanes demo").GetProperty("detail").GetString());
@@ -142,6 +152,53 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
     }
 
     [Fact]
+    public async Task Doctor_NoSchedulerAnswers_WarnsOnOneShopsRow_AndExits0()
+    {
+        var server = CliRunner.Unreachable();
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["doctor", "--json", .. Overrides("doc", server)]);
+
+        Assert.True(code == 0, stderr);
+        var row = Row(JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout)), "shops");
+        Assert.Equal("warn", row.GetProperty("status").GetString());
+        Assert.StartsWith($"not checked: no scheduler answers at {server} (", row.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("The shop registry (states, token expiries) lives in 'backfill serve': run doctor where it reaches serve, or set Backfill:ServerUrl.", row.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_WarnsOfAShopThatNeedsAuthorization_ARefreshTokenAboutToLapse_AndRefreshTokensWithoutAKey_NeverShowingOne()
+    {
+        const string Refresh = "doctor-refresh-token-secret";
+        await using var harness = await ServerHarness.StartAsync();
+        harness.App.Services.GetRequiredService<ShopRegistry>().RefreshRefused("demo", "40001", "refused: error_param: invalid refresh_token");
+        var now = harness.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        harness.App.Services.GetRequiredService<ShopStore>().Update("demo", "40002", r =>
+        {
+            r!.RefreshExpiresAt = now.AddDays(3).AddMinutes(5);
+            return r;
+        });
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync(["doctor", "--json", .. Overrides("doc", harness.BaseUrl.ToString()), $"--Platforms:demo:Shops:10001:RefreshToken={Refresh}"]);
+        var (_, human, _) = await CliRunner.RunAsync(["doctor", .. Overrides("doc", harness.BaseUrl.ToString()), $"--Platforms:demo:Shops:10001:RefreshToken={Refresh}"]);
+
+        Assert.True(code == 0, stderr);
+        var report = JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout));
+        var key = Row(report, "secret key");
+        Assert.Equal("warn", key.GetProperty("status").GetString());
+        Assert.StartsWith("refresh tokens are configured for 1 shop(s) but Backfill:SecretKey is not set", key.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var refused = Row(report, "shop demo/40001");
+        Assert.Equal("warn", refused.GetProperty("status").GetString());
+        Assert.Contains("needs-authorization (from configuration); ", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Needs authorization: the platform refused its refresh token (refused: error_param: invalid refresh_token, ", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var lapsing = Row(report, "shop demo/40002");
+        Assert.Equal("warn", lapsing.GetProperty("status").GetString());
+        Assert.Contains("The refresh token lapses in 3 d ", lapsing.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ok", Row(report, "shop demo/40003").GetProperty("status").GetString());
+        Assert.Contains("shop demo/40001", human, StringComparison.Ordinal);
+        Assert.DoesNotContain(Refresh, stdout + stderr + human, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_UnknownOption_Exits2()
     {
         var (code, _, stderr) = await CliRunner.RunAsync("doctor", "--verbose");
@@ -153,8 +210,9 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
     private static JsonElement Row(JsonElement report, string check) =>
         report.GetProperty("checks").EnumerateArray().Single(r => r.GetProperty("check").GetString() == check);
 
-    private string[] Overrides(string ns) =>
-        [$"--Kafka:BootstrapServers={fixture.Cluster.BootstrapServers}", $"--Kafka:Namespace={ns}", "--Kafka:GroupProtocol=consumer", "--Worker:Concurrency=2", $"--Platforms:demo:BaseUrl={fixture.Simulator.BaseUrl}"];
+    private string[] Overrides(string ns, string? server = null) =>
+        [$"--Kafka:BootstrapServers={fixture.Cluster.BootstrapServers}", $"--Kafka:Namespace={ns}", "--Kafka:GroupProtocol=consumer", "--Worker:Concurrency=2", $"--Platforms:demo:BaseUrl={fixture.Simulator.BaseUrl}",
+         $"--Backfill:ServerUrl={server ?? fixture.Server.BaseUrl.ToString()}"];
 
     private async Task<(int Code, JsonElement Report)> DoctorJsonAsync(string ns)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Backfill.Core.Shops;
 using Backfill.Platforms.Simulator;
+using Backfill.Storage;
 
 namespace Backfill.Server.Tests.Cli;
 
@@ -30,6 +32,29 @@ public sealed class RunCommandTests
             var summary = JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout));
             Assert.StartsWith("demo-20240301-20240302-", summary.GetProperty("job").GetString(), StringComparison.Ordinal);
             Assert.Equal("succeeded", summary.GetProperty("state").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Run_AShopTheRegistryHoldsDisabled_Exits2NamingItAndItsState()
+    {
+        var dir = Directory.CreateTempSubdirectory("backfill-run-").FullName;
+        try
+        {
+            using (var db = new BackfillDatabase(Path.Combine(dir, "backfill.db")))
+            {
+                new ShopStore(db).Save(new ShopRecord { Id = ShopRecord.MakeId("demo", "10001"), Platform = "demo", Shop = "10001", State = ShopState.Disabled });
+            }
+
+            var (code, _, stderr) = await CliRunner.RunAsync(
+                "run", "--platform", "demo", "--shop", "10001", "--from", "2024-03-01", "--to", "2024-03-02", $"--Backfill:DataDirectory={dir}");
+
+            Assert.Equal(2, code);
+            Assert.Contains("error: Shop 10001 of platform demo is disabled: enable it with 'backfill shops enable demo 10001'.", stderr, StringComparison.Ordinal);
         }
         finally
         {

@@ -37,7 +37,7 @@ public sealed class JobRequestLimitsTests : IAsyncLifetime
         using var response = await Harness.Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = SomeUnknown, days = 2, dryRun });
 
         var problem = await JobControlApiTests.AssertProblem(response, HttpStatusCode.BadRequest,
-            "2 shops 99901, 99902 are not configured for platform demo: a shop needs Platforms:demo:Shops:{id}:AccessToken. Configured: 30001, 30002, 40001");
+            "2 shops 99901, 99902 are not known to platform demo: a shop is configured under Platforms:demo:Shops:{id}, or added with 'backfill shops add demo ID --refresh-token -'. Known: 30001, 30002, 40001");
         Assert.Equal(["shops"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
         Assert.Equal(0, await JobCountAsync());
     }
@@ -77,7 +77,7 @@ public sealed class JobRequestLimitsTests : IAsyncLifetime
         var tooLarge = await CliRunner.RunAsync(verb, "--platform", "demo", "--shop", "30001", "--days", "101", "--server", server);
 
         Assert.Equal((2, ""), (unknown.Code, unknown.Out));
-        Assert.Contains("Shop 99903 is not configured for platform demo", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("Shop 99903 is not known to platform demo", unknown.Error, StringComparison.Ordinal);
         Assert.Equal((2, ""), (tooLarge.Code, tooLarge.Out));
         Assert.Contains("at most 100 day(s) per job for these 1 shop(s)", tooLarge.Error, StringComparison.Ordinal);
         Assert.Equal(0, await JobCountAsync());

@@ -22,6 +22,7 @@ public sealed class MetricsApiTests
         "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",
         "backfill_sink_orders_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total",
         "backfill_token_refreshes_total",
+        "backfill_shops", "backfill_shop_token_seconds_left",
     ];
 
     [Fact]

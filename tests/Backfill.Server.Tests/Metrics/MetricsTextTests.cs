@@ -115,4 +115,31 @@ public sealed class MetricsTextTests
         Assert.Equal(0, parsed.Value("backfill_platform_release_held", ("platform", "demo")));
         Assert.Empty(parsed.Samples("backfill_lane_calls_per_second"));
     }
+
+    [Fact]
+    public void Write_ShopsByStatePerPlatform_AndTheSecondsLeftOfKnownExpiriesOnly()
+    {
+        var shops = Snapshot() with
+        {
+            Shops =
+            [
+                Shop("1001", "active", access: 3600, refresh: -20),
+                Shop("1002", "needs-authorization", access: null, refresh: 86400),
+                Shop("1003", "active", access: null, refresh: null),
+            ],
+        };
+
+        var parsed = ExpositionParser.Parse(MetricsText.Write(shops));
+
+        Assert.Equal(2, parsed.Value("backfill_shops", ("platform", "demo"), ("state", "active")));
+        Assert.Equal(0, parsed.Value("backfill_shops", ("platform", "demo"), ("state", "disabled")));
+        Assert.Equal(1, parsed.Value("backfill_shops", ("platform", "demo"), ("state", "needs-authorization")));
+        Assert.Equal(
+            [("1001", "access", 3600.0), ("1001", "refresh", -20), ("1002", "refresh", 86400)],
+            parsed.Samples("backfill_shop_token_seconds_left").Select(s => (s.Labels.Single(l => l.Name == "shop").Value, s.Labels.Single(l => l.Name == "kind").Value, s.Value)));
+        Assert.Empty(ExpositionParser.Parse(MetricsText.Write(Snapshot())).Samples("backfill_shops"));
+    }
+
+    private static Backfill.Scheduling.Shops.ShopView Shop(string shop, string state, long? access, long? refresh) =>
+        new("demo", shop, null, state, "configuration", 0, refresh is not null, null, access, null, refresh, null, null, false, []);
 }

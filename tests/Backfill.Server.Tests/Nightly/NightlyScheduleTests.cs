@@ -75,6 +75,24 @@ public sealed class NightlyScheduleTests : IDisposable
         Assert.Equal(2, job.GetProperty("slices").GetProperty("total").GetInt32());
     }
 
+    [Fact]
+    public async Task Firing_LeavesOutAShopThatIsNotActive_SayingWhy_AndMakesTheOthersJobs()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var server = await StartAsync(At("2024-05-01T12:00:00Z"), logs);
+        using var disabled = await server.Http.PostAsync("/api/platforms/demo/shops/30002/disable", null);
+        Assert.True(disabled.IsSuccessStatusCode);
+
+        server.Time.SetUtcNow(At("2024-05-02T02:30:00Z"));
+
+        await ServerHarness.Eventually(async () => (await NightlyJobsAsync(server.Http)).Contains("orders-nightly-30001-20240502"), TimeSpan.FromSeconds(20), "the firing of May 2nd");
+        await ServerHarness.Eventually(
+            () => Task.FromResult(logs.Lines.Any(l => l.Contains("job orders-nightly-30002-20240502 was not created: Shop 30002 of platform demo is disabled: enable it with 'backfill shops enable demo 30002'.", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20),
+            "the refusal in the log");
+        Assert.DoesNotContain("orders-nightly-30002-20240502", await NightlyJobsAsync(server.Http));
+    }
+
     public void Dispose()
     {
         try

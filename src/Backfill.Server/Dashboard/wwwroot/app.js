@@ -128,6 +128,13 @@
     card.append(head);
     const meta = [job.platform, `shops ${job.shops.join(", ")}`, `${job.from} → ${job.to}`, `from ${job.source}`, `${job.slicesPerRelease} slice(s) every ${formatEvery(job.releaseEvery)}`];
     card.append(el("div", "meta", meta.join(" · ")));
+    // A shop that needs authorization, is disabled, or has a token about to lapse: what the operator acts on.
+    if (job.shopWarnings && job.shopWarnings.length > 0) {
+      const warnings = el("ul", "warnings");
+      warnings.dataset.field = "warnings";
+      for (const warning of job.shopWarnings) warnings.append(el("li", "alert", warning));
+      card.append(warnings);
+    }
     card.append(progressBar(job));
 
     const figures = el("dl", "figures");
