@@ -46,7 +46,7 @@ public sealed class TopicPartitionOptions
     /// <summary>Default 8: action keys are rate-limit lanes, and lanes map to partitions.</summary>
     public int Actions { get; set; } = 8;
 
-    /// <summary>Default 8: orders are keyed by order id, which spreads load (R8).</summary>
+    /// <summary>Default 8: records are keyed by their id, which spreads load (R8); the finance and returns topics have as many.</summary>
     public int Orders { get; set; } = 8;
 
     /// <summary>Default 4; keyed by job id so a job's progress stays in order.</summary>

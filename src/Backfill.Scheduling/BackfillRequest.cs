@@ -1,3 +1,5 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Scheduling;
 
 /// <summary>"Re-pull these shops of this platform for <c>[From, To)</c>."</summary>
@@ -14,4 +16,11 @@ public sealed record BackfillRequest(
     string Source = "cli",
     string? JobId = null,
     string? TimeZone = null,
-    bool AllowOverlap = false);
+    bool AllowOverlap = false)
+{
+    /// <summary>What each slice pulls; default orders.</summary>
+    public Datasets Data { get; init; } = DatasetNames.Default;
+
+    /// <summary>The order time the days are read by (<see cref="TimeFields"/>); null: the platform's <c>TimeRangeField</c>.</summary>
+    public string? TimeField { get; init; }
+}

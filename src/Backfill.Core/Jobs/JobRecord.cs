@@ -1,3 +1,5 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Core.Jobs;
 
 /// <summary>A backfill: one platform, some shops, a half-open range of calendar days, a release cadence.</summary>
@@ -21,6 +23,12 @@ public sealed class JobRecord
     public TimeSpan ReleaseEvery { get; set; }
 
     public int SlicesPerRelease { get; set; } = 1;
+
+    /// <summary>What each slice pulls (jobs stored before datasets existed read as orders).</summary>
+    public Datasets Data { get; set; } = DatasetNames.Default;
+
+    /// <summary>The order time the days are read by (<see cref="TimeFields"/>); null: the platform's configured one.</summary>
+    public string? TimeField { get; set; }
 
     public JobState State { get; set; }
 

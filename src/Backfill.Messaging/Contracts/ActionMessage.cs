@@ -1,14 +1,18 @@
 using System.Text.Json.Serialization;
+using Backfill.Core.Data;
 
 namespace Backfill.Messaging.Contracts;
 
 /// <summary>
-/// One step of a slice on the action topic (value, JSON v1), on its lane's partition, so one group member owns a lane
+/// One step of a slice on the action topic (value, JSON v2), on its lane's partition, so one group member owns a lane
 /// at a time; the next step goes to the same partition. Keyed by <see cref="Key"/> for people reading the topic.
+/// Version 2 added what the slice pulls (<see cref="Data"/>, <see cref="TimeField"/>) and phases in the cursor; a version
+/// 1 action reads as orders by the platform's time field, its cursor the list's. A build that reads only version 1 refuses
+/// a version 2 action (dead-lettered, said) instead of pulling less than the job asked for.
 /// </summary>
 public sealed record ActionMessage : IMessage
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>
     /// The largest action a worker takes: one is a few hundred bytes (ids, a range, a cursor), so anything near this is
@@ -17,6 +21,8 @@ public sealed record ActionMessage : IMessage
     public const int MaxEncodedBytes = 64 * 1024;
 
     public static int Version => CurrentVersion;
+
+    public static int? OldestVersion => 1;
 
     [JsonRequired] public int V { get; init; } = CurrentVersion;
 
@@ -36,8 +42,14 @@ public sealed record ActionMessage : IMessage
 
     [JsonRequired] public DateTimeOffset To { get; init; }
 
-    /// <summary>Where this step starts; null for the first page of the slice.</summary>
+    /// <summary>Where this step starts (<see cref="SliceCursor"/>, encoded); null for the first page of the slice.</summary>
     public string? Cursor { get; init; }
+
+    /// <summary>What the slice pulls; at least one dataset.</summary>
+    public Datasets Data { get; init; } = DatasetNames.Default;
+
+    /// <summary>The order time the slice's range is read by (<see cref="TimeFields"/>); null: the platform's configured one.</summary>
+    public string? TimeField { get; init; }
 
     /// <summary>The budget lane the step's calls go through, 0 ≤ Lane &lt; <see cref="Lanes"/>.</summary>
     [JsonRequired] public int Lane { get; init; }
@@ -65,5 +77,20 @@ public sealed record ActionMessage : IMessage
         : From >= To ? $"empty or reversed range {From:O} – {To:O}"
         : Lanes < 1 || Lane < 0 || Lane >= Lanes ? $"lane {Lane} of {Lanes} out of range"
         : Partition < 0 ? $"partition {Partition} out of range"
-        : null;
+        : Data == Datasets.None || (Data & ~(Datasets.Orders | Datasets.Finance | Datasets.Returns)) != 0 ? $"data '{Data}' is not a set of datasets"
+        : TimeField is not null && TimeFields.Problem(TimeField) is { } field ? field
+        : CursorProblem();
+
+    private string? CursorProblem()
+    {
+        try
+        {
+            SliceCursor.Parse(Cursor, Data);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
 }

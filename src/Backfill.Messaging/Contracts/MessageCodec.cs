@@ -25,7 +25,10 @@ public static class MessageCodec
         }
         catch (JsonException e)
         {
-            throw new MalformedMessageException($"not a valid {typeof(T).Name}: {e.Message}", e);
+            // A message of another version may lack what this one requires: say which version it is, not what it lacks.
+            throw PeekVersion(bytes) is { } v && Unsupported<T>(v) is { } version
+                ? new MalformedMessageException(version, e)
+                : new MalformedMessageException($"not a valid {typeof(T).Name}: {e.Message}", e);
         }
 
         if (message is null)
@@ -33,9 +36,9 @@ public static class MessageCodec
             throw new MalformedMessageException($"not a valid {typeof(T).Name}: null");
         }
 
-        if (message.V != T.Version)
+        if (Unsupported<T>(message.V) is { } unsupported)
         {
-            throw new MalformedMessageException($"{typeof(T).Name} version {message.V} is not supported (this build reads version {T.Version}).");
+            throw new MalformedMessageException(unsupported);
         }
 
         if (message.Problem() is { } problem)
@@ -44,5 +47,47 @@ public static class MessageCodec
         }
 
         return message;
+    }
+
+    private static string? Unsupported<T>(int v)
+        where T : class, IMessage
+    {
+        if (v <= T.Version && v >= (T.OldestVersion ?? T.Version))
+        {
+            return null;
+        }
+
+        var reads = T.OldestVersion is { } oldest && oldest < T.Version ? $"versions {oldest} to {T.Version}" : $"version {T.Version}";
+        return $"{typeof(T).Name} version {v} is not supported (this build reads {reads}).";
+    }
+
+    /// <summary>The top-level <c>v</c> of a JSON object, or null when there is none to read.</summary>
+    private static int? PeekVersion(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isVersion = reader.ValueTextEquals("v"u8);
+                reader.Read();
+                if (isVersion)
+                {
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v) ? v : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 }

@@ -30,6 +30,16 @@ public sealed record ProgressMessage : IMessage
     /// <summary>Platform calls made in this step (answered or throttled); 0 from workers that did not count them.</summary>
     public int Calls { get; init; }
 
+    /// <summary>
+    /// Of <see cref="Calls"/>, those made for each dataset, by name (<c>orders</c>: list and detail calls, <c>finance</c>:
+    /// escrow calls, <c>returns</c>: return list calls); null from workers that did not split them (all orders). A list
+    /// call of a slice that pulls finance and not orders counts as finance.
+    /// </summary>
+    public Dictionary<string, int>? CallsByData { get; init; }
+
+    /// <summary>Records emitted in this step for each dataset, by name; null from workers that emitted orders only (<see cref="Orders"/>).</summary>
+    public Dictionary<string, int>? RecordsByData { get; init; }
+
     /// <summary>Where the next step starts, when <see cref="More"/>.</summary>
     public string? Cursor { get; init; }
 

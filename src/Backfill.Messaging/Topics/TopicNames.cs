@@ -1,3 +1,5 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Messaging.Topics;
 
 /// <summary>The product's topics and consumer groups under one environment namespace (R12).</summary>
@@ -6,6 +8,22 @@ public sealed record TopicNames(string Namespace)
     public string Actions => $"{Namespace}.actions";
 
     public string Orders => $"{Namespace}.orders";
+
+    public string Finance => $"{Namespace}.finance";
+
+    public string Returns => $"{Namespace}.returns";
+
+    /// <summary>The topic of one dataset's records.</summary>
+    public string Records(Datasets dataset) => dataset switch
+    {
+        Datasets.Orders => Orders,
+        Datasets.Finance => Finance,
+        Datasets.Returns => Returns,
+        _ => throw new ArgumentException($"'{dataset}' is not one dataset.", nameof(dataset)),
+    };
+
+    /// <summary>The dataset whose records <paramref name="topic"/> carries, or null.</summary>
+    public Datasets? DatasetOf(string topic) => DatasetNames.All.Select(d => (Datasets?)d).FirstOrDefault(d => Records(d!.Value) == topic);
 
     public string Progress => $"{Namespace}.progress";
 
@@ -27,6 +45,8 @@ public sealed record TopicNames(string Namespace)
     [
         new(Actions, partitions.Actions, Compacted: false),
         new(Orders, partitions.Orders, Compacted: false),
+        new(Finance, partitions.Orders, Compacted: false),
+        new(Returns, partitions.Orders, Compacted: false),
         new(Progress, partitions.Progress, Compacted: false),
         new(DeadLetters, partitions.DeadLetters, Compacted: false),
         new(Control, partitions.Control, Compacted: true),

@@ -1,3 +1,5 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Platforms.Configuration;
 
 /// <summary>One platform, bound from the configuration section <c>Platforms:{name}</c>.</summary>
@@ -25,7 +27,7 @@ public sealed class PlatformOptions
     public int PageSize { get; set; } = 100;
 
     /// <summary>Which order time a slice selects on: <c>create_time</c> (default) or <c>update_time</c>.</summary>
-    public string TimeRangeField { get; set; } = TimeRangeFields.CreateTime;
+    public string TimeRangeField { get; set; } = TimeFields.CreateTime;
 
     /// <summary>Bounded retries of transient failures.</summary>
     public RetryOptions Retry { get; set; } = new();

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using System.Globalization;
 
 namespace Backfill.Platforms.Configuration;
@@ -64,9 +65,9 @@ internal static class PlatformOptionsValidator
             errors.Add($"{key}:PageSize must be between 1 and {MaxPageSize}.");
         }
 
-        if (!TimeRangeFields.IsKnown(options.TimeRangeField))
+        if (!TimeFields.IsKnown(options.TimeRangeField))
         {
-            errors.Add($"{key}:TimeRangeField '{options.TimeRangeField}' is not supported (supported: {string.Join(", ", TimeRangeFields.All)}).");
+            errors.Add($"{key}:TimeRangeField '{options.TimeRangeField}' is not supported (supported: {string.Join(", ", TimeFields.All)}).");
         }
 
         ValidateRetry($"{key}:Retry", options.Retry, errors);

@@ -1,5 +1,5 @@
+using Backfill.Core.Data;
 using System.Globalization;
-using Backfill.Platforms.Configuration;
 
 namespace Backfill.Platforms.Simulator;
 
@@ -86,7 +86,7 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
     /// <summary>The orders whose <paramref name="timeRangeField"/> lies in [from, to] (unix seconds), by that time, then order number.</summary>
     public IReadOnlyList<SimulatedOrder> Between(string shopId, string timeRangeField, long from, long to)
     {
-        var lookBack = timeRangeField == TimeRangeFields.UpdateTime ? (long)MaxUpdateDelay.TotalSeconds : 0;
+        var lookBack = timeRangeField == TimeFields.UpdateTime ? (long)MaxUpdateDelay.TotalSeconds : 0;
         var orders = new List<SimulatedOrder>();
         for (var day = Day(from - lookBack); day <= Day(to); day = day.AddDays(1))
         {

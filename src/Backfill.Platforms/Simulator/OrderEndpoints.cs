@@ -1,5 +1,5 @@
+using Backfill.Core.Data;
 using System.Globalization;
-using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
@@ -15,7 +15,7 @@ internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answ
     public IResult List(IQueryCollection query, string shopId)
     {
         var field = query["time_range_field"].ToString();
-        if (!TimeRangeFields.IsKnown(field))
+        if (!TimeFields.IsKnown(field))
         {
             return answers.Param("time_range_field must be create_time or update_time.");
         }

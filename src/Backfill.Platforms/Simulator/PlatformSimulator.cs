@@ -1,5 +1,5 @@
+using Backfill.Core.Data;
 using System.Net;
-using Backfill.Platforms.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,13 +94,13 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
     /// <summary>The number of orders of <paramref name="shopId"/> created in <c>[from, to)</c>.</summary>
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to) =>
-        ExpectedOrders(shopId, from, to, TimeRangeFields.CreateTime);
+        ExpectedOrders(shopId, from, to, TimeFields.CreateTime);
 
     /// <summary>The number of orders of <paramref name="shopId"/> whose <paramref name="timeRangeField"/> (<c>create_time</c> or <c>update_time</c>) falls in <c>[from, to)</c>.</summary>
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to, string timeRangeField)
     {
         ArgumentNullException.ThrowIfNull(shopId);
-        if (!TimeRangeFields.IsKnown(timeRangeField))
+        if (!TimeFields.IsKnown(timeRangeField))
         {
             throw new ArgumentException($"'{timeRangeField}' is not create_time or update_time.", nameof(timeRangeField));
         }

@@ -1,4 +1,4 @@
-using Backfill.Platforms.Configuration;
+using Backfill.Core.Data;
 
 namespace Backfill.Platforms.Simulator;
 
@@ -7,5 +7,5 @@ internal sealed record SimulatedOrder(string OrderSn, string Status, long Create
 {
     public const string Currency = "TWD";
 
-    public long TimeOf(string timeRangeField) => timeRangeField == TimeRangeFields.UpdateTime ? UpdateTime : CreateTime;
+    public long TimeOf(string timeRangeField) => timeRangeField == TimeFields.UpdateTime ? UpdateTime : CreateTime;
 }
