@@ -62,7 +62,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<ShopStore>();
             services.AddSingleton<AccessTokenAnnouncer>();
             services.AddSingleton<TokenRefreshQueue>();
-            services.AddSingleton<ITokenRefreshRequests>(sp => sp.GetRequiredService<TokenRefreshQueue>());
+            services.TryAddSingleton<ITokenRefreshRequests>(sp => sp.GetRequiredService<TokenRefreshQueue>());
             services.AddSingleton<ShopRegistry>();
 
             // Seeded before the refresher and the scheduler start, so both meet the registry of this configuration.

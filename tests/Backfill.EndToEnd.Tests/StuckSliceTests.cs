@@ -58,10 +58,14 @@ public sealed class StuckSliceTests
     {
         using var admin = clients.CreateAdmin("operator");
         using var reader = clients.ConsumerBuilder("watermarks", "operator").Build();
-        var ends = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions
-            .Select(p => new TopicPartitionOffset(topic, p.PartitionId, reader.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High))
-            .ToList();
-        Assert.Contains(ends, e => e.Offset.Value > 0);
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => p.PartitionId).ToList();
+        List<TopicPartitionOffset> ends = [];
+
+        // The slice is marked released before its action is produced: wait for the action itself.
+        await Harness.Eventually(
+            () => (ends = [.. partitions.Select(p => new TopicPartitionOffset(topic, p, reader.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High))]).Any(e => e.Offset.Value > 0),
+            TimeSpan.FromSeconds(10),
+            "the released action on the topic");
         await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(group, ends)]);
     }
 }

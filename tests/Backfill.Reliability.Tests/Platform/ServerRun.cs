@@ -44,12 +44,12 @@ internal sealed class ServerRun : IAsyncDisposable
     }
 
     /// <summary>Creates a job through <c>POST /api/jobs</c>; returns its id.</summary>
-    public async Task<string> CreateAsync(DateOnly from, int days)
+    public async Task<string> CreateAsync(DateOnly from, int days, params string[] shops)
     {
         using var response = await Http.PostAsJsonAsync("/api/jobs", new
         {
             platform = EndToEnd.Tests.Harness.Platform,
-            shops = EndToEnd.Tests.Harness.Shops,
+            shops = shops.Length == 0 ? EndToEnd.Tests.Harness.Shops : shops,
             from = from.ToString("yyyy-MM-dd"),
             to = from.AddDays(days).ToString("yyyy-MM-dd"),
             releaseEvery = "00:00:00.200",
