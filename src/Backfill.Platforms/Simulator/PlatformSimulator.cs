@@ -100,16 +100,41 @@ public sealed class PlatformSimulator : IAsyncDisposable
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to, string timeRangeField)
     {
         ArgumentNullException.ThrowIfNull(shopId);
-        if (!TimeFields.IsKnown(timeRangeField))
+        return Expected(shopId, from, to, Datasets.Orders, timeRangeField).Count;
+    }
+
+    /// <summary>
+    /// What a pull of <paramref name="dataset"/> for <c>[from, to)</c> must bring back: orders and finance are the orders
+    /// whose <paramref name="timeField"/> falls in the range (finance is one escrow detail per order), returns are those
+    /// created in the range whatever the time field. The checksum sums a nested field: the items' quantities
+    /// (<c>item_list[].model_quantity_purchased</c>), the escrow amounts (<c>order_income.escrow_amount</c>) or the refunds
+    /// (<c>refund_amount</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one dataset, or not a time field.</exception>
+    public SimulatorExpectation Expected(string shopId, DateTimeOffset from, DateTimeOffset to, Datasets dataset, string timeField)
+    {
+        ArgumentNullException.ThrowIfNull(shopId);
+        if (TimeFields.Problem(timeField) is { } problem)
         {
-            throw new ArgumentException($"'{timeRangeField}' is not create_time or update_time.", nameof(timeRangeField));
+            throw new ArgumentException(problem, nameof(timeField));
         }
 
         // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
-        return _catalog
-            .Between(shopId, timeRangeField, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1)
-            .Select(o => DateTimeOffset.FromUnixTimeSeconds(o.TimeOf(timeRangeField)))
-            .LongCount(t => t >= from && t < to);
+        bool Inside(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds) is var t && t >= from && t < to;
+        var (lo, hi) = (from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1);
+        if (dataset == Datasets.Returns)
+        {
+            var returns = _catalog.Returns(shopId, lo, hi).Where(r => Inside(r.CreateTime)).ToList();
+            return new SimulatorExpectation(dataset, [.. returns.Select(r => r.ReturnSn)], returns.Sum(r => r.RefundAmount));
+        }
+
+        var orders = _catalog.Between(shopId, timeField, lo, hi).Where(o => Inside(o.TimeOf(timeField))).ToList();
+        return dataset switch
+        {
+            Datasets.Orders => new SimulatorExpectation(dataset, [.. orders.Select(o => o.OrderSn)], orders.Sum(o => _catalog.Content(shopId, o).Items.Sum(i => (decimal)i.Quantity))),
+            Datasets.Finance => new SimulatorExpectation(dataset, [.. orders.Select(o => o.OrderSn)], orders.Sum(o => _catalog.Content(shopId, o).Escrow.EscrowAmount)),
+            _ => throw new ArgumentException($"'{dataset}' is not one dataset.", nameof(dataset)),
+        };
     }
 
     /// <summary>Stops listening; calls still in flight get a few seconds to finish.</summary>
@@ -119,4 +144,10 @@ public sealed class PlatformSimulator : IAsyncDisposable
         await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>What the simulator holds of one dataset for a shop and range: the records' ids in the platform's order, and a checksum over a nested field.</summary>
+public sealed record SimulatorExpectation(Datasets Dataset, IReadOnlyList<string> Ids, decimal Checksum)
+{
+    public long Count => Ids.Count;
 }
