@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backfill.Core.Data;
 using Backfill.Messaging;
+using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
@@ -9,6 +10,7 @@ using Backfill.Platforms.Simulator;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Worker.Tests;
@@ -110,7 +112,10 @@ public sealed class StepRunnerTests : IAsyncLifetime
     }
 
     /// <summary>Every message on a topic, all partitions, read from the beginning up to the high watermarks.</summary>
-    private List<RecordMessage> Read(string topic)
+    private List<RecordMessage> Read(string topic) => Read<RecordMessage>(topic, _partitions.Orders, m => m.Key);
+
+    private List<T> Read<T>(string topic, int partitionCount, Func<T, string> key)
+        where T : class, IMessage
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -119,17 +124,17 @@ public sealed class StepRunnerTests : IAsyncLifetime
             EnableAutoCommit = false,
             FetchWaitMaxMs = 10,
         }).Build();
-        var partitions = Enumerable.Range(0, _partitions.Orders).Select(p => new TopicPartition(topic, p)).ToList();
+        var partitions = Enumerable.Range(0, partitionCount).Select(p => new TopicPartition(topic, p)).ToList();
         var total = partitions.Sum(p => consumer.QueryWatermarkOffsets(p, Within).High.Value);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var messages = new List<RecordMessage>();
+        var messages = new List<T>();
         var deadline = DateTime.UtcNow + Within;
         while (messages.Count < total && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } consumed)
             {
-                var message = MessageCodec.Decode<RecordMessage>(consumed.Message.Value);
-                Assert.Equal(message.Key, consumed.Message.Key);
+                var message = MessageCodec.Decode<T>(consumed.Message.Value);
+                Assert.Equal(key(message), consumed.Message.Key);
                 messages.Add(message);
             }
         }
@@ -234,5 +239,37 @@ public sealed class StepRunnerTests : IAsyncLifetime
         Assert.Equal(finance.Ids.Order(StringComparer.Ordinal), messages.Select(m => m.Id).Order(StringComparer.Ordinal));
         Assert.All(messages, m => Assert.Equal((Datasets.Finance, (DateTimeOffset?)null), (m.Dataset, m.CreateTime)));
         Assert.Empty(Read(_topics.Orders));
+    }
+
+    [Fact]
+    public async Task Handler_StepDone_ReportsCallsAndRecordsByDataset_AndTheNextStepCarriesTheCursor()
+    {
+        using var platforms = Platforms();
+        using var connection = KafkaConnection.Open(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers, Namespace = _topics.Namespace });
+        var counters = new KafkaCounters();
+        var cancellations = new JobCancellations();
+        cancellations.MarkReady();
+        var sources = platforms.GetRequiredService<IOrderSources>();
+        var runner = new StepRunner(_producer, _topics, new WorkerOptions { PagesPerStep = ListPages }, TimeSpan.Zero);
+        var handler = new ActionHandler(
+            _producer, connection, sources, runner, new StepLedger(), cancellations, new DeadLetters(_producer, connection, counters, TimeProvider.System),
+            new WorkerStats(), counters, "process", TimeProvider.System, NullLogger<ActionHandler>.Instance);
+        var action = Action(Datasets.Orders | Datasets.Finance | Datasets.Returns) with { Partition = 0 };
+        var consumed = new ConsumeResult<string, byte[]>
+        {
+            TopicPartitionOffset = new TopicPartitionOffset(_topics.Actions, 0, 0),
+            Message = new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) },
+        };
+
+        await handler.HandleAsync(consumed, "worker", _lease, () => { }, CancellationToken.None, CancellationToken.None).WaitAsync(Within);
+
+        var done = Assert.Single(Read<ProgressMessage>(_topics.Progress, _partitions.Progress, m => m.Job), m => m.Kind == ProgressKind.StepDone);
+        var orders = (int)Expected(Datasets.Orders).Count;
+        Assert.Equal((ListPages, orders, "returns|", true), (done.Pages, done.Orders, done.Cursor, done.More));
+        Assert.Equal(new Dictionary<string, int> { ["orders"] = orders, ["finance"] = orders }, done.RecordsByData);
+        Assert.Equal(new Dictionary<string, int> { ["orders"] = ListPages * 2, ["finance"] = orders }, done.CallsByData);
+        Assert.Equal(ListPages * 2 + orders, done.Calls);
+        var next = Assert.Single(Read<ActionMessage>(_topics.Actions, _partitions.Actions, m => m.Key));
+        Assert.Equal((1, "returns|", action.Data), (next.Step, next.Cursor, next.Data));
     }
 }
