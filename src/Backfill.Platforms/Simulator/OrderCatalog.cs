@@ -107,6 +107,7 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
         for (var day = Day(from - lookBack); day <= Day(to); day = day.AddDays(1))
         {
             returns.AddRange(OrdersOn(shopId, day)
+                .Where(o => OrderContent.HasReturn(seed, shopId, o))
                 .Select(o => Content(shopId, o).Return)
                 .OfType<SimulatedReturn>()
                 .Where(r => r.CreateTime >= from && r.CreateTime <= to));

@@ -36,6 +36,10 @@ internal sealed record OrderContent(
     private static readonly string[] ReturnStatuses = ["REQUESTED", "PROCESSING", "ACCEPTED", "REFUND_PAID", "CLOSED"];
     private static readonly string[] ReturnReasons = ["NOT_RECEIPT", "WRONG_ITEM", "ITEM_DAMAGED", "DIFFERENT_DESCRIPTION", "CHANGE_MIND"];
 
+    /// <summary>Whether the order has a return, without working out the rest of it (the return list looks at days of orders).</summary>
+    public static bool HasReturn(int seed, string shopId, SimulatedOrder order) =>
+        StableHash.Fraction(ReturnHash(seed, shopId, order)) < ReturnShare;
+
     public static OrderContent Of(int seed, string shopId, SimulatedOrder order)
     {
         var key = $"{shopId}/{order.OrderSn}";
@@ -77,7 +81,7 @@ internal sealed record OrderContent(
                 decimal.Round(discounted, 2)));
         }
 
-        var rh = Hash(4);
+        var rh = ReturnHash(seed, shopId, order);
         SimulatedReturn? returned = null;
         if (StableHash.Fraction(rh) < ReturnShare)
         {
@@ -109,6 +113,8 @@ internal sealed record OrderContent(
             IncomeOf(order, items, returned, Hash(5)),
             returned);
     }
+
+    private static ulong ReturnHash(int seed, string shopId, SimulatedOrder order) => StableHash.Of(seed, $"{shopId}/{order.OrderSn}", 4);
 
     private static SimulatedEscrow IncomeOf(SimulatedOrder order, List<SimulatedItem> items, SimulatedReturn? returned, ulong hash)
     {

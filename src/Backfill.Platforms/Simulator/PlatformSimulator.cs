@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Backfill.Platforms.Simulator;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 speaking the platform's order API (signing, parameter rules, errors, a strict
+/// A real HTTP server on 127.0.0.1 speaking the platform's order, escrow and return API (signing, parameter rules, errors, a strict
 /// sliding one-second call limit) over a deterministic catalog, with faults to switch on at run time.
 /// </summary>
 public sealed class PlatformSimulator : IAsyncDisposable
@@ -100,7 +100,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to, string timeRangeField)
     {
         ArgumentNullException.ThrowIfNull(shopId);
-        return Expected(shopId, from, to, Datasets.Orders, timeRangeField).Count;
+        return TimeFields.Problem(timeRangeField) is { } problem
+            ? throw new ArgumentException(problem, nameof(timeRangeField))
+            : OrdersIn(shopId, from, to, timeRangeField).Count;
     }
 
     /// <summary>
@@ -119,16 +121,13 @@ public sealed class PlatformSimulator : IAsyncDisposable
             throw new ArgumentException(problem, nameof(timeField));
         }
 
-        // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
-        bool Inside(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds) is var t && t >= from && t < to;
-        var (lo, hi) = (from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1);
         if (dataset == Datasets.Returns)
         {
-            var returns = _catalog.Returns(shopId, lo, hi).Where(r => Inside(r.CreateTime)).ToList();
+            var returns = _catalog.Returns(shopId, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1).Where(r => Inside(r.CreateTime, from, to)).ToList();
             return new SimulatorExpectation(dataset, [.. returns.Select(r => r.ReturnSn)], returns.Sum(r => r.RefundAmount));
         }
 
-        var orders = _catalog.Between(shopId, timeField, lo, hi).Where(o => Inside(o.TimeOf(timeField))).ToList();
+        var orders = OrdersIn(shopId, from, to, timeField);
         return dataset switch
         {
             Datasets.Orders => new SimulatorExpectation(dataset, [.. orders.Select(o => o.OrderSn)], orders.Sum(o => _catalog.Content(shopId, o).Items.Sum(i => (decimal)i.Quantity))),
@@ -136,6 +135,13 @@ public sealed class PlatformSimulator : IAsyncDisposable
             _ => throw new ArgumentException($"'{dataset}' is not one dataset.", nameof(dataset)),
         };
     }
+
+    private List<SimulatedOrder> OrdersIn(string shopId, DateTimeOffset from, DateTimeOffset to, string timeField) =>
+        [.. _catalog.Between(shopId, timeField, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1).Where(o => Inside(o.TimeOf(timeField), from, to))];
+
+    // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
+    private static bool Inside(long seconds, DateTimeOffset from, DateTimeOffset to) =>
+        DateTimeOffset.FromUnixTimeSeconds(seconds) is var t && t >= from && t < to;
 
     /// <summary>Stops listening; calls still in flight get a few seconds to finish.</summary>
     public async ValueTask DisposeAsync()
