@@ -121,6 +121,9 @@ internal sealed partial class ActionHandler(
             {
                 Pages = result.Pages,
                 Orders = result.Orders,
+                Calls = result.Calls,
+                CallsByData = result.CallsByData,
+                RecordsByData = result.RecordsByData,
                 Cursor = result.Cursor,
                 Elapsed = elapsed,
                 Throttles = result.Throttles,
@@ -131,7 +134,7 @@ internal sealed partial class ActionHandler(
             return;
         }
 
-        // The step's report and what follows it go out together, one wait for both: the orders are durable already,
+        // The step's report and what follows it go out together, one wait for both: the records are durable already,
         // and the progress topic keeps the two reports of a slice in the order they were produced (same key, one
         // producer). Should either fail, the step is redone and both are sent again.
         var outcome = new Deliveries(producer);
@@ -140,6 +143,8 @@ internal sealed partial class ActionHandler(
             Pages = result.Pages,
             Orders = result.Orders,
             Calls = result.Calls,
+            CallsByData = result.CallsByData,
+            RecordsByData = result.RecordsByData,
             Cursor = result.Cursor,
             More = result.More,
             Elapsed = elapsed,

@@ -1,34 +1,46 @@
+using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
+using Backfill.Messaging.Topics;
 using Backfill.Platforms;
 using Confluent.Kafka;
 
 namespace Backfill.Worker;
 
 /// <summary>
-/// Runs one step of a slice: at most K pages, each page's orders produced to the order topic, keyed by order id
-/// (R8). Returns once its calls are over and its orders produced; <see cref="StepResult.Delivered"/> ends when they are
-/// durable in Kafka. When <c>yield</c> is cancelled (the partition
-/// is leaving this worker, or the job was cancelled) the step ends after the pages it has, without starting another
-/// call; the caller decides whether a next step carries on from there.
+/// Runs one step of a slice: at most K pages, counted across the slice's phases (a phase that runs out of pages hands on
+/// to the next phase's first page within the step), each page's records produced to their dataset's topic, keyed by
+/// record id (R8). Returns once its calls are over and its records produced; <see cref="StepResult.Delivered"/> ends
+/// when they are durable in Kafka. When <c>yield</c> is cancelled (the partition is leaving this worker, or the job was
+/// cancelled) the step ends after the pages it has, without starting another call; the caller decides whether a next
+/// step carries on from there.
 /// </summary>
 /// <param name="tokenWait">How long a call whose token was refused as expired waits for a newer one; zero when the fleet refreshes no tokens.</param>
-internal sealed class StepRunner(IProducer<string, byte[]> producer, string ordersTopic, WorkerOptions options, TimeSpan tokenWait)
+internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames topics, WorkerOptions options, TimeSpan tokenWait)
 {
     /// <param name="ownership">The lease of the consumer that owns the action's partition: no call of the step starts while it is not held.</param>
     public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, OwnershipLease ownership, CancellationToken yield, CancellationToken cancellationToken)
     {
         var deliveries = new Deliveries(producer);
-        var cursor = action.Cursor;
-        var more = true;
+        var timeField = action.TimeField ?? source.TimeField;
+        SliceCursor? at = SliceCursor.Parse(action.Cursor, action.Data);
         var pages = 0;
-        var orders = 0;
         var throttles = 0;
         var calls = 0;
-        while (more && pages < options.PagesPerStep && !yield.IsCancellationRequested)
+        var callsByData = new Dictionary<string, int>();
+        var recordsByData = new Dictionary<string, int>();
+        while (at is { } cursor && pages < options.PagesPerStep && !yield.IsCancellationRequested)
         {
-            var request = new OrderPageRequest(action.Shop, action.From, action.To, cursor) { Lane = new LaneRef(action.Lane, action.Lanes), Yield = yield, Ownership = ownership, TokenWait = tokenWait };
-            OrderPage page;
+            var request = new PageRequest(action.Shop, action.From, action.To, cursor)
+            {
+                Data = action.Data,
+                TimeField = timeField,
+                Lane = new LaneRef(action.Lane, action.Lanes),
+                Yield = yield,
+                Ownership = ownership,
+                TokenWait = tokenWait,
+            };
+            RecordPage page;
             int pageThrottles;
             try
             {
@@ -43,41 +55,59 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, string orde
 
             // A throttled call counts against the platform's limit like an answered one.
             calls += page.Calls + pageThrottles;
-            foreach (var order in page.Orders)
+            foreach (var (dataset, count) in page.CallsByData)
             {
-                var message = new OrderMessage
+                Add(callsByData, dataset, count);
+            }
+
+            foreach (var record in page.Records)
+            {
+                var message = RecordMessage.Of(record.Json.Span, m => m with
                 {
                     Platform = action.Platform,
                     Shop = action.Shop,
-                    OrderSn = order.OrderSn,
-                    Status = order.Status,
-                    CreateTime = order.CreateTime,
-                    UpdateTime = order.UpdateTime,
-                    TotalAmount = order.TotalAmount,
-                    Currency = order.Currency,
+                    Dataset = record.Dataset,
+                    Id = record.Id,
+                    CreateTime = record.CreateTime,
+                    UpdateTime = record.UpdateTime,
+                    TimeField = timeField,
                     Job = action.Job,
                     Slice = action.Slice,
-                };
-                deliveries.Produce(ordersTopic, new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) });
+                });
+                deliveries.Produce(topics.Records(record.Dataset), new Message<string, byte[]> { Key = message.Key, Value = MessageCodec.Encode(message) });
+                Add(recordsByData, record.Dataset, 1);
             }
 
-            orders += page.Orders.Count;
             pages++;
-            more = page.More && !string.IsNullOrEmpty(page.NextCursor);
-            cursor = page.NextCursor;
+            at = page.More && !string.IsNullOrEmpty(page.NextPage) ? cursor with { Page = page.NextPage } : cursor.AfterPhase(action.Data);
         }
 
-        return new StepResult(pages, orders, more ? cursor : null, more, throttles, calls, deliveries.Acknowledged().WaitAsync(cancellationToken));
+        return new StepResult(
+            pages,
+            recordsByData.GetValueOrDefault(DatasetNames.Name(Datasets.Orders)),
+            at?.Encode(),
+            at is not null,
+            throttles,
+            calls,
+            callsByData,
+            recordsByData,
+            deliveries.Acknowledged().WaitAsync(cancellationToken));
+    }
+
+    private static void Add(Dictionary<string, int> counts, Datasets dataset, int count)
+    {
+        var name = DatasetNames.Name(dataset);
+        counts[name] = counts.GetValueOrDefault(name) + count;
     }
 
     /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off and slowed the rate, so the page is asked again behind it, a bounded number of times.</summary>
-    private async Task<(OrderPage Page, int Throttles)> FetchAsync(IOrderSource source, OrderPageRequest request, CancellationToken cancellationToken)
+    private async Task<(RecordPage Page, int Throttles)> FetchAsync(IOrderSource source, PageRequest request, CancellationToken cancellationToken)
     {
         for (var throttles = 0; ; throttles++)
         {
             try
             {
-                return (await source.FetchPageAsync(request, cancellationToken), throttles);
+                return (await source.FetchAsync(request, cancellationToken), throttles);
             }
             catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle && throttles < options.ThrottleRetries)
             {

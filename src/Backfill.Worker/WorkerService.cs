@@ -45,7 +45,7 @@ public sealed partial class WorkerService(
         var o = options.Value;
         var topics = clients.Connection.Topics;
         // Without a key no newer token can come: a refused one fails its slice at once.
-        var runner = new StepRunner(producer, topics.Orders, o, seal.IsEnabled ? o.TokenWait : TimeSpan.Zero);
+        var runner = new StepRunner(producer, topics, o, seal.IsEnabled ? o.TokenWait : TimeSpan.Zero);
         var handler = new ActionHandler(producer, clients.Connection, sources, runner, new StepLedger(), _cancellations, deadLetters, stats, counters, _prefix, time, loggers.CreateLogger<ActionHandler>());
         sources.CoolOffStarted += (platform, until) => Announce(ControlMessage.CoolOff(platform, until, $"breaker opened in worker {_prefix}"));
         sources.Throttled += (platform, until) => Announce(ControlMessage.Throttle(platform, until, _origin, $"throttled in worker {_prefix}"));

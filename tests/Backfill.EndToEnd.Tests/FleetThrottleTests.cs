@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.Hosting;
 using Backfill.Platforms;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +40,7 @@ public sealed class FleetThrottleTests(ITestOutputHelper output)
 
         switches.RefuseRetryAfter = RetryAfter;
         switches.RefuseShare = 1;
-        var throttle = await Assert.ThrowsAsync<PlatformException>(() => met.Get(Harness.Platform).FetchPageAsync(new OrderPageRequest(Harness.Shops[0], day, day.AddDays(1), null), CancellationToken.None));
+        var throttle = await Assert.ThrowsAsync<PlatformException>(() => met.Get(Harness.Platform).FetchAsync(new PageRequest(Harness.Shops[0], day, day.AddDays(1), SliceCursor.Start(Datasets.Orders)), CancellationToken.None));
         var heard = Stopwatch.StartNew();
         switches.RefuseShare = 0;
         var refusal = harness.Simulator.Calls.Snapshot().Single(c => c.Outcome == "throttled");
@@ -48,7 +49,7 @@ public sealed class FleetThrottleTests(ITestOutputHelper output)
         // Within one control-topic round trip the other worker holds its calls for the same pause, and is slowed down.
         await Harness.Eventually(() => other.Budget(Harness.Platform).PausedUntil >= pausedUntil, HeardWithin, "the other worker to pause for the throttle");
         var heardAfter = heard.Elapsed;
-        var page = await other.Get(Harness.Platform).FetchPageAsync(new OrderPageRequest(Harness.Shops[1], day, day.AddDays(1), null), CancellationToken.None);
+        var page = await other.Get(Harness.Platform).FetchAsync(new PageRequest(Harness.Shops[1], day, day.AddDays(1), SliceCursor.Start(Datasets.Orders)), CancellationToken.None);
         var otherCalls = harness.Simulator.Calls.Snapshot().Where(c => c.Shop == Harness.Shops[1]).ToList();
         var (metBudget, otherBudget) = (met.Budget(Harness.Platform), other.Budget(Harness.Platform));
         await second.StopAsync();
@@ -57,7 +58,7 @@ public sealed class FleetThrottleTests(ITestOutputHelper output)
         output.WriteLine($"refused at {refusal.At:HH:mm:ss.fff} with Retry-After {refusal.RetryAfter}; the other worker paused {heardAfter.TotalMilliseconds:F0} ms later, until {pausedUntil:HH:mm:ss.fff}; its first call arrived at {otherCalls[0].At:HH:mm:ss.fff}");
         Assert.Equal(PlatformErrorKind.Throttle, throttle.Kind);
         Assert.True(pausedUntil >= refusal.At + RetryAfter, $"the worker that met the throttle paused until {pausedUntil:O}, before the Retry-After's end");
-        Assert.NotEmpty(page.Orders);
+        Assert.NotEmpty(page.Records);
         Assert.All(otherCalls, c => Assert.True(c.At >= pausedUntil, $"the other worker called at {c.At:O}, before {pausedUntil:O}"));
 
         // One event each: the rate halved once in both, and the first worker's own announcement did not halve it again.

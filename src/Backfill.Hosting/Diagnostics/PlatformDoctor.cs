@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -61,8 +62,8 @@ internal static class PlatformDoctor
         var started = time.GetTimestamp();
         try
         {
-            var page = await source.FetchPageAsync(new OrderPageRequest(shop, to.AddHours(-1), to, null), linked.Token);
-            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Orders.Count} order(s) on the first page of the last hour, {page.Calls} call(s).");
+            var page = await source.FetchAsync(new PageRequest(shop, to.AddHours(-1), to, SliceCursor.Start(Datasets.Orders)), linked.Token);
+            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Records.Count} order(s) on the first page of the last hour, {page.Calls} call(s).");
         }
         catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle)
         {

@@ -3,7 +3,7 @@ using Refit;
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>
-/// The order endpoints and the token refresh. Common parameters (partner_id, timestamp, access_token, shop_id, sign) are added by
+/// The shop-level endpoints (orders, escrow, returns) and the token refresh. Common parameters (partner_id, timestamp, access_token, shop_id, sign) are added by
 /// <see cref="ShopeeSigningHandler"/> from the shop parameter. Raw responses, because the platform reports
 /// errors in the body of any status and <see cref="ShopeeResponseReader"/> classifies them.
 /// </summary>
@@ -24,6 +24,23 @@ internal interface IShopeeApi
         [Property(ShopeeSigningHandler.ShopProperty)] ShopCredentials shop,
         [AliasAs("order_sn_list")] string orderSnList,
         [AliasAs("response_optional_fields")] string responseOptionalFields,
+        CancellationToken cancellationToken);
+
+    /// <summary>One order's escrow (finance) detail: one order per call.</summary>
+    [Get(ShopeePaths.EscrowDetail)]
+    Task<HttpResponseMessage> GetEscrowDetailAsync(
+        [Property(ShopeeSigningHandler.ShopProperty)] ShopCredentials shop,
+        [AliasAs("order_sn")] string orderSn,
+        CancellationToken cancellationToken);
+
+    /// <summary>The returns created in a range, page by page from page 0.</summary>
+    [Get(ShopeePaths.ReturnList)]
+    Task<HttpResponseMessage> GetReturnListAsync(
+        [Property(ShopeeSigningHandler.ShopProperty)] ShopCredentials shop,
+        [AliasAs("page_no")] int pageNo,
+        [AliasAs("page_size")] int pageSize,
+        [AliasAs("create_time_from")] long createTimeFrom,
+        [AliasAs("create_time_to")] long createTimeTo,
         CancellationToken cancellationToken);
 
     /// <summary>The token refresh: a public call (no shop credentials), its JSON body built by the caller.</summary>

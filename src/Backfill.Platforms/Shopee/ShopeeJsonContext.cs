@@ -13,7 +13,6 @@ namespace Backfill.Platforms.Shopee;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ShopeeErrorEnvelope))]
 [JsonSerializable(typeof(ShopeeEnvelope<OrderListResponse>))]
-[JsonSerializable(typeof(ShopeeEnvelope<OrderDetailResponse>))]
 [JsonSerializable(typeof(AccessTokenRequest))]
 [JsonSerializable(typeof(AccessTokenResponse))]
 internal sealed partial class ShopeeJsonContext : JsonSerializerContext;

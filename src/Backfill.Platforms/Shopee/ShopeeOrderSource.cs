@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
+using Backfill.Core.Data;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Backfill.Platforms.Tokens;
@@ -12,7 +13,9 @@ using Refit;
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>
-/// Orders of a Shopee-shaped platform: one list call per page, then the details in batches of 50. Every call is admitted
+/// Records of a Shopee-shaped platform, whole as it sends them: a list page is one list call, then the orders' details in
+/// batches of 50 with every optional field and one escrow call per order, as the slice asks; a returns page is one return
+/// list call. Every call is admitted
 /// by the platform's <see cref="PlatformBudget"/> in its lane (and shop) window, and every attempt is signed with the
 /// shop's current token from <see cref="IShopTokens"/>. A call whose token is refused as expired is announced
 /// (<see cref="TokenRefused"/>), waits for a newer token and is asked again, a bounded number of times.
@@ -26,7 +29,6 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// too (a clock far off, a shop whose authorisation was withdrawn): a few more would not help.
     /// </summary>
     internal const int MaxTokenWaits = 3;
-    private const string DetailFields = "total_amount";
 
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
@@ -90,39 +92,91 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
     public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
 
-    public async Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken)
+    public string TimeField => _options.TimeRangeField;
+
+    public async Task<RecordPage> FetchAsync(PageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var shopId = ShopId(request.ShopId);
         var (timeFrom, timeTo) = Range(request);
         CheckLane(request.Lane);
+        return request.Cursor.Phase == SlicePhase.Returns
+            ? await ReturnsPageAsync(request, shopId, timeFrom, timeTo, cancellationToken)
+            : await ListPageAsync(request, shopId, timeFrom, timeTo, cancellationToken);
+    }
 
+    /// <summary>One list call; then, for orders, the listed orders' details with every optional field; for finance, one escrow call per listed order.</summary>
+    private async Task<RecordPage> ListPageAsync(PageRequest request, long shopId, long timeFrom, long timeTo, CancellationToken cancellationToken)
+    {
+        var wantsOrders = request.Data.HasFlag(Datasets.Orders);
+        if (!wantsOrders && !request.Data.HasFlag(Datasets.Finance))
+        {
+            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_phase", $"a list page of a slice of {DatasetNames.Format(request.Data)}, which pulls neither orders nor finance"));
+        }
+
+        var timeField = request.TimeField ?? _options.TimeRangeField;
+        if (TimeFields.Problem(timeField) is { } problem)
+        {
+            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_time_field", problem));
+        }
+
+        var calls = new Dictionary<Datasets, int>();
         var list = await CallAsync(
             request,
             shopId,
-            (shop, token) => _api.GetOrderListAsync(shop, _options.TimeRangeField, timeFrom, timeTo, _options.PageSize, request.Cursor ?? "", token),
-            ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse,
+            (shop, token) => _api.GetOrderListAsync(shop, timeField, timeFrom, timeTo, _options.PageSize, request.Cursor.Page ?? "", token),
+            Typed(ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse),
             cancellationToken);
+        Counted(calls, wantsOrders ? Datasets.Orders : Datasets.Finance);
         if (list.More && string.IsNullOrEmpty(list.NextCursor))
         {
             throw Count(new PlatformException(Platform, PlatformErrorKind.Transient, ShopeeErrorClassifier.BadResponse, "the list says more pages follow but gives no next_cursor"));
         }
 
         var orderSns = list.OrderList.Select(o => o.OrderSn).Distinct(StringComparer.Ordinal).ToList();
-        var details = new Dictionary<string, OrderDetail>(orderSns.Count, StringComparer.Ordinal);
-        var calls = 1;
+        var records = new List<PlatformRecord>(orderSns.Count * 2);
+        var orders = wantsOrders ? await DetailsAsync(request, shopId, orderSns, calls, cancellationToken) : null;
+        if (orders is not null)
+        {
+            records.AddRange(orderSns.Select(sn => orders[sn]).Select(o => new PlatformRecord(Datasets.Orders, o.Id, o.CreateTime, o.UpdateTime, o.Json)));
+        }
+
+        if (request.Data.HasFlag(Datasets.Finance))
+        {
+            foreach (var sn in orderSns)
+            {
+                var escrow = await CallAsync(
+                    request,
+                    shopId,
+                    (shop, token) => _api.GetEscrowDetailAsync(shop, sn, token),
+                    Records(response => ShopeeRecords.Escrow(response, sn)),
+                    cancellationToken);
+                Counted(calls, Datasets.Finance);
+                var order = orders?[sn];
+                records.Add(new PlatformRecord(Datasets.Finance, sn, order?.CreateTime, order?.UpdateTime, escrow.Json));
+            }
+        }
+
+        return new RecordPage(records, list.More ? list.NextCursor : null, list.More) { CallsByData = calls };
+    }
+
+    /// <summary>The listed orders' details, in batches of <see cref="DetailBatchSize"/>, each naming every optional field; an order left out fails the page.</summary>
+    private async Task<Dictionary<string, ShopeeRecords.Record>> DetailsAsync(
+        PageRequest request, long shopId, List<string> orderSns, Dictionary<Datasets, int> calls, CancellationToken cancellationToken)
+    {
+        var details = new Dictionary<string, ShopeeRecords.Record>(orderSns.Count, StringComparer.Ordinal);
         foreach (var batch in orderSns.Chunk(DetailBatchSize))
         {
-            calls++;
-            var response = await CallAsync(
+            var orders = await CallAsync(
                 request,
                 shopId,
-                (shop, token) => _api.GetOrderDetailAsync(shop, string.Join(',', batch), DetailFields, token),
-                ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse,
+                (shop, token) => _api.GetOrderDetailAsync(shop, string.Join(',', batch), ShopeeOrderFields.All, token),
+                Records(ShopeeRecords.Orders),
                 cancellationToken);
-            foreach (var detail in response.OrderList)
+            Counted(calls, Datasets.Orders);
+            foreach (var order in orders)
             {
-                details[detail.OrderSn] = detail;
+                details[order.Id] = order;
             }
         }
 
@@ -133,16 +187,46 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             throw Count(new PlatformException(Platform, PlatformErrorKind.Transient, "missing_detail", $"{missing} listed orders came back without details"));
         }
 
-        var orders = orderSns.Select(sn => ToOrder(details[sn])).ToList();
-        return new OrderPage(orders, list.More ? list.NextCursor : null, list.More) { Calls = calls };
+        return details;
     }
+
+    /// <summary>One return list call: the page named by the cursor's page number (the first, 0, when it has none).</summary>
+    private async Task<RecordPage> ReturnsPageAsync(PageRequest request, long shopId, long timeFrom, long timeTo, CancellationToken cancellationToken)
+    {
+        var pageNo = 0;
+        if (request.Cursor.Page is { } page && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNo) || pageNo == int.MaxValue))
+        {
+            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_cursor", $"'{(page.Length <= 20 ? page : page[..20])}' is not a page number of the return list"));
+        }
+
+        var returns = await CallAsync(
+            request,
+            shopId,
+            (shop, token) => _api.GetReturnListAsync(shop, pageNo, _options.PageSize, timeFrom, timeTo, token),
+            Records(ShopeeRecords.Returns),
+            cancellationToken);
+        var records = returns.Returns.Select(r => new PlatformRecord(Datasets.Returns, r.Id, r.CreateTime, r.UpdateTime, r.Json)).ToList();
+        var next = returns.More ? (pageNo + 1).ToString(CultureInfo.InvariantCulture) : null;
+        return new RecordPage(records, next, returns.More) { CallsByData = new Dictionary<Datasets, int> { [Datasets.Returns] = 1 } };
+    }
+
+    private static void Counted(Dictionary<Datasets, int> calls, Datasets dataset) =>
+        calls[dataset] = calls.GetValueOrDefault(dataset) + 1;
+
+    private Func<int, TimeSpan?, string, IEnumerable<string?>, T> Typed<T>(JsonTypeInfo<ShopeeEnvelope<T>> payload)
+        where T : class =>
+        (status, retryAfter, body, secrets) => ShopeeResponseReader.Read(Platform, status, retryAfter, body, payload, secrets);
+
+    private Func<int, TimeSpan?, string, IEnumerable<string?>, T> Records<T>(Func<System.Text.Json.JsonElement, T?> shape)
+        where T : class =>
+        (status, retryAfter, body, secrets) => ShopeeResponseReader.ReadRecords(Platform, status, retryAfter, body, secrets, shape);
 
     private long ShopId(string shopId) =>
         long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
             : throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_shop_id", $"shop id '{shopId}' is not a number"));
 
-    private (long TimeFrom, long TimeTo) Range(OrderPageRequest request)
+    private (long TimeFrom, long TimeTo) Range(PageRequest request)
     {
         if (request.To <= request.From)
         {
@@ -193,10 +277,10 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// token; a refusal of that token as expired waits for a newer one and asks again (<see cref="MaxTokenWaits"/>).
     /// </summary>
     private async Task<T> CallAsync<T>(
-        OrderPageRequest request,
+        PageRequest request,
         long shopId,
         Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
-        JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
         CancellationToken cancellationToken)
         where T : class
     {
@@ -206,7 +290,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             await FirstTokenAsync(request, cancellationToken);
             try
             {
-                return await CallOnceAsync(request, shopId, send, payload, signed, cancellationToken);
+                return await CallOnceAsync(request, shopId, send, read, signed, cancellationToken);
             }
             catch (PlatformException e) when (e.Kind == PlatformErrorKind.TokenExpired)
             {
@@ -216,10 +300,10 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     }
 
     private async Task<T> CallOnceAsync<T>(
-        OrderPageRequest request,
+        PageRequest request,
         long shopId,
         Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
-        JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
         SignedWith signed,
         CancellationToken cancellationToken)
         where T : class
@@ -241,7 +325,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
                     try
                     {
                         return await AttemptAsync(
-                            t => state.send(new ShopCredentials(state.shopId, token.AccessToken), t), state.payload, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
+                            t => state.send(new ShopCredentials(state.shopId, token.AccessToken), t), state.read, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
                     }
                     catch (PlatformException ex)
                     {
@@ -250,7 +334,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
                     }
                 },
                 context,
-                (send, payload, cancellationToken, request, shopId, signed));
+                (send, read, cancellationToken, request, shopId, signed));
         }
         finally
         {
@@ -259,7 +343,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     }
 
     /// <summary>A shop with no token yet waits for its first (the scheduler refreshes a shop it has only a refresh token of at once).</summary>
-    private async Task FirstTokenAsync(OrderPageRequest request, CancellationToken cancellationToken)
+    private async Task FirstTokenAsync(PageRequest request, CancellationToken cancellationToken)
     {
         if (_tokens.Current(Platform, request.ShopId) is not null)
         {
@@ -273,7 +357,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     }
 
     /// <summary>Returns once a token newer than the refused one is here; throws the failure, made clear, when none comes or waiting is over.</summary>
-    private async Task NewerTokenAsync(OrderPageRequest request, PlatformException refused, long version, int waits, CancellationToken cancellationToken)
+    private async Task NewerTokenAsync(PageRequest request, PlatformException refused, long version, int waits, CancellationToken cancellationToken)
     {
         var shop = request.ShopId;
         if (request.TokenWait <= TimeSpan.Zero)
@@ -299,7 +383,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         Log.TokenRenewed(_logger, Platform, shop, version);
     }
 
-    private async Task<bool> WaitAsync(OrderPageRequest request, long version, CancellationToken cancellationToken)
+    private async Task<bool> WaitAsync(PageRequest request, long version, CancellationToken cancellationToken)
     {
         // A partition leaving this worker stops the wait as it stops a wait for budget: the step hands on.
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, request.Yield);
@@ -308,7 +392,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private async ValueTask<T> AttemptAsync<T>(
         Func<CancellationToken, Task<HttpResponseMessage>> send,
-        JsonTypeInfo<ShopeeEnvelope<T>> payload,
+        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
         string accessToken,
         CancellationToken callerToken,
         CancellationToken attemptToken)
@@ -335,7 +419,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             throw failure;
         }
 
-        return ShopeeResponseReader.Read(Platform, status, retryAfter, body, payload, [.. _secrets, accessToken]);
+        return read(status, retryAfter, body, [.. _secrets, accessToken]);
     }
 
     /// <summary>True for the first refusal of <paramref name="version"/> (or a newer one) of the shop here: announced once.</summary>
@@ -445,12 +529,4 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     {
         public long Version { get; set; } = -1;
     }
-
-    private static PlatformOrder ToOrder(OrderDetail detail) => new(
-        detail.OrderSn,
-        detail.OrderStatus,
-        DateTimeOffset.FromUnixTimeSeconds(detail.CreateTime),
-        DateTimeOffset.FromUnixTimeSeconds(detail.UpdateTime),
-        detail.TotalAmount,
-        detail.Currency);
 }

@@ -22,6 +22,32 @@ internal static class ShopeeResponseReader
             ?? throw ShopeeErrorClassifier.Malformed(platform, status, envelope, "the answer's response is missing or incomplete");
     }
 
+    /// <summary>
+    /// The records of a successful answer's <c>response</c>, read by <paramref name="shape"/> from the answer as the platform
+    /// sent it (null from it: the response is not what the endpoint promises, a transient <c>bad_response</c>).
+    /// </summary>
+    public static T ReadRecords<T>(
+        string platform, int status, TimeSpan? retryAfter, string body, IEnumerable<string?> secrets, Func<JsonElement, T?> shape)
+        where T : class
+    {
+        var envelope = Check(platform, status, retryAfter, body, secrets);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("response", out var response)
+                && shape(response) is { } records)
+            {
+                return records;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw ShopeeErrorClassifier.Malformed(platform, status, envelope, "the answer's response is missing or incomplete");
+    }
+
     /// <summary>A token refresh's answer, whose fields sit beside <c>error</c> rather than under <c>response</c>.</summary>
     public static AccessTokenResponse ReadAccessToken(string platform, int status, TimeSpan? retryAfter, string body, IEnumerable<string?> secrets)
     {

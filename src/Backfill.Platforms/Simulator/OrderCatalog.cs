@@ -96,6 +96,26 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
         return [.. orders.OrderBy(o => o.TimeOf(timeRangeField)).ThenBy(o => o.OrderSn, StringComparer.Ordinal)];
     }
 
+    /// <summary>Everything of the order beyond its list entry.</summary>
+    public OrderContent Content(string shopId, SimulatedOrder order) => OrderContent.Of(seed, shopId, order);
+
+    /// <summary>The returns whose create_time lies in [from, to] (unix seconds), by that time, then return number.</summary>
+    public IReadOnlyList<SimulatedReturn> Returns(string shopId, long from, long to)
+    {
+        var lookBack = (long)OrderContent.MaxReturnDelay.TotalSeconds;
+        var returns = new List<SimulatedReturn>();
+        for (var day = Day(from - lookBack); day <= Day(to); day = day.AddDays(1))
+        {
+            returns.AddRange(OrdersOn(shopId, day)
+                .Where(o => OrderContent.HasReturn(seed, shopId, o))
+                .Select(o => Content(shopId, o).Return)
+                .OfType<SimulatedReturn>()
+                .Where(r => r.CreateTime >= from && r.CreateTime <= to));
+        }
+
+        return [.. returns.OrderBy(r => r.CreateTime).ThenBy(r => r.ReturnSn, StringComparer.Ordinal)];
+    }
+
     public SimulatedOrder? Find(string shopId, string orderSn) =>
         orderSn.Length > 6 && DateOnly.TryParseExact(orderSn[..6], "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? OrdersOn(shopId, day).FirstOrDefault(o => o.OrderSn == orderSn)

@@ -1,16 +1,13 @@
 using Backfill.Core.Data;
-using System.Globalization;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
 namespace Backfill.Platforms.Simulator;
 
-/// <summary>get_order_list and get_order_detail over the catalog, with the platform's parameter rules.</summary>
+/// <summary>The shop-level endpoints over the catalog (orders, escrow, returns), with the platform's parameter rules.</summary>
 internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answers)
 {
-    private const int MaxPageSize = 100;
     private const int MaxDetailBatch = 50;
-    private static readonly long MaxRangeSeconds = (long)ShopeeTimeRange.MaxSpan.TotalSeconds;
 
     public IResult List(IQueryCollection query, string shopId)
     {
@@ -20,25 +17,11 @@ internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answ
             return answers.Param("time_range_field must be create_time or update_time.");
         }
 
-        if (!SimulatorAuth.TryLong(query, "time_from", out var from) || !SimulatorAuth.TryLong(query, "time_to", out var to))
+        var problem = SimulatorParams.Range(query, "time_from", "time_to", out var from, out var to);
+        var pageSizeProblem = SimulatorParams.PageSize(query, out var pageSize);
+        if ((problem ?? pageSizeProblem) is { } refused)
         {
-            return answers.Param("time_from and time_to are required.");
-        }
-
-        if (from > to)
-        {
-            return answers.Param("time_from must not be later than time_to.");
-        }
-
-        if (to - from > MaxRangeSeconds)
-        {
-            return answers.Param("The time range must not exceed 15 days.");
-        }
-
-        if (!int.TryParse(query["page_size"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var pageSize)
-            || pageSize is < 1 or > MaxPageSize)
-        {
-            return answers.Param("page_size must be between 1 and 100.");
+            return answers.Param(refused);
         }
 
         if (!OrderCursor.TryDecode(query["cursor"].ToString(), out var offset))
@@ -55,6 +38,7 @@ internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answ
         return answers.Ok(new OrderListResponse(more, page, more ? OrderCursor.Encode(offset + pageSize) : ""));
     }
 
+    /// <summary>The base fields of each order always; each optional field only when <c>response_optional_fields</c> names it.</summary>
     public IResult Detail(IQueryCollection query, string shopId)
     {
         var orderSns = query["order_sn_list"].ToString()
@@ -69,11 +53,69 @@ internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answ
             return answers.Param("order_sn_list must not hold more than 50 order numbers.");
         }
 
-        var details = orderSns
-            .Select(sn => catalog.Find(shopId, sn))
-            .OfType<SimulatedOrder>()
-            .Select(o => new OrderDetail(o.OrderSn, o.Status, o.CreateTime, o.UpdateTime, o.TotalAmount, SimulatedOrder.Currency))
-            .ToList();
-        return answers.Ok(new OrderDetailResponse(details));
+        var optional = query["response_optional_fields"].ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .ToHashSet(StringComparer.Ordinal);
+        var orders = orderSns.Select(sn => catalog.Find(shopId, sn)).OfType<SimulatedOrder>().ToList();
+        return answers.Ok(w =>
+        {
+            w.WriteStartArray("order_list");
+            foreach (var order in orders)
+            {
+                SimulatorRecords.WriteOrder(w, order, catalog.Content(shopId, order), optional);
+            }
+
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>get_escrow_detail: one order per call; an order the shop does not have is a parameter error.</summary>
+    public IResult Escrow(IQueryCollection query, string shopId)
+    {
+        var orderSn = query["order_sn"].ToString();
+        if (orderSn.Length == 0)
+        {
+            return answers.Param("order_sn is required.");
+        }
+
+        if (catalog.Find(shopId, orderSn) is not { } order)
+        {
+            return answers.Param($"order_sn {orderSn} is not an order of this shop.");
+        }
+
+        var content = catalog.Content(shopId, order);
+        return answers.Ok(w => SimulatorRecords.WriteEscrow(w, order, content));
+    }
+
+    /// <summary>get_return_list: the returns created in the range, paged by page number from 0.</summary>
+    public IResult Returns(IQueryCollection query, string shopId)
+    {
+        var problem = SimulatorParams.Range(query, "create_time_from", "create_time_to", out var from, out var to);
+        var pageSizeProblem = SimulatorParams.PageSize(query, out var pageSize);
+        if ((problem ?? pageSizeProblem) is { } refused)
+        {
+            return answers.Param(refused);
+        }
+
+        if (!SimulatorAuth.TryLong(query, "page_no", out var pageNo) || pageNo < 0)
+        {
+            return answers.Param("page_no must be a number from 0.");
+        }
+
+        var returns = catalog.Returns(shopId, from, to);
+        var skip = pageNo * pageSize;
+        var page = returns.Skip((int)Math.Min(skip, int.MaxValue)).Take(pageSize).ToList();
+        var more = skip + pageSize < returns.Count;
+        return answers.Ok(w =>
+        {
+            w.WriteBoolean("more", more);
+            w.WriteStartArray("return");
+            foreach (var r in page)
+            {
+                SimulatorRecords.WriteReturn(w, r);
+            }
+
+            w.WriteEndArray();
+        });
     }
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Backfill.Platforms.Simulator;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 speaking the platform's order API (signing, parameter rules, errors, a strict
+/// A real HTTP server on 127.0.0.1 speaking the platform's order, escrow and return API (signing, parameter rules, errors, a strict
 /// sliding one-second call limit) over a deterministic catalog, with faults to switch on at run time.
 /// </summary>
 public sealed class PlatformSimulator : IAsyncDisposable
@@ -100,17 +100,48 @@ public sealed class PlatformSimulator : IAsyncDisposable
     public long ExpectedOrders(string shopId, DateTimeOffset from, DateTimeOffset to, string timeRangeField)
     {
         ArgumentNullException.ThrowIfNull(shopId);
-        if (!TimeFields.IsKnown(timeRangeField))
+        return TimeFields.Problem(timeRangeField) is { } problem
+            ? throw new ArgumentException(problem, nameof(timeRangeField))
+            : OrdersIn(shopId, from, to, timeRangeField).Count;
+    }
+
+    /// <summary>
+    /// What a pull of <paramref name="dataset"/> for <c>[from, to)</c> must bring back: orders and finance are the orders
+    /// whose <paramref name="timeField"/> falls in the range (finance is one escrow detail per order), returns are those
+    /// created in the range whatever the time field. The checksum sums a nested field: the items' quantities
+    /// (<c>item_list[].model_quantity_purchased</c>), the escrow amounts (<c>order_income.escrow_amount</c>) or the refunds
+    /// (<c>refund_amount</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one dataset, or not a time field.</exception>
+    public SimulatorExpectation Expected(string shopId, DateTimeOffset from, DateTimeOffset to, Datasets dataset, string timeField)
+    {
+        ArgumentNullException.ThrowIfNull(shopId);
+        if (TimeFields.Problem(timeField) is { } problem)
         {
-            throw new ArgumentException($"'{timeRangeField}' is not create_time or update_time.", nameof(timeRangeField));
+            throw new ArgumentException(problem, nameof(timeField));
         }
 
-        // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
-        return _catalog
-            .Between(shopId, timeRangeField, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1)
-            .Select(o => DateTimeOffset.FromUnixTimeSeconds(o.TimeOf(timeRangeField)))
-            .LongCount(t => t >= from && t < to);
+        if (dataset == Datasets.Returns)
+        {
+            var returns = _catalog.Returns(shopId, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1).Where(r => Inside(r.CreateTime, from, to)).ToList();
+            return new SimulatorExpectation(dataset, [.. returns.Select(r => r.ReturnSn)], returns.Sum(r => r.RefundAmount));
+        }
+
+        var orders = OrdersIn(shopId, from, to, timeField);
+        return dataset switch
+        {
+            Datasets.Orders => new SimulatorExpectation(dataset, [.. orders.Select(o => o.OrderSn)], orders.Sum(o => _catalog.Content(shopId, o).Items.Sum(i => (decimal)i.Quantity))),
+            Datasets.Finance => new SimulatorExpectation(dataset, [.. orders.Select(o => o.OrderSn)], orders.Sum(o => _catalog.Content(shopId, o).Escrow.EscrowAmount)),
+            _ => throw new ArgumentException($"'{dataset}' is not one dataset.", nameof(dataset)),
+        };
     }
+
+    private List<SimulatedOrder> OrdersIn(string shopId, DateTimeOffset from, DateTimeOffset to, string timeField) =>
+        [.. _catalog.Between(shopId, timeField, from.ToUnixTimeSeconds() - 1, to.ToUnixTimeSeconds() + 1).Where(o => Inside(o.TimeOf(timeField), from, to))];
+
+    // Compared as instants, independently of the client's conversion to inclusive seconds, so the two check each other.
+    private static bool Inside(long seconds, DateTimeOffset from, DateTimeOffset to) =>
+        DateTimeOffset.FromUnixTimeSeconds(seconds) is var t && t >= from && t < to;
 
     /// <summary>Stops listening; calls still in flight get a few seconds to finish.</summary>
     public async ValueTask DisposeAsync()
@@ -119,4 +150,10 @@ public sealed class PlatformSimulator : IAsyncDisposable
         await _app.StopAsync(stopping.Token);
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>What the simulator holds of one dataset for a shop and range: the records' ids in the platform's order, and a checksum over a nested field.</summary>
+public sealed record SimulatorExpectation(Datasets Dataset, IReadOnlyList<string> Ids, decimal Checksum)
+{
+    public long Count => Ids.Count;
 }

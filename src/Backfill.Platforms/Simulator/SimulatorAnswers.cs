@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
@@ -65,8 +68,28 @@ internal sealed class SimulatorAnswers(SimulatorStats stats)
     public IResult Ok(OrderListResponse response) =>
         TypedResults.Json(new ShopeeEnvelope<OrderListResponse>(response, "", "", NextRequestId()), ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse);
 
-    public IResult Ok(OrderDetailResponse response) =>
-        TypedResults.Json(new ShopeeEnvelope<OrderDetailResponse>(response, "", "", NextRequestId()), ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse);
+    /// <summary>
+    /// A success whose <c>response</c> object <paramref name="response"/> writes member by member: records whose fields
+    /// depend on what was asked (optional fields) are written as the platform writes them, not through a fixed type.
+    /// Text is written as UTF-8, not escaped, as the platform sends it.
+    /// </summary>
+    public IResult Ok(Action<Utf8JsonWriter> response)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", "");
+            writer.WriteString("message", "");
+            writer.WriteString("request_id", NextRequestId());
+            writer.WriteStartObject("response");
+            response(writer);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), "application/json; charset=utf-8");
+    }
 
     private static IResult Envelope(ShopeeErrorEnvelope envelope, int status) =>
         TypedResults.Json(envelope, ShopeeJsonContext.Default.ShopeeErrorEnvelope, statusCode: status);

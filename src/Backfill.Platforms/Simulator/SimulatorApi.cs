@@ -8,7 +8,7 @@ namespace Backfill.Platforms.Simulator;
 
 /// <summary>
 /// The routes and the order every call goes through: arrival count, forced throttle, call limit (a refused call is not counted
-/// against the window), latency, authentication, injected failure (order calls), then the endpoint itself. A token refresh
+/// against the window), latency, authentication, injected failure (shop-level calls), then the endpoint itself. A token refresh
 /// counts against the call limit like any call.
 /// </summary>
 internal sealed class SimulatorApi(
@@ -25,15 +25,17 @@ internal sealed class SimulatorApi(
 {
     private const string RefreshRequest = "refresh";
 
-    // Counts every call that reaches an order endpoint, refused or not: the load the fleet put on the platform.
+    // Counts every call that reaches a shop-level endpoint, refused or not: the load the fleet put on the platform.
     private readonly SlidingWindowCounter _arrivals = new(int.MaxValue, time);
     private long _failureDraws;
     private long _stormDraws;
 
     public void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(ShopeePaths.OrderList, http => RespondAsync(http, OrderCall(orders.List)));
-        routes.MapGet(ShopeePaths.OrderDetail, http => RespondAsync(http, OrderCall(orders.Detail)));
+        routes.MapGet(ShopeePaths.OrderList, http => RespondAsync(http, ShopCall(orders.List)));
+        routes.MapGet(ShopeePaths.OrderDetail, http => RespondAsync(http, ShopCall(orders.Detail)));
+        routes.MapGet(ShopeePaths.EscrowDetail, http => RespondAsync(http, ShopCall(orders.Escrow)));
+        routes.MapGet(ShopeePaths.ReturnList, http => RespondAsync(http, ShopCall(orders.Returns)));
         routes.MapPost(ShopeePaths.AccessToken, http => RespondAsync(http, RefreshAsync));
         routes.MapGet("/sim/stats", http => TypedResults.Json(stats.Snapshot(), SimulatorJsonContext.Default.SimulatorStatsSnapshot).ExecuteAsync(http));
     }
@@ -50,15 +52,19 @@ internal sealed class SimulatorApi(
         Calls.Add(new SimulatorCall(arrived, answered, http.Request.Path, answer.Shop, answer.Request, http.Response.StatusCode, answer.Outcome, answer.RetryAfter, answer.Generation));
     }
 
-    private Func<HttpContext, Task<Answer>> OrderCall(Func<IQueryCollection, string, IResult> endpoint) => http => OrderCallAsync(http, endpoint);
+    private Func<HttpContext, Task<Answer>> ShopCall(Func<IQueryCollection, string, IResult> endpoint) => http => ShopCallAsync(http, endpoint);
 
-    private async Task<Answer> OrderCallAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
+    private async Task<Answer> ShopCallAsync(HttpContext http, Func<IQueryCollection, string, IResult> endpoint)
     {
         var query = http.Request.Query;
         var shop = query["shop_id"].ToString();
-        var request = http.Request.Path == ShopeePaths.OrderDetail
-            ? query["order_sn_list"].ToString()
-            : $"{query["time_from"]}-{query["time_to"]}/{query["cursor"]}";
+        var request = http.Request.Path.Value switch
+        {
+            ShopeePaths.OrderDetail => query["order_sn_list"].ToString(),
+            ShopeePaths.EscrowDetail => query["order_sn"].ToString(),
+            ShopeePaths.ReturnList => $"{query["create_time_from"]}-{query["create_time_to"]}/{query["page_no"]}",
+            _ => $"{query["time_from"]}-{query["time_to"]}/{query["cursor"]}",
+        };
         int? generation = null;
         Answer Say(IResult result, string outcome, TimeSpan? retryAfter = null) => new(result, outcome, retryAfter, shop, request, generation);
 

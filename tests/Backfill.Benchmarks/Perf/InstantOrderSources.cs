@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using Backfill.Core.Data;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 
@@ -50,19 +52,25 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
 
     public string? SetLimit(string name, double? permitsPerSecond) => null;
 
-    public Task<OrderPage> FetchPageAsync(OrderPageRequest request, CancellationToken cancellationToken) =>
+    public string TimeField => TimeFields.CreateTime;
+
+    public Task<RecordPage> FetchAsync(PageRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Page(request.ShopId, request.From, ordersPerPage));
 
     /// <summary>The page for a slice; the raw loop makes the same one, so both produce the same messages.</summary>
-    public static OrderPage Page(string shop, DateTimeOffset from, int orders)
+    public static RecordPage Page(string shop, DateTimeOffset from, int orders)
     {
-        var list = new PlatformOrder[orders];
+        var list = new PlatformRecord[orders];
         for (var i = 0; i < orders; i++)
         {
             var at = from.AddMinutes(i);
-            list[i] = new PlatformOrder($"{from:yyMMdd}{shop}{i.ToString("D4", CultureInfo.InvariantCulture)}", "COMPLETED", at, at, 100 + i, "SGD");
+            var sn = $"{from:yyMMdd}{shop}{i.ToString("D4", CultureInfo.InvariantCulture)}";
+            var json = Encoding.UTF8.GetBytes(string.Create(
+                CultureInfo.InvariantCulture,
+                $$"""{"order_sn":"{{sn}}","order_status":"COMPLETED","create_time":{{at.ToUnixTimeSeconds()}},"update_time":{{at.ToUnixTimeSeconds()}},"total_amount":{{100 + i}},"currency":"SGD"}"""));
+            list[i] = new PlatformRecord(Datasets.Orders, sn, at, at, json);
         }
 
-        return new OrderPage(list, null, false) { Calls = 2 };
+        return new RecordPage(list, null, false) { CallsByData = new Dictionary<Datasets, int> { [Datasets.Orders] = 2 } };
     }
 }

@@ -66,25 +66,23 @@ internal sealed class RawPipeline(string bootstrap, TopicNames topics, int order
             var action = MessageCodec.Decode<ActionMessage>(consumed.Message.Value);
             Produce(producer, topics.Namespace, ProgressMessage.For(action, ProgressKind.StepStarted, "raw", Time.GetUtcNow()), Delivered);
             var page = InstantOrderSources.Page(action.Shop, action.From, ordersPerAction);
-            foreach (var order in page.Orders)
+            foreach (var record in page.Records)
             {
-                var message = new OrderMessage
+                var message = RecordMessage.Of(record.Json.Span, m => m with
                 {
                     Platform = action.Platform,
                     Shop = action.Shop,
-                    OrderSn = order.OrderSn,
-                    Status = order.Status,
-                    CreateTime = order.CreateTime,
-                    UpdateTime = order.UpdateTime,
-                    TotalAmount = order.TotalAmount,
-                    Currency = order.Currency,
+                    Dataset = record.Dataset,
+                    Id = record.Id,
+                    CreateTime = record.CreateTime,
+                    UpdateTime = record.UpdateTime,
                     Job = action.Job,
                     Slice = action.Slice,
-                };
+                });
                 Send(producer, RawTopics.Orders(topics.Namespace), message.Key, MessageCodec.Encode(message), Delivered);
             }
 
-            Produce(producer, topics.Namespace, ProgressMessage.For(action, ProgressKind.StepDone, "raw", Time.GetUtcNow()) with { Pages = 1, Orders = page.Orders.Count, Calls = page.Calls }, Delivered);
+            Produce(producer, topics.Namespace, ProgressMessage.For(action, ProgressKind.StepDone, "raw", Time.GetUtcNow()) with { Pages = 1, Orders = page.Records.Count, Calls = page.Calls }, Delivered);
             Produce(producer, topics.Namespace, ProgressMessage.For(action, ProgressKind.SliceSucceeded, "raw", Time.GetUtcNow()), Delivered);
             positions[consumed.TopicPartition] = new TopicPartitionOffset(consumed.TopicPartition, consumed.Offset + 1);
             done++;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -18,7 +20,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _sim.DisposeAsync();
 
-    private OrderPageRequest BusyDay(string shopId = PlatformHarness.ShopId) => new(shopId, _busyDay, _busyDay.AddDays(1), null);
+    private PageRequest BusyDay(string shopId = PlatformHarness.ShopId) => new(shopId, _busyDay, _busyDay.AddDays(1), PlatformHarness.OrdersFirstPage);
 
     [Fact]
     public async Task FetchPage_DayWithOver200Orders_PagesToExactlyTheExpectedUniqueOrders()
@@ -30,13 +32,16 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         var expected = _sim.ExpectedOrders(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(1));
         Assert.True(expected > 200);
         Assert.Equal(expected, orders.Count);
-        Assert.Equal(orders.Count, orders.Select(o => o.OrderSn).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(orders.Count, orders.Select(o => o.Id).Distinct(StringComparer.Ordinal).Count());
         Assert.All(orders, o =>
         {
-            Assert.InRange(o.CreateTime, _busyDay, _busyDay.AddDays(1).AddTicks(-1));
+            Assert.Equal(Datasets.Orders, o.Dataset);
+            Assert.InRange(o.CreateTime!.Value, _busyDay, _busyDay.AddDays(1).AddTicks(-1));
             Assert.True(o.UpdateTime >= o.CreateTime);
-            Assert.Equal("TWD", o.Currency);
-            Assert.NotEmpty(o.Status);
+            var json = JsonElement.Parse(o.Json.Span);
+            Assert.Equal(o.Id, json.GetProperty("order_sn").GetString());
+            Assert.Equal("TWD", json.GetProperty("currency").GetString());
+            Assert.NotEmpty(json.GetProperty("order_status").GetString()!);
         });
     }
 
@@ -49,7 +54,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         var orders = await harness.FetchAllAsync(PlatformHarness.ShopId, _busyDay, to);
 
         Assert.Equal(_sim.ExpectedOrders(PlatformHarness.ShopId, _busyDay, to, "update_time"), orders.Count);
-        Assert.All(orders, o => Assert.InRange(o.UpdateTime, _busyDay, to.AddTicks(-1)));
+        Assert.All(orders, o => Assert.InRange(o.UpdateTime!.Value, _busyDay, to.AddTicks(-1)));
     }
 
     [Fact]
@@ -67,11 +72,11 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim);
 
-        var page = await harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None);
+        var page = await harness.Source.FetchAsync(BusyDay(), CancellationToken.None);
 
-        Assert.Equal(100, page.Orders.Count);
+        Assert.Equal(100, page.Records.Count);
         Assert.True(page.More);
-        Assert.False(string.IsNullOrEmpty(page.NextCursor));
+        Assert.False(string.IsNullOrEmpty(page.NextPage));
         Assert.Equal(3, harness.Stats.Calls);
         Assert.Equal(3, _sim.Stats.Accepted);
         Assert.Equal(3, page.Calls);
@@ -83,11 +88,11 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
         var empty = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n == 0);
 
-        var page = await harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null), CancellationToken.None);
+        var page = await harness.Source.FetchAsync(new PageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), PlatformHarness.OrdersFirstPage), CancellationToken.None);
 
-        Assert.Empty(page.Orders);
+        Assert.Empty(page.Records);
         Assert.False(page.More);
-        Assert.Null(page.NextCursor);
+        Assert.Null(page.NextPage);
         Assert.Equal(1, harness.Stats.Calls);
     }
 
@@ -97,7 +102,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         const string wrongKey = "wrong-partner-key-secret";
         using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PartnerKey")] = wrongKey);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
         Assert.Equal("error_sign", failure.Code);
@@ -117,18 +122,18 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         _sim.Switches.AuthFailShops.Add(PlatformHarness.OtherShopId);
         using (var wrongKey = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PartnerKey")] = "wrong-partner-key-secret", logs))
         {
-            await Assert.ThrowsAsync<PlatformException>(() => wrongKey.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+            await Assert.ThrowsAsync<PlatformException>(() => wrongKey.Source.FetchAsync(BusyDay(), CancellationToken.None));
         }
 
         using var harness = PlatformHarness.Create(_sim, logs: logs);
-        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
         _sim.Switches.TransientFailureRate = 1;
-        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
         _sim.Switches.TransientFailureRate = 0;
         _sim.Switches.ThrottleEverything = true;
-        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
         _sim.Switches.ThrottleEverything = false;
-        await harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None);
+        await harness.Source.FetchAsync(BusyDay(), CancellationToken.None);
 
         Assert.Contains(logs.Lines, l => l.Contains("error_sign", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains("too_many_request", StringComparison.Ordinal));
@@ -149,7 +154,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         _sim.Switches.AuthFailShops.Add(PlatformHarness.OtherShopId);
         using var harness = PlatformHarness.Create(_sim);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(PlatformHarness.OtherShopId), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
         Assert.Equal("error_auth", failure.Code);
@@ -163,7 +168,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         _sim.Switches.TransientFailureRate = 1;
         using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("Retry:MaxAttempts")] = "4");
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
         Assert.Equal(new PlatformCallStats(4, 0, 4, 0), harness.Stats);
@@ -180,7 +185,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
             c[PlatformHarness.Key("Retry:MaxAttempts")] = "2";
         });
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
         Assert.Equal("timeout", failure.Code);
@@ -193,7 +198,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         _sim.Switches.ThrottleEverything = true;
         using var harness = PlatformHarness.Create(_sim);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Throttle, failure.Kind);
         Assert.Equal("too_many_request", failure.Code);
@@ -207,7 +212,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay("10003"), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay("10003"), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
         Assert.Equal("no_access_token", failure.Code);
@@ -220,7 +225,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay("shop-a"), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay("shop-a"), CancellationToken.None));
 
         Assert.Equal("invalid_shop_id", failure.Code);
         Assert.Equal(0, harness.Stats.Calls);
@@ -234,7 +239,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
 
         var failure = await Assert.ThrowsAsync<PlatformException>(() =>
-            harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(days), null), CancellationToken.None));
+            harness.Source.FetchAsync(new PageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(days), PlatformHarness.OrdersFirstPage), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Permanent, failure.Kind);
         Assert.Equal(code, failure.Code);
@@ -246,9 +251,9 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim);
 
-        var page = await harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(15), null), CancellationToken.None);
+        var page = await harness.Source.FetchAsync(new PageRequest(PlatformHarness.ShopId, _busyDay, _busyDay.AddDays(15), PlatformHarness.OrdersFirstPage), CancellationToken.None);
 
-        Assert.NotEmpty(page.Orders);
+        Assert.NotEmpty(page.Records);
     }
 
     [Fact]
@@ -258,7 +263,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
         using var cancel = new CancellationTokenSource();
 
-        var fetching = harness.Source.FetchPageAsync(BusyDay(), cancel.Token);
+        var fetching = harness.Source.FetchAsync(BusyDay(), cancel.Token);
         await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
         await cancel.CancelAsync();
 
@@ -271,12 +276,12 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = "1");
         var empty = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n == 0);
-        var emptyDay = new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null);
-        await harness.Source.FetchPageAsync(emptyDay, CancellationToken.None);
+        var emptyDay = new PageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), PlatformHarness.OrdersFirstPage);
+        await harness.Source.FetchAsync(emptyDay, CancellationToken.None);
         using var leaving = new CancellationTokenSource();
 
         // The one place per second is taken until a second after that call's answer: this page waits for it.
-        var waiting = harness.Source.FetchPageAsync(emptyDay with { Yield = leaving.Token }, CancellationToken.None);
+        var waiting = harness.Source.FetchAsync(emptyDay with { Yield = leaving.Token }, CancellationToken.None);
         await leaving.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
@@ -292,7 +297,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         var ownerClock = new FakeTimeProvider();
         var lease = new OwnershipLease(TimeSpan.FromSeconds(1), ownerClock);
 
-        var fetching = harness.Source.FetchPageAsync(new OrderPageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), null) { Ownership = lease }, CancellationToken.None);
+        var fetching = harness.Source.FetchAsync(new PageRequest(PlatformHarness.ShopId, empty, empty.AddDays(1), PlatformHarness.OrdersFirstPage) { Ownership = lease }, CancellationToken.None);
         var finishedUnowned = await Task.WhenAny(fetching, Task.Delay(TimeSpan.FromMilliseconds(300))) == fetching;
         var callsUnowned = _sim.Stats.Accepted;
         for (var poll = 0; poll <= 10; poll++)
@@ -314,13 +319,13 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
         using var leaving = new CancellationTokenSource();
 
-        var fetching = harness.Source.FetchPageAsync(BusyDay() with { Yield = leaving.Token }, CancellationToken.None);
+        var fetching = harness.Source.FetchAsync(BusyDay() with { Yield = leaving.Token }, CancellationToken.None);
         await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
         await leaving.CancelAsync();
 
         // A call under way is never cut, and a place that is free is taken: only waiting ends early.
         var page = await fetching;
-        Assert.NotEmpty(page.Orders);
+        Assert.NotEmpty(page.Records);
     }
 
     [Fact]
@@ -329,7 +334,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         await _sim.DisposeAsync();
         using var harness = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("Retry:MaxAttempts")] = "2");
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(BusyDay(), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(BusyDay(), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.Transient, failure.Kind);
         Assert.Equal("connection_error", failure.Code);

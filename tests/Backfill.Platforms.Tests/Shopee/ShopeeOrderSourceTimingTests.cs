@@ -23,17 +23,17 @@ public sealed class ShopeeOrderSourceTimingTests
     {
         await using var sim = await PlatformSimulator.StartAsync(PlatformHarness.SimulatorOptions(permitsPerSecond: Rate));
         using var harness = PlatformHarness.Create(sim, c => c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = $"{Rate}");
-        var request = new OrderPageRequest(PlatformHarness.ShopId, CatalogDays.FirstDayWith(sim, PlatformHarness.ShopId, n => n is > 0 and <= 50), default, null);
+        var request = new PageRequest(PlatformHarness.ShopId, CatalogDays.FirstDayWith(sim, PlatformHarness.ShopId, n => n is > 0 and <= 50), default, PlatformHarness.OrdersFirstPage);
         request = request with { To = request.From.AddDays(1) };
 
         // The first call of a process pays for JIT and connection set-up; the budget is measured after it.
-        await harness.Source.FetchPageAsync(request, CancellationToken.None);
+        await harness.Source.FetchAsync(request, CancellationToken.None);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
         {
             while (clock.Elapsed < RunFor)
             {
-                await harness.Source.FetchPageAsync(request, CancellationToken.None);
+                await harness.Source.FetchAsync(request, CancellationToken.None);
             }
         })).ToList();
         var samples = new List<(TimeSpan At, long Accepted)>();
@@ -77,14 +77,14 @@ public sealed class ShopeeOrderSourceTimingTests
         await using var sim = await PlatformSimulator.StartAsync(PlatformHarness.SimulatorOptions());
         using var harness = PlatformHarness.Create(sim);
         var day = CatalogDays.FirstDayWith(sim, PlatformHarness.OtherShopId, n => n == 0);
-        var request = new OrderPageRequest(PlatformHarness.ShopId, day, day.AddDays(1), null);
+        var request = new PageRequest(PlatformHarness.ShopId, day, day.AddDays(1), PlatformHarness.OrdersFirstPage);
         sim.Switches.ThrottleEverything = true;
-        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(request, CancellationToken.None));
+        await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(request, CancellationToken.None));
         var throttledAt = Stopwatch.StartNew();
         sim.Switches.ThrottleEverything = false;
 
         // Another shop of the same platform waits too: the pause is for the whole platform.
-        await harness.Source.FetchPageAsync(request with { ShopId = PlatformHarness.OtherShopId }, CancellationToken.None);
+        await harness.Source.FetchAsync(request with { ShopId = PlatformHarness.OtherShopId }, CancellationToken.None);
 
         Assert.True(throttledAt.Elapsed >= TimeSpan.FromMilliseconds(900), $"resumed after {throttledAt.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(1, sim.Stats.ForcedThrottles);

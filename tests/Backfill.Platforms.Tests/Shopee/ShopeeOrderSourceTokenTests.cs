@@ -35,7 +35,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         await _sim.DisposeAsync();
     }
 
-    private OrderPageRequest Day(TimeSpan tokenWait) => new(PlatformHarness.ShopId, _day, _day.AddDays(1), null) { TokenWait = tokenWait };
+    private PageRequest Day(TimeSpan tokenWait) => new(PlatformHarness.ShopId, _day, _day.AddDays(1), PlatformHarness.OrdersFirstPage) { TokenWait = tokenWait };
 
     /// <summary>What the scheduler does for the fleet: a refresh at the platform, the new token handed to the book.</summary>
     private async Task<ShopToken> RefreshAsync(IShopTokens tokens, string refreshToken, long version)
@@ -53,9 +53,9 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
         await RefreshAsync(harness.Tokens, Refresh, 1);
 
-        var page = await harness.Source.FetchPageAsync(Day(TimeSpan.Zero), CancellationToken.None);
+        var page = await harness.Source.FetchAsync(Day(TimeSpan.Zero), CancellationToken.None);
 
-        Assert.NotEmpty(page.Orders);
+        Assert.NotEmpty(page.Records);
         Assert.All(_sim.Calls.Snapshot().Where(c => c.Path.StartsWith("/api/v2/order", StringComparison.Ordinal)), c => Assert.Equal(1, c.TokenGeneration));
     }
 
@@ -70,7 +70,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
             c[PlatformHarness.Key("Retry:MaxAttempts")] = "2";
         });
 
-        var fetching = harness.Source.FetchPageAsync(Day(TimeSpan.Zero), CancellationToken.None);
+        var fetching = harness.Source.FetchAsync(Day(TimeSpan.Zero), CancellationToken.None);
         await Eventually.TrueAsync(() => _sim.Switches.PendingFaults == 0, TimeSpan.FromSeconds(10));
         await RefreshAsync(harness.Tokens, Refresh, 1);
         await fetching;
@@ -98,8 +98,8 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         _simTime.Advance(Ttl);
 
         // Two pages at once meet the expired token: one announcement for the two.
-        var first = harness.Source.FetchPageAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
-        var second = harness.Source.FetchPageAsync(Day(TimeSpan.FromMinutes(1)) with { Cursor = "" }, CancellationToken.None);
+        var first = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
+        var second = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)) with { Cursor = PlatformHarness.OrdersFirstPage with { Page = "" } }, CancellationToken.None);
         await announced.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await Eventually.TrueAsync(() => _sim.Stats.ExpiredAnswers == 2, TimeSpan.FromSeconds(10));
         Assert.False(first.IsCompleted);
@@ -107,7 +107,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         var pages = await Task.WhenAll(first, second);
 
         Assert.Equal([(PlatformHarness.Platform, PlatformHarness.ShopId, 0L)], refused);
-        Assert.All(pages, p => Assert.NotEmpty(p.Orders));
+        Assert.All(pages, p => Assert.NotEmpty(p.Records));
         var calls = _sim.Calls.Snapshot().Where(c => c.Path.StartsWith("/api/v2/order", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, calls.Count(c => c.Outcome == "expired" && c.TokenGeneration == 0));
         Assert.All(calls.Where(c => c.Outcome != "expired"), c => Assert.Equal((1, "ok"), (c.TokenGeneration, c.Outcome)));
@@ -120,7 +120,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         using var harness = PlatformHarness.Create(_sim);
         _simTime.Advance(Ttl);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(Day(TimeSpan.FromMilliseconds(200)), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(Day(TimeSpan.FromMilliseconds(200)), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.TokenExpired, failure.Kind);
         Assert.Equal("invalid_acceess_token", failure.Code);
@@ -137,7 +137,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         harness.Sources.TokenRefused += (_, _, _) => announcements++;
         _simTime.Advance(Ttl);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(Day(TimeSpan.Zero), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(Day(TimeSpan.Zero), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.TokenExpired, failure.Kind);
         Assert.Contains("Backfill:SecretKey", failure.Message, StringComparison.Ordinal);
@@ -158,7 +158,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         };
         _simTime.Advance(Ttl);
 
-        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchPageAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PlatformException>(() => harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None));
 
         Assert.Equal(PlatformErrorKind.TokenExpired, failure.Kind);
         Assert.Contains("refused 4 times", failure.Message, StringComparison.Ordinal);
@@ -171,12 +171,12 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
     {
         using var harness = PlatformHarness.Create(_sim, c => c.Remove(PlatformHarness.Key($"Shops:{PlatformHarness.ShopId}:AccessToken")));
 
-        var fetching = harness.Source.FetchPageAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
+        var fetching = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
         await Task.Delay(100);
         Assert.False(fetching.IsCompleted);
         Assert.Equal(0, _sim.Stats.Accepted);
         await RefreshAsync(harness.Tokens, Refresh, 1);
 
-        Assert.NotEmpty((await fetching).Orders);
+        Assert.NotEmpty((await fetching).Records);
     }
 }

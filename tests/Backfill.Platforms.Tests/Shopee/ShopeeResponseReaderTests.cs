@@ -23,15 +23,25 @@ public sealed class ShopeeResponseReaderTests
     }
 
     [Fact]
-    public void Read_OrderDetail_ReadsSnakeCaseFields()
+    public void ReadRecords_OrderDetail_KeepsEachOrderAsTheBytesSent()
     {
-        var detail = ShopeeResponseReader.Read("demo", 200, null, """
-            {"response":{"order_list":[{"order_sn":"A","order_status":"COMPLETED","create_time":1667260800,
-             "update_time":1667347200,"total_amount":123.45,"currency":"TWD","region":"TW"}]}}
-            """, ShopeeJsonContext.Default.ShopeeEnvelopeOrderDetailResponse, Secrets);
+        const string order = """{"order_sn":"A","order_status":"COMPLETED","create_time":1667260800, "update_time":1667347200,"total_amount":123.450,"note":"\u8acb 請","new_field":[1,2]}""";
+        var orders = ShopeeResponseReader.ReadRecords("demo", 200, null, $$$"""{"error":"","response":{"order_list":[{{{order}}}]}}""", Secrets, ShopeeRecords.Orders);
 
-        var order = Assert.Single(detail.OrderList);
-        Assert.Equal(new OrderDetail("A", "COMPLETED", 1667260800, 1667347200, 123.45m, "TWD"), order);
+        var read = Assert.Single(orders);
+        Assert.Equal(("A", DateTimeOffset.FromUnixTimeSeconds(1667260800), DateTimeOffset.FromUnixTimeSeconds(1667347200)), (read.Id, read.CreateTime!.Value, read.UpdateTime!.Value));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(order), read.Json);
+    }
+
+    [Theory]
+    [InlineData("""{"error":"","response":{}}""")]
+    [InlineData("""{"error":"","response":{"order_list":[{"order_status":"COMPLETED"}]}}""")]
+    [InlineData("""{"error":"","response":{"order_list":{}}}""")]
+    public void ReadRecords_OrderDetailOfAnotherShape_IsTransientBadResponse(string body)
+    {
+        var failure = Assert.Throws<PlatformException>(() => ShopeeResponseReader.ReadRecords("demo", 200, null, body, Secrets, ShopeeRecords.Orders));
+
+        Assert.Equal((PlatformErrorKind.Transient, "bad_response"), (failure.Kind, failure.Code));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using System.Globalization;
 using Backfill.Platforms.Simulator;
 using Backfill.Platforms.Tokens;
@@ -78,25 +79,38 @@ internal sealed class PlatformHarness : IDisposable
 
     public static string Key(string path) => $"Platforms:{Platform}:{path}";
 
-    /// <summary>Pages through a slice until the platform says there is no more.</summary>
-    public async Task<List<PlatformOrder>> FetchAllAsync(string shopId, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The first page of a slice of orders.</summary>
+    public static readonly SliceCursor OrdersFirstPage = SliceCursor.Start(Datasets.Orders);
+
+    /// <summary>Pages through a phase of a slice until the platform says there is no more; the calls by dataset summed.</summary>
+    public async Task<(List<PlatformRecord> Records, Dictionary<Datasets, int> Calls)> FetchPhaseAsync(PageRequest first)
     {
-        var orders = new List<PlatformOrder>();
-        string? cursor = null;
+        var records = new List<PlatformRecord>();
+        var calls = new Dictionary<Datasets, int>();
+        var request = first;
         for (var page = 0; page < 100; page++)
         {
-            var result = await Source.FetchPageAsync(new OrderPageRequest(shopId, from, to, cursor), CancellationToken.None);
-            orders.AddRange(result.Orders);
-            if (!result.More)
+            var result = await Source.FetchAsync(request, CancellationToken.None);
+            records.AddRange(result.Records);
+            foreach (var (dataset, count) in result.CallsByData)
             {
-                return orders;
+                calls[dataset] = calls.GetValueOrDefault(dataset) + count;
             }
 
-            cursor = result.NextCursor;
+            if (!result.More)
+            {
+                return (records, calls);
+            }
+
+            request = request with { Cursor = request.Cursor with { Page = result.NextPage } };
         }
 
-        throw new InvalidOperationException("The slice did not end within 100 pages.");
+        throw new InvalidOperationException("The phase did not end within 100 pages.");
     }
+
+    /// <summary>Pages through a slice of orders until the platform says there is no more.</summary>
+    public async Task<List<PlatformRecord>> FetchAllAsync(string shopId, DateTimeOffset from, DateTimeOffset to) =>
+        (await FetchPhaseAsync(new PageRequest(shopId, from, to, OrdersFirstPage))).Records;
 
     public void Dispose() => _provider.Dispose();
 }
