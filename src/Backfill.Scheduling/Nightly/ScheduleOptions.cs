@@ -1,3 +1,6 @@
+using Backfill.Core.Data;
+using Microsoft.Extensions.Configuration;
+
 namespace Backfill.Scheduling.Nightly;
 
 /// <summary>One nightly run, an item of the configuration list <c>Schedules</c>.</summary>
@@ -23,6 +26,33 @@ public sealed class ScheduleOptions
 
     /// <summary>Release cadence of the schedule's jobs. Default: <c>Backfill:ReleaseEvery</c>.</summary>
     public TimeSpan? ReleaseEvery { get; set; }
+
+    /// <summary>What the schedule's jobs pull: a list of dataset names, or one comma list (<c>orders,finance</c>). Default orders.</summary>
+    public List<string> Data { get; set; } = [];
+
+    /// <summary><c>create_time</c> or <c>update_time</c>. Default: the platform's <c>TimeRangeField</c>.</summary>
+    public string? TimeField { get; set; }
+
+    /// <summary>The datasets <see cref="Data"/> names, orders when it names none.</summary>
+    /// <exception cref="FormatException">A name that is not a dataset.</exception>
+    public Datasets Datasets() => Data.Count == 0 ? DatasetNames.Default : DatasetNames.Parse(Data);
+
+    /// <summary>
+    /// Binds one item of <c>Schedules</c>; <c>Data</c> may be a list or one comma-separated string, which the binder
+    /// alone would drop (a list bound from a scalar stays empty).
+    /// </summary>
+    public static ScheduleOptions Bind(IConfigurationSection item, bool strict)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var schedule = new ScheduleOptions();
+        item.Bind(schedule, o => o.ErrorOnUnknownConfiguration = strict);
+        if (item.GetSection(nameof(Data)).Value is { } names)
+        {
+            schedule.Data = [names];
+        }
+
+        return schedule;
+    }
 }
 
 /// <summary>The configured schedules (the top-level list <c>Schedules</c>).</summary>
