@@ -149,6 +149,31 @@ public sealed class BackfillDatabase : IDisposable
 
     public void Dispose() => Database.Dispose();
 
+    /// <summary>
+    /// True when a process (this one included) has the file at <paramref name="path"/> open as a database: LiteDB keeps
+    /// it open, locked against an exclusive opening, for as long as it runs. A file that does not exist is not held.
+    /// </summary>
+    public static bool IsHeld(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
     private T Transaction<T>(Func<T> work)
     {
         Database.BeginTrans();
