@@ -72,7 +72,7 @@ public sealed class BackfillDatabase : IDisposable
         foreach (var records in _records.Values)
         {
             records.EnsureIndex(o => o.ShopKey);
-            records.EnsureIndex(nameof(RecordDocument.Jobs), RecordDocument.JobsIndex);
+            records.EnsureIndex(RecordDocument.JobsIndexName, RecordDocument.JobsIndexExpression);
         }
 
         SinkTotals.EnsureIndex(t => t.Id);

@@ -107,6 +107,11 @@ public sealed class RecordStoreTests : IDisposable
         Assert.Equal(3, Sink.CountOfJob(Datasets.Orders, "j1"));
         Assert.Empty(Sink.OfJob(Datasets.Returns, "j1"));
         Assert.Empty(Sink.OfJob(Datasets.Orders, "J1"));
+        Assert.Empty(Sink.OfJob(Datasets.Orders, "j"));
+
+        // Read as a range of the job/id index, not a scan of every record.
+        var plan = _temp.Db.Records(Datasets.Orders).Query().Where(RecordStore.DeliveredBy("j1")).GetPlan();
+        Assert.Equal(RecordDocument.JobsIndexName, plan["index"]["name"].AsString);
     }
 
     [Fact]

@@ -93,6 +93,8 @@ public sealed class RecordDocument
         return jobs.Count > JobsKept ? jobs[^JobsKept..] : jobs;
     }
 
-    /// <summary>The field a job's export reads: one index key per job of <see cref="Jobs"/>.</summary>
-    internal static BsonExpression JobsIndex => "$.Jobs[*]";
+    /// <summary>The index a job's export reads: one key per job of <see cref="Jobs"/>, <c>{job}|{id}</c>, so a job's records are a range in id order.</summary>
+    internal const string JobsIndexName = "job_id";
+
+    internal const string JobsIndexExpression = "MAP($.Jobs[*] => (@ + '|' + $._id))";
 }

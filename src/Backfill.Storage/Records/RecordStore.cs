@@ -57,12 +57,16 @@ public sealed class RecordStore(BackfillDatabase db)
     /// jobs), by id, read as they are enumerated: never all held at once.
     /// </summary>
     public IEnumerable<RecordDocument> OfJob(Datasets dataset, string job) =>
-        db.Records(dataset).Query().Where(DeliveredBy(job)).OrderBy("_id").ToEnumerable();
+        // A job id that itself went on with '|' would fall in the range: the record's jobs say.
+        db.Records(dataset).Find(DeliveredBy(job)).Where(r => r.Jobs.Contains(job, StringComparer.Ordinal));
+
+    /// <summary>The range of the job/id index that holds <paramref name="job"/>'s records: its keys start <c>{job}|</c>.</summary>
+    internal static BsonExpression DeliveredBy(string job) =>
+        BsonExpression.Create($"{RecordDocument.JobsIndexExpression} ANY BETWEEN @0 AND @1", new BsonValue(job + "|"), new BsonValue(job + "}"));
 
     /// <summary>How many records of one dataset <paramref name="job"/> delivered (<see cref="OfJob"/>).</summary>
     public long CountOfJob(Datasets dataset, string job) => db.Records(dataset).LongCount(DeliveredBy(job));
 
-    private static BsonExpression DeliveredBy(string job) => BsonExpression.Create("$.Jobs[*] ANY = @0", new BsonValue(job));
 
     /// <summary>Records of one dataset of some shops whose <paramref name="timeField"/> falls in <c>[from, to)</c>.</summary>
     public long Count(Datasets dataset, string platform, IEnumerable<string> shops, DateTimeOffset from, DateTimeOffset to, string timeField = TimeFields.CreateTime)
