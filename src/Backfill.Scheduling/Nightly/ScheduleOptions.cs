@@ -44,13 +44,17 @@ public sealed class ScheduleOptions
     public static ScheduleOptions Bind(IConfigurationSection item, bool strict)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var schedule = new ScheduleOptions();
-        item.Bind(schedule, o => o.ErrorOnUnknownConfiguration = strict);
-        if (item.GetSection(nameof(Data)).Value is { } names)
-        {
-            schedule.Data = [names];
-        }
+        var data = item.GetSection(nameof(Data));
+        bool IsData(string key) =>
+            key.Equals(data.Path, StringComparison.OrdinalIgnoreCase) || key.StartsWith(data.Path + ":", StringComparison.OrdinalIgnoreCase);
 
+        // The binder refuses a scalar for a list when strict: the rest is bound by it (its errors name the full key), Data read here.
+        var rest = new ConfigurationBuilder()
+            .AddInMemoryCollection(item.AsEnumerable().Where(kv => kv.Value is not null && !IsData(kv.Key)))
+            .Build();
+        var schedule = new ScheduleOptions();
+        rest.GetSection(item.Path).Bind(schedule, o => o.ErrorOnUnknownConfiguration = strict);
+        schedule.Data = data.Value is { } names ? [names] : [.. data.GetChildren().Select(c => c.Value ?? "")];
         return schedule;
     }
 }
