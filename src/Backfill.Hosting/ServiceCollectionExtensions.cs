@@ -11,13 +11,13 @@ using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Backfill.Storage.Records;
 using Backfill.Worker;
+using BackfillOptions = Backfill.Scheduling.BackfillOptions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
-using BackfillOptions = Backfill.Scheduling.BackfillOptions;
 
 namespace Backfill.Hosting;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
-using LiteDB;
 using Backfill.Storage.Records;
+using LiteDB;
 using LiteDB.Engine;
 
 namespace Backfill.Storage;

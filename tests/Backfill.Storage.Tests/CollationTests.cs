@@ -1,6 +1,6 @@
 using System.Globalization;
-using Backfill.Core.Jobs;
 using Backfill.Core.Data;
+using Backfill.Core.Jobs;
 using Backfill.Storage.Records;
 using LiteDB;
 

@@ -1,6 +1,6 @@
 using Backfill.Core.Data;
-using Backfill.Storage.Records;
 using Backfill.Core.Jobs;
+using Backfill.Storage.Records;
 
 namespace Backfill.Storage.Tests;
 

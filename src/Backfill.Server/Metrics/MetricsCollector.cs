@@ -1,5 +1,4 @@
 using Backfill.Core.Data;
-using Backfill.Storage.Records;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
@@ -7,6 +6,7 @@ using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

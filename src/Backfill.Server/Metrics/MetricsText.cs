@@ -1,8 +1,8 @@
 using Backfill.Core.Data;
-using Backfill.Storage;
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
 using Backfill.Scheduling.Shops;
+using Backfill.Storage;
 
 namespace Backfill.Server.Metrics;
 
