@@ -26,6 +26,7 @@ internal static class BackfillCommandLine
             LimitCommand.Create(overrides),
             ShopsCommand.Create(overrides),
             EstimateCommand.Create(overrides),
+            ExportCommand.Create(overrides),
             DoctorCommand.Create(overrides),
             ListCommand.Create(overrides),
             PauseCommand.Create(overrides),

@@ -1,8 +1,10 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,9 +55,8 @@ public static class InProcessRun
         var time = sp.GetRequiredService<TimeProvider>();
         var (job, _) = await sp.GetRequiredService<JobPlanner>().CreateAsync(request.Job, cancellationToken);
         var store = sp.GetRequiredService<JobStore>();
-        var orders = sp.GetRequiredService<OrderStore>();
+        var records = sp.GetRequiredService<RecordStore>();
         var sources = sp.GetRequiredService<IOrderSources>();
-        var timeField = sp.GetRequiredService<IConfiguration>()[$"Platforms:{job.Platform}:TimeRangeField"] ?? "create_time";
 
         RunSnapshot Snapshot()
         {
@@ -63,7 +64,7 @@ public static class InProcessRun
             var slices = store.Slices(job.Id);
             var calls = sources.Stats(job.Platform);
             return new RunSnapshot(job.Id, current.State, SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders),
-                orders.Count(job.Platform, job.Shops, slices[0].From, slices[^1].To, timeField), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
+                records.CountOfJob(Datasets.Orders, job.Id), calls.Calls, calls.Throttled, time.GetElapsedTime(started));
         }
 
         // The host stops by itself when one of its readers ends (ReaderWatch): the run would then wait for ever.
@@ -74,7 +75,7 @@ public static class InProcessRun
             await WaitAsync(time, stopping, cancellationToken);
         }
 
-        // A finished job's orders may still be on their way to the sink: the run ends once they are all saved.
+        // A finished job's records may still be on their way to the sink: the run ends once they are all saved.
         var sink = sp.GetRequiredService<SinkProgress>();
         var drainStart = time.GetTimestamp();
         bool allSaved;
@@ -98,13 +99,17 @@ public static class InProcessRun
             final.OrdersEmitted,
             allSaved,
             expected,
-            orders.Totals().DuplicatesAbsorbed,
+            records.Totals().Values.Sum(t => t.DuplicatesAbsorbed),
             stats.Calls,
             stats.Throttled,
             kafka.CommitFailures,
             kafka.DeadLettered,
             time.GetElapsedTime(started),
-            [.. all.Where(s => s.State == SliceState.Failed).Select(s => new FailedSlice(s.Id, s.Error ?? "failed"))]);
+            [.. all.Where(s => s.State == SliceState.Failed).Select(s => new FailedSlice(s.Id, s.Error ?? "failed"))])
+        {
+            Data = job.Data,
+            Records = DatasetNames.Each(job.Data).ToDictionary(d => DatasetNames.Name(d), d => records.CountOfJob(d, job.Id)),
+        };
     }
 
     private static async Task WaitAsync(TimeProvider time, CancellationToken stopping, CancellationToken cancellationToken)

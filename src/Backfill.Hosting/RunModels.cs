@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 
@@ -35,6 +36,12 @@ public sealed record RunSummary(
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>What the job pulled.</summary>
+    public Datasets Data { get; init; } = DatasetNames.Default;
+
+    /// <summary>Records the sink holds that the job delivered, per dataset name (orders: <see cref="OrdersUnique"/>).</summary>
+    public IReadOnlyDictionary<string, long> Records { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The job succeeded and the sink saved every order it emitted.</summary>
     public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total && OrdersAllSaved;
 
@@ -44,7 +51,9 @@ public sealed record RunSummary(
             job = Job,
             state = State.ToString().ToLowerInvariant(),
             slices = new { total = Slices.Total, succeeded = Slices.Succeeded, failed = Slices.Failed },
+            data = DatasetNames.Names(Data),
             orders = new { unique = OrdersUnique, emitted = OrdersEmitted, allSaved = OrdersAllSaved, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
+            records = Records,
             platform = new { calls = Calls, throttled = Throttled },
             kafka = new { commitFailures = CommitFailures, deadLettered = DeadLettered },
             failures = Failures.Count == 0 ? null : Failures.Select(f => new { slice = f.Slice, error = f.Error }),

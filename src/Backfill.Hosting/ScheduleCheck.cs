@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Backfill.Core.Data;
 using Backfill.Core.Slicing;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
@@ -22,11 +23,9 @@ internal static partial class ScheduleCheck
         foreach (var item in configuration.GetSection("Schedules").GetChildren())
         {
             // One item at a time: binding the list as a whole drops an item it cannot convert without a word.
-            var schedule = new ScheduleOptions();
             try
             {
-                item.Bind(schedule, o => o.ErrorOnUnknownConfiguration = true);
-                schedules.Add((item.Key, schedule));
+                schedules.Add((item.Key, ScheduleOptions.Bind(item, strict: true)));
             }
             catch (InvalidOperationException e)
             {
@@ -106,6 +105,20 @@ internal static partial class ScheduleCheck
             else if (backfill.SliceDays >= 1 && (s.DaysBack + backfill.SliceDays - 1) / backfill.SliceDays > backfill.MaxSlicesPerJob)
             {
                 errors.Add($"{at}: DaysBack {s.DaysBack} makes jobs of more slices than Backfill:MaxSlicesPerJob ({backfill.MaxSlicesPerJob}); lower DaysBack or raise the limit.");
+            }
+
+            try
+            {
+                s.Datasets();
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"Schedules:{i}:Data: {e.Message}");
+            }
+
+            if (s.TimeField is not null && TimeFields.Problem(s.TimeField) is { } field)
+            {
+                errors.Add($"Schedules:{i}:TimeField: {field}");
             }
 
             if (s.ReleaseEvery is { } every && every <= TimeSpan.Zero)

@@ -9,14 +9,15 @@ using Backfill.Scheduling.Nightly;
 using Backfill.Scheduling.Retention;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Backfill.Worker;
+using BackfillOptions = Backfill.Scheduling.BackfillOptions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
-using BackfillOptions = Backfill.Scheduling.BackfillOptions;
 
 namespace Backfill.Hosting;
 
@@ -56,7 +57,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();
-            services.AddSingleton<OrderStore>();
+            services.AddSingleton<RecordStore>();
             services.AddSingleton<ReleaseService>();
             services.AddSingleton<ReleaseTriggers>();
             services.AddSingleton<ShopStore>();

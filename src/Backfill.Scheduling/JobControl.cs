@@ -109,7 +109,7 @@ public sealed partial class JobControl(
         if (reactivate)
         {
             var others = store.ActiveJobs().Where(j => j.Id != job.Id);
-            if (OverlapRule.Find(job.Platform, job.Shops, job.FirstDay, job.EndDay, others) is { } overlap)
+            if (OverlapRule.Find(job.Platform, job.Shops, job.FirstDay, job.EndDay, others, job.Data) is { } overlap)
             {
                 throw new JobOverlapException(overlap);
             }

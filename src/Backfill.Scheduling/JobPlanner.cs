@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Core.Slicing;
 using Backfill.Storage;
@@ -19,11 +20,21 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDi
     /// </summary>
     /// <returns>The job and how many slices it has.</returns>
     /// <exception cref="InvalidRangeException">A reversed, empty or unsupported range, no shops, or a bad time zone.</exception>
-    /// <exception cref="InvalidJobRequestException">A shop the platform does not know, or more slices than <c>Backfill:MaxSlicesPerJob</c>.</exception>
+    /// <exception cref="InvalidJobRequestException">A shop the platform does not know, more slices than <c>Backfill:MaxSlicesPerJob</c>, no dataset or an unknown time field.</exception>
     /// <exception cref="JobOverlapException">An active job covers one of the shops on one of the days, and the request does not allow it.</exception>
     public async Task<(JobRecord Job, int Slices)> CreateAsync(BackfillRequest request, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        if (request.Data == Datasets.None || (request.Data & ~(Datasets.Orders | Datasets.Finance | Datasets.Returns)) != 0)
+        {
+            throw new InvalidJobRequestException("data", $"A job pulls at least one dataset of {string.Join(", ", DatasetNames.All.Select(DatasetNames.Name))} (got '{request.Data}').");
+        }
+
+        if (request.TimeField is not null && TimeFields.Problem(request.TimeField) is { } field)
+        {
+            throw new InvalidJobRequestException("timeField", field);
+        }
+
         var shape = JobShape.Of(request, o, shops);
         var releaseEvery = request.ReleaseEvery ?? o.ReleaseEvery;
         if (releaseEvery <= TimeSpan.Zero)
@@ -48,6 +59,8 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDi
             State = JobState.Running,
             CreatedAt = now,
             Source = request.Source,
+            Data = request.Data,
+            TimeField = request.TimeField,
         };
         var slices = windows.SelectMany(w => shape.Shops.Select(shop => new SliceRecord
         {
@@ -64,7 +77,7 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDi
         }));
         lock (_creating)
         {
-            if (!request.AllowOverlap && OverlapRule.Find(request.Platform, shape.Shops, request.From, request.To, store.ActiveJobs()) is { } overlap)
+            if (!request.AllowOverlap && OverlapRule.Find(request.Platform, shape.Shops, request.From, request.To, store.ActiveJobs(), request.Data) is { } overlap)
             {
                 throw new JobOverlapException(overlap);
             }

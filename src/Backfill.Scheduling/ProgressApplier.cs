@@ -73,6 +73,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
+                StepData.Add(slice, progress.CallsByData, progress.RecordsByData, progress.Calls, progress.Orders);
                 slice.Calls += progress.Calls;
                 slice.Orders += progress.Orders;
                 slice.Cursor = progress.Cursor;
@@ -86,6 +87,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 {
                     slice.Step = progress.Step;
                     slice.Pages += progress.Pages;
+                    StepData.Add(slice, null, progress.RecordsByData, 0, progress.Orders);
                     slice.Orders += progress.Orders;
                     slice.Cursor = progress.Cursor;
                 }

@@ -163,6 +163,8 @@ public sealed partial class ReleaseService(
             To = slice.To,
             Lane = slice.Lane,
             Lanes = slice.Lanes,
+            Data = job.Data,
+            TimeField = job.TimeField,
         };
         await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) }, cancellationToken);
     }

@@ -1,7 +1,9 @@
+using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// The scheduler's readers: progress into slice state, orders into the sink, the control topic's cool-offs into the
+/// The scheduler's readers: progress into slice state, records (orders, finance, returns) into the sink, the control topic's cool-offs into the
 /// <see cref="PlatformBoard"/> and workers' refused tokens to the <see cref="ITokenRefreshRequests">refresher</see>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
 /// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
@@ -17,7 +19,7 @@ public sealed partial class SchedulerService(
     KafkaClients clients,
     KafkaCounters counters,
     ProgressApplier progress,
-    OrderStore orders,
+    RecordStore records,
     JobStore jobs,
     ReleaseTriggers triggers,
     ReleaseService releases,
@@ -53,7 +55,7 @@ public sealed partial class SchedulerService(
         var topics = clients.Connection.Topics;
         await Task.WhenAll(
             ProgressReader.RunEachAsync(topics.ProgressGroup, topics.Progress, m => Apply(m), stoppingToken, Park("progress")),
-            SinkReader.RunAsync(topics.SinkGroup, topics.Orders, Save, stoppingToken, Park("sink")),
+            SinkReader.RunAsync(topics.SinkGroup, [.. DatasetNames.All.Select(topics.Records)], Save, stoppingToken, Park("sink")),
             ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken),
             stuck.RunAsync(stoppingToken));
     }
@@ -64,27 +66,35 @@ public sealed partial class SchedulerService(
 
     private void Apply(ConsumeResult<string, byte[]> consumed) => progress.Apply(MessageCodec.Decode<ProgressMessage>(consumed.Message.Value));
 
+    /// <summary>
+    /// Saves a batch of records of any dataset. A message that is not a record of this version (an order of version 1, a
+    /// record whose dataset is not its topic's) throws, and the reader parks it with why, the others of its batch saved.
+    /// </summary>
     private void Save(IReadOnlyList<ConsumeResult<string, byte[]>> batch)
     {
+        var topics = clients.Connection.Topics;
         var documents = batch
-            .Select(c => MessageCodec.Decode<OrderMessage>(c.Message.Value))
-            .Select(o => new OrderDocument
-            {
-                Id = o.Key,
-                Platform = o.Platform,
-                Shop = o.Shop,
-                ShopKey = $"{o.Platform}:{o.Shop}",
-                OrderSn = o.OrderSn,
-                Status = o.Status,
-                CreateTime = o.CreateTime.ToUnixTimeSeconds(),
-                UpdateTime = o.UpdateTime.ToUnixTimeSeconds(),
-                TotalAmount = o.TotalAmount,
-                Currency = o.Currency,
-                JobId = o.Job,
-                SliceId = o.Slice,
-            })
+            .Select(c => (Topic: c.Topic, Message: MessageCodec.Decode<RecordMessage>(c.Message.Value)))
+            .Select(r => topics.DatasetOf(r.Topic) is { } dataset && dataset != r.Message.Dataset
+                ? throw new MalformedMessageException($"record {r.Message.Key} of dataset {DatasetNames.Name(r.Message.Dataset)} came on {r.Topic}, the topic of {DatasetNames.Name(dataset)}")
+                : (r.Message.Dataset, Document(r.Message)))
             .ToList();
-        orders.Upsert(documents, time.GetUtcNow());
+        records.Upsert(documents, time.GetUtcNow());
+    }
+
+    private static RecordDocument Document(RecordMessage m)
+    {
+        var document = RecordDocument.Of(m.RecordJson());
+        document.Id = m.Key;
+        document.Platform = m.Platform;
+        document.Shop = m.Shop;
+        document.ShopKey = $"{m.Platform}:{m.Shop}";
+        document.RecordId = m.Id;
+        document.CreateTime = m.CreateTime?.ToUnixTimeSeconds() ?? 0;
+        document.UpdateTime = m.UpdateTime?.ToUnixTimeSeconds() ?? 0;
+        document.JobId = m.Job;
+        document.SliceId = m.Slice;
+        return document;
     }
 
     private void Control(IReadOnlyList<ConsumeResult<string, byte[]>> batch)

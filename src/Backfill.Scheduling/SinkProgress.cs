@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Clients;
 using Confluent.Kafka;
@@ -8,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Whether a finished job's orders are all saved by the sink, exactly (docs/decisions.md). A worker produces a step's
-/// progress only once Kafka acknowledged every order of the step, so once a job's last progress is applied all its orders
-/// are on the order topic, below its end offsets as read at any moment after that. The job's orders are saved when the
-/// sink reader (<see cref="SchedulerService.SinkReader"/>) has handled every partition up to such a reading. The reading
+/// Whether a finished job's records are all saved by the sink, exactly (docs/decisions.md). A worker produces a step's
+/// progress only once Kafka acknowledged every record of the step, so once a job's last progress is applied all its
+/// records are on their datasets' topics, below their end offsets as read at any moment after that. The job's records
+/// are saved when the sink reader (<see cref="SchedulerService.SinkReader"/>) has handled every partition of the three
+/// topics up to such a reading. The reading
 /// is taken off the request path, once per finish (a forced re-run finishes again and gets a new one), the first time
 /// the job is asked about after it finished; until it is taken, and while the sink is behind it, the answer is no.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed partial class SinkProgress(KafkaClients clients, SchedulerService 
     private readonly ConcurrentDictionary<(string Job, DateTimeOffset FinishedAt), byte> _wanted = new();
     private readonly SemaphoreSlim _signal = new(0);
 
-    /// <summary>True once <paramref name="job"/> is finished and the sink has saved every order it emitted; never blocks.</summary>
+    /// <summary>True once <paramref name="job"/> is finished and the sink has saved every record it emitted; never blocks.</summary>
     public bool AllSaved(JobRecord job)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -54,7 +56,7 @@ public sealed partial class SinkProgress(KafkaClients clients, SchedulerService 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var topic = clients.Connection.Topics.Orders;
+        var topics = DatasetNames.All.Select(clients.Connection.Topics.Records).ToList();
         try
         {
             while (true)
@@ -70,7 +72,7 @@ public sealed partial class SinkProgress(KafkaClients clients, SchedulerService 
 
                 try
                 {
-                    var ends = await Task.Run(() => Watermarks.High(clients, topic), stoppingToken);
+                    var ends = await Task.Run(() => topics.SelectMany(topic => Watermarks.High(clients, topic)).ToDictionary(), stoppingToken);
                     foreach (var key in wanted)
                     {
                         _ends[key] = ends;
@@ -79,7 +81,7 @@ public sealed partial class SinkProgress(KafkaClients clients, SchedulerService 
                 }
                 catch (KafkaException e)
                 {
-                    Log.EndsUnknown(logger, topic, e.Error.Reason);
+                    Log.EndsUnknown(logger, string.Join(", ", topics), e.Error.Reason);
                     await Task.Delay(RetryAfter, time, stoppingToken);
                     _signal.Release();
                 }
@@ -98,7 +100,7 @@ public sealed partial class SinkProgress(KafkaClients clients, SchedulerService 
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "The end offsets of {Topic} could not be read ({Reason}); finished jobs show their orders as not all saved until they are")]
-        public static partial void EndsUnknown(ILogger logger, string topic, string reason);
+        [LoggerMessage(1, LogLevel.Warning, "The end offsets of {Topics} could not be read ({Reason}); finished jobs show their records as not all saved until they are")]
+        public static partial void EndsUnknown(ILogger logger, string topics, string reason);
     }
 }

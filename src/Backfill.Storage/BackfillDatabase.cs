@@ -1,13 +1,15 @@
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
+using Backfill.Storage.Records;
 using LiteDB;
 using LiteDB.Engine;
 
 namespace Backfill.Storage;
 
 /// <summary>
-/// The scheduler's LiteDB file: jobs, slices, their transitions and the order sink. One per process; the
+/// The scheduler's LiteDB file: jobs, slices, their transitions and the sink (a collection per dataset). One per process; the
 /// scheduler process is its only writer.
 /// </summary>
 public sealed class BackfillDatabase : IDisposable
@@ -23,10 +25,12 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>
     /// Files at this version compare strings ordinally (ids as written), keep slices with one secondary index, the
-    /// in-flight slices in a collection of their own and the sink's totals as counters. Older files are brought forward
-    /// when opened (<see cref="BringForward"/>).
+    /// in-flight slices in a collection of their own, the sink's totals as counters per dataset and the sink's records
+    /// whole (<see cref="RecordDocument"/>). Older files are brought forward when opened (<see cref="BringForward"/>).
     /// </summary>
-    internal const int Version = 2;
+    internal const int Version = 3;
+
+    private const int ChunkSize = 10_000;
 
     /// <summary>
     /// How the file compares strings: code unit by code unit, as C#'s ordinal comparison. Under LiteDB's default, which
@@ -38,6 +42,7 @@ public sealed class BackfillDatabase : IDisposable
     private const string SliceKeySeparator = "|";
 
     private readonly Lock _writer = new();
+    private readonly Dictionary<Datasets, ILiteCollection<RecordDocument>> _records;
     private readonly LogWriter _log;
 
     public BackfillDatabase(string path)
@@ -52,7 +57,7 @@ public sealed class BackfillDatabase : IDisposable
         Jobs = Database.GetCollection<JobRecord>("jobs");
         Slices = Database.GetCollection<SliceRecord>("slices");
         Events = Database.GetCollection<TransitionDocument>("events");
-        Orders = Database.GetCollection<OrderDocument>("orders");
+        _records = DatasetNames.All.ToDictionary(d => d, d => Database.GetCollection<RecordDocument>(DatasetNames.Name(d)));
         SinkTotals = Database.GetCollection<SinkTotalsDocument>("sink_totals");
         Totals = Database.GetCollection<JobTotalsDocument>("job_totals");
         InFlight = Database.GetCollection<InFlightDocument>("in_flight");
@@ -64,8 +69,12 @@ public sealed class BackfillDatabase : IDisposable
         Jobs.EnsureIndex(j => j.State);
         Slices.EnsureIndex(JobStateDayIndex, JobStateDayExpression);
         Events.EnsureIndex(e => e.Subject);
-        Orders.EnsureIndex(o => o.ShopKey);
-        Orders.EnsureIndex(o => o.JobId);
+        foreach (var records in _records.Values)
+        {
+            records.EnsureIndex(o => o.ShopKey);
+            records.EnsureIndex(RecordDocument.JobsIndexName, RecordDocument.JobsIndexExpression);
+        }
+
         SinkTotals.EnsureIndex(t => t.Id);
         Totals.EnsureIndex(t => t.Id);
         InFlight.EnsureIndex(f => f.Platform);
@@ -87,10 +96,11 @@ public sealed class BackfillDatabase : IDisposable
 
     internal ILiteCollection<TransitionDocument> Events { get; }
 
-    internal ILiteCollection<OrderDocument> Orders { get; }
-
-    /// <summary>What the sink has saved, kept with every upsert (<see cref="OrderStore.Totals"/>).</summary>
+    /// <summary>What the sink has saved per dataset, kept with every upsert (<see cref="RecordStore.Totals(Datasets)"/>), by dataset name.</summary>
     internal ILiteCollection<SinkTotalsDocument> SinkTotals { get; }
+
+    /// <summary>The sink's records of one dataset (<see cref="RecordStore"/>).</summary>
+    internal ILiteCollection<RecordDocument> Records(Datasets dataset) => _records[dataset];
 
     /// <summary>Per-job slice counts and orders, kept with every slice write (<see cref="JobStore.Totals(string)"/>).</summary>
     internal ILiteCollection<JobTotalsDocument> Totals { get; }
@@ -138,6 +148,31 @@ public sealed class BackfillDatabase : IDisposable
     }
 
     public void Dispose() => Database.Dispose();
+
+    /// <summary>
+    /// True when a process (this one included) has the file at <paramref name="path"/> open as a database: LiteDB keeps
+    /// it open, locked against an exclusive opening, for as long as it runs. A file that does not exist is not held.
+    /// </summary>
+    public static bool IsHeld(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
 
     private T Transaction<T>(Func<T> work)
     {
@@ -247,7 +282,8 @@ public sealed class BackfillDatabase : IDisposable
     /// Brings a file of <paramref name="version"/> to <see cref="Version"/>. Before version 1: its in-flight slices are
     /// listed once (one scan of the slices), and the indexes every slice insert paid for and nothing reads any more are
     /// dropped (JobId, job/state, platform/state). Before version 2 (after <see cref="OpenOrdinal"/>): the sink's totals
-    /// are counted once from its orders.
+    /// are counted once from its orders. Before version 3: the orders the sink kept as six fields become records
+    /// (<see cref="OrdersToRecords"/>) and the sink's one set of totals becomes the orders' (docs/decisions.md).
     /// </summary>
     private void BringForward(int version)
     {
@@ -268,9 +304,107 @@ public sealed class BackfillDatabase : IDisposable
 
         if (version < 2)
         {
-            InTransaction(() => SinkTotals.Upsert(SinkTotalsDocument.Count(Orders)));
+            InTransaction(() => SinkTotals.Upsert(SinkTotalsDocument.Count(Database.GetCollection(DatasetNames.Name(Datasets.Orders)), DatasetNames.Name(Datasets.Orders))));
+        }
+
+        if (version < 3)
+        {
+            OrdersToRecords();
+            TotalsPerDataset();
         }
 
         Database.UserVersion = Version;
+    }
+
+    /// <summary>
+    /// Turns the orders a file of version 2 holds (six fields of each: order_sn, status, times, amount, currency) into
+    /// records in place, in transactions of <see cref="ChunkSize"/>: the record's JSON is those fields under the platform's
+    /// names, its jobs the one that wrote it last. A stop part way leaves the rest as they were, converted at the next open
+    /// (the version is raised last; a converted order is recognised by its JSON). Needs no disk for a copy.
+    /// </summary>
+    private void OrdersToRecords()
+    {
+        var orders = Database.GetCollection(DatasetNames.Name(Datasets.Orders));
+        orders.DropIndex("JobId");
+        BsonValue after = BsonValue.MinValue;
+        while (true)
+        {
+            var chunk = orders.Find(Query.GT("_id", after), limit: ChunkSize).ToList();
+            if (chunk.Count == 0)
+            {
+                break;
+            }
+
+            var old = chunk.Where(d => !d.ContainsKey(nameof(RecordDocument.Json)) && !d.ContainsKey(nameof(RecordDocument.JsonGzip))).ToList();
+            if (old.Count > 0)
+            {
+                InTransaction(() => orders.Update(old.Select(AsRecord)));
+            }
+
+            after = chunk[^1]["_id"];
+        }
+
+        InTransaction(() =>
+        {
+            if (SinkTotals.FindById("sink") is { } sink)
+            {
+                sink.Id = DatasetNames.Name(Datasets.Orders);
+                SinkTotals.Upsert(sink);
+                SinkTotals.Delete("sink");
+            }
+
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// Counts each job's records and calls per dataset once from its slices (one scan of them), and its saved records as
+    /// orders': what a file of version 2 held was orders only. A pruned job has no slices left: its emitted orders stand.
+    /// </summary>
+    private void TotalsPerDataset() => InTransaction(() =>
+    {
+        var counted = new Dictionary<string, JobTotalsDocument>(StringComparer.Ordinal);
+        foreach (var slice in Slices.FindAll())
+        {
+            if (!counted.TryGetValue(slice.JobId, out var job))
+            {
+                counted[slice.JobId] = job = new JobTotalsDocument { Id = slice.JobId };
+            }
+
+            job.AddData(slice, +1);
+        }
+
+        var all = Totals.FindAll().ToList();
+        foreach (var totals in all)
+        {
+            var orders = DatasetNames.Name(Datasets.Orders);
+            totals.Records = counted.TryGetValue(totals.Id, out var job) ? job.Records : totals.Orders > 0 ? new() { [orders] = totals.Orders } : [];
+            totals.Calls = job?.Calls ?? [];
+            totals.SavedByData = totals.Saved > 0 ? new() { [orders] = totals.Saved } : [];
+        }
+
+        return Totals.Update(all);
+    });
+
+    private static BsonDocument AsRecord(BsonDocument order)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["order_sn"] = order["OrderSn"].AsString ?? "",
+            ["order_status"] = order["Status"].AsString ?? "",
+            ["create_time"] = order["CreateTime"].AsInt64,
+            ["update_time"] = order["UpdateTime"].AsInt64,
+            ["total_amount"] = order["TotalAmount"].AsDecimal,
+            ["currency"] = order["Currency"].AsString ?? "",
+        });
+        order[nameof(RecordDocument.RecordId)] = order["OrderSn"];
+        order[nameof(RecordDocument.Json)] = json;
+        order[nameof(RecordDocument.Jobs)] = new BsonArray(new BsonValue(order["JobId"].AsString ?? ""));
+        foreach (var gone in (string[])["OrderSn", "Status", "TotalAmount", "Currency"])
+        {
+            order.Remove(gone);
+        }
+
+        return order;
     }
 }

@@ -1,8 +1,9 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 
 namespace Backfill.Storage;
 
-/// <summary>What earlier runs of a shop cost: the platform calls its succeeded slices made, per day they covered.</summary>
+/// <summary>What earlier runs of a shop cost: the platform calls its succeeded slices made, per dataset, per day they covered.</summary>
 /// <param name="readLimit">Succeeded slices read at most for one call; default <see cref="ReadLimit"/>.</param>
 public sealed class SliceHistory(BackfillDatabase db, int readLimit = SliceHistory.ReadLimit)
 {
@@ -54,7 +55,15 @@ public sealed class SliceHistory(BackfillDatabase db, int readLimit = SliceHisto
         return found.ToDictionary(f => f.Key, f =>
         {
             var slices = f.Value.OrderByDescending(s => s.UpdatedAt).Take(Recent).ToList();
-            return new ShopHistory(slices.Count, slices.Sum(s => (long)s.Calls), slices.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber));
+            var byData = DatasetNames.All.ToDictionary(
+                d => d,
+                d =>
+                {
+                    var name = DatasetNames.Name(d);
+                    var pulled = slices.Where(s => s.CallsPerData().ContainsKey(name)).ToList();
+                    return (Calls: pulled.Sum(s => (long)s.CallsPerData()[name]), Days: pulled.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber));
+                });
+            return new ShopHistory(slices.Count, slices.Sum(s => (long)s.Calls), slices.Sum(s => s.EndDay.DayNumber - s.FirstDay.DayNumber)) { ByData = byData };
         }, StringComparer.Ordinal);
     }
 }
@@ -62,6 +71,16 @@ public sealed class SliceHistory(BackfillDatabase db, int readLimit = SliceHisto
 /// <summary>Succeeded slices of a shop that counted their calls, their calls, and the days they covered.</summary>
 public sealed record ShopHistory(int Slices, long Calls, int Days)
 {
-    /// <summary>Calls per covered day; null without history.</summary>
-    public double? CallsPerDay => Days > 0 && Calls > 0 ? (double)Calls / Days : null;
+    /// <summary>Per dataset: the calls of the slices that pulled it, and the days those slices covered.</summary>
+    public IReadOnlyDictionary<Datasets, (long Calls, int Days)> ByData { get; init; } = new Dictionary<Datasets, (long, int)>();
+
+    /// <summary>Calls of one dataset per day covered by slices that pulled it; null when no slice of the shop did.</summary>
+    public double? CallsPerDay(Datasets one) =>
+        ByData.TryGetValue(one, out var h) && h.Days > 0 && h.Calls > 0 ? (double)h.Calls / h.Days : null;
+
+    public bool Equals(ShopHistory? other) =>
+        other is not null && (Slices, Calls, Days) == (other.Slices, other.Calls, other.Days)
+        && DatasetNames.All.All(d => ByData.GetValueOrDefault(d) == other.ByData.GetValueOrDefault(d));
+
+    public override int GetHashCode() => HashCode.Combine(Slices, Calls, Days);
 }

@@ -1,7 +1,9 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -40,7 +42,7 @@ public sealed class FleetBudgetTests
 
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(request.Job, CancellationToken.None);
         var store = scheduler.Services.GetRequiredService<JobStore>();
-        var orders = scheduler.Services.GetRequiredService<OrderStore>();
+        var orders = scheduler.Services.GetRequiredService<RecordStore>();
 
         // A third of the way, one worker leaves: its lanes move to the others, which wait out its calls' window first.
         await Harness.Eventually(() => harness.Simulator.Stats.Accepted >= 30, TimeSpan.FromSeconds(60), "30 calls");
@@ -50,7 +52,7 @@ public sealed class FleetBudgetTests
 
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(120), "the job to finish");
         var expected = Harness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(shop, Start(from), Start(from.AddDays(4))));
-        await Harness.Eventually(() => orders.Totals().Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Harness.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var stats = harness.Simulator.Stats;
         Assert.Equal(0, stats.Refused);

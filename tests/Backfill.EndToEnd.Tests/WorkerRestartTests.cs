@@ -1,7 +1,9 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.EndToEnd.Tests;
@@ -28,7 +30,7 @@ public sealed class WorkerRestartTests
         await first.StartAsync();
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(new BackfillRequest(Harness.Platform, ["20001"], day, day.AddDays(1)), CancellationToken.None);
         var store = scheduler.Services.GetRequiredService<JobStore>();
-        var orders = scheduler.Services.GetRequiredService<OrderStore>();
+        var orders = scheduler.Services.GetRequiredService<RecordStore>();
 
         await Harness.Eventually(() => store.Slices(job.Id)[0].Step >= 2, TimeSpan.FromSeconds(60), "three steps done by the first worker");
         await first.StopAsync();
@@ -37,14 +39,14 @@ public sealed class WorkerRestartTests
         await second.StartAsync();
 
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish on the second worker");
-        await Harness.Eventually(() => orders.Count(Harness.Platform, ["20001"], Start(day), Start(day.AddDays(1))) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Harness.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, ["20001"], Start(day), Start(day.AddDays(1))) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var slice = store.Slices(job.Id).Single();
         Assert.Equal(SliceState.Succeeded, slice.State);
         Assert.Equal(1, slice.Attempt);
         Assert.True(expected > 200, $"a busy day is needed, got {expected}");
-        Assert.Equal(expected, orders.Totals().Unique);
-        Assert.InRange(orders.Totals().DuplicatesAbsorbed, 0, PageSize);
+        Assert.Equal(expected, orders.Totals(Datasets.Orders).Unique);
+        Assert.InRange(orders.Totals(Datasets.Orders).DuplicatesAbsorbed, 0, PageSize);
         await second.StopAsync();
         await scheduler.StopAsync();
     }

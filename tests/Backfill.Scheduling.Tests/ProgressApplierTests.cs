@@ -105,6 +105,31 @@ public sealed class ProgressApplierTests : IDisposable
     }
 
     [Fact]
+    public void Apply_Steps_AddUpTheirCallsAndRecordsPerDataset_IntoTheSliceAndTheJobsTotals_OnceEachEvenWhenRepeated()
+    {
+        var split = Progress("j/1/20240101", ProgressKind.StepDone, step: 0) with
+        {
+            Calls = 103, Orders = 100, CallsByData = new() { ["orders"] = 3, ["finance"] = 100 }, RecordsByData = new() { ["orders"] = 100, ["finance"] = 100 },
+            Cursor = "returns|",
+        };
+        _applier.Apply(split);
+        _applier.Apply(split);
+        _applier.Apply(Progress("j/1/20240101", ProgressKind.StepDone, step: 1) with
+        {
+            Calls = 1, Orders = 0, CallsByData = new() { ["returns"] = 1 }, RecordsByData = new() { ["returns"] = 2 }, Cursor = "returns|7",
+        });
+        _applier.Apply(Progress("j/1/20240102", ProgressKind.StepDone, step: 0) with { Calls = 4 });
+
+        var slice = _store.Slice("j/1/20240101")!;
+        Assert.Equal(new Dictionary<string, int> { ["orders"] = 3, ["finance"] = 100, ["returns"] = 1 }, slice.CallsByData);
+        Assert.Equal(new Dictionary<string, long> { ["orders"] = 100, ["finance"] = 100, ["returns"] = 2 }, slice.Records);
+        Assert.Equal((104, 100L, "returns|7"), (slice.Calls, slice.Orders, slice.Cursor));
+        var totals = _store.Totals("j");
+        Assert.Equal(new Dictionary<string, long> { ["orders"] = 7, ["finance"] = 100, ["returns"] = 1 }, totals.Calls);
+        Assert.Equal(new Dictionary<string, long> { ["orders"] = 110, ["finance"] = 100, ["returns"] = 2 }, totals.Records);
+    }
+
+    [Fact]
     public void Apply_ProgressOfAnOlderAttempt_IsIgnored()
     {
         _applier.Apply(Progress("j/1/20240101", ProgressKind.SliceFailed, attempt: 1));

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
+using Backfill.Storage.Records;
 using LiteDB;
 
 namespace Backfill.Storage.Tests;
@@ -15,16 +17,16 @@ public sealed class CollationTests : IDisposable
 
     private JobStore Store => new(_temp.Db);
 
-    private OrderStore Sink => new(_temp.Db);
+    private RecordStore Sink => new(_temp.Db);
 
     [Fact]
     public void Upsert_TwoOrderIdsDifferingOnlyByCase_InOneBatch_AreTwoOrders()
     {
         Assert.Equal(0, Sink.Upsert([Order("AbC"), Order("abc")], Now));
 
-        Assert.Equal("AbC", Sink.Find("shopee:1:AbC")!.OrderSn);
-        Assert.Equal("abc", Sink.Find("shopee:1:abc")!.OrderSn);
-        Assert.Equal(new SinkTotals(2, 2), Sink.Totals());
+        Assert.Equal("AbC", Sink.Find(Datasets.Orders, "shopee:1:AbC")!.RecordId);
+        Assert.Equal("abc", Sink.Find(Datasets.Orders, "shopee:1:abc")!.RecordId);
+        Assert.Equal(new SinkTotals(2, 2), Sink.Totals(Datasets.Orders));
     }
 
     [Fact]
@@ -34,9 +36,9 @@ public sealed class CollationTests : IDisposable
 
         Assert.Equal(0, Sink.Upsert([Order("abc", status: "CANCELLED")], Now));
 
-        Assert.Equal(("AbC", "COMPLETED", 1), Fields(Sink.Find("shopee:1:AbC")!));
-        Assert.Equal(("abc", "CANCELLED", 1), Fields(Sink.Find("shopee:1:abc")!));
-        Assert.Equal(2, Sink.OfShop("shopee", "1").Count);
+        Assert.Equal(("AbC", "COMPLETED", 1), Fields(Sink.Find(Datasets.Orders, "shopee:1:AbC")!));
+        Assert.Equal(("abc", "CANCELLED", 1), Fields(Sink.Find(Datasets.Orders, "shopee:1:abc")!));
+        Assert.Equal(2, Sink.OfShop(Datasets.Orders, "shopee", "1").Count);
     }
 
     [Fact]
@@ -85,9 +87,9 @@ public sealed class CollationTests : IDisposable
             slices.EnsureIndex(BackfillDatabase.JobStateDayIndex, BackfillDatabase.JobStateDayExpression);
             slices.InsertBulk(Enumerable.Range(1, 3).Select(d => new SliceRecord { Id = $"j1/1/2024050{d}", JobId = "j1", Platform = "shopee", Shop = "1", FirstDay = new DateOnly(2024, 5, d), EndDay = new DateOnly(2024, 5, d + 1) }));
             old.GetCollection<JobTotalsDocument>("job_totals").Insert(new JobTotalsDocument { Id = "j1", States = [3, 0, 0, 0, 0, 0] });
-            var orders = old.GetCollection<OrderDocument>("orders");
+            var orders = old.GetCollection<LegacyOrder>("orders");
             orders.EnsureIndex(o => o.ShopKey);
-            orders.InsertBulk([Order("A", writes: 2), Order("b", writes: 1)]);
+            orders.InsertBulk([LegacyOrder.Of("A", writes: 2), LegacyOrder.Of("b", writes: 1)]);
 
             // More than 2,550 documents under a secondary index: LiteDB 5.0.20's own Rebuild fails on such a collection.
             var events = old.GetCollection<TransitionDocument>("events");
@@ -105,9 +107,9 @@ public sealed class CollationTests : IDisposable
         Assert.Equal(CompareOptions.Ordinal, _temp.Db.Database.Collation.SortOptions);
         Assert.Equal(BackfillDatabase.Version, _temp.Db.Database.UserVersion);
         Assert.Equal(["j1/1/20240501", "j1/1/20240502", "j1/1/20240503"], Store.Slices("j1", SliceState.Pending, limit: 10).Select(s => s.Id));
-        Assert.Equal(new SinkTotals(2, 3), Sink.Totals());
+        Assert.Equal(new SinkTotals(2, 3), Sink.Totals(Datasets.Orders));
         Assert.Equal(0, Sink.Upsert([Order("a")], Now));
-        Assert.Equal(new SinkTotals(3, 4), Sink.Totals());
+        Assert.Equal(new SinkTotals(3, 4), Sink.Totals(Datasets.Orders));
         Assert.Equal(1_000, Store.History("j1/1/20240502").Count);
         Assert.Equal(["backfill-log.db", "backfill.db"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
@@ -124,12 +126,11 @@ public sealed class CollationTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static (string, string, int) Fields(OrderDocument order) => (order.OrderSn, order.Status, order.Writes);
+    private static (string, string, int) Fields(RecordDocument order) =>
+        (order.RecordId, System.Text.Json.JsonDocument.Parse(order.JsonUtf8()).RootElement.GetProperty("status").GetString()!, order.Writes);
 
-    private static OrderDocument Order(string sn, string status = "COMPLETED", int writes = 0) => new()
-    {
-        Id = OrderDocument.MakeId("shopee", "1", sn), Platform = "shopee", Shop = "1", ShopKey = "shopee:1", OrderSn = sn, Status = status, Currency = "TWD", Writes = writes,
-    };
+    private static (Datasets, RecordDocument) Order(string sn, string status = "COMPLETED") =>
+        RecordStoreTests.Record(Datasets.Orders, "1", sn, Now, status);
 
     private void CreateJob(string id, int days)
     {

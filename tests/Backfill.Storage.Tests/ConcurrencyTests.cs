@@ -1,4 +1,6 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
+using Backfill.Storage.Records;
 
 namespace Backfill.Storage.Tests;
 
@@ -14,7 +16,7 @@ public sealed class ConcurrencyTests
         {
             using var temp = new TempDatabase();
             var jobs = new JobStore(temp.Db);
-            var orders = new OrderStore(temp.Db);
+            var orders = new RecordStore(temp.Db);
             using var done = new CancellationTokenSource();
             var reader = Task.Run(() =>
             {
@@ -28,7 +30,7 @@ public sealed class ConcurrencyTests
             {
                 for (var i = 0; !done.IsCancellationRequested; i++)
                 {
-                    orders.Upsert([new OrderDocument { Id = $"shopee:1:{i}", ShopKey = "shopee:1", JobId = "j" }], Now);
+                    orders.Upsert([RecordStoreTests.Record(Datasets.Orders, "1", $"{i}", Now)], Now);
                 }
             });
 

@@ -24,7 +24,7 @@ public sealed class JobTotalsTests : IDisposable
     private JobTotals Counted(string id)
     {
         var slices = Store.Slices(id);
-        return new JobTotals(SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders));
+        return new JobTotals(SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders)) { Records = new Dictionary<string, long> { ["orders"] = slices.Sum(s => s.Orders) } };
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class JobTotalsTests : IDisposable
         Store.Save(b, b.MoveTo(SliceState.Failed, Now, "boom"));
         Store.Save(b, b.MoveTo(SliceState.Pending, Now, "retry"));
 
-        Assert.Equal(new JobTotals(new SliceCounts(5, 0, 0, 1, 0, 0), 12), Store.Totals("j1"));
+        Assert.Equal(new JobTotals(new SliceCounts(5, 0, 0, 1, 0, 0), 12) { Records = new Dictionary<string, long> { ["orders"] = 12 } }, Store.Totals("j1"));
         Assert.Equal(Counted("j1"), Store.Totals("j1"));
         Assert.Equal(new JobTotals(new SliceCounts(3, 0, 0, 0, 0, 0), 0), Store.Totals("j_"));
         Assert.Equal(new SliceCounts(5, 0, 0, 1, 0, 0), Store.Counts("j1"));

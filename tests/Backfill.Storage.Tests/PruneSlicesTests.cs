@@ -1,4 +1,6 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
+using Backfill.Storage.Records;
 
 namespace Backfill.Storage.Tests;
 
@@ -16,24 +18,24 @@ public sealed class PruneSlicesTests : IDisposable
         var job = CreateJob("j1", days: 5, shops: ["1", "2"]);
         Succeed("j1/1/20240501", orders: 7);
         Fail("j1/2/20240503");
-        new OrderStore(_temp.Db).Upsert([new OrderDocument { Id = "shopee:1:A", ShopKey = "shopee:1", JobId = "j1", SliceId = "j1/1/20240501" }], Now);
+        new RecordStore(_temp.Db).Upsert([RecordStoreTests.Record(Datasets.Orders, "1", "A", Now, job: "j1")], Now);
         Store.Save(job, job.MoveTo(JobState.Cancelled, Now, "operator"));
         var before = Store.Totals("j1");
 
         // 10 slices and 5 slice transitions: the transitions go first, then the slices, 6 documents a batch.
         Assert.Equal(6, Store.PruneSlices("j1", limit: 6, Now.AddDays(30)));
-        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: false), Store.Totals("j1"));
+        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: false) { Records = before.Records, SavedByData = before.SavedByData }, Store.Totals("j1"));
         Assert.Equal(9, Store.Slices("j1").Count);
         Assert.Empty(_temp.Db.Events.Find(e => e.Subject != "j1"));
         Assert.Equal(6, Store.PruneSlices("j1", limit: 6, Now.AddDays(31)));
         Assert.Equal(3, Store.PruneSlices("j1", limit: 6, Now.AddDays(32)));
 
         Assert.Empty(Store.Slices("j1"));
-        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: true), Store.Totals("j1"));
+        Assert.Equal(new JobTotals(before.Slices, 7, Saved: 1, PrunedAt: Now.AddDays(30), Pruned: true) { Records = before.Records, SavedByData = before.SavedByData }, Store.Totals("j1"));
         Assert.Equal(new SliceCounts(8, 0, 0, 1, 1, 0), Store.Counts("j1"));
         Assert.Equal(JobState.Cancelled, Store.Job("j1")!.State);
         Assert.Equal(["created", "operator"], Store.History("j1").Select(e => e.Reason));
-        Assert.NotNull(new OrderStore(_temp.Db).Find("shopee:1:A"));
+        Assert.NotNull(new RecordStore(_temp.Db).Find(Datasets.Orders, "shopee:1:A"));
         Assert.Equal(0, Store.PruneSlices("j1", limit: 6, Now.AddDays(33)));
     }
 

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 
 namespace Backfill.Storage.Tests;
@@ -20,8 +21,24 @@ public sealed class SliceHistoryTests : IDisposable
 
         var history = new SliceHistory(_temp.Db).Of("shopee", "10001");
 
-        Assert.Equal(new ShopHistory(2, 80, 3), history);
-        Assert.Equal(80 / 3.0, history.CallsPerDay);
+        Assert.Equal((2, 80L, 3), (history.Slices, history.Calls, history.Days));
+        Assert.Equal(80 / 3.0, history.CallsPerDay(Datasets.Orders));
+    }
+
+    [Fact]
+    public void Of_CountsEachDatasetsCallsOverTheDaysOfTheSlicesThatPulledIt()
+    {
+        var both = Slice("10001", SliceState.Succeeded, calls: 310, days: 1);
+        both.CallsByData = new() { ["orders"] = 10, ["finance"] = 300 };
+        var returns = Slice("10001", SliceState.Succeeded, calls: 4, days: 2);
+        returns.CallsByData = new() { ["returns"] = 4 };
+        Create("j1", "shopee", both, returns, Slice("10001", SliceState.Succeeded, calls: 20, days: 1));
+
+        var history = new SliceHistory(_temp.Db).Of("shopee", "10001");
+
+        Assert.Equal(15.0, history.CallsPerDay(Datasets.Orders));
+        Assert.Equal(300.0, history.CallsPerDay(Datasets.Finance));
+        Assert.Equal(2.0, history.CallsPerDay(Datasets.Returns));
     }
 
     [Fact]
@@ -29,8 +46,8 @@ public sealed class SliceHistoryTests : IDisposable
     {
         Create("j1", "shopee", Slice("10001", SliceState.Pending, calls: 0, days: 1));
 
-        Assert.Null(new SliceHistory(_temp.Db).Of("shopee", "10001").CallsPerDay);
-        Assert.Null(new SliceHistory(_temp.Db).Of("shopee", "99999").CallsPerDay);
+        Assert.Null(new SliceHistory(_temp.Db).Of("shopee", "10001").CallsPerDay(Datasets.Orders));
+        Assert.Null(new SliceHistory(_temp.Db).Of("shopee", "99999").CallsPerDay(Datasets.Orders));
     }
 
     [Fact]
@@ -43,9 +60,9 @@ public sealed class SliceHistoryTests : IDisposable
         var both = history.Of("shopee", ["10001", "10002", "10003"]);
 
         Assert.Equal(history.Of("shopee", "10001"), both["10001"]);
-        Assert.Equal(new ShopHistory(2, 80, 2), both["10001"]);
-        Assert.Equal(new ShopHistory(1, 40, 2), both["10002"]);
-        Assert.Null(both["10003"].CallsPerDay);
+        Assert.Equal((2, 80L, 2), (both["10001"].Slices, both["10001"].Calls, both["10001"].Days));
+        Assert.Equal((1, 40L, 2), (both["10002"].Slices, both["10002"].Calls, both["10002"].Days));
+        Assert.Null(both["10003"].CallsPerDay(Datasets.Orders));
     }
 
     [Fact]
@@ -57,7 +74,7 @@ public sealed class SliceHistoryTests : IDisposable
         var history = new SliceHistory(_temp.Db, readLimit: 3).Of("shopee", ["10001", "10002"]);
 
         Assert.Equal(5, history["10002"].Slices);
-        Assert.Null(history["10001"].CallsPerDay);
+        Assert.Null(history["10001"].CallsPerDay(Datasets.Orders));
     }
 
     public void Dispose() => _temp.Dispose();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 
@@ -15,6 +16,44 @@ internal static class CommonOptions
     public static Option<string[]> Shops() => new("--shop") { Description = "Shop id; repeat for several shops.", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
 
     public static Option<int?> SlicesPerRelease() => Positive(new Option<int?>("--slices-per-release") { Description = "Slices of this job released per cadence (default Backfill:SlicesPerRelease)." });
+
+    /// <summary><c>--data orders,finance</c>, repeatable; orders when absent. A name that is not a dataset is a usage error.</summary>
+    public static Option<Datasets> Data() => new("--data")
+    {
+        Description = "What each slice pulls: orders (list + detail, every optional field), finance (one escrow call per order), returns (the return list); a comma list, repeatable (default orders). E.g. --data orders,finance.",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => DatasetNames.Default,
+        CustomParser = r =>
+        {
+            try
+            {
+                return DatasetNames.Parse(r.Tokens.Select(t => t.Value));
+            }
+            catch (FormatException e)
+            {
+                r.AddError($"--data: {e.Message}");
+                return DatasetNames.Default;
+            }
+        },
+    };
+
+    /// <summary><c>--time-field create_time|update_time</c>; the platform's <c>TimeRangeField</c> when absent.</summary>
+    public static Option<string?> TimeField() => new("--time-field")
+    {
+        Description = "Which order time the days are read by: create_time, or update_time to re-pull status changes (default the platform's TimeRangeField).",
+        CustomParser = r =>
+        {
+            var field = r.Tokens.Single().Value;
+            if (TimeFields.Problem(field) is { } problem)
+            {
+                r.AddError($"--time-field: {problem}");
+                return null;
+            }
+
+            return field;
+        },
+    };
 
     public static Option<string> Server() => new("--server") { Description = "The scheduler's URL (default Backfill:ServerUrl, http://127.0.0.1:5080)." };
 

@@ -25,9 +25,11 @@ internal static class DemoCommand
         var workers = CommonOptions.Workers(2);
         var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default 00:00:01 for the demo).");
         var json = CommonOptions.Json();
-        var command = new Command("demo", "Backfill simulated shops end to end on embedded Kafka, LiteDB and the platform simulator.\n\nExamples:\n  backfill demo\n  backfill demo --days 7 --shops 3 --json")
+        var datasets = CommonOptions.Data();
+        var timeField = CommonOptions.TimeField();
+        var command = new Command("demo", "Backfill simulated shops end to end on embedded Kafka, LiteDB and the platform simulator.\n\nExamples:\n  backfill demo\n  backfill demo --days 7 --shops 3 --json\n  backfill demo --data orders,finance,returns")
         {
-            days, shops, workers, releaseEvery, json,
+            days, shops, workers, releaseEvery, json, datasets, timeField,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -74,8 +76,12 @@ internal static class DemoCommand
             Console.Error.WriteLine($"Range [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}) in {options.TimeZone}: {sliceCount} slices ({shopIds.Count} shops × {sliceCount / shopIds.Count} days).");
 
             var request = new RunRequest(
-                new BackfillRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo"),
-                (shop, f, t) => simulator.ExpectedOrders(shop, f, t, platform["TimeRangeField"] ?? "create_time"));
+                new BackfillRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo")
+                {
+                    Data = parse.GetValue(datasets),
+                    TimeField = parse.GetValue(timeField),
+                },
+                (shop, f, t) => simulator.ExpectedOrders(shop, f, t, parse.GetValue(timeField) ?? platform["TimeRangeField"] ?? "create_time"));
             var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
             var stats = simulator.Stats;
             Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit; {stats.Refreshes} token refreshes, {stats.ExpiredAnswers} calls answered expired.");

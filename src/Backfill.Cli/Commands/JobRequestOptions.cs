@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Cli.Commands;
 
-/// <summary>What a job request says, for the verbs that send one (<c>start</c>, <c>estimate</c>): platform, shops, range, cadence.</summary>
+/// <summary>What a job request says, for the verbs that send one (<c>start</c>, <c>estimate</c>): platform, shops, range, cadence, datasets, time field.</summary>
 internal sealed class JobRequestOptions
 {
     private readonly Option<string> _platform = CommonOptions.Platform();
@@ -12,6 +13,8 @@ internal sealed class JobRequestOptions
     private readonly RangeOptions _range = new();
     private readonly Option<TimeSpan?> _releaseEvery = CommonOptions.ReleaseEvery("Release cadence of the job (default the scheduler's Backfill:ReleaseEvery).");
     private readonly Option<int?> _slicesPerRelease = CommonOptions.SlicesPerRelease();
+    private readonly Option<Datasets> _data = CommonOptions.Data();
+    private readonly Option<string?> _timeField = CommonOptions.TimeField();
 
     public void AddTo(Command command)
     {
@@ -20,6 +23,8 @@ internal sealed class JobRequestOptions
         _range.AddTo(command);
         command.Options.Add(_releaseEvery);
         command.Options.Add(_slicesPerRelease);
+        command.Options.Add(_data);
+        command.Options.Add(_timeField);
     }
 
     /// <exception cref="UsageException">A day that is not <c>YYYY-MM-DD</c>.</exception>
@@ -35,6 +40,8 @@ internal sealed class JobRequestOptions
             Days = dates is null ? parse.GetValue(_range.Days) : null,
             ReleaseEvery = parse.GetValue(_releaseEvery)?.ToString("c", CultureInfo.InvariantCulture),
             SlicesPerRelease = parse.GetValue(_slicesPerRelease),
+            Data = DatasetNames.Names(parse.GetValue(_data)),
+            TimeField = parse.GetValue(_timeField),
         };
     }
 }

@@ -18,8 +18,10 @@ internal static class RunCommand
         var workers = CommonOptions.Workers(2);
         var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default Backfill:ReleaseEvery).");
         var json = CommonOptions.Json();
+        var data = CommonOptions.Data();
+        var timeField = CommonOptions.TimeField();
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Run it even when an unfinished job in Backfill:DataDirectory covers one of its shops on one of its days." };
-        var command = new Command("run", "Backfill shops of a configured platform for a date range, in this process.\n\nExamples:\n  backfill run --platform shopee --shop 123 --from 2024-05-01 --to 2024-06-01\n  backfill run --platform shopee --shop 123 --shop 456 --days 7 --release-every 00:01:00 --json")
+        var command = new Command("run", "Backfill shops of a configured platform for a date range, in this process.\n\nExamples:\n  backfill run --platform shopee --shop 123 --from 2024-05-01 --to 2024-06-01\n  backfill run --platform shopee --shop 123 --shop 456 --days 7 --release-every 00:01:00 --json\n  backfill run --platform shopee --shop 123 --days 7 --data orders,finance,returns --time-field update_time")
         {
             platform, shops,
         };
@@ -28,6 +30,8 @@ internal static class RunCommand
         command.Options.Add(releaseEvery);
         command.Options.Add(json);
         command.Options.Add(allowOverlap);
+        command.Options.Add(data);
+        command.Options.Add(timeField);
         command.SetAction(async (parse, ct) =>
         {
             var asked = parse.GetValue(platform)!;
@@ -45,7 +49,7 @@ internal static class RunCommand
             var shopIds = parse.GetValue(shops)!;
             var slices = Slicer.Count(first, end, options.SliceDays) * shopIds.Distinct().Count();
             Console.Error.WriteLine($"Range [{first:yyyy-MM-dd}, {end:yyyy-MM-dd}) in {options.TimeZone}: {slices} slices for {shopIds.Distinct().Count()} shop(s) of {name}.");
-            return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery), AllowOverlap: parse.GetValue(allowOverlap))), parse.GetValue(json), ct);
+            return await RunView.RunAsync(configuration, new RunRequest(new BackfillRequest(name, shopIds, first, end, parse.GetValue(releaseEvery), AllowOverlap: parse.GetValue(allowOverlap)) { Data = parse.GetValue(data), TimeField = parse.GetValue(timeField) }), parse.GetValue(json), ct);
         });
         return command;
     }

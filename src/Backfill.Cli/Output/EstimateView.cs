@@ -23,12 +23,12 @@ internal static class EstimateView
         }
 
         console.Write(table);
-        writer.WriteLine($"slices: {estimate.Slices}, expected calls: {estimate.ExpectedCalls}");
+        writer.WriteLine($"slices: {estimate.Slices}, expected calls: {estimate.ExpectedCalls} ({string.Join(", ", estimate.PerData.Select(d => $"{d.Dataset} {d.Calls}{(d.Basis == JobEstimate.History ? "" : " assumed")}"))}); {estimate.Dominant} makes the most");
         var bound = estimate.ReleaseBoundSeconds >= estimate.RateBoundSeconds ? "the gradual release" : "the platform's rate limit";
         writer.WriteLine($"expected duration: {Duration(estimate.ExpectedSeconds)}, set by {bound} (release bound {Duration(estimate.ReleaseBoundSeconds)}, rate bound {Duration(estimate.RateBoundSeconds)})");
         if (estimate.Basis != JobEstimate.History)
         {
-            writer.WriteLine($"'default' assumes {JobEstimate.DefaultCallsPerDay.ToString(CultureInfo.InvariantCulture)} calls per shop-day for a shop with no earlier run on {estimate.Platform}.");
+            writer.WriteLine($"'default' assumes {DefaultCalls.OrdersPerDay.ToString(CultureInfo.InvariantCulture)} orders per shop-day for a shop with no earlier run of a dataset on {estimate.Platform}: orders ≈ pages + ⌈orders ÷ {DefaultCalls.DetailBatch}⌉, finance ≈ orders, returns ≈ pages.");
         }
     }
 

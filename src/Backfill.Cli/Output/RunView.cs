@@ -63,6 +63,7 @@ internal static class RunView
         Console.Error.WriteLine();
         Console.Error.WriteLine($"Job {s.Job} {s.State.ToString().ToLowerInvariant()} in {s.Elapsed.TotalSeconds:F1} s: {s.Slices.Succeeded}/{s.Slices.Total} slices succeeded, {s.Slices.Failed} failed.");
         Console.Error.WriteLine($"Orders: {s.OrdersUnique} unique saved{expected}, {s.OrdersEmitted} emitted, {s.DuplicatesAbsorbed} duplicates absorbed by the sink.");
+        Console.Error.WriteLine($"Records saved per dataset: {string.Join(", ", s.Records.Select(r => $"{r.Key} {r.Value}"))} (export them with 'backfill export {s.Job} --data …').");
         if (!s.OrdersAllSaved && s.State == Core.Jobs.JobState.Succeeded)
         {
             Console.Error.WriteLine("NOT DONE: the sink had not saved every order of the job when the run gave up waiting for it.");

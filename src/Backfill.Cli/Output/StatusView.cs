@@ -19,7 +19,7 @@ internal static class StatusView
         // A console of its own over the given writer, so the output goes where the caller says (tests capture it).
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
         console.MarkupLine($"[bold]{Markup.Escape(status.Job)}[/]: {State(status.State)}");
-        console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd})"));
+        console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd}) by {status.TimeField ?? "the platform's time field"}; data {string.Join(",", status.Data)}"));
         var s = status.Slices;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("slices");
@@ -33,6 +33,11 @@ internal static class StatusView
         table.AddRow("[bold]total[/]", $"[bold]{s.Total}[/]");
         console.Write(table);
         console.MarkupLine($"orders: {status.Orders.Emitted} emitted, {status.Orders.Saved} saved");
+        foreach (var data in status.Datasets)
+        {
+            console.MarkupLine(Markup.Escape($"{data.Data}: {data.Calls} calls, {data.Records} records emitted, {data.Saved} saved"));
+        }
+
         if (JobProgress.Saving(status))
         {
             console.MarkupLine("[yellow]" + Markup.Escape("saving: the sink has not saved all the job's orders yet") + "[/]");

@@ -1,3 +1,5 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Core.Jobs;
 
 /// <summary>
@@ -44,6 +46,23 @@ public sealed class SliceRecord
 
     /// <summary>Orders emitted by this attempt (a redone step counts again; the sink absorbs it).</summary>
     public long Orders { get; set; }
+
+    /// <summary>
+    /// Of <see cref="Calls"/>, those made for each dataset, by name; null on slices no step of which split them (all
+    /// orders': <see cref="CallsPerData"/>).
+    /// </summary>
+    public Dictionary<string, int>? CallsByData { get; set; }
+
+    /// <summary>Records emitted per dataset, by name, counted as <see cref="Orders"/>; null on slices no step of which split them (<see cref="RecordsPerData"/>).</summary>
+    public Dictionary<string, long>? Records { get; set; }
+
+    /// <summary>Calls per dataset name; a slice that never split them made orders' calls only.</summary>
+    public IReadOnlyDictionary<string, int> CallsPerData() =>
+        CallsByData ?? (Calls > 0 ? new Dictionary<string, int> { [DatasetNames.Name(Datasets.Orders)] = Calls } : []);
+
+    /// <summary>Records emitted per dataset name; a slice that never split them emitted orders only.</summary>
+    public IReadOnlyDictionary<string, long> RecordsPerData() =>
+        Records ?? (Orders > 0 ? new Dictionary<string, long> { [DatasetNames.Name(Datasets.Orders)] = Orders } : []);
 
     public string? Error { get; set; }
 

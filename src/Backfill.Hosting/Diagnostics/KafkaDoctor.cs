@@ -1,10 +1,11 @@
 using System.Globalization;
-using Backfill.Messaging;
+using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Topics;
+using Backfill.Messaging;
 using Backfill.Scheduling;
-using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backfill.Hosting.Diagnostics;
@@ -70,9 +71,15 @@ internal static class KafkaDoctor
             checks.Add(await LagAsync(probe, "lag scheduler progress", names.ProgressGroup, names.Progress, progress, (await MembersAsync(probe, names.ProgressGroup)).Members, null, "progress messages", "'backfill serve'"));
         }
 
-        if (metadata.Topics.TryGetValue(names.Orders, out var orders))
+        // One sink reader reads the three record topics in one group.
+        foreach (var dataset in DatasetNames.All)
         {
-            checks.Add(await LagAsync(probe, "lag scheduler sink", names.SinkGroup, names.Orders, orders, (await MembersAsync(probe, names.SinkGroup)).Members, null, "orders", "'backfill serve'"));
+            var name = DatasetNames.Name(dataset);
+            if (metadata.Topics.TryGetValue(names.Records(dataset), out var records))
+            {
+                var check = dataset == Datasets.Orders ? "lag scheduler sink" : $"lag scheduler sink {name}";
+                checks.Add(await LagAsync(probe, check, names.SinkGroup, names.Records(dataset), records, (await MembersAsync(probe, names.SinkGroup)).Members, null, $"{name} records", "'backfill serve'"));
+            }
         }
 
         return checks;

@@ -36,9 +36,18 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle,
         CancellationToken stop,
         Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
-        Start(group, topic, batch => Handle(batch, handle, park, stop), stop);
+        RunAsync(group, [topic], handle, stop, park);
 
-    /// <summary>As <see cref="RunAsync"/>, one message at a time: a message that fails is handled again alone, the others of its batch never twice.</summary>
+    /// <summary>As <see cref="RunAsync(string, string, Action{IReadOnlyList{ConsumeResult{string, byte[]}}}, CancellationToken, Func{ConsumeResult{string, byte[]}, string, CancellationToken, Task}?)"/>, several topics in one consumer; a batch may mix them.</summary>
+    public Task RunAsync(
+        string group,
+        IReadOnlyList<string> topics,
+        Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle,
+        CancellationToken stop,
+        Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
+        Start(group, topics, batch => Handle(batch, handle, park, stop), stop);
+
+    /// <summary>As the one-topic RunAsync, one message at a time: a message that fails is handled again alone, the others of its batch never twice.</summary>
     public Task RunEachAsync(
         string group,
         string topic,
@@ -47,7 +56,7 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
         Start(
             group,
-            topic,
+            [topic],
             batch =>
             {
                 foreach (var message in batch)
@@ -57,17 +66,17 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
             },
             stop);
 
-    private Task Start(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
+    private Task Start(string group, IReadOnlyList<string> topics, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
         Task.Factory.StartNew(
-            () => ReaderGuard.Run(counters, logger, $"{topic} (group {group})", () => Run(group, topic, handle, stop), stop),
+            () => ReaderGuard.Run(counters, logger, $"{string.Join(", ", topics)} (group {group})", () => Run(group, topics, handle, stop), stop),
             stop,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-    private void Run(string group, string topic, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
+    private void Run(string group, IReadOnlyList<string> topics, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
     {
         using var consumer = clients.ConsumerBuilder(group, $"{group}-{Environment.ProcessId}").Build();
-        consumer.Subscribe(topic);
+        consumer.Subscribe(topics);
         var batch = new List<ConsumeResult<string, byte[]>>(MaxBatch);
         try
         {

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backfill.Core.Data;
@@ -90,7 +91,8 @@ public sealed record RecordMessage : IMessage
     {
         if (RecordGzip is null)
         {
-            return Record is { } record ? JsonSerializer.SerializeToUtf8Bytes(record) : "null"u8.ToArray();
+            // The element's text as it came in the message, not written again (which would escape what it need not).
+            return Record is { } record ? Encoding.UTF8.GetBytes(record.GetRawText()) : "null"u8.ToArray();
         }
 
         try

@@ -101,7 +101,11 @@ public sealed partial class NightlyRuns(
 
                 try
                 {
-                    var request = new BackfillRequest(found.Platform, [shop], from, to, found.ReleaseEvery, Source: found.Name, JobId: id, TimeZone: zone.Id);
+                    var request = new BackfillRequest(found.Platform, [shop], from, to, found.ReleaseEvery, Source: found.Name, JobId: id, TimeZone: zone.Id)
+                    {
+                        Data = found.Datasets(),
+                        TimeField = found.TimeField,
+                    };
                     var (job, slices) = await planner.CreateAsync(request, cancellationToken);
                     created.Add(job.Id);
                     Log.Created(logger, found.Name, job.Id, shop, Day(from), Day(to), slices, fire);

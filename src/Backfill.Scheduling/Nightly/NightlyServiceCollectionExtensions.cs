@@ -13,7 +13,7 @@ public static class NightlyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<NightlyOptions>().Configure(o =>
         {
-            configuration.GetSection("Schedules").Bind(o.Schedules);
+            o.Schedules = [.. configuration.GetSection("Schedules").GetChildren().Select(item => ScheduleOptions.Bind(item, strict: false))];
 
             // Platform names are case-insensitive in configuration but not in named options: keep the configured spelling.
             var platforms = PlatformsConfiguration.Names(configuration);

@@ -1,3 +1,6 @@
+using Backfill.Core.Data;
+using Microsoft.Extensions.Configuration;
+
 namespace Backfill.Scheduling.Nightly;
 
 /// <summary>One nightly run, an item of the configuration list <c>Schedules</c>.</summary>
@@ -23,6 +26,37 @@ public sealed class ScheduleOptions
 
     /// <summary>Release cadence of the schedule's jobs. Default: <c>Backfill:ReleaseEvery</c>.</summary>
     public TimeSpan? ReleaseEvery { get; set; }
+
+    /// <summary>What the schedule's jobs pull: a list of dataset names, or one comma list (<c>orders,finance</c>). Default orders.</summary>
+    public List<string> Data { get; set; } = [];
+
+    /// <summary><c>create_time</c> or <c>update_time</c>. Default: the platform's <c>TimeRangeField</c>.</summary>
+    public string? TimeField { get; set; }
+
+    /// <summary>The datasets <see cref="Data"/> names, orders when it names none.</summary>
+    /// <exception cref="FormatException">A name that is not a dataset.</exception>
+    public Datasets Datasets() => Data.Count == 0 ? DatasetNames.Default : DatasetNames.Parse(Data);
+
+    /// <summary>
+    /// Binds one item of <c>Schedules</c>; <c>Data</c> may be a list or one comma-separated string, which the binder
+    /// alone would drop (a list bound from a scalar stays empty).
+    /// </summary>
+    public static ScheduleOptions Bind(IConfigurationSection item, bool strict)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var data = item.GetSection(nameof(Data));
+        bool IsData(string key) =>
+            key.Equals(data.Path, StringComparison.OrdinalIgnoreCase) || key.StartsWith(data.Path + ":", StringComparison.OrdinalIgnoreCase);
+
+        // The binder refuses a scalar for a list when strict: the rest is bound by it (its errors name the full key), Data read here.
+        var rest = new ConfigurationBuilder()
+            .AddInMemoryCollection(item.AsEnumerable().Where(kv => kv.Value is not null && !IsData(kv.Key)))
+            .Build();
+        var schedule = new ScheduleOptions();
+        rest.GetSection(item.Path).Bind(schedule, o => o.ErrorOnUnknownConfiguration = strict);
+        schedule.Data = data.Value is { } names ? [names] : [.. data.GetChildren().Select(c => c.Value ?? "")];
+        return schedule;
+    }
 }
 
 /// <summary>The configured schedules (the top-level list <c>Schedules</c>).</summary>

@@ -11,7 +11,8 @@ namespace Backfill.Server.Auth;
 /// Every mutation (any method but GET, HEAD, OPTIONS) needs <c>Authorization: Bearer &lt;Backfill:ApiToken&gt;</c>: 401
 /// without it, 403 with another token. With no token configured, mutations are let through only while every address the
 /// server listens on is a loopback one (then only this machine's users reach it) and the request names a loopback host;
-/// otherwise they are refused with a problem that says to set one. Reads stay open. The token is never logged or echoed.
+/// otherwise they are refused with a problem that says to set one. Reads stay open, but for a job's export: shop data,
+/// guarded as a change is (<see cref="Jobs.ExportApi.IsExport"/>). The token is never logged or echoed.
 /// </summary>
 internal sealed partial class ApiTokenGate(RequestDelegate next, IOptions<BackfillOptions> options, IServer server, ILogger<ApiTokenGate> logger)
 {
@@ -20,7 +21,7 @@ internal sealed partial class ApiTokenGate(RequestDelegate next, IOptions<Backfi
     public Task InvokeAsync(HttpContext context)
     {
         var method = context.Request.Method;
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+        if ((HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)) && !Jobs.ExportApi.IsExport(context.Request.Path))
         {
             return next(context);
         }
@@ -31,7 +32,7 @@ internal sealed partial class ApiTokenGate(RequestDelegate next, IOptions<Backfi
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             if (!ListenAddresses.AreLoopbackOnly(addresses))
             {
-                return RefuseAsync(context, StatusCodes.Status403Forbidden, "no Backfill:ApiToken while listening beyond loopback", "Changes are refused: no API token is configured.",
+                return RefuseAsync(context, StatusCodes.Status403Forbidden, "no Backfill:ApiToken while listening beyond loopback", "Changes and exports are refused: no API token is configured.",
                     $"This scheduler listens on {string.Join(", ", addresses)}, beyond loopback, and has no Backfill:ApiToken, so it accepts no change from anyone. {SetToken}");
             }
 

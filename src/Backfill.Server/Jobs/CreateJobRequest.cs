@@ -34,6 +34,14 @@ public sealed record CreateJobRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DryRun { get; init; }
 
+    /// <summary>What each slice pulls: <c>orders</c>, <c>finance</c>, <c>returns</c>; orders when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Data { get; init; }
+
+    /// <summary><c>create_time</c> or <c>update_time</c>; the platform's <c>TimeRangeField</c> when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TimeField { get; init; }
+
     /// <summary>True creates the job even when an active job of the platform covers one of its shops on one of its days.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? AllowOverlap { get; init; }

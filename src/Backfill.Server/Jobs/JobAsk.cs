@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Slicing;
 using Backfill.Scheduling;
 
@@ -9,10 +10,14 @@ namespace Backfill.Server.Jobs;
 /// <param name="AllowOverlap">Create it even when it overlaps an active job.</param>
 internal sealed record JobAsk(string Platform, IReadOnlyList<string> Shops, DateOnly? From, DateOnly? To, int? Days, TimeSpan? ReleaseEvery, int? SlicesPerRelease, bool DryRun = false, bool AllowOverlap = false)
 {
+    public Datasets Data { get; init; } = DatasetNames.Default;
+
+    public string? TimeField { get; init; }
+
     /// <summary>Resolves <see cref="Days"/> against today in <paramref name="zone"/>, like <c>backfill run --days</c>.</summary>
     public BackfillRequest ToRequest(TimeProvider time, TimeZoneInfo zone)
     {
         var (from, to) = Days is { } days ? Slicer.LastDays(days, time, zone) : (From!.Value, To!.Value);
-        return new BackfillRequest(Platform, Shops, from, to, ReleaseEvery, SlicesPerRelease, Source: "api", AllowOverlap: AllowOverlap);
+        return new BackfillRequest(Platform, Shops, from, to, ReleaseEvery, SlicesPerRelease, Source: "api", AllowOverlap: AllowOverlap) { Data = Data, TimeField = TimeField };
     }
 }

@@ -1,18 +1,16 @@
+using Backfill.Core.Data;
+
 namespace Backfill.Server.Jobs;
 
 /// <summary>
 /// The answer of <c>POST /api/jobs</c> with <c>"dryRun": true</c>: what the job would be and cost, created nowhere.
-/// The expected duration is the larger of two bounds: the platform's limit (calls ÷ calls per second) and the gradual
-/// release (⌈slices ÷ slices per release⌉ × release cadence).
+/// Calls are counted per dataset the job pulls (a shop's earlier runs of that dataset on the platform, else
+/// <see cref="DefaultCalls"/>), and every one of them spends the platform's budget. The expected duration is the larger of
+/// two bounds: the platform's limit (all calls ÷ calls per second) and the gradual release (⌈slices ÷ slices per
+/// release⌉ × release cadence).
 /// </summary>
 public sealed record JobEstimate
 {
-    /// <summary>
-    /// Calls per shop-day assumed for a shop with no earlier run on the platform: about 300 orders a day, that is three
-    /// pages of 100, each one list call and two detail calls of 50 orders, plus one.
-    /// </summary>
-    public const double DefaultCallsPerDay = 10;
-
     public const string History = "history";
     public const string Default = "default";
 
@@ -27,8 +25,12 @@ public sealed record JobEstimate
     /// <summary>Exclusive.</summary>
     public required DateOnly To { get; init; }
 
+    /// <summary>What the job pulls, by name.</summary>
+    public IReadOnlyList<string> Data { get; init; } = [DatasetNames.Name(Datasets.Orders)];
+
     public required int Slices { get; init; }
 
+    /// <summary>Every dataset's calls.</summary>
     public required long ExpectedCalls { get; init; }
 
     public required double ExpectedSeconds { get; init; }
@@ -37,15 +39,22 @@ public sealed record JobEstimate
 
     public required double RateBoundSeconds { get; init; }
 
-    /// <summary><see cref="History"/> when every shop's figure comes from its earlier runs; <see cref="Default"/> when any is assumed.</summary>
+    /// <summary><see cref="History"/> when every shop's figure of every dataset comes from earlier runs; <see cref="Default"/> when any is assumed.</summary>
     public required string Basis { get; init; }
+
+    /// <summary>Calls per dataset, in the order a slice pulls them.</summary>
+    public IReadOnlyList<DataEstimate> PerData { get; init; } = [];
+
+    /// <summary>The dataset that makes the most calls (finance, one escrow call per order, when the job pulls it).</summary>
+    public string Dominant { get; init; } = DatasetNames.Name(Datasets.Orders);
 
     public required IReadOnlyList<ShopEstimate> PerShop { get; init; }
 
     /// <summary>The estimate of a job, from the figures the scheduler knows.</summary>
     /// <param name="slicesPerShop">Slices one shop's range is cut into.</param>
     /// <param name="callsPerSecond">What the platform's limit lets the whole fleet call.</param>
-    /// <param name="callsPerDay">A shop's calls per day in earlier runs of the platform, or null when it has none.</param>
+    /// <param name="callsPerDay">A shop's calls per day for one dataset in earlier runs of the platform, or null when it has none.</param>
+    /// <param name="defaultPerDay">Calls per day of one dataset assumed for a shop without history (<see cref="DefaultCalls"/>).</param>
     public static JobEstimate Of(
         string platform,
         IReadOnlyList<string> shops,
@@ -55,18 +64,29 @@ public sealed record JobEstimate
         TimeSpan releaseEvery,
         int slicesPerRelease,
         double callsPerSecond,
-        Func<string, double?> callsPerDay)
+        Datasets data,
+        Func<string, Datasets, double?> callsPerDay,
+        Func<Datasets, double> defaultPerDay)
     {
         ArgumentNullException.ThrowIfNull(shops);
         ArgumentNullException.ThrowIfNull(callsPerDay);
+        ArgumentNullException.ThrowIfNull(defaultPerDay);
         ArgumentOutOfRangeException.ThrowIfLessThan(slicesPerRelease, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(callsPerSecond);
         var days = to.DayNumber - from.DayNumber;
-        var perShop = shops.Select(shop => callsPerDay(shop) is { } known
-                ? new ShopEstimate(shop, slicesPerShop, Math.Round(known, 2), History)
-                : new ShopEstimate(shop, slicesPerShop, DefaultCallsPerDay, Default))
+        var datasets = DatasetNames.Each(data);
+        var cells = shops.SelectMany(shop => datasets.Select(d => callsPerDay(shop, d) is { } known
+                ? (Shop: shop, Data: d, PerDay: known, Basis: History)
+                : (Shop: shop, Data: d, PerDay: defaultPerDay(d), Basis: Default)))
+            .Select(c => (c.Shop, c.Data, c.PerDay, c.Basis, Calls: (long)Math.Ceiling(c.PerDay * days)))
             .ToList();
-        var calls = perShop.Sum(s => (long)Math.Ceiling(s.CallsPerDay * days));
+        var perShop = shops.Select(shop => cells.Where(c => c.Shop == shop).ToList())
+            .Select((c, i) => new ShopEstimate(shops[i], slicesPerShop, Math.Round(c.Sum(x => x.PerDay), 2), c.All(x => x.Basis == History) ? History : Default))
+            .ToList();
+        var perData = datasets.Select(d => cells.Where(c => c.Data == d).ToList())
+            .Select((c, i) => new DataEstimate(DatasetNames.Name(datasets[i]), c.Sum(x => x.Calls), c.All(x => x.Basis == History) ? History : Default))
+            .ToList();
+        var calls = cells.Sum(c => c.Calls);
         var slices = slicesPerShop * shops.Count;
         var releaseBound = Math.Ceiling(slices / (double)slicesPerRelease) * releaseEvery.TotalSeconds;
         var rateBound = calls / callsPerSecond;
@@ -76,12 +96,15 @@ public sealed record JobEstimate
             Shops = shops,
             From = from,
             To = to,
+            Data = DatasetNames.Names(data),
             Slices = slices,
             ExpectedCalls = calls,
             ExpectedSeconds = Seconds(Math.Max(releaseBound, rateBound)),
             ReleaseBoundSeconds = Seconds(releaseBound),
             RateBoundSeconds = Seconds(rateBound),
-            Basis = perShop.All(s => s.Basis == History) ? History : Default,
+            Basis = cells.All(c => c.Basis == History) ? History : Default,
+            PerData = perData,
+            Dominant = perData.MaxBy(d => d.Calls)?.Dataset ?? DatasetNames.Name(Datasets.Orders),
             PerShop = perShop,
         };
     }
@@ -89,5 +112,8 @@ public sealed record JobEstimate
     private static double Seconds(double seconds) => Math.Round(seconds, 1);
 }
 
-/// <summary>One shop's part of an estimate: its slices and the calls per day assumed for it, and where that figure comes from.</summary>
+/// <summary>One shop's part of an estimate: its slices and the calls per day assumed for it (every dataset), and where that figure comes from.</summary>
 public sealed record ShopEstimate(string Shop, int Slices, double CallsPerDay, string Basis);
+
+/// <summary>One dataset's part of an estimate: its calls over every shop, and where the figures come from.</summary>
+public sealed record DataEstimate(string Dataset, long Calls, string Basis);

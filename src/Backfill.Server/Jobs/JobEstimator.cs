@@ -21,6 +21,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
         var configured = LanePlan.For(platforms.Get(request.Platform).RateLimit);
         var plan = configured.TryRetarget(board.LiveLimit(request.Platform), out var live, out _) ? live : configured;
         var history = new SliceHistory(db).Of(request.Platform, shops);
+        var pageSize = platforms.Get(request.Platform).PageSize;
         return JobEstimate.Of(
             request.Platform,
             shops,
@@ -30,6 +31,8 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             request.ReleaseEvery ?? o.ReleaseEvery,
             request.SlicesPerRelease ?? o.SlicesPerRelease,
             plan.LaneCalls / plan.Window.TotalSeconds,
-            shop => history[shop].CallsPerDay);
+            request.Data,
+            (shop, dataset) => history[shop].CallsPerDay(dataset),
+            dataset => DefaultCalls.PerDay(dataset, o.SliceDays, pageSize));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Backfill.Core.Data;
 using Backfill.Core.Slicing;
 
 namespace Backfill.Server.Jobs;
@@ -17,7 +18,7 @@ internal static class JobRequestReader
 {
     public const string Example = """{"platform": "demo", "shops": ["10001"], "from": "2024-05-01", "to": "2024-05-08"}""";
 
-    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun", "allowOverlap"];
+    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun", "allowOverlap", "data", "timeField"];
 
     public static JobRequestReading Read(ReadOnlyMemory<byte> body, IReadOnlyCollection<string> platforms)
     {
@@ -58,6 +59,8 @@ internal static class JobRequestReader
         var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", found.Error);
         var dryRun = ReadBool(values, "dryRun", found.Error);
         var allowOverlap = ReadBool(values, "allowOverlap", found.Error);
+        var data = ReadData(values, found.Error);
+        var timeField = ReadTimeField(values, found.Error);
 
         var hasRange = values.ContainsKey("from") || values.ContainsKey("to");
         var hasDays = values.ContainsKey("days");
@@ -79,7 +82,7 @@ internal static class JobRequestReader
             return new JobRequestReading(null, null, found.Errors);
         }
 
-        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap), null, new Dictionary<string, string[]>());
+        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap) { Data = data, TimeField = timeField }, null, new Dictionary<string, string[]>());
     }
 
     private static string? ReadPlatform(JsonElement value, IReadOnlyCollection<string> platforms, Action<string, string> error)
@@ -130,6 +133,55 @@ internal static class JobRequestReader
         }
 
         return shops;
+    }
+
+    /// <summary><c>"data"</c>: an array of dataset names (or one comma list as a string); orders when absent.</summary>
+    private static Datasets ReadData(Dictionary<string, JsonElement> values, Action<string, string> error)
+    {
+        if (!values.TryGetValue("data", out var value))
+        {
+            return DatasetNames.Default;
+        }
+
+        var names = value.ValueKind switch
+        {
+            JsonValueKind.Array when value.EnumerateArray().All(n => n.ValueKind == JsonValueKind.String) => value.EnumerateArray().Select(n => n.GetString()!).ToList(),
+            JsonValueKind.String => [value.GetString()!],
+            _ => null,
+        };
+        if (names is null)
+        {
+            error("data", $"data must be an array of dataset names, e.g. [\"orders\", \"finance\"] (got {value.GetRawText()}).");
+            return DatasetNames.Default;
+        }
+
+        try
+        {
+            return DatasetNames.Parse(names);
+        }
+        catch (FormatException e)
+        {
+            error("data", e.Message);
+            return DatasetNames.Default;
+        }
+    }
+
+    /// <summary><c>"timeField"</c>: <c>create_time</c> or <c>update_time</c>; the platform's configured one when absent.</summary>
+    private static string? ReadTimeField(Dictionary<string, JsonElement> values, Action<string, string> error)
+    {
+        if (!values.TryGetValue("timeField", out var value))
+        {
+            return null;
+        }
+
+        var field = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : value.GetRawText();
+        if (TimeFields.Problem(field) is { } problem)
+        {
+            error("timeField", problem);
+            return null;
+        }
+
+        return field;
     }
 
     private static DateOnly? ReadDay(Dictionary<string, JsonElement> values, string member, Action<string, string> error)

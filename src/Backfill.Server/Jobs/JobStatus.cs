@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -39,7 +40,17 @@ public sealed record JobStatus
 
     public required SliceTotals Slices { get; init; }
 
+    /// <summary>What each slice pulls, by name.</summary>
+    public IReadOnlyList<string> Data { get; init; } = [DatasetNames.Name(Core.Data.Datasets.Orders)];
+
+    /// <summary>The order time the days are read by; null: the platform's configured <c>TimeRangeField</c>.</summary>
+    public string? TimeField { get; init; }
+
+    /// <summary>The orders dataset's records emitted and saved (the sink's progress on the job's orders).</summary>
     public required OrderTotals Orders { get; init; }
+
+    /// <summary>Per dataset the job pulls: platform calls, records emitted, record messages saved.</summary>
+    public IReadOnlyList<DatasetTotals> Datasets { get; init; } = [];
 
     /// <summary>
     /// When the finished job's slices and their transitions were deleted (<c>Backfill:KeepFinishedJobs</c>); null while
@@ -62,7 +73,11 @@ public sealed record JobStatus
     public static JobStatus Of(JobRecord job, IReadOnlyList<SliceRecord> slices)
     {
         ArgumentNullException.ThrowIfNull(slices);
-        return Of(job, new JobTotals(SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders)));
+        return Of(job, new JobTotals(SliceCounts.From(slices.Select(s => s.State)), slices.Sum(s => s.Orders))
+        {
+            Records = Sum(slices.Select(s => s.RecordsPerData())),
+            Calls = Sum(slices.Select(s => s.CallsPerData().ToDictionary(c => c.Key, c => (long)c.Value))),
+        });
     }
 
     /// <summary>The status of <paramref name="job"/> from the totals the store keeps with every slice write (one read, however many slices).</summary>
@@ -85,9 +100,26 @@ public sealed record JobStatus
             ReleaseEvery = job.ReleaseEvery,
             SlicesPerRelease = job.SlicesPerRelease,
             Slices = SliceTotals.Of(totals.Slices),
-            Orders = new OrderTotals(totals.Orders, totals.Saved, allSaved),
+            Data = DatasetNames.Names(job.Data),
+            TimeField = job.TimeField,
+            Orders = new OrderTotals(totals.Orders, totals.SavedByData.GetValueOrDefault(OrdersName), allSaved),
+            Datasets = [.. DatasetNames.Names(job.Data)
+                .Select(name => new DatasetTotals(name, totals.Calls.GetValueOrDefault(name), totals.Records.GetValueOrDefault(name), totals.SavedByData.GetValueOrDefault(name)))],
             SlicesPrunedAt = totals.PrunedAt,
         };
+    }
+
+    private static string OrdersName => DatasetNames.Name(Core.Data.Datasets.Orders);
+
+    private static Dictionary<string, long> Sum(IEnumerable<IReadOnlyDictionary<string, long>> counts)
+    {
+        var sum = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, count) in counts.SelectMany(c => c))
+        {
+            sum[name] = sum.GetValueOrDefault(name) + count;
+        }
+
+        return sum;
     }
 }
 
@@ -109,3 +141,9 @@ public sealed record SliceTotals(int Total, int Pending, int Released, int Runni
 /// the counts (<see cref="SinkProgress"/>). <c>status --watch</c>, <c>demo</c> and <c>run</c> report a job succeeded only then.
 /// </param>
 public sealed record OrderTotals(long Emitted, long Saved = 0, bool AllSaved = false);
+
+/// <summary>One dataset of a job.</summary>
+/// <param name="Calls">Platform calls its slices made for it (a finance-only job's list calls count as finance).</param>
+/// <param name="Records">Records workers emitted, a redone step's again.</param>
+/// <param name="Saved">Record messages of it the sink saved, repeats included.</param>
+public sealed record DatasetTotals(string Data, long Calls, long Records, long Saved);

@@ -21,6 +21,7 @@ internal static class JobsApi
         jobs.MapPost("/", CreateAsync);
         jobs.MapGet("/", List);
         jobs.MapGet("/{id}", Get);
+        jobs.MapGet("/{id}/export", ExportApi.ExportAsync);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
@@ -5,6 +6,7 @@ using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -25,7 +27,7 @@ internal sealed partial class MetricsCollector : IDisposable
     public static readonly TimeSpan FinishedJobsShownFor = TimeSpan.FromDays(1);
 
     private readonly JobStore _jobs;
-    private readonly OrderStore _orders;
+    private readonly RecordStore _orders;
     private readonly PlatformBoard _board;
     private readonly KafkaCounters _kafka;
     private readonly ProgressApplier _progress;
@@ -40,7 +42,7 @@ internal sealed partial class MetricsCollector : IDisposable
 
     public MetricsCollector(
         JobStore jobs,
-        OrderStore orders,
+        RecordStore orders,
         PlatformBoard board,
         KafkaCounters kafka,
         ProgressApplier progress,
@@ -125,7 +127,7 @@ internal sealed partial class MetricsCollector : IDisposable
     }
 
     /// <summary>The sink's totals: counters kept with its upserts, one document read.</summary>
-    private SinkTotals? ReadSink()
+    private IReadOnlyDictionary<Datasets, SinkTotals>? ReadSink()
     {
         try
         {

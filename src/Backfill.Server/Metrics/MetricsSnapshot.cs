@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
@@ -8,7 +9,7 @@ namespace Backfill.Server.Metrics;
 /// <summary>Every figure of one scrape, read first and written after, so the text is a pure function of it.</summary>
 /// <param name="JobsByState">Every job in the store by state.</param>
 /// <param name="Jobs">Jobs whose slices are shown: unfinished ones and those finished lately.</param>
-/// <param name="Sink">Null when the sink could not be read.</param>
+/// <param name="Sink">The sink's totals per dataset; null when the sink could not be read.</param>
 /// <param name="TokenRefreshes">The token refresher's outcomes since start; null reads as none.</param>
 /// <param name="Shops">The shop registry, as the API shows it (no token); null or empty when it holds none.</param>
 internal sealed record MetricsSnapshot(
@@ -16,7 +17,7 @@ internal sealed record MetricsSnapshot(
     IReadOnlyList<JobSlices> Jobs,
     IReadOnlyList<PlatformFigures> Platforms,
     KafkaFigures Kafka,
-    SinkTotals? Sink,
+    IReadOnlyDictionary<Datasets, SinkTotals>? Sink,
     long ProgressIgnored,
     TokenRefreshFigures? TokenRefreshes = null,
     IReadOnlyList<ShopView>? Shops = null);

@@ -1,12 +1,16 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
 using Backfill.Scheduling.Shops;
+using Backfill.Storage;
 
 namespace Backfill.Server.Metrics;
 
 /// <summary>The series of <c>GET /metrics</c>, all prefixed <c>backfill_</c>. Every family is written, with no sample when nothing is known.</summary>
 internal static class MetricsText
 {
+    private static readonly IReadOnlyDictionary<Datasets, SinkTotals> NoSink = new Dictionary<Datasets, SinkTotals>();
+
     public static string Write(MetricsSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -89,16 +93,16 @@ internal static class MetricsText
         text.Family("backfill_kafka_evictions_total", MetricType.Counter, "Times a consumer of the scheduler process was evicted for not polling; non-zero is an alarm.").Sample(snapshot.Kafka.Evictions);
         text.Family("backfill_kafka_dead_lettered_total", MetricType.Counter, "Messages the scheduler process parked on the dead-letter topic.").Sample(snapshot.Kafka.DeadLettered);
 
-        text.Family("backfill_sink_orders_saved_total", MetricType.Counter, "Orders the sink holds (each order once), since its file was created.");
-        if (snapshot.Sink is { } sink)
+        text.Family("backfill_sink_records_saved_total", MetricType.Counter, "Records the sink holds of each dataset (each record once), since its file was created.");
+        foreach (var (dataset, sink) in snapshot.Sink ?? NoSink)
         {
-            text.Sample(sink.Unique);
+            text.Sample(sink.Unique, ("dataset", DatasetNames.Name(dataset)));
         }
 
-        text.Family("backfill_sink_duplicates_absorbed_total", MetricType.Counter, "Deliveries of an order the sink already held (redone steps, redeliveries), since its file was created.");
-        if (snapshot.Sink is { } totals)
+        text.Family("backfill_sink_duplicates_absorbed_total", MetricType.Counter, "Deliveries of a record the sink already held (redone steps, redeliveries), per dataset, since its file was created.");
+        foreach (var (dataset, sink) in snapshot.Sink ?? NoSink)
         {
-            text.Sample(totals.DuplicatesAbsorbed);
+            text.Sample(sink.DuplicatesAbsorbed, ("dataset", DatasetNames.Name(dataset)));
         }
 
         text.Family("backfill_progress_ignored_total", MetricType.Counter, "Progress messages ignored as stale or repeated since the scheduler started.").Sample(snapshot.ProgressIgnored);

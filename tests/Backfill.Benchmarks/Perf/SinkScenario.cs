@@ -1,10 +1,13 @@
+using System.Text;
+using Backfill.Core.Data;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using LiteDB;
 
 namespace Backfill.Benchmarks.Perf;
 
 /// <summary>
-/// P6: the order sink's upserts (<see cref="OrderStore.Upsert"/>, batches of the sink consumer's size, one delivery in
+/// P6: the order sink's upserts (<see cref="RecordStore.Upsert"/>, batches of the sink consumer's size, one delivery in
 /// ten a repeat) against a raw LiteDB loop that upserts the same documents, batch by batch in a transaction, into a
 /// collection with the same mapper and indexes. The two sides take turns batch by batch (which goes first alternates),
 /// each into its own file, so a disk that slows down or speeds up during the run (writeback of an earlier row, another
@@ -54,39 +57,41 @@ internal sealed class SinkScenario(PerfOptions options)
         return [.. list];
     }
 
-    private static OrderDocument Order(int n) => new()
+    /// <summary>An order record of about 600 bytes, two items, as the platform's detail call returns it.</summary>
+    private static RecordDocument Order(int n)
     {
-        Id = OrderDocument.MakeId("perf", $"{100_000 + (n % 500)}", $"2401{n:D10}"),
-        Platform = "perf",
-        Shop = $"{100_000 + (n % 500)}",
-        ShopKey = $"perf:{100_000 + (n % 500)}",
-        OrderSn = $"2401{n:D10}",
-        Status = "COMPLETED",
-        CreateTime = 1_704_067_200 + n,
-        UpdateTime = 1_704_067_200 + n,
-        TotalAmount = 100 + (n % 1000),
-        Currency = "SGD",
-        JobId = "perf-20240101-20240102-abcdef",
-        SliceId = $"perf-20240101-20240102-abcdef/{100_000 + (n % 500)}/20240101",
-    };
+        var record = RecordDocument.Of(Encoding.UTF8.GetBytes(
+            $$"""{"order_sn":"2401{{n:D10}}","order_status":"COMPLETED","create_time":{{1_704_067_200 + n}},"update_time":{{1_704_067_200 + n}},"total_amount":{{100 + (n % 1000)}},"currency":"SGD","buyer_user_id":{{n % 9973}},"shipping_carrier":"Standard Delivery","payment_method":"Credit Card","item_list":[{"item_id":{{n % 311}},"item_name":"Item {{n % 311}}","model_quantity_purchased":1,"model_discounted_price":50.5},{"item_id":{{n % 313}},"item_name":"Item {{n % 313}}","model_quantity_purchased":2,"model_discounted_price":24.75}]}"""));
+        record.Id = RecordDocument.MakeId("perf", $"{100_000 + (n % 500)}", $"2401{n:D10}");
+        record.Platform = "perf";
+        record.Shop = $"{100_000 + (n % 500)}";
+        record.ShopKey = $"perf:{100_000 + (n % 500)}";
+        record.RecordId = $"2401{n:D10}";
+        record.CreateTime = 1_704_067_200 + n;
+        record.UpdateTime = 1_704_067_200 + n;
+        record.JobId = "perf-20240101-20240102-abcdef";
+        record.SliceId = $"perf-20240101-20240102-abcdef/{100_000 + (n % 500)}/20240101";
+        record.Jobs = [record.JobId];
+        return record;
+    }
 
     /// <summary>Each batch through the product and through the raw loop, taking turns; each side's own time summed.</summary>
     private (TimeSpan Product, TimeSpan Raw, long Duplicates) Interleaved(TempFolder folder, string prefix, int[] deliveries, DateTimeOffset now)
     {
         using var productDb = new BackfillDatabase(folder.File($"{prefix}product.db"));
-        var store = new OrderStore(productDb);
+        var store = new RecordStore(productDb);
         using var rawDb = new LiteDatabase(new ConnectionString { Filename = folder.File($"{prefix}raw.db"), Connection = ConnectionType.Direct }, BackfillMapper.Create());
         var rawWriter = LogWriter.Resolve(rawDb, folder.File($"{prefix}raw.db"));
-        var orders = rawDb.GetCollection<OrderDocument>("orders");
+        var orders = rawDb.GetCollection<RecordDocument>("orders");
         orders.EnsureIndex(o => o.ShopKey);
-        orders.EnsureIndex(o => o.JobId);
+        orders.EnsureIndex("job_id", "MAP($.Jobs[*] => (@ + '|' + $._id))");
         long duplicates = 0;
         TimeSpan product = TimeSpan.Zero, raw = TimeSpan.Zero;
         var turn = 0;
         foreach (var chunk in deliveries.Chunk(Batch))
         {
             // Each side gets documents of its own (the product sets their Writes), made before its clock starts.
-            var forProduct = chunk.Select(Order).ToList();
+            var forProduct = chunk.Select(n => (Datasets.Orders, Order(n))).ToList();
             var forRaw = chunk.Select(Order).ToList();
             void Product()
             {

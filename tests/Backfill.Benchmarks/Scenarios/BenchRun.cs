@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
+using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
+using Backfill.Storage.Records;
 using Backfill.Storage;
 
 namespace Backfill.Benchmarks.Scenarios;
@@ -119,8 +121,8 @@ internal sealed class BenchRun : IAsyncDisposable
         }
 
         using var db = new BackfillDatabase(databasePath);
-        var store = new OrderStore(db);
-        var unique = store.Count(BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField);
+        var store = new RecordStore(db);
+        var unique = store.Count(Datasets.Orders, BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField);
         var gaps = new List<string>();
         if (unique != plan.ExpectedOrders)
         {
@@ -128,12 +130,12 @@ internal sealed class BenchRun : IAsyncDisposable
             {
                 foreach (var shop in plan.Shops.TakeWhile(_ => gaps.Count < gapsShown))
                 {
-                    var saved = store.Count(BenchSettings.Platform, [shop], JobPlan.Utc(day), JobPlan.Utc(day.AddDays(1)), plan.TimeRangeField);
+                    var saved = store.Count(Datasets.Orders, BenchSettings.Platform, [shop], JobPlan.Utc(day), JobPlan.Utc(day.AddDays(1)), plan.TimeRangeField);
                     var expected = plan.ExpectedOn(shop, day);
                     if (saved != expected)
                     {
                         var missing = plan.OrdersOn(shop, day)
-                            .Where(o => store.Find(OrderDocument.MakeId(BenchSettings.Platform, shop, o.OrderSn)) is null)
+                            .Where(o => store.Find(Datasets.Orders, RecordDocument.MakeId(BenchSettings.Platform, shop, o.OrderSn)) is null)
                             .Take(3)
                             .Select(o => $"{o.OrderSn} at {DateTimeOffset.FromUnixTimeSeconds(o.Time):HH:mm:ss}");
                         gaps.Add($"shop {shop} {Day(day)}: {saved} of {expected} (missing {string.Join(", ", missing)})");
@@ -142,7 +144,7 @@ internal sealed class BenchRun : IAsyncDisposable
             }
         }
 
-        return new OrderCount(unique, store.Totals().DuplicatesAbsorbed, gaps);
+        return new OrderCount(unique, store.Totals(Datasets.Orders).DuplicatesAbsorbed, gaps);
     }
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 
 namespace Backfill.Core.Tests.Jobs;
@@ -34,6 +35,35 @@ public sealed class OverlapRuleTests
         Assert.Equal(["2"], overlap.Shops);
         Assert.Equal(from < 0 ? May1 : May1.AddDays(from), overlap.FirstDay);
         Assert.Equal(to > 7 ? May1.AddDays(7) : May1.AddDays(to), overlap.EndDay);
+    }
+
+    [Theory]
+    [InlineData(Datasets.Orders, Datasets.Finance | Datasets.Returns, false)]
+    [InlineData(Datasets.Orders | Datasets.Finance, Datasets.Returns, false)]
+    [InlineData(Datasets.Returns, Datasets.Orders, false)]
+    [InlineData(Datasets.Orders | Datasets.Finance, Datasets.Finance, true)]
+    [InlineData(Datasets.Orders | Datasets.Finance | Datasets.Returns, Datasets.Returns, true)]
+    [InlineData(Datasets.Orders, Datasets.Orders, true)]
+    public void Find_SameShopAndDays_OverlapsOnlyWhenTheJobsShareADataset(Datasets active, Datasets asked, bool overlaps)
+    {
+        var job = Active();
+        job.Data = active;
+
+        var overlap = OverlapRule.Find("shopee", ["1"], May1, May1.AddDays(1), [job], asked);
+
+        Assert.Equal(overlaps, overlap is not null);
+        Assert.Equal(overlaps ? active & asked : Datasets.None, overlap?.Data ?? Datasets.None);
+    }
+
+    [Fact]
+    public void Describe_NamesTheDatasetsBothJobsPull()
+    {
+        var job = Active();
+        job.Data = Datasets.Orders | Datasets.Finance;
+
+        var overlap = OverlapRule.Find("shopee", ["1"], May1, May1.AddDays(1), [job], Datasets.Finance | Datasets.Returns)!;
+
+        Assert.Equal("job a (running) already covers shop 1 of shopee for days [2024-05-01, 2024-05-02) (finance)", overlap.Describe());
     }
 
     [Theory]
@@ -74,6 +104,6 @@ public sealed class OverlapRuleTests
     {
         var overlap = OverlapRule.Find("shopee", ["1", "2"], May1.AddDays(5), May1.AddDays(9), [Active(state: JobState.Paused)])!;
 
-        Assert.Equal("job a (paused) already covers shops 1, 2 of shopee for days [2024-05-06, 2024-05-08)", overlap.Describe());
+        Assert.Equal("job a (paused) already covers shops 1, 2 of shopee for days [2024-05-06, 2024-05-08) (orders)", overlap.Describe());
     }
 }

@@ -146,4 +146,15 @@ public sealed class MessageCodecTests
         Assert.Equal(["staging.actions", "staging.orders", "staging.finance", "staging.returns", "staging.progress", "staging.actions.dlq", "staging.control"], topics.Specs(new TopicPartitionOptions()).Select(t => t.Name));
         Assert.Equal("staging.workers", topics.WorkerGroup);
     }
+
+    [Fact]
+    public void Record_ItsTextComesBackAsItCame_NonAsciiAndNumbersUnescapedAndUnchanged()
+    {
+        var json = """{"item_name":"商品 <1> & 'x'","price":12.50,"big":12345678901234567890,"q":"a\"b"}""";
+        var sent = RecordMessage.Of(System.Text.Encoding.UTF8.GetBytes(json), m => m with { Platform = "p", Shop = "1", Dataset = Backfill.Core.Data.Datasets.Orders, Id = "A" });
+
+        var read = MessageCodec.Decode<RecordMessage>(MessageCodec.Encode(sent));
+
+        Assert.Equal(json, System.Text.Encoding.UTF8.GetString(read.RecordJson()));
+    }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 
 namespace Backfill.Reliability.Tests.Crash;
 
@@ -41,8 +43,8 @@ internal sealed record CrashJob(IReadOnlyList<string> Shops, DateOnly From, Date
     public (long Unique, long Duplicates) Sink(string databasePath)
     {
         using var db = new BackfillDatabase(databasePath);
-        var orders = new OrderStore(db);
-        return (orders.Count(ProcessFleet.Platform, Shops, FromUtc, ToUtc), orders.Totals().DuplicatesAbsorbed);
+        var orders = new RecordStore(db);
+        return (orders.Count(Datasets.Orders, ProcessFleet.Platform, Shops, FromUtc, ToUtc), orders.Totals(Datasets.Orders).DuplicatesAbsorbed);
     }
 
     public static int Count(JsonElement status, string state) => status.GetProperty("slices").GetProperty(state).GetInt32();

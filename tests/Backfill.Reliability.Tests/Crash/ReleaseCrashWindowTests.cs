@@ -1,8 +1,10 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -56,14 +58,14 @@ public sealed class ReleaseCrashWindowTests(ITestOutputHelper output)
         using var next = harness.Host(BackfillRoles.All);
         await next.StartAsync();
         var jobs = next.Services.GetRequiredService<JobStore>();
-        var orders = next.Services.GetRequiredService<OrderStore>();
+        var orders = next.Services.GetRequiredService<RecordStore>();
         await Harness.Eventually(() => jobs.Job(jobId)!.IsFinished, TimeSpan.FromSeconds(60), "both slices to finish after the restart");
-        await Harness.Eventually(() => orders.Count(Harness.Platform, [shop], from, from.AddDays(2)) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Harness.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, [shop], from, from.AddDays(2)) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var slices = jobs.Slices(jobId);
         Assert.All(slices, s => Assert.Equal(SliceState.Succeeded, s.State));
         Assert.All(slices, s => Assert.Equal(1, s.Attempt));
-        output.WriteLine($"slices {slices.Count}, orders {expected}, duplicates absorbed {orders.Totals().DuplicatesAbsorbed}");
+        output.WriteLine($"slices {slices.Count}, orders {expected}, duplicates absorbed {orders.Totals(Datasets.Orders).DuplicatesAbsorbed}");
         await next.StopAsync();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
@@ -6,6 +7,7 @@ using Backfill.Messaging.Clients;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Backfill.Worker;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,12 +93,12 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
 
         var summary = await run;
         var store = host.Services.GetRequiredService<JobStore>();
-        var orders = host.Services.GetRequiredService<OrderStore>();
+        var orders = host.Services.GetRequiredService<RecordStore>();
 
         Assert.Equal(JobState.Succeeded, summary.State);
         Assert.Equal(summary.Slices.Total, summary.Slices.Succeeded);
         Assert.Equal(summary.OrdersExpected, summary.OrdersUnique);
-        Assert.Equal(summary.OrdersExpected, orders.Totals().Unique);
+        Assert.Equal(summary.OrdersExpected, orders.Totals(Datasets.Orders).Unique);
         Assert.Equal(0, summary.DeadLettered);
         Assert.All(store.Slices(summary.Job), s => Assert.Single(store.History(s.Id), t => t.To == nameof(SliceState.Succeeded)));
         Assert.True(recovery.Count >= 5, $"the job ended before most faults were injected: {string.Join(", ", recovery.Keys)}");

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Backfill.Worker;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,11 +57,11 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         var copies = partitions;
         var workers = new[] { harness.Host(BackfillRoles.Worker), harness.Host(BackfillRoles.Worker) };
         await Task.WhenAll(workers.Select(w => w.StartAsync()));
-        var orders = scheduler.Services.GetRequiredService<OrderStore>();
+        var orders = scheduler.Services.GetRequiredService<RecordStore>();
         var stats = workers.Select(w => w.Services.GetRequiredService<WorkerStats>()).ToArray();
 
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(40), "the job to finish");
-        await Harness.Eventually(() => orders.Totals().Unique == expected, TimeSpan.FromSeconds(20), "the sink to hold every order");
+        await Harness.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(20), "the sink to hold every order");
         await Harness.Eventually(() => EveryMessageCommitted(clients, topic), TimeSpan.FromSeconds(20), "every action, copies included, to be read and committed");
         var recovered = watch.Elapsed;
 
@@ -70,8 +72,8 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         // One effect: each step ran once, in one process, with one call per page at the platform.
         Assert.Equal(slice.Step + 1, stats.Sum(s => s.Steps));
         Assert.Equal(slice.Calls, harness.Simulator.Stats.Accepted);
-        Assert.Equal(expected, orders.Totals().Unique);
-        Assert.Equal(0, orders.Totals().DuplicatesAbsorbed);
+        Assert.Equal(expected, orders.Totals(Datasets.Orders).Unique);
+        Assert.Equal(0, orders.Totals(Datasets.Orders).DuplicatesAbsorbed);
 
         // Every copy recognised and dropped, in both processes: none ran.
         Assert.Equal(copies, stats.Sum(s => s.DuplicatesDropped));
@@ -88,8 +90,8 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
             platformCalls = harness.Simulator.Stats.Accepted,
             progressIgnored = scheduler.Services.GetRequiredService<ProgressApplier>().Ignored,
             ordersExpected = expected,
-            ordersUnique = orders.Totals().Unique,
-            duplicatesAbsorbed = orders.Totals().DuplicatesAbsorbed,
+            ordersUnique = orders.Totals(Datasets.Orders).Unique,
+            duplicatesAbsorbed = orders.Totals(Datasets.Orders).DuplicatesAbsorbed,
             seconds = Math.Round(recovered.TotalSeconds, 1),
         });
         foreach (var worker in workers)

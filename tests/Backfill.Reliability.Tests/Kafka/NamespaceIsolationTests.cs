@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
@@ -7,6 +8,7 @@ using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Backfill.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,14 +52,14 @@ public sealed class NamespaceIsolationTests(ITestOutputHelper output)
             var clients = sp.GetRequiredService<KafkaClients>();
             var topics = clients.Connection.Topics;
             var store = sp.GetRequiredService<JobStore>();
-            var orders = sp.GetRequiredService<OrderStore>();
+            var orders = sp.GetRequiredService<RecordStore>();
             Assert.Equal(JobState.Succeeded, summary.State);
             Assert.Equal(summary.OrdersExpected, summary.OrdersUnique);
 
             // Its sink holds its own job's orders and none of the other's.
-            Assert.Equal(summary.OrdersExpected, orders.Totals().Unique);
-            Assert.Equal(0, orders.Count(Harness.Platform, [other.Shop], Start(other.Day), Start(other.Day.AddDays(2))));
-            Assert.Equal(0, orders.Totals().DuplicatesAbsorbed);
+            Assert.Equal(summary.OrdersExpected, orders.Totals(Datasets.Orders).Unique);
+            Assert.Equal(0, orders.Count(Datasets.Orders, Harness.Platform, [other.Shop], Start(other.Day), Start(other.Day.AddDays(2))));
+            Assert.Equal(0, orders.Totals(Datasets.Orders).DuplicatesAbsorbed);
 
             // Its topics carry its own job only, and its dead-letter topic nothing.
             var jobs = store.Jobs().Select(j => j.Id).ToHashSet();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.EndToEnd.Tests;
-using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -30,7 +31,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
         await using var run = await ServerRun.StartAsync(harness);
         var from = new DateOnly(2024, 3, 4);
         const int Days = 3;
-        var sink = run.Server.Services.GetRequiredService<OrderStore>();
+        var sink = run.Server.Services.GetRequiredService<RecordStore>();
         var expected = Harness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(
             shop, new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(from.AddDays(Days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
 
@@ -59,7 +60,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
         Assert.Equal(200, status);
         Assert.Equal(failed.Select(s => s.GetProperty("slice").GetString()).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        await Harness.Eventually(() => sink.Totals().Unique == expected, Limit, "the sink to hold every order");
+        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order");
 
         var final = await run.SlicesAsync(job);
         var afterRetry = harness.Simulator.Calls.Snapshot().Skip(callsAtFailure.Count).ToList();
@@ -68,7 +69,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
         Assert.All(final.Where(s => s.GetProperty("shop").GetString() == Bad), s => Assert.Equal(2, s.GetProperty("attempt").GetInt32()));
         Assert.DoesNotContain(afterRetry, c => c.Shop == Good);
         Assert.Contains(afterRetry, c => c.Shop == Bad);
-        Assert.Equal(expected, sink.Totals().Unique);
+        Assert.Equal(expected, sink.Totals(Datasets.Orders).Unique);
 
         ScenarioFigures.Record(output, "R11", new
         {
@@ -81,8 +82,8 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
             callsForGoodShopAfterRetry = afterRetry.Count(c => c.Shop == Good),
             callsForRetriedShopAfterRetry = afterRetry.Count(c => c.Shop == Bad),
             ordersExpected = expected,
-            ordersUnique = sink.Totals().Unique,
-            duplicatesAbsorbed = sink.Totals().DuplicatesAbsorbed,
+            ordersUnique = sink.Totals(Datasets.Orders).Unique,
+            duplicatesAbsorbed = sink.Totals(Datasets.Orders).DuplicatesAbsorbed,
             seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         });
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.EndToEnd.Tests;
-using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -20,17 +21,17 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
         await using var run = await ServerRun.StartAsync(harness);
         var from = new DateOnly(2024, 2, 26);
         const int Days = 3;
-        var sink = run.Server.Services.GetRequiredService<OrderStore>();
+        var sink = run.Server.Services.GetRequiredService<RecordStore>();
         var expected = Harness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(
             shop, new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(from.AddDays(Days).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
 
         var job = await run.CreateAsync(from, Days);
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        await Harness.Eventually(() => sink.Totals().Unique == expected, Limit, "the sink to hold every order of the first run");
+        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the first run");
         var first = Documents(sink);
         var firstRun = await run.SlicesAsync(job);
         var emittedFirst = firstRun.Sum(s => s.GetProperty("orders").GetInt64());
-        var duplicatesBefore = sink.Totals().DuplicatesAbsorbed;
+        var duplicatesBefore = sink.Totals(Datasets.Orders).DuplicatesAbsorbed;
         var callsBefore = harness.Simulator.Calls.Snapshot().Count;
 
         // Without force a finished job is not run again (R11's rule stays).
@@ -46,8 +47,8 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
         await run.WaitForStateAsync(job, "succeeded", Limit);
         var secondRun = await run.SlicesAsync(job);
         var emittedSecond = secondRun.Sum(s => s.GetProperty("orders").GetInt64()) - emittedFirst;
-        await Harness.Eventually(() => sink.Totals().DuplicatesAbsorbed - duplicatesBefore >= emittedSecond, Limit, "the sink to read the second run's orders");
-        var totals = sink.Totals();
+        await Harness.Eventually(() => sink.Totals(Datasets.Orders).DuplicatesAbsorbed - duplicatesBefore >= emittedSecond, Limit, "the sink to read the second run's orders");
+        var totals = sink.Totals(Datasets.Orders);
         var second = Documents(sink);
 
         Assert.All(secondRun, s => Assert.Equal(2, s.GetProperty("attempt").GetInt32()));
@@ -74,7 +75,7 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
     }
 
     /// <summary>What an order is, without the bookkeeping of its deliveries (writes, when saved).</summary>
-    private static List<string> Documents(OrderStore sink) =>
-        [.. Harness.Shops.SelectMany(shop => sink.OfShop(Harness.Platform, shop))
-            .Select(o => $"{o.Id}|{o.Status}|{o.CreateTime}|{o.UpdateTime}|{o.TotalAmount}|{o.Currency}|{o.JobId}|{o.SliceId}")];
+    private static List<string> Documents(RecordStore sink) =>
+        [.. Harness.Shops.SelectMany(shop => sink.OfShop(Datasets.Orders, Harness.Platform, shop))
+            .Select(o => $"{o.Id}|{o.Json}|{o.CreateTime}|{o.UpdateTime}|{o.JobId}|{o.SliceId}")];
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
@@ -6,6 +7,7 @@ using Backfill.Platforms;
 using Backfill.Platforms.Simulator;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -64,7 +66,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         await first.StartAsync();
         await second.StartAsync();
         var store = scheduler.Services.GetRequiredService<JobStore>();
-        var sink = scheduler.Services.GetRequiredService<OrderStore>();
+        var sink = scheduler.Services.GetRequiredService<RecordStore>();
         var request = harness.Request(new DateOnly(2024, 1, 1), 40);
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(request.Job, CancellationToken.None);
         var log = harness.Simulator.Calls;
@@ -81,7 +83,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, Deadline, "the job to finish");
         var slices = store.Slices(job.Id);
         var expected = Harness.Shops.Sum(shop => request.Expected!(shop, slices[0].From, slices[^1].To));
-        await Harness.Eventually(() => sink.Totals().Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
         var callsPerHost = new[] { first, second }.Select(h => h.Services.GetRequiredService<IOrderSources>().Stats(Harness.Platform).Calls).ToList();
         await second.StopAsync();
         await first.StopAsync();
@@ -125,8 +127,8 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
             slices = slices.Count,
             slicesSucceeded = slices.Count(s => s.State == SliceState.Succeeded),
             ordersExpected = expected,
-            ordersUnique = sink.Totals().Unique,
-            duplicatesAbsorbed = sink.Totals().DuplicatesAbsorbed,
+            ordersUnique = sink.Totals(Datasets.Orders).Unique,
+            duplicatesAbsorbed = sink.Totals(Datasets.Orders).DuplicatesAbsorbed,
             calls = calls.Count,
             callsPerWorkerHost = callsPerHost,
             callsRefusedByStorm = refusals.Count,
@@ -147,7 +149,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         });
 
         Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
-        Assert.Equal(expected, sink.Totals().Unique);
+        Assert.Equal(expected, sink.Totals(Datasets.Orders).Unique);
         Assert.NotEmpty(refusals);
         Assert.True(early.Count == 0, "calls before the back-off allowed: " + string.Join("; ", early.Take(10)));
         Assert.True(earlyInFleet.Count == 0, "calls in the fleet before a refusal's Retry-After: " + string.Join("; ", earlyInFleet.Take(10)));

@@ -219,7 +219,7 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
         var allowed = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "30001", "--from", "2020-07-05", "--to", "2020-07-06", "--allow-overlap", "--json", "--server", Server);
 
         Assert.Equal((1, ""), (refused.Code, refused.Out));
-        Assert.Equal($"error: Refused: job {first} (running) already covers shop 30001 of demo for days [2020-07-05, 2020-07-06). Cancel it first, or allow the overlap (--allow-overlap, \"allowOverlap\": true).", refused.Error.Trim());
+        Assert.Equal($"error: Refused: job {first} (running) already covers shop 30001 of demo for days [2020-07-05, 2020-07-06) (orders). Cancel it first, or allow the overlap (--allow-overlap, \"allowOverlap\": true).", refused.Error.Trim());
         Assert.True(allowed.Code == 0, allowed.Error);
         Assert.Equal(["job"], JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(allowed.Out)).EnumerateObject().Select(p => p.Name));
     }

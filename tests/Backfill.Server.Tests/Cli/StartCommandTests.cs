@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Server.Tests.Cli;
 
@@ -14,6 +15,9 @@ public sealed class StartCommandTests
     [InlineData("--platform demo --shop 1 --days 0", "--days must be at least 1.")]
     [InlineData("--platform demo --shop 1 --days 1 --release-every 0", "--release-every '0' is not a positive time span")]
     [InlineData("--platform demo --shop 1 --days 1 --slices-per-release 0", "--slices-per-release must be at least 1.")]
+    [InlineData("--platform demo --shop 1 --days 1 --data orders,refunds", "--data: 'refunds' is not a dataset; the datasets are orders, finance, returns")]
+    [InlineData("--platform demo --shop 1 --days 1 --data orders --data ,", "--data: '' is not a dataset")]
+    [InlineData("--platform demo --shop 1 --days 1 --time-field paid_time", "--time-field: 'paid_time' is not a time field; the time fields are create_time and update_time.")]
     public async Task Start_BadUsage_Exits2AndSaysWhy(string args, string error)
     {
         var (code, _, stderr) = await CliRunner.RunAsync(["start", .. args.Split(' ')]);
@@ -70,6 +74,38 @@ public sealed class StartCommandServerTests(ServerFixture fixture) : IClassFixtu
         Assert.Contains($"follow it with 'backfill status {id}'", stderr, StringComparison.Ordinal);
         var status = await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
         Assert.Equal(6, status.GetProperty("slices").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Start_WithDataAndTimeField_TheJobAndItsActionsCarryThem()
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("start", "--platform", "demo", "--shop", "30001", "--from", "2019-03-01", "--to", "2019-03-02", "--data", "finance", "--data", "returns,finance", "--time-field", "update_time", "--release-every", "00:00:00.100", "--allow-overlap", "--server", Server);
+
+        Assert.True(code == 0, stderr);
+        var id = stdout.Trim();
+        var status = await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+        Assert.Equal(["finance", "returns"], status.GetProperty("data").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("update_time", status.GetProperty("timeField").GetString());
+        Assert.Equal(["finance", "returns"], status.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("data").GetString()));
+
+        // The slice's first step goes out with what the job pulls.
+        var clients = fixture.Harness.App.Services.GetRequiredService<Backfill.Messaging.Clients.KafkaClients>();
+        Backfill.Messaging.Contracts.ActionMessage? action = null;
+        using var consumer = clients.ConsumerBuilder($"start-tests-{Guid.NewGuid():N}", "start-tests").Build();
+        consumer.Subscribe(clients.Connection.Topics.Actions);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (action is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no action of the job within 30 s");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } consumed
+                && Backfill.Messaging.Contracts.MessageCodec.Decode<Backfill.Messaging.Contracts.ActionMessage>(consumed.Message.Value) is { } read && read.Job == id)
+            {
+                action = read;
+            }
+        }
+
+        consumer.Close();
+        Assert.Equal((Backfill.Core.Data.Datasets.Finance | Backfill.Core.Data.Datasets.Returns, "update_time"), (action.Data, action.TimeField));
     }
 
     [Fact]

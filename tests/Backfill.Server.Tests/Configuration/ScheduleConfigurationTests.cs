@@ -27,6 +27,9 @@ public sealed class ScheduleConfigurationTests
     [InlineData("0:Name", "API", "Schedules:0 (API): the name is reserved for jobs started by hand (cli, api, demo)")]
     [InlineData("0:DayBack", "2", "'DayBack'")]
     [InlineData("0:DaysBack", "two", "Schedules:0:DaysBack")]
+    [InlineData("0:Data", "orders,refunds", "Schedules:0:Data: 'refunds' is not a dataset; the datasets are orders, finance, returns")]
+    [InlineData("0:Data:1", "refunds", "Schedules:0:Data: 'refunds' is not a dataset")]
+    [InlineData("0:TimeField", "paid_time", "Schedules:0:TimeField: 'paid_time' is not a time field; the time fields are create_time and update_time.")]
     [InlineData("0:Shops:0", "99999", "Schedules:0 (nightly): Shops 99999 is not configured for platform demo; add Platforms:demo:Shops:{id}:AccessToken or remove it from the schedule.")]
     public void InvalidSchedule_IsAnErrorNamingTheScheduleAndTheValue(string key, string value, string error)
     {
@@ -35,6 +38,18 @@ public sealed class ScheduleConfigurationTests
         var errors = ConfigurationCheck.Validate(With(settings));
 
         Assert.Contains(errors, e => e.Contains(error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Data_AsAListOrACommaString_AndTimeField_AreTakenAsTheJobsWillBe()
+    {
+        var configuration = With([.. Nightly(), ("0:Data", "orders, finance"), ("0:TimeField", "update_time"), ("1:Name", "returns"), ("1:Cron", "0 0 3 * * ?"), ("1:Platform", "demo"), ("1:Shops:0", "10002"), ("1:Data:0", "returns"), ("1:Data:1", "orders")]);
+
+        Assert.Empty(ConfigurationCheck.Validate(configuration));
+        var schedules = configuration.GetSection("Schedules").GetChildren().Select(item => Scheduling.Nightly.ScheduleOptions.Bind(item, strict: true)).ToList();
+        Assert.Equal((Core.Data.Datasets.Orders | Core.Data.Datasets.Finance, "update_time"), (schedules[0].Datasets(), schedules[0].TimeField));
+        Assert.Equal((Core.Data.Datasets.Orders | Core.Data.Datasets.Returns, (string?)null), (schedules[1].Datasets(), schedules[1].TimeField));
+        Assert.Equal(Core.Data.Datasets.Orders, Scheduling.Nightly.ScheduleOptions.Bind(configuration.GetSection("Schedules:0:Nothing"), strict: false).Datasets());
     }
 
     [Fact]

@@ -60,7 +60,10 @@ public sealed class StorageDoctorTests
             var path = Path.Combine(dir, "backfill.db");
             using (var db = new BackfillDatabase(path))
             {
-                new OrderStore(db).Upsert([new OrderDocument { Id = "p:1:A", ShopKey = "p:1" }], DateTimeOffset.UnixEpoch);
+                var record = Storage.Records.RecordDocument.Of("""{"order_sn":"A"}"""u8);
+                record.Id = "p:1:A";
+                record.ShopKey = "p:1";
+                new Storage.Records.RecordStore(db).Upsert([(Core.Data.Datasets.Orders, record)], DateTimeOffset.UnixEpoch);
             }
 
             var row = StorageDoctor.Run(path);

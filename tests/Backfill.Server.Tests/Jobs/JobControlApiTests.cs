@@ -248,7 +248,7 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
         var first = await CreateAsync("2022-06-01", "2022-06-08", shops: ["30001"]);
 
         using var refused = await Post("/api/jobs", """{"platform": "demo", "shops": ["30002", "30001"], "from": "2022-06-07", "to": "2022-06-10"}""");
-        var problem = await AssertProblem(refused, HttpStatusCode.Conflict, $"job {first} (running) already covers shop 30001 of demo for days [2022-06-07, 2022-06-08)");
+        var problem = await AssertProblem(refused, HttpStatusCode.Conflict, $"job {first} (running) already covers shop 30001 of demo for days [2022-06-07, 2022-06-08) (orders)");
         Assert.Equal(first, problem.GetProperty("overlaps").GetString());
 
         using var adjacent = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "from": "2022-06-08", "to": "2022-06-10"}""");

@@ -1,4 +1,5 @@
 using System.Text;
+using Backfill.Core.Data;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Server.Tests.Jobs;
@@ -90,6 +91,42 @@ public sealed class JobRequestReaderTests
 
         Assert.Equal((new DateOnly(2024, 2, 28), new DateOnly(2024, 3, 1)), (request.From, request.To));
         Assert.Equal("api", request.Source);
+    }
+
+    [Theory]
+    [InlineData("""["orders", "finance"]""", Datasets.Orders | Datasets.Finance)]
+    [InlineData("""["orders,finance,returns"]""", Datasets.Orders | Datasets.Finance | Datasets.Returns)]
+    [InlineData("\"returns\"", Datasets.Returns)]
+    [InlineData("""["FINANCE", "finance"]""", Datasets.Finance)]
+    public void Read_Data_TakesDatasetNames(string data, Datasets expected)
+    {
+        var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "data": {{data}}, "timeField": "update_time"}""");
+
+        Assert.Empty(reading.Errors);
+        Assert.Equal((expected, "update_time"), (reading.Ask!.Data, reading.Ask.TimeField));
+        Assert.Equal(expected, reading.Ask.ToRequest(TimeProvider.System, TimeZoneInfo.Utc).Data);
+    }
+
+    [Fact]
+    public void Read_NoDataNorTimeField_IsOrdersByThePlatformsTimeField()
+    {
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1}""").Ask!;
+
+        Assert.Equal((Datasets.Orders, (string?)null), (ask.Data, ask.TimeField));
+    }
+
+    [Theory]
+    [InlineData("data", """["orders", "refunds"]""", "'refunds' is not a dataset; the datasets are orders, finance, returns")]
+    [InlineData("data", "[]", "No dataset named")]
+    [InlineData("data", "[1]", "data must be an array of dataset names")]
+    [InlineData("timeField", "\"paid_time\"", "'paid_time' is not a time field; the time fields are create_time and update_time.")]
+    [InlineData("timeField", "3", "'3' is not a time field")]
+    public void Read_BadDataOrTimeField_IsAnErrorOfThatMember(string member, string value, string error)
+    {
+        var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "{{member}}": {{value}}}""");
+
+        Assert.Null(reading.Ask);
+        Assert.Contains(error, Assert.Single(reading.Errors[member]), StringComparison.Ordinal);
     }
 
     private static JobRequestReading Read(string body) => JobRequestReader.Read(Encoding.UTF8.GetBytes(body), Platforms);

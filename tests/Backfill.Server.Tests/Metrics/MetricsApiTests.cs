@@ -20,7 +20,7 @@ public sealed class MetricsApiTests
         "backfill_action_partition_lag_messages", "backfill_lane_pages_total", "backfill_platform_partition_skew",
         "backfill_worker_commit_failures_total", "backfill_worker_evictions_total",
         "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",
-        "backfill_sink_orders_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total",
+        "backfill_sink_records_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total",
         "backfill_token_refreshes_total",
         "backfill_shops", "backfill_shop_token_seconds_left",
     ];
@@ -40,7 +40,8 @@ public sealed class MetricsApiTests
         Assert.All(parsed.Samples("backfill_jobs"), s => Assert.Equal(0, s.Value));
         Assert.Equal(0, parsed.Value("backfill_releases_total", ("platform", "demo")));
         Assert.Equal(0, parsed.Value("backfill_action_lag_messages", ("platform", "demo")));
-        Assert.Equal(0, parsed.Value("backfill_sink_orders_saved_total"));
+        Assert.Equal(0, parsed.Value("backfill_sink_records_saved_total", ("dataset", "orders")));
+        Assert.Equal(0, parsed.Value("backfill_sink_records_saved_total", ("dataset", "finance")));
         Assert.Equal(40, parsed.Value("backfill_platform_limit_calls_per_second", ("platform", "demo")));
     }
 
@@ -70,7 +71,7 @@ public sealed class MetricsApiTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var job = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
             var jobs = harness.App.Services.GetRequiredService<JobStore>();
-            var orders = harness.App.Services.GetRequiredService<OrderStore>();
+            var orders = harness.App.Services.GetRequiredService<Storage.Records.RecordStore>();
             var expected = ServerHarness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(shop, new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 3, 7, 0, 0, 0, TimeSpan.Zero)));
 
             // The job ends first; the sink catches up a little later.
@@ -79,7 +80,7 @@ public sealed class MetricsApiTests
             {
                 metrics = ExpositionParser.Parse(await harness.Http.GetStringAsync("/metrics"));
                 return metrics.Value("backfill_slices", ("job", job), ("platform", "demo"), ("state", "succeeded")) == 6
-                    && metrics.Value("backfill_sink_orders_saved_total") == expected;
+                    && metrics.Value("backfill_sink_records_saved_total", ("dataset", "orders")) == expected;
             }, TimeSpan.FromSeconds(90), "the job to succeed and the sink to hold its orders");
 
             // The lag is that of the platform's lane partitions, read from the worker group's committed offsets. Not
@@ -113,9 +114,9 @@ public sealed class MetricsApiTests
             Assert.Equal(
                 lanes.Select(l => (l.GetProperty("lane").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), l.GetProperty("rate").GetDouble())).Order(),
                 metrics.Samples("backfill_lane_calls_per_second").Select(s => (s.Labels.Single(l => l.Name == "lane").Value, s.Value)).Order());
-            var sink = orders.Totals();
-            Assert.Equal(sink.Unique, metrics.Value("backfill_sink_orders_saved_total"));
-            Assert.Equal(sink.DuplicatesAbsorbed, metrics.Value("backfill_sink_duplicates_absorbed_total"));
+            var sink = orders.Totals(Core.Data.Datasets.Orders);
+            Assert.Equal(sink.Unique, metrics.Value("backfill_sink_records_saved_total", ("dataset", "orders")));
+            Assert.Equal(sink.DuplicatesAbsorbed, metrics.Value("backfill_sink_duplicates_absorbed_total", ("dataset", "orders")));
             Assert.Equal(0, metrics.Value("backfill_kafka_commit_failures_total"));
             Assert.Equal(0, metrics.Value("backfill_kafka_evictions_total"));
             Assert.True(metrics.Value("backfill_kafka_commits_total") > 0, "the scheduler's readers commit what they applied");

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Server.Metrics;
@@ -21,7 +22,7 @@ public sealed class MetricsTextTests
                 Limit: 20),
         ],
         new KafkaFigures(Commits: 40, CommitFailures: 1, Evictions: 0, DeadLettered: 2),
-        sink ?? new SinkTotals(Unique: 1000, Writes: 1012),
+        new Dictionary<Datasets, SinkTotals> { [Datasets.Orders] = sink ?? new SinkTotals(Unique: 1000, Writes: 1012), [Datasets.Finance] = new SinkTotals(Unique: 900, Writes: 903), [Datasets.Returns] = new SinkTotals(0, 0) },
         ProgressIgnored: 5);
 
     [Fact]
@@ -87,8 +88,11 @@ public sealed class MetricsTextTests
         Assert.Contains("backfill_kafka_commit_failures_total 1\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_kafka_evictions_total 0\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_kafka_dead_lettered_total 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("backfill_sink_orders_saved_total 1000\n", text, StringComparison.Ordinal);
-        Assert.Contains("backfill_sink_duplicates_absorbed_total 12\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_records_saved_total{dataset=\"orders\"} 1000\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_records_saved_total{dataset=\"finance\"} 900\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_records_saved_total{dataset=\"returns\"} 0\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_duplicates_absorbed_total{dataset=\"orders\"} 12\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_sink_duplicates_absorbed_total{dataset=\"finance\"} 3\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_progress_ignored_total 5\n", text, StringComparison.Ordinal);
     }
 
