@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.EndToEnd.Tests;
-using Backfill.Storage;
+using Backfill.Core.Data;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -47,8 +48,8 @@ public sealed class ShopAddedLiveTests(ITestOutputHelper output)
         // Started at once: its first access token may still be on its way, which the workers wait for.
         var job = await run.CreateAsync(from, Days, Added);
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        var sink = run.Server.Services.GetRequiredService<OrderStore>();
-        await Harness.Eventually(() => sink.Totals().Unique == expected, Limit, "the sink to hold every order of the added shop");
+        var sink = run.Server.Services.GetRequiredService<RecordStore>();
+        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the added shop");
 
         var shop = await run.Http.GetFromJsonAsync<JsonElement>($"/api/platforms/{Harness.Platform}/shops/{Added}");
         var stats = harness.Simulator.Stats.Snapshot();
