@@ -1,11 +1,11 @@
 using System.Globalization;
 using Backfill.Core.Data;
+using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Topics;
-using Backfill.Messaging;
 using Backfill.Scheduling;
-using Confluent.Kafka.Admin;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Backfill.Hosting.Diagnostics;
@@ -17,7 +17,8 @@ internal static class KafkaDoctor
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
 
     // The configuration keys of the topics, in the order TopicNames.Specs lists them.
-    private static readonly string[] PartitionKeys = ["Actions", "Orders", "Progress", "DeadLetters", "Control"];
+    /// <summary>The <c>Kafka:Partitions</c> key of each of <see cref="TopicNames.Specs"/>, in its order: the record topics share Orders'.</summary>
+    private static readonly string[] PartitionKeys = ["Actions", "Orders", "Orders", "Orders", "Progress", "DeadLetters", "Control"];
 
     public static async Task<IReadOnlyList<DoctorCheck>> CheckAsync(KafkaOptions kafka, BackfillOptions backfill, int concurrency, IReadOnlyList<(string Platform, int Lanes)> lanes, TimeProvider time)
     {

@@ -102,7 +102,7 @@ public sealed record JobStatus
             Slices = SliceTotals.Of(totals.Slices),
             Data = DatasetNames.Names(job.Data),
             TimeField = job.TimeField,
-            Orders = new OrderTotals(totals.Orders, totals.SavedByData.GetValueOrDefault(OrdersName), allSaved),
+            Orders = new OrderTotals(totals.Records.Count > 0 ? totals.Records.GetValueOrDefault(OrdersName) : totals.Orders, totals.SavedByData.GetValueOrDefault(OrdersName), allSaved),
             Datasets = [.. DatasetNames.Names(job.Data)
                 .Select(name => new DatasetTotals(name, totals.Calls.GetValueOrDefault(name), totals.Records.GetValueOrDefault(name), totals.SavedByData.GetValueOrDefault(name)))],
             SlicesPrunedAt = totals.PrunedAt,

@@ -4,8 +4,8 @@ using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
-using Backfill.Storage.Records;
 using Backfill.Storage;
+using Backfill.Storage.Records;
 
 namespace Backfill.Benchmarks.Scenarios;
 

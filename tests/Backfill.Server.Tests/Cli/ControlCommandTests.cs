@@ -89,7 +89,7 @@ public sealed class ControlCommandTests
 [Trait("Category", "Integration")]
 public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "orders", "platforms"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "data", "timeField", "orders", "datasets", "platforms"];
 
     private string Server => fixture.Harness.BaseUrl.ToString();
 

@@ -58,7 +58,7 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
         var rows = report.GetProperty("checks").EnumerateArray().ToList();
         Assert.All(rows, r => Assert.True(r.GetProperty("status").GetString() == "ok", r.ToString()));
         Assert.Equal(
-            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "platform demo",
+            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.finance", "topic doc.returns", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "lag scheduler sink finance", "lag scheduler sink returns", "platform demo",
              .. ServerHarness.Shops.Concat(ServerHarness.IdleShops).Order(StringComparer.Ordinal).Select(s => $"shop demo/{s}")],
             rows.Select(r => r.GetProperty("check").GetString()));
         Assert.Equal("active (from configuration); access token v0 expiry unknown; refresh token none held; not refreshed yet.", Row(report, "shop demo/30001").GetProperty("detail").GetString());

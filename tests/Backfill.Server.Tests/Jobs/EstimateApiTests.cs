@@ -11,7 +11,7 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class EstimateApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public static readonly string[] EstimateMembers = ["dryRun", "platform", "shops", "from", "to", "slices", "expectedCalls", "expectedSeconds", "releaseBoundSeconds", "rateBoundSeconds", "basis", "perShop"];
+    public static readonly string[] EstimateMembers = ["dryRun", "platform", "shops", "from", "to", "data", "slices", "expectedCalls", "expectedSeconds", "releaseBoundSeconds", "rateBoundSeconds", "basis", "perData", "dominant", "perShop"];
     public static readonly string[] ShopMembers = ["shop", "slices", "callsPerDay", "basis"];
 
     private HttpClient Http => fixture.Harness.Http;
@@ -32,16 +32,16 @@ public sealed class EstimateApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.True(json.GetProperty("dryRun").GetBoolean());
         Assert.Equal(("demo", "2024-05-01", "2024-05-08"), (json.GetProperty("platform").GetString(), json.GetProperty("from").GetString(), json.GetProperty("to").GetString()));
         Assert.Equal(14, json.GetProperty("slices").GetInt32());
-        Assert.Equal(140, json.GetProperty("expectedCalls").GetInt64());
+        Assert.Equal(126, json.GetProperty("expectedCalls").GetInt64());
 
-        // The harness releases 4 slices per release: ⌈14 ÷ 4⌉ × 300 s; 140 calls at 40 per second.
+        // The harness releases 4 slices per release: ⌈14 ÷ 4⌉ × 300 s; 126 calls (3 list + 6 detail per shop-day) at 40 per second.
         Assert.Equal(1200, json.GetProperty("releaseBoundSeconds").GetDouble());
-        Assert.Equal(3.5, json.GetProperty("rateBoundSeconds").GetDouble());
+        Assert.Equal(3.2, json.GetProperty("rateBoundSeconds").GetDouble());
         Assert.Equal(1200, json.GetProperty("expectedSeconds").GetDouble());
         Assert.Equal("default", json.GetProperty("basis").GetString());
         var shop = json.GetProperty("perShop")[0];
         Assert.Equal(ShopMembers, shop.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(("40001", 7, 10.0, "default"), (shop.GetProperty("shop").GetString(), shop.GetProperty("slices").GetInt32(), shop.GetProperty("callsPerDay").GetDouble(), shop.GetProperty("basis").GetString()));
+        Assert.Equal(("40001", 7, 9.0, "default"), (shop.GetProperty("shop").GetString(), shop.GetProperty("slices").GetInt32(), shop.GetProperty("callsPerDay").GetDouble(), shop.GetProperty("basis").GetString()));
 
         Assert.Null(response.Headers.Location);
         Assert.Equal(jobsBefore, services.GetRequiredService<JobStore>().Jobs().Count);
@@ -110,7 +110,7 @@ public sealed class EstimateFromHistoryTests
         Assert.Equal(Math.Round(seen, 2), perShop["30001"].GetProperty("callsPerDay").GetDouble());
         Assert.Equal("default", perShop["30002"].GetProperty("basis").GetString());
         Assert.Equal("default", estimate.GetProperty("basis").GetString());
-        Assert.Equal((long)Math.Ceiling(perShop["30001"].GetProperty("callsPerDay").GetDouble() * 10) + 100, estimate.GetProperty("expectedCalls").GetInt64());
+        Assert.Equal((long)Math.Ceiling(perShop["30001"].GetProperty("callsPerDay").GetDouble() * 10) + 90, estimate.GetProperty("expectedCalls").GetInt64());
 
         using var alone = await harness.Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = Ran, days = 10, dryRun = true });
         Assert.Equal("history", (await alone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("basis").GetString());

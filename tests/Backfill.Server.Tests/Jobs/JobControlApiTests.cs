@@ -12,7 +12,7 @@ namespace Backfill.Server.Tests.Jobs;
 public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private static readonly string[] SliceMembers = ["slice", "shop", "firstDay", "endDay", "state", "attempt", "lane", "pages", "orders", "error", "updatedAt"];
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "orders", "platforms"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "data", "timeField", "orders", "datasets", "platforms"];
 
     private HttpClient Http => fixture.Harness.Http;
 
