@@ -90,7 +90,8 @@ public static class InProcessRun
         var all = store.Slices(job.Id);
         var stats = sources.Stats(job.Platform);
         var kafka = sp.GetRequiredService<KafkaCounters>();
-        long? expected = request.Expected is null ? null : job.Shops.Sum(shop => request.Expected(shop, all[0].From, all[^1].To));
+        var expected = request.Expected is not { } holds ? null
+            : DatasetNames.Each(job.Data).ToDictionary(DatasetNames.Name, d => job.Shops.Sum(shop => holds(shop, all[0].From, all[^1].To, d)));
         return new RunSummary(
             job.Id,
             final.State,
@@ -98,7 +99,7 @@ public static class InProcessRun
             final.OrdersSaved,
             final.OrdersEmitted,
             allSaved,
-            expected,
+            expected?.GetValueOrDefault(DatasetNames.Name(Datasets.Orders)),
             records.Totals().Values.Sum(t => t.DuplicatesAbsorbed),
             stats.Calls,
             stats.Throttled,
@@ -109,6 +110,7 @@ public static class InProcessRun
         {
             Data = job.Data,
             Records = DatasetNames.Each(job.Data).ToDictionary(d => DatasetNames.Name(d), d => records.CountOfJob(d, job.Id)),
+            RecordsExpected = expected,
         };
     }
 

@@ -7,8 +7,8 @@ using Backfill.Scheduling;
 namespace Backfill.Hosting;
 
 /// <summary>What an in-process run should do: the job, and where known what the platform holds.</summary>
-/// <param name="Expected">Orders the platform holds for a shop in <c>[from, to)</c>, when known (the simulator knows).</param>
-public sealed record RunRequest(BackfillRequest Job, Func<string, DateTimeOffset, DateTimeOffset, long>? Expected = null);
+/// <param name="Expected">Records of a dataset the platform holds for a shop in <c>[from, to)</c>, when known (the simulator knows).</param>
+public sealed record RunRequest(BackfillRequest Job, Func<string, DateTimeOffset, DateTimeOffset, Datasets, long>? Expected = null);
 
 /// <summary>A look at a running job, for progress displays.</summary>
 public sealed record RunSnapshot(string Job, JobState State, SliceCounts Slices, long OrdersEmitted, long OrdersSaved, long Calls, long Throttled, TimeSpan Elapsed);
@@ -42,6 +42,9 @@ public sealed record RunSummary(
     /// <summary>Records the sink holds that the job delivered, per dataset name (orders: <see cref="OrdersUnique"/>).</summary>
     public IReadOnlyDictionary<string, long> Records { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Records the platform holds per dataset name, when known (orders: <see cref="OrdersExpected"/>).</summary>
+    public IReadOnlyDictionary<string, long>? RecordsExpected { get; init; }
+
     /// <summary>The job succeeded and the sink saved every order it emitted.</summary>
     public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total && OrdersAllSaved;
 
@@ -54,6 +57,7 @@ public sealed record RunSummary(
             data = DatasetNames.Names(Data),
             orders = new { unique = OrdersUnique, emitted = OrdersEmitted, allSaved = OrdersAllSaved, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
             records = Records,
+            recordsExpected = RecordsExpected,
             platform = new { calls = Calls, throttled = Throttled },
             kafka = new { commitFailures = CommitFailures, deadLettered = DeadLettered },
             failures = Failures.Count == 0 ? null : Failures.Select(f => new { slice = f.Slice, error = f.Error }),

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using System.Globalization;
 using Backfill.Hosting;
 using Backfill.Messaging.Embedded;
@@ -121,7 +122,7 @@ internal sealed class Harness : IAsyncDisposable
 
     /// <summary>Days with plenty of orders: 2024-01-01 … in the simulator's catalogue.</summary>
     public RunRequest Request(DateOnly from, int days, params string[] shops) =>
-        new(new BackfillRequest(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days)), Simulator.ExpectedOrders);
+        new(new BackfillRequest(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days)), (shop, f, t, dataset) => Simulator.Expected(shop, f, t, dataset, TimeFields.CreateTime).Count);
 
     public static async Task Eventually(Func<bool> condition, TimeSpan timeout, string what)
     {

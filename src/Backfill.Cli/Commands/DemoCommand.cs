@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using System.CommandLine;
 using System.Globalization;
 using Backfill.Cli.Output;
@@ -81,7 +82,7 @@ internal static class DemoCommand
                     Data = parse.GetValue(datasets),
                     TimeField = parse.GetValue(timeField),
                 },
-                (shop, f, t) => simulator.ExpectedOrders(shop, f, t, parse.GetValue(timeField) ?? platform["TimeRangeField"] ?? "create_time"));
+                (shop, f, t, dataset) => simulator.Expected(shop, f, t, dataset, parse.GetValue(timeField) ?? platform["TimeRangeField"] ?? TimeFields.CreateTime).Count);
             var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
             var stats = simulator.Stats;
             Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit; {stats.Refreshes} token refreshes, {stats.ExpiredAnswers} calls answered expired.");

@@ -1,3 +1,4 @@
+using Backfill.Scheduling;
 using Backfill.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ internal static class RunView
             }, cancellationToken);
         }
 
-        Summary(summary);
+        Summary(summary, ExportHint(configuration, summary.Job));
         if (json)
         {
             Console.Out.WriteLine(summary.ToJson());
@@ -57,13 +58,21 @@ internal static class RunView
         return table;
     }
 
-    private static void Summary(RunSummary s)
+    /// <summary>The export command that finds this run's data: its data directory named when it is not the default one.</summary>
+    private static string ExportHint(IConfiguration configuration, string job)
+    {
+        var directory = configuration["Backfill:DataDirectory"];
+        var named = directory is null || Path.GetFullPath(directory) == Path.GetFullPath(new BackfillOptions().DataDirectory) ? "" : $" --Backfill:DataDirectory={directory}";
+        return $"backfill export {job} --data …{named}";
+    }
+
+    private static void Summary(RunSummary s, string exportHint)
     {
         var expected = s.OrdersExpected is { } e ? $" (expected {e})" : "";
         Console.Error.WriteLine();
         Console.Error.WriteLine($"Job {s.Job} {s.State.ToString().ToLowerInvariant()} in {s.Elapsed.TotalSeconds:F1} s: {s.Slices.Succeeded}/{s.Slices.Total} slices succeeded, {s.Slices.Failed} failed.");
         Console.Error.WriteLine($"Orders: {s.OrdersUnique} unique saved{expected}, {s.OrdersEmitted} emitted, {s.DuplicatesAbsorbed} duplicates absorbed by the sink.");
-        Console.Error.WriteLine($"Records saved per dataset: {string.Join(", ", s.Records.Select(r => $"{r.Key} {r.Value}"))} (export them with 'backfill export {s.Job} --data …').");
+        Console.Error.WriteLine($"Records saved per dataset: {string.Join(", ", s.Records.Select(r => s.RecordsExpected?.TryGetValue(r.Key, out var e) is true ? $"{r.Key} {r.Value} (expected {e})" : $"{r.Key} {r.Value}"))} (export them with '{exportHint}').");
         if (!s.OrdersAllSaved && s.State == Core.Jobs.JobState.Succeeded)
         {
             Console.Error.WriteLine("NOT DONE: the sink had not saved every order of the job when the run gave up waiting for it.");

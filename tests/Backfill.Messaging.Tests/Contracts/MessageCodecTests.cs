@@ -118,9 +118,9 @@ public sealed class MessageCodecTests
     {
         var record = RecordMessage.Of("{}"u8, m => m with { Platform = "shopee", Shop = "1", Dataset = Datasets.Orders, Id = "X" });
 
-        var error = Assert.Throws<MalformedMessageException>(() => MessageCodec.Decode<OrderMessage>(MessageCodec.Encode(record)));
+        var error = Assert.Throws<MalformedMessageException>(() => MessageCodec.Decode<OrderV1>(MessageCodec.Encode(record)));
 
-        Assert.Contains("OrderMessage version 2 is not supported (this build reads version 1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OrderV1 version 2 is not supported (this build reads version 1)", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -156,5 +156,19 @@ public sealed class MessageCodecTests
         var read = MessageCodec.Decode<RecordMessage>(MessageCodec.Encode(sent));
 
         Assert.Equal(json, System.Text.Encoding.UTF8.GetString(read.RecordJson()));
+    }
+
+    /// <summary>The order contract of version 1, as a consumer built before records existed reads the orders topic.</summary>
+    private sealed record OrderV1 : IMessage
+    {
+        public static int Version => 1;
+
+        [System.Text.Json.Serialization.JsonRequired] public int V { get; init; } = 1;
+
+        [System.Text.Json.Serialization.JsonRequired] public string Platform { get; init; } = "";
+
+        [System.Text.Json.Serialization.JsonRequired] public string Shop { get; init; } = "";
+
+        [System.Text.Json.Serialization.JsonRequired] public string OrderSn { get; init; } = "";
     }
 }

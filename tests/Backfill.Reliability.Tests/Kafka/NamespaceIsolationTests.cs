@@ -64,7 +64,7 @@ public sealed class NamespaceIsolationTests(ITestOutputHelper output)
             // Its topics carry its own job only, and its dead-letter topic nothing.
             var jobs = store.Jobs().Select(j => j.Id).ToHashSet();
             var progress = TopicReader.All(clients, topics.Progress).Select(m => MessageCodec.Decode<ProgressMessage>(m.Message.Value)).ToList();
-            var emitted = TopicReader.All(clients, topics.Orders).Select(m => MessageCodec.Decode<OrderMessage>(m.Message.Value)).ToList();
+            var emitted = TopicReader.All(clients, topics.Orders).Select(m => MessageCodec.Decode<RecordMessage>(m.Message.Value)).ToList();
             var actions = TopicReader.All(clients, topics.Actions).Select(m => MessageCodec.Decode<ActionMessage>(m.Message.Value)).ToList();
             Assert.All(progress, p => Assert.Contains(p.Job, jobs));
             Assert.All(emitted, o => Assert.Equal(env.Shop, o.Shop));

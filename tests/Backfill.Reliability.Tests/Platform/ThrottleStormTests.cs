@@ -82,7 +82,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
 
         await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, Deadline, "the job to finish");
         var slices = store.Slices(job.Id);
-        var expected = Harness.Shops.Sum(shop => request.Expected!(shop, slices[0].From, slices[^1].To));
+        var expected = Harness.Shops.Sum(shop => request.Expected!(shop, slices[0].From, slices[^1].To, Datasets.Orders));
         await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
         var callsPerHost = new[] { first, second }.Select(h => h.Services.GetRequiredService<IOrderSources>().Stats(Harness.Platform).Calls).ToList();
         await second.StopAsync();
