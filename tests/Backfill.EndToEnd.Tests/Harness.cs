@@ -1,5 +1,5 @@
-using Backfill.Core.Data;
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Hosting;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;

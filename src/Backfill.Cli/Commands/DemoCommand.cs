@@ -1,7 +1,7 @@
-using Backfill.Core.Data;
 using System.CommandLine;
 using System.Globalization;
 using Backfill.Cli.Output;
+using Backfill.Core.Data;
 using Backfill.Core.Secrets;
 using Backfill.Core.Slicing;
 using Backfill.Hosting;

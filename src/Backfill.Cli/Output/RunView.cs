@@ -1,5 +1,5 @@
-using Backfill.Scheduling;
 using Backfill.Hosting;
+using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

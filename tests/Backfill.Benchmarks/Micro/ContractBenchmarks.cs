@@ -1,6 +1,6 @@
 using Backfill.Core.Data;
-using BenchmarkDotNet.Attributes;
 using Backfill.Messaging.Contracts;
+using BenchmarkDotNet.Attributes;
 
 namespace Backfill.Benchmarks.Micro;
 

@@ -1,17 +1,28 @@
 using Backfill.Benchmarks.Product;
 using Backfill.Benchmarks.Scenarios;
+using Backfill.Core.Data;
+using Backfill.Storage;
+using Backfill.Storage.Records;
 
 namespace Backfill.Benchmarks.Perf;
 
 /// <summary>
 /// P2: the <c>fleet</c> scenario with two worker processes, fleet budget, no kill: the job's makespan against the limit's
-/// own makespan C/R (C the calls the platform accepted). The target allows 5% and one release period on top.
+/// own makespan C/R (C the calls the platform accepted, every dataset's). The target allows 5% and one release period on
+/// top. P2f is the same with orders and finance: one escrow call per order, most of the job's calls, and every order's
+/// finance record must be saved too.
 /// </summary>
 internal static class FleetRow
 {
-    public static async Task<PerfRow> RunAsync(int callsSeconds, CancellationToken cancellationToken)
+    public static async Task<PerfRow> RunAsync(int callsSeconds, CancellationToken cancellationToken) =>
+        await RunAsync("P2", Datasets.Orders, callsSeconds, cancellationToken);
+
+    public static async Task<PerfRow> RunFinanceAsync(int callsSeconds, CancellationToken cancellationToken) =>
+        await RunAsync("P2f", Datasets.Orders | Datasets.Finance, callsSeconds, cancellationToken);
+
+    private static async Task<PerfRow> RunAsync(string id, Datasets data, int callsSeconds, CancellationToken cancellationToken)
     {
-        var options = new BenchOptions { Workers = [2], Modes = [BudgetMode.Fleet], KillAt = null, CallsDuration = TimeSpan.FromSeconds(callsSeconds) };
+        var options = new BenchOptions { Workers = [2], Modes = [BudgetMode.Fleet], KillAt = null, CallsDuration = TimeSpan.FromSeconds(callsSeconds), Data = data };
         var root = BackfillCli.RepositoryRoot();
         using var logs = new TempFolder("backfill-perf-build-");
         var cli = await BackfillCli.BuildAsync(root, skipBuild: false, logs.Path, cancellationToken);
@@ -24,8 +35,11 @@ internal static class FleetRow
         var limit = calls / options.Rate;
         var makespan = result.Job is { CreatedAt: { } created, FinishedAt: { } finished } ? (finished - created).TotalSeconds : result.Elapsed.TotalSeconds;
         var bound = (1.05 * limit) + releasePeriod.TotalSeconds;
-        var met = result.Error is null && result.Complete && makespan <= bound;
-        var row = new PerfRow("P2", $"makespan of {calls:N0} calls at R = {options.Rate}/s, 2 workers", $"{makespan:0.0} s", $"C/R = {limit:0.0} s", limit > 0 ? makespan / limit : null, $"≤ 1.05 · C/R + {releasePeriod.TotalSeconds:0} s = {bound:0.0} s", met)
+        var plan = FleetScenario.Plan(options);
+        long? finance = data.HasFlag(Datasets.Finance) ? FinanceSaved(result.RunDirectory, plan) : null;
+        var met = result.Error is null && result.Complete && makespan <= bound && (finance is null || finance == plan.ExpectedOrders);
+        var what = data.HasFlag(Datasets.Finance) ? "orders and finance, " : "";
+        var row = new PerfRow(id, $"makespan of {calls:N0} calls ({what}{plan.ExpectedOrders:N0} orders) at R = {options.Rate}/s, 2 workers", $"{makespan:0.0} s", $"C/R = {limit:0.0} s", limit > 0 ? makespan / limit : null, $"≤ 1.05 · C/R + {releasePeriod.TotalSeconds:0} s = {bound:0.0} s", met)
         {
             Figures = new Dictionary<string, object>
             {
@@ -37,6 +51,9 @@ internal static class FleetRow
                 ["callSpanSeconds"] = result.CallSpan?.TotalSeconds ?? 0,
                 ["refused"] = result.Platform.Refused,
                 ["complete"] = result.Complete,
+                ["data"] = DatasetNames.Format(data),
+                ["ordersExpected"] = plan.ExpectedOrders,
+                ["financeSaved"] = finance ?? 0,
             },
             Note = result.Error is { } error ? $"the run failed: {error}" : null,
         };
@@ -46,5 +63,12 @@ internal static class FleetRow
         }
 
         return row;
+    }
+
+    /// <summary>Finance records the sink saved for the plan's shops and days (read before the run's folder goes).</summary>
+    private static long FinanceSaved(string runDirectory, JobPlan plan)
+    {
+        using var db = new BackfillDatabase(Path.Combine(runDirectory, "serve", "data", "backfill.db"));
+        return new RecordStore(db).Count(Datasets.Finance, BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField);
     }
 }

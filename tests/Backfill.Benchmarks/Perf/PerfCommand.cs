@@ -18,9 +18,9 @@ internal static class PerfCommand
         var actions = new Option<int>("--actions") { Description = "P4: action messages through the worker pipeline and the raw loop.", DefaultValueFactory = _ => defaults.PipelineActions };
         var steady = new Option<int>("--steady-actions") { Description = "P5: action messages through one worker.", DefaultValueFactory = _ => defaults.SteadyActions };
         var orders = new Option<int>("--orders") { Description = "P6: orders upserted by the sink (and one in ten again).", DefaultValueFactory = _ => defaults.Orders };
-        var withFleet = new Option<bool>("--with-fleet") { Description = "Also P2: the fleet scenario with 2 workers (minutes; builds src/Backfill.Cli)." };
+        var withFleet = new Option<bool>("--with-fleet") { Description = "Also P2 and P2f: the fleet scenario with 2 workers, orders and then orders with finance (minutes; builds src/Backfill.Cli)." };
         var fleetSeconds = new Option<int>("--fleet-calls-seconds") { Description = "P2: size the job for this many seconds of calls at R.", DefaultValueFactory = _ => 180 };
-        var only = new Option<string[]>("--only") { Description = "Only these rows, comma-separated: P2,P3,P4,P5,P6.", CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
+        var only = new Option<string[]>("--only") { Description = "Only these rows, comma-separated: P2,P2f,P3,P4,P5,P6.", CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
         var set = new Option<string[]>("--set") { Description = "Section:Key=value for the worker of P4 and P5; repeatable.", AllowMultipleArgumentsPerToken = false };
         var command = new Command("perf", "The performance rows P2–P6: the product against its raw reference, in one run.") { slices, jobs, actions, steady, orders, withFleet, fleetSeconds, only, json, set };
@@ -44,9 +44,9 @@ internal static class PerfCommand
 
             foreach (var id in r.GetResult(only)?.GetValueOrDefault<string[]>() ?? [])
             {
-                if (id.ToUpperInvariant() is not ("P2" or "P3" or "P4" or "P5" or "P6"))
+                if (id.ToUpperInvariant() is not ("P2" or "P2F" or "P3" or "P4" or "P5" or "P6"))
                 {
-                    r.AddError($"--only '{id}' is not one of P2, P3, P4, P5, P6.");
+                    r.AddError($"--only '{id}' is not one of P2, P2f, P3, P4, P5, P6.");
                 }
             }
         });
@@ -58,7 +58,7 @@ internal static class PerfCommand
                 PipelineActions = parse.GetValue(actions),
                 SteadyActions = parse.GetValue(steady),
                 Orders = parse.GetValue(orders),
-                WithFleet = parse.GetValue(withFleet) || (parse.GetValue(only) ?? []).Contains("P2", StringComparer.OrdinalIgnoreCase),
+                WithFleet = parse.GetValue(withFleet) || (parse.GetValue(only) ?? []).Any(id => id.StartsWith("P2", StringComparison.OrdinalIgnoreCase)),
                 Only = new HashSet<string>(parse.GetValue(only) ?? [], StringComparer.OrdinalIgnoreCase),
                 Json = parse.GetValue(json),
                 WorkerSettings = [.. (parse.GetValue(set) ?? []).Select(p => new KeyValuePair<string, string?>(p[..p.IndexOf('=', StringComparison.Ordinal)], p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]))],
@@ -96,6 +96,11 @@ internal static class PerfCommand
         if (options.WithFleet && options.Runs("P2"))
         {
             rows.Add(await FleetRow.RunAsync(fleetSeconds, cancellationToken));
+        }
+
+        if (options.WithFleet && options.Runs("P2f"))
+        {
+            rows.Add(await FleetRow.RunFinanceAsync(fleetSeconds, cancellationToken));
         }
 
         rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));

@@ -32,5 +32,5 @@ internal sealed record PerfOptions
     /// <summary><c>Section:Key=value</c> for the worker of P4 and P5 (e.g. <c>Worker:StepsPerPartition=16</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> WorkerSettings { get; init; } = [];
 
-    public bool Runs(string id) => Only.Count == 0 || Only.Contains(id);
+    public bool Runs(string id) => Only.Count == 0 || Only.Contains(id, StringComparer.OrdinalIgnoreCase);
 }

@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 namespace Backfill.Benchmarks.Scenarios;
 
 /// <summary>What the command line asked for; defaults are those of the <c>fleet</c> scenario's documentation.</summary>
@@ -16,6 +17,9 @@ internal sealed record BenchOptions
     public TimeSpan CallsDuration { get; init; } = TimeSpan.FromSeconds(180);
 
     public int Shops { get; init; } = 24;
+
+    /// <summary>What the job pulls: orders, or orders and finance (an escrow call per order).</summary>
+    public Datasets Data { get; init; } = Datasets.Orders;
 
     /// <summary>Worker consumers per worker process (<c>worker --concurrency</c>); null: the product's default.</summary>
     public int? Concurrency { get; init; }

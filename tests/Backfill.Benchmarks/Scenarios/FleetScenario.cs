@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
+using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
 using Confluent.Kafka;
 
@@ -27,7 +28,8 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         options.Shops,
         int.Parse(options.Setting($"Platforms:{BenchSettings.Platform}:PageSize", "100"), CultureInfo.InvariantCulture),
         options.Setting($"Platforms:{BenchSettings.Platform}:TimeRangeField", "create_time"),
-        new SimulatorOptions().Seed);
+        new SimulatorOptions().Seed,
+        options.Data);
 
     public async Task<IReadOnlyList<RunResult>> RunAllAsync(CancellationToken cancellationToken)
     {
@@ -208,6 +210,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         args.AddRange([
             "--from", BenchRun.Day(plan.From), "--to", BenchRun.Day(plan.To),
             "--release-every", "00:00:01", "--slices-per-release", options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture),
+            "--data", DatasetNames.Format(plan.Data),
             "--server", serverUrl, "--json"]);
         var start = await bench.RunToEndAsync("start", ClientTimeout, cancellationToken, [.. args]);
         return start.ExitCode == 0 && JobStatus.FromOutput(start.Lines) is { Job.Length: > 0 } created

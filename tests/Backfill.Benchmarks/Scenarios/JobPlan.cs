@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Platforms.Simulator;
 
 namespace Backfill.Benchmarks.Scenarios;
@@ -7,9 +8,9 @@ namespace Backfill.Benchmarks.Scenarios;
 /// The one job of a run, sized from the simulator's deterministic catalog: enough shop-days that the platform sees
 /// at least the wanted number of calls, with the orders it must end with known in advance.
 /// </summary>
-/// <param name="ExpectedCalls">Calls the Shopee adapter makes for the job without a throttle: per day slice one list call per page, one detail call per 50 orders.</param>
+/// <param name="ExpectedCalls">Calls the Shopee adapter makes for the job without a throttle: per day slice one list call per page, one detail call per 50 orders (orders), one escrow call per order (finance).</param>
 /// <param name="ExpectedOrders">Orders whose time range field falls in the job's range, for its shops.</param>
-internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateOnly To, string TimeRangeField, int Seed, long ExpectedCalls, long ExpectedOrders)
+internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateOnly To, string TimeRangeField, int Seed, long ExpectedCalls, long ExpectedOrders, Datasets Data = Datasets.Orders)
 {
     /// <summary>A fixed first day, so every run backfills the same orders.</summary>
     public static readonly DateOnly FirstDay = new(2025, 3, 1);
@@ -25,8 +26,14 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
     public DateTimeOffset ToUtc => Utc(To);
 
     /// <summary>Days are added until <paramref name="shops"/> shops together need at least <paramref name="calls"/> calls.</summary>
-    public static JobPlan For(long calls, int shops, int pageSize, string timeRangeField, int seed)
+    /// <exception cref="ArgumentException">Returns: the plan does not count the return list's calls.</exception>
+    public static JobPlan For(long calls, int shops, int pageSize, string timeRangeField, int seed, Datasets data = Datasets.Orders)
     {
+        if (data.HasFlag(Datasets.Returns) || data == Datasets.None)
+        {
+            throw new ArgumentException($"A benchmark job pulls orders and/or finance, not '{DatasetNames.Format(data)}'.", nameof(data));
+        }
+
         var catalog = new OrderCatalog(seed);
         var shopIds = Enumerable.Range(1, shops).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
         long totalCalls = 0, totalOrders = 0;
@@ -37,13 +44,13 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
             {
                 var orders = OrdersIn(catalog, shop, day, timeRangeField);
                 totalOrders += orders;
-                totalCalls += CallsFor(orders, pageSize);
+                totalCalls += CallsFor(orders, pageSize, data);
             }
 
             day = day.AddDays(1);
         }
 
-        return new JobPlan(shopIds, FirstDay, day, timeRangeField, seed, totalCalls, totalOrders);
+        return new JobPlan(shopIds, FirstDay, day, timeRangeField, seed, totalCalls, totalOrders, data);
     }
 
     /// <summary>Orders of one shop's day slice.</summary>
@@ -58,14 +65,15 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
 
     public static DateTimeOffset Utc(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    /// <summary>List pages of <paramref name="pageSize"/> (one even when empty), each followed by its detail batches.</summary>
-    public static long CallsFor(long orders, int pageSize)
+    /// <summary>List pages of <paramref name="pageSize"/> (one even when empty), each followed by its detail batches (orders) and an escrow call per order (finance).</summary>
+    public static long CallsFor(long orders, int pageSize, Datasets data = Datasets.Orders)
     {
         var fullPages = orders / pageSize;
         var rest = orders % pageSize;
         var pages = Math.Max(1, fullPages + (rest > 0 ? 1 : 0));
-        var details = (fullPages * Ceiling(pageSize, DetailBatch)) + Ceiling(rest, DetailBatch);
-        return pages + details;
+        var details = data.HasFlag(Datasets.Orders) ? (fullPages * Ceiling(pageSize, DetailBatch)) + Ceiling(rest, DetailBatch) : 0;
+        var escrows = data.HasFlag(Datasets.Finance) ? orders : 0;
+        return pages + details + escrows;
     }
 
     private static long OrdersIn(OrderCatalog catalog, string shop, DateOnly day, string timeRangeField)
