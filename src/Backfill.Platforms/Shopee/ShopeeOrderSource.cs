@@ -24,6 +24,9 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 {
     internal const int DetailBatchSize = 50;
 
+    /// <summary>The most escrow calls of one page under way at once.</summary>
+    internal const int MaxEscrowsAtOnce = 16;
+
     /// <summary>
     /// Waits for a newer token one call may make. Tokens live hours, so a second refusal means the newer token was refused
     /// too (a clock far off, a shop whose authorisation was withdrawn): a few more would not help.
@@ -143,17 +146,26 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
         if (request.Data.HasFlag(Datasets.Finance))
         {
-            foreach (var sn in orderSns)
+            // One call per order, independent of each other: several at once, so one step can keep its lane's share of the
+            // budget busy (one at a time left the lane idle for a call's latency and a step's other waits). The budget
+            // still admits each call; an answer's failure stops the others from starting and fails the page as before.
+            var escrows = new ReadOnlyMemory<byte>[orderSns.Count];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = EscrowsAtOnce(request.Lane), CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, orderSns.Count), parallel, async (i, token) =>
             {
-                var escrow = await CallAsync(
+                var sn = orderSns[i];
+                escrows[i] = (await CallAsync(
                     request,
                     shopId,
-                    (shop, token) => _api.GetEscrowDetailAsync(shop, sn, token),
+                    (shop, t) => _api.GetEscrowDetailAsync(shop, sn, t),
                     Records(response => ShopeeRecords.Escrow(response, sn)),
-                    cancellationToken);
-                Counted(calls, Datasets.Finance);
-                var order = orders?[sn];
-                records.Add(new PlatformRecord(Datasets.Finance, sn, order?.CreateTime, order?.UpdateTime, escrow.Json));
+                    token)).Json;
+            });
+            calls[Datasets.Finance] = calls.GetValueOrDefault(Datasets.Finance) + orderSns.Count;
+            for (var i = 0; i < orderSns.Count; i++)
+            {
+                var order = orders?[orderSns[i]];
+                records.Add(new PlatformRecord(Datasets.Finance, orderSns[i], order?.CreateTime, order?.UpdateTime, escrows[i]));
             }
         }
 
@@ -209,6 +221,13 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
         var next = returns.More ? (pageNo + 1).ToString(CultureInfo.InvariantCulture) : null;
         return new RecordPage(records, next, returns.More) { CallsByData = new Dictionary<Datasets, int> { [Datasets.Returns] = 1 } };
     }
+
+    /// <summary>
+    /// How many escrow calls of a page go out at once: the lane's calls per window, so a step alone can fill its lane
+    /// (more would only queue at the budget), at most <see cref="MaxEscrowsAtOnce"/>.
+    /// </summary>
+    private int EscrowsAtOnce(LaneRef lane) =>
+        Math.Clamp(lane.Count >= 1 && lane.Count <= _budget.Plan.LaneCalls && lane.Index >= 0 && lane.Index < lane.Count ? _budget.Plan.Share(lane.Index, lane.Count) : _budget.Plan.LaneCalls, 1, MaxEscrowsAtOnce);
 
     private static void Counted(Dictionary<Datasets, int> calls, Datasets dataset) =>
         calls[dataset] = calls.GetValueOrDefault(dataset) + 1;

@@ -74,6 +74,25 @@ public sealed class ShopeeRecordPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FinancePage_TheEscrowCallsOfAPageGoOutSeveralAtOnce_NoMoreThanTheLanesShare()
+    {
+        _sim.Switches.Latency = TimeSpan.FromMilliseconds(40);
+        using var harness = PlatformHarness.Create(_sim, c =>
+        {
+            c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = "400";
+            c[PlatformHarness.Key("RateLimit:Lanes")] = "4";
+        });
+
+        var page = await harness.Source.FetchAsync(Page(_day, _day.AddDays(1), Datasets.Finance) with { Lane = new LaneRef(1, 4) }, CancellationToken.None);
+
+        var escrows = CallsTo(ShopeePaths.EscrowDetail);
+        var atOnce = escrows.Max(c => escrows.Count(o => o.At < c.AnsweredAt && c.At < o.AnsweredAt));
+        Assert.Equal(Expected(_day, _day.AddDays(1), Datasets.Finance).Ids, page.Records.Select(r => r.Id));
+        Assert.Equal(page.Records.Count, escrows.Count);
+        Assert.InRange(atOnce, 2, ShopeeOrderSource.MaxEscrowsAtOnce);
+    }
+
+    [Fact]
     public async Task OrdersAndFinance_FullPage_OneEscrowCallPerListedOrder_TimesFromTheDetail()
     {
         using var harness = PlatformHarness.Create(_sim);
