@@ -144,7 +144,10 @@ internal sealed class BenchRun : IAsyncDisposable
             }
         }
 
-        return new OrderCount(unique, store.Totals(Datasets.Orders).DuplicatesAbsorbed, gaps);
+        long? finance = plan.Data.HasFlag(Datasets.Finance)
+            ? store.Count(Datasets.Finance, BenchSettings.Platform, plan.Shops, plan.FromUtc, plan.ToUtc, plan.TimeRangeField)
+            : null;
+        return new OrderCount(unique, store.Totals(Datasets.Orders).DuplicatesAbsorbed, gaps) { Finance = finance };
     }
 
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -157,4 +160,8 @@ internal sealed class BenchRun : IAsyncDisposable
 }
 
 /// <summary>The sink's orders for a job: unique, repeats absorbed, and the day slices that differ from the catalog.</summary>
-internal sealed record OrderCount(long Unique, long Duplicates, IReadOnlyList<string> Gaps);
+internal sealed record OrderCount(long Unique, long Duplicates, IReadOnlyList<string> Gaps)
+{
+    /// <summary>The finance records saved for the job's orders, when it pulls finance.</summary>
+    public long? Finance { get; init; }
+}

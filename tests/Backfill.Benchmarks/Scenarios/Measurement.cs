@@ -18,6 +18,8 @@ internal sealed class Measurement(BudgetMode mode, int workers)
     /// <summary>Day slices whose saved orders differ from the catalog's.</summary>
     public IReadOnlyList<string> OrderGaps { get; set; } = [];
 
+    public long? FinanceSaved { get; set; }
+
     /// <summary>Orders the sink had not saved when serve was stopped; null when not measured.</summary>
     public long? SinkBehind { get; set; }
 
@@ -27,6 +29,7 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         OrdersUnique = orders.Unique;
         Duplicates = orders.Duplicates;
         OrderGaps = orders.Gaps;
+        FinanceSaved = orders.Finance;
     }
 
     public TimeSpan Elapsed { get; set; }
@@ -61,7 +64,7 @@ internal sealed class Measurement(BudgetMode mode, int workers)
     }
 
     public RunResult Result(double rate, JobPlan plan, string directory) =>
-        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error);
+        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error) { FinanceSaved = FinanceSaved };
 
     /// <summary>Reports a failure; keeps the run's folder (logs, LiteDB file) when anything is off or when asked, else deletes it.</summary>
     public void Finish(RunResult result, BenchRun? bench, string label, bool keep)

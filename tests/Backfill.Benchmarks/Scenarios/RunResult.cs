@@ -31,9 +31,12 @@ internal sealed record RunResult(
 
     public TimeSpan? CallSpan => Platform.LastAcceptedAt - Platform.FirstAcceptedAt;
 
-    /// <summary>The job ended succeeded with every slice, and the sink holds exactly the orders the platform has.</summary>
+    /// <summary>Finance records the sink saved for the job's orders, when the job pulls finance.</summary>
+    public long? FinanceSaved { get; init; }
+
+    /// <summary>The job ended succeeded with every slice, and the sink holds exactly the orders the platform has (and an escrow detail of each, when the job pulls finance).</summary>
     public bool Complete =>
-        Error is null && Job is { State: "succeeded" } job && job.Succeeded == job.Total && OrdersUnique == OrdersExpected;
+        Error is null && Job is { State: "succeeded" } job && job.Succeeded == job.Total && OrdersUnique == OrdersExpected && (FinanceSaved is null || FinanceSaved == OrdersExpected);
 
     /// <summary>Targets of this run: null where one does not apply (naive and in-process modes, utilisation with one worker).</summary>
     public bool? NoRefusals => Mode.HasTargets ? Platform.Refused == 0 : null;
