@@ -1,7 +1,7 @@
+using Backfill.Core.Hashing;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Backfill.Platforms.Configuration;
-using Backfill.Platforms.Simulator;
 
 namespace Backfill.Platforms;
 

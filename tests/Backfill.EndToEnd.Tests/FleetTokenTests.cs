@@ -1,6 +1,6 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Xunit.Abstractions;
 
 namespace Backfill.EndToEnd.Tests;

@@ -3,7 +3,7 @@ using Backfill.Core.Data;
 using Backfill.Hosting;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,7 +6,7 @@ using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Platforms;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

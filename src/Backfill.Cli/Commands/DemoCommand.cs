@@ -5,7 +5,7 @@ using Backfill.Core.Data;
 using Backfill.Core.Secrets;
 using Backfill.Core.Slicing;
 using Backfill.Hosting;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 

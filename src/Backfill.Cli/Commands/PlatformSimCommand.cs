@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.CommandLine;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Microsoft.Extensions.Configuration;
 
 namespace Backfill.Cli.Commands;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Core.Data;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Storage;
 using Backfill.Storage.Records;
 

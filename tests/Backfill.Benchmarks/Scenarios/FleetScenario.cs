@@ -2,7 +2,7 @@ using System.Globalization;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Core.Data;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Confluent.Kafka;
 
 namespace Backfill.Benchmarks.Scenarios;

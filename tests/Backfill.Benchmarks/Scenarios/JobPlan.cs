@@ -1,6 +1,6 @@
 using System.Globalization;
 using Backfill.Core.Data;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 
 namespace Backfill.Benchmarks.Scenarios;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Backfill.Core.Data;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

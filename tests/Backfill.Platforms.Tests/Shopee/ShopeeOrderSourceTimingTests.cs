@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 
 namespace Backfill.Platforms.Tests.Shopee;

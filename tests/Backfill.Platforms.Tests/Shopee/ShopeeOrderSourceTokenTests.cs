@@ -1,4 +1,4 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Time.Testing;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Backfill.Core.Data;
 using Backfill.Platforms.Shopee;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 
 namespace Backfill.Platforms.Tests.Shopee;

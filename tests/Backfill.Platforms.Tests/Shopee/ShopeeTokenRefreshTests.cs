@@ -1,4 +1,4 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 
 namespace Backfill.Platforms.Tests.Shopee;

@@ -1,4 +1,4 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 
 namespace Backfill.Platforms.Tests.Simulator;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Backfill.Platforms.Shopee;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Backfill.Core.Data;
 using Backfill.Platforms.Shopee;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 

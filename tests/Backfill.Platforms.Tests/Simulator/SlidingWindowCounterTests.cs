@@ -1,4 +1,4 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Platforms.Tests.Simulator;

@@ -1,6 +1,6 @@
 using Backfill.Core.Data;
 using System.Globalization;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Backfill.Core.Data;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Storage;
 using Backfill.Storage.Records;
 

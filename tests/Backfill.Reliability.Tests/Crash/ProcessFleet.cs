@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 
 namespace Backfill.Reliability.Tests.Crash;
 

@@ -56,7 +56,7 @@ public sealed class SecretsScenario(ITestOutputHelper output)
                 o.TokenTtl = TimeSpan.FromSeconds(4);
             });
         harness.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiToken);
-        var secrets = new[] { ServerHarness.PartnerKey, ApiToken, BadToken, SecretKey, Platforms.Simulator.SimulatorTokens.AccessPrefix, Platforms.Simulator.SimulatorTokens.RefreshPrefix }
+        var secrets = new[] { ServerHarness.PartnerKey, ApiToken, BadToken, SecretKey, Simulators.SimulatorTokens.AccessPrefix, Simulators.SimulatorTokens.RefreshPrefix }
             .Concat(ServerHarness.Shops.Select(ServerHarness.Token)).Concat(ServerHarness.Shops.Select(RefreshToken)).ToArray();
         var clients = harness.App.Services.GetRequiredService<KafkaClients>();
         var topics = harness.App.Services.GetRequiredService<KafkaConnection>().Topics;

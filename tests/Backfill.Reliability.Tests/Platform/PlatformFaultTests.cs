@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Platform;

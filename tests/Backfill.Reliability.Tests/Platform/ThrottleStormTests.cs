@@ -4,7 +4,7 @@ using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Platforms;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Backfill.Storage.Records;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;

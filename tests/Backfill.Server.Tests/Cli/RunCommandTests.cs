@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Backfill.Core.Shops;
-using Backfill.Platforms.Simulator;
+using Backfill.Simulators;
 using Backfill.Storage;
 
 namespace Backfill.Server.Tests.Cli;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Backfill.Platforms.Shopee;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The simulated records in the platform's wire shape: an order's detail, its escrow detail, a return.</summary>
 internal static class SimulatorRecords

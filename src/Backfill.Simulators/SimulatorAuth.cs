@@ -4,7 +4,7 @@ using System.Text;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>Checks the common parameters of a shop-level call the way the platform does.</summary>
 internal sealed class SimulatorAuth(

@@ -1,10 +1,11 @@
+using Backfill.Core.Hashing;
 using System.Globalization;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// The routes and the order every call goes through: arrival count, forced throttle, call limit (a refused call is not counted

@@ -1,6 +1,6 @@
-using Backfill.Platforms.Simulator;
+using Backfill.Core.Hashing;
 
-namespace Backfill.Platforms.Tests.Simulator;
+namespace Backfill.Core.Tests.Hashing;
 
 public sealed class StableHashTests
 {

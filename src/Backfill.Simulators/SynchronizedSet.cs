@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>A set safe to change from a test while request threads read it; enumeration sees a copy.</summary>
 internal sealed class SynchronizedSet<T>(IEqualityComparer<T> comparer) : ICollection<T>

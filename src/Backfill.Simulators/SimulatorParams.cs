@@ -2,7 +2,7 @@ using System.Globalization;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The platform's rules for the parameters its list endpoints share: a time range and a page size.</summary>
 internal static class SimulatorParams

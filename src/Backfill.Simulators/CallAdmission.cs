@@ -1,4 +1,4 @@
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The partner-wide call limit and, when configured, one per shop; a call must fit both.</summary>
 internal sealed class CallAdmission(double permitsPerSecond, double? perShopPermitsPerSecond, TimeProvider time)

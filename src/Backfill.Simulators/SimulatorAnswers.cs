@@ -5,7 +5,7 @@ using System.Text.Json;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The simulator's answers in the platform's wire format, each with a fresh request_id; errors are counted.</summary>
 internal sealed class SimulatorAnswers(SimulatorStats stats)

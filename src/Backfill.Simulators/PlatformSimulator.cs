@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 speaking the platform's order, escrow and return API (signing, parameter rules, errors, a strict

@@ -1,10 +1,10 @@
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Core.Hashing;
 
 /// <summary>
 /// A hash that is the same in every process and on every machine (string.GetHashCode is randomized per process),
 /// so the simulated catalog is the same for every worker and every test run.
 /// </summary>
-internal static class StableHash
+public static class StableHash
 {
     public static ulong Of(int seed, string text, long a, long b = -1)
     {

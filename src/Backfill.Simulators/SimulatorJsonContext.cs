@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The simulator's own endpoints (not the platform contract) use web JSON conventions.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

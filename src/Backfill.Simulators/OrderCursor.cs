@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The simulator's opaque cursor: an offset into the query's ordered result, the same for the same query.</summary>
 internal static class OrderCursor

@@ -1,6 +1,6 @@
 using Backfill.Platforms.Configuration;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>How a <see cref="PlatformSimulator"/> listens, limits and authenticates.</summary>
 public sealed class SimulatorOptions

@@ -2,7 +2,7 @@ using Backfill.Core.Data;
 using Backfill.Platforms.Shopee;
 using Microsoft.AspNetCore.Http;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>The shop-level endpoints over the catalog (orders, escrow, returns), with the platform's parameter rules.</summary>
 internal sealed class OrderEndpoints(OrderCatalog catalog, SimulatorAnswers answers)

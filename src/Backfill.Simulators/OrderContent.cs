@@ -1,4 +1,5 @@
-namespace Backfill.Platforms.Simulator;
+using Backfill.Core.Hashing;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// What a simulated order holds beyond its list entry (buyer, address, items, escrow, a return), derived from

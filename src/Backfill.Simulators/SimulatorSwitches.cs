@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>Faults to inject while the simulator runs; every member may be changed from any thread at any time.</summary>
 public sealed class SimulatorSwitches

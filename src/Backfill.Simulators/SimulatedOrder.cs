@@ -1,6 +1,6 @@
 using Backfill.Core.Data;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>One order of the simulated catalog; times in unix seconds, currency always TWD.</summary>
 internal sealed record SimulatedOrder(string OrderSn, string Status, long CreateTime, long UpdateTime, decimal TotalAmount)

@@ -1,4 +1,4 @@
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// A strict sliding window as platforms enforce it: a call is admitted while fewer than <see cref="Limit"/> admitted

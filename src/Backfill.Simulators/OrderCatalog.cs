@@ -1,7 +1,8 @@
+using Backfill.Core.Hashing;
 using Backfill.Core.Data;
 using System.Globalization;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// The simulated orders, derived from (seed, shop, UTC day) alone: nothing is stored, every process agrees.

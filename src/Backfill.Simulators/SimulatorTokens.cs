@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// The shops' tokens as the platform keeps them (PLATFORM-API.md, Tokens): every access token lives for

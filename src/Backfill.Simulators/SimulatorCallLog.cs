@@ -1,4 +1,4 @@
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>
 /// Every shop-level call and token refresh the simulator received, in arrival order, so a test can check what the platform saw call by call

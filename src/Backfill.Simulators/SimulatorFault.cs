@@ -1,4 +1,4 @@
-namespace Backfill.Platforms.Simulator;
+namespace Backfill.Simulators;
 
 /// <summary>A fault the simulator answers one call with, queued by <see cref="SimulatorSwitches.InjectBurst"/>.</summary>
 public enum SimulatorFault
