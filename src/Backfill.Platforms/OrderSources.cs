@@ -1,13 +1,11 @@
-using Backfill.Platforms.Shopee;
-
 namespace Backfill.Platforms;
 
 /// <summary>The configured platforms of this process, each with its own budget and counters.</summary>
 internal sealed class OrderSources : IOrderSources
 {
-    private readonly Dictionary<string, ShopeeOrderSource> _sources;
+    private readonly Dictionary<string, PlatformSource> _sources;
 
-    public OrderSources(IEnumerable<ShopeeOrderSource> sources)
+    public OrderSources(IEnumerable<PlatformSource> sources)
     {
         // Configuration keys are case-insensitive, so platform names are too.
         _sources = sources.ToDictionary(s => s.Platform, StringComparer.OrdinalIgnoreCase);
@@ -51,6 +49,6 @@ internal sealed class OrderSources : IOrderSources
     public string? SetLimit(string platform, double? permitsPerSecond) =>
         _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond) : null;
 
-    private ShopeeOrderSource Find(string platform) =>
+    private PlatformSource Find(string platform) =>
         _sources.TryGetValue(platform, out var source) ? source : throw new UnknownPlatformException(platform, Names);
 }

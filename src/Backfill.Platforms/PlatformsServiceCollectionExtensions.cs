@@ -1,12 +1,10 @@
 using Backfill.Platforms.Configuration;
-using Backfill.Platforms.Shopee;
 using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Refit;
 
 namespace Backfill.Platforms;
 
@@ -18,7 +16,7 @@ public static class PlatformsServiceCollectionExtensions
 
     /// <summary>
     /// Binds <c>Platforms:{name}</c> to named <see cref="PlatformOptions"/> (validated on start), registers one
-    /// signed Refit client per platform, the worker's token book <see cref="IShopTokens"/> (version 0 of each shop from
+    /// signed HTTP client per platform, the worker's token book <see cref="IShopTokens"/> (version 0 of each shop from
     /// configuration) and <see cref="IOrderSources"/> as singletons.
     /// Needs <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> from the container.
     /// </summary>
@@ -28,13 +26,18 @@ public static class PlatformsServiceCollectionExtensions
         services.TryAddSingleton<IShopTokens>(provider => new ShopTokens(
             provider.GetRequiredService<TimeProvider>(),
             names.SelectMany(name => PlatformOptionsOf(provider, name).Shops.Select(s => (name, s.Key, s.Value.AccessToken)))));
-        services.TryAddSingleton<IOrderSources>(provider => new OrderSources(names.Select(name => new ShopeeOrderSource(
-            name,
-            PlatformOptionsOf(provider, name),
-            provider.GetRequiredKeyedService<IShopeeApi>(name),
-            provider.GetRequiredService<IShopTokens>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopeeOrderSource>()))));
+        services.TryAddSingleton<IOrderSources>(provider => new OrderSources(names.Select(name =>
+        {
+            var options = PlatformOptionsOf(provider, name);
+            var time = provider.GetRequiredService<TimeProvider>();
+            return new PlatformSource(
+                name,
+                options,
+                PlatformKinds.Of(options).Reader(name, options, Client(provider, name), time),
+                provider.GetRequiredService<IShopTokens>(),
+                time,
+                provider.GetRequiredService<ILoggerFactory>().CreateLogger<PlatformSource>());
+        })));
         return services;
     }
 
@@ -45,13 +48,18 @@ public static class PlatformsServiceCollectionExtensions
     public static IServiceCollection AddTokenRefresh(this IServiceCollection services, IConfiguration configuration)
     {
         var names = services.AddPlatformClients(configuration);
-        services.TryAddSingleton<ITokenRefresh>(provider => new ShopeeTokenRefresh(
-            names.Select(name => (name, PlatformOptionsOf(provider, name), provider.GetRequiredKeyedService<IShopeeApi>(name))),
+        services.TryAddSingleton<ITokenRefresh>(provider => new TokenRefresh(
+            names.Select(name =>
+            {
+                var options = PlatformOptionsOf(provider, name);
+                var refresh = PlatformKinds.Of(options).TokenRefresh(name, options, Client(provider, name), provider.GetRequiredService<TimeProvider>());
+                return (name, LanePlan.For(options.RateLimit), refresh);
+            }),
             provider.GetRequiredService<TimeProvider>()));
         return services;
     }
 
-    /// <summary>The options and one signed Refit client per platform, registered once however many callers ask.</summary>
+    /// <summary>The options and one signed HTTP client per platform, registered once however many callers ask.</summary>
     private static IReadOnlyList<string> AddPlatformClients(this IServiceCollection services, IConfiguration configuration)
     {
         if (services.Any(d => d.ServiceType == typeof(PlatformClientsMarker)))
@@ -63,7 +71,7 @@ public static class PlatformsServiceCollectionExtensions
         services.AddSingleton<PlatformClientsMarker>();
         foreach (var name in names)
         {
-            services.AddKeyedRefitGeneratedClient<IShopeeApi>(name, settings: null, httpClientName: HttpClientName(name))
+            services.AddHttpClient(HttpClientName(name))
                 .ConfigureHttpClient((provider, client) =>
                 {
                     client.BaseAddress = PlatformOptionsOf(provider, name).BaseUrl;
@@ -75,7 +83,7 @@ public static class PlatformsServiceCollectionExtensions
                 .AddHttpMessageHandler(provider =>
                 {
                     var options = PlatformOptionsOf(provider, name);
-                    return new ShopeeSigningHandler(options.PartnerId, options.PartnerKey, provider.GetRequiredService<TimeProvider>());
+                    return PlatformKinds.Of(options).Signer(options, provider.GetRequiredService<TimeProvider>());
                 })
 
                 // The default HttpClient loggers write the request URI, whose query holds the token and the signature.
@@ -107,6 +115,9 @@ public static class PlatformsServiceCollectionExtensions
     }
 
     internal static string HttpClientName(string platform) => $"Backfill.Platforms.{platform}";
+
+    private static HttpClient Client(IServiceProvider provider, string name) =>
+        provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(name));
 
     private static PlatformOptions PlatformOptionsOf(IServiceProvider provider, string name) =>
         provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(name);

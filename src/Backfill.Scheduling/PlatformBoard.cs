@@ -1,5 +1,5 @@
+using Backfill.Platforms;
 using System.Collections.Concurrent;
-using Backfill.Core.Release;
 using Microsoft.Extensions.Logging;
 
 namespace Backfill.Scheduling;

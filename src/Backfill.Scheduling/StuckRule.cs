@@ -1,7 +1,6 @@
 using Backfill.Core.Jobs;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
-using Backfill.Platforms.Shopee;
 
 namespace Backfill.Scheduling;
 
@@ -49,7 +48,7 @@ public static class StuckRule
         var attempts = Math.Max(1, platform.Retry.MaxAttempts);
         var waits = Enumerable.Range(0, attempts - 1).Aggregate(TimeSpan.Zero, (sum, retry) => sum + RetryBackoff.Delay(retry, platform.Retry, 1));
         var call = (platform.Timeout * attempts) + waits;
-        var callsPerPage = 1 + ((Math.Max(1, platform.PageSize) + ShopeeOrderSource.DetailBatchSize - 1) / ShopeeOrderSource.DetailBatchSize);
+        var callsPerPage = PlatformKinds.Find(platform.Kind)?.CallsInTurnPerPage(platform) ?? 1;
         var page = (call * callsPerPage) + (platform.RateLimit.Throttle.MinPause * Math.Max(0, throttleRetries));
         return (page * Math.Max(1, pagesPerStep)) + platform.RateLimit.Throttle.CoolOff + tokenWait;
     }

@@ -35,23 +35,13 @@ internal static class PlatformOptionsValidator
             errors.Add($"{key}:BaseUrl '{options.BaseUrl}' must be an absolute http or https address.");
         }
 
-        if (options.PartnerId <= 0)
+        if (PlatformKinds.Find(options.Kind) is { } adapter)
         {
-            errors.Add($"{key}:PartnerId must be greater than 0.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.PartnerKey))
-        {
-            errors.Add($"{key}:PartnerKey is required.");
+            errors.AddRange(adapter.Problems(key, options));
         }
 
         foreach (var (shopId, shop) in options.Shops)
         {
-            if (!long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            {
-                errors.Add($"{key}:Shops:{shopId} is not a shop id (a decimal number).");
-            }
-
             if (string.IsNullOrWhiteSpace(shop?.AccessToken) && string.IsNullOrWhiteSpace(shop?.RefreshToken))
             {
                 errors.Add($"{key}:Shops:{shopId} needs its AccessToken or its RefreshToken (or both).");

@@ -16,12 +16,3 @@ public interface ITokenRefresh
     /// </exception>
     Task<RefreshedTokens> RefreshAsync(string platform, string shop, string refreshToken, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// What a refresh bought. <see cref="RefreshToken"/> is the one to keep from now on: Shopee rotates it (the one used stops
-/// working), Lazada returns the same. Secret: <see cref="ToString"/> masks the tokens.
-/// </summary>
-public sealed record RefreshedTokens(string AccessToken, DateTimeOffset AccessExpiresAt, string RefreshToken, DateTimeOffset? RefreshExpiresAt)
-{
-    public override string ToString() => $"RefreshedTokens {{ AccessToken = ***, AccessExpiresAt = {AccessExpiresAt:O}, RefreshToken = ***, RefreshExpiresAt = {RefreshExpiresAt:O} }}";
-}

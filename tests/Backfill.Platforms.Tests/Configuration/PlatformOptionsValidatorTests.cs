@@ -33,7 +33,7 @@ public sealed class PlatformOptionsValidatorTests
 
     [Fact]
     public void Validate_UnsupportedKind_ListsTheSupportedOnes() =>
-        Assert.Equal(["Platforms:demo:Kind 'foo' is not supported (supported: shopee)."], Validate(o => o.Kind = "foo"));
+        Assert.Equal(["Platforms:demo:Kind 'foo' is not supported (supported: shopee, lazada)."], Validate(o => o.Kind = "foo"));
 
     [Fact]
     public void Validate_KindInOtherCase_IsAccepted() => Assert.Empty(Validate(o => o.Kind = "Shopee"));

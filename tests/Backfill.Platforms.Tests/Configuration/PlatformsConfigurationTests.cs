@@ -38,8 +38,8 @@ public sealed class PlatformsConfigurationTests
     {
         var errors = PlatformsConfiguration.Validate(Config([.. Demo, ("Platforms:other:Kind", "lazada")]));
 
-        Assert.Contains("Platforms:other:Kind 'lazada' is not supported (supported: shopee).", errors);
-        Assert.Contains("Platforms:other:PartnerKey is required.", errors);
+        Assert.Contains("Platforms:other:AppKey is required.", errors);
+        Assert.Contains("Platforms:other:AppSecret is required.", errors);
         Assert.Contains("Platforms:other:RateLimit:PermitsPerSecond must be greater than 0.", errors);
         Assert.DoesNotContain(errors, e => e.StartsWith("Platforms:demo", StringComparison.Ordinal));
     }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Backfill.Platforms.Shopee;
 
 namespace Backfill.Platforms.Tests.Shopee;
@@ -126,48 +125,5 @@ public sealed class ShopeeErrorClassifierTests
 
         Assert.Equal("demo: error_auth: Invalid access_token. (HTTP 403, request_id req-42)", failure?.Message);
         Assert.Equal(Platform, failure?.Platform);
-    }
-
-    [Fact]
-    public void Classify_TimeoutNotCausedByCaller_IsTransient()
-    {
-        var failure = ShopeeErrorClassifier.Classify(Platform, new TaskCanceledException(), CancellationToken.None);
-
-        Assert.Equal(PlatformErrorKind.Transient, failure?.Kind);
-        Assert.Equal("timeout", failure?.Code);
-    }
-
-    [Fact]
-    public void Classify_CancellationByCaller_IsNoPlatformError()
-    {
-        using var cancelled = new CancellationTokenSource();
-        cancelled.Cancel();
-
-        Assert.Null(ShopeeErrorClassifier.Classify(Platform, new TaskCanceledException(), cancelled.Token));
-    }
-
-    [Fact]
-    public void Classify_ConnectionRefused_IsTransient()
-    {
-        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused));
-
-        var failure = ShopeeErrorClassifier.Classify(Platform, refused, CancellationToken.None);
-
-        Assert.Equal(PlatformErrorKind.Transient, failure?.Kind);
-        Assert.Equal("connection_error", failure?.Code);
-    }
-
-    [Fact]
-    public void Classify_ConnectionResetWhileReading_IsTransient()
-    {
-        var reset = new IOException("reset", new SocketException((int)SocketError.ConnectionReset));
-
-        Assert.Equal(PlatformErrorKind.Transient, ShopeeErrorClassifier.Classify(Platform, reset, CancellationToken.None)?.Kind);
-    }
-
-    [Fact]
-    public void Classify_UnrelatedException_IsNotAPlatformError()
-    {
-        Assert.Null(ShopeeErrorClassifier.Classify(Platform, new InvalidOperationException(), CancellationToken.None));
     }
 }

@@ -89,7 +89,7 @@ public sealed class ShopeeRecordPagesTests : IAsyncLifetime
         var atOnce = MostAtOnce(escrows);
         Assert.Equal(Expected(_day, _day.AddDays(1), Datasets.Finance).Ids, page.Records.Select(r => r.Id));
         Assert.Equal(page.Records.Count, escrows.Count);
-        Assert.InRange(atOnce, 2, ShopeeOrderSource.MaxEscrowsAtOnce);
+        Assert.InRange(atOnce, 2, PlatformSource.MaxCallsAtOnce);
     }
 
     /// <summary>The most calls the simulator was answering at the same instant (an answer ends before a call that starts then).</summary>

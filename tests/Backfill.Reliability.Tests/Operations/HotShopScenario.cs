@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Core.Release;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Backfill.Server.Tests;

@@ -27,7 +27,7 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// True when the fleet refreshes shop tokens (<c>Backfill:SecretKey</c> is set): the lanes then leave one call per window
-    /// to the scheduler's token calls (<see cref="LanePlan.TokenCalls"/>). Not a setting of its own: taken from the key's
+    /// to the scheduler's token calls (the lane plan's token calls). Not a setting of its own: taken from the key's
     /// presence, which every process of the fleet shares, so every process computes the same lanes.
     /// </summary>
     public bool ReservesTokenCall { get; internal set; }

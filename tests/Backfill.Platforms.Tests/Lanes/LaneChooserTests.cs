@@ -1,7 +1,7 @@
 using Backfill.Core.Jobs;
-using Backfill.Core.Release;
 
-namespace Backfill.Core.Tests;
+
+namespace Backfill.Platforms.Tests.Lanes;
 
 public sealed class LaneChooserTests
 {

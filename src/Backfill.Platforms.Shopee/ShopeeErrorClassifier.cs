@@ -1,5 +1,4 @@
 using System.Globalization;
-using Refit;
 
 namespace Backfill.Platforms.Shopee;
 
@@ -11,8 +10,6 @@ internal static class ShopeeErrorClassifier
 {
     public const string TooManyRequest = "too_many_request";
     public const string BadResponse = "bad_response";
-    public const string Timeout = "timeout";
-    public const string ConnectionError = "connection_error";
 
     private static readonly HashSet<string> TransientErrors = new(StringComparer.OrdinalIgnoreCase) { "error_server" };
 
@@ -55,21 +52,6 @@ internal static class ShopeeErrorClassifier
             ? Fail(platform, PlatformErrorKind.Transient, BadResponse, status, null, "the answer is not the platform's JSON")
             : null;
     }
-
-    /// <summary>
-    /// The failure a transport exception stands for; null when the caller cancelled or it is not a transport failure.
-    /// Refit's wrapper is dropped: it holds the request, whose URI carries the token and the signature.
-    /// </summary>
-    public static PlatformException? Classify(string platform, Exception exception, CancellationToken callerToken) => exception switch
-    {
-        ApiRequestException { InnerException: { } cause } => Classify(platform, cause, callerToken),
-        ApiRequestException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the request could not be sent"),
-        OperationCanceledException when callerToken.IsCancellationRequested => null,
-        OperationCanceledException => new PlatformException(platform, PlatformErrorKind.Transient, Timeout, "no answer within the time allowed", inner: exception),
-        HttpRequestException http => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, $"the request failed ({http.HttpRequestError})", inner: exception),
-        IOException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the connection broke while reading the answer", inner: exception),
-        _ => null,
-    };
 
     /// <summary>
     /// The shop's access token was refused (expired, or replaced): its own error codes, or <c>error_auth</c> whose message

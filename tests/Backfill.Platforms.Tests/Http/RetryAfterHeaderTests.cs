@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
-using Backfill.Platforms.Shopee;
 
-namespace Backfill.Platforms.Tests.Shopee;
+namespace Backfill.Platforms.Tests.Http;
 
 public sealed class RetryAfterHeaderTests
 {

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace Backfill.Platforms.Shopee;
+namespace Backfill.Platforms;
 
-internal sealed partial class ShopeeOrderSource
+internal sealed partial class PlatformSource
 {
     private static partial class Log
     {
@@ -26,6 +26,9 @@ internal sealed partial class ShopeeOrderSource
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: calls for shop {ShopId} are signed with its access token version {Version} from now on")]
         public static partial void SigningWith(ILogger logger, string platform, string shopId, long version);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} refused a call for shop {ShopId} with {Code}: the app's quota is spent; no call of it starts in this process until {Until:O}")]
+        public static partial void QuotaSpent(ILogger logger, string platform, string shopId, string code, DateTimeOffset until);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
         public static partial void Retrying(ILogger logger, string platform, int attempt, int maxAttempts, long delayMs);

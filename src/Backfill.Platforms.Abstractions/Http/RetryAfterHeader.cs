@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Backfill.Platforms.Shopee;
+namespace Backfill.Platforms;
 
 /// <summary>Reads Retry-After in either of its forms: seconds or an HTTP date.</summary>
 internal static class RetryAfterHeader

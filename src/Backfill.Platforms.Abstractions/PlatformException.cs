@@ -17,6 +17,12 @@ public enum PlatformErrorKind
     /// an <c>error_auth</c> about the access token): the call is asked again with a newer token once the fleet has one.
     /// </summary>
     TokenExpired,
+
+    /// <summary>
+    /// The app's calls for the platform's quota period are spent (Lazada's <c>AppCallLimit</c>): nothing helps before the
+    /// period resets, so every call of the platform pauses until then, fleet-wide.
+    /// </summary>
+    Quota,
 }
 
 /// <summary>A platform call that failed. The message never contains secrets.</summary>

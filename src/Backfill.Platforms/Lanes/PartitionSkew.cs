@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Backfill.Core.Release;
+namespace Backfill.Platforms;
 
 /// <summary>
 /// When one action partition carries far more than the others (R8: a busy key on one partition, one consumer at

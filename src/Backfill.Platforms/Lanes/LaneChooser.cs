@@ -1,6 +1,6 @@
 using Backfill.Core.Jobs;
 
-namespace Backfill.Core.Release;
+namespace Backfill.Platforms;
 
 /// <summary>
 /// Picks which pending slices a release sends and on which budget lanes, so that every lane keeps work (the fleet then

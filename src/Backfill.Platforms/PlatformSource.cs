@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text.Json.Serialization.Metadata;
 using Backfill.Core.Data;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
@@ -8,24 +6,20 @@ using Backfill.Platforms.Tokens;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using Refit;
 
-namespace Backfill.Platforms.Shopee;
+namespace Backfill.Platforms;
 
 /// <summary>
-/// Records of a Shopee-shaped platform, whole as it sends them: a list page is one list call, then the orders' details in
-/// batches of 50 with every optional field and one escrow call per order, as the slice asks; a returns page is one return
-/// list call. Every call is admitted
-/// by the platform's <see cref="PlatformBudget"/> in its lane (and shop) window, and every attempt is signed with the
+/// One configured platform in this process: its adapter's pages, every call admitted by the platform's
+/// <see cref="PlatformBudget"/> in its lane (and shop) window, retried when transient, and signed by the adapter with the
 /// shop's current token from <see cref="IShopTokens"/>. A call whose token is refused as expired is announced
 /// (<see cref="TokenRefused"/>), waits for a newer token and is asked again, a bounded number of times.
 /// </summary>
-internal sealed partial class ShopeeOrderSource : IOrderSource
+internal sealed partial class PlatformSource : IOrderSource
 {
-    internal const int DetailBatchSize = 50;
 
-    /// <summary>The most escrow calls of one page under way at once.</summary>
-    internal const int MaxEscrowsAtOnce = 16;
+    /// <summary>The most calls of one page under way at once.</summary>
+    internal const int MaxCallsAtOnce = 16;
 
     /// <summary>
     /// Waits for a newer token one call may make. Tokens live hours, so a second refusal means the newer token was refused
@@ -39,7 +33,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
 
     private readonly PlatformOptions _options;
-    private readonly IShopeeApi _api;
+    private readonly IPlatformReader _reader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PlatformBudget _budget;
@@ -52,15 +46,15 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _signedWith = new(StringComparer.Ordinal);
 
-    public ShopeeOrderSource(string platform, PlatformOptions options, IShopeeApi api, IShopTokens tokens, TimeProvider time, ILogger<ShopeeOrderSource> logger)
+    public PlatformSource(string platform, PlatformOptions options, IPlatformReader reader, IShopTokens tokens, TimeProvider time, ILogger<PlatformSource> logger)
     {
         Platform = platform;
         _options = options;
-        _api = api;
+        _reader = reader;
         _tokens = tokens;
         _time = time;
         _logger = logger;
-        _secrets = [options.PartnerKey, .. options.Shops.Values.Select(s => s.AccessToken)];
+        _secrets = [options.PartnerKey, options.AppSecret, .. options.Shops.Values.Select(s => s.AccessToken)];
         _budget = new PlatformBudget(platform, options.RateLimit, time);
         _pipeline = PlatformPipeline.Create(platform, options.Retry, options.Timeout, Admit, time, OnRetry);
     }
@@ -100,21 +94,9 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     public async Task<RecordPage> FetchAsync(PageRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var shopId = ShopId(request.ShopId);
-        var (timeFrom, timeTo) = Range(request);
-        CheckLane(request.Lane);
-        return request.Cursor.Phase == SlicePhase.Returns
-            ? await ReturnsPageAsync(request, shopId, timeFrom, timeTo, cancellationToken)
-            : await ListPageAsync(request, shopId, timeFrom, timeTo, cancellationToken);
-    }
-
-    /// <summary>One list call; then, for orders, the listed orders' details with every optional field; for finance, one escrow call per listed order.</summary>
-    private async Task<RecordPage> ListPageAsync(PageRequest request, long shopId, long timeFrom, long timeTo, CancellationToken cancellationToken)
-    {
-        var wantsOrders = request.Data.HasFlag(Datasets.Orders);
-        if (!wantsOrders && !request.Data.HasFlag(Datasets.Finance))
+        if (request.To <= request.From)
         {
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_phase", $"a list page of a slice of {DatasetNames.Format(request.Data)}, which pulls neither orders nor finance"));
+            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_range", $"the slice [{request.From:O}, {request.To:O}) is empty"));
         }
 
         var timeField = request.TimeField ?? _options.TimeRangeField;
@@ -123,146 +105,17 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_time_field", problem));
         }
 
-        var calls = new Dictionary<Datasets, int>();
-        var list = await CallAsync(
-            request,
-            shopId,
-            (shop, token) => _api.GetOrderListAsync(shop, timeField, timeFrom, timeTo, _options.PageSize, request.Cursor.Page ?? "", token),
-            Typed(ShopeeJsonContext.Default.ShopeeEnvelopeOrderListResponse),
-            cancellationToken);
-        Counted(calls, wantsOrders ? Datasets.Orders : Datasets.Finance);
-        if (list.More && string.IsNullOrEmpty(list.NextCursor))
-        {
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Transient, ShopeeErrorClassifier.BadResponse, "the list says more pages follow but gives no next_cursor"));
-        }
-
-        var orderSns = list.OrderList.Select(o => o.OrderSn).Distinct(StringComparer.Ordinal).ToList();
-        var records = new List<PlatformRecord>(orderSns.Count * 2);
-        var orders = wantsOrders ? await DetailsAsync(request, shopId, orderSns, calls, cancellationToken) : null;
-        if (orders is not null)
-        {
-            records.AddRange(orderSns.Select(sn => orders[sn]).Select(o => new PlatformRecord(Datasets.Orders, o.Id, o.CreateTime, o.UpdateTime, o.Json)));
-        }
-
-        if (request.Data.HasFlag(Datasets.Finance))
-        {
-            // One call per order, independent of each other: several at once, so one step can keep its lane's share of the
-            // budget busy (one at a time left the lane idle for a call's latency and a step's other waits). The budget
-            // still admits each call; an answer's failure stops the others from starting and fails the page as before.
-            var escrows = new ReadOnlyMemory<byte>[orderSns.Count];
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = EscrowsAtOnce(request.Lane), CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, orderSns.Count), parallel, async (i, token) =>
-            {
-                var sn = orderSns[i];
-                escrows[i] = (await CallAsync(
-                    request,
-                    shopId,
-                    (shop, t) => _api.GetEscrowDetailAsync(shop, sn, t),
-                    Records(response => ShopeeRecords.Escrow(response, sn)),
-                    token)).Json;
-            });
-            calls[Datasets.Finance] = calls.GetValueOrDefault(Datasets.Finance) + orderSns.Count;
-            for (var i = 0; i < orderSns.Count; i++)
-            {
-                var order = orders?[orderSns[i]];
-                records.Add(new PlatformRecord(Datasets.Finance, orderSns[i], order?.CreateTime, order?.UpdateTime, escrows[i]));
-            }
-        }
-
-        return new RecordPage(records, list.More ? list.NextCursor : null, list.More) { CallsByData = calls };
-    }
-
-    /// <summary>The listed orders' details, in batches of <see cref="DetailBatchSize"/>, each naming every optional field; an order left out fails the page.</summary>
-    private async Task<Dictionary<string, ShopeeRecords.Record>> DetailsAsync(
-        PageRequest request, long shopId, List<string> orderSns, Dictionary<Datasets, int> calls, CancellationToken cancellationToken)
-    {
-        var details = new Dictionary<string, ShopeeRecords.Record>(orderSns.Count, StringComparer.Ordinal);
-        foreach (var batch in orderSns.Chunk(DetailBatchSize))
-        {
-            var orders = await CallAsync(
-                request,
-                shopId,
-                (shop, token) => _api.GetOrderDetailAsync(shop, string.Join(',', batch), ShopeeOrderFields.All, token),
-                Records(ShopeeRecords.Orders),
-                cancellationToken);
-            Counted(calls, Datasets.Orders);
-            foreach (var order in orders)
-            {
-                details[order.Id] = order;
-            }
-        }
-
-        var missing = orderSns.Count(sn => !details.ContainsKey(sn));
-        if (missing > 0)
-        {
-            // Handing on the page without them would drop orders silently.
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Transient, "missing_detail", $"{missing} listed orders came back without details"));
-        }
-
-        return details;
-    }
-
-    /// <summary>One return list call: the page named by the cursor's page number (the first, 0, when it has none).</summary>
-    private async Task<RecordPage> ReturnsPageAsync(PageRequest request, long shopId, long timeFrom, long timeTo, CancellationToken cancellationToken)
-    {
-        var pageNo = 0;
-        if (request.Cursor.Page is { } page && (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out pageNo) || pageNo == int.MaxValue))
-        {
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_cursor", $"'{(page.Length <= 20 ? page : page[..20])}' is not a page number of the return list"));
-        }
-
-        var returns = await CallAsync(
-            request,
-            shopId,
-            (shop, token) => _api.GetReturnListAsync(shop, pageNo, _options.PageSize, timeFrom, timeTo, token),
-            Records(ShopeeRecords.Returns),
-            cancellationToken);
-        var records = returns.Returns.Select(r => new PlatformRecord(Datasets.Returns, r.Id, r.CreateTime, r.UpdateTime, r.Json)).ToList();
-        var next = returns.More ? (pageNo + 1).ToString(CultureInfo.InvariantCulture) : null;
-        return new RecordPage(records, next, returns.More) { CallsByData = new Dictionary<Datasets, int> { [Datasets.Returns] = 1 } };
+        CheckLane(request.Lane);
+        var query = new PageQuery(request.ShopId, request.From, request.To, request.Cursor, request.Data, timeField);
+        return await _reader.ReadAsync(query, new PageCalls(this, request), cancellationToken);
     }
 
     /// <summary>
-    /// How many escrow calls of a page go out at once: the lane's calls per window, so a step alone can fill its lane
-    /// (more would only queue at the budget), at most <see cref="MaxEscrowsAtOnce"/>.
+    /// How many calls of a page go out at once: the lane's calls per window, so a step alone can fill its lane (more would
+    /// only queue at the budget), at most <see cref="MaxCallsAtOnce"/>.
     /// </summary>
-    private int EscrowsAtOnce(LaneRef lane) =>
-        Math.Clamp(lane.Count >= 1 && lane.Count <= _budget.Plan.LaneCalls && lane.Index >= 0 && lane.Index < lane.Count ? _budget.Plan.Share(lane.Index, lane.Count) : _budget.Plan.LaneCalls, 1, MaxEscrowsAtOnce);
-
-    private static void Counted(Dictionary<Datasets, int> calls, Datasets dataset) =>
-        calls[dataset] = calls.GetValueOrDefault(dataset) + 1;
-
-    private Func<int, TimeSpan?, string, IEnumerable<string?>, T> Typed<T>(JsonTypeInfo<ShopeeEnvelope<T>> payload)
-        where T : class =>
-        (status, retryAfter, body, secrets) => ShopeeResponseReader.Read(Platform, status, retryAfter, body, payload, secrets);
-
-    private Func<int, TimeSpan?, string, IEnumerable<string?>, T> Records<T>(Func<System.Text.Json.JsonElement, T?> shape)
-        where T : class =>
-        (status, retryAfter, body, secrets) => ShopeeResponseReader.ReadRecords(Platform, status, retryAfter, body, secrets, shape);
-
-    private long ShopId(string shopId) =>
-        long.TryParse(shopId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_shop_id", $"shop id '{shopId}' is not a number"));
-
-    private (long TimeFrom, long TimeTo) Range(PageRequest request)
-    {
-        if (request.To <= request.From)
-        {
-            throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_range", $"the slice [{request.From:O}, {request.To:O}) is empty"));
-        }
-
-        if (request.To - request.From > ShopeeTimeRange.MaxSpan)
-        {
-            throw Count(new PlatformException(
-                Platform,
-                PlatformErrorKind.Permanent,
-                "range_too_long",
-                $"the slice [{request.From:O}, {request.To:O}) is longer than the platform's {ShopeeTimeRange.MaxSpan.TotalDays} days"));
-        }
-
-        return ShopeeTimeRange.ToInclusiveSeconds(request.From, request.To);
-    }
+    private int CallsAtOnce(LaneRef lane) =>
+        Math.Clamp(lane.Count >= 1 && lane.Count <= _budget.Plan.LaneCalls && lane.Index >= 0 && lane.Index < lane.Count ? _budget.Plan.Share(lane.Index, lane.Count) : _budget.Plan.LaneCalls, 1, MaxCallsAtOnce);
 
     private void CheckLane(LaneRef lane)
     {
@@ -297,9 +150,8 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     /// </summary>
     private async Task<T> CallAsync<T>(
         PageRequest request,
-        long shopId,
-        Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
-        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
+        Func<string, CancellationToken, Task<HttpResponseMessage>> send,
+        Func<PlatformAnswer, T> read,
         CancellationToken cancellationToken)
         where T : class
     {
@@ -309,7 +161,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
             await FirstTokenAsync(request, cancellationToken);
             try
             {
-                return await CallOnceAsync(request, shopId, send, read, signed, cancellationToken);
+                return await CallOnceAsync(request, send, read, signed, cancellationToken);
             }
             catch (PlatformException e) when (e.Kind == PlatformErrorKind.TokenExpired)
             {
@@ -320,9 +172,8 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private async Task<T> CallOnceAsync<T>(
         PageRequest request,
-        long shopId,
-        Func<ShopCredentials, CancellationToken, Task<HttpResponseMessage>> send,
-        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
+        Func<string, CancellationToken, Task<HttpResponseMessage>> send,
+        Func<PlatformAnswer, T> read,
         SignedWith signed,
         CancellationToken cancellationToken)
         where T : class
@@ -344,7 +195,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
                     try
                     {
                         return await AttemptAsync(
-                            t => state.send(new ShopCredentials(state.shopId, token.AccessToken), t), state.read, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
+                            t => state.send(token.AccessToken, t), state.read, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
                     }
                     catch (PlatformException ex)
                     {
@@ -353,7 +204,7 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
                     }
                 },
                 context,
-                (send, read, cancellationToken, request, shopId, signed));
+                (send, read, cancellationToken, request, signed));
         }
         finally
         {
@@ -411,34 +262,15 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
 
     private async ValueTask<T> AttemptAsync<T>(
         Func<CancellationToken, Task<HttpResponseMessage>> send,
-        Func<int, TimeSpan?, string, IEnumerable<string?>, T> read,
+        Func<PlatformAnswer, T> read,
         string accessToken,
         CancellationToken callerToken,
         CancellationToken attemptToken)
         where T : class
     {
         _counters.Call();
-        int status;
-        TimeSpan? retryAfter;
-        string body;
-        try
-        {
-            using var response = await send(attemptToken);
-            status = (int)response.StatusCode;
-            retryAfter = RetryAfterHeader.Parse(response.Headers.RetryAfter, _time.GetUtcNow());
-            body = await response.Content.ReadAsStringAsync(attemptToken);
-        }
-        catch (Exception ex) when (callerToken.IsCancellationRequested)
-        {
-            // A bare cancellation: what Refit wraps it in carries the signed request URI.
-            throw new OperationCanceledException("The caller cancelled the call.", ex is ApiRequestException ? null : ex, callerToken);
-        }
-        catch (Exception ex) when (ShopeeErrorClassifier.Classify(Platform, ex, callerToken) is { } failure)
-        {
-            throw failure;
-        }
-
-        return read(status, retryAfter, body, [.. _secrets, accessToken]);
+        var answer = await PlatformHttp.SendAsync(Platform, send, [.. _secrets, accessToken], _time, callerToken, attemptToken);
+        return read(answer);
     }
 
     /// <summary>True for the first refusal of <paramref name="version"/> (or a newer one) of the shop here: announced once.</summary>
@@ -547,5 +379,17 @@ internal sealed partial class ShopeeOrderSource : IOrderSource
     private sealed class SignedWith
     {
         public long Version { get; set; } = -1;
+    }
+
+    /// <summary>The calls of one page, bound to its request's lane, shop, yield and ownership.</summary>
+    private sealed class PageCalls(PlatformSource source, PageRequest request) : IPageCalls
+    {
+        public int AtOnce => source.CallsAtOnce(request.Lane);
+
+        public Task<T> CallAsync<T>(Func<string, CancellationToken, Task<HttpResponseMessage>> send, Func<PlatformAnswer, T> read, CancellationToken cancellationToken)
+            where T : class => source.CallAsync(request, send, read, cancellationToken);
+
+        public PlatformException Fail(PlatformErrorKind kind, string code, string message) =>
+            source.Count(new PlatformException(source.Platform, kind, code, message));
     }
 }

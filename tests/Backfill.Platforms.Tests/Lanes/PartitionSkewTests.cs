@@ -1,6 +1,6 @@
-using Backfill.Core.Release;
 
-namespace Backfill.Core.Tests.Release;
+
+namespace Backfill.Platforms.Tests.Lanes;
 
 public sealed class PartitionSkewTests
 {

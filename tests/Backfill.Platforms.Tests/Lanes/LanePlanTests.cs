@@ -1,6 +1,6 @@
 using Backfill.Platforms.Configuration;
 
-namespace Backfill.Platforms.Tests.Budget;
+namespace Backfill.Platforms.Tests.Lanes;
 
 public sealed class LanePlanTests
 {

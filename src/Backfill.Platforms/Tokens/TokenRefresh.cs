@@ -1,0 +1,40 @@
+using Backfill.Platforms.Resilience;
+
+namespace Backfill.Platforms.Tokens;
+
+/// <summary>
+/// The configured platforms' token refreshes, as the fleet's one refresher calls them. Each platform's refreshes pass a
+/// window of one call per budget window, the place the lane plan keeps for them (docs/rate-budget.md, "Token calls").
+/// </summary>
+internal sealed class TokenRefresh : ITokenRefresh
+{
+    private readonly Dictionary<string, (IPlatformTokenRefresh Refresh, CallWindow Window)> _targets;
+
+    public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time)
+    {
+        _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time)), StringComparer.OrdinalIgnoreCase);
+        Platforms = [.. _targets.Keys.Order(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public IReadOnlyCollection<string> Platforms { get; }
+
+    public async Task<RefreshedTokens> RefreshAsync(string platform, string shop, string refreshToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(refreshToken);
+        if (!_targets.TryGetValue(platform, out var target))
+        {
+            throw new UnknownPlatformException(platform, Platforms);
+        }
+
+        CallWindow.Call? call;
+        while (!target.Window.TryStart(out call))
+        {
+            await target.Window.WaitForRoomAsync(cancellationToken);
+        }
+
+        using (call)
+        {
+            return await target.Refresh.RefreshAsync(shop, refreshToken, cancellationToken);
+        }
+    }
+}
