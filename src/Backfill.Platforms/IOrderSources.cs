@@ -36,6 +36,18 @@ public interface IOrderSources
     /// </summary>
     string? SetLimit(string platform, double? permitsPerSecond);
 
+    /// <summary>
+    /// The scheduler granted this process <paramref name="calls"/> calls of the platform's quotas in all until
+    /// <paramref name="end"/>; true when it changed what this process holds (an older or repeated grant does not).
+    /// </summary>
+    bool QuotaGranted(string platform, DateTimeOffset end, long calls);
+
+    /// <summary>Raised with the platform and the calls to ask the scheduler for when this process holds too few of its quotas.</summary>
+    event Action<string, long>? QuotaWanted;
+
+    /// <summary>Raised with the platform and when to resume when the platform refused a call for its quota: the fleet pauses it until then.</summary>
+    event Action<string, DateTimeOffset>? QuotaRefused;
+
     /// <summary>Raised with the platform and the cool-off's end when this process's breaker opens for it.</summary>
     event Action<string, DateTimeOffset>? CoolOffStarted;
 

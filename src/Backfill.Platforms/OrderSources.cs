@@ -16,10 +16,16 @@ internal sealed class OrderSources : IOrderSources
             source.CoolOffStarted += (platform, until) => CoolOffStarted?.Invoke(platform, until);
             source.Throttled += (platform, until) => Throttled?.Invoke(platform, until);
             source.TokenRefused += (platform, shop, version) => TokenRefused?.Invoke(platform, shop, version);
+            source.QuotaWanted += (platform, want) => QuotaWanted?.Invoke(platform, want);
+            source.QuotaRefused += (platform, until) => QuotaRefused?.Invoke(platform, until);
         }
     }
 
     public event Action<string, string, long>? TokenRefused;
+
+    public event Action<string, long>? QuotaWanted;
+
+    public event Action<string, DateTimeOffset>? QuotaRefused;
 
     public event Action<string, DateTimeOffset>? CoolOffStarted;
 
@@ -45,6 +51,9 @@ internal sealed class OrderSources : IOrderSources
 
     public bool ThrottledElsewhere(string platform, DateTimeOffset until) =>
         _sources.TryGetValue(platform, out var source) && source.ThrottledElsewhere(until);
+
+    public bool QuotaGranted(string platform, DateTimeOffset end, long calls) =>
+        _sources.TryGetValue(platform, out var source) && source.QuotaGranted(end, calls);
 
     public string? SetLimit(string platform, double? permitsPerSecond) =>
         _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond) : null;

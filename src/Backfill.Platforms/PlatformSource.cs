@@ -56,6 +56,7 @@ internal sealed partial class PlatformSource : IOrderSource
         _logger = logger;
         _secrets = [options.PartnerKey, options.AppSecret, .. options.Shops.Values.Select(s => s.AccessToken)];
         _budget = new PlatformBudget(platform, options.RateLimit, time);
+        _budget.QuotaWanted += want => QuotaWanted?.Invoke(Platform, want);
         _pipeline = PlatformPipeline.Create(platform, options.Retry, options.Timeout, Admit, time, OnRetry);
     }
 
@@ -73,6 +74,12 @@ internal sealed partial class PlatformSource : IOrderSource
     /// <summary>Raised when a throttle answer here starts or lengthens the platform's pause, with the pause's end.</summary>
     public event Action<string, DateTimeOffset>? Throttled;
 
+    /// <summary>Raised with the platform and the calls to ask the scheduler for when this process holds too few of its quotas.</summary>
+    public event Action<string, long>? QuotaWanted;
+
+    /// <summary>Raised with the platform and when to resume when the platform refused a call for its quota (someone else spent it).</summary>
+    public event Action<string, DateTimeOffset>? QuotaRefused;
+
     /// <summary>Raised with the platform, shop and version when the platform refused that token version as expired, once per shop and version.</summary>
     public event Action<string, string, long>? TokenRefused;
 
@@ -85,6 +92,9 @@ internal sealed partial class PlatformSource : IOrderSource
         CoolOffIfOpened(outcome);
         return outcome.Slowed;
     }
+
+    /// <summary>The scheduler granted this process <paramref name="calls"/> calls of the quotas in all until <paramref name="end"/>.</summary>
+    public bool QuotaGranted(DateTimeOffset end, long calls) => _budget.Allowance.Granted(end, calls);
 
     /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
     public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
@@ -348,6 +358,12 @@ internal sealed partial class PlatformSource : IOrderSource
 
                 CoolOffIfOpened(outcome);
                 break;
+            case PlatformErrorKind.Quota:
+                var resumes = QuotaResumes(failure.RetryAfter);
+                _budget.CoolOff(resumes);
+                Log.QuotaSpent(_logger, Platform, shopId, failure.Code, resumes);
+                QuotaRefused?.Invoke(Platform, resumes);
+                break;
             case PlatformErrorKind.Permanent:
                 Log.Refused(_logger, Platform, shopId, failure.Code, failure.Message);
                 break;
@@ -355,6 +371,18 @@ internal sealed partial class PlatformSource : IOrderSource
                 Log.TransientFailure(_logger, Platform, shopId, failure.Code, failure.Message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// When a quota the platform says is spent may have reset: after its Retry-After when it sent one, else at the end of
+    /// the earliest configured quota window, else after the breaker's cool-off.
+    /// </summary>
+    private DateTimeOffset QuotaResumes(TimeSpan? retryAfter)
+    {
+        var now = _time.GetUtcNow();
+        return retryAfter is { } after && after > TimeSpan.Zero ? now + after
+            : !_budget.Quotas.IsEmpty ? _budget.Quotas.GrantEnd(now)
+            : now + _options.RateLimit.Throttle.CoolOff;
     }
 
     private void CoolOffIfOpened(ThrottleOutcome outcome)

@@ -55,7 +55,8 @@ public static class PlatformsServiceCollectionExtensions
                 var refresh = PlatformKinds.Of(options).TokenRefresh(name, options, Client(provider, name), provider.GetRequiredService<TimeProvider>());
                 return (name, LanePlan.For(options.RateLimit), refresh);
             }),
-            provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<Quotas.IQuotaReserve>()));
         return services;
     }
 

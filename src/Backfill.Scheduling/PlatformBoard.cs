@@ -1,4 +1,5 @@
 using Backfill.Platforms;
+using Backfill.Platforms.Quotas;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,38 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
             }
         }
     }
+
+    /// <summary>
+    /// The platform's quota is spent (its backfill share, or the platform refused) until <paramref name="until"/>: releases
+    /// pause as for a cool-off, and status says when it resumes.
+    /// </summary>
+    public void QuotaSpent(string platform, DateTimeOffset until, string reason)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            if (until > entry.QuotaSpentUntil)
+            {
+                entry.QuotaSpentUntil = until;
+            }
+        }
+
+        CoolOff(platform, until, $"quota spent, resumes at {until:O} ({reason})");
+    }
+
+    /// <summary>The platform's quotas as the scheduler last granted them.</summary>
+    public void QuotaUsed(string platform, IReadOnlyList<QuotaUse> use)
+    {
+        var entry = Of(platform);
+        lock (entry)
+        {
+            entry.Quotas = use;
+        }
+    }
+
+    /// <summary>The end of the platform's quota pause, while one runs.</summary>
+    public DateTimeOffset? QuotaSpentUntil(string platform) =>
+        _platforms.TryGetValue(platform, out var entry) && entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null;
 
     /// <summary>The limit set while running (from the control topic); null: back to the configured one.</summary>
     public void SetLiveLimit(string platform, double? permitsPerSecond)
@@ -151,6 +184,8 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
                 [.. entry.Lanes.Values.OrderBy(l => l.Lane)],
                 entry.LiveLimit)
             {
+                QuotaSpentUntil = entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null,
+                Quotas = entry.Quotas,
                 Partitions = Partitions(entry),
                 Skew = Skew(entry),
                 WorkerCommitFailures = entry.WorkerKafka.Values.Sum(w => w.CommitFailures),
@@ -228,6 +263,10 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
 
         public string? CoolOffReason { get; set; }
 
+        public DateTimeOffset QuotaSpentUntil { get; set; } = DateTimeOffset.MinValue;
+
+        public IReadOnlyList<QuotaUse> Quotas { get; set; } = [];
+
         public string? Hold { get; set; }
 
         public double? LiveLimit { get; set; }
@@ -273,6 +312,12 @@ public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOff
 {
     /// <summary>Each lane's load and its action partition's lag (R8).</summary>
     public IReadOnlyList<PartitionLoad> Partitions { get; init; } = [];
+
+    /// <summary>Set while the platform's quota is spent: no calls, no releases until then ("quota spent, resumes at").</summary>
+    public DateTimeOffset? QuotaSpentUntil { get; init; }
+
+    /// <summary>The platform's quotas in their current windows: calls granted to backfills of those they may use.</summary>
+    public IReadOnlyList<QuotaUse> Quotas { get; init; } = [];
 
     /// <summary>Why one lane carries far more than the others (<see cref="PartitionSkew"/>), or null.</summary>
     public string? Skew { get; init; }

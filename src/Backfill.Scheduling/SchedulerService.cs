@@ -1,6 +1,7 @@
 using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
+using Backfill.Scheduling.Quotas;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Backfill.Storage.Records;
@@ -12,7 +13,7 @@ namespace Backfill.Scheduling;
 
 /// <summary>
 /// The scheduler's readers: progress into slice state, records (orders, finance, returns) into the sink, the control topic's cool-offs into the
-/// <see cref="PlatformBoard"/> and workers' refused tokens to the <see cref="ITokenRefreshRequests">refresher</see>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
+/// <see cref="PlatformBoard"/> workers' refused tokens to the <see cref="ITokenRefreshRequests">refresher</see> and their quota asks to <see cref="QuotaGrants"/>; and the check for slices in flight nothing is heard of (<see cref="StuckSlices"/>). Re-arms the release triggers of unfinished jobs at start (LiteDB is the durable record),
 /// after sending again the first steps of slices a killed predecessor marked released (<see cref="ReleaseService.ResendReleasedAsync"/>).
 /// </summary>
 public sealed partial class SchedulerService(
@@ -27,6 +28,7 @@ public sealed partial class SchedulerService(
     PlatformBoard board,
     StuckSlices stuck,
     ITokenRefreshRequests refreshes,
+    QuotaGrants quotas,
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
@@ -109,6 +111,16 @@ public sealed partial class SchedulerService(
             else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
             {
                 board.SetLiveLimit(limited, message.PermitsPerSecond);
+            }
+            else if (message is { Kind: ControlKind.QuotaAsk, Platform: { } asking, Process: { } process, Calls: { } want, Until: { } stale } && stale > time.GetUtcNow())
+            {
+                // Read again from the topic's start after a restart: an ask past its time was answered, or its asker is gone.
+                quotas.Ask(asking, process, want);
+            }
+            else if (message is { Kind: ControlKind.QuotaSpent, Platform: { } spent, Until: { } resumes, Process: not null } && resumes > time.GetUtcNow())
+            {
+                // A worker's word that the platform refused for its quota; the scheduler's own announcements carry no process.
+                quotas.Refused(spent, resumes);
             }
             else if (message is { Kind: ControlKind.TokenRefused, Platform: { } refusedPlatform, Shop: { } shop, TokenVersion: { } version })
             {

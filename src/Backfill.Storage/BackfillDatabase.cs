@@ -63,6 +63,7 @@ public sealed class BackfillDatabase : IDisposable
         InFlight = Database.GetCollection<InFlightDocument>("in_flight");
         Plans = Database.GetCollection<PlanDocument>("plans");
         Shops = Database.GetCollection<ShopRecord>("shops");
+        Quotas = Database.GetCollection<QuotaDocument>("quotas");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -80,6 +81,7 @@ public sealed class BackfillDatabase : IDisposable
         InFlight.EnsureIndex(f => f.Platform);
         Plans.EnsureIndex(p => p.Id);
         Shops.EnsureIndex(s => s.Platform);
+        Quotas.EnsureIndex(q => q.Id);
         if (version < Version)
         {
             BringForward(version);
@@ -113,6 +115,9 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>The shop registry (<see cref="ShopStore"/>).</summary>
     internal ILiteCollection<ShopRecord> Shops { get; }
+
+    /// <summary>Each platform's quota account (<see cref="QuotaStore"/>).</summary>
+    internal ILiteCollection<QuotaDocument> Quotas { get; }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk

@@ -100,7 +100,10 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames 
         counts[name] = counts.GetValueOrDefault(name) + count;
     }
 
-    /// <summary>A throttle is not a failure of the step: the adapter has closed the platform's gate for the back-off and slowed the rate, so the page is asked again behind it, a bounded number of times.</summary>
+    /// <summary>
+    /// A throttle or a quota refusal is not a failure of the step: the platform's gate is closed for the back-off (the rate
+    /// slowed) or until the quota resets, so the page is asked again behind it, a bounded number of times.
+    /// </summary>
     private async Task<(RecordPage Page, int Throttles)> FetchAsync(IOrderSource source, PageRequest request, CancellationToken cancellationToken)
     {
         for (var throttles = 0; ; throttles++)
@@ -109,7 +112,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames 
             {
                 return (await source.FetchAsync(request, cancellationToken), throttles);
             }
-            catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle && throttles < options.ThrottleRetries)
+            catch (PlatformException e) when (e.Kind is PlatformErrorKind.Throttle or PlatformErrorKind.Quota && throttles < options.ThrottleRetries)
             {
             }
         }

@@ -32,6 +32,9 @@ public sealed partial class WorkerService(
     /// <summary>How long steps wait at start for the control topic to be read to its end before they go ahead anyway.</summary>
     private static readonly TimeSpan ControlCatchUpLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a quota ask stays worth answering: a scheduler reading the control topic later skips older ones.</summary>
+    private static readonly TimeSpan QuotaAskLife = TimeSpan.FromSeconds(10);
+
     private readonly ILogger _logger = loggers.CreateLogger<WorkerService>();
     private readonly string _prefix = $"{Environment.MachineName}-{Environment.ProcessId}";
 
@@ -50,6 +53,8 @@ public sealed partial class WorkerService(
         sources.CoolOffStarted += (platform, until) => Announce(ControlMessage.CoolOff(platform, until, $"breaker opened in worker {_prefix}"));
         sources.Throttled += (platform, until) => Announce(ControlMessage.Throttle(platform, until, _origin, $"throttled in worker {_prefix}"));
         sources.TokenRefused += (platform, shop, version) => Announce(ControlMessage.TokenRefused(platform, shop, version, _origin, $"refused as expired in worker {_prefix}"));
+        sources.QuotaWanted += (platform, want) => Announce(ControlMessage.QuotaAsk(platform, _origin, want, time.GetUtcNow() + QuotaAskLife, $"worker {_prefix}"));
+        sources.QuotaRefused += (platform, until) => Announce(ControlMessage.QuotaSpent(platform, until, _origin, $"the platform refused a call for its quota in worker {_prefix}"));
         var session = clients.GroupSession;
         var lease = OwnershipLease.LengthFor(session.Timeout, session.HeartbeatInterval);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
@@ -143,6 +148,16 @@ public sealed partial class WorkerService(
                 {
                     Log.LimitChanged(_logger, limited, sources.Budget(limited).CallsPerSecond, message.PermitsPerSecond is null ? "configured" : "set while running", message.Reason ?? "");
                 }
+            }
+            else if (message is { Kind: ControlKind.QuotaGrant, Platform: { } granted, Process: { } to, Calls: { } calls, Until: { } end } && to == _origin)
+            {
+                sources.QuotaGranted(granted, end, calls);
+            }
+            else if (message is { Kind: ControlKind.QuotaSpent, Platform: { } spent, Until: { } resumes } && resumes > time.GetUtcNow()
+                && sources.Names.Contains(spent, StringComparer.OrdinalIgnoreCase))
+            {
+                sources.CoolOff(spent, resumes);
+                Log.QuotaSpent(_logger, spent, resumes, message.Reason ?? "");
             }
             else if (message is { Kind: ControlKind.JobState, Job: { } job, State: ControlMessage.Cancelled } && _cancellations.Cancel(job))
             {
@@ -239,6 +254,9 @@ public sealed partial class WorkerService(
 
         [LoggerMessage(12, LogLevel.Warning, "Platform {Platform}: the scheduler announces shop tokens (shop {Shop} first) but this worker has no {Key}: it keeps its configured tokens; give every process the same key")]
         public static partial void TokenWithoutKey(ILogger logger, string platform, string shop, string key);
+
+        [LoggerMessage(13, LogLevel.Warning, "Platform {Platform}: quota spent, no call of it until {Until:O} ({Reason})")]
+        public static partial void QuotaSpent(ILogger logger, string platform, DateTimeOffset until, string reason);
 
         [LoggerMessage(4, LogLevel.Information, "Platform {Platform} at {Factor:P0} of its budget, {Throttles} throttle event(s); lanes here: [{Lanes}]; {Steps} steps done")]
         public static partial void Lanes(ILogger logger, string platform, double factor, long throttles, string lanes, long steps);

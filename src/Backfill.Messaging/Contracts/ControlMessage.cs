@@ -7,7 +7,9 @@ namespace Backfill.Messaging.Contracts;
 /// <c>platform:{name}</c>), a throttle a worker met (keyed <c>throttle:{name}</c>), a platform's live rate limit (keyed
 /// <c>limit:{name}</c>; the topic is compacted, so a process that starts later reads the last one), a job's run state
 /// (keyed by job id), a shop's current access token, sealed (keyed <c>token:{platform}:{shop}</c>), or a worker's word
-/// that a shop's token was refused as expired (keyed <c>token-refused:{platform}:{shop}</c>). A kind is added without a new version: a reader that does not know it cannot decode the message,
+/// that a shop's token was refused as expired (keyed <c>token-refused:{platform}:{shop}</c>); for quotas, a worker's ask
+/// for calls (keyed <c>quota-ask:{platform}:{process}</c>), the scheduler's grant (keyed
+/// <c>quota-grant:{platform}:{process}</c>) and a quota spent until its reset (keyed <c>quota-spent:{platform}</c>). A kind is added without a new version: a reader that does not know it cannot decode the message,
 /// and every reader of the control topic skips such a message with a warning.
 /// </summary>
 public sealed record ControlMessage : IMessage
@@ -60,6 +62,12 @@ public sealed record ControlMessage : IMessage
     /// </summary>
     public string? Sealed { get; init; }
 
+    /// <summary>
+    /// For <see cref="ControlKind.QuotaAsk"/>: the calls wanted; for <see cref="ControlKind.QuotaGrant"/>: every call granted
+    /// to the process until <see cref="Until"/> (grants add up).
+    /// </summary>
+    public long? Calls { get; init; }
+
     /// <summary>Who sent it and why (never a secret).</summary>
     public string? Reason { get; init; }
 
@@ -71,6 +79,9 @@ public sealed record ControlMessage : IMessage
         ControlKind.RateLimit => $"limit:{Platform?.ToLowerInvariant()}",
         ControlKind.Token => $"token:{Platform?.ToLowerInvariant()}:{Shop}",
         ControlKind.TokenRefused => $"token-refused:{Platform?.ToLowerInvariant()}:{Shop}",
+        ControlKind.QuotaAsk => $"quota-ask:{Platform?.ToLowerInvariant()}:{Process}",
+        ControlKind.QuotaGrant => $"quota-grant:{Platform?.ToLowerInvariant()}:{Process}",
+        ControlKind.QuotaSpent => $"quota-spent:{Platform?.ToLowerInvariant()}",
         _ => Job ?? "",
     };
 
@@ -85,7 +96,13 @@ public sealed record ControlMessage : IMessage
             "a token needs platform, shop, tokenVersion above 0 and sealed",
         ControlKind.TokenRefused when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) || TokenVersion is not >= 0 =>
             "a refused token needs platform, shop and tokenVersion",
-        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit or ControlKind.Throttle or ControlKind.Token or ControlKind.TokenRefused => null,
+        ControlKind.QuotaAsk when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Process) || Calls is not > 0 || Until is null =>
+            "a quota ask needs platform, process, calls above 0 and until",
+        ControlKind.QuotaGrant when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Process) || Calls is not >= 0 || Until is null =>
+            "a quota grant needs platform, process, calls and until",
+        ControlKind.QuotaSpent when string.IsNullOrWhiteSpace(Platform) || Until is null => "a spent quota needs platform and until",
+        ControlKind.CoolOff or ControlKind.JobState or ControlKind.RateLimit or ControlKind.Throttle or ControlKind.Token or ControlKind.TokenRefused
+            or ControlKind.QuotaAsk or ControlKind.QuotaGrant or ControlKind.QuotaSpent => null,
         _ => $"unknown kind {Kind}",
     };
 
@@ -107,6 +124,21 @@ public sealed record ControlMessage : IMessage
     public static ControlMessage TokenRefused(string platform, string shop, long version, string process, string reason) =>
         new() { Kind = ControlKind.TokenRefused, Platform = platform, Shop = shop, TokenVersion = version, Process = process, Reason = reason };
 
+    /// <summary>
+    /// A worker process wants <paramref name="calls"/> more calls of the platform's quotas; the ask is stale after
+    /// <paramref name="until"/> (a scheduler reading the topic again after a restart does not grant it twice).
+    /// </summary>
+    public static ControlMessage QuotaAsk(string platform, string process, long calls, DateTimeOffset until, string reason) =>
+        new() { Kind = ControlKind.QuotaAsk, Platform = platform, Process = process, Calls = calls, Until = until, Reason = reason };
+
+    /// <summary>The scheduler granted the process <paramref name="calls"/> calls of the platform's quotas in all, good until <paramref name="until"/>.</summary>
+    public static ControlMessage QuotaGrant(string platform, string process, long calls, DateTimeOffset until, string reason) =>
+        new() { Kind = ControlKind.QuotaGrant, Platform = platform, Process = process, Calls = calls, Until = until, Reason = reason };
+
+    /// <summary>The platform's quota for backfills is spent (or the platform refused for it): no call and no release of it before <paramref name="until"/>.</summary>
+    public static ControlMessage QuotaSpent(string platform, DateTimeOffset until, string? process, string reason) =>
+        new() { Kind = ControlKind.QuotaSpent, Platform = platform, Until = until, Process = process, Reason = reason };
+
     /// <summary>A job's new run state (<c>running</c>, <c>paused</c>, <c>cancelled</c>); workers stop a cancelled job's steps.</summary>
     public static ControlMessage JobStateOf(string job, string state, string reason) =>
         new() { Kind = ControlKind.JobState, Job = job, State = state, Reason = reason };
@@ -121,4 +153,7 @@ public enum ControlKind
     Throttle,
     Token,
     TokenRefused,
+    QuotaAsk,
+    QuotaGrant,
+    QuotaSpent,
 }

@@ -32,11 +32,23 @@ public sealed class RateLimitOptions
     /// </summary>
     public bool ReservesTokenCall { get; internal set; }
 
+    /// <summary>
+    /// The app's quotas per period beside the rate (calls per day, per minute), held by the whole fleet: the scheduler grants
+    /// each worker process calls of the quota before it makes them (docs/rate-budget.md, "Quotas"). Default none.
+    /// </summary>
+    public List<QuotaOptions> Quotas { get; set; } = [];
+
+    /// <summary>
+    /// The part of each quota backfills may spend, 0 &lt; share ≤ 1; the rest is left to the app's other clients (the
+    /// sellers' live sync). Default 0.8.
+    /// </summary>
+    public double BackfillShare { get; set; } = 0.8;
+
     /// <summary>How throttle answers slow the platform down.</summary>
     public ThrottleOptions Throttle { get; set; } = new();
 
     public override string ToString() =>
-        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, ReservesTokenCall={ReservesTokenCall}, Throttle=({Throttle})";
+        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, ReservesTokenCall={ReservesTokenCall}, Quotas=[{string.Join("; ", Quotas)}], BackfillShare={BackfillShare}, Throttle=({Throttle})";
 }
 
 /// <summary>Who a platform's budget binds.</summary>

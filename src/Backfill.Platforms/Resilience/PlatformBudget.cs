@@ -1,13 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Quotas;
 
 namespace Backfill.Platforms.Resilience;
 
 /// <summary>
 /// One platform's budget in this process. A call starts once the gate is open (no throttle pause, no cool-off) and there
 /// is room in its lane's window and, with a per-shop limit, in its shop's window. Lane windows hold the lane's share of
-/// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>).
+/// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>). With quotas, a
+/// call also takes one of the calls the scheduler granted this process (<see cref="QuotaAllowance"/>), asking for more
+/// (<see cref="QuotaWanted"/>) when few are left.
 /// </summary>
 internal sealed class PlatformBudget
 {
@@ -27,7 +30,16 @@ internal sealed class PlatformBudget
         _time = time;
         Gate = new ThrottleGate(time);
         Rate = new AdaptiveRate(options.Throttle, time);
+        Quotas = QuotaPlan.For(options);
+        Allowance = new QuotaAllowance(Quotas, time);
     }
+
+    /// <summary>Raised with the calls to ask the scheduler for when this process holds too few of the platform's quotas.</summary>
+    public event Action<long>? QuotaWanted;
+
+    public QuotaPlan Quotas { get; }
+
+    public QuotaAllowance Allowance { get; }
 
     public string Platform { get; }
 
@@ -72,9 +84,33 @@ internal sealed class PlatformBudget
                 continue;
             }
 
+            if (Allowance.IsActive && !TakeQuota())
+            {
+                laneCall.Cancel();
+                shopCall?.Cancel();
+                await Allowance.WaitForGrantAsync(QuotaAllowance.AskAgainAfter, cancellationToken);
+                continue;
+            }
+
             return shopCall is null ? new AdmissionLease(laneCall) : new AdmissionLease(laneCall, shopCall);
         }
     }
+
+    /// <summary>Takes a granted call of the quotas, asking for more when few are left; false when none is held.</summary>
+    private bool TakeQuota()
+    {
+        var taken = Allowance.TryTake();
+        if (Allowance.AskFor(QuotaAsk()) is > 0 and var want)
+        {
+            QuotaWanted?.Invoke(want);
+        }
+
+        return taken;
+    }
+
+    /// <summary>What to ask for at a time: two windows of the whole platform's calls, at most a tenth of the smallest quota's share.</summary>
+    private long QuotaAsk() =>
+        Math.Max(1, Math.Min(Plan.Calls * 2L, Quotas.Shapes.Min(s => s.Usable) / 10));
 
     /// <summary>
     /// A throttle answer here: no call starts for max(Retry-After, MinPause), and, unless a pause was already running

@@ -1,17 +1,22 @@
+using Backfill.Platforms.Quotas;
 using Backfill.Platforms.Resilience;
 
 namespace Backfill.Platforms.Tokens;
 
 /// <summary>
 /// The configured platforms' token refreshes, as the fleet's one refresher calls them. Each platform's refreshes pass a
-/// window of one call per budget window, the place the lane plan keeps for them (docs/rate-budget.md, "Token calls").
+/// window of one call per budget window, the place the lane plan keeps for them (docs/rate-budget.md, "Token calls"), and
+/// take a call of the platform's quotas from <see cref="IQuotaReserve"/> when there is one (the scheduler's ledger).
 /// </summary>
 internal sealed class TokenRefresh : ITokenRefresh
 {
     private readonly Dictionary<string, (IPlatformTokenRefresh Refresh, CallWindow Window)> _targets;
 
-    public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time)
+    private readonly IQuotaReserve? _quotas;
+
+    public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time, IQuotaReserve? quotas = null)
     {
+        _quotas = quotas;
         _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time)), StringComparer.OrdinalIgnoreCase);
         Platforms = [.. _targets.Keys.Order(StringComparer.OrdinalIgnoreCase)];
     }
@@ -24,6 +29,11 @@ internal sealed class TokenRefresh : ITokenRefresh
         if (!_targets.TryGetValue(platform, out var target))
         {
             throw new UnknownPlatformException(platform, Platforms);
+        }
+
+        if (_quotas is not null)
+        {
+            await _quotas.ReserveAsync(platform, cancellationToken);
         }
 
         CallWindow.Call? call;

@@ -37,6 +37,20 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
         remove { }
     }
 
+    public event Action<string, long>? QuotaWanted
+    {
+        add { }
+        remove { }
+    }
+
+    public event Action<string, DateTimeOffset>? QuotaRefused
+    {
+        add { }
+        remove { }
+    }
+
+    public bool QuotaGranted(string name, DateTimeOffset end, long calls) => false;
+
     public IOrderSource Get(string name) =>
         string.Equals(name, platform, StringComparison.OrdinalIgnoreCase) ? this : throw new UnknownPlatformException(name, Names);
 
