@@ -127,7 +127,7 @@ internal sealed class LazadaApi(
                 var wait = BanSeconds(reset - now);
                 return (answers.Refusal(
                     LazadaAnswers.AppCallLimit,
-                    string.Create(CultureInfo.InvariantCulture, $"The app's calls for this period are spent ({decision.Quota}); the ban will last {wait} seconds, until {reset:O}.")),
+                    string.Create(CultureInfo.InvariantCulture, $"The app's calls for this period are spent ({decision.Quota}); the ban will last {wait} seconds, until {reset:yyyy-MM-dd'T'HH:mm:sszzz}.")),
                     "quota",
                     TimeSpan.FromSeconds(wait));
             case AdmissionOutcome.RateLimited:
