@@ -107,6 +107,45 @@ internal static class PlatformOptionsValidator
         }
 
         ValidateThrottle($"{key}:Throttle", limit.Throttle, errors);
+        ValidateQuotas(key, limit, errors);
+    }
+
+    private static void ValidateQuotas(string key, RateLimitOptions limit, List<string> errors)
+    {
+        if (limit.BackfillShare is <= 0 or > 1 || double.IsNaN(limit.BackfillShare))
+        {
+            errors.Add($"{key}:BackfillShare must be greater than 0 and at most 1.");
+        }
+
+        for (var i = 0; i < limit.Quotas.Count; i++)
+        {
+            var quota = limit.Quotas[i];
+            var at = $"{key}:Quotas:{i}";
+            if (quota is null)
+            {
+                errors.Add($"{at} is empty: give Calls, Period and ResetTimeZone.");
+                continue;
+            }
+
+            if (quota.Calls < 1)
+            {
+                errors.Add($"{at}:Calls must be at least 1.");
+            }
+            else if (Math.Floor(quota.Calls * limit.BackfillShare) < 1)
+            {
+                errors.Add($"{at}:Calls {quota.Calls} at BackfillShare {limit.BackfillShare.ToString(CultureInfo.InvariantCulture)} leaves backfills no call.");
+            }
+
+            if (quota.Period < TimeSpan.FromSeconds(1) || quota.Period > TimeSpan.FromDays(1))
+            {
+                errors.Add($"{at}:Period must be between 00:00:01 and 1.00:00:00.");
+            }
+
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(quota.ResetTimeZone ?? "", out _))
+            {
+                errors.Add($"{at}:ResetTimeZone '{quota.ResetTimeZone}' is not a time zone this machine knows (an IANA name such as Asia/Singapore, or UTC).");
+            }
+        }
     }
 
     private static void ValidateThrottle(string key, ThrottleOptions? throttle, List<string> errors)

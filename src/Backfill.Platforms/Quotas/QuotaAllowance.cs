@@ -115,5 +115,5 @@ internal sealed class QuotaAllowance(QuotaPlan plan, TimeProvider time)
         }
     }
 
-    private long LeftNow() => time.GetUtcNow() < QuotaPlan.LastStart(_end) ? Math.Max(0, _granted - _used) : 0;
+    private long LeftNow() => _end != DateTimeOffset.MinValue && time.GetUtcNow() < QuotaPlan.LastStart(_end) ? Math.Max(0, _granted - _used) : 0;
 }
