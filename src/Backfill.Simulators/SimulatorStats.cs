@@ -15,6 +15,7 @@ public sealed class SimulatorStats
     private long _refreshes;
     private long _refusedRefreshes;
     private long _expired;
+    private long _quotaRefused;
     private int _peakCallsPerSecond;
     private int _peakArrivalsPerSecond;
     private long _firstAcceptedTicks = NoTime;
@@ -42,6 +43,9 @@ public sealed class SimulatorStats
     /// <summary>Calls answered "expired": an access token past its life, or a shop switched to <see cref="SimulatorSwitches.ExpiredTokenShops"/>.</summary>
     public long ExpiredAnswers => Interlocked.Read(ref _expired);
 
+    /// <summary>Calls refused because a quota of the app's calls per period was spent (they count against neither the quota nor the call limit).</summary>
+    public long QuotaRefused => Interlocked.Read(ref _quotaRefused);
+
     /// <summary>The most calls admitted within any sliding second so far (partner-wide).</summary>
     public int PeakCallsPerSecond => Volatile.Read(ref _peakCallsPerSecond);
 
@@ -59,7 +63,7 @@ public sealed class SimulatorStats
 
     /// <summary>All counters read at once.</summary>
     public SimulatorStatsSnapshot Snapshot() =>
-        new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond, PeakArrivalsPerSecond, FirstAcceptedAt, LastAcceptedAt, Refreshes, RefusedRefreshes, ExpiredAnswers);
+        new(Accepted, Refused, ForcedThrottles, Errors, PeakCallsPerSecond, PeakArrivalsPerSecond, FirstAcceptedAt, LastAcceptedAt, Refreshes, RefusedRefreshes, ExpiredAnswers, QuotaRefused);
 
     /// <summary>A call reached the simulator; <paramref name="arrivalsInWindow"/> counts the arrivals in the sliding second ending with it.</summary>
     internal void Arrive(int arrivalsInWindow) => RaiseTo(ref _peakArrivalsPerSecond, arrivalsInWindow);
@@ -101,6 +105,8 @@ public sealed class SimulatorStats
 
     internal void Refuse() => Interlocked.Increment(ref _refused);
 
+    internal void RefuseQuota() => Interlocked.Increment(ref _quotaRefused);
+
     internal void ForceThrottle() => Interlocked.Increment(ref _forcedThrottles);
 
     internal void Error() => Interlocked.Increment(ref _errors);
@@ -141,6 +147,7 @@ public sealed class SimulatorStats
 /// <param name="Refreshes">Token refreshes answered with new tokens.</param>
 /// <param name="RefusedRefreshes">Token refreshes refused (a refresh token unknown or already used).</param>
 /// <param name="ExpiredAnswers">Calls answered "expired" (an access token past its life).</param>
+/// <param name="QuotaRefused">Calls refused because a quota per period was spent.</param>
 public sealed record SimulatorStatsSnapshot(
     long Accepted,
     long Refused,
@@ -152,4 +159,5 @@ public sealed record SimulatorStatsSnapshot(
     DateTimeOffset? LastAcceptedAt = null,
     long Refreshes = 0,
     long RefusedRefreshes = 0,
-    long ExpiredAnswers = 0);
+    long ExpiredAnswers = 0,
+    long QuotaRefused = 0);

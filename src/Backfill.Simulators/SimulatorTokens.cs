@@ -6,7 +6,8 @@ namespace Backfill.Simulators;
 /// The shops' tokens as the platform keeps them (PLATFORM-API.md, Tokens): every access token lives for
 /// <see cref="SimulatorOptions.TokenTtl"/> from when it was issued (the configured ones from the start), and every
 /// refresh returns a new access token and a new refresh token, the one used stopping at once (rotation). Earlier access
-/// tokens keep working until their own expiry. A simulator given no tokens at all accepts any access token.
+/// tokens keep working until their own expiry. A simulator given no tokens at all accepts any access token. A platform that
+/// does not rotate (Lazada) keeps the refresh token working after a refresh.
 /// </summary>
 internal sealed class SimulatorTokens
 {
@@ -25,11 +26,22 @@ internal sealed class SimulatorTokens
     private readonly TimeSpan? _ttl;
     private readonly TimeProvider _time;
     private readonly bool _open;
+    private readonly bool _rotate;
+    private readonly TimeSpan _defaultLife;
 
-    public SimulatorTokens(IReadOnlyDictionary<string, string> accessTokens, IReadOnlyDictionary<string, string> refreshTokens, TimeSpan? ttl, TimeProvider time)
+    /// <param name="accessTokens">The configured access token of each shop.</param>
+    /// <param name="refreshTokens">The configured refresh token of each shop.</param>
+    /// <param name="ttl">The life of every access token; null: configured ones never expire, issued ones live <paramref name="defaultLife"/>.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="rotate">Whether a refresh replaces the refresh token used (Shopee) or keeps it working (Lazada).</param>
+    /// <param name="defaultLife">The life of an issued access token when no TTL is configured; <see cref="DefaultLife"/> unless given.</param>
+    public SimulatorTokens(
+        IReadOnlyDictionary<string, string> accessTokens, IReadOnlyDictionary<string, string> refreshTokens, TimeSpan? ttl, TimeProvider time, bool rotate = true, TimeSpan? defaultLife = null)
     {
         _ttl = ttl;
         _time = time;
+        _rotate = rotate;
+        _defaultLife = defaultLife ?? DefaultLife;
         _open = accessTokens.Count == 0 && refreshTokens.Count == 0;
         var configuredUntil = ttl is { } life ? time.GetUtcNow() + life : (DateTimeOffset?)null;
         foreach (var (shop, token) in accessTokens)
@@ -44,7 +56,7 @@ internal sealed class SimulatorTokens
     }
 
     /// <summary>The life of the access tokens a refresh issues.</summary>
-    public TimeSpan Life => _ttl ?? DefaultLife;
+    public TimeSpan Life => _ttl ?? _defaultLife;
 
     /// <summary>What the platform makes of <paramref name="token"/> for <paramref name="shop"/>, and which of the shop's tokens it is (0: the configured one).</summary>
     public (TokenCheck Check, int? Generation) Check(string shop, string token)
@@ -66,7 +78,10 @@ internal sealed class SimulatorTokens
         }
     }
 
-    /// <summary>New tokens for <paramref name="shop"/> when <paramref name="refreshToken"/> is its current refresh token, which stops working; null when it is not.</summary>
+    /// <summary>
+    /// New tokens for <paramref name="shop"/> when <paramref name="refreshToken"/> is its current refresh token, which stops
+    /// working when tokens rotate and is returned again when they do not; null when it is not.
+    /// </summary>
     public (string AccessToken, string RefreshToken, int Generation)? Refresh(string shop, string refreshToken)
     {
         lock (_lock)
@@ -79,10 +94,28 @@ internal sealed class SimulatorTokens
             var issued = _access.TryGetValue(shop, out var list) ? list : _access[shop] = [];
             var generation = issued.Count == 0 ? 1 : issued[^1].Generation + 1;
             var access = AccessPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-            var refresh = RefreshPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+            var refresh = _rotate ? RefreshPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) : current;
             issued.Add(new Issued(access, _time.GetUtcNow() + Life, generation));
             _refresh[shop] = refresh;
             return (access, refresh, generation);
+        }
+    }
+
+    /// <summary>The shop whose access token <paramref name="accessToken"/> is (configured or issued, expired or not); null when none.</summary>
+    public string? ShopOfAccessToken(string accessToken)
+    {
+        lock (_lock)
+        {
+            return _access.FirstOrDefault(shop => shop.Value.Exists(t => t.Token == accessToken)).Key;
+        }
+    }
+
+    /// <summary>The shop whose current refresh token <paramref name="refreshToken"/> is; null when none.</summary>
+    public string? ShopOfRefreshToken(string refreshToken)
+    {
+        lock (_lock)
+        {
+            return _refresh.FirstOrDefault(shop => shop.Value == refreshToken).Key;
         }
     }
 

@@ -1,20 +1,24 @@
 using System.Globalization;
 using System.CommandLine;
 using Backfill.Simulators;
+using Backfill.Simulators.Lazada;
 using Microsoft.Extensions.Configuration;
 
 namespace Backfill.Cli.Commands;
 
-/// <summary><c>backfill platform-sim</c>: the platform simulator on its own, for runs against a strict limit.</summary>
+/// <summary>
+/// <c>backfill platform-sim</c>: the simulator of the configured platform's kind (Shopee v2, or Lazada for
+/// <c>Kind = lazada</c>) on its own, for runs against a strict limit.
+/// </summary>
 internal static class PlatformSimCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
         var limit = new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 };
-        var platform = new Option<string>("--platform") { Description = "Take partner id, key and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
+        var platform = new Option<string>("--platform") { Description = "Take the kind, partner id and key (Lazada: app key, secret and RateLimit:Quotas) and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
         var tokenTtl = new Option<string?>("--token-ttl") { Description = "Life of every access token (the configured ones from start, refreshed ones from their refresh), at least 00:00:01; default: configured tokens never expire, refreshed ones live 4 hours." };
-        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does.\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, platform, tokenTtl };
+        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does. A platform of Kind lazada gets the Lazada simulator (base URL .../rest/, quotas per period from RateLimit:Quotas, refresh tokens not rotated).\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, platform, tokenTtl };
         command.Validators.Add(r =>
         {
             if (CommonOptions.Given(r.GetResult(port)) is < 0 or > 65535)
@@ -41,6 +45,18 @@ internal static class PlatformSimCommand
                 throw new UsageException($"Unknown platform '{parse.GetValue(platform)}': the simulator takes its partner id and key from Platforms:NAME.");
             }
 
+            var life = parse.GetValue(tokenTtl) is { } ttl ? TimeSpan.Parse(ttl, CultureInfo.InvariantCulture) : (TimeSpan?)null;
+            if (string.Equals(section["Kind"], "lazada", StringComparison.OrdinalIgnoreCase))
+            {
+                await using var lazada = await StartLazadaAsync(section, parse.GetValue(port), parse.GetValue(limit), life, ct);
+                Console.Out.WriteLine($"listening: {lazada.BaseUrl}");
+                Console.Error.WriteLine($"Lazada, limit {parse.GetValue(limit)}/s (strict sliding window); stats at {new Uri(lazada.BaseUrl, "/sim/stats")}. Ctrl-C to stop.");
+                await Console.Out.FlushAsync(ct);
+                await UntilCancelledAsync(ct);
+                Console.Error.WriteLine($"accepted {lazada.Stats.Accepted}, refused {lazada.Stats.Refused}, refused by quota {lazada.Stats.QuotaRefused}, token refreshes {lazada.Stats.Refreshes} ({lazada.Stats.RefusedRefreshes} refused), answered expired {lazada.Stats.ExpiredAnswers}");
+                return ExitCodes.Success;
+            }
+
             await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
             {
                 Port = parse.GetValue(port),
@@ -49,22 +65,62 @@ internal static class PlatformSimCommand
                 PartnerKey = section["PartnerKey"] ?? "",
                 AccessTokens = section.GetSection("Shops").GetChildren().Where(s => s["AccessToken"] is not null).ToDictionary(s => s.Key, s => s["AccessToken"]!),
                 RefreshTokens = section.GetSection("Shops").GetChildren().Where(s => s["RefreshToken"] is not null).ToDictionary(s => s.Key, s => s["RefreshToken"]!),
-                TokenTtl = parse.GetValue(tokenTtl) is { } ttl ? TimeSpan.Parse(ttl, CultureInfo.InvariantCulture) : null,
+                TokenTtl = life,
             }, cancellationToken: ct);
             Console.Out.WriteLine($"listening: {simulator.BaseUrl}");
             Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
+            await UntilCancelledAsync(ct);
             Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}, token refreshes {simulator.Stats.Refreshes} ({simulator.Stats.RefusedRefreshes} refused), answered expired {simulator.Stats.ExpiredAnswers}");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The Lazada simulator with the app key, secret, sellers' tokens and quotas of <paramref name="section"/>; a bad setting is a usage error naming its key.</summary>
+    private static async Task<LazadaSimulator> StartLazadaAsync(IConfigurationSection section, int port, double limit, TimeSpan? tokenTtl, CancellationToken ct)
+    {
+        LazadaSimulatorOptions options;
+        try
+        {
+            options = new LazadaSimulatorOptions
+            {
+                Port = port,
+                PermitsPerSecond = limit,
+                AppKey = section.GetValue<long>("AppKey"),
+                AppSecret = section["AppSecret"] ?? "",
+                Quotas = section.GetSection("RateLimit:Quotas").Get<List<LazadaQuota>>() ?? [],
+                AccessTokens = Tokens(section, "AccessToken"),
+                RefreshTokens = Tokens(section, "RefreshToken"),
+                TokenTtl = tokenTtl,
+            };
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException($"{section.Path}: {e.Message} {e.InnerException?.Message}".TrimEnd());
+        }
+
+        try
+        {
+            return await LazadaSimulator.StartAsync(options, cancellationToken: ct);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{section.Path}: {e.Message}");
+        }
+    }
+
+    private static Dictionary<string, string> Tokens(IConfigurationSection platform, string name) =>
+        platform.GetSection("Shops").GetChildren().Where(s => s[name] is not null).ToDictionary(s => s.Key, s => s[name]!);
+
+    private static async Task UntilCancelledAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }
