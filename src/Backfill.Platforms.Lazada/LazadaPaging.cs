@@ -28,8 +28,8 @@ internal static class LazadaPaging
     public const int MaxLimit = 100;
 
     /// <summary>
-    /// The most orders one window can reach (offsets 0 … <see cref="MaxOffset"/> + a page). A second with at least this
-    /// many orders handed on fills a window that starts at it with repeats: no window could move past it.
+    /// The most orders a window can reach with the largest page (<see cref="Capacity"/>). A second with at least a window's
+    /// capacity of orders handed on fills a window that starts at it with repeats: no window could move past it.
     /// </summary>
     public const int WindowCapacity = MaxOffset + MaxLimit;
 
@@ -84,15 +84,23 @@ internal static class LazadaPaging
             return new PagingStep(fresh, new LazadaCursor(at.Window, offset, tail, tailIds));
         }
 
-        if (tailIds.Count >= WindowCapacity)
+        var capacity = Capacity(limit);
+        if (tailIds.Count >= capacity)
         {
             return Failed(
                 PlatformErrorKind.Permanent,
                 "second_too_busy",
-                $"{tailIds.Count} orders share the second {DateTimeOffset.FromUnixTimeSeconds(tail!.Value):O}: a list window starting at it reaches only {WindowCapacity} orders, so no window can move past that second");
+                $"{tailIds.Count} orders share the second {DateTimeOffset.FromUnixTimeSeconds(tail!.Value):O}: a list window starting at it reaches only {capacity} orders with pages of {limit}, so no window can move past that second");
         }
 
         return new PagingStep(fresh, new LazadaCursor(tail, 0, tail, tailIds));
+    }
+
+    /// <summary>The orders a window reaches with pages of <paramref name="limit"/>: up to the last offset at most <see cref="MaxOffset"/>, and that page.</summary>
+    internal static int Capacity(int limit)
+    {
+        var page = Math.Clamp(limit, 1, MaxLimit);
+        return (MaxOffset / page * page) + page;
     }
 
     private static PagingStep Failed(PlatformErrorKind kind, string code, string message) => new([], null, new PagingProblem(kind, code, message));
