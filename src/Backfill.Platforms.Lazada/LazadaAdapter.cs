@@ -1,3 +1,4 @@
+using System.Globalization;
 using Backfill.Core.Data;
 using Backfill.Platforms.Configuration;
 
@@ -17,6 +18,10 @@ public sealed class LazadaAdapter : IPlatformAdapter
         {
             yield return $"{key}:AppKey is required.";
         }
+        else if (!long.TryParse(options.AppKey, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            yield return $"{key}:AppKey '{options.AppKey}' is not an app key (a decimal number).";
+        }
 
         if (string.IsNullOrWhiteSpace(options.AppSecret))
         {
@@ -27,13 +32,46 @@ public sealed class LazadaAdapter : IPlatformAdapter
         {
             yield return $"{key}:RateLimit:PerShopPermitsPerSecond does not apply: Lazada limits calls per app, not per seller.";
         }
+
+        if (options.BaseUrl is { IsAbsoluteUri: true } baseUrl
+            && (!LazadaQuery.BasePath(baseUrl).EndsWith("/rest", StringComparison.Ordinal) || baseUrl.Query.Length > 0 || baseUrl.Fragment.Length > 0))
+        {
+            yield return $"{key}:BaseUrl '{baseUrl}' must be a region's REST address ending in /rest, without a query (e.g. https://api.lazada.sg/rest): the API names signed follow it.";
+        }
+
+        foreach (var shared in options.Shops
+                     .Where(s => !string.IsNullOrEmpty(s.Value?.AccessToken))
+                     .GroupBy(s => s.Value.AccessToken, StringComparer.Ordinal)
+                     .Where(g => g.Count() > 1))
+        {
+            yield return $"{key}:Shops:{string.Join(", ", shared.Select(s => s.Key))} have the same AccessToken: Lazada's token names its seller, so they would read the same seller's orders.";
+        }
     }
 
-    public int CallsInTurnPerPage(PlatformOptions options) => throw new NotImplementedException();
+    public int CallsInTurnPerPage(PlatformOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return LazadaReader.CallsInTurnPerPage(options);
+    }
 
-    public DelegatingHandler Signer(PlatformOptions options, TimeProvider time) => throw new NotImplementedException();
+    public DelegatingHandler Signer(PlatformOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LazadaSigningHandler(options.AppKey, options.AppSecret, BaseUrl(options), time);
+    }
 
-    public IPlatformReader Reader(string platform, PlatformOptions options, HttpClient client, TimeProvider time) => throw new NotImplementedException();
+    public IPlatformReader Reader(string platform, PlatformOptions options, HttpClient client, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LazadaReader(options, new LazadaClient(BaseUrl(options), client));
+    }
 
-    public IPlatformTokenRefresh TokenRefresh(string platform, PlatformOptions options, HttpClient client, TimeProvider time) => throw new NotImplementedException();
+    public IPlatformTokenRefresh TokenRefresh(string platform, PlatformOptions options, HttpClient client, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LazadaTokenRefresh(platform, options, new LazadaClient(BaseUrl(options), client), time);
+    }
+
+    private static Uri BaseUrl(PlatformOptions options) =>
+        options.BaseUrl ?? throw new InvalidOperationException("A Lazada platform needs its BaseUrl (checked at start).");
 }

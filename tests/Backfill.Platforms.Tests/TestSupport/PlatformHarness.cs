@@ -60,6 +60,12 @@ internal sealed class PlatformHarness : IDisposable
     {
         var values = Configuration(simulator.BaseUrl);
         configure?.Invoke(values);
+        return Create(values, logs);
+    }
+
+    /// <summary>A harness over exactly <paramref name="values"/> (a platform of another kind, its simulator started by the caller).</summary>
+    public static PlatformHarness Create(Dictionary<string, string?> values, ILoggerProvider? logs = null)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var provider = new ServiceCollection()
             .AddLogging(logging =>
