@@ -55,6 +55,10 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         }
     }
 
+    /// <summary>The end of the platform's last quota pause, running or over; null when it never paused.</summary>
+    public DateTimeOffset? QuotaPausedUntil(string platform) =>
+        _platforms.TryGetValue(platform, out var entry) && entry.QuotaSpentUntil > DateTimeOffset.MinValue ? entry.QuotaSpentUntil : null;
+
     /// <summary>The end of the platform's quota pause, while one runs.</summary>
     public DateTimeOffset? QuotaSpentUntil(string platform) =>
         _platforms.TryGetValue(platform, out var entry) && entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null;

@@ -48,7 +48,8 @@ public static class StuckRule
         var attempts = Math.Max(1, platform.Retry.MaxAttempts);
         var waits = Enumerable.Range(0, attempts - 1).Aggregate(TimeSpan.Zero, (sum, retry) => sum + RetryBackoff.Delay(retry, platform.Retry, 1));
         var call = (platform.Timeout * attempts) + waits;
-        var callsPerPage = PlatformKinds.Find(platform.Kind)?.CallsInTurnPerPage(platform) ?? 1;
+        // A kind not known (not validated yet) is given the most any adapter makes.
+        var callsPerPage = PlatformKinds.Find(platform.Kind)?.CallsInTurnPerPage(platform) ?? PlatformKinds.Adapters.Max(a => a.CallsInTurnPerPage(platform));
         var page = (call * callsPerPage) + (platform.RateLimit.Throttle.MinPause * Math.Max(0, throttleRetries));
         return (page * Math.Max(1, pagesPerStep)) + platform.RateLimit.Throttle.CoolOff + tokenWait;
     }

@@ -42,6 +42,13 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
         }
     }
 
+    /// <summary>
+    /// Since when silence counts against a platform's slices: the start of watching, or the end of the platform's last
+    /// quota pause, during which steps wait at its gate on purpose (a pause may last longer than StuckAfter).
+    /// </summary>
+    private DateTimeOffset Since(string platform) =>
+        board.QuotaPausedUntil(platform) is { } end && end > _watchingSince ? end : _watchingSince;
+
     /// <summary>Puts the stuck slices back to Pending; returns them.</summary>
     public async Task<IReadOnlyList<SliceRecord>> CheckAsync(CancellationToken cancellationToken)
     {
@@ -50,10 +57,10 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
         {
             var now = time.GetUtcNow();
             var after = options.Value.StuckAfter;
-            var stuck = store.AllInFlightSlices().Where(s => StuckRule.IsStuck(s, now, after, _watchingSince)).ToList();
+            var stuck = store.AllInFlightSlices().Where(s => StuckRule.IsStuck(s, now, after, Since(s.Platform))).ToList();
             foreach (var slice in stuck)
             {
-                var heard = StuckRule.LastHeard(slice, _watchingSince);
+                var heard = StuckRule.LastHeard(slice, Since(slice.Platform));
                 var was = slice.State;
                 store.Save(slice, slice.MoveTo(SliceState.Pending, now, $"nothing heard of attempt {slice.Attempt} since {heard:O} (Backfill:StuckAfter {after:c}): released again as a new attempt"));
                 board.Restarted(slice.Platform);

@@ -60,6 +60,21 @@ public sealed class StuckSlicesTests : IDisposable
     }
 
     [Fact]
+    public async Task WhileAQuotaPauseRuns_NothingIsStuck_AndSilenceCountsFromItsEnd()
+    {
+        _time.Advance(After / 2);
+        _board.QuotaSpent("p", _time.GetUtcNow() + After, "share spent");
+        _time.Advance(After);
+
+        Assert.Empty(await _stuck.CheckAsync(CancellationToken.None));
+
+        _time.Advance(After / 2);
+        Assert.Empty(await _stuck.CheckAsync(CancellationToken.None));
+        _time.Advance(After / 2);
+        Assert.Equal([Lost, Busy], (await _stuck.CheckAsync(CancellationToken.None)).Select(s => s.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ReportsOfTheLostAttemptArrivingLater_AreIgnored()
     {
         _time.Advance(After);
