@@ -136,4 +136,71 @@ public sealed class PlatformOptionsValidatorTests
                 o.Retry.MaxDelay = TimeSpan.FromMilliseconds(1);
                 o.Timeout = TimeSpan.Zero;
             }));
+
+    private static IReadOnlyList<string> ValidateLazada(Action<PlatformOptions> change) => Validate(o =>
+    {
+        o.Kind = "lazada";
+        o.BaseUrl = new Uri("https://api.lazada.sg/rest");
+        o.PartnerId = 0;
+        o.PartnerKey = "";
+        o.AppKey = "100001";
+        o.AppSecret = "secret";
+        o.Shops.Clear();
+        o.Shops["seller-a"] = new ShopOptions { AccessToken = "token-a" };
+        o.Shops["seller-b"] = new ShopOptions { AccessToken = "token-b" };
+        change(o);
+    });
+
+    [Fact]
+    public void Lazada_Complete_NamedSellers_NoPartnerCredentials_IsValid() => Assert.Empty(ValidateLazada(_ => { }));
+
+    [Fact]
+    public void Lazada_ItsOwnProblems_NameTheirKeys()
+    {
+        var errors = ValidateLazada(o =>
+        {
+            o.AppKey = "abc";
+            o.AppSecret = "";
+            o.BaseUrl = new Uri("https://api.lazada.sg/orders");
+            o.Shops["seller-b"].AccessToken = "token-a";
+            o.RateLimit.PerShopPermitsPerSecond = 2;
+        });
+
+        Assert.Equal(5, errors.Count);
+        Assert.Contains("Platforms:demo:AppKey 'abc' is not an app key (a decimal number).", errors);
+        Assert.Contains("Platforms:demo:AppSecret is required.", errors);
+        Assert.Contains(errors, e => e.StartsWith("Platforms:demo:BaseUrl 'https://api.lazada.sg/orders' must be a region's REST address ending in /rest", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Platforms:demo:Shops:seller-a, seller-b have the same AccessToken", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Platforms:demo:RateLimit:PerShopPermitsPerSecond does not apply", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shopee_ShopIdsMustBeNumbers() =>
+        Assert.Equal(["Platforms:demo:Shops:seller-a is not a shop id (a decimal number)."], Validate(o => o.Shops["seller-a"] = new ShopOptions { AccessToken = "t" }));
+
+    [Fact]
+    public void Quotas_AreCheckedOneByOne_NamingTheirIndex()
+    {
+        var errors = Validate(o =>
+        {
+            o.RateLimit.BackfillShare = 1.5;
+            o.RateLimit.Quotas.Add(new QuotaOptions { Calls = 1000, Period = TimeSpan.FromDays(1), ResetTimeZone = "Asia/Singapore" });
+            o.RateLimit.Quotas.Add(new QuotaOptions { Calls = 0, Period = TimeSpan.FromDays(2), ResetTimeZone = "Mars/Olympus" });
+        });
+
+        Assert.Equal(
+            [
+                "Platforms:demo:RateLimit:BackfillShare must be greater than 0 and at most 1.",
+                "Platforms:demo:RateLimit:Quotas:1:Calls must be at least 1.",
+                "Platforms:demo:RateLimit:Quotas:1:Period must be between 00:00:01 and 1.00:00:00.",
+                "Platforms:demo:RateLimit:Quotas:1:ResetTimeZone 'Mars/Olympus' is not a time zone this machine knows (an IANA name such as Asia/Singapore, or UTC).",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void AQuotaWhoseShareIsNoCall_IsRefused() =>
+        Assert.Equal(
+            ["Platforms:demo:RateLimit:Quotas:0:Calls 1 at BackfillShare 0.8 leaves backfills no call."],
+            Validate(o => o.RateLimit.Quotas.Add(new QuotaOptions { Calls = 1 })));
 }
