@@ -33,15 +33,23 @@ public static class InProcessRun
         return builder.Build();
     }
 
-    public static async Task<RunSummary> RunAsync(IHost host, RunRequest request, Action<RunSnapshot>? progress, CancellationToken cancellationToken)
+    public static async Task<RunSummary> RunAsync(IHost host, RunRequest request, Action<RunSnapshot>? progress, CancellationToken cancellationToken) =>
+        (await RunAsync(host, [request], progress, cancellationToken))[0];
+
+    /// <summary>
+    /// Runs every request's job at the same time on one host (each platform under its own budget) until each has ended;
+    /// the summaries follow the requests' order. <paramref name="progress"/> may be called from several threads at once.
+    /// </summary>
+    public static async Task<RunSummary[]> RunAsync(IHost host, IReadOnlyList<RunRequest> requests, Action<RunSnapshot>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         var sp = host.Services;
         var time = sp.GetRequiredService<TimeProvider>();
         var started = time.GetTimestamp();
         await host.StartAsync(cancellationToken);
         try
         {
-            return await RunStartedAsync(host, request, progress, started, cancellationToken);
+            return await Task.WhenAll(requests.Select(request => RunStartedAsync(host, request, progress, started, cancellationToken)));
         }
         finally
         {

@@ -45,6 +45,9 @@ public sealed record RunSummary(
     /// <summary>Records the platform holds per dataset name, when known (orders: <see cref="OrdersExpected"/>).</summary>
     public IReadOnlyDictionary<string, long>? RecordsExpected { get; init; }
 
+    /// <summary>Every dataset's records the sink holds equal what the platform holds, where that is known.</summary>
+    public bool AllRecords => RecordsExpected is null || RecordsExpected.All(e => Records.GetValueOrDefault(e.Key) == e.Value);
+
     /// <summary>The job succeeded and the sink saved every order it emitted.</summary>
     public bool Succeeded => State == JobState.Succeeded && Slices.Succeeded == Slices.Total && OrdersAllSaved;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Backfill.Cli.Output;
 using Backfill.Core.Data;
 using Backfill.Core.Secrets;
 using Backfill.Core.Slicing;
 using Backfill.Hosting;
-using Backfill.Simulators;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 
@@ -13,81 +13,171 @@ namespace Backfill.Cli.Commands;
 
 /// <summary>
 /// <c>backfill demo</c>: the product's main job on embedded defaults — a mock Kafka cluster in process, a fresh
-/// LiteDB file, and the built-in platform simulator enforcing the configured limit of platform <c>demo</c>.
+/// LiteDB file, and a built-in simulator per platform (<c>--platforms</c>) enforcing that platform's configured limit;
+/// a job per platform runs at the same time, each under its own budget.
 /// </summary>
 internal static class DemoCommand
 {
-    private const string Platform = "demo";
-
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var days = CommonOptions.Positive(new Option<int>("--days") { Description = "Whole days before today to backfill.", DefaultValueFactory = _ => 30 });
-        var shops = CommonOptions.Positive(new Option<int>("--shops") { Description = "Simulated shops (ids 10001, 10002, …).", DefaultValueFactory = _ => 2 });
+        var shops = CommonOptions.Positive(new Option<int>("--shops") { Description = "Simulated shops on each platform (Shopee ids 10001, 10002, …; Lazada sellers seller-a, seller-b, …).", DefaultValueFactory = _ => 2 });
+        var platforms = new Option<IReadOnlyList<DemoPlatform>>("--platforms")
+        {
+            Description = $"Platforms to simulate, a comma list: {string.Join(", ", DemoPlatform.Known.Select(p => $"{p.Name} (as Platforms:{p.Configured})"))} (default shopee). A job per platform runs at the same time.",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [DemoPlatform.Shopee],
+            CustomParser = r =>
+            {
+                var chosen = DemoPlatform.Parse(r.Tokens.Select(t => t.Value), out var problem);
+                if (chosen is null)
+                {
+                    r.AddError($"--platforms: {problem}");
+                    return [DemoPlatform.Shopee];
+                }
+
+                return chosen;
+            },
+        };
         var workers = CommonOptions.Workers(2);
         var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default 00:00:01 for the demo).");
         var json = CommonOptions.Json();
         var datasets = CommonOptions.Data();
         var timeField = CommonOptions.TimeField();
-        var command = new Command("demo", "Backfill simulated shops end to end on embedded Kafka, LiteDB and the platform simulator.\n\nExamples:\n  backfill demo\n  backfill demo --days 7 --shops 3 --json\n  backfill demo --data orders,finance,returns")
+        var command = new Command("demo", "Backfill simulated shops end to end on embedded Kafka, LiteDB and the platforms' simulators.\n\nExamples:\n  backfill demo\n  backfill demo --days 7 --shops 3 --json\n  backfill demo --data orders,finance,returns\n  backfill demo --platforms shopee,lazada")
         {
-            days, shops, workers, releaseEvery, json, datasets, timeField,
+            days, shops, platforms, workers, releaseEvery, json, datasets, timeField,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var baseConfig = CliConfiguration.Build(overrides);
-            var platform = baseConfig.GetSection($"Platforms:{Platform}");
-            var shopIds = Enumerable.Range(1, parse.GetValue(shops)).Select(i => (10000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
-            var tokens = shopIds.ToDictionary(s => s, s => platform[$"Shops:{s}:AccessToken"] ?? $"demo-token-{s}");
-            var refreshTokens = shopIds.ToDictionary(s => s, s => platform[$"Shops:{s}:RefreshToken"] ?? $"demo-refresh-{s}");
-            await using var simulator = await PlatformSimulator.StartAsync(new SimulatorOptions
+            // Lazada's adapter reads orders only: asking it for more would fail every slice after the run had started.
+            var chosen = parse.GetValue(platforms)!;
+            if (DemoPlatform.DataProblem(chosen, parse.GetValue(datasets)) is { } problem)
             {
-                PermitsPerSecond = platform.GetValue<double>("RateLimit:PermitsPerSecond"),
-                PartnerId = platform.GetValue<long>("PartnerId"),
-                PartnerKey = platform["PartnerKey"] ?? "",
-                AccessTokens = tokens,
-                RefreshTokens = refreshTokens,
-            }, cancellationToken: ct);
+                throw new UsageException($"--data: {problem}");
+            }
 
+            var baseConfig = CliConfiguration.Build(overrides);
             var dataDirectory = baseConfig["Backfill:DataDirectory"] ?? "./data";
             var data = Path.Combine(dataDirectory, "demo");
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
 
             // The demo runs as a fleet with a key does: the scheduler refreshes the shops' tokens and every worker takes them.
             var extra = new Dictionary<string, string?>
             {
-                [$"Platforms:{Platform}:BaseUrl"] = simulator.BaseUrl.ToString(),
                 ["Backfill:DataDirectory"] = data,
                 ["Worker:Concurrency"] = parse.GetValue(workers).ToString(CultureInfo.InvariantCulture),
                 [SecretBox.ConfigurationKey] = string.IsNullOrEmpty(baseConfig[SecretBox.ConfigurationKey]) ? DemoSecretKey.LoadOrCreate(dataDirectory) : baseConfig[SecretBox.ConfigurationKey],
             };
-            foreach (var (shop, token) in tokens)
+            var shopIds = new Dictionary<DemoPlatform, List<string>>();
+            foreach (var platform in chosen)
             {
-                extra[$"Platforms:{Platform}:Shops:{shop}:AccessToken"] = token;
-                extra[$"Platforms:{Platform}:Shops:{shop}:RefreshToken"] = refreshTokens[shop];
+                var section = baseConfig.GetSection($"Platforms:{platform.Configured}");
+                if (!section.Exists())
+                {
+                    throw new UsageException($"The demo's {platform.Name} simulator takes its limit and credentials from Platforms:{platform.Configured}, which is not configured.");
+                }
+
+                shopIds[platform] = [.. Enumerable.Range(0, parse.GetValue(shops)).Select(platform.Shop)];
+                foreach (var shop in shopIds[platform])
+                {
+                    extra[$"Platforms:{platform.Configured}:Shops:{shop}:AccessToken"] = section[$"Shops:{shop}:AccessToken"] ?? platform.AccessToken(shop);
+                    extra[$"Platforms:{platform.Configured}:Shops:{shop}:RefreshToken"] = section[$"Shops:{shop}:RefreshToken"] ?? platform.RefreshToken(shop);
+                }
             }
 
-            var configuration = CliConfiguration.Build(overrides, extra);
-            var options = configuration.GetSection("Backfill").Get<BackfillOptions>() ?? new BackfillOptions();
-            var (from, to) = Slicer.LastDays(parse.GetValue(days), TimeProvider.System, DayClock.Zone(options.TimeZone));
-            var sliceCount = Slicer.Slice(from, to, DayClock.Zone(options.TimeZone), options.SliceDays).Count * shopIds.Count;
-            Console.Error.WriteLine($"Demo: platform simulator at {simulator.BaseUrl} (limit {platform["RateLimit:PermitsPerSecond"]}/s), data in {Path.GetFullPath(data)}");
-            Console.Error.WriteLine($"Range [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}) in {options.TimeZone}: {sliceCount} slices ({shopIds.Count} shops × {sliceCount / shopIds.Count} days).");
-
-            var request = new RunRequest(
-                new BackfillRequest(Platform, shopIds, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: shopIds.Count, Source: "demo")
+            var withTokens = CliConfiguration.Build(overrides, extra);
+            var simulators = new List<DemoSimulator>();
+            try
+            {
+                foreach (var platform in chosen)
                 {
-                    Data = parse.GetValue(datasets),
-                    TimeField = parse.GetValue(timeField),
-                },
-                (shop, f, t, dataset) => simulator.Expected(shop, f, t, dataset, parse.GetValue(timeField) ?? platform["TimeRangeField"] ?? TimeFields.CreateTime).Count);
-            var code = await RunView.RunAsync(configuration, request, parse.GetValue(json), ct);
-            var stats = simulator.Stats;
-            Console.Error.WriteLine($"Simulator: {stats.Accepted} calls accepted, {stats.Refused} refused over its strict sliding one-second limit; {stats.Refreshes} token refreshes, {stats.ExpiredAnswers} calls answered expired.");
-            return code;
+                    var simulator = await DemoSimulator.StartAsync(platform, withTokens.GetSection($"Platforms:{platform.Configured}"), shopIds[platform], ct);
+                    simulators.Add(simulator);
+                    extra[$"Platforms:{platform.Configured}:BaseUrl"] = simulator.BaseUrl.ToString();
+                }
+
+                if (Directory.Exists(data))
+                {
+                    Directory.Delete(data, recursive: true);
+                }
+
+                var configuration = CliConfiguration.Build(overrides, extra);
+                var options = configuration.GetSection("Backfill").Get<BackfillOptions>() ?? new BackfillOptions();
+                var (from, to) = Slicer.LastDays(parse.GetValue(days), TimeProvider.System, DayClock.Zone(options.TimeZone));
+                var dayCount = Slicer.Slice(from, to, DayClock.Zone(options.TimeZone), options.SliceDays).Count;
+                foreach (var simulator in simulators)
+                {
+                    var name = chosen.Count == 1 ? "platform" : simulator.Platform.Name;
+                    Console.Error.WriteLine($"Demo: {name} simulator at {simulator.BaseUrl} (limit {simulator.Limit.ToString(CultureInfo.InvariantCulture)}/s), data in {Path.GetFullPath(data)}");
+                }
+
+                Console.Error.WriteLine($"Range [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}) in {options.TimeZone}: {dayCount * parse.GetValue(shops)} slices ({parse.GetValue(shops)} shops × {dayCount} days){(chosen.Count == 1 ? "" : " on each platform")}.");
+
+                var requests = simulators.Select(simulator => new RunRequest(
+                    new BackfillRequest(simulator.Platform.Configured, simulator.Shops, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: simulator.Shops.Count, Source: "demo")
+                    {
+                        Data = parse.GetValue(datasets),
+                        TimeField = parse.GetValue(timeField),
+                    },
+                    simulator.Expected(parse.GetValue(timeField) ?? configuration[$"Platforms:{simulator.Platform.Configured}:TimeRangeField"] ?? TimeFields.CreateTime))).ToList();
+                var summaries = await RunView.RunAllAsync(configuration, requests, parse.GetValue(json), ct);
+                foreach (var simulator in simulators)
+                {
+                    Console.Error.WriteLine(simulator.Describe(chosen.Count == 1));
+                }
+
+                return chosen.Count == 1 ? Single(summaries[0], parse.GetValue(json)) : Several(simulators, summaries, parse.GetValue(json));
+            }
+            finally
+            {
+                foreach (var simulator in simulators)
+                {
+                    await simulator.DisposeAsync();
+                }
+            }
         });
         return command;
+    }
+
+    /// <summary>One platform: the run's own summary, as <c>run</c> prints it.</summary>
+    private static int Single(RunSummary summary, bool json)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(summary.ToJson());
+        }
+
+        return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    /// <summary>Several platforms: each one's run and what its simulator saw; success only when every job saved every record its platform holds.</summary>
+    private static int Several(IReadOnlyList<DemoSimulator> simulators, IReadOnlyList<RunSummary> summaries, bool json)
+    {
+        var runs = simulators.Zip(summaries, (simulator, summary) => (Simulator: simulator, Summary: summary, Complete: summary.Succeeded && summary.AllRecords)).ToList();
+        Console.Error.WriteLine();
+        foreach (var (simulator, summary, complete) in runs)
+        {
+            var stats = simulator.Stats;
+            Console.Error.WriteLine(
+                $"{simulator.Platform.Name}: {(complete ? "complete" : "NOT COMPLETE")}, orders {summary.OrdersUnique} saved of {summary.OrdersExpected?.ToString(CultureInfo.InvariantCulture) ?? "?"} expected; " +
+                $"{summary.Calls} calls, {stats.Refused} throttled, {stats.QuotaRefused} quota refusals; peak {stats.PeakCallsPerSecond}/s of its {simulator.Limit.ToString(CultureInfo.InvariantCulture)}/s.");
+        }
+
+        var all = runs.TrueForAll(r => r.Complete);
+        Console.Error.WriteLine(all ? $"Every platform's job saved every record ({runs.Count} platforms)." : $"NOT DONE: {string.Join(", ", runs.Where(r => !r.Complete).Select(r => r.Simulator.Platform.Name))} did not save every record.");
+        if (json)
+        {
+            var platforms = new JsonArray([.. runs.Select(r => (JsonNode)new JsonObject
+            {
+                ["platform"] = r.Simulator.Platform.Name,
+                ["complete"] = r.Complete,
+                ["run"] = JsonNode.Parse(r.Summary.ToJson()),
+                ["simulator"] = r.Simulator.ToJson(),
+            })]);
+            Console.Out.WriteLine(new JsonObject { ["complete"] = all, ["platforms"] = platforms }.ToJsonString());
+        }
+
+        return all ? ExitCodes.Success : ExitCodes.Failed;
     }
 }

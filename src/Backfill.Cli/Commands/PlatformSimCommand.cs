@@ -78,7 +78,7 @@ internal static class PlatformSimCommand
     }
 
     /// <summary>The Lazada simulator with the app key, secret, sellers' tokens and quotas of <paramref name="section"/>; a bad setting is a usage error naming its key.</summary>
-    private static async Task<LazadaSimulator> StartLazadaAsync(IConfigurationSection section, int port, double limit, TimeSpan? tokenTtl, CancellationToken ct)
+    internal static async Task<LazadaSimulator> StartLazadaAsync(IConfigurationSection section, int port, double limit, TimeSpan? tokenTtl, CancellationToken ct)
     {
         LazadaSimulatorOptions options;
         try

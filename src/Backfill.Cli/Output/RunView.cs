@@ -11,28 +11,7 @@ internal static class RunView
 {
     public static async Task<int> RunAsync(IConfiguration configuration, RunRequest request, bool json, CancellationToken cancellationToken)
     {
-        using var host = InProcessRun.BuildHost(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning));
-        var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        RunSummary summary;
-        if (interactive)
-        {
-            summary = await AnsiConsole.Live(Table(null)).AutoClear(false).StartAsync(async live =>
-                await InProcessRun.RunAsync(host, request, s => live.UpdateTarget(Table(s)), cancellationToken));
-        }
-        else
-        {
-            TimeSpan? last = null;
-            summary = await InProcessRun.RunAsync(host, request, s =>
-            {
-                if (last is null || s.Elapsed - last >= TimeSpan.FromSeconds(2))
-                {
-                    last = s.Elapsed;
-                    Console.Error.WriteLine(Line(s));
-                }
-            }, cancellationToken);
-        }
-
-        Summary(summary, ExportHint(configuration, summary.Job));
+        var summary = (await RunAllAsync(configuration, [request], json, cancellationToken))[0];
         if (json)
         {
             Console.Out.WriteLine(summary.ToJson());
@@ -41,18 +20,77 @@ internal static class RunView
         return summary.Succeeded ? ExitCodes.Success : ExitCodes.Failed;
     }
 
+    /// <summary>Runs the requests' jobs at the same time in one process with a live view (a row per job) and prints each one's summary.</summary>
+    public static async Task<RunSummary[]> RunAllAsync(IConfiguration configuration, IReadOnlyList<RunRequest> requests, bool json, CancellationToken cancellationToken)
+    {
+        using var host = InProcessRun.BuildHost(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning));
+        var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+        // The jobs report from their own threads: the latest look at each is kept and shown under one lock.
+        var gate = new Lock();
+        var latest = new SortedDictionary<string, RunSnapshot>(StringComparer.Ordinal);
+        RunSummary[] summaries;
+        if (interactive)
+        {
+            summaries = await AnsiConsole.Live(Table([])).AutoClear(false).StartAsync(async live =>
+                await InProcessRun.RunAsync(host, requests, s =>
+                {
+                    lock (gate)
+                    {
+                        latest[s.Job] = s;
+                        live.UpdateTarget(Table(latest.Values));
+                    }
+                }, cancellationToken));
+        }
+        else
+        {
+            var printed = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+            summaries = await InProcessRun.RunAsync(host, requests, s =>
+            {
+                lock (gate)
+                {
+                    if (!printed.TryGetValue(s.Job, out var last) || s.Elapsed - last >= TimeSpan.FromSeconds(2))
+                    {
+                        printed[s.Job] = s.Elapsed;
+                        Console.Error.WriteLine(Line(s));
+                    }
+                }
+            }, cancellationToken);
+        }
+
+        foreach (var summary in summaries)
+        {
+            Summary(summary, ExportHint(configuration, summary.Job));
+        }
+
+        return summaries;
+    }
+
     private static string Line(RunSnapshot s) =>
         $"[{s.Elapsed:mm\\:ss}] {s.Job}: slices {s.Slices.Succeeded}/{s.Slices.Total} succeeded, {s.Slices.Running} running, {s.Slices.Released} released, {s.Slices.Pending} pending, {s.Slices.Failed} failed; orders {s.OrdersSaved} saved / {s.OrdersEmitted} emitted; calls {s.Calls}, throttled {s.Throttled}";
 
-    private static Table Table(RunSnapshot? s)
+    private static Table Table(IReadOnlyCollection<RunSnapshot> jobs)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(s is null ? "starting…" : $"{s.Job} [grey]({s.State}, {s.Elapsed:mm\\:ss})[/]");
+        var several = jobs.Count > 1;
+        var title = jobs.Count switch
+        {
+            0 => "starting…",
+            1 => $"{jobs.First().Job} [grey]({jobs.First().State}, {jobs.First().Elapsed:mm\\:ss})[/]",
+            _ => $"{jobs.Count} jobs [grey]({jobs.Max(s => s.Elapsed):mm\\:ss})[/]",
+        };
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        if (several)
+        {
+            table.AddColumn("job");
+        }
+
         table.AddColumns("pending", "released", "running", "[green]succeeded[/]", "[red]failed[/]", "orders saved", "emitted", "calls", "throttled");
-        if (s is not null)
+        foreach (var s in jobs)
         {
             var c = s.Slices;
-            table.AddRow($"{c.Pending}", $"{c.Released}", $"{c.Running}", $"[green]{c.Succeeded}[/]/{c.Total}", c.Failed > 0 ? $"[red]{c.Failed}[/]" : "0",
-                $"{s.OrdersSaved}", $"{s.OrdersEmitted}", $"{s.Calls}", s.Throttled > 0 ? $"[yellow]{s.Throttled}[/]" : "0");
+            string[] cells = [$"{c.Pending}", $"{c.Released}", $"{c.Running}", $"[green]{c.Succeeded}[/]/{c.Total}", c.Failed > 0 ? $"[red]{c.Failed}[/]" : "0",
+                $"{s.OrdersSaved}", $"{s.OrdersEmitted}", $"{s.Calls}", s.Throttled > 0 ? $"[yellow]{s.Throttled}[/]" : "0"];
+            table.AddRow(several ? [$"{s.Job} [grey]({s.State})[/]", .. cells] : cells);
         }
 
         return table;
