@@ -70,4 +70,5 @@ public sealed class UnknownPlatformException(string platform, IEnumerable<string
 
 /// <summary>Counters of one platform in this process.</summary>
 /// <param name="TokensExpired">Calls the platform answered with the shop's access token refused as expired.</param>
-public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors, long TokensExpired = 0);
+/// <param name="QuotaRefused">Calls the platform refused because the app's quota for the period was spent.</param>
+public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors, long TokensExpired = 0, long QuotaRefused = 0);

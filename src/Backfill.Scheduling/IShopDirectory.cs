@@ -1,4 +1,6 @@
+using Backfill.Core.Data;
 using Backfill.Core.Shops;
+using Backfill.Platforms.Configuration;
 using Backfill.Storage;
 using Microsoft.Extensions.Configuration;
 
@@ -18,6 +20,9 @@ public interface IShopDirectory
 
     /// <summary>The shops of <paramref name="shops"/> whose state is not <see cref="ShopState.Active"/>, with it, in the order given.</summary>
     IReadOnlyList<(string Shop, ShopState State)> NotActive(string platform, IReadOnlyCollection<string> shops);
+
+    /// <summary>The datasets the platform's shops can be pulled for (its adapter's); every dataset unless the directory knows better.</summary>
+    Datasets DatasetsOf(string platform) => Datasets.Orders | Datasets.Finance | Datasets.Returns;
 }
 
 /// <summary>
@@ -43,6 +48,9 @@ public sealed class RegisteredShops(IConfiguration configuration, ShopStore regi
         var states = registry.All(platform).ToDictionary(s => s.Shop, s => s.State, StringComparer.Ordinal);
         return [.. shops.Where(s => states.TryGetValue(s, out var state) && state != ShopState.Active).Select(s => (s, states[s]))];
     }
+
+    public Datasets DatasetsOf(string platform) =>
+        PlatformKinds.Find(configuration[$"Platforms:{platform}:Kind"])?.Datasets ?? (Datasets.Orders | Datasets.Finance | Datasets.Returns);
 }
 
 /// <summary>The shops of the configuration alone: what the check at start can read in any process, without the registry.</summary>

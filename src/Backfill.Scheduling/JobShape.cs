@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backfill.Core.Data;
 using Backfill.Core.Slicing;
 using Backfill.Scheduling.Shops;
 
@@ -17,7 +18,7 @@ public sealed record JobShape(IReadOnlyList<string> Shops, int Windows)
     public long Slices => (long)Shops.Count * Windows;
 
     /// <exception cref="InvalidRangeException">No shop, or a range that cannot be sliced.</exception>
-    /// <exception cref="InvalidJobRequestException">A shop the platform does not know or that is not active, or more slices than <see cref="BackfillOptions.MaxSlicesPerJob"/>.</exception>
+    /// <exception cref="InvalidJobRequestException">A dataset the platform does not give, a shop it does not know or that is not active, or more slices than <see cref="BackfillOptions.MaxSlicesPerJob"/>.</exception>
     public static JobShape Of(BackfillRequest request, BackfillOptions options, IShopDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -27,6 +28,13 @@ public sealed record JobShape(IReadOnlyList<string> Shops, int Windows)
         if (shops.Count == 0)
         {
             throw new InvalidRangeException("At least one shop is required (--shop ID).");
+        }
+
+        if ((request.Data & ~directory.DatasetsOf(request.Platform)) is var missing && missing != Datasets.None)
+        {
+            throw new InvalidJobRequestException(
+                "data",
+                $"Platform {request.Platform} pulls {DatasetNames.Format(directory.DatasetsOf(request.Platform))} only, not {DatasetNames.Format(missing)}.");
         }
 
         var shape = new JobShape(shops, Slicer.Count(request.From, request.To, options.SliceDays));

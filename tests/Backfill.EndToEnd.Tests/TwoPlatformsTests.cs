@@ -116,7 +116,7 @@ public sealed class TwoPlatformsTests(ITestOutputHelper output)
         foreach (var platform in new[] { Harness.Platform, Lazada })
         {
             var stats = workers.Select(w => w.Services.GetRequiredService<IOrderSources>().Stats(platform)).ToList();
-            product[platform] = new PlatformCallStats(stats.Sum(x => x.Calls), stats.Sum(x => x.Throttled), stats.Sum(x => x.TransientErrors), stats.Sum(x => x.PermanentErrors), stats.Sum(x => x.TokensExpired));
+            product[platform] = new PlatformCallStats(stats.Sum(x => x.Calls), stats.Sum(x => x.Throttled), stats.Sum(x => x.TransientErrors), stats.Sum(x => x.PermanentErrors), stats.Sum(x => x.TokensExpired), stats.Sum(x => x.QuotaRefused));
         }
 
         var shopee = harness.Simulator.Stats;
@@ -151,7 +151,7 @@ public sealed class TwoPlatformsTests(ITestOutputHelper output)
         Assert.InRange(shopee.PeakCallsPerSecond, 1, (int)ShopeeLimit);
         Assert.InRange(lazadaStats.PeakCallsPerSecond, 1, (int)LazadaLimit);
         Assert.All(product.Values, p => Assert.Equal(0, p.Throttled));
-        Assert.All(product.Values, p => Assert.Equal(0, p.PermanentErrors));
+        Assert.All(product.Values, p => Assert.Equal((0L, 0L), (p.PermanentErrors, p.QuotaRefused)));
 
         foreach (var worker in workers)
         {

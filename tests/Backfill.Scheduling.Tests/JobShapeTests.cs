@@ -1,3 +1,4 @@
+using Backfill.Core.Data;
 using Backfill.Core.Shops;
 using Backfill.Core.Slicing;
 
@@ -91,9 +92,25 @@ public sealed class JobShapeTests
     private static BackfillRequest Request(IReadOnlyList<string> shops, DateOnly? from = null, DateOnly? to = null) =>
         new("demo", shops, from ?? new DateOnly(2024, 1, 1), to ?? new DateOnly(2024, 1, 3));
 
+    [Fact]
+    public void ADatasetThePlatformDoesNotGive_IsRefusedNamingWhatItGives()
+    {
+        var directory = new KnownShops("1") { Gives = Datasets.Orders };
+
+        var refused = Assert.Throws<InvalidJobRequestException>(() =>
+            JobShape.Of(Request(["1"]) with { Data = Datasets.Orders | Datasets.Finance }, new BackfillOptions(), directory));
+
+        Assert.Equal("Platform demo pulls orders only, not finance.", refused.Message);
+        Assert.Single(JobShape.Of(Request(["1"]), new BackfillOptions(), directory).Shops);
+    }
+
     private sealed class KnownShops(params string[] known) : IShopDirectory
     {
         public Dictionary<string, ShopState> States { get; } = [];
+
+        public Datasets Gives { get; init; } = Datasets.Orders | Datasets.Finance | Datasets.Returns;
+
+        public Datasets DatasetsOf(string platform) => Gives;
 
         public IReadOnlyList<string> Unknown(string platform, IReadOnlyCollection<string> shops) => [.. shops.Where(s => !known.Contains(s))];
 

@@ -8,6 +8,7 @@ internal sealed class PlatformCounters
     private long _transientErrors;
     private long _permanentErrors;
     private long _tokensExpired;
+    private long _quotaRefused;
 
     public void Call() => Interlocked.Increment(ref _calls);
 
@@ -24,6 +25,9 @@ internal sealed class PlatformCounters
             case PlatformErrorKind.TokenExpired:
                 Interlocked.Increment(ref _tokensExpired);
                 break;
+            case PlatformErrorKind.Quota:
+                Interlocked.Increment(ref _quotaRefused);
+                break;
             default:
                 Interlocked.Increment(ref _permanentErrors);
                 break;
@@ -35,5 +39,6 @@ internal sealed class PlatformCounters
         Interlocked.Read(ref _throttled),
         Interlocked.Read(ref _transientErrors),
         Interlocked.Read(ref _permanentErrors),
-        Interlocked.Read(ref _tokensExpired));
+        Interlocked.Read(ref _tokensExpired),
+        Interlocked.Read(ref _quotaRefused));
 }
