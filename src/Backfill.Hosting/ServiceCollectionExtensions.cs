@@ -55,7 +55,12 @@ public static class ServiceCollectionExtensions
             // The platforms' options, and their clients for the token refresh (shared with the workers in one process).
             services.AddTokenRefresh(configuration);
             services.AddSingleton<ActionTopic>();
-            services.AddSingleton<PlatformBoard>();
+            // Only configured platforms have quotas to show (their options are validated; another name's are not).
+            var configured = configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            services.AddSingleton(sp => new PlatformBoard(
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<PlatformBoard>>(),
+                platform => configured.Contains(platform) ? sp.GetRequiredService<QuotaGrants>().Use(platform) : []));
             services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();

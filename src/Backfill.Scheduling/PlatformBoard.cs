@@ -9,8 +9,10 @@ namespace Backfill.Scheduling;
 /// What the scheduler knows about each platform's budget in the fleet: throttles and lane rates from workers' progress,
 /// cool-offs from the control topic, and why releases are held; per lane its pages and its partition's lag, and a skew
 /// among them (<see cref="PartitionSkew"/>, R8), logged when it appears and when it ends. In memory: it describes the present.
+/// A platform's quotas are read from their one account, the scheduler's ledger, through <paramref name="quotas"/>, so they
+/// show the current windows even when nothing was granted since a reset.
 /// </summary>
-public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoard>? logger = null)
+public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoard>? logger = null, Func<string, IReadOnlyList<QuotaUse>>? quotas = null)
 {
     private readonly ConcurrentDictionary<string, Entry> _platforms = new(StringComparer.OrdinalIgnoreCase);
 
@@ -43,16 +45,6 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         }
 
         CoolOff(platform, until, $"quota spent, resumes at {until:O} ({reason})");
-    }
-
-    /// <summary>The platform's quotas as the scheduler last granted them.</summary>
-    public void QuotaUsed(string platform, IReadOnlyList<QuotaUse> use)
-    {
-        var entry = Of(platform);
-        lock (entry)
-        {
-            entry.Quotas = use;
-        }
     }
 
     /// <summary>The end of the platform's last quota pause, running or over; null when it never paused.</summary>
@@ -177,6 +169,7 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
     public PlatformStatus Status(string platform)
     {
         var entry = Of(platform);
+        var use = quotas?.Invoke(platform) ?? [];
         lock (entry)
         {
             return new PlatformStatus(
@@ -189,7 +182,7 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
                 entry.LiveLimit)
             {
                 QuotaSpentUntil = entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null,
-                Quotas = entry.Quotas,
+                Quotas = use,
                 Partitions = Partitions(entry),
                 Skew = Skew(entry),
                 WorkerCommitFailures = entry.WorkerKafka.Values.Sum(w => w.CommitFailures),
@@ -268,8 +261,6 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
         public string? CoolOffReason { get; set; }
 
         public DateTimeOffset QuotaSpentUntil { get; set; } = DateTimeOffset.MinValue;
-
-        public IReadOnlyList<QuotaUse> Quotas { get; set; } = [];
 
         public string? Hold { get; set; }
 

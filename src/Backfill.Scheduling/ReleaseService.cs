@@ -189,6 +189,11 @@ public sealed partial class ReleaseService(
     /// <summary>Why the platform's budget has no room for more work now, or null (quota-aware release).</summary>
     private async Task<string?> QuotaHoldAsync(string platform, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (board.QuotaSpentUntil(platform) is { } spent)
+        {
+            return $"{platform}: quota spent, resumes at {spent:O}";
+        }
+
         if (board.CoolingOffUntil(platform) is { } until)
         {
             return $"{platform} cools off until {until:O} after repeated throttles";

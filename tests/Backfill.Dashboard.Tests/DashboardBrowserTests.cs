@@ -168,6 +168,35 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     }
 
     [SkippableFact]
+    public async Task PlatformRow_ShowsASpentQuotaAndWhenItResumes_AndEachQuotasUse()
+    {
+        browser.RequireBrowser();
+
+        // 10 calls a minute, 8 for backfills: a job of two shops over four days spends them within seconds.
+        await using var harness = await ServerHarness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Platforms:demo:RateLimit:Quotas:0:Calls"] = "10",
+            ["Platforms:demo:RateLimit:Quotas:0:Period"] = "00:01:00",
+        });
+        using var worker = harness.WorkerHost();
+        await worker.StartAsync();
+        await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-05" });
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        var spent = page.Page.Locator("tr[data-platform='demo'] [data-field='quotaspent']");
+        var deadline = DateTime.UtcNow + RefreshTimeout;
+        while (await spent.CountAsync() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dashboard never said the quota was spent");
+            await page.RefreshAsync(RefreshTimeout);
+        }
+
+        Assert.StartsWith("quota spent, resumes at ", await spent.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches(@"^quota [0-8]/8 of 10 per 00:01:00, window ends \d\d:\d\d:\d\d$", await page.Page.InnerTextAsync("tr[data-platform='demo'] [data-field='quota']"));
+        Assert.Empty(page.Errors);
+        await worker.StopAsync();
+    }
+
+    [SkippableFact]
     public async Task APageOfAnotherSite_InTheOperatorsBrowser_CannotCreateOrCancelAJob()
     {
         browser.RequireBrowser();

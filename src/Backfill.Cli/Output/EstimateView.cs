@@ -24,8 +24,15 @@ internal static class EstimateView
 
         console.Write(table);
         writer.WriteLine($"slices: {estimate.Slices}, expected calls: {estimate.ExpectedCalls} ({string.Join(", ", estimate.PerData.Select(d => $"{d.Dataset} {d.Calls}{(d.Basis == JobEstimate.History ? "" : " assumed")}"))}); {estimate.Dominant} makes the most");
-        var bound = estimate.ReleaseBoundSeconds >= estimate.RateBoundSeconds ? "the gradual release" : "the platform's rate limit";
-        writer.WriteLine($"expected duration: {Duration(estimate.ExpectedSeconds)}, set by {bound} (release bound {Duration(estimate.ReleaseBoundSeconds)}, rate bound {Duration(estimate.RateBoundSeconds)})");
+        var bound = estimate.QuotaBoundSeconds > Math.Max(estimate.ReleaseBoundSeconds, estimate.RateBoundSeconds) ? "the platform's quotas"
+            : estimate.ReleaseBoundSeconds >= estimate.RateBoundSeconds ? "the gradual release" : "the platform's rate limit";
+        var quotaBound = estimate.Quotas.Count > 0 ? $", quota bound {Duration(estimate.QuotaBoundSeconds)}" : "";
+        writer.WriteLine($"expected duration: {Duration(estimate.ExpectedSeconds)}, set by {bound} (release bound {Duration(estimate.ReleaseBoundSeconds)}, rate bound {Duration(estimate.RateBoundSeconds)}{quotaBound})");
+        foreach (var quota in estimate.Quotas)
+        {
+            writer.WriteLine($"quota of {quota.Calls} calls per {quota.Period.ToString("c", CultureInfo.InvariantCulture)}: {quota.Usable} for backfills per period, so {quota.Periods} period(s) for {estimate.ExpectedCalls} calls: at least {Duration(quota.BoundSeconds)}");
+        }
+
         if (estimate.Basis != JobEstimate.History)
         {
             writer.WriteLine($"'default' assumes {DefaultCalls.OrdersPerDay.ToString(CultureInfo.InvariantCulture)} orders per shop-day for a shop with no earlier run of a dataset on {estimate.Platform}: orders ≈ pages + ⌈orders ÷ {DefaultCalls.DetailBatch}⌉, finance ≈ orders, returns ≈ pages.");

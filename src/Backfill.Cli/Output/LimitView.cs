@@ -23,6 +23,10 @@ internal static class LimitView
         }
 
         console.Write(table);
+        foreach (var line in platforms.SelectMany(p => QuotaLines.Of(p.Budget)))
+        {
+            console.MarkupLine(Markup.Escape(line));
+        }
     }
 
     private static string Figure(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

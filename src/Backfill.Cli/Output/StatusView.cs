@@ -56,9 +56,14 @@ internal static class StatusView
         {
             var budget = $"{platform.Platform}: {platform.Throttles} throttle(s)"
                 + (platform.LiveLimit is { } limit ? $", live limit {limit:0.###}/s" : "")
-                + (platform.CoolOffUntil is { } until ? $", cooling off until {until:HH:mm:ss}" : "")
+                + (platform.CoolOffUntil is { } until && until != platform.QuotaSpentUntil ? $", cooling off until {until:HH:mm:ss}" : "")
                 + (platform.Hold is { } hold ? $", releases held: {hold}" : "");
             console.MarkupLine(Markup.Escape(budget));
+            foreach (var line in QuotaLines.Of(platform))
+            {
+                console.MarkupLine(Markup.Escape(line));
+            }
+
             if (platform.Lanes.Count > 0)
             {
                 console.MarkupLine(Markup.Escape("lanes: " + string.Join(", ", platform.Lanes.Select(l => $"{l.Lane} {l.Rate:0.##}/s"))));

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Backfill.Core.Data;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Quotas;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -40,9 +42,13 @@ internal static class PlatformDoctor
         var check = $"platform {platform}";
         IOrderSource source;
         string? shop;
+        QuotaPlan quotas;
+        double share;
         try
         {
-            shop = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform).Shops.Keys.FirstOrDefault();
+            var options = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform);
+            shop = options.Shops.Keys.FirstOrDefault();
+            (quotas, share) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare);
             source = provider.GetRequiredService<IOrderSources>().Get(platform);
         }
         catch (OptionsValidationException)
@@ -56,6 +62,14 @@ internal static class PlatformDoctor
         }
 
         var to = time.GetUtcNow();
+        if (!quotas.IsEmpty)
+        {
+            // No scheduler grants this process calls of the quotas: the one test call is taken from the part left to the
+            // app's other clients, as theirs are.
+            provider.GetRequiredService<IOrderSources>().QuotaGranted(platform, quotas.GrantEnd(to), 1);
+        }
+
+        var quotaText = quotas.IsEmpty ? "" : " " + Quotas(quotas, share);
         to = to.AddTicks(-(to.UtcTicks % TimeSpan.TicksPerMinute));
         using var deadline = new CancellationTokenSource(Deadline, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -63,11 +77,15 @@ internal static class PlatformDoctor
         try
         {
             var page = await source.FetchAsync(new PageRequest(shop, to.AddHours(-1), to, SliceCursor.Start(Datasets.Orders)), linked.Token);
-            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Records.Count} order(s) on the first page of the last hour, {page.Calls} call(s).");
+            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Records.Count} order(s) on the first page of the last hour, {page.Calls} call(s).{quotaText}");
         }
         catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle)
         {
-            return DoctorCheck.Warn(check, $"the platform throttled the test call for shop {shop} ({e.Code}): its rate limit is in use right now, so the credentials are not confirmed; try again later.");
+            return DoctorCheck.Warn(check, $"the platform throttled the test call for shop {shop} ({e.Code}): its rate limit is in use right now, so the credentials are not confirmed; try again later.{quotaText}");
+        }
+        catch (PlatformException e) when (e.Kind == PlatformErrorKind.Quota)
+        {
+            return DoctorCheck.Warn(check, $"the platform refused the test call for shop {shop} for its quota ({e.Code}): the app's quota is spent for now, so the credentials are not confirmed; try again after its reset.{quotaText}");
         }
         catch (PlatformException e)
         {
@@ -75,11 +93,15 @@ internal static class PlatformDoctor
             var hint = e.Kind == PlatformErrorKind.Permanent
                 ? $"Check Platforms:{platform}:PartnerId, PartnerKey and Shops:{shop}:AccessToken."
                 : $"Check Platforms:{platform}:BaseUrl and that the platform can be reached from here.";
-            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words.TrimEnd('.')}. {hint}");
+            return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words.TrimEnd('.')}. {hint}{quotaText}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return DoctorCheck.Fail(check, $"the signed test call for shop {shop} got no answer within {Deadline.TotalSeconds:0} s. Check Platforms:{platform}:BaseUrl.");
         }
     }
+
+    /// <summary>"Quotas: 50000 per 1.00:00:00 from midnight Asia/Singapore (40000 for backfills, share 0.8)."</summary>
+    private static string Quotas(QuotaPlan plan, double share) =>
+        "Quotas: " + string.Join("; ", plan.Shapes.Select(q => $"{q.Calls} per {q.Period.ToString("c", CultureInfo.InvariantCulture)} from midnight {q.Zone.Id} ({q.Usable} for backfills, share {share.ToString(CultureInfo.InvariantCulture)})")) + ".";
 }

@@ -47,13 +47,16 @@ public sealed class QuotaPlan
             return 1;
         }
 
-        return Shapes.Max(s => s.Usable <= 0 ? long.MaxValue : Math.Max(1, (calls + s.Usable - 1) / s.Usable));
+        return Shapes.Max(s => s.PeriodsFor(calls));
     }
 }
 
 /// <summary>One quota: <see cref="Usable"/> of its <see cref="Calls"/> per window go to backfills.</summary>
 public sealed record QuotaShape(long Calls, long Usable, TimeSpan Period, TimeZoneInfo Zone)
 {
+    /// <summary>How many of this quota's windows <paramref name="calls"/> calls need at its usable share, at least 1; <see cref="long.MaxValue"/> when it allows no call.</summary>
+    public long PeriodsFor(long calls) => Usable <= 0 ? long.MaxValue : Math.Max(1, (Math.Max(0, calls) + Usable - 1) / Usable);
+
     /// <summary>
     /// The window holding <paramref name="at"/>: windows start at the zone's local midnight and every <see cref="Period"/>
     /// after it; the last of a day ends at the next local midnight.

@@ -45,7 +45,6 @@ public sealed partial class QuotaGrants(
 
             grant = entry.Ledger.Grant(process, want, time.GetUtcNow());
             Keep(platform, entry);
-            board.QuotaUsed(platform, entry.Ledger.Use(time.GetUtcNow()));
             spent = NewlySpent(entry, grant.SpentUntil);
         }
 

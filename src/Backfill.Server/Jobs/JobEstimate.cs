@@ -1,13 +1,15 @@
 using Backfill.Core.Data;
+using Backfill.Platforms.Quotas;
 
 namespace Backfill.Server.Jobs;
 
 /// <summary>
 /// The answer of <c>POST /api/jobs</c> with <c>"dryRun": true</c>: what the job would be and cost, created nowhere.
 /// Calls are counted per dataset the job pulls (a shop's earlier runs of that dataset on the platform, else
-/// <see cref="DefaultCalls"/>), and every one of them spends the platform's budget. The expected duration is the larger of
-/// two bounds: the platform's limit (all calls ÷ calls per second) and the gradual release (⌈slices ÷ slices per
-/// release⌉ × release cadence).
+/// <see cref="DefaultCalls"/>), and every one of them spends the platform's budget. The expected duration is the largest of
+/// the bounds: the platform's limit (all calls ÷ calls per second), the gradual release (⌈slices ÷ slices per release⌉ ×
+/// release cadence) and, with quotas, the periods they need ((periods − 1) × period: the last period's calls start at its
+/// beginning at the earliest).
 /// </summary>
 public sealed record JobEstimate
 {
@@ -39,6 +41,15 @@ public sealed record JobEstimate
 
     public required double RateBoundSeconds { get; init; }
 
+    /// <summary>The longest of <see cref="Quotas"/>' bounds; 0 without quotas.</summary>
+    public double QuotaBoundSeconds { get; init; }
+
+    /// <summary>The periods of the quota that takes longest to spend the job's calls in; 1 without quotas.</summary>
+    public long QuotaPeriods { get; init; } = 1;
+
+    /// <summary>Per quota of the platform: the periods the job's calls need at its usable share; empty without quotas.</summary>
+    public IReadOnlyList<QuotaEstimate> Quotas { get; init; } = [];
+
     /// <summary><see cref="History"/> when every shop's figure of every dataset comes from earlier runs; <see cref="Default"/> when any is assumed.</summary>
     public required string Basis { get; init; }
 
@@ -55,6 +66,7 @@ public sealed record JobEstimate
     /// <param name="callsPerSecond">What the platform's limit lets the whole fleet call.</param>
     /// <param name="callsPerDay">A shop's calls per day for one dataset in earlier runs of the platform, or null when it has none.</param>
     /// <param name="defaultPerDay">Calls per day of one dataset assumed for a shop without history (<see cref="DefaultCalls"/>).</param>
+    /// <param name="quotas">The platform's quotas (<see cref="QuotaPlan.Shapes"/>), if it has any.</param>
     public static JobEstimate Of(
         string platform,
         IReadOnlyList<string> shops,
@@ -66,7 +78,8 @@ public sealed record JobEstimate
         double callsPerSecond,
         Datasets data,
         Func<string, Datasets, double?> callsPerDay,
-        Func<Datasets, double> defaultPerDay)
+        Func<Datasets, double> defaultPerDay,
+        IReadOnlyList<QuotaShape>? quotas = null)
     {
         ArgumentNullException.ThrowIfNull(shops);
         ArgumentNullException.ThrowIfNull(callsPerDay);
@@ -90,6 +103,8 @@ public sealed record JobEstimate
         var slices = slicesPerShop * shops.Count;
         var releaseBound = Math.Ceiling(slices / (double)slicesPerRelease) * releaseEvery.TotalSeconds;
         var rateBound = calls / callsPerSecond;
+        var perQuota = (quotas ?? []).Select(q => QuotaEstimate.Of(q, calls)).ToList();
+        var quotaBound = perQuota.Select(q => q.BoundSeconds).DefaultIfEmpty(0).Max();
         return new JobEstimate
         {
             Platform = platform,
@@ -99,9 +114,12 @@ public sealed record JobEstimate
             Data = DatasetNames.Names(data),
             Slices = slices,
             ExpectedCalls = calls,
-            ExpectedSeconds = Seconds(Math.Max(releaseBound, rateBound)),
+            ExpectedSeconds = Seconds(Math.Max(Math.Max(releaseBound, rateBound), quotaBound)),
             ReleaseBoundSeconds = Seconds(releaseBound),
             RateBoundSeconds = Seconds(rateBound),
+            QuotaBoundSeconds = Seconds(quotaBound),
+            QuotaPeriods = perQuota.Select(q => q.Periods).DefaultIfEmpty(1).Max(),
+            Quotas = perQuota,
             Basis = cells.All(c => c.Basis == History) ? History : Default,
             PerData = perData,
             Dominant = perData.MaxBy(d => d.Calls)?.Dataset ?? DatasetNames.Name(Datasets.Orders),
@@ -117,3 +135,14 @@ public sealed record ShopEstimate(string Shop, int Slices, double CallsPerDay, s
 
 /// <summary>One dataset's part of an estimate: its calls over every shop, and where the figures come from.</summary>
 public sealed record DataEstimate(string Dataset, long Calls, string Basis);
+
+/// <summary>One quota's part of an estimate: the job's calls need <paramref name="Periods"/> of its periods at <paramref name="Usable"/> calls each, so it lasts at least <paramref name="BoundSeconds"/>.</summary>
+public sealed record QuotaEstimate(long Calls, long Usable, TimeSpan Period, long Periods, double BoundSeconds)
+{
+    public static QuotaEstimate Of(QuotaShape quota, long calls)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        var periods = quota.PeriodsFor(calls);
+        return new(quota.Calls, quota.Usable, quota.Period, periods, Math.Round((periods - 1) * quota.Period.TotalSeconds, 1));
+    }
+}

@@ -1,6 +1,7 @@
 using Backfill.Core.Slicing;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Quotas;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             plan.LaneCalls / plan.Window.TotalSeconds,
             request.Data,
             (shop, dataset) => history[shop].CallsPerDay(dataset),
-            dataset => DefaultCalls.PerDay(dataset, o.SliceDays, pageSize));
+            dataset => DefaultCalls.PerDay(dataset, o.SliceDays, pageSize),
+            QuotaPlan.For(platforms.Get(request.Platform).RateLimit).Shapes);
     }
 }

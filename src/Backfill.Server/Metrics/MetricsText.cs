@@ -38,6 +38,26 @@ internal static class MetricsText
         PerPlatform(text, snapshot, "backfill_platform_cooling_off", MetricType.Gauge, "1 while the platform cools off after repeated throttles (no calls, no releases).", p => p.Status.CoolOffUntil is null ? 0 : 1);
         PerPlatform(text, snapshot, "backfill_platform_release_held", MetricType.Gauge, "1 when the platform's last release was held back by its budget (cool-off or action lag).", p => p.Status.Hold is null ? 0 : 1);
 
+        text.Family("backfill_quota_calls", MetricType.Gauge, "Calls of a platform's quota (per period) granted to backfills in its current window.");
+        foreach (var platform in snapshot.Platforms)
+        {
+            foreach (var quota in platform.Status.Quotas)
+            {
+                text.Sample(quota.Granted, ("platform", platform.Platform), ("period", Period(quota.Period)));
+            }
+        }
+
+        text.Family("backfill_quota_usable", MetricType.Gauge, "Calls of a platform's quota (per period) backfills may use in a window: Calls × RateLimit:BackfillShare.");
+        foreach (var platform in snapshot.Platforms)
+        {
+            foreach (var quota in platform.Status.Quotas)
+            {
+                text.Sample(quota.Usable, ("platform", platform.Platform), ("period", Period(quota.Period)));
+            }
+        }
+
+        PerPlatform(text, snapshot, "backfill_quota_spent_until_seconds", MetricType.Gauge, "While the platform's quota is spent (the backfill share, or the platform refused), when calls and releases resume, in unix seconds; 0 when not spent.", p => p.Status.QuotaSpentUntil?.ToUnixTimeSeconds() ?? 0);
+
         text.Family("backfill_platform_limit_calls_per_second", MetricType.Gauge, "The platform's fleet-wide limit in calls per second: the one set while running (backfill limit), else the configured one.");
         foreach (var platform in snapshot.Platforms)
         {
@@ -158,6 +178,9 @@ internal static class MetricsText
         (Lower(SliceState.Failed), c.Failed),
         (Lower(SliceState.Cancelled), c.Cancelled),
     ];
+
+    /// <summary>A quota's period as configured (<c>00:01:00</c>, <c>1.00:00:00</c>).</summary>
+    private static string Period(TimeSpan period) => period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,4 +1,6 @@
 using Backfill.Core.Data;
+using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Quotas;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Server.Tests.Jobs;
@@ -36,6 +38,36 @@ public sealed class JobEstimateTests
         Assert.Equal(1481.6, estimate.RateBoundSeconds);
         Assert.Equal(1481.6, estimate.ExpectedSeconds);
         Assert.Equal(JobEstimate.History, estimate.Basis);
+    }
+
+    [Fact]
+    public void Of_Quotas_CountThePeriodsEachNeedsAtItsUsableShare_AndTheLongestSetsTheDuration()
+    {
+        // 126 calls (as above); 100 per minute at a share of 0.8 leaves 80 a minute: 2 minutes, the second starting a minute
+        // after the first at the earliest. 1,000 a day (800 usable) takes them in one day.
+        var quotas = QuotaPlan.For(new RateLimitOptions
+        {
+            Quotas = [new QuotaOptions { Calls = 100, Period = TimeSpan.FromMinutes(1) }, new QuotaOptions { Calls = 1_000 }],
+        }).Shapes;
+
+        var estimate = JobEstimate.Of("demo", ["a", "b"], May1, May1.AddDays(7), 7, TimeSpan.FromSeconds(1), 14, 20, Datasets.Orders, (_, _) => null, Default, quotas);
+
+        Assert.Equal(126, estimate.ExpectedCalls);
+        Assert.Equal(
+            [new QuotaEstimate(100, 80, TimeSpan.FromMinutes(1), 2, 60), new QuotaEstimate(1_000, 800, TimeSpan.FromDays(1), 1, 0)],
+            estimate.Quotas);
+        Assert.Equal(2, estimate.QuotaPeriods);
+        Assert.Equal(60, estimate.QuotaBoundSeconds);
+        Assert.Equal(60, estimate.ExpectedSeconds);
+    }
+
+    [Fact]
+    public void Of_NoQuotas_OnePeriodAndNoQuotaBound()
+    {
+        var estimate = JobEstimate.Of("demo", ["a"], May1, May1.AddDays(1), 1, TimeSpan.FromSeconds(1), 1, 20, Datasets.Orders, (_, _) => null, Default);
+
+        Assert.Empty(estimate.Quotas);
+        Assert.Equal((1, 0.0), (estimate.QuotaPeriods, estimate.QuotaBoundSeconds));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class MetricsApiTests
     private static readonly string[] Families =
     [
         "backfill_jobs", "backfill_slices", "backfill_releases_total", "backfill_slices_restarted_total", "backfill_platform_pages_total", "backfill_platform_throttles_total",
-        "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_platform_limit_calls_per_second", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
+        "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_quota_calls", "backfill_quota_usable", "backfill_quota_spent_until_seconds", "backfill_platform_limit_calls_per_second", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
         "backfill_action_partition_lag_messages", "backfill_lane_pages_total", "backfill_platform_partition_skew",
         "backfill_worker_commit_failures_total", "backfill_worker_evictions_total",
         "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",

@@ -1,5 +1,6 @@
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
+using Backfill.Platforms.Quotas;
 using Backfill.Scheduling;
 using Backfill.Server.Metrics;
 using Backfill.Storage;
@@ -118,6 +119,33 @@ public sealed class MetricsTextTests
         Assert.Equal(0, parsed.Value("backfill_platform_cooling_off", ("platform", "demo")));
         Assert.Equal(0, parsed.Value("backfill_platform_release_held", ("platform", "demo")));
         Assert.Empty(parsed.Samples("backfill_lane_calls_per_second"));
+    }
+
+    [Fact]
+    public void Write_Quotas_GrantedAndUsablePerPeriod_AndWhenASpentQuotaResumes()
+    {
+        var quota = Snapshot() with
+        {
+            Platforms =
+            [
+                new PlatformFigures("lz", new PlatformTotals(0, 0, 0), new PlatformStatus("lz", 0, null, null, null, [])
+                {
+                    QuotaSpentUntil = At.AddMinutes(1),
+                    Quotas = [new QuotaUse(100, 80, TimeSpan.FromMinutes(1), 80, At.AddMinutes(1)), new QuotaUse(50_000, 40_000, TimeSpan.FromDays(1), 1_234, At.AddHours(4))],
+                }, 0),
+                new PlatformFigures("demo", new PlatformTotals(0, 0, 0), new PlatformStatus("demo", 0, null, null, null, []), 0),
+            ],
+        };
+
+        var parsed = ExpositionParser.Parse(MetricsText.Write(quota));
+
+        Assert.Equal(80, parsed.Value("backfill_quota_calls", ("platform", "lz"), ("period", "00:01:00")));
+        Assert.Equal(1_234, parsed.Value("backfill_quota_calls", ("platform", "lz"), ("period", "1.00:00:00")));
+        Assert.Equal(80, parsed.Value("backfill_quota_usable", ("platform", "lz"), ("period", "00:01:00")));
+        Assert.Equal(40_000, parsed.Value("backfill_quota_usable", ("platform", "lz"), ("period", "1.00:00:00")));
+        Assert.Equal(At.AddMinutes(1).ToUnixTimeSeconds(), parsed.Value("backfill_quota_spent_until_seconds", ("platform", "lz")));
+        Assert.Equal(0, parsed.Value("backfill_quota_spent_until_seconds", ("platform", "demo")));
+        Assert.Equal(2, parsed.Samples("backfill_quota_calls").Count());
     }
 
     [Fact]

@@ -163,6 +163,16 @@
       live.dataset.field = "livelimit";
       name.append(live);
     }
+    if (p.quotaSpentUntil) {
+      const spent = el("div", "alert", `quota spent, resumes at ${clock(p.quotaSpentUntil)}`);
+      spent.dataset.field = "quotaspent";
+      name.append(spent);
+    }
+    for (const q of p.quotas || []) {
+      const quota = el("div", "quiet", `quota ${number(q.granted)}/${number(q.usable)} of ${number(q.calls)} per ${q.period}, window ends ${clock(q.windowEnd)}`);
+      quota.dataset.field = "quota";
+      name.append(quota);
+    }
     row.append(name);
     const throttles = el("td", "number", number(p.throttles));
     throttles.dataset.field = "throttles";
