@@ -44,11 +44,13 @@ internal static class PlatformDoctor
         string? shop;
         QuotaPlan quotas;
         double share;
+        string credentials;
         try
         {
             var options = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform);
             shop = options.Shops.Keys.FirstOrDefault();
             (quotas, share) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare);
+            credentials = string.Equals(options.Kind, "lazada", StringComparison.OrdinalIgnoreCase) ? "AppKey, AppSecret" : "PartnerId, PartnerKey";
             source = provider.GetRequiredService<IOrderSources>().Get(platform);
         }
         catch (OptionsValidationException)
@@ -91,7 +93,7 @@ internal static class PlatformDoctor
         {
             var words = e.Message.StartsWith($"{platform}: {e.Code}: ", StringComparison.Ordinal) ? e.Message[$"{platform}: {e.Code}: ".Length..] : e.Message;
             var hint = e.Kind == PlatformErrorKind.Permanent
-                ? $"Check Platforms:{platform}:PartnerId, PartnerKey and Shops:{shop}:AccessToken."
+                ? $"Check Platforms:{platform}:{credentials} and Shops:{shop}:AccessToken."
                 : $"Check Platforms:{platform}:BaseUrl and that the platform can be reached from here.";
             return DoctorCheck.Fail(check, $"the signed test call for shop {shop} failed: {e.Code} ({e.Kind.ToString().ToLowerInvariant()}): {words.TrimEnd('.')}. {hint}{quotaText}");
         }

@@ -116,13 +116,35 @@ public sealed partial class QuotaGrants(
             return entry;
         }
 
-        var plan = QuotaPlan.For(platforms.Get(platform).RateLimit);
+        QuotaPlan plan;
+        try
+        {
+            plan = QuotaPlan.For(platforms.Get(platform).RateLimit);
+        }
+        catch (OptionsValidationException)
+        {
+            // Asked for by a process configured otherwise: this scheduler has no quota of it to grant.
+            Log.NotConfigured(logger, platform);
+            return null;
+        }
+
         if (plan.IsEmpty)
         {
             return null;
         }
 
-        var kept = store.Find(platform) is { } json ? JsonSerializer.Deserialize<QuotaLedgerState>(json) : null;
+        QuotaLedgerState? kept;
+        try
+        {
+            kept = store.Find(platform) is { } json ? JsonSerializer.Deserialize<QuotaLedgerState>(json) : null;
+        }
+        catch (JsonException e)
+        {
+            // What was granted is unknown: grant nothing until every current window has ended, rather than grant twice.
+            kept = new QuotaLedgerState { BlockedUntil = plan.Shapes.Max(s => s.WindowAt(time.GetUtcNow()).End) };
+            Log.Unreadable(logger, platform, e.Message, kept.BlockedUntil);
+        }
+
         entry = new Entry(new QuotaLedger(plan, kept));
         _ledgers[platform] = entry;
         return entry;
@@ -177,6 +199,12 @@ public sealed partial class QuotaGrants(
 
         [LoggerMessage(2, LogLevel.Warning, "Platform {Platform}: the backfill share of its quota is spent; calls and releases pause until {Until:O}")]
         public static partial void Spent(ILogger logger, string platform, DateTimeOffset until);
+
+        [LoggerMessage(4, LogLevel.Warning, "A quota ask for platform {Platform}, which this scheduler does not have configured, is ignored; every process of the fleet needs the same Platforms section")]
+        public static partial void NotConfigured(ILogger logger, string platform);
+
+        [LoggerMessage(5, LogLevel.Error, "Platform {Platform}: the stored quota account cannot be read ({Error}); nothing is granted until {Until:O}, when every current quota window has ended")]
+        public static partial void Unreadable(ILogger logger, string platform, string error, DateTimeOffset until);
 
         [LoggerMessage(3, LogLevel.Error, "Could not announce {Kind} of platform {Platform} on the control topic: {Error}")]
         public static partial void AnnounceFailed(ILogger logger, string platform, ControlKind kind, string error);
