@@ -14,6 +14,9 @@ public interface IPlatformAdapter
     /// <summary>The datasets a job of this kind may pull.</summary>
     Core.Data.Datasets Datasets { get; }
 
+    /// <summary>Why <paramref name="shop"/> cannot name a shop of this kind (Shopee's numeric id, a Lazada seller's name), or null.</summary>
+    string? ShopIdProblem(string shop);
+
     /// <summary>
     /// What is wrong with the kind's own settings (credentials, the form of shop ids, limit shapes it does not have), each
     /// message naming the full key under <paramref name="key"/> (<c>Platforms:{name}</c>); empty when usable.

@@ -9,6 +9,8 @@ public sealed class LazadaAdapter : IPlatformAdapter
 {
     public string Kind => "lazada";
 
+    private const int MaxShopName = 64;
+
     public Datasets Datasets => Datasets.Orders;
 
     public IEnumerable<string> Problems(string key, PlatformOptions options)
@@ -39,6 +41,11 @@ public sealed class LazadaAdapter : IPlatformAdapter
             yield return $"{key}:BaseUrl '{baseUrl}' must be a region's REST address ending in /rest, without a query (e.g. https://api.lazada.sg/rest): the API names signed follow it.";
         }
 
+        foreach (var shop in options.Shops.Keys.Where(s => ShopIdProblem(s) is not null))
+        {
+            yield return $"{key}:Shops:{shop} is not a seller's name (1 to {MaxShopName} letters, digits, '.', '_' or '-').";
+        }
+
         foreach (var shared in options.Shops
                      .Where(s => !string.IsNullOrEmpty(s.Value?.AccessToken))
                      .GroupBy(s => s.Value.AccessToken, StringComparer.Ordinal)
@@ -46,6 +53,17 @@ public sealed class LazadaAdapter : IPlatformAdapter
         {
             yield return $"{key}:Shops:{string.Join(", ", shared.Select(s => s.Key))} have the same AccessToken: Lazada's token names its seller, so they would read the same seller's orders.";
         }
+    }
+
+    /// <summary>
+    /// A seller's name as the operator gives it: it travels in record keys (<c>platform:shop:id</c>) and API paths, so it
+    /// holds no separator.
+    /// </summary>
+    public string? ShopIdProblem(string shop)
+    {
+        ArgumentNullException.ThrowIfNull(shop);
+        return shop.Length is > 0 and <= MaxShopName && shop.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? null
+            : $"a Lazada shop is the operator's name of a seller: 1 to {MaxShopName} letters, digits, '.', '_' or '-', e.g. seller-a (got '{(shop.Length <= 20 ? shop : shop[..20] + "…")}')";
     }
 
     public int CallsInTurnPerPage(PlatformOptions options)

@@ -25,10 +25,18 @@ public sealed class ShopeeAdapter : IPlatformAdapter
             yield return $"{key}:PartnerKey is required.";
         }
 
-        foreach (var shop in options.Shops.Keys.Where(s => !long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        foreach (var shop in options.Shops.Keys.Where(s => ShopIdProblem(s) is not null))
         {
             yield return $"{key}:Shops:{shop} is not a shop id (a decimal number).";
         }
+    }
+
+    public string? ShopIdProblem(string shop)
+    {
+        ArgumentNullException.ThrowIfNull(shop);
+        return long.TryParse(shop, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null
+            : shop.Length == 0 ? "a Shopee shop id is a decimal number, e.g. 1001"
+            : $"a Shopee shop id is a decimal number, e.g. 1001 (got '{(shop.Length <= 20 ? shop : shop[..20] + "…")}')";
     }
 
     public int CallsInTurnPerPage(PlatformOptions options) => ShopeeReader.CallsInTurnPerPage(options);

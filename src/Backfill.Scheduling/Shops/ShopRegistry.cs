@@ -139,7 +139,7 @@ public sealed partial class ShopRegistry(
             throw new ShopCommandRefusedException($"Shop tokens cannot be stored: this scheduler has no Backfill:SecretKey; {SetSecretKey}.");
         }
 
-        if (ShopRules.ShopIdProblem(shop) is { } problem)
+        if (ShopRules.ShopIdProblem(configuration[$"Platforms:{platform}:Kind"], shop) is { } problem)
         {
             throw new ArgumentException(problem, nameof(shop));
         }

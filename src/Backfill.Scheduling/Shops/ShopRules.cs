@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backfill.Platforms.Configuration;
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
 
@@ -9,13 +10,15 @@ public static class ShopRules
 {
     private const int Listed = 20;
 
-    /// <summary>Why <paramref name="shop"/> is not a shop id (a decimal number, as the platform issues them), or null.</summary>
-    public static string? ShopIdProblem(string shop)
+    /// <summary>
+    /// Why <paramref name="shop"/> cannot name a shop of a platform of <paramref name="kind"/> (its adapter says: Shopee's
+    /// numeric id, a Lazada seller's name), or null; a kind not known has no rule of its own here (its configuration is refused at start).
+    /// </summary>
+    public static string? ShopIdProblem(string? kind, string shop)
     {
         ArgumentNullException.ThrowIfNull(shop);
-        return long.TryParse(shop, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null
-            : shop.Length == 0 ? "a shop id is a decimal number, e.g. 1001"
-            : $"a shop id is a decimal number, e.g. 1001 (got '{Cut(shop)}')";
+        return PlatformKinds.Find(kind) is { } adapter ? adapter.ShopIdProblem(shop)
+            : shop.Length == 0 ? "a shop is required" : null;
     }
 
     /// <summary>The state as the API and the CLI name it.</summary>

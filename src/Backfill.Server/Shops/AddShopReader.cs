@@ -22,7 +22,8 @@ internal static class AddShopReader
     private const int MaxNameLength = 200;
     private static readonly string[] Members = ["shop", "refreshToken", "accessToken", "name"];
 
-    public static ControlReading<AddShopAsk> Read(ReadOnlyMemory<byte> body)
+    /// <param name="kind">The platform's kind, whose adapter says what names a shop of it.</param>
+    public static ControlReading<AddShopAsk> Read(ReadOnlyMemory<byte> body, string? kind)
     {
         if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -47,7 +48,7 @@ internal static class AddShopReader
             }
 
             var found = new BodyMembers(document.RootElement, Members, "here");
-            var shop = Shop(found);
+            var shop = Shop(found, kind);
             var refresh = Token(found, "refreshToken", required: true);
             var access = Token(found, "accessToken", required: false);
             var name = Name(found);
@@ -57,7 +58,7 @@ internal static class AddShopReader
         }
     }
 
-    private static string? Shop(BodyMembers found)
+    private static string? Shop(BodyMembers found, string? kind)
     {
         if (!found.Values.TryGetValue("shop", out var value))
         {
@@ -66,9 +67,9 @@ internal static class AddShopReader
         }
 
         var shop = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
-        if (shop is null || ShopRules.ShopIdProblem(shop) is not null)
+        if (shop is null || ShopRules.ShopIdProblem(kind, shop) is not null)
         {
-            found.Error("shop", ShopRules.ShopIdProblem(shop ?? "") ?? "a shop id is a decimal number, e.g. 1001");
+            found.Error("shop", ShopRules.ShopIdProblem(kind, shop ?? "") ?? "a shop is a string, e.g. \"10001\"");
             return null;
         }
 

@@ -53,7 +53,7 @@ internal static class ShopsApi
 
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        var reading = AddShopReader.Read(body.GetBuffer().AsMemory(0, (int)body.Length));
+        var reading = AddShopReader.Read(body.GetBuffer().AsMemory(0, (int)body.Length), configuration[$"Platforms:{name}:Kind"]);
         if (reading.Unreadable is { } unreadable)
         {
             return TypedResults.Problem(unreadable, statusCode: StatusCodes.Status400BadRequest, title: "The body is not a shop.");

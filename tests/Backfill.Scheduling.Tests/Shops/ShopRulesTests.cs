@@ -7,13 +7,18 @@ namespace Backfill.Scheduling.Tests.Shops;
 public sealed class ShopRulesTests
 {
     [Theory]
-    [InlineData("1001", null)]
-    [InlineData("", "a shop id is a decimal number, e.g. 1001")]
-    [InlineData("10a1", "a shop id is a decimal number, e.g. 1001 (got '10a1')")]
-    [InlineData("-1", "a shop id is a decimal number, e.g. 1001 (got '-1')")]
-    [InlineData("123456789012345678901", "a shop id is a decimal number, e.g. 1001 (got '12345678901234567890…')")]
-    public void ShopIdProblem_SaysWhatAShopIdIs(string shop, string? problem) =>
-        Assert.Equal(problem, ShopRules.ShopIdProblem(shop));
+    [InlineData("shopee", "1001", null)]
+    [InlineData("shopee", "", "a Shopee shop id is a decimal number, e.g. 1001")]
+    [InlineData("shopee", "10a1", "a Shopee shop id is a decimal number, e.g. 1001 (got '10a1')")]
+    [InlineData("shopee", "-1", "a Shopee shop id is a decimal number, e.g. 1001 (got '-1')")]
+    [InlineData("shopee", "123456789012345678901", "a Shopee shop id is a decimal number, e.g. 1001 (got '12345678901234567890…')")]
+    [InlineData("lazada", "seller-a", null)]
+    [InlineData("lazada", "North.Store_2", null)]
+    [InlineData("lazada", "seller:a", "a Lazada shop is the operator's name of a seller: 1 to 64 letters, digits, '.', '_' or '-', e.g. seller-a (got 'seller:a')")]
+    [InlineData("lazada", "", "a Lazada shop is the operator's name of a seller: 1 to 64 letters, digits, '.', '_' or '-', e.g. seller-a (got '')")]
+    [InlineData(null, "", "a shop is required")]
+    public void ShopIdProblem_IsTheKindsRule(string? kind, string shop, string? problem) =>
+        Assert.Equal(problem, ShopRules.ShopIdProblem(kind, shop));
 
     [Theory]
     [InlineData(ShopState.Active, "active")]

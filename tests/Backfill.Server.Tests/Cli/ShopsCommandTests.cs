@@ -130,7 +130,7 @@ public sealed class ShopsCommandServerTests(KeyedServerFixture fixture) : IClass
         Assert.Contains("No platform 'lazada' is configured; configured: demo.", unknownPlatform.Error, StringComparison.Ordinal);
         var badShop = await Run("", "shops", "add", "demo", "64x", "--refresh-token", Refresh);
         Assert.Equal(2, badShop.Code);
-        Assert.Contains("a shop id is a decimal number", badShop.Error, StringComparison.Ordinal);
+        Assert.Contains("a Shopee shop id is a decimal number", badShop.Error, StringComparison.Ordinal);
 
         var everything = string.Join('\n', outputs.Concat(fixture.Logs.Lines));
         Assert.False(ShopsTestSupport.Holds(everything, [Refresh, Access], out var found), found);
