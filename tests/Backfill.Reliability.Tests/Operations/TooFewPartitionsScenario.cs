@@ -23,13 +23,15 @@ public sealed class TooFewPartitionsScenario(ITestOutputHelper output)
     {
         var watch = Stopwatch.StartNew();
         var serveLogs = new AllLevelsLoggerProvider();
+
+        // doctor reads appsettings.json, whose lazada platform must answer its test call too.
+        await using var lazada = await LazadaDemo.StartAsync();
+        var settings = LazadaDemo.Settings(lazada);
+        settings["Kafka:Partitions:Actions"] = $"{Partitions}";
+        settings["Kafka:GroupProtocol"] = "consumer";
+        settings["Worker:Concurrency"] = $"{Consumers}";
         await using var harness = await ServerHarness.StartAsync(
-            settings: new Dictionary<string, string?>
-            {
-                ["Kafka:Partitions:Actions"] = $"{Partitions}",
-                ["Kafka:GroupProtocol"] = "consumer",
-                ["Worker:Concurrency"] = $"{Consumers}",
-            },
+            settings: settings,
             logs: serveLogs,
             // doctor reads appsettings.json too: its demo shops must be able to make the signed test call.
             simulator: o =>

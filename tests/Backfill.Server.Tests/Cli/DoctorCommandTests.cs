@@ -5,27 +5,39 @@ using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Simulators;
+using Backfill.Simulators.Lazada;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Server.Tests.Cli;
 
-/// <summary>A mock cluster with the product's topics under two namespaces, and the simulator with the credentials of appsettings.json's <c>demo</c>.</summary>
+/// <summary>
+/// A mock cluster with the product's topics under two namespaces, and the simulators with the credentials of
+/// appsettings.json's <c>demo</c> (Shopee) and <c>lazada</c>.
+/// </summary>
 public sealed class DoctorFixture : IAsyncLifetime
 {
     public const string PartnerKey = "demo-partner-key-for-the-built-in-simulator";
 
+
     public MockCluster Cluster { get; private set; } = null!;
 
     public PlatformSimulator Simulator { get; private set; } = null!;
+
+    public LazadaSimulator Lazada { get; private set; } = null!;
+
+    /// <summary>appsettings.json's <c>lazada</c> as a scheduler of this configuration holds it, so doctor can read its shops.</summary>
+    public IReadOnlyDictionary<string, string?> LazadaSettings { get; private set; } = null!;
 
     /// <summary>A running scheduler whose shop registry doctor reads (its own Kafka; doctor checks the cluster above).</summary>
     internal ServerHarness Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await ServerHarness.StartAsync();
+        Lazada = await LazadaDemo.StartAsync();
+        LazadaSettings = LazadaDemo.Settings(Lazada);
+        Server = await ServerHarness.StartAsync(settings: LazadaSettings);
         Cluster = MockCluster.Start();
         Cluster.CreateTopics(new TopicNames("doc").Specs(new TopicPartitionOptions()));
         Cluster.CreateTopics(new TopicNames("few").Specs(new TopicPartitionOptions { Actions = 2 }));
@@ -42,6 +54,7 @@ public sealed class DoctorFixture : IAsyncLifetime
     {
         await Server.DisposeAsync();
         await Simulator.DisposeAsync();
+        await Lazada.DisposeAsync();
         Cluster.Dispose();
     }
 }
@@ -59,8 +72,8 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
         var rows = report.GetProperty("checks").EnumerateArray().ToList();
         Assert.All(rows, r => Assert.True(r.GetProperty("status").GetString() == "ok", r.ToString()));
         Assert.Equal(
-            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.finance", "topic doc.returns", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "lag scheduler sink finance", "lag scheduler sink returns", "platform demo",
-             .. ServerHarness.Shops.Concat(ServerHarness.IdleShops).Order(StringComparer.Ordinal).Select(s => $"shop demo/{s}")],
+            ["configuration", "storage", "kafka", "topic doc.actions", "topic doc.orders", "topic doc.finance", "topic doc.returns", "topic doc.progress", "topic doc.actions.dlq", "topic doc.control", "lanes demo", "lanes lazada", "workers", "lag workers", "lag scheduler progress", "lag scheduler sink", "lag scheduler sink finance", "lag scheduler sink returns", "platform demo", "platform lazada",
+             .. ServerHarness.Shops.Concat(ServerHarness.IdleShops).Order(StringComparer.Ordinal).Select(s => $"shop demo/{s}"), "shop lazada/seller-a", "shop lazada/seller-b"],
             rows.Select(r => r.GetProperty("check").GetString()));
         Assert.Equal("active (from configuration); access token v0 expiry unknown; refresh token none held; not refreshed yet.", Row(report, "shop demo/30001").GetProperty("detail").GetString());
         Assert.All(rows, r => Assert.Equal(["check", "status", "detail"], r.EnumerateObject().Select(p => p.Name)));
@@ -186,7 +199,7 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
     public async Task Doctor_WarnsOfAShopThatNeedsAuthorization_ARefreshTokenAboutToLapse_AndRefreshTokensWithoutAKey_NeverShowingOne()
     {
         const string Refresh = "doctor-refresh-token-secret";
-        await using var harness = await ServerHarness.StartAsync();
+        await using var harness = await ServerHarness.StartAsync(settings: fixture.LazadaSettings);
         harness.App.Services.GetRequiredService<ShopRegistry>().RefreshRefused("demo", "40001", "refused: error_param: invalid refresh_token");
         var now = harness.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         harness.App.Services.GetRequiredService<ShopStore>().Update("demo", "40002", r =>
@@ -229,7 +242,7 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
 
     private string[] Overrides(string ns, string? server = null) =>
         [$"--Kafka:BootstrapServers={fixture.Cluster.BootstrapServers}", $"--Kafka:Namespace={ns}", "--Kafka:GroupProtocol=consumer", "--Worker:Concurrency=2", $"--Platforms:demo:BaseUrl={fixture.Simulator.BaseUrl}",
-         $"--Backfill:ServerUrl={server ?? fixture.Server.BaseUrl.ToString()}"];
+         $"--Platforms:lazada:BaseUrl={fixture.LazadaSettings["Platforms:lazada:BaseUrl"]}", $"--Backfill:ServerUrl={server ?? fixture.Server.BaseUrl.ToString()}"];
 
     private async Task<(int Code, JsonElement Report)> DoctorJsonAsync(string ns)
     {
