@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Threading.Channels;
 using Backfill.Core.Data;
 
 namespace Backfill.Storage.Records;
@@ -15,24 +16,62 @@ public static class RecordExport
     /// <summary>The media type of an export.</summary>
     public const string ContentType = "application/x-ndjson; charset=utf-8";
 
-    /// <summary>Writes every record of <paramref name="records"/> to <paramref name="output"/>; returns how many.</summary>
+    /// <summary>Records read ahead of the writer at most.</summary>
+    private const int ReadAhead = 256;
+
+    /// <summary>
+    /// Writes every record of <paramref name="records"/> to <paramref name="output"/>; returns how many. The records are
+    /// enumerated on one thread of their own: a LiteDB query's cursor belongs to the thread that opened it, and the
+    /// writes here resume on any thread, so enumerating across them broke reads while the sink was writing.
+    /// </summary>
     public static async Task<long> WriteAsync(IEnumerable<RecordDocument> records, Datasets dataset, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(output);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<RecordDocument>(new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+        var reader = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    foreach (var record in records)
+                    {
+                        channel.Writer.WriteAsync(record, stop.Token).AsTask().GetAwaiter().GetResult();
+                    }
+
+                    channel.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    channel.Writer.Complete(e);
+                }
+            },
+            stop.Token,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
         var line = new ArrayBufferWriter<byte>(4096);
         long count = 0;
-        foreach (var record in records)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            line.ResetWrittenCount();
-            Line(record, dataset, line);
-            await output.WriteAsync(line.WrittenMemory, cancellationToken);
-            count++;
-        }
+            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                line.ResetWrittenCount();
+                Line(record, dataset, line);
+                await output.WriteAsync(line.WrittenMemory, cancellationToken);
+                count++;
+            }
 
-        await output.FlushAsync(cancellationToken);
-        return count;
+            await output.FlushAsync(cancellationToken);
+            return count;
+        }
+        finally
+        {
+            // A writer that stopped early (a client gone) stops the reading too.
+            await stop.CancelAsync();
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     /// <summary>One record's line, its newline included.</summary>
