@@ -28,7 +28,8 @@ public sealed partial class QuotaGrants(
     /// <summary>The name the scheduler's own calls (token refreshes) are granted under.</summary>
     public const string SchedulerProcess = "scheduler";
 
-    private readonly Dictionary<string, Entry> _ledgers = new(StringComparer.OrdinalIgnoreCase);
+    // Null for a platform without quotas: decided once, as its options do not change while running.
+    private readonly Dictionary<string, Entry?> _ledgers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();
 
     /// <summary>A worker process asked for <paramref name="want"/> calls of the platform's quotas: grants what is left, announced.</summary>
@@ -130,6 +131,7 @@ public sealed partial class QuotaGrants(
 
         if (plan.IsEmpty)
         {
+            _ledgers[platform] = null;
             return null;
         }
 
