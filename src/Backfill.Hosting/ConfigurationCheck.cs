@@ -58,7 +58,13 @@ public static partial class ConfigurationCheck
             }
 
             Check(errors, backfill.SliceDays is >= 1 and <= 15, $"Backfill:SliceDays must be between 1 and 15 (the platform lists at most 15 days per call; got {backfill.SliceDays}).");
-            Check(errors, backfill.ReleaseEvery > TimeSpan.Zero, $"Backfill:ReleaseEvery must be positive (got {backfill.ReleaseEvery}).");
+            if (!Core.Release.ReleaseCadence.TryParse(backfill.ReleaseEvery, out _, out var cadence))
+            {
+                errors.Add($"Backfill:ReleaseEvery: {cadence}.");
+            }
+
+            Check(errors, backfill.AutoRetry.Attempts is >= 0 and <= 100, $"Backfill:AutoRetry:Attempts must be between 0 and 100 (got {backfill.AutoRetry.Attempts}).");
+            Check(errors, backfill.AutoRetry.After >= TimeSpan.FromSeconds(1) && backfill.AutoRetry.After <= TimeSpan.FromDays(7), $"Backfill:AutoRetry:After must be between 00:00:01 and 7.00:00:00 (got {backfill.AutoRetry.After}).");
             Check(errors, backfill.SlicesPerRelease >= 1, $"Backfill:SlicesPerRelease must be at least 1 (got {backfill.SlicesPerRelease}).");
             Check(errors, backfill.MaxInFlightPerPlatform >= 1, $"Backfill:MaxInFlightPerPlatform must be at least 1 (got {backfill.MaxInFlightPerPlatform}).");
             Check(errors, backfill.MaxSlicesPerJob is >= 1 and <= MaxSlicesPerJob, $"Backfill:MaxSlicesPerJob must be between 1 and {MaxSlicesPerJob.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (got {backfill.MaxSlicesPerJob}); larger work is split into several jobs.");

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Backfill.Core.Data;
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Core.Slicing;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
@@ -121,9 +123,14 @@ internal static partial class ScheduleCheck
                 errors.Add($"Schedules:{i}:TimeField: {field}");
             }
 
-            if (s.ReleaseEvery is { } every && every <= TimeSpan.Zero)
+            if (!JobPriorityNames.TryParse(s.Priority, out _))
             {
-                errors.Add($"{at}: ReleaseEvery must be positive (got {every}).");
+                errors.Add($"{at}: Priority must be {JobPriorityNames.Expected} (got '{s.Priority}').");
+            }
+
+            if (s.ReleaseEvery is { } every && !ReleaseCadence.TryParse(every, out _, out var cadence))
+            {
+                errors.Add($"{at}: ReleaseEvery: {cadence}.");
             }
         }
 

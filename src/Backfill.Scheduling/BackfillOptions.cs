@@ -1,3 +1,5 @@
+using Backfill.Core.Release;
+
 namespace Backfill.Scheduling;
 
 /// <summary>Scheduler settings (section <c>Backfill</c>).</summary>
@@ -12,11 +14,21 @@ public sealed class BackfillOptions
     /// <summary>Days per slice. Default 1.</summary>
     public int SliceDays { get; set; } = 1;
 
-    /// <summary>Release cadence of a job unless the request says otherwise. Default 5 minutes (R1).</summary>
-    public TimeSpan ReleaseEvery { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Release cadence of a job unless the request says otherwise: a period <c>HH:MM:SS</c> (each shop of the job releases
+    /// up to <see cref="SlicesPerRelease"/> slices per period), or <c>auto</c>: whenever the platform has room under
+    /// <see cref="MaxInFlightPerPlatform"/> and <see cref="MaxActionLag"/>. Default 5 minutes (R1).
+    /// </summary>
+    public string ReleaseEvery { get; set; } = "00:05:00";
 
-    /// <summary>Slices released per job per cadence. Default 1.</summary>
+    /// <summary><see cref="ReleaseEvery"/> read (<see cref="ReleaseCadence.Auto"/> for <c>auto</c>); checked at start.</summary>
+    public TimeSpan Cadence => ReleaseCadence.Parse(ReleaseEvery);
+
+    /// <summary>Slices of each shop of a job released per period. Default 1.</summary>
     public int SlicesPerRelease { get; set; } = 1;
+
+    /// <summary>Failed slices released again by the scheduler itself when their error may pass with time.</summary>
+    public AutoRetryOptions AutoRetry { get; set; } = new();
 
     /// <summary>
     /// Cap on released-or-running slices per platform, across jobs (R1). Default 32: with 8 lanes, enough for each lane's
@@ -66,4 +78,20 @@ public sealed class BackfillOptions
     public string? SecretKey { get; set; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "backfill.db");
+}
+
+/// <summary>
+/// Automatic retries of failed slices (section <c>Backfill:AutoRetry</c>): a slice that failed for a transient error, a
+/// throttle or a spent quota is released again <see cref="After"/> its failure, at most <see cref="Attempts"/> times;
+/// never one that failed for a permanent error. Its job finishes only once no such retry is left.
+/// </summary>
+public sealed class AutoRetryOptions
+{
+    /// <summary>Automatic retries per slice, 0 (none) to 100. Default 3.</summary>
+    public int Attempts { get; set; } = 3;
+
+    /// <summary>How long after its failure a slice is retried, 1 second to 7 days. Default 10 minutes.</summary>
+    public TimeSpan After { get; set; } = TimeSpan.FromMinutes(10);
+
+    public AutoRetryRule Rule => new(Attempts, After);
 }

@@ -1,4 +1,5 @@
 using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
@@ -137,16 +138,17 @@ public sealed partial class JobControl(
         return new RetryOutcome(job, [.. choice.Slices.Select(s => s.Id)]);
     }, cancellationToken);
 
-    /// <summary>Changes the job's cadence live: its release trigger is replaced, so the change holds from the next release.</summary>
-    /// <param name="releaseEvery">The new cadence, or null to keep it.</param>
-    /// <param name="slicesPerRelease">The new batch size, or null to keep it.</param>
+    /// <summary>Changes the job's cadence or priority live: its release trigger is replaced, so the change holds from the next release.</summary>
+    /// <param name="releaseEvery">The new cadence (zero: <c>auto</c>), or null to keep it.</param>
+    /// <param name="slicesPerRelease">The new batch size per shop, or null to keep it.</param>
+    /// <param name="priority">The new priority, or null to keep it.</param>
     /// <exception cref="JobNotFoundException">No such job.</exception>
     /// <exception cref="JobCommandRefusedException">The job is finished.</exception>
-    public Task<JobRecord> ChangeCadenceAsync(string jobId, TimeSpan? releaseEvery, int? slicesPerRelease, string by, CancellationToken cancellationToken)
+    public Task<JobRecord> ChangeCadenceAsync(string jobId, TimeSpan? releaseEvery, int? slicesPerRelease, string by, CancellationToken cancellationToken, JobPriority? priority = null)
     {
-        if (releaseEvery <= TimeSpan.Zero)
+        if (releaseEvery < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(releaseEvery), releaseEvery, "must be positive");
+            throw new ArgumentOutOfRangeException(nameof(releaseEvery), releaseEvery, "must be positive or zero (auto)");
         }
 
         if (slicesPerRelease < 1)
@@ -157,10 +159,11 @@ public sealed partial class JobControl(
         return ExclusiveAsync(async () =>
         {
             var job = Load(jobId, JobCommand.ChangeCadence);
-            var was = $"every {job.ReleaseEvery:c}, {job.SlicesPerRelease} per release";
+            var was = Cadence(job);
             job.ReleaseEvery = releaseEvery ?? job.ReleaseEvery;
             job.SlicesPerRelease = slicesPerRelease ?? job.SlicesPerRelease;
-            var now = $"every {job.ReleaseEvery:c}, {job.SlicesPerRelease} per release";
+            job.Priority = priority ?? job.Priority;
+            var now = Cadence(job);
             var state = job.State.ToString();
             store.Save(job, new Transition(job.Id, state, state, time.GetUtcNow(), $"cadence set by {by}: {now} (was {was})"));
             await triggers.ScheduleAsync(job, cancellationToken);
@@ -168,6 +171,9 @@ public sealed partial class JobControl(
             return job;
         }, cancellationToken);
     }
+
+    private static string Cadence(JobRecord job) =>
+        $"every {ReleaseCadence.Format(job.ReleaseEvery)}, {job.SlicesPerRelease} per shop per release, priority {JobPriorityNames.Name(job.Priority)}";
 
     private JobRecord Load(string jobId, JobCommand command)
     {

@@ -36,10 +36,10 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDi
         }
 
         var shape = JobShape.Of(request, o, shops);
-        var releaseEvery = request.ReleaseEvery ?? o.ReleaseEvery;
-        if (releaseEvery <= TimeSpan.Zero)
+        var releaseEvery = request.ReleaseEvery ?? o.Cadence;
+        if (releaseEvery < TimeSpan.Zero)
         {
-            throw new InvalidRangeException($"--release-every must be positive (got {releaseEvery}).");
+            throw new InvalidRangeException($"--release-every must be positive or auto (got {releaseEvery}).");
         }
 
         var timeZone = request.TimeZone ?? o.TimeZone;
@@ -56,6 +56,7 @@ public sealed class JobPlanner(JobStore store, ReleaseTriggers triggers, IShopDi
             SliceDays = o.SliceDays,
             ReleaseEvery = releaseEvery,
             SlicesPerRelease = request.SlicesPerRelease ?? o.SlicesPerRelease,
+            Priority = request.Priority,
             State = JobState.Running,
             CreatedAt = now,
             Source = request.Source,

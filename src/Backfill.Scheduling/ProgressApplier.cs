@@ -2,6 +2,7 @@ using Backfill.Core.Jobs;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Backfill.Scheduling;
 
@@ -10,7 +11,7 @@ namespace Backfill.Scheduling;
 /// to say: stale or repeated reports are ignored and counted, never thrown on, so redeliveries, redone steps and
 /// reports of an attempt released again since change nothing (R5).
 /// </summary>
-public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, TimeProvider time, ILogger<ProgressApplier> logger)
+public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<ProgressApplier> logger)
 {
     private long _stale;
 
@@ -96,6 +97,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
                 break;
             case ProgressKind.SliceFailed:
                 slice.Error = progress.Error;
+                slice.Failure = progress.Failure;
                 transitions.Add(slice.MoveTo(SliceState.Failed, progress.At, progress.Error ?? "failed"));
                 break;
         }
@@ -116,6 +118,14 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             return;
         }
 
+        // A failed slice that will be retried by itself keeps its job running: the release round retries it.
+        var rule = options.Value.AutoRetry.Rule;
+        if (outcome == JobState.Failed && store.Slices(jobId, SliceState.Failed).Where(rule.Awaits).ToList() is { Count: > 0 } awaiting)
+        {
+            Log.AwaitsRetry(logger, jobId, awaiting.Count, awaiting.Min(s => rule.DueAt(s))!.Value);
+            return;
+        }
+
         store.Save(job, job.MoveTo(outcome, time.GetUtcNow(), "every slice is finished"));
         Log.JobFinished(logger, jobId, outcome);
     }
@@ -124,6 +134,9 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     {
         [LoggerMessage(1, LogLevel.Information, "Job {Job} finished: {State}")]
         public static partial void JobFinished(ILogger logger, string job, JobState state);
+
+        [LoggerMessage(3, LogLevel.Information, "Job {Job}: every slice is finished, {Count} failed slice(s) will be retried automatically from {At:O}")]
+        public static partial void AwaitsRetry(ILogger logger, string job, int count, DateTimeOffset at);
 
         [LoggerMessage(2, LogLevel.Debug, "Progress {Kind} of slice {Slice} (attempt {Attempt}, step {Step}) ignored: {Why}")]
         public static partial void Ignored(ILogger logger, ProgressKind kind, string slice, int attempt, int step, string why);

@@ -12,10 +12,13 @@ using Microsoft.Extensions.Options;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// Moves the next batch of a job's slices from LiteDB to the action topic, as <see cref="ReleasePolicy"/> allows, onto
-/// the platform's lanes as <see cref="LaneChooser"/> picks them; nothing while the platform cools off or its lanes' lag is
-/// over <see cref="BackfillOptions.MaxActionLag"/>. A slice is marked Released before its first step is produced, so its
-/// progress can never arrive first; a failed produce puts it back to Pending, its attempt spent (attempts are never reused).
+/// Moves slices of a platform's running jobs from LiteDB to the action topic. A release round looks at every running job
+/// of the platform: what its cadence wants now (<see cref="ReleasePolicy"/>), failed slices due for an automatic retry
+/// (<see cref="AutoRetryRule"/>), and shares the room under <see cref="BackfillOptions.MaxInFlightPerPlatform"/> among them
+/// (<see cref="FairShare"/>); <see cref="LaneChooser"/> puts each slice on a lane. Nothing goes out while the platform cools
+/// off, its quota is spent or its lanes' lag is over <see cref="BackfillOptions.MaxActionLag"/>. A slice is marked Released
+/// before its first step is produced, so its progress can never arrive first; a failed produce puts it back to Pending,
+/// its attempt spent (attempts are never reused).
 /// </summary>
 public sealed partial class ReleaseService(
     JobStore store,
@@ -28,59 +31,123 @@ public sealed partial class ReleaseService(
     TimeProvider time,
     ILogger<ReleaseService> logger)
 {
-    // One release at a time in this process, so two jobs of one platform cannot both fill the same room.
+    // One release at a time in this process, so two rounds cannot both fill the same room.
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    /// <summary>Releases what is due for <paramref name="jobId"/>; returns how many slices went out.</summary>
+    /// <summary>
+    /// Runs a release round for <paramref name="jobId"/>'s platform (its trigger fired); returns how many slices of that
+    /// job went out. Every job of the platform is served by the round, in its fair share.
+    /// </summary>
     public async Task<int> ReleaseAsync(string jobId, CancellationToken cancellationToken)
     {
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            var job = store.Job(jobId);
-            if (job is null)
+            return store.Job(jobId) is { State: JobState.Running } job
+                ? (await RoundAsync(job.Platform, cancellationToken)).GetValueOrDefault(jobId)
+                : 0;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private async Task<Dictionary<string, int>> RoundAsync(string platform, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var o = options.Value;
+        var jobs = store.ActiveJobs().Where(j => j.Platform == platform && j.State == JobState.Running).OrderBy(j => j.CreatedAt).ToList();
+        RetryFailed(jobs, now);
+        var wants = jobs.Select(j => (Job: j, Want: ReleasePolicy.Wants(j, store.Counts(j.Id).Pending, now))).ToList();
+        foreach (var (job, want) in wants.Where(w => w.Want.Count == 0))
+        {
+            Log.Held(logger, job.Id, want.Reason);
+        }
+
+        var wanting = wants.Where(w => w.Want.Count > 0).ToList();
+        var released = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (wanting.Count == 0)
+        {
+            return released;
+        }
+
+        var inFlight = store.InFlightSlices(platform).ToList();
+        var room = o.MaxInFlightPerPlatform - inFlight.Count;
+        if (room <= 0)
+        {
+            wanting.ForEach(w => Log.Held(logger, w.Job.Id, $"{inFlight.Count} slices in flight on {platform} (cap {o.MaxInFlightPerPlatform})"));
+            return released;
+        }
+
+        var plan = LanePlan.For(platforms.Get(platform).RateLimit);
+        var partitions = actionTopic.Partitions();
+        if (await QuotaHoldAsync(platform, plan, partitions, now, cancellationToken) is { } hold)
+        {
+            if (board.Held(platform, hold))
             {
-                return 0;
+                wanting.ForEach(w => Log.QuotaHeld(logger, w.Job.Id, hold));
             }
 
-            var now = time.GetUtcNow();
-            var inFlight = store.InFlightSlices(job.Platform);
+            return released;
+        }
 
-            // The next pending slices, not a count of all of them: the policy releases at most SlicesPerRelease, and a
-            // 54,750-slice job (R1) took 0.3 s to count and 1.4 s to read whole at every tick, with the release gate held.
-            var candidates = store.Slices(jobId, SliceState.Pending, Math.Max(job.SlicesPerRelease * 4, job.Shops.Count * 2));
-            var limits = new ReleaseLimits(candidates.Count, inFlight.Count, options.Value.MaxInFlightPerPlatform);
-            var decision = ReleasePolicy.Decide(job, limits, now);
-            if (decision.Count == 0)
+        if (board.Held(platform, null))
+        {
+            wanting.ForEach(w => Log.QuotaFree(logger, w.Job.Id));
+        }
+
+        // The next pending slices, not all of them: a 54,750-slice job (R1) took 0.3 s to count and 1.4 s to read whole
+        // at every tick, with the release gate held. Enough are read for a round's share and for every shop to have one.
+        var candidates = wanting.Select(w => ReleasePolicy.PerShop(w.Job, store.Slices(w.Job.Id, SliceState.Pending, (Math.Min(w.Want.Count, room) * 2) + w.Job.Shops.Count))).ToList();
+        var shares = FairShare.Allocate(
+            [.. wanting.Select((w, i) => new Contender(w.Job.Id, w.Job.Priority, inFlight.Count(s => s.JobId == w.Job.Id), Math.Min(w.Want.Count, candidates[i].Count)))],
+            room);
+        for (var i = 0; i < wanting.Count; i++)
+        {
+            var (job, want) = wanting[i];
+            if (shares[i] == 0)
             {
-                Log.Held(logger, jobId, decision.Reason);
-                return 0;
+                Log.Held(logger, job.Id, $"the room on {platform} went to other jobs by their share ({inFlight.Count} slices in flight, cap {o.MaxInFlightPerPlatform})");
+                continue;
             }
 
-            var plan = LanePlan.For(platforms.Get(job.Platform).RateLimit);
-            var partitions = actionTopic.Partitions();
-            if (await QuotaHoldAsync(job.Platform, plan, partitions, now, cancellationToken) is { } hold)
-            {
-                if (board.Held(job.Platform, hold))
-                {
-                    Log.QuotaHeld(logger, jobId, hold);
-                }
+            var count = await ReleaseJobAsync(job, want, candidates[i], shares[i], inFlight, plan, partitions, now, cancellationToken);
+            released[job.Id] = count;
+            Log.Released(logger, job.Id, count, shares[i]);
+        }
 
-                return 0;
-            }
+        return released;
+    }
 
-            if (board.Held(job.Platform, null))
-            {
-                Log.QuotaFree(logger, jobId);
-            }
+    /// <summary>
+    /// Releases up to <paramref name="count"/> of <paramref name="candidates"/> and records them in the job's period, even
+    /// when a produce fails midway; the released join <paramref name="inFlight"/>, so the next job's lanes are chosen knowing them.
+    /// </summary>
+    private async Task<int> ReleaseJobAsync(JobRecord job, ReleaseWant want, IReadOnlyList<SliceRecord> candidates, int count, List<SliceRecord> inFlight, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var released = 0;
+        try
+        {
+            await ReleaseEachAsync();
+        }
+        finally
+        {
+            ReleasePolicy.Released(job, want, released, now);
+            store.Save(job);
+        }
 
-            var released = 0;
-            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, decision.Count))
+        return released;
+
+        async Task ReleaseEachAsync()
+        {
+            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, count))
             {
                 slice.Attempt++;
                 slice.Step = -1;
                 slice.Cursor = null;
                 slice.Error = null;
+                slice.Failure = null;
                 slice.Lane = lane;
                 slice.Lanes = plan.Lanes;
                 slice.ProgressAt = now;
@@ -89,6 +156,7 @@ public sealed partial class ReleaseService(
                 {
                     await ProduceFirstStepAsync(job, slice, partitions, cancellationToken);
                     released++;
+                    inFlight.Add(slice);
                     board.Released(job.Platform);
                 }
                 catch (Exception e) when (e is KafkaException or OperationCanceledException)
@@ -100,15 +168,32 @@ public sealed partial class ReleaseService(
                     throw;
                 }
             }
-
-            job.LastReleaseAt = now;
-            store.Save(job);
-            Log.Released(logger, jobId, released, decision.Count);
-            return released;
         }
-        finally
+    }
+
+    /// <summary>Puts the failed slices of <paramref name="jobs"/> that are due for an automatic retry back to Pending, each retry logged and kept in the slice's history.</summary>
+    private void RetryFailed(IEnumerable<JobRecord> jobs, DateTimeOffset now)
+    {
+        var rule = options.Value.AutoRetry.Rule;
+        if (rule.Attempts == 0)
         {
-            Gate.Release();
+            return;
+        }
+
+        foreach (var job in jobs)
+        {
+            if (store.Counts(job.Id).Failed == 0)
+            {
+                continue;
+            }
+
+            foreach (var slice in store.Slices(job.Id, SliceState.Failed).Where(s => rule.DueAt(s) <= now))
+            {
+                slice.AutoRetries++;
+                var why = $"automatic retry {slice.AutoRetries} of {rule.Attempts} after a {slice.Failure} failure: {slice.Error}";
+                store.Save(slice, slice.MoveTo(SliceState.Pending, now, why));
+                Log.AutoRetried(logger, slice.Id, slice.AutoRetries, rule.Attempts, slice.Failure!);
+            }
         }
     }
 
@@ -231,11 +316,14 @@ public sealed partial class ReleaseService(
         [LoggerMessage(1, LogLevel.Debug, "Job {Job}: nothing released ({Reason})")]
         public static partial void Held(ILogger logger, string job, string reason);
 
-        [LoggerMessage(2, LogLevel.Information, "Job {Job}: released {Released} of {Planned} slices")]
+        [LoggerMessage(2, LogLevel.Information, "Job {Job}: released {Released} of the {Planned} slice(s) of its share")]
         public static partial void Released(ILogger logger, string job, int released, int planned);
 
         [LoggerMessage(3, LogLevel.Error, "Release of slice {Slice} failed; back to Pending: {Error}")]
         public static partial void ReleaseFailed(ILogger logger, string slice, string error);
+
+        [LoggerMessage(7, LogLevel.Information, "Slice {Slice}: automatic retry {Retry} of {Attempts} after a {Failure} failure")]
+        public static partial void AutoRetried(ILogger logger, string slice, int retry, int attempts, string failure);
 
         [LoggerMessage(6, LogLevel.Warning, "Sent the first step of {Count} slice(s) again that a previous scheduler marked released; copies of steps that did go out are dropped by the workers")]
         public static partial void Resent(ILogger logger, int count);

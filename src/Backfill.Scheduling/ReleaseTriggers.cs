@@ -4,8 +4,9 @@ using Quartz;
 namespace Backfill.Scheduling;
 
 /// <summary>
-/// One Quartz trigger per backfill, firing at the job's cadence. Misfires are skipped (the next regular fire
-/// counts), and <see cref="Core.Release.ReleasePolicy"/> allows one batch per cadence anyway, so downtime never
+/// One Quartz trigger per backfill, firing at the job's cadence (every second for <c>auto</c>); each fire runs a release
+/// round of the job's platform. Misfires are skipped (the next regular fire counts), and
+/// <see cref="Core.Release.ReleasePolicy"/> allows one batch per period anyway, so downtime never
 /// turns into a burst. LiteDB is the durable record: triggers of unfinished jobs are rebuilt from it at start.
 /// Scheduling again replaces the trigger, so a new cadence holds from its next fire. Quartz keeps time with the
 /// host's <see cref="TimeProvider"/>, so a trigger starts at that clock's now, not the wall clock's.
@@ -32,7 +33,7 @@ public sealed class ReleaseTriggers(ISchedulerFactory schedulers, TimeProvider t
         var trigger = TriggerBuilder.Create(time)
             .WithIdentity($"release-{job.Id}", "release")
             .StartAt(time.GetUtcNow())
-            .WithSimpleSchedule(s => s.WithInterval(job.ReleaseEvery).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .WithSimpleSchedule(s => s.WithInterval(Core.Release.ReleaseCadence.TickOf(job.ReleaseEvery)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
             .Build();
         await scheduler.ScheduleJob(detail, [trigger], new ScheduleJobOptions { Replace = true }, cancellationToken);
     }

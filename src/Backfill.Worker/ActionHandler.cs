@@ -109,7 +109,7 @@ internal sealed partial class ActionHandler(
             stats.StepFailed();
             Log.StepFailed(logger, action.Id, e.Message);
             await deadLetters.ParkAsync(consumed, "platform", e.Message, cancellationToken);
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Elapsed = time.GetElapsedTime(started) }, cancellationToken);
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Failure = FailureOf(e), Elapsed = time.GetElapsedTime(started) }, cancellationToken);
             ledger.Done(action);
             return;
         }
@@ -189,6 +189,16 @@ internal sealed partial class ActionHandler(
         var report = progress with { Process = process, CommitFailures = counters.CommitFailures, Evictions = counters.Evictions };
         deliveries.Produce(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) });
     }
+
+    /// <summary>The kind of error that failed a slice, as the scheduler's automatic retries read it.</summary>
+    private static string FailureOf(Exception e) => e switch
+    {
+        PlatformException { Kind: PlatformErrorKind.Transient } => "transient",
+        PlatformException { Kind: PlatformErrorKind.Throttle } => "throttle",
+        PlatformException { Kind: PlatformErrorKind.Quota } => "quota",
+        PlatformException { Kind: PlatformErrorKind.TokenExpired } => "token-expired",
+        _ => "permanent",
+    };
 
     private static partial class Log
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
@@ -19,7 +20,7 @@ public sealed class PlatformBoardTotalsTests : IDisposable
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         var store = new JobStore(_db);
         _board = new PlatformBoard(_time);
-        _applier = new ProgressApplier(store, _board, _time, NullLogger<ProgressApplier>.Instance);
+        _applier = new ProgressApplier(store, _board, Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance);
         var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Running, CreatedAt = _time.GetUtcNow() };
         store.Create(job, [new SliceRecord { Id = "j/1/20240101", JobId = "j", Platform = "p", Shop = "1", State = SliceState.Released, Attempt = 1 }], new Transition("j", "", "Running", _time.GetUtcNow(), "test"));
     }

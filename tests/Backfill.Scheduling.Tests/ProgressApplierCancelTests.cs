@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
@@ -21,7 +22,7 @@ public sealed class ProgressApplierCancelTests : IDisposable
     {
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         _store = new JobStore(_db);
-        _applier = new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance);
+        _applier = new ProgressApplier(_store, new PlatformBoard(_time), Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance);
         var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Cancelled, CreatedAt = _time.GetUtcNow() };
         _store.Create(
             job,

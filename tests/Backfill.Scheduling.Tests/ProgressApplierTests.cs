@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
@@ -21,7 +22,7 @@ public sealed class ProgressApplierTests : IDisposable
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         _store = new JobStore(_db);
         _board = new PlatformBoard(_time);
-        _applier = new ProgressApplier(_store, _board, _time, NullLogger<ProgressApplier>.Instance);
+        _applier = new ProgressApplier(_store, _board, Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance);
         var job = new JobRecord { Id = "j", Platform = "p", Shops = ["1"], State = JobState.Running, CreatedAt = _time.GetUtcNow() };
         var slices = Days.Select(d => new SliceRecord { Id = $"j/1/{d}", JobId = "j", Platform = "p", Shop = "1", State = SliceState.Released, Attempt = 2 }).ToList();
         _store.Create(job, slices, new Transition("j", "", "Running", _time.GetUtcNow(), "test"));

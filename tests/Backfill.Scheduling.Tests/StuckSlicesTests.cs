@@ -26,7 +26,7 @@ public sealed class StuckSlicesTests : IDisposable
         _db = new BackfillDatabase(Path.Combine(_dir, "backfill.db"));
         _store = new JobStore(_db);
         _board = new PlatformBoard(_time);
-        _applier = new ProgressApplier(_store, _board, _time, NullLogger<ProgressApplier>.Instance);
+        _applier = new ProgressApplier(_store, _board, Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance);
         _stuck = new StuckSlices(_store, _applier, _board, Options.Create(new BackfillOptions { StuckAfter = After }), _time, NullLogger<StuckSlices>.Instance);
         var now = _time.GetUtcNow();
         _store.Create(

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Backfill.Core.Data;
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 
@@ -68,9 +70,11 @@ internal static class CommonOptions
 
     public static Option<int> Workers(int defaultValue) => Positive(new Option<int>("--workers") { Description = "Worker consumers in this process.", DefaultValueFactory = _ => defaultValue });
 
+    /// <summary><c>--release-every HH:MM:SS|auto</c>; <c>auto</c> reads as <see cref="ReleaseCadence.Auto"/>.</summary>
     public static Option<TimeSpan?> ReleaseEvery(string description) => new("--release-every")
     {
         Description = description,
+        HelpName = "HH:MM:SS|auto",
         CustomParser = r => ParseSpan(r.Tokens.Single().Value, r),
     };
 
@@ -111,14 +115,31 @@ internal static class CommonOptions
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
         : throw new UsageException($"{name} '{text}' is not a date; use YYYY-MM-DD.");
 
+    public static Option<JobPriority?> Priority(string description) => new("--priority")
+    {
+        Description = description,
+        HelpName = "high|normal|low",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Single().Value;
+            if (JobPriorityNames.TryParse(text, out var priority))
+            {
+                return priority;
+            }
+
+            r.AddError($"--priority '{text}' is not a priority; use {JobPriorityNames.Expected}.");
+            return null;
+        },
+    };
+
     private static TimeSpan? ParseSpan(string text, System.CommandLine.Parsing.ArgumentResult result)
     {
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        if (ReleaseCadence.TryParse(text, out var every, out var problem))
         {
-            return span;
+            return every;
         }
 
-        result.AddError($"--release-every '{text}' is not a positive time span; use HH:MM:SS, e.g. 00:05:00.");
+        result.AddError($"--release-every: {problem}.");
         return null;
     }
 }

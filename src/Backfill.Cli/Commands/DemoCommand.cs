@@ -1,3 +1,4 @@
+using Backfill.Core.Release;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -41,7 +42,7 @@ internal static class DemoCommand
             },
         };
         var workers = CommonOptions.Workers(2);
-        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default 00:00:01 for the demo).");
+        var releaseEvery = CommonOptions.ReleaseEvery("Release cadence (default auto: whenever the platform has room).");
         var json = CommonOptions.Json();
         var datasets = CommonOptions.Data();
         var timeField = CommonOptions.TimeField();
@@ -115,7 +116,7 @@ internal static class DemoCommand
                 Console.Error.WriteLine($"Range [{from:yyyy-MM-dd}, {to:yyyy-MM-dd}) in {options.TimeZone}: {dayCount * parse.GetValue(shops)} slices ({parse.GetValue(shops)} shops × {dayCount} days){(chosen.Count == 1 ? "" : " on each platform")}.");
 
                 var requests = simulators.Select(simulator => new RunRequest(
-                    new BackfillRequest(simulator.Platform.Configured, simulator.Shops, from, to, parse.GetValue(releaseEvery) ?? TimeSpan.FromSeconds(1), SlicesPerRelease: simulator.Shops.Count, Source: "demo")
+                    new BackfillRequest(simulator.Platform.Configured, simulator.Shops, from, to, parse.GetValue(releaseEvery) ?? ReleaseCadence.Auto, Source: "demo")
                     {
                         Data = parse.GetValue(datasets),
                         TimeField = parse.GetValue(timeField),

@@ -20,9 +20,20 @@ public sealed class JobRecord
 
     public int SliceDays { get; set; } = 1;
 
+    /// <summary>The release period, or <see cref="Release.ReleaseCadence.Auto"/> (zero): whenever the platform has room.</summary>
     public TimeSpan ReleaseEvery { get; set; }
 
+    /// <summary>Slices of each shop released per period (an <c>auto</c> job has no periods).</summary>
     public int SlicesPerRelease { get; set; } = 1;
+
+    /// <summary>How this job shares its platform's slices in flight with the platform's other jobs.</summary>
+    public JobPriority Priority { get; set; }
+
+    /// <summary>When the current release period began: its first release. Null before the first.</summary>
+    public DateTimeOffset? PeriodStartedAt { get; set; }
+
+    /// <summary>Slices released in the current period, at most <see cref="SlicesPerRelease"/> × shops.</summary>
+    public int PeriodReleased { get; set; }
 
     /// <summary>What each slice pulls (jobs stored before datasets existed read as orders).</summary>
     public Datasets Data { get; set; } = DatasetNames.Default;

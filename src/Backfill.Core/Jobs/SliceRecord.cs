@@ -66,6 +66,12 @@ public sealed class SliceRecord
 
     public string? Error { get; set; }
 
+    /// <summary>What kind of error failed the current attempt (<see cref="Release.AutoRetryRule"/>); null when unknown.</summary>
+    public string? Failure { get; set; }
+
+    /// <summary>Times the scheduler released the slice again by itself after a failure.</summary>
+    public int AutoRetries { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>

@@ -48,6 +48,12 @@ public sealed record ProgressMessage : IMessage
     /// <summary>Why the slice failed (never a secret).</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// The kind of the error that failed the slice: <c>permanent</c>, <c>transient</c>, <c>throttle</c>, <c>quota</c> or
+    /// <c>token-expired</c>; null from workers that did not say (never retried by themselves).
+    /// </summary>
+    public string? Failure { get; init; }
+
     public string Worker { get; init; } = "";
 
     /// <summary>The worker process that sent this; <see cref="CommitFailures"/> and <see cref="Evictions"/> are its own.</summary>

@@ -1,3 +1,5 @@
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Core.Slicing;
 using Backfill.Storage;
 using Microsoft.Extensions.Hosting;
@@ -101,10 +103,11 @@ public sealed partial class NightlyRuns(
 
                 try
                 {
-                    var request = new BackfillRequest(found.Platform, [shop], from, to, found.ReleaseEvery, Source: found.Name, JobId: id, TimeZone: zone.Id)
+                    var request = new BackfillRequest(found.Platform, [shop], from, to, found.ReleaseEvery is { } every ? ReleaseCadence.Parse(every) : null, Source: found.Name, JobId: id, TimeZone: zone.Id)
                     {
                         Data = found.Datasets(),
                         TimeField = found.TimeField,
+                        Priority = JobPriorityNames.TryParse(found.Priority, out var priority) ? priority : JobPriority.High,
                     };
                     var (job, slices) = await planner.CreateAsync(request, cancellationToken);
                     created.Add(job.Id);

@@ -24,8 +24,14 @@ public sealed class ScheduleOptions
     /// <summary>Whole days before the firing's day that each job covers. Default 1 (yesterday).</summary>
     public int DaysBack { get; set; } = 1;
 
-    /// <summary>Release cadence of the schedule's jobs. Default: <c>Backfill:ReleaseEvery</c>.</summary>
-    public TimeSpan? ReleaseEvery { get; set; }
+    /// <summary>Release cadence of the schedule's jobs, <c>HH:MM:SS</c> or <c>auto</c>. Default: <c>Backfill:ReleaseEvery</c>.</summary>
+    public string? ReleaseEvery { get; set; }
+
+    /// <summary>
+    /// Priority of the schedule's jobs: <c>high</c>, <c>normal</c> or <c>low</c>. Default <c>high</c>: the nightly run
+    /// keeps the data fresh and goes before an onboarding rollback of years.
+    /// </summary>
+    public string Priority { get; set; } = "high";
 
     /// <summary>What the schedule's jobs pull: a list of dataset names, or one comma list (<c>orders,finance</c>). Default orders.</summary>
     public List<string> Data { get; set; } = [];

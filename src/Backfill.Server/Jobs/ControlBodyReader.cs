@@ -1,4 +1,5 @@
-using System.Globalization;
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using System.Text.Json;
 
 namespace Backfill.Server.Jobs;
@@ -48,23 +49,11 @@ internal static class ControlBodyReader
         });
 
     public static ControlReading<JobSettingsRequest> ReadSettings(ReadOnlyMemory<byte> body) =>
-        Read(body, ["releaseEvery", "slicesPerRelease"], emptyIsObject: false, SettingsExample, (values, error) =>
+        Read(body, ["releaseEvery", "slicesPerRelease", "priority"], emptyIsObject: false, SettingsExample, (values, error) =>
         {
-            string? releaseEvery = null;
+            var releaseEvery = JobRequestReader.ReadSpan(values, "releaseEvery", error) is { } every ? ReleaseCadence.Format(every) : null;
+            var priority = values.ContainsKey("priority") ? JobPriorityNames.Name(JobRequestReader.ReadPriority(values, error)) : null;
             int? slicesPerRelease = null;
-            if (values.TryGetValue("releaseEvery", out var every))
-            {
-                // A colon is required: TimeSpan reads a bare "5" as five days, which nobody means by a release cadence.
-                var text = every.ValueKind == JsonValueKind.String ? every.GetString()! : "";
-                if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-                {
-                    releaseEvery = span.ToString("c", CultureInfo.InvariantCulture);
-                }
-                else
-                {
-                    error("releaseEvery", $"releaseEvery must be a positive time span \"HH:MM:SS\", e.g. \"00:10:00\" (got {every.GetRawText()}).");
-                }
-            }
 
             if (values.TryGetValue("slicesPerRelease", out var count))
             {
@@ -80,10 +69,10 @@ internal static class ControlBodyReader
 
             if (values.Count == 0)
             {
-                error("settings", $"Give releaseEvery, slicesPerRelease or both, e.g. {SettingsExample}.");
+                error("settings", $"Give releaseEvery, slicesPerRelease, priority or several, e.g. {SettingsExample}.");
             }
 
-            return new JobSettingsRequest { ReleaseEvery = releaseEvery, SlicesPerRelease = slicesPerRelease };
+            return new JobSettingsRequest { ReleaseEvery = releaseEvery, SlicesPerRelease = slicesPerRelease, Priority = priority };
         });
 
     private static ControlReading<T> Read<T>(

@@ -15,11 +15,14 @@ public sealed record RetryRequest
     public bool Force { get; init; }
 }
 
-/// <summary>The body of <c>POST /api/jobs/{id}/settings</c>: a new cadence (<c>HH:MM:SS</c>), a new batch size, or both.</summary>
+/// <summary>The body of <c>POST /api/jobs/{id}/settings</c>: a new cadence (<c>HH:MM:SS</c> or <c>auto</c>), batch size per shop or priority, or several.</summary>
 public sealed record JobSettingsRequest
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReleaseEvery { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Priority { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SlicesPerRelease { get; init; }

@@ -22,13 +22,17 @@ public sealed record CreateJobRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Days { get; init; }
 
-    /// <summary>Release cadence as <c>HH:MM:SS</c>; the scheduler's <c>Backfill:ReleaseEvery</c> when absent.</summary>
+    /// <summary>Release cadence as <c>HH:MM:SS</c> or <c>auto</c>; the scheduler's <c>Backfill:ReleaseEvery</c> when absent.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ReleaseEvery { get; init; }
 
     /// <summary>Slices per release; the scheduler's <c>Backfill:SlicesPerRelease</c> when absent.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SlicesPerRelease { get; init; }
+
+    /// <summary><c>high</c>, <c>normal</c> or <c>low</c>; normal when absent.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Priority { get; init; }
 
     /// <summary>True: answer 200 with a <see cref="JobEstimate"/> and create nothing.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,5 @@
 using Backfill.Core.Data;
+using Backfill.Core.Jobs;
 using Backfill.Core.Slicing;
 using Backfill.Scheduling;
 
@@ -14,10 +15,12 @@ internal sealed record JobAsk(string Platform, IReadOnlyList<string> Shops, Date
 
     public string? TimeField { get; init; }
 
+    public JobPriority Priority { get; init; }
+
     /// <summary>Resolves <see cref="Days"/> against today in <paramref name="zone"/>, like <c>backfill run --days</c>.</summary>
     public BackfillRequest ToRequest(TimeProvider time, TimeZoneInfo zone)
     {
         var (from, to) = Days is { } days ? Slicer.LastDays(days, time, zone) : (From!.Value, To!.Value);
-        return new BackfillRequest(Platform, Shops, from, to, ReleaseEvery, SlicesPerRelease, Source: "api", AllowOverlap: AllowOverlap) { Data = Data, TimeField = TimeField };
+        return new BackfillRequest(Platform, Shops, from, to, ReleaseEvery, SlicesPerRelease, Source: "api", AllowOverlap: AllowOverlap) { Data = Data, TimeField = TimeField, Priority = Priority };
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Backfill.Core.Release;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
@@ -106,8 +106,9 @@ internal static class JobControlApi
             return Invalid(reading.Errors, Title);
         }
 
-        TimeSpan? every = ask.ReleaseEvery is { } text ? TimeSpan.Parse(text, CultureInfo.InvariantCulture) : null;
-        return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken), store, board, shops));
+        TimeSpan? every = ask.ReleaseEvery is { } text ? ReleaseCadence.Parse(text) : null;
+        JobPriority? priority = JobPriorityNames.TryParse(ask.Priority, out var p) ? p : null;
+        return await RunAsync(async () => Status(await control.ChangeCadenceAsync(id, every, ask.SlicesPerRelease, By, cancellationToken, priority), store, board, shops));
     }
 
     /// <summary>The answer of a command: the job's status, whose orders are never all saved while it is unfinished.</summary>

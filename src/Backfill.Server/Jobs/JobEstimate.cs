@@ -1,4 +1,5 @@
 using Backfill.Core.Data;
+using Backfill.Core.Release;
 using Backfill.Platforms.Quotas;
 
 namespace Backfill.Server.Jobs;
@@ -7,8 +8,8 @@ namespace Backfill.Server.Jobs;
 /// The answer of <c>POST /api/jobs</c> with <c>"dryRun": true</c>: what the job would be and cost, created nowhere.
 /// Calls are counted per dataset the job pulls (a shop's earlier runs of that dataset on the platform, else
 /// <see cref="DefaultCalls"/>), and every one of them spends the platform's budget. The expected duration is the largest of
-/// the bounds: the platform's limit (all calls ÷ calls per second), the gradual release (⌈slices ÷ slices per release⌉ ×
-/// release cadence) and, with quotas, the periods they need ((periods − 1) × period: the last period's calls start at its
+/// the bounds: the platform's limit (all calls ÷ calls per second), the gradual release (⌈a shop's slices ÷ slices per
+/// release⌉ × period, as every shop releases its own slices each period; none with <c>auto</c>) and, with quotas, the periods they need ((periods − 1) × period: the last period's calls start at its
 /// beginning at the earliest).
 /// </summary>
 public sealed record JobEstimate
@@ -101,7 +102,7 @@ public sealed record JobEstimate
             .ToList();
         var calls = cells.Sum(c => c.Calls);
         var slices = slicesPerShop * shops.Count;
-        var releaseBound = Math.Ceiling(slices / (double)slicesPerRelease) * releaseEvery.TotalSeconds;
+        var releaseBound = ReleaseCadence.IsAuto(releaseEvery) ? 0 : Math.Ceiling(slicesPerShop / (double)slicesPerRelease) * releaseEvery.TotalSeconds;
         var rateBound = calls / callsPerSecond;
         var perQuota = (quotas ?? []).Select(q => QuotaEstimate.Of(q, calls)).ToList();
         var quotaBound = perQuota.Select(q => q.BoundSeconds).DefaultIfEmpty(0).Max();

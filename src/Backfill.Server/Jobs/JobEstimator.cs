@@ -29,7 +29,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             request.From,
             request.To,
             shape.Windows,
-            request.ReleaseEvery ?? o.ReleaseEvery,
+            request.ReleaseEvery ?? o.Cadence,
             request.SlicesPerRelease ?? o.SlicesPerRelease,
             plan.LaneCalls / plan.Window.TotalSeconds,
             request.Data,

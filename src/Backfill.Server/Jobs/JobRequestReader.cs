@@ -1,3 +1,5 @@
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using System.Globalization;
 using System.Text.Json;
 using Backfill.Core.Data;
@@ -18,7 +20,7 @@ internal static class JobRequestReader
 {
     public const string Example = """{"platform": "demo", "shops": ["10001"], "from": "2024-05-01", "to": "2024-05-08"}""";
 
-    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "dryRun", "allowOverlap", "data", "timeField"];
+    private static readonly string[] Members = ["platform", "shops", "from", "to", "days", "releaseEvery", "slicesPerRelease", "priority", "dryRun", "allowOverlap", "data", "timeField"];
 
     public static JobRequestReading Read(ReadOnlyMemory<byte> body, IReadOnlyCollection<string> platforms)
     {
@@ -57,6 +59,7 @@ internal static class JobRequestReader
         var days = ReadInt(values, "days", 1, Slicer.MaxDays, "a whole number of days", found.Error);
         var releaseEvery = ReadSpan(values, "releaseEvery", found.Error);
         var slicesPerRelease = ReadInt(values, "slicesPerRelease", 1, int.MaxValue, "a whole number of slices", found.Error);
+        var priority = ReadPriority(values, found.Error);
         var dryRun = ReadBool(values, "dryRun", found.Error);
         var allowOverlap = ReadBool(values, "allowOverlap", found.Error);
         var data = ReadData(values, found.Error);
@@ -82,7 +85,7 @@ internal static class JobRequestReader
             return new JobRequestReading(null, null, found.Errors);
         }
 
-        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap) { Data = data, TimeField = timeField }, null, new Dictionary<string, string[]>());
+        return new JobRequestReading(new JobAsk(platform!, shops!, from, to, days, releaseEvery, slicesPerRelease, dryRun, allowOverlap) { Data = data, TimeField = timeField, Priority = priority }, null, new Dictionary<string, string[]>());
     }
 
     private static string? ReadPlatform(JsonElement value, IReadOnlyCollection<string> platforms, Action<string, string> error)
@@ -219,22 +222,38 @@ internal static class JobRequestReader
         return null;
     }
 
-    private static TimeSpan? ReadSpan(Dictionary<string, JsonElement> values, string member, Action<string, string> error)
+    /// <summary>A cadence member: <c>"HH:MM:SS"</c> or <c>"auto"</c> (<see cref="ReleaseCadence"/>); also read by the settings body.</summary>
+    internal static TimeSpan? ReadSpan(Dictionary<string, JsonElement> values, string member, Action<string, string> error)
     {
         if (!values.TryGetValue(member, out var value))
         {
             return null;
         }
 
-        // A colon is required: TimeSpan reads a bare "5" as five days, which nobody means by a release cadence.
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        if (value.ValueKind == JsonValueKind.String && ReleaseCadence.TryParse(value.GetString(), out var every, out _))
         {
-            return span;
+            return every;
         }
 
-        error(member, $"{member} must be a positive time span \"HH:MM:SS\", e.g. \"00:05:00\" (got {value.GetRawText()}).");
+        error(member, $"{member} must be \"auto\" or a positive time span \"HH:MM:SS\", e.g. \"00:05:00\" (got {value.GetRawText()}).");
         return null;
+    }
+
+    /// <summary>A priority member: <c>"high"</c>, <c>"normal"</c> or <c>"low"</c>; also read by the settings body.</summary>
+    internal static JobPriority ReadPriority(Dictionary<string, JsonElement> values, Action<string, string> error)
+    {
+        if (!values.TryGetValue("priority", out var value))
+        {
+            return JobPriority.Normal;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && JobPriorityNames.TryParse(value.GetString(), out var priority))
+        {
+            return priority;
+        }
+
+        error("priority", $"priority must be {JobPriorityNames.Expected} (got {value.GetRawText()}).");
+        return JobPriority.Normal;
     }
 
     private static bool ReadBool(Dictionary<string, JsonElement> values, string member, Action<string, string> error)

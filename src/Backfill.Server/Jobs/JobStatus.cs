@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Backfill.Core.Release;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
@@ -34,9 +35,14 @@ public sealed record JobStatus
 
     public DateTimeOffset? FinishedAt { get; init; }
 
-    public required TimeSpan ReleaseEvery { get; init; }
+    /// <summary>The release cadence: <c>HH:MM:SS</c>, or <c>auto</c> (whenever the platform has room).</summary>
+    public required string ReleaseEvery { get; init; }
 
+    /// <summary>Slices of each shop released per period.</summary>
     public required int SlicesPerRelease { get; init; }
+
+    /// <summary><c>high</c>, <c>normal</c> or <c>low</c>: the job's weight in its platform's room for slices in flight.</summary>
+    public string Priority { get; init; } = "normal";
 
     public required SliceTotals Slices { get; init; }
 
@@ -97,8 +103,9 @@ public sealed record JobStatus
             Source = job.Source,
             CreatedAt = job.CreatedAt,
             FinishedAt = job.FinishedAt,
-            ReleaseEvery = job.ReleaseEvery,
+            ReleaseEvery = ReleaseCadence.Format(job.ReleaseEvery),
             SlicesPerRelease = job.SlicesPerRelease,
+            Priority = JobPriorityNames.Name(job.Priority),
             Slices = SliceTotals.Of(totals.Slices),
             Data = DatasetNames.Names(job.Data),
             TimeField = job.TimeField,

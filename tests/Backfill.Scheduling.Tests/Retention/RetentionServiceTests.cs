@@ -30,7 +30,7 @@ public sealed class RetentionServiceTests : IDisposable
         Create("old", finishedAt: now - Keep - TimeSpan.FromDays(1), days: 600, shops: 2);
         Create("recent", finishedAt: now - TimeSpan.FromDays(10), days: 3, shops: 1);
         Create("running", finishedAt: null, days: 3, shops: 1);
-        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
+        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await Until(() => service.Runs >= 1, "the run at start");
@@ -60,7 +60,7 @@ public sealed class RetentionServiceTests : IDisposable
     public async Task KeepZero_DeletesNothing()
     {
         Create("old", finishedAt: _time.GetUtcNow() - TimeSpan.FromDays(3650), days: 3, shops: 1);
-        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = TimeSpan.Zero }), _time, NullLogger<RetentionService>.Instance);
+        using var service = new RetentionService(_store, new ProgressApplier(_store, new PlatformBoard(_time), Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance), Options.Create(new BackfillOptions { KeepFinishedJobs = TimeSpan.Zero }), _time, NullLogger<RetentionService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await service.ExecuteTask!;
@@ -74,7 +74,7 @@ public sealed class RetentionServiceTests : IDisposable
     {
         var now = _time.GetUtcNow();
         Create("old", finishedAt: now - Keep - TimeSpan.FromDays(1), days: 3, shops: 1);
-        var progress = new ProgressApplier(_store, new PlatformBoard(_time), _time, NullLogger<ProgressApplier>.Instance);
+        var progress = new ProgressApplier(_store, new PlatformBoard(_time), Options.Create(new BackfillOptions()), _time, NullLogger<ProgressApplier>.Instance);
         using var service = new RetentionService(_store, progress, Options.Create(new BackfillOptions { KeepFinishedJobs = Keep }), _time, NullLogger<RetentionService>.Instance);
 
         // A forced retry holds the lock from its check that nothing was deleted until the job runs again.

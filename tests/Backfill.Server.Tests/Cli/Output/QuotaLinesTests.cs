@@ -58,7 +58,7 @@ public sealed class QuotaLinesTests
         To = new DateOnly(2024, 1, 2),
         Source = "cli",
         CreatedAt = Reset,
-        ReleaseEvery = TimeSpan.FromSeconds(1),
+        ReleaseEvery = "00:00:01",
         SlicesPerRelease = 1,
         Slices = new SliceTotals(1, 1, 0, 0, 0, 0, 0),
         Orders = new OrderTotals(0),

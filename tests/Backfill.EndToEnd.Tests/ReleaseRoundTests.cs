@@ -1,0 +1,150 @@
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
+using Backfill.Hosting;
+using Backfill.Messaging.Contracts;
+using Backfill.Scheduling;
+using Backfill.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backfill.EndToEnd.Tests;
+
+/// <summary>
+/// Release rounds of a real scheduler (LiteDB file, mock-cluster Kafka, Quartz triggers) with no worker: slices stay in
+/// flight until the test reports them finished, so what each round released can be read from the store.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ReleaseRoundTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly DateOnly From = new(2024, 3, 1);
+
+    [Fact]
+    public async Task APeriodicJob_ReleasesEachShopsNextSlicePerPeriod_NotOneForTheWholeJob()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:SlicesPerRelease"] = "1";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+
+        var job = await CreateAsync(scheduler, Harness.Shops, days: 5, TimeSpan.FromHours(1));
+
+        await Harness.Eventually(() => InFlight(store, job).Count == 2, Wait, "the first period's batch");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var released = InFlight(store, job);
+        Assert.Equal(Harness.Shops.Order(), released.Select(s => s.Shop).Order());
+        Assert.All(released, s => Assert.Equal(From, s.FirstDay));
+        await scheduler.StopAsync();
+    }
+
+    [Fact]
+    public async Task AnAutoJob_FillsThePlatformsRoom_AndASmallJobStartedBehindIt_GetsTheFreedRoomFirst()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "4";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+
+        var big = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto);
+        await Harness.Eventually(() => InFlight(store, big).Count == 4, Wait, "the auto job to fill the room");
+        var small = await CreateAsync(scheduler, [Harness.Shops[0]], days: 3, ReleaseCadence.Auto, from: new DateOnly(2024, 6, 1));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Empty(InFlight(store, small));
+
+        foreach (var slice in InFlight(store, big).Take(2))
+        {
+            Finish(applier, slice, ProgressKind.SliceSucceeded);
+        }
+
+        await Harness.Eventually(() => InFlight(store, small).Count == 2, Wait, "the small job to get the freed room");
+        Assert.Equal(2, InFlight(store, big).Count);
+        await scheduler.StopAsync();
+    }
+
+    [Fact]
+    public async Task ALowPriorityJobBesideAHighOne_GetsTheFirstFreedPlace_ThenTheHighJobGoesFirst()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "4";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+
+        var high = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto, priority: JobPriority.High);
+        await Harness.Eventually(() => InFlight(store, high).Count == 4, Wait, "the high job to fill the room");
+        var low = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto, priority: JobPriority.Low, from: new DateOnly(2024, 6, 1));
+
+        Finish(applier, InFlight(store, high)[0], ProgressKind.SliceSucceeded);
+        await Harness.Eventually(() => InFlight(store, low).Count == 1, Wait, "the low job's first place");
+        Finish(applier, InFlight(store, high)[0], ProgressKind.SliceSucceeded);
+        await Harness.Eventually(() => InFlight(store, high).Count == 3, Wait, "the high job to take the next place");
+        Assert.Single(InFlight(store, low));
+        await scheduler.StopAsync();
+    }
+
+    [Fact]
+    public async Task ASliceFailedForATransientError_IsRetriedByItself_AndAPermanentOneFailsTheJob()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:AutoRetry:Attempts"] = "1";
+        harness.Settings["Backfill:AutoRetry:After"] = "00:00:01";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+        var job = await CreateAsync(scheduler, [Harness.Shops[0]], days: 2, ReleaseCadence.Auto);
+        await Harness.Eventually(() => InFlight(store, job).Count == 2, Wait, "both slices released");
+        var (first, second) = (InFlight(store, job)[0], InFlight(store, job)[1]);
+
+        Finish(applier, second, ProgressKind.SliceSucceeded);
+        Finish(applier, first, ProgressKind.SliceFailed, "transient");
+        Assert.Equal(JobState.Running, store.Job(job.Id)!.State);
+        await Harness.Eventually(() => store.Slice(first.Id) is { State: SliceState.Released, Attempt: 2 }, Wait, "the automatic retry");
+        var retried = store.Slice(first.Id)!;
+        Assert.Equal(1, retried.AutoRetries);
+        Assert.Contains(store.History(first.Id), t => t.Reason.StartsWith("automatic retry 1 of 1 after a transient failure", StringComparison.Ordinal));
+
+        // Its retries spent, the slice's next failure is final even though the error may pass.
+        Finish(applier, retried, ProgressKind.SliceFailed, "transient");
+        await Harness.Eventually(() => store.Job(job.Id)!.State == JobState.Failed, Wait, "the job to fail");
+
+        var other = await CreateAsync(scheduler, [Harness.Shops[1]], days: 1, ReleaseCadence.Auto);
+        await Harness.Eventually(() => InFlight(store, other).Count == 1, Wait, "the other job's slice released");
+        Finish(applier, InFlight(store, other)[0], ProgressKind.SliceFailed, "permanent");
+        Assert.Equal(JobState.Failed, store.Job(other.Id)!.State);
+        await scheduler.StopAsync();
+    }
+
+    private static async Task<JobRecord> CreateAsync(IHost scheduler, IReadOnlyList<string> shops, int days, TimeSpan every, JobPriority priority = JobPriority.Normal, DateOnly? from = null)
+    {
+        var start = from ?? From;
+        var request = new BackfillRequest(Harness.Platform, shops, start, start.AddDays(days), every) { Priority = priority };
+        return (await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(request, CancellationToken.None)).Job;
+    }
+
+    private static List<SliceRecord> InFlight(JobStore store, JobRecord job) =>
+        [.. store.Slices(job.Id).Where(s => s.State is SliceState.Released or SliceState.Running).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal)];
+
+    /// <summary>What a worker would report at the end of the slice's attempt.</summary>
+    private static void Finish(ProgressApplier applier, SliceRecord slice, ProgressKind kind, string? failure = null) =>
+        applier.Apply(new ProgressMessage
+        {
+            Kind = kind,
+            Job = slice.JobId,
+            Slice = slice.Id,
+            Attempt = slice.Attempt,
+            Step = 0,
+            Worker = "test",
+            At = DateTimeOffset.UtcNow,
+            Error = failure is null ? null : $"sim: http_503: {failure} failure of the test",
+            Failure = failure,
+        });
+}
