@@ -56,8 +56,9 @@ public sealed class ControlCommandTests
     }
 
     [Theory]
-    [InlineData("set j", "Option '--release-every' is required.")]
-    [InlineData("set j --release-every 0", "--release-every '0' is not a positive time span")]
+    [InlineData("set j", "Give --release-every, --slices-per-release, --priority or several.")]
+    [InlineData("set j --priority urgent", "--priority 'urgent' is not a priority; use high, normal or low.")]
+    [InlineData("set j --release-every 0", "--release-every: '0' is not a cadence: write auto or HH:MM:SS")]
     [InlineData("set j --release-every 00:01:00 --slices-per-release 0", "--slices-per-release must be at least 1.")]
     [InlineData("list --state done", "Argument 'done' not recognized. Must be one of:")]
     public async Task BadUsage_Exits2AndSaysWhy(string args, string error)

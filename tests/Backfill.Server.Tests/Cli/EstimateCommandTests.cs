@@ -10,7 +10,7 @@ public sealed class EstimateCommandTests
     [Theory]
     [InlineData("estimate --platform demo --days 3", "Option '--shop' is required.", "estimate")]
     [InlineData("estimate --platform demo --shop 1", "Give either --from and --to, or --days.", "estimate")]
-    [InlineData("estimate --platform demo --shop 1 --days 1 --release-every 0", "--release-every '0' is not a positive time span", "estimate")]
+    [InlineData("estimate --platform demo --shop 1 --days 1 --release-every 0", "--release-every: '0' is not a cadence: write auto or HH:MM:SS", "estimate")]
     [InlineData("start --platform demo --shop 1 --dry-run", "Give either --from and --to, or --days.", "start")]
     public async Task BadUsage_Exits2AndSaysWhy(string args, string error, string verb)
     {

@@ -13,7 +13,7 @@ public sealed class StartCommandTests
     [InlineData("--platform demo --shop 1 --days 3 --from 2024-05-01 --to 2024-05-02", "Give either --from and --to, or --days.")]
     [InlineData("--platform demo --shop 1 --from 2024-05-01", "--from and --to go together.")]
     [InlineData("--platform demo --shop 1 --days 0", "--days must be at least 1.")]
-    [InlineData("--platform demo --shop 1 --days 1 --release-every 0", "--release-every '0' is not a positive time span")]
+    [InlineData("--platform demo --shop 1 --days 1 --release-every 0", "--release-every: '0' is not a cadence: write auto or HH:MM:SS")]
     [InlineData("--platform demo --shop 1 --days 1 --slices-per-release 0", "--slices-per-release must be at least 1.")]
     [InlineData("--platform demo --shop 1 --days 1 --data orders,refunds", "--data: 'refunds' is not a dataset; the datasets are orders, finance, returns")]
     [InlineData("--platform demo --shop 1 --days 1 --data orders --data ,", "--data: '' is not a dataset")]

@@ -22,7 +22,7 @@ public sealed class ScheduleConfigurationTests
     [InlineData("0:Platform", "lazada", "Schedules:0 (nightly): Platform 'lazada' is not configured under Platforms: (configured: demo).")]
     [InlineData("0:Shops:0", "", "Schedules:0 (nightly): Shops needs at least one shop id")]
     [InlineData("0:DaysBack", "0", "Schedules:0 (nightly): DaysBack must be between 1 and 3660")]
-    [InlineData("0:ReleaseEvery", "-00:01:00", "Schedules:0 (nightly): ReleaseEvery must be positive")]
+    [InlineData("0:ReleaseEvery", "-00:01:00", "Schedules:0 (nightly): ReleaseEvery: '-00:01:00' is not a cadence: a period must be positive")]
     [InlineData("0:Name", "night ly", "Schedules:0:Name 'night ly' must be letters, digits")]
     [InlineData("0:Name", "API", "Schedules:0 (API): the name is reserved for jobs started by hand (cli, api, demo)")]
     [InlineData("0:DayBack", "2", "'DayBack'")]

@@ -65,21 +65,24 @@ public sealed class ControlBodyReaderTests
     [InlineData("""{"releaseEvery": "00:10:00"}""", "00:10:00", null)]
     [InlineData("""{"slicesPerRelease": 2}""", null, 2)]
     [InlineData("""{"releaseEvery": "00:00:00.5", "slicesPerRelease": 3}""", "00:00:00.5000000", 3)]
-    public void ReadSettings_GivenMembers_AreRead(string body, string? every, int? perRelease)
+    [InlineData("""{"releaseEvery": "Auto"}""", "auto", null)]
+    [InlineData("""{"priority": "LOW"}""", null, null, "low")]
+    public void ReadSettings_GivenMembers_AreRead(string body, string? every, int? perRelease, string? priority = null)
     {
         var reading = ControlBodyReader.ReadSettings(Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal((every, perRelease), (reading.Value?.ReleaseEvery, reading.Value?.SlicesPerRelease));
+        Assert.Equal((every, perRelease, priority), (reading.Value?.ReleaseEvery, reading.Value?.SlicesPerRelease, reading.Value?.Priority));
     }
 
     [Theory]
-    [InlineData("{}", "settings", "Give releaseEvery, slicesPerRelease or both")]
-    [InlineData("""{"releaseEvery": "5"}""", "releaseEvery", "releaseEvery must be a positive time span")]
-    [InlineData("""{"releaseEvery": "-00:01:00"}""", "releaseEvery", "releaseEvery must be a positive time span")]
+    [InlineData("{}", "settings", "Give releaseEvery, slicesPerRelease, priority or several")]
+    [InlineData("""{"releaseEvery": "5"}""", "releaseEvery", "releaseEvery must be \"auto\" or a positive time span")]
+    [InlineData("""{"releaseEvery": "-00:01:00"}""", "releaseEvery", "releaseEvery must be \"auto\" or a positive time span")]
     [InlineData("""{"releaseEvery": 60}""", "releaseEvery", "(got 60)")]
     [InlineData("""{"slicesPerRelease": 0}""", "slicesPerRelease", "at least 1 (got 0)")]
+    [InlineData("""{"priority": "urgent"}""", "priority", "priority must be high, normal or low (got \"urgent\")")]
     [InlineData("""{"slicesPerRelease": "2"}""", "slicesPerRelease", "at least 1 (got \"2\")")]
-    [InlineData("""{"releaseEvery": "00:01:00", "cadence": 1}""", "cadence", "'cadence' is not a member here; use releaseEvery, slicesPerRelease.")]
+    [InlineData("""{"releaseEvery": "00:01:00", "cadence": 1}""", "cadence", "'cadence' is not a member here; use releaseEvery, slicesPerRelease, priority.")]
     public void ReadSettings_Bad_NamesTheMember(string body, string member, string message)
     {
         var reading = ControlBodyReader.ReadSettings(Encoding.UTF8.GetBytes(body));

@@ -14,14 +14,14 @@ public sealed class JobEstimateTests
     [Fact]
     public void Of_NoHistory_AssumesTheDefaultAndTheReleaseBoundDecides()
     {
-        // 2 shops × 7 days, one slice every 5 minutes; orders: 3 list + 6 detail calls per shop-day, at 20 calls per second.
+        // 2 shops × 7 days, one slice of each shop every 5 minutes; orders: 3 list + 6 detail calls per shop-day, at 20 calls per second.
         var estimate = JobEstimate.Of("demo", ["a", "b"], May1, May1.AddDays(7), 7, TimeSpan.FromMinutes(5), 1, 20, Datasets.Orders, (_, _) => null, Default);
 
         Assert.Equal(14, estimate.Slices);
         Assert.Equal(126, estimate.ExpectedCalls);
-        Assert.Equal(14 * 300, estimate.ReleaseBoundSeconds);
+        Assert.Equal(7 * 300, estimate.ReleaseBoundSeconds);
         Assert.Equal(6.3, estimate.RateBoundSeconds);
-        Assert.Equal(4200, estimate.ExpectedSeconds);
+        Assert.Equal(2100, estimate.ExpectedSeconds);
         Assert.Equal(JobEstimate.Default, estimate.Basis);
         Assert.All(estimate.PerShop, s => Assert.Equal((7, 9.0, JobEstimate.Default), (s.Slices, s.CallsPerDay, s.Basis)));
         Assert.Equal([new DataEstimate("orders", 126, JobEstimate.Default)], estimate.PerData);
@@ -79,8 +79,9 @@ public sealed class JobEstimateTests
         Assert.Equal([JobEstimate.History, JobEstimate.Default], estimate.PerShop.Select(s => s.Basis));
         Assert.Equal(JobEstimate.Default, estimate.Basis);
 
-        // ⌈6 slices ÷ 4 per release⌉ = 2 releases.
-        Assert.Equal(120, estimate.ReleaseBoundSeconds);
+        // ⌈3 slices of a shop ÷ 4 per release⌉ = 1 release: every shop releases its own each period.
+        Assert.Equal(60, estimate.ReleaseBoundSeconds);
+        Assert.Equal(0, JobEstimate.Of("demo", ["a", "b"], May1, May1.AddDays(3), 3, TimeSpan.Zero, 1, 10, Datasets.Orders, (_, _) => null, Default).ReleaseBoundSeconds);
     }
 
     [Fact]

@@ -57,7 +57,23 @@ public sealed class JobRequestReaderTests
         var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "releaseEvery": "{{value}}"}""");
 
         Assert.Null(reading.Ask);
-        Assert.Contains("releaseEvery must be a positive time span", Assert.Single(reading.Errors["releaseEvery"]), StringComparison.Ordinal);
+        Assert.Contains("releaseEvery must be \"auto\" or a positive time span", Assert.Single(reading.Errors["releaseEvery"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_AutoCadenceAndAPriority_AreRead()
+    {
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1, "releaseEvery": "auto", "priority": "high"}""").Ask;
+
+        Assert.Equal((TimeSpan.Zero, Core.Jobs.JobPriority.High), (ask!.ReleaseEvery, ask.Priority));
+    }
+
+    [Fact]
+    public void Read_UnknownPriority_IsRefusedNamingTheChoices()
+    {
+        var reading = Read("""{"platform": "demo", "shops": ["1"], "days": 1, "priority": 1}""");
+
+        Assert.Equal("priority must be high, normal or low (got 1).", Assert.Single(reading.Errors["priority"]));
     }
 
     [Fact]
