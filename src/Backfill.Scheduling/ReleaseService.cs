@@ -43,9 +43,13 @@ public sealed partial class ReleaseService(
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            return store.Job(jobId) is { State: JobState.Running } job
-                ? (await RoundAsync(job.Platform, cancellationToken)).GetValueOrDefault(jobId)
-                : 0;
+            if (store.Job(jobId) is not { } job || job.State != JobState.Running)
+            {
+                Log.Held(logger, jobId, store.Job(jobId) is { } other ? $"job is {other.State}" : "no such job");
+                return 0;
+            }
+
+            return (await RoundAsync(job.Platform, cancellationToken)).GetValueOrDefault(jobId);
         }
         finally
         {

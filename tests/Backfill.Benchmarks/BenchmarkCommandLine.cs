@@ -26,7 +26,7 @@ internal static class BenchmarkCommandLine
         var concurrency = new Option<int?>("--concurrency") { Description = "Worker consumers per worker process (default: the product's)." };
         var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Backfill:MaxInFlightPerPlatform.", DefaultValueFactory = _ => 32 };
-        var slicesPerRelease = new Option<int>("--slices-per-release") { Description = "Slices released per second.", DefaultValueFactory = _ => 32 };
+        var releaseEvery = new Option<string>("--release-every") { Description = "Backfill:ReleaseEvery of the scheduler, HH:MM:SS or auto; the job is started with no cadence option.", DefaultValueFactory = _ => "auto" };
         var timeout = new Option<int?>("--timeout-seconds") { Description = "Give up on a run after this long (default: 3 × calls-seconds, at least 300)." };
         var modes = new Option<BudgetMode[]>("--modes") { Description = "Budget modes, comma-separated: fleet (Scope=Fleet), naive (Scope=Process).", DefaultValueFactory = _ => [BudgetMode.Fleet, BudgetMode.Naive], CustomParser = ParseModes };
         var settle = new Option<int>("--settle-seconds") { Description = "Seconds between the last worker's start and the job's, for the consumer group to form.", DefaultValueFactory = _ => 20 };
@@ -35,7 +35,7 @@ internal static class BenchmarkCommandLine
         var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use the Release build of src/Backfill.Cli as it is." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
-        Option[] common = [rate, callsSeconds, shops, concurrency, lanes, maxInFlight, slicesPerRelease, timeout, set, keep, noBuild, json];
+        Option[] common = [rate, callsSeconds, shops, concurrency, lanes, maxInFlight, releaseEvery, timeout, set, keep, noBuild, json];
 
         var fleet = new Command("fleet", "W worker processes and serve against a strict sliding-window simulator, fleet budget vs. per-process (naive), a worker SIGKILLed halfway.");
         fleet.Options.Add(workers);
@@ -52,13 +52,48 @@ internal static class BenchmarkCommandLine
         var root = new RootCommand("Backfill benchmarks: the product as separate OS processes, measured at the platform simulator.") { fleet, single, PerfCommand.Create(), MockClusterCommand.Create(), Micro.MicroCommand.Create() };
         root.Validators.Add(r =>
         {
-            foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (settle, 0), (maxInFlight, 1), (slicesPerRelease, 1) })
+            foreach (var (option, minimum) in new (Option<int>, int)[] { (callsSeconds, 1), (shops, 1), (settle, 0), (maxInFlight, 1) })
             {
                 if (r.GetResult(option) is { } result && result.GetValueOrDefault<int>() < minimum)
                 {
                     r.AddError($"{option.Name} must be at least {minimum}.");
                 }
             }
+        });
+
+        var share = new Command("share", "A small job (3 shops × 7 days) started 30 s behind a large one (200 shops × 90 days) on one platform, against its time alone; target: at most 1.5 × its time alone at its priority's share.");
+        var shareWorkers = new Option<int>("--workers") { Description = "Worker processes.", DefaultValueFactory = _ => 2 };
+        var smallPriority = new Option<string>("--small-priority") { Description = "high, normal or low.", DefaultValueFactory = _ => "normal" };
+        var largePriority = new Option<string>("--large-priority") { Description = "high, normal or low.", DefaultValueFactory = _ => "normal" };
+        var shareDelay = new Option<int>("--delay-seconds") { Description = "Seconds between the large job's start and the small one's.", DefaultValueFactory = _ => 30 };
+        share.Options.Add(rate);
+        share.Options.Add(shareWorkers);
+        share.Options.Add(smallPriority);
+        share.Options.Add(largePriority);
+        share.Options.Add(shareDelay);
+        share.Options.Add(set);
+        share.Options.Add(noBuild);
+        share.Options.Add(json);
+        root.Subcommands.Add(share);
+        share.SetAction(async (parse, ct) =>
+        {
+            var cli = await BackfillCli.BuildAsync(BackfillCli.RepositoryRoot(), parse.GetValue(noBuild), Directory.CreateTempSubdirectory("backfill-bench-build-").FullName, ct);
+            var result = await new ShareScenario(cli, new ShareOptions
+            {
+                Rate = parse.GetValue(rate),
+                Workers = parse.GetValue(shareWorkers),
+                SmallPriority = parse.GetValue(smallPriority)!,
+                LargePriority = parse.GetValue(largePriority)!,
+                Delay = TimeSpan.FromSeconds(parse.GetValue(shareDelay)),
+                Settings = [.. (parse.GetValue(set) ?? []).Select(ParseSetting)],
+            }).RunAsync(ct);
+            Console.Out.WriteLine(result.Line());
+            if (parse.GetValue(json))
+            {
+                Console.Out.WriteLine(result.Json());
+            }
+
+            return result.Met ? 0 : 1;
         });
 
         fleet.SetAction((parse, ct) => RunAsync("fleet", Options(parse) with { Workers = parse.GetValue(workers)!, Modes = parse.GetValue(modes)!, KillAt = parse.GetValue(noKill) ? null : 0.5, Settle = TimeSpan.FromSeconds(parse.GetValue(settle)) }, ct));
@@ -72,7 +107,7 @@ internal static class BenchmarkCommandLine
             Concurrency = parse.GetValue(concurrency),
             Lanes = parse.GetValue(lanes),
             MaxInFlight = parse.GetValue(maxInFlight),
-            SlicesPerRelease = parse.GetValue(slicesPerRelease),
+            ReleaseEvery = parse.GetValue(releaseEvery)!,
             Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Settings = [.. (parse.GetValue(set) ?? []).Select(ParseSetting)],
             Keep = parse.GetValue(keep),

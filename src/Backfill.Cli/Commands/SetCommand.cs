@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backfill.Cli.Output;
 using Backfill.Core.Jobs;
 using Backfill.Core.Release;
 using Backfill.Server.Jobs;
@@ -42,15 +43,9 @@ internal static class SetCommand
             var (status, body) = await client.SettingsAsync(parse.GetValue(job)!, settings, ct);
             Console.Out.WriteLine(parse.GetValue(json)
                 ? body
-                : $"Job {status.Job}: {Cadence(status)}, priority {status.Priority}, from its next release.");
+                : $"Job {status.Job}: {StatusView.Cadence(status)}, priority {status.Priority}, from its next release.");
             return ExitCodes.Success;
         });
         return command;
     }
-
-    /// <summary>A job's cadence in words: "auto" or "N slice(s) of each shop every HH:MM:SS".</summary>
-    public static string Cadence(JobStatus status) =>
-        status.ReleaseEvery == ReleaseCadence.AutoName
-            ? "released whenever the platform has room (auto)"
-            : $"{status.SlicesPerRelease} slice(s) of each shop released every {status.ReleaseEvery}";
 }

@@ -1,3 +1,4 @@
+using Backfill.Core.Release;
 using Backfill.Server.Jobs;
 using Spectre.Console;
 
@@ -14,12 +15,18 @@ internal static class StatusView
         var other => Markup.Escape(other),
     };
 
+    /// <summary>A job's cadence in words: auto, or N slice(s) of each shop every period.</summary>
+    public static string Cadence(JobStatus status) =>
+        status.ReleaseEvery == ReleaseCadence.AutoName
+            ? "released whenever the platform has room (auto)"
+            : $"{status.SlicesPerRelease} slice(s) of each shop released every {status.ReleaseEvery}";
+
     public static void Write(TextWriter writer, JobStatus status)
     {
         // A console of its own over the given writer, so the output goes where the caller says (tests capture it).
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
         console.MarkupLine($"[bold]{Markup.Escape(status.Job)}[/]: {State(status.State)}");
-        console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd}) by {status.TimeField ?? "the platform's time field"}; data {string.Join(",", status.Data)}"));
+        console.MarkupLine(Markup.Escape($"{status.Platform}, shops {string.Join(", ", status.Shops)}, days [{status.From:yyyy-MM-dd}, {status.To:yyyy-MM-dd}) by {status.TimeField ?? "the platform's time field"}; data {string.Join(",", status.Data)}; {Cadence(status)}, priority {status.Priority}"));
         var s = status.Slices;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("slices");

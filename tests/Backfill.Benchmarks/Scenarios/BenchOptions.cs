@@ -30,8 +30,8 @@ internal sealed record BenchOptions
     /// <summary><c>Backfill:MaxInFlightPerPlatform</c>: the product's default, enough for every lane's partition to run its steps side by side.</summary>
     public int MaxInFlight { get; init; } = 32;
 
-    /// <summary><c>start --slices-per-release</c>, released every second.</summary>
-    public int SlicesPerRelease { get; init; } = 32;
+    /// <summary><c>Backfill:ReleaseEvery</c> of the scheduler, which the job takes (it is started with no cadence option). Default <c>auto</c>.</summary>
+    public string ReleaseEvery { get; init; } = "auto";
 
     /// <summary>A run that has not finished by then fails (naive runs with W ≥ 2 are expected to); null: three times the calls duration, at least five minutes.</summary>
     public TimeSpan? Timeout { get; init; }

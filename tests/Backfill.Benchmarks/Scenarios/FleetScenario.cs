@@ -95,8 +95,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         }
 
         settings["Backfill:MaxInFlightPerPlatform"] = options.MaxInFlight.ToString(CultureInfo.InvariantCulture);
-        settings["Backfill:SlicesPerRelease"] = options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture);
-        settings["Backfill:ReleaseEvery"] = "00:00:01";
+        settings["Backfill:ReleaseEvery"] = options.ReleaseEvery;
     }
 
     private async Task DriveAsync(BenchRun bench, JobPlan plan, Measurement run, string label, CancellationToken cancellationToken)
@@ -209,7 +208,6 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
 
         args.AddRange([
             "--from", BenchRun.Day(plan.From), "--to", BenchRun.Day(plan.To),
-            "--release-every", "00:00:01", "--slices-per-release", options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture),
             "--data", DatasetNames.Format(plan.Data),
             "--server", serverUrl, "--json"]);
         var start = await bench.RunToEndAsync("start", ClientTimeout, cancellationToken, [.. args]);

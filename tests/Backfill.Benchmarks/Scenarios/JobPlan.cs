@@ -35,7 +35,7 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
         }
 
         var catalog = new OrderCatalog(seed);
-        var shopIds = Enumerable.Range(1, shops).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture)).ToList();
+        var shopIds = ShopIds(1, shops);
         long totalCalls = 0, totalOrders = 0;
         var day = FirstDay;
         while (totalCalls < calls || day == FirstDay)
@@ -52,6 +52,18 @@ internal sealed record JobPlan(IReadOnlyList<string> Shops, DateOnly From, DateO
 
         return new JobPlan(shopIds, FirstDay, day, timeRangeField, seed, totalCalls, totalOrders, data);
     }
+
+    /// <summary>The job of <paramref name="shops"/> over <paramref name="days"/> days from <paramref name="from"/>, with what it will call and save.</summary>
+    public static JobPlan Fixed(IReadOnlyList<string> shops, DateOnly from, int days, int pageSize, string timeRangeField, int seed)
+    {
+        var catalog = new OrderCatalog(seed);
+        var orders = shops.SelectMany(shop => Enumerable.Range(0, days).Select(d => OrdersIn(catalog, shop, from.AddDays(d), timeRangeField))).ToList();
+        return new JobPlan(shops, from, from.AddDays(days), timeRangeField, seed, orders.Sum(o => CallsFor(o, pageSize)), orders.Sum());
+    }
+
+    /// <summary>Shop ids of the benchmark's catalog: 30001, 30002, …</summary>
+    public static IReadOnlyList<string> ShopIds(int first, int count) =>
+        [.. Enumerable.Range(first, count).Select(i => (30_000 + i).ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>Orders of one shop's day slice.</summary>
     public long ExpectedOn(string shop, DateOnly day) => OrdersIn(new OrderCatalog(Seed), shop, day, TimeRangeField);

@@ -52,7 +52,7 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
     private void Configure(BenchSettings settings)
     {
         settings["Backfill:MaxInFlightPerPlatform"] = options.MaxInFlight.ToString(CultureInfo.InvariantCulture);
-        settings["Backfill:SlicesPerRelease"] = options.SlicesPerRelease.ToString(CultureInfo.InvariantCulture);
+        settings["Backfill:ReleaseEvery"] = options.ReleaseEvery;
     }
 
     private async Task DriveAsync(BenchRun bench, JobPlan plan, Measurement run, string label, CancellationToken cancellationToken)

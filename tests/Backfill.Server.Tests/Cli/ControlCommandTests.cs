@@ -90,7 +90,7 @@ public sealed class ControlCommandTests
 [Trait("Category", "Integration")]
 public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "data", "timeField", "orders", "datasets", "platforms"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "priority", "slices", "data", "timeField", "orders", "datasets", "platforms"];
 
     private string Server => fixture.Harness.BaseUrl.ToString();
 
@@ -141,7 +141,7 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
         Assert.Equal(StatusMembers, paused.EnumerateObject().Select(p => p.Name));
         Assert.Equal("paused", paused.GetProperty("state").GetString());
         Assert.Equal(0, resume.Code);
-        Assert.StartsWith($"Job {id} resumed: 1 slice(s) released every 00:00:00.2000000", resume.Out, StringComparison.Ordinal);
+        Assert.StartsWith($"Job {id} resumed: 1 slice(s) of each shop released every 00:00:00.2000000", resume.Out, StringComparison.Ordinal);
         Assert.Equal(0, cancel.Code);
         var cancelled = JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(cancel.Out));
         Assert.Equal(StatusMembers, cancelled.EnumerateObject().Select(p => p.Name));
@@ -208,7 +208,7 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
         var status = JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout));
         Assert.Equal(StatusMembers, status.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("00:10:00", 2), (status.GetProperty("releaseEvery").GetString(), status.GetProperty("slicesPerRelease").GetInt32()));
-        Assert.Equal($"Job {id}: 2 slice(s) released every 00:20:00 from its next release.", human.Out.Trim());
+        Assert.Equal($"Job {id}: 2 slice(s) of each shop released every 00:20:00, priority normal, from its next release.", human.Out.Trim());
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class PauseResumeTests
 {
     private static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A period's batch of the job: one slice of each of its two shops.</summary>
+    private const string Batch = "released 2 of the 2 slice(s) of its share";
+
     [Fact]
     public async Task Pause_HoldsEveryReleaseAfterIt_AndResume_ContinuesAtTheCadence()
     {
@@ -24,9 +27,9 @@ public sealed class PauseResumeTests
         var logs = new AllLevelsLoggerProvider();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "00:00:00.200", slicesPerRelease: 1);
-        await WaitReleasedAsync(harness, id, 1);
-        await TickAsync(time, logs, id, "released 1 of 1", times: 2);
-        Assert.Equal(2, await ReleasedAsync(harness, id));
+        await WaitReleasedAsync(harness, id, 2);
+        await TickAsync(time, logs, id, Batch, times: 2);
+        Assert.Equal(4, await ReleasedAsync(harness, id));
 
         using (var paused = await harness.Http.PostAsync($"/api/jobs/{id}/pause", null))
         {
@@ -36,7 +39,7 @@ public sealed class PauseResumeTests
         for (var tick = 1; tick <= 5; tick++)
         {
             await TickAsync(time, logs, id, "nothing released (job is Paused)", times: tick);
-            Assert.Equal(2, await ReleasedAsync(harness, id));
+            Assert.Equal(4, await ReleasedAsync(harness, id));
         }
 
         using (var resumed = await harness.Http.PostAsync($"/api/jobs/{id}/resume", null))
@@ -45,11 +48,11 @@ public sealed class PauseResumeTests
         }
 
         // Overdue after the pause: the next release goes at once (one batch, never a burst), then one per period again.
-        await WaitReleasedAsync(harness, id, 3);
-        await TickAsync(time, logs, id, "released 1 of 1", times: 4);
-        Assert.Equal(4, await ReleasedAsync(harness, id));
-        await TickAsync(time, logs, id, "released 1 of 1", times: 5);
-        Assert.Equal(5, await ReleasedAsync(harness, id));
+        await WaitReleasedAsync(harness, id, 6);
+        await TickAsync(time, logs, id, Batch, times: 4);
+        Assert.Equal(8, await ReleasedAsync(harness, id));
+        await TickAsync(time, logs, id, Batch, times: 5);
+        Assert.Equal(10, await ReleasedAsync(harness, id));
     }
 
     [Fact]
@@ -59,17 +62,17 @@ public sealed class PauseResumeTests
         var logs = new AllLevelsLoggerProvider();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "01:00:00", slicesPerRelease: 1);
-        await WaitReleasedAsync(harness, id, 1);
+        await WaitReleasedAsync(harness, id, 2);
         time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(1, await ReleasedAsync(harness, id));
+        Assert.Equal(2, await ReleasedAsync(harness, id));
 
         var (code, stdout, stderr) = await Cli.CliRunner.RunAsync("set", id, "--release-every", "00:00:00.200", "--slices-per-release", "3", "--server", harness.BaseUrl.ToString());
 
         Assert.True(code == 0, stderr);
-        Assert.Equal($"Job {id}: 3 slice(s) released every 00:00:00.2000000 from its next release.", stdout.Trim());
-        await WaitReleasedAsync(harness, id, 4);
-        await TickAsync(time, logs, id, "released 3 of 3", times: 2);
-        Assert.Equal(7, await ReleasedAsync(harness, id));
+        Assert.Equal($"Job {id}: 3 slice(s) of each shop released every 00:00:00.2000000, priority normal, from its next release.", stdout.Trim());
+        await WaitReleasedAsync(harness, id, 8);
+        await TickAsync(time, logs, id, "released 6 of the 6 slice(s) of its share", times: 2);
+        Assert.Equal(14, await ReleasedAsync(harness, id));
     }
 
     private static async Task<int> ReleasedAsync(ServerHarness harness, string id) =>

@@ -8,7 +8,7 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "slices", "data", "timeField", "orders", "datasets", "platforms"];
+    private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "priority", "slices", "data", "timeField", "orders", "datasets", "platforms"];
     private static readonly string[] PlatformMembers = ["platform", "throttles", "coolOffUntil", "coolOffReason", "hold", "lanes", "liveLimit", "partitions", "quotaSpentUntil", "quotas", "skew", "workerCommitFailures", "workerEvictions"];
     private static readonly string[] SliceMembers = ["total", "pending", "released", "running", "succeeded", "failed", "cancelled"];
 

@@ -126,7 +126,7 @@
     const head = el("div", "job-head");
     head.append(el("span", "job-id", job.job), el("span", `badge ${job.state}`, job.state));
     card.append(head);
-    const meta = [job.platform, `shops ${job.shops.join(", ")}`, `${job.from} → ${job.to}`, `from ${job.source}`, `${job.slicesPerRelease} slice(s) every ${formatEvery(job.releaseEvery)}`];
+    const meta = [job.platform, `shops ${job.shops.join(", ")}`, `${job.from} → ${job.to}`, `from ${job.source}`, job.releaseEvery === "auto" ? "released when there is room" : `${job.slicesPerRelease} slice(s) per shop every ${formatEvery(job.releaseEvery)}`, `priority ${job.priority}`];
     card.append(el("div", "meta", meta.join(" · ")));
     // A shop that needs authorization, is disabled, or has a token about to lapse: what the operator acts on.
     if (job.shopWarnings && job.shopWarnings.length > 0) {
