@@ -23,6 +23,8 @@ public sealed class ScheduleConfigurationTests
     [InlineData("0:Shops:0", "", "Schedules:0 (nightly): Shops needs at least one shop id")]
     [InlineData("0:DaysBack", "0", "Schedules:0 (nightly): DaysBack must be between 1 and 3660")]
     [InlineData("0:ReleaseEvery", "-00:01:00", "Schedules:0 (nightly): ReleaseEvery: '-00:01:00' is not a cadence: a period must be positive")]
+    [InlineData("0:ReleaseEvery", "soon", "Schedules:0 (nightly): ReleaseEvery: 'soon' is not a cadence: write auto or HH:MM:SS")]
+    [InlineData("0:Priority", "urgent", "Schedules:0 (nightly): Priority must be high, normal or low (got 'urgent').")]
     [InlineData("0:Name", "night ly", "Schedules:0:Name 'night ly' must be letters, digits")]
     [InlineData("0:Name", "API", "Schedules:0 (API): the name is reserved for jobs started by hand (cli, api, demo)")]
     [InlineData("0:DayBack", "2", "'DayBack'")]

@@ -42,7 +42,7 @@ public sealed class NightlyScheduleTests : IDisposable
             var job = await second.Http.GetFromJsonAsync<JsonElement>("/api/jobs/orders-nightly-30002-20240503");
             Assert.Equal((Schedule, "2024-05-02", "2024-05-03"), (job.GetProperty("source").GetString(), job.GetProperty("from").GetString(), job.GetProperty("to").GetString()));
             Assert.Equal(["30002"], job.GetProperty("shops").EnumerateArray().Select(s => s.GetString()));
-            Assert.Equal("00:10:00", job.GetProperty("releaseEvery").GetString());
+            Assert.Equal(("00:10:00", "high"), (job.GetProperty("releaseEvery").GetString(), job.GetProperty("priority").GetString()));
             Assert.Contains(logs.Lines, l => l.Contains("orders-nightly: 1 missed night(s) skipped", StringComparison.Ordinal) && l.Contains("(2024-05-02)", StringComparison.Ordinal));
 
             // The clock reaches the next firing while serve runs: Quartz fires it, one job per shop.
