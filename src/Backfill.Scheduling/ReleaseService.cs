@@ -75,7 +75,7 @@ public sealed partial class ReleaseService(
             }
 
             var released = 0;
-            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, decision.Count))
+            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LanesOf : null, decision.Count))
             {
                 slice.Attempt++;
                 slice.Step = -1;

@@ -21,7 +21,10 @@ public sealed class LanePlan
 
     private readonly RateLimitOptions _limit;
 
-    private LanePlan(RateLimitOptions limit, double permitsPerSecond, int? lanes)
+    // Lanes 0 .. _largerLanes - 1 have the larger share under the configured limit: a shop's extra calls go there first.
+    private readonly int _largerLanes;
+
+    private LanePlan(RateLimitOptions limit, double permitsPerSecond, LanePlan? kept)
     {
         _limit = limit;
         PermitsPerSecond = permitsPerSecond;
@@ -29,11 +32,13 @@ public sealed class LanePlan
 
         // With one call per window there is nothing to keep: the refresher's rare call may then make two (docs/rate-budget.md).
         TokenCalls = limit.ReservesTokenCall && Calls >= 2 ? 1 : 0;
-        Lanes = lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, LaneCalls);
+        Lanes = kept?.Lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, LaneCalls);
+        _largerLanes = kept?._largerLanes ?? (LaneCalls >= Lanes ? LaneCalls % Lanes : 0);
         Scope = limit.Scope;
         if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
         {
             (ShopCalls, ShopWindow) = Budget(perShop, limit.SafetyMargin);
+            ShopLanes = kept?.ShopLanes ?? Math.Min(Lanes, ShopCalls.Value);
         }
     }
 
@@ -61,7 +66,17 @@ public sealed class LanePlan
 
     public TimeSpan ShopWindow { get; }
 
-    /// <summary>With a per-shop limit a shop always uses the same lane, so its limit is kept by one owner; without, the scheduler gives each slice the least busy lane.</summary>
+    /// <summary>
+    /// How many lanes a shop's limit is split over under a per-shop limit, min(<see cref="Lanes"/>, <see cref="ShopCalls"/>)
+    /// as configured (a live change keeps it, as it keeps the lanes); 0 without a per-shop limit.
+    /// </summary>
+    public int ShopLanes { get; }
+
+    /// <summary>
+    /// With a per-shop limit a shop's slices use only the shop's lanes (<see cref="LanesOf"/>), each holding the shop's share
+    /// there (<see cref="ShopShare"/>), so every part of the shop's limit is kept by one owner; without, the scheduler gives
+    /// each slice the least busy lane.
+    /// </summary>
     public bool Sticky => ShopCalls is not null;
 
     /// <summary>How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then left the platform's windows.</summary>
@@ -70,7 +85,7 @@ public sealed class LanePlan
     public static LanePlan For(RateLimitOptions limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new LanePlan(limit, limit.PermitsPerSecond, lanes: null);
+        return new LanePlan(limit, limit.PermitsPerSecond, kept: null);
     }
 
     /// <summary>
@@ -88,7 +103,7 @@ public sealed class LanePlan
             return false;
         }
 
-        var next = new LanePlan(_limit, permits, Lanes);
+        var next = new LanePlan(_limit, permits, this);
         if (next.Window != Window)
         {
             problem = $"a limit of {permits.ToString(CultureInfo.InvariantCulture)}/s counts calls over {next.Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s instead of {Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; change RateLimit:PermitsPerSecond in the configuration and restart instead";
@@ -131,8 +146,61 @@ public sealed class LanePlan
         return (LaneCalls / lanes) + (lane < LaneCalls % lanes ? 1 : 0);
     }
 
-    /// <summary>The lane of a shop under a per-shop limit: the same in every process.</summary>
+    /// <summary>The first lane of a shop under a per-shop limit: the same in every process.</summary>
     public int LaneOf(string shop) => (int)(StableHash.Of(0, shop, 0) % (ulong)Lanes);
+
+    /// <summary>
+    /// A shop's lanes under a per-shop limit: the <see cref="ShopLanes"/> lanes from <see cref="LaneOf"/> on (mod
+    /// <see cref="Lanes"/>), in rank order: the lanes with the larger configured share first, so that a shop whose limit
+    /// the lanes' budget can carry gets its extra calls where the lanes have room for them. Depends on configuration only,
+    /// so every process computes the same list whatever live limit it applies. Empty without a per-shop limit.
+    /// </summary>
+    public IReadOnlyList<int> LanesOf(string shop)
+    {
+        if (ShopLanes == 0)
+        {
+            return [];
+        }
+
+        var first = LaneOf(shop);
+        var lanes = Enumerable.Range(0, ShopLanes).Select(i => (first + i) % Lanes).ToList();
+        return [.. lanes.Where(lane => lane < _largerLanes), .. lanes.Where(lane => lane >= _largerLanes)];
+    }
+
+    /// <summary>Where <paramref name="lane"/> stands among the shop's lanes (<see cref="LanesOf"/>); null when it is not one of them or counts another number of lanes (a slice released under another plan).</summary>
+    public int? RankOf(string shop, LaneRef lane)
+    {
+        if (lane.Count != Lanes)
+        {
+            return null;
+        }
+
+        var lanes = LanesOf(shop);
+        for (var rank = 0; rank < lanes.Count; rank++)
+        {
+            if (lanes[rank] == lane.Index)
+            {
+                return rank;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A shop's calls per <see cref="ShopWindow"/> on its <paramref name="rank"/>-th lane (<see cref="LanesOf"/>): the shares
+    /// differ by at most one and add up to <see cref="ShopCalls"/>, the larger ones on the first ranks. A lower shop budget
+    /// only takes calls away from the last ranks, so no lane's share grows when another's shrinks.
+    /// </summary>
+    public int ShopShare(int rank)
+    {
+        if (ShopCalls is not { } calls || rank < 0 || rank >= ShopLanes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rank), $"rank {rank} is not one of a shop's {ShopLanes} lanes");
+        }
+
+        return (calls / ShopLanes) + (rank < calls % ShopLanes ? 1 : 0);
+    }
 
     /// <summary>The action-topic partition of a lane: consecutive partitions from a per-platform offset, so one platform's lanes never share a partition while Lanes ≤ partitions.</summary>
     public static int Partition(string platform, int lane, int partitions)

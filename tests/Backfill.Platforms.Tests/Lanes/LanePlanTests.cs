@@ -141,6 +141,77 @@ public sealed class LanePlanTests
         Assert.Equal(TimeSpan.FromSeconds(4), perShop.HandOverHold);
     }
 
+    [Fact]
+    public void AShopsLimit_IsSplitOverMinLanesAndShopCalls_LanesFromItsOwn_WithSharesThatAddUpToIt()
+    {
+        for (var perSecond = 1; perSecond <= 40; perSecond++)
+        {
+            for (var perShop = 1; perShop <= 45; perShop += 4)
+            {
+                var plan = Plan(perSecond, perShop: perShop);
+                foreach (var shop in new[] { "10001", "10002", "20777", "seller.one" })
+                {
+                    var lanes = plan.LanesOf(shop);
+                    var shares = Enumerable.Range(0, lanes.Count).Select(plan.ShopShare).ToList();
+                    var what = $"{perSecond}/s, shop {perShop}/s, shop {shop}: lanes {string.Join(",", lanes)} shares {string.Join(",", shares)}";
+
+                    Assert.Equal(Math.Min(plan.Lanes, perShop), plan.ShopLanes);
+                    Assert.Equal(plan.ShopLanes, lanes.Count);
+                    // Consecutive lanes from the shop's own, each once: (LaneOf + i) mod Lanes for i < k.
+                    Assert.Equal(
+                        Enumerable.Range(0, plan.ShopLanes).Select(i => (plan.LaneOf(shop) + i) % plan.Lanes).Order(),
+                        lanes.Order());
+                    Assert.Equal(perShop, shares.Sum());
+                    Assert.True(shares.Max() - shares.Min() <= 1, what);
+                    Assert.All(shares, share => Assert.True(share >= 1, what));
+                    Assert.Equal(Enumerable.Range(0, lanes.Count), lanes.Select(lane => plan.RankOf(shop, new LaneRef(lane, plan.Lanes))!.Value));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void AShopsExtraCalls_GoToTheLanesWithTheLargerShare_SoOneShopGetsItsWholeLimitWhenTheLanesCarryIt()
+    {
+        // 10 calls in 8 lanes: lanes 0 and 1 carry 2, the others 1. A shop of 10/s gets 2 where the lane has 2, whatever its first lane.
+        for (var shop = 10_000; shop < 10_040; shop++)
+        {
+            var plan = Plan(10, perShop: 10);
+            var id = shop.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var lanes = plan.LanesOf(id);
+
+            var usable = lanes.Select((lane, rank) => Math.Min(plan.Share(lane, plan.Lanes), plan.ShopShare(rank))).Sum();
+
+            Assert.Equal(10, usable);
+        }
+    }
+
+    [Fact]
+    public void RankOf_ALaneOutsideTheShopsLanes_OrUnderAnotherLaneCount_IsNull()
+    {
+        var plan = Plan(20, lanes: 8, perShop: 3);
+        var lanes = plan.LanesOf("10001");
+        var outside = Enumerable.Range(0, 8).First(lane => !lanes.Contains(lane));
+
+        Assert.Equal(3, lanes.Count);
+        Assert.Null(plan.RankOf("10001", new LaneRef(outside, 8)));
+        Assert.Null(plan.RankOf("10001", new LaneRef(lanes[0], 4)));
+        Assert.Empty(Plan(20).LanesOf("10001"));
+        Assert.Null(Plan(20).RankOf("10001", new LaneRef(0, 8)));
+    }
+
+    [Fact]
+    public void TryRetarget_KeepsTheShopsLanesAndShares()
+    {
+        var plan = Plan(30, perShop: 10);
+
+        Assert.True(plan.TryRetarget(12, out var next, out _));
+
+        Assert.Equal(plan.ShopLanes, next.ShopLanes);
+        Assert.Equal(plan.LanesOf("10001"), next.LanesOf("10001"));
+        Assert.Equal(Enumerable.Range(0, plan.ShopLanes).Select(plan.ShopShare), Enumerable.Range(0, next.ShopLanes).Select(next.ShopShare));
+    }
+
     [Theory]
     [InlineData(20, 8, 10.0, 10)]
     [InlineData(20, 8, 8.0, 8)]
