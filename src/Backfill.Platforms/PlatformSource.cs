@@ -96,8 +96,8 @@ internal sealed partial class PlatformSource : IOrderSource
     /// <summary>The scheduler granted this process <paramref name="calls"/> calls of the quotas in all until <paramref name="end"/>.</summary>
     public bool QuotaGranted(DateTimeOffset end, long calls) => _budget.Allowance.Granted(end, calls);
 
-    /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
-    public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
+    /// <summary>The fleet's limit and safety margin changed while running; null: the problem when they do not fit the lanes.</summary>
+    public string? SetLimit(double? permitsPerSecond, double? safetyMargin) => _budget.Retarget(permitsPerSecond, safetyMargin, out var problem) ? null : problem;
 
     public string TimeField => _options.TimeRangeField;
 

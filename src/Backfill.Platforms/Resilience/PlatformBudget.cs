@@ -44,7 +44,7 @@ internal sealed class PlatformBudget
 
     public string Platform { get; }
 
-    /// <summary>The current plan: the configured limit, or the one set while running (<see cref="Retarget"/>).</summary>
+    /// <summary>The current plan: the configured limit, or the one set while running (<see cref="Retarget(double?, double?, out string?)"/>).</summary>
     public LanePlan Plan => _plan;
 
     public ThrottleGate Gate { get; }
@@ -148,12 +148,16 @@ internal sealed class PlatformBudget
     }
 
     /// <summary>
-    /// The fleet's limit changed while running (null: back to the configured one). Lane windows read their share on every
-    /// admission, so a lower limit holds from the next call on; calls already in a window keep counting there.
+    /// The fleet's limit or safety margin changed while running (each null: back to the configured one). Lane and shop
+    /// windows read their share on every admission, so a lower budget holds from the next call on; calls already in a
+    /// window keep counting there.
     /// </summary>
-    public bool Retarget(double? permitsPerSecond, [NotNullWhen(false)] out string? problem)
+    public bool Retarget(double? permitsPerSecond, [NotNullWhen(false)] out string? problem) => Retarget(permitsPerSecond, null, out problem);
+
+    /// <inheritdoc cref="Retarget(double?, out string?)"/>
+    public bool Retarget(double? permitsPerSecond, double? safetyMargin, [NotNullWhen(false)] out string? problem)
     {
-        if (!_plan.TryRetarget(permitsPerSecond, out var plan, out problem))
+        if (!_plan.TryRetarget(permitsPerSecond, safetyMargin, out var plan, out problem))
         {
             return false;
         }

@@ -223,6 +223,34 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
+    public async Task RetargetMargin_WhileRunning_HoldsTheSmallerBudgetFromTheNextWindowOn_ForLanesAndShops()
+    {
+        // 20/s in 4 lanes, a shop of 8/s over 4 lanes; a margin of 0.5 leaves 10/s and 4/s.
+        var budget = Budget(20, lanes: 4, perShop: 8);
+        var shopLanes = budget.Plan.LanesOf("a");
+        var callers = Enumerable.Range(0, 12).Select(i => (new LaneRef(i % 4, 4), $"shop{i}"))
+            .Concat(shopLanes.SelectMany(lane => new[] { (new LaneRef(lane, 4), "a"), (new LaneRef(lane, 4), "a") })).ToList();
+        var byCaller = new List<(int Caller, DateTimeOffset Start)>();
+        var changedAt = TimeSpan.FromSeconds(2);
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5), elapsed =>
+        {
+            if (elapsed == changedAt)
+            {
+                Assert.True(budget.Retarget(null, 0.5, out _));
+            }
+        }, byCaller);
+
+        var origin = starts[0];
+        List<DateTimeOffset> After(TimeSpan from, Func<int, bool> caller) => [.. byCaller.Where(c => c.Start - origin >= from && caller(c.Caller)).Select(c => c.Start)];
+
+        Assert.Equal(20, MaxInAnyWindow([.. starts.Where(s => s - origin < changedAt)], TimeSpan.FromSeconds(1)));
+        Assert.Equal(10, MaxInAnyWindow(After(changedAt + TimeSpan.FromSeconds(1), _ => true), TimeSpan.FromSeconds(1)));
+        Assert.Equal(4, MaxInAnyWindow(After(changedAt + TimeSpan.FromSeconds(1), c => callers[c].Item2 == "a"), TimeSpan.FromSeconds(1)));
+        Assert.Equal(0.5, budget.Plan.SafetyMargin);
+    }
+
+    [Fact]
     public void Retarget_BelowOneCallPerLane_IsRefused_AndThePlanStays()
     {
         var budget = Budget(20, lanes: 8);

@@ -231,6 +231,45 @@ public sealed class LanePlanTests
         Assert.Equal(plan.Calls, back.Calls);
     }
 
+    [Fact]
+    public void TryRetarget_ASafetyMarginSetWhileRunning_KeepsTheLanesAndSplitsWhatIsLeft_AndNullGoesBack()
+    {
+        var plan = Plan(20, lanes: 8, margin: 0.1);
+
+        Assert.True(plan.TryRetarget(null, 0.2, out var next, out _));
+
+        Assert.Equal((0.2, 0.1, 16, 8), (next.SafetyMargin, next.ConfiguredSafetyMargin, next.Calls, next.Lanes));
+        Assert.Equal(16, Enumerable.Range(0, 8).Sum(l => next.Share(l, 8)));
+        Assert.True(next.TryRetarget(10, null, out var back, out _));
+        Assert.Equal((0.1, 9), (back.SafetyMargin, back.Calls));
+    }
+
+    [Theory]
+    [InlineData(20, 8, null, 0.65, "the highest margin at 20/s is 0.6")]
+    [InlineData(20, 8, null, 1.0, "at least 0 and less than 1")]
+    [InlineData(20, 8, null, -0.1, "at least 0 and less than 1")]
+    [InlineData(0.5, 1, null, 0.2, "counts calls over 2.5 s instead of 2 s")]
+    [InlineData(30, 8, 10.0, 0.25, "leaves a shop 7 calls per 1 s, fewer than the 8 lanes its limit is split over; the highest margin is 0.2")]
+    [InlineData(30, 8, 0.5, 0.2, "counts a shop's calls over 2.5 s instead of 2 s")]
+    public void TryRetarget_AMarginTheLanesOrAShopsLanesCannotKeep_IsRefusedWithTheReason(double configured, int lanes, double? perShop, double margin, string reason)
+    {
+        Assert.False(Plan(configured, lanes, perShop).TryRetarget(null, margin, out var next, out var problem));
+
+        Assert.Null(next);
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryRetarget_AMarginAShopsLanesCanKeep_LowersEachShopShare_NeverRaisingOne()
+    {
+        var plan = Plan(30, lanes: 8, perShop: 10);
+
+        Assert.True(plan.TryRetarget(null, 0.2, out var next, out _));
+
+        Assert.Equal((8, 8), (next.ShopCalls, next.ShopLanes));
+        Assert.All(Enumerable.Range(0, 8), rank => Assert.InRange(next.ShopShare(rank), 1, plan.ShopShare(rank)));
+    }
+
     [Theory]
     [InlineData(20, 8, 7.9, "8 lanes")]
     [InlineData(20, 8, 0.0, "positive")]
