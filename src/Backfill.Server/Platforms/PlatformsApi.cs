@@ -45,7 +45,7 @@ internal static class PlatformsApi
         if (change is null)
         {
             error ??= "The limit request is invalid.";
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [error.Contains("safetyMargin", StringComparison.Ordinal) && !error.Contains("permitsPerSecond", StringComparison.Ordinal) ? "safetyMargin" : "permitsPerSecond"] = [error] }, detail: error, title: "The limit request is invalid.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [error] }, detail: error, title: "The limit request is invalid.");
         }
 
         try
@@ -55,7 +55,7 @@ internal static class PlatformsApi
         }
         catch (ArgumentException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [e.Message] }, detail: e.Message, title: "The limit cannot be set.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [e.Message] }, detail: e.Message, title: "The limit cannot be set.");
         }
     }
 
