@@ -60,7 +60,8 @@ public static class ServiceCollectionExtensions
             services.AddSingleton(sp => new PlatformBoard(
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<PlatformBoard>>(),
-                platform => configured.Contains(platform) ? sp.GetRequiredService<QuotaGrants>().Use(platform) : []));
+                platform => configured.Contains(platform) ? sp.GetRequiredService<QuotaGrants>().Use(platform) : [],
+                platform => configured.Contains(platform) ? sp.GetRequiredService<IOptionsMonitor<Backfill.Platforms.Configuration.PlatformOptions>>().Get(platform).RateLimit.SafetyMargin : null));
             services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();

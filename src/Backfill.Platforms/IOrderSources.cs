@@ -31,10 +31,11 @@ public interface IOrderSources
     bool ThrottledElsewhere(string platform, DateTimeOffset until);
 
     /// <summary>
-    /// The fleet's limit for <paramref name="platform"/> changed while running (null: back to the configured one).
-    /// Returns null once applied, else why it cannot be (<see cref="LanePlan.TryRetarget"/>); an unknown platform is ignored (null).
+    /// The fleet's limit and safety margin for <paramref name="platform"/> changed while running (each null: back to the
+    /// configured one). Returns null once applied, else why it cannot be (<see cref="LanePlan.TryRetarget(double?, double?, out LanePlan?, out string?)"/>);
+    /// an unknown platform is ignored (null).
     /// </summary>
-    string? SetLimit(string platform, double? permitsPerSecond);
+    string? SetLimit(string platform, double? permitsPerSecond, double? safetyMargin);
 
     /// <summary>
     /// The scheduler granted this process <paramref name="calls"/> calls of the platform's quotas in all until

@@ -55,8 +55,8 @@ internal sealed class OrderSources : IOrderSources
     public bool QuotaGranted(string platform, DateTimeOffset end, long calls) =>
         _sources.TryGetValue(platform, out var source) && source.QuotaGranted(end, calls);
 
-    public string? SetLimit(string platform, double? permitsPerSecond) =>
-        _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond) : null;
+    public string? SetLimit(string platform, double? permitsPerSecond, double? safetyMargin) =>
+        _sources.TryGetValue(platform, out var source) ? source.SetLimit(permitsPerSecond, safetyMargin) : null;
 
     private PlatformSource Find(string platform) =>
         _sources.TryGetValue(platform, out var source) ? source : throw new UnknownPlatformException(platform, Names);

@@ -97,8 +97,8 @@ internal sealed partial class PlatformSource : IOrderSource
     /// <summary>The scheduler granted this process <paramref name="calls"/> calls of the quotas in all until <paramref name="end"/>.</summary>
     public bool QuotaGranted(DateTimeOffset end, long calls) => _budget.Allowance.Granted(end, calls);
 
-    /// <summary>The fleet's limit changed while running; null: the problem when the new limit does not fit the lanes.</summary>
-    public string? SetLimit(double? permitsPerSecond) => _budget.Retarget(permitsPerSecond, out var problem) ? null : problem;
+    /// <summary>The fleet's limit and safety margin changed while running; null: the problem when they do not fit the lanes.</summary>
+    public string? SetLimit(double? permitsPerSecond, double? safetyMargin) => _budget.Retarget(permitsPerSecond, safetyMargin, out var problem) ? null : problem;
 
     public string TimeField => _options.TimeRangeField;
 
@@ -116,7 +116,7 @@ internal sealed partial class PlatformSource : IOrderSource
             throw Count(new PlatformException(Platform, PlatformErrorKind.Permanent, "invalid_time_field", problem));
         }
 
-        CheckLane(request.Lane);
+        CheckLane(request.Lane, request.ShopId);
         var query = new PageQuery(request.ShopId, request.From, request.To, request.Cursor, request.Data, timeField);
         return await _reader.ReadAsync(query, new PageCalls(this, request), cancellationToken);
     }
@@ -128,15 +128,27 @@ internal sealed partial class PlatformSource : IOrderSource
     private int CallsAtOnce(LaneRef lane) =>
         Math.Clamp(lane.Count >= 1 && lane.Count <= _budget.Plan.LaneCalls && lane.Index >= 0 && lane.Index < lane.Count ? _budget.Plan.Share(lane.Index, lane.Count) : _budget.Plan.LaneCalls, 1, MaxCallsAtOnce);
 
-    private void CheckLane(LaneRef lane)
+    private void CheckLane(LaneRef lane, string shop)
     {
-        if (lane.Count < 1 || lane.Count > _budget.Plan.LaneCalls || lane.Index < 0 || lane.Index >= lane.Count)
+        var plan = _budget.Plan;
+        if (lane.Count < 1 || lane.Count > plan.LaneCalls || lane.Index < 0 || lane.Index >= lane.Count)
         {
             throw Count(new PlatformException(
                 Platform,
                 PlatformErrorKind.Permanent,
                 "lane_mismatch",
-                $"lane {lane} does not fit this worker's budget of {_budget.Plan.LaneCalls} calls per window for lanes; scheduler and workers must share {PlatformsConfiguration.SectionName}:{Platform}:RateLimit and {Core.Secrets.SecretBox.ConfigurationKey}"));
+                $"lane {lane} does not fit this worker's budget of {plan.LaneCalls} calls per window for lanes; scheduler and workers must share {PlatformsConfiguration.SectionName}:{Platform}:RateLimit and {Core.Secrets.SecretBox.ConfigurationKey}"));
+        }
+
+        // Under a per-shop limit each of the shop's lanes holds its part of the shop's limit, kept by that lane's owner; a
+        // lane outside them (released before the limit or the lanes changed) has no part, and calling there could exceed it.
+        if (plan.Sticky && plan.Scope != RateLimitScope.Process && plan.RankOf(shop, lane) is null)
+        {
+            throw Count(new PlatformException(
+                Platform,
+                PlatformErrorKind.Permanent,
+                "lane_mismatch",
+                $"lane {lane} is not one of shop {shop}'s lanes [{string.Join(", ", plan.LanesOf(shop))}] of {plan.Lanes} under the per-shop limit; the slice was released under another {PlatformsConfiguration.SectionName}:{Platform}:RateLimit: retry it to release it on the shop's lanes"));
         }
     }
 

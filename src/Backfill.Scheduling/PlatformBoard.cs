@@ -10,9 +10,11 @@ namespace Backfill.Scheduling;
 /// cool-offs from the control topic, and why releases are held; per lane its pages and its partition's lag, and a skew
 /// among them (<see cref="PartitionSkew"/>, R8), logged when it appears and when it ends. In memory: it describes the present.
 /// A platform's quotas are read from their one account, the scheduler's ledger, through <paramref name="quotas"/>, so they
-/// show the current windows even when nothing was granted since a reset.
+/// show the current windows even when nothing was granted since a reset; its configured safety margin through
+/// <paramref name="configuredMargin"/> (null for a platform that is not configured).
 /// </summary>
-public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoard>? logger = null, Func<string, IReadOnlyList<QuotaUse>>? quotas = null)
+public sealed partial class PlatformBoard(
+    TimeProvider time, ILogger<PlatformBoard>? logger = null, Func<string, IReadOnlyList<QuotaUse>>? quotas = null, Func<string, double?>? configuredMargin = null)
 {
     private readonly ConcurrentDictionary<string, Entry> _platforms = new(StringComparer.OrdinalIgnoreCase);
 
@@ -55,18 +57,22 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
     public DateTimeOffset? QuotaSpentUntil(string platform) =>
         _platforms.TryGetValue(platform, out var entry) && entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null;
 
-    /// <summary>The limit set while running (from the control topic); null: back to the configured one.</summary>
-    public void SetLiveLimit(string platform, double? permitsPerSecond)
+    /// <summary>The limit and safety margin set while running (from the control topic); each null: back to the configured one.</summary>
+    public void SetLiveLimit(string platform, double? permitsPerSecond, double? safetyMargin = null)
     {
         var entry = Of(platform);
         lock (entry)
         {
             entry.LiveLimit = permitsPerSecond;
+            entry.LiveMargin = safetyMargin;
         }
     }
 
     /// <summary>The limit set while running, if one replaces the configured one.</summary>
     public double? LiveLimit(string platform) => _platforms.TryGetValue(platform, out var entry) ? entry.LiveLimit : null;
+
+    /// <summary>The safety margin set while running, if one replaces the configured one.</summary>
+    public double? LiveMargin(string platform) => _platforms.TryGetValue(platform, out var entry) ? entry.LiveMargin : null;
 
     /// <summary>The end of the platform's cool-off, when one is running now.</summary>
     public DateTimeOffset? CoolingOffUntil(string platform) =>
@@ -181,6 +187,8 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
                 [.. entry.Lanes.Values.OrderBy(l => l.Lane)],
                 entry.LiveLimit)
             {
+                LiveMargin = entry.LiveMargin,
+                SafetyMargin = entry.LiveMargin ?? configuredMargin?.Invoke(platform),
                 QuotaSpentUntil = entry.QuotaSpentUntil > time.GetUtcNow() ? entry.QuotaSpentUntil : null,
                 Quotas = use,
                 Partitions = Partitions(entry),
@@ -266,6 +274,8 @@ public sealed partial class PlatformBoard(TimeProvider time, ILogger<PlatformBoa
 
         public double? LiveLimit { get; set; }
 
+        public double? LiveMargin { get; set; }
+
         public SortedDictionary<int, LaneStatus> Lanes { get; } = [];
 
         public SortedDictionary<int, LaneLoad> Load { get; } = [];
@@ -307,6 +317,12 @@ public sealed record PlatformStatus(string Platform, long Throttles, DateTimeOff
 {
     /// <summary>Each lane's load and its action partition's lag (R8).</summary>
     public IReadOnlyList<PartitionLoad> Partitions { get; init; } = [];
+
+    /// <summary>The share of the platform's limits the fleet leaves to the partner key's other clients now (live or configured); null when not known.</summary>
+    public double? SafetyMargin { get; init; }
+
+    /// <summary>The safety margin set while running (<c>backfill limit --margin</c>); null: the configured one holds.</summary>
+    public double? LiveMargin { get; init; }
 
     /// <summary>Set while the platform's quota is spent: no calls, no releases until then ("quota spent, resumes at").</summary>
     public DateTimeOffset? QuotaSpentUntil { get; init; }

@@ -145,7 +145,7 @@ public sealed partial class ReleaseService(
 
         async Task ReleaseEachAsync()
         {
-            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LaneOf : null, count))
+            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LanesOf : null, count))
             {
                 slice.Attempt++;
                 slice.Step = -1;

@@ -110,7 +110,7 @@ public sealed partial class SchedulerService(
             }
             else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited })
             {
-                board.SetLiveLimit(limited, message.PermitsPerSecond);
+                board.SetLiveLimit(limited, message.PermitsPerSecond, message.SafetyMargin);
             }
             else if (message is { Kind: ControlKind.QuotaAsk, Platform: { } asking, Process: { } process, Calls: { } want, Until: { } stale } && stale > time.GetUtcNow())
             {

@@ -140,7 +140,7 @@ public sealed partial class WorkerService(
             else if (message is { Kind: ControlKind.RateLimit, Platform: { } limited } && sources.Names.Contains(limited, StringComparer.OrdinalIgnoreCase))
             {
                 // The last limit on the compacted topic is the fleet's: a worker that starts later reads it too.
-                if (sources.SetLimit(limited, message.PermitsPerSecond) is { } problem)
+                if (sources.SetLimit(limited, message.PermitsPerSecond, message.SafetyMargin) is { } problem)
                 {
                     Log.LimitRefused(_logger, limited, problem);
                 }

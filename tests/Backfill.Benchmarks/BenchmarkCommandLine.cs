@@ -22,6 +22,7 @@ internal static class BenchmarkCommandLine
         var rate = new Option<double>("--rate") { Description = "The platform's limit R: calls per sliding second (simulator and product).", DefaultValueFactory = _ => 20 };
         var workers = new Option<int[]>("--workers") { Description = "Worker process counts, comma-separated.", DefaultValueFactory = _ => [1, 2, 4], CustomParser = ParseCounts };
         var callsSeconds = new Option<int>("--calls-seconds") { Description = "Size the job so the platform sees at least this many seconds of calls at R (long enough that the kill and the last slices are a small part of the run).", DefaultValueFactory = _ => 180 };
+        var perShop = new Option<double?>("--per-shop") { Description = "The platform's per-shop limit S (simulator and product); utilisation is then measured against min(R, shops × S), target 0.9." };
         var shops = new Option<int>("--shops") { Description = "Shops in the job.", DefaultValueFactory = _ => 24 };
         var concurrency = new Option<int?>("--concurrency") { Description = "Worker consumers per worker process (default: the product's)." };
         var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };
@@ -35,7 +36,7 @@ internal static class BenchmarkCommandLine
         var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use the Release build of src/Backfill.Cli as it is." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
-        Option[] common = [rate, callsSeconds, shops, concurrency, lanes, maxInFlight, releaseEvery, timeout, set, keep, noBuild, json];
+        Option[] common = [rate, perShop, callsSeconds, shops, concurrency, lanes, maxInFlight, releaseEvery, timeout, set, keep, noBuild, json];
 
         var fleet = new Command("fleet", "W worker processes and serve against a strict sliding-window simulator, fleet budget vs. per-process (naive), a worker SIGKILLed halfway.");
         fleet.Options.Add(workers);
@@ -58,6 +59,11 @@ internal static class BenchmarkCommandLine
                 {
                     r.AddError($"{option.Name} must be at least {minimum}.");
                 }
+            }
+
+            if (r.GetResult(perShop) is { } shopLimit && shopLimit.GetValueOrDefault<double?>() is not > 0)
+            {
+                r.AddError($"{perShop.Name} must be greater than 0.");
             }
         });
 
@@ -104,6 +110,7 @@ internal static class BenchmarkCommandLine
             Rate = parse.GetValue(rate),
             CallsDuration = TimeSpan.FromSeconds(parse.GetValue(callsSeconds)),
             Shops = parse.GetValue(shops),
+            PerShop = parse.GetValue(perShop),
             Concurrency = parse.GetValue(concurrency),
             Lanes = parse.GetValue(lanes),
             MaxInFlight = parse.GetValue(maxInFlight),
@@ -179,7 +186,8 @@ internal static class BenchmarkCommandLine
         }
 
         var plan = FleetScenario.Plan(options);
-        ResultTable.Write(console, $"{scenario}: R = {options.Rate.ToString(CultureInfo.InvariantCulture)}/s, {plan.Shops.Count} shops × {plan.Days} days, {plan.ExpectedCalls} calls", results);
+        var perShopText = options.PerShop is { } each ? $", S = {each.ToString(CultureInfo.InvariantCulture)}/s per shop (allowed {options.AllowedRate.ToString(CultureInfo.InvariantCulture)}/s)" : "";
+        ResultTable.Write(console, $"{scenario}: R = {options.Rate.ToString(CultureInfo.InvariantCulture)}/s{perShopText}, {plan.Shops.Count} shops × {plan.Days} days, {plan.ExpectedCalls} calls", results);
         if (options.Json)
         {
             Console.Out.WriteLine(ResultJson.Write(scenario, options, plan, results));

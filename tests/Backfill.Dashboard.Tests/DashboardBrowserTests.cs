@@ -169,6 +169,25 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
     }
 
     [SkippableFact]
+    public async Task PlatformRow_ShowsTheSafetyMargin_ConfiguredAndSetWhileRunning()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync();
+        await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03" });
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        await page.RefreshAsync(RefreshTimeout);
+        Assert.Equal("safety margin 0", await page.Page.InnerTextAsync("tr[data-platform='demo'] [data-field='margin']"));
+
+        using var set = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"safetyMargin": 0.2}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var answer = await page.RefreshAsync(RefreshTimeout);
+
+        Assert.Equal(0.2, answer.GetProperty("jobs")[0].GetProperty("platforms")[0].GetProperty("safetyMargin").GetDouble());
+        Assert.Equal("safety margin 0.2 (live)", await page.Page.InnerTextAsync("tr[data-platform='demo'] [data-field='margin']"));
+        Assert.Empty(page.Errors);
+    }
+
+    [SkippableFact]
     public async Task PlatformRow_ShowsASpentQuotaAndWhenItResumes_AndEachQuotasUse()
     {
         browser.RequireBrowser();

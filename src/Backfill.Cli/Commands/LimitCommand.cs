@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Backfill.Cli.Output;
+using Backfill.Scheduling;
 using Backfill.Server.Platforms;
 
 namespace Backfill.Cli.Commands;
@@ -14,26 +15,32 @@ internal static class LimitCommand
     {
         var platform = new Argument<string?>("PLATFORM") { Description = "A configured platform; without it, every platform is shown.", Arity = ArgumentArity.ZeroOrOne };
         var permits = new Argument<double?>("PERMITS") { Description = "The new limit in calls per second for the whole fleet.", Arity = ArgumentArity.ZeroOrOne };
-        var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit (Platforms:NAME:RateLimit:PermitsPerSecond)." };
+        var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit and safety margin (Platforms:NAME:RateLimit:PermitsPerSecond and SafetyMargin)." };
+        var margin = new Option<double?>("--margin") { Description = "The new safety margin: the share of the limits kept for the partner key's other clients (the sellers' live sync), at least 0 and below 1." };
         var force = new Option<bool>("--force") { Description = "Allow PERMITS above the configured limit, the rate the platform allows (refused otherwise: calls above it risk a ban)." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
         var token = ControlOptions.Token();
-        var command = new Command("limit", "Show each platform's limit, or change one platform's limit for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit cannot go below one call per lane, and it goes above the configured limit only with --force.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo 25 --force\n  backfill limit demo --reset --json")
+        var command = new Command("limit", "Show each platform's limit and safety margin, or change one platform's limit or margin for every worker while they run. Workers apply it at once; lanes stay as configured, so the limit less the margin cannot go below one call per lane, and the limit goes above the configured limit only with --force.\n\nExamples:\n  backfill limit\n  backfill limit demo 10\n  backfill limit demo --margin 0.2\n  backfill limit demo 25 --force\n  backfill limit demo --reset --json")
         {
-            platform, permits, reset, force, server, token, json,
+            platform, permits, margin, reset, force, server, token, json,
         };
         command.Validators.Add(r =>
         {
             // Given, not parsed: reading an unparsable PERMITS here would throw; the parser reports that one itself.
             var hasPermits = r.GetResult(permits) is { Tokens.Count: > 0 };
-            if (hasPermits && r.GetValue(reset))
+            var hasMargin = r.GetResult(margin) is { Tokens.Count: > 0 };
+            if ((hasPermits || hasMargin) && r.GetValue(reset))
             {
-                r.AddError("Give PERMITS or --reset, not both.");
+                r.AddError("Give PERMITS or --margin, or --reset, not both.");
             }
-            else if ((hasPermits || r.GetValue(reset)) && r.GetValue(platform) is null)
+            else if ((hasPermits || hasMargin || r.GetValue(reset)) && r.GetValue(platform) is null)
             {
                 r.AddError("Name the PLATFORM whose limit changes.");
+            }
+            else if (hasMargin && r.GetValue(margin) is not (>= 0 and < 1))
+            {
+                r.AddError("--margin must be at least 0 and less than 1 (0.2 keeps a fifth of the limits for the partner key's other clients).");
             }
             else if (r.GetValue(force) && !hasPermits)
             {
@@ -45,10 +52,14 @@ internal static class LimitCommand
             var configuration = CliConfiguration.Build(overrides);
             using var client = ControlOptions.Client(parse, server, token, configuration);
             var name = parse.GetValue(platform);
-            var change = parse.GetValue(permits);
-            if (change is not null || parse.GetValue(reset))
+            var newLimit = parse.GetValue(permits);
+            var newMargin = parse.GetValue(margin);
+            if (newLimit is not null || newMargin is not null || parse.GetValue(reset))
             {
-                var (view, body) = await client.SetLimitAsync(name!, change, parse.GetValue(force), ct);
+                var change = parse.GetValue(reset)
+                    ? new LimitChange(new(null), new(null))
+                    : new LimitChange(newLimit is null ? null : new(newLimit), newMargin is null ? null : new(newMargin), parse.GetValue(force));
+                var (view, body) = await client.SetLimitAsync(name!, change, ct);
                 Print(parse.GetValue(json), body, () => LimitView.Write(Console.Out, [view]));
                 return ExitCodes.Success;
             }

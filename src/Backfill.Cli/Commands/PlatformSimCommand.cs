@@ -16,9 +16,10 @@ internal static class PlatformSimCommand
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
         var limit = new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 };
+        var perShop = new Option<double>("--per-shop") { Description = "Calls allowed per shop in any sliding second (0 = no per-shop limit; Shopee only).", DefaultValueFactory = _ => 0 };
         var platform = new Option<string>("--platform") { Description = "Take the kind, partner id and key (Lazada: app key, secret and RateLimit:Quotas) and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
         var tokenTtl = new Option<string?>("--token-ttl") { Description = "Life of every access token (the configured ones from start, refreshed ones from their refresh), at least 00:00:01; default: configured tokens never expire, refreshed ones live 4 hours." };
-        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does. A platform of Kind lazada gets the Lazada simulator (base URL .../rest/, quotas per period from RateLimit:Quotas, refresh tokens not rotated).\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, platform, tokenTtl };
+        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does. A platform of Kind lazada gets the Lazada simulator (base URL .../rest/, quotas per period from RateLimit:Quotas, refresh tokens not rotated).\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, perShop, platform, tokenTtl };
         command.Validators.Add(r =>
         {
             if (CommonOptions.Given(r.GetResult(port)) is < 0 or > 65535)
@@ -29,6 +30,11 @@ internal static class PlatformSimCommand
             if (CommonOptions.Given(r.GetResult(limit)) < 0)
             {
                 r.AddError("--limit must not be negative.");
+            }
+
+            if (CommonOptions.Given(r.GetResult(perShop)) < 0)
+            {
+                r.AddError("--per-shop must not be negative.");
             }
 
             if (r.GetResult(tokenTtl)?.Tokens is [{ } ttl, ..] && !(TimeSpan.TryParse(ttl.Value, CultureInfo.InvariantCulture, out var life) && life >= TimeSpan.FromSeconds(1)))
@@ -61,6 +67,7 @@ internal static class PlatformSimCommand
             {
                 Port = parse.GetValue(port),
                 PermitsPerSecond = parse.GetValue(limit),
+                PerShopPermitsPerSecond = parse.GetValue(perShop) is > 0 and var shopLimit ? shopLimit : null,
                 PartnerId = section.GetValue<long>("PartnerId"),
                 PartnerKey = section["PartnerKey"] ?? "",
                 AccessTokens = section.GetSection("Shops").GetChildren().Where(s => s["AccessToken"] is not null).ToDictionary(s => s.Key, s => s["AccessToken"]!),
@@ -68,7 +75,8 @@ internal static class PlatformSimCommand
                 TokenTtl = life,
             }, cancellationToken: ct);
             Console.Out.WriteLine($"listening: {simulator.BaseUrl}");
-            Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
+            var perShopText = parse.GetValue(perShop) is > 0 and var each ? $", {each}/s per shop" : "";
+            Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s{perShopText} (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
             await UntilCancelledAsync(ct);
             Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}, token refreshes {simulator.Stats.Refreshes} ({simulator.Stats.RefusedRefreshes} refused), answered expired {simulator.Stats.ExpiredAnswers}");

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Backfill.Cli.Output;
 
-/// <summary>Platforms' limits as a narrow table: what the fleet keeps now, what is configured, lanes, throttles.</summary>
+/// <summary>Platforms' limits as a narrow table: what the fleet keeps now, what is configured, the safety margin, lanes, throttles.</summary>
 internal static class LimitView
 {
     public static void Write(TextWriter writer, IReadOnlyList<PlatformView> platforms)
@@ -14,12 +14,14 @@ internal static class LimitView
         table.AddColumn("platform");
         table.AddColumn(new TableColumn("limit/s").RightAligned());
         table.AddColumn(new TableColumn("configured/s").RightAligned());
+        table.AddColumn(new TableColumn("margin").RightAligned());
         table.AddColumn(new TableColumn("lanes").RightAligned());
         table.AddColumn(new TableColumn("throttles").RightAligned());
         foreach (var p in platforms)
         {
             var limit = Figure(p.PermitsPerSecond) + (p.Live ? " (live)" : "");
-            table.AddRow(Markup.Escape(p.Platform), Markup.Escape(limit), Figure(p.ConfiguredPermitsPerSecond), $"{p.Lanes}", $"{p.Budget.Throttles}");
+            var margin = Figure(p.SafetyMargin) + (p.LiveMargin ? " (live)" : "");
+            table.AddRow(Markup.Escape(p.Platform), Markup.Escape(limit), Figure(p.ConfiguredPermitsPerSecond), Markup.Escape(margin), $"{p.Lanes}", $"{p.Budget.Throttles}");
         }
 
         console.Write(table);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backfill.Scheduling;
 using Backfill.Server.Jobs;
 using Backfill.Server.Platforms;
 
@@ -72,11 +73,26 @@ internal sealed partial class SchedulerClient : IDisposable
         return status == HttpStatusCode.OK && Read<PlatformList>(body) is { } list ? (list, body) : throw Unexpected(status, body);
     }
 
-    /// <summary>Sets the fleet's limit of <paramref name="platform"/> while it runs; null goes back to the configured one.</summary>
-    /// <param name="force">Allows a limit above the configured one.</param>
-    public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, double? permitsPerSecond, bool force, CancellationToken cancellationToken)
+    /// <summary>Changes the fleet's limit and/or safety margin of <paramref name="platform"/> while it runs; what the change leaves out stays as it is.</summary>
+    public async Task<(PlatformView Platform, string Body)> SetLimitAsync(string platform, LimitChange change, CancellationToken cancellationToken)
     {
-        object request = force ? new { permitsPerSecond, force } : new { permitsPerSecond };
+        ArgumentNullException.ThrowIfNull(change);
+        var request = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (change.Limit is { } limit)
+        {
+            request["permitsPerSecond"] = limit.Value;
+        }
+
+        if (change.Margin is { } margin)
+        {
+            request["safetyMargin"] = margin.Value;
+        }
+
+        if (change.Force)
+        {
+            request["force"] = true;
+        }
+
         var (status, body) = await SendAsync(
             () => Authorized(new HttpRequestMessage(HttpMethod.Post, $"api/platforms/{Uri.EscapeDataString(platform)}/limit") { Content = JsonContent.Create(request, options: Json) }),
             cancellationToken);

@@ -11,7 +11,8 @@ namespace Backfill.Hosting.Diagnostics;
 
 /// <summary>
 /// The platform rows of <c>doctor</c>: one signed call per platform through the real adapter, the first page of the
-/// first configured shop over the last hour. Only the platform's error code and its own words are shown, never a key or token.
+/// first configured shop over the last hour, and the budget the configuration gives it (limit, safety margin, lanes).
+/// Only the platform's error code and its own words are shown, never a key or token.
 /// </summary>
 internal static class PlatformDoctor
 {
@@ -45,9 +46,11 @@ internal static class PlatformDoctor
         QuotaPlan quotas;
         double share;
         string credentials;
+        string budget;
         try
         {
             var options = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform);
+            budget = " " + Budget(LanePlan.For(options.RateLimit));
             shop = options.Shops.Keys.FirstOrDefault();
             (quotas, share) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare);
             credentials = string.Equals(options.Kind, "lazada", StringComparison.OrdinalIgnoreCase) ? "AppKey, AppSecret" : "PartnerId, PartnerKey";
@@ -60,7 +63,7 @@ internal static class PlatformDoctor
 
         if (shop is null)
         {
-            return DoctorCheck.Warn(check, $"not called: no shop under Platforms:{platform}:Shops (a test call needs a shop's access token).");
+            return DoctorCheck.Warn(check, $"not called: no shop under Platforms:{platform}:Shops (a test call needs a shop's access token).{budget}");
         }
 
         var to = time.GetUtcNow();
@@ -71,7 +74,7 @@ internal static class PlatformDoctor
             provider.GetRequiredService<IOrderSources>().QuotaGranted(platform, quotas.GrantEnd(to), 1);
         }
 
-        var quotaText = quotas.IsEmpty ? "" : " " + Quotas(quotas, share);
+        var quotaText = budget + (quotas.IsEmpty ? "" : " " + Quotas(quotas, share));
         to = to.AddTicks(-(to.UtcTicks % TimeSpan.TicksPerMinute));
         using var deadline = new CancellationTokenSource(Deadline, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -101,6 +104,20 @@ internal static class PlatformDoctor
         {
             return DoctorCheck.Fail(check, $"the signed test call for shop {shop} got no answer within {Deadline.TotalSeconds:0} s. Check Platforms:{platform}:BaseUrl.");
         }
+    }
+
+    /// <summary>
+    /// "Budget: 20/s less a safety margin of 0.1 …": the configured plan; a margin set while running (<c>backfill limit
+    /// --margin</c>) is shown by <c>backfill limit</c> and the dashboard.
+    /// </summary>
+    internal static string Budget(LanePlan plan)
+    {
+        var window = plan.Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var perShop = plan.ShopCalls is { } shopCalls
+            ? $"; per shop {shopCalls} per {plan.ShopWindow.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s over {plan.ShopLanes} of the lanes"
+            : "";
+        return $"Budget: {plan.PermitsPerSecond.ToString("0.###", CultureInfo.InvariantCulture)}/s less a safety margin of {plan.SafetyMargin.ToString("0.###", CultureInfo.InvariantCulture)} " +
+            $"(RateLimit:SafetyMargin, left to the partner key's other clients such as the sellers' live sync): {plan.Calls} call(s) per {window} s in {plan.Lanes} lane(s){perShop}.";
     }
 
     /// <summary>"Quotas: 50000 per 1.00:00:00 from midnight Asia/Singapore (40000 for backfills, share 0.8)."</summary>

@@ -47,6 +47,13 @@ public sealed record ControlMessage : IMessage
     /// <summary>For <see cref="ControlKind.RateLimit"/>: the platform's limit for the whole fleet from now on; null: back to the configured one.</summary>
     public double? PermitsPerSecond { get; init; }
 
+    /// <summary>
+    /// For <see cref="ControlKind.RateLimit"/>: the share of the platform's limits kept for the partner key's other clients
+    /// from now on; null: back to the configured <c>RateLimit:SafetyMargin</c>. The message carries the whole live state
+    /// (the topic keeps only the last one per platform).
+    /// </summary>
+    public double? SafetyMargin { get; init; }
+
     /// <summary>For <see cref="ControlKind.Token"/> and <see cref="ControlKind.TokenRefused"/>: the platform's shop id.</summary>
     public string? Shop { get; init; }
 
@@ -92,6 +99,7 @@ public sealed record ControlMessage : IMessage
         ControlKind.JobState when string.IsNullOrWhiteSpace(Job) || string.IsNullOrWhiteSpace(State) => "a job state needs job and state",
         ControlKind.RateLimit when string.IsNullOrWhiteSpace(Platform) => "a rate limit needs platform",
         ControlKind.RateLimit when PermitsPerSecond is { } permits && (!(permits > 0) || double.IsInfinity(permits)) => "a rate limit needs permitsPerSecond greater than 0 (or null to go back to the configured one)",
+        ControlKind.RateLimit when SafetyMargin is { } margin && !(margin >= 0 && margin < 1) => "a rate limit needs safetyMargin of at least 0 and less than 1 (or null to go back to the configured one)",
         ControlKind.Token when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) || TokenVersion is not > 0 || string.IsNullOrEmpty(Sealed) =>
             "a token needs platform, shop, tokenVersion above 0 and sealed",
         ControlKind.TokenRefused when string.IsNullOrWhiteSpace(Platform) || string.IsNullOrWhiteSpace(Shop) || TokenVersion is not >= 0 =>
@@ -113,8 +121,8 @@ public sealed record ControlMessage : IMessage
     public static ControlMessage Throttle(string platform, DateTimeOffset until, string process, string reason) =>
         new() { Kind = ControlKind.Throttle, Platform = platform, Until = until, Process = process, Reason = reason };
 
-    public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason) =>
-        new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, Reason = reason };
+    public static ControlMessage RateLimit(string platform, double? permitsPerSecond, string reason, double? safetyMargin = null) =>
+        new() { Kind = ControlKind.RateLimit, Platform = platform, PermitsPerSecond = permitsPerSecond, SafetyMargin = safetyMargin, Reason = reason };
 
     /// <summary>The shop's access token of <paramref name="version"/>, sealed; workers take the highest version they hear of.</summary>
     public static ControlMessage Token(string platform, string shop, long version, string sealedToken, DateTimeOffset expiresAt, string reason) =>

@@ -43,7 +43,7 @@ public static class PartitionSkew
         var where = busiest.Partition is { } p ? $"partition {p} (lane {busiest.Lane})" : $"lane {busiest.Lane}";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{where} has {busiest.Value} {what}, {busiest.Value / median:0.#}× the median lane ({median:0.#}) of {lanes.Count}: one lane carries most of the work (a busy shop keeps its lane under a per-shop limit)");
+            $"{where} has {busiest.Value} {what}, {busiest.Value / median:0.#}× the median lane ({median:0.#}) of {lanes.Count}: one lane carries most of the work (a slice with far more pages than the others on its lane, or a busy shop with few lanes under a per-shop limit)");
     }
 
     private static double Median(long[] values)

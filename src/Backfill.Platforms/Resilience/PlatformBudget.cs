@@ -7,7 +7,8 @@ namespace Backfill.Platforms.Resilience;
 
 /// <summary>
 /// One platform's budget in this process. A call starts once the gate is open (no throttle pause, no cool-off) and there
-/// is room in its lane's window and, with a per-shop limit, in its shop's window. Lane windows hold the lane's share of
+/// is room in its lane's window and, with a per-shop limit, in the window of its shop on that lane, which holds the
+/// shop's share there (<see cref="LanePlan.ShopShare"/>; in Process scope one window of the shop's whole limit). Lane windows hold the lane's share of
 /// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>). With quotas, a
 /// call also takes one of the calls the scheduler granted this process (<see cref="QuotaAllowance"/>), asking for more
 /// (<see cref="QuotaWanted"/>) when few are left.
@@ -17,7 +18,7 @@ internal sealed class PlatformBudget
     private readonly Lock _lock = new();
     private readonly Dictionary<LaneRef, CallWindow> _lanes = [];
     private readonly Dictionary<LaneRef, FairTurns> _turns = [];
-    private readonly Dictionary<string, CallWindow> _shops = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Shop, int Lane), CallWindow> _shops = [];
     private readonly ThrottleOptions _throttle;
     private readonly TimeProvider _time;
     private DateTimeOffset _coolOffUntil = DateTimeOffset.MinValue;
@@ -44,7 +45,7 @@ internal sealed class PlatformBudget
 
     public string Platform { get; }
 
-    /// <summary>The current plan: the configured limit, or the one set while running (<see cref="Retarget"/>).</summary>
+    /// <summary>The current plan: the configured limit, or the one set while running (<see cref="Retarget(double?, double?, out string?)"/>).</summary>
     public LanePlan Plan => _plan;
 
     public ThrottleGate Gate { get; }
@@ -60,7 +61,7 @@ internal sealed class PlatformBudget
     {
         var laneWindow = LaneWindow(lane);
         var turns = Turns(lane);
-        var shopWindow = ShopWindow(shop);
+        var shopWindow = ShopWindow(shop, lane);
         var (job, weight) = caller ?? CallerTurn.Anonymous;
         while (true)
         {
@@ -151,12 +152,16 @@ internal sealed class PlatformBudget
     }
 
     /// <summary>
-    /// The fleet's limit changed while running (null: back to the configured one). Lane windows read their share on every
-    /// admission, so a lower limit holds from the next call on; calls already in a window keep counting there.
+    /// The fleet's limit or safety margin changed while running (each null: back to the configured one). Lane and shop
+    /// windows read their share on every admission, so a lower budget holds from the next call on; calls already in a
+    /// window keep counting there.
     /// </summary>
-    public bool Retarget(double? permitsPerSecond, [NotNullWhen(false)] out string? problem)
+    public bool Retarget(double? permitsPerSecond, [NotNullWhen(false)] out string? problem) => Retarget(permitsPerSecond, null, out problem);
+
+    /// <inheritdoc cref="Retarget(double?, out string?)"/>
+    public bool Retarget(double? permitsPerSecond, double? safetyMargin, [NotNullWhen(false)] out string? problem)
     {
-        if (!_plan.TryRetarget(permitsPerSecond, out var plan, out problem))
+        if (!_plan.TryRetarget(permitsPerSecond, safetyMargin, out var plan, out problem))
         {
             return false;
         }
@@ -277,19 +282,35 @@ internal sealed class PlatformBudget
         return calls >= 1 ? ((int)Math.Floor(calls), Plan.Window) : (1, Plan.Window / calls);
     }
 
-    private CallWindow? ShopWindow(string shop)
+    /// <summary>
+    /// The window of a shop on a lane, holding the shop's share there and kept by the lane's owner; in Process scope one
+    /// window of the shop's whole limit. The share is read on every admission, so a live change applies from the next call.
+    /// </summary>
+    private CallWindow? ShopWindow(string shop, LaneRef lane)
     {
-        if (Plan.ShopCalls is not { } calls)
+        var plan = Plan;
+        if (plan.ShopCalls is null)
         {
             return null;
         }
 
+        var key = (shop, Lane: -1);
+        Func<(int, TimeSpan)> capacity = () => (Plan.ShopCalls ?? 1, Plan.ShopWindow);
+        if (plan.Scope != RateLimitScope.Process)
+        {
+            // Throws for a lane that is not one of the shop's (a slice released under another plan), before a window exists for it.
+            var rank = plan.RankOf(shop, lane) ?? throw new ArgumentOutOfRangeException(
+                nameof(lane), $"lane {lane} is not one of shop {shop}'s lanes [{string.Join(", ", plan.LanesOf(shop))}] of {plan.Lanes}");
+            key = (shop, lane.Index);
+            capacity = () => (Plan.ShopShare(rank), Plan.ShopWindow);
+        }
+
         lock (_lock)
         {
-            if (!_shops.TryGetValue(shop, out var window))
+            if (!_shops.TryGetValue(key, out var window))
             {
-                window = new CallWindow(calls, Plan.ShopWindow, _time);
-                _shops[shop] = window;
+                window = new CallWindow(capacity, _time);
+                _shops[key] = window;
             }
 
             return window;

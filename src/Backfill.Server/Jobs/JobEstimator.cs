@@ -20,7 +20,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
         var shops = shape.Shops;
         // A limit set while running (backfill limit) is the one the job will meet; the jobs' calls share the lanes' part of it.
         var configured = LanePlan.For(platforms.Get(request.Platform).RateLimit);
-        var plan = configured.TryRetarget(board.LiveLimit(request.Platform), out var live, out _) ? live : configured;
+        var plan = configured.TryRetarget(board.LiveLimit(request.Platform), board.LiveMargin(request.Platform), out var live, out _) ? live : configured;
         var history = new SliceHistory(db).Of(request.Platform, shops);
         var pageSize = platforms.Get(request.Platform).PageSize;
         return JobEstimate.Of(

@@ -11,11 +11,14 @@ namespace Backfill.Server.Platforms;
 /// <summary>
 /// <c>GET /api/platforms</c>: each configured platform's limit (configured and live) and budget as the fleet reports it.
 /// <c>POST /api/platforms/{name}/limit</c> with <c>{"permitsPerSecond": 10}</c> (or <c>null</c>: back to the configured
-/// limit) changes the fleet's limit while it runs; above the configured limit only with <c>"force": true</c>.
+/// limit) changes the fleet's limit while it runs; above the configured limit only with <c>"force": true</c>; with
+/// <c>{"safetyMargin": 0.2}</c> (or <c>null</c>) its safety margin, the share kept for the partner key's other clients.
+/// What the body leaves out stays as it is.
 /// </summary>
 internal static class PlatformsApi
 {
     private const string Example = """{"permitsPerSecond": 10}""";
+    private const string MarginExample = """{"safetyMargin": 0.2}""";
 
     public static IEndpointRouteBuilder MapPlatformsApi(this IEndpointRouteBuilder app)
     {
@@ -38,28 +41,30 @@ internal static class PlatformsApi
 
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        var (permits, force, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
-        if (error is not null)
+        var (change, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
+        if (change is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [error] }, detail: error, title: "The limit request is invalid.");
+            error ??= "The limit request is invalid.";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [error] }, detail: error, title: "The limit request is invalid.");
         }
 
         try
         {
-            var limit = await limits.SetAsync(platform, permits, force, "api", cancellationToken);
+            var limit = await limits.SetAsync(platform, change, "api", cancellationToken);
             return TypedResults.Ok(PlatformView.Of(limit, board.Status(platform)));
         }
         catch (ArgumentException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["permitsPerSecond"] = [e.Message] }, detail: e.Message, title: "The limit cannot be set.");
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [e.Message] }, detail: e.Message, title: "The limit cannot be set.");
         }
     }
 
     /// <summary>
-    /// The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration) and <c>force</c>
-    /// (optional, true to go above the configured limit), or what is wrong.
+    /// The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration), <c>safetyMargin</c>
+    /// (at least 0 and below 1, or null to go back to the configuration) and <c>force</c> (optional, true to go above the
+    /// configured limit), at least one of the first two; one left out stays as it is. Or what is wrong.
     /// </summary>
-    internal static (double? Permits, bool Force, string? Error) Read(ReadOnlyMemory<byte> body)
+    internal static (LimitChange? Change, string? Error) Read(ReadOnlyMemory<byte> body)
     {
         try
         {
@@ -67,17 +72,19 @@ internal static class PlatformsApi
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, false, $"The body must be a JSON object such as {Example}.");
+                return (null, $"The body must be a JSON object such as {Example}.");
             }
 
-            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("permitsPerSecond" or "force")) is { } unknown)
+            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("permitsPerSecond" or "safetyMargin" or "force")) is { } unknown)
             {
-                return (null, false, $"Unknown member '{unknown}'; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit (and \"force\": true to go above it).");
+                return (null, $"Unknown member '{unknown}'; send {Example} or {MarginExample}, or {{\"permitsPerSecond\": null}} to go back to the configured limit (and \"force\": true to go above it).");
             }
 
-            if (!root.TryGetProperty("permitsPerSecond", out var value))
+            var hasLimit = root.TryGetProperty("permitsPerSecond", out var value);
+            var hasMargin = root.TryGetProperty("safetyMargin", out var marginValue);
+            if (!hasLimit && !hasMargin)
             {
-                return (null, false, $"permitsPerSecond is required; send {Example}, or {{\"permitsPerSecond\": null}} to go back to the configured limit.");
+                return (null, $"permitsPerSecond or safetyMargin is required; send {Example} or {MarginExample}, or null for either to go back to the configured one.");
             }
 
             var force = false;
@@ -85,22 +92,49 @@ internal static class PlatformsApi
             {
                 if (forced.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
-                    return (null, false, $"force must be true (allow a limit above the configured one) or false, got {forced.GetRawText()}.");
+                    return (null, $"force must be true (allow a limit above the configured one) or false, got {forced.GetRawText()}.");
                 }
 
                 force = forced.GetBoolean();
             }
 
-            return value.ValueKind switch
+            LimitChange.Setting? limit = null;
+            if (hasLimit)
             {
-                JsonValueKind.Null => (null, force, null),
-                JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits) => (permits, force, null),
-                _ => (null, false, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}."),
-            };
+                switch (value.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        limit = new(null);
+                        break;
+                    case JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits):
+                        limit = new(permits);
+                        break;
+                    default:
+                        return (null, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}.");
+                }
+            }
+
+            LimitChange.Setting? margin = null;
+            if (hasMargin)
+            {
+                switch (marginValue.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        margin = new(null);
+                        break;
+                    case JsonValueKind.Number when marginValue.GetDouble() is >= 0 and < 1 and var share:
+                        margin = new(share);
+                        break;
+                    default:
+                        return (null, $"safetyMargin must be a number at least 0 and less than 1 (or null), got {marginValue.GetRawText()}.");
+                }
+            }
+
+            return (new LimitChange(limit, margin, force), null);
         }
         catch (JsonException)
         {
-            return (null, false, $"The body is not valid JSON; send an object such as {Example}.");
+            return (null, $"The body is not valid JSON; send an object such as {Example}.");
         }
     }
 
@@ -125,11 +159,15 @@ public sealed record PlatformList(IReadOnlyList<PlatformView> Platforms);
 /// <summary>A platform's limit and its budget as the fleet reports it.</summary>
 /// <param name="PermitsPerSecond">The limit the fleet keeps now.</param>
 /// <param name="Live">True while a limit set at run time replaces the configured one.</param>
-public sealed record PlatformView(string Platform, double PermitsPerSecond, double ConfiguredPermitsPerSecond, bool Live, int Lanes, PlatformStatus Budget)
+/// <param name="SafetyMargin">The share of the limits the fleet leaves to the partner key's other clients now (the sellers' live sync).</param>
+/// <param name="LiveMargin">True while a margin set at run time replaces the configured one.</param>
+public sealed record PlatformView(
+    string Platform, double PermitsPerSecond, double ConfiguredPermitsPerSecond, bool Live, int Lanes, PlatformStatus Budget,
+    double SafetyMargin = 0, double ConfiguredSafetyMargin = 0, bool LiveMargin = false)
 {
     public static PlatformView Of(PlatformLimit limit, PlatformStatus budget)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new(limit.Platform, limit.PermitsPerSecond, limit.ConfiguredPermitsPerSecond, limit.Live, limit.Lanes, budget);
+        return new(limit.Platform, limit.PermitsPerSecond, limit.ConfiguredPermitsPerSecond, limit.Live, limit.Lanes, budget, limit.SafetyMargin, limit.ConfiguredSafetyMargin, limit.LiveMargin);
     }
 }

@@ -18,6 +18,8 @@ internal static class ResultJson
         {
             scenario,
             rate = options.Rate,
+            perShop = options.PerShop,
+            allowedRate = options.AllowedRate,
             callsSeconds = options.CallsDuration.TotalSeconds,
             settleSeconds = options.Settle.TotalSeconds,
             job = new { shops = plan.Shops.Count, days = plan.Days, slices = plan.Slices, expectedCalls = plan.ExpectedCalls, expectedOrders = plan.ExpectedOrders },

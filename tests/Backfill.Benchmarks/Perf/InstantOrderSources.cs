@@ -64,7 +64,7 @@ internal sealed class InstantOrderSources(string platform, int ordersPerPage) : 
 
     public bool ThrottledElsewhere(string name, DateTimeOffset until) => false;
 
-    public string? SetLimit(string name, double? permitsPerSecond) => null;
+    public string? SetLimit(string name, double? permitsPerSecond, double? safetyMargin) => null;
 
     public string TimeField => TimeFields.CreateTime;
 

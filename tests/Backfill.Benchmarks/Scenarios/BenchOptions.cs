@@ -18,6 +18,12 @@ internal sealed record BenchOptions
 
     public int Shops { get; init; } = 24;
 
+    /// <summary>The platform's per-shop limit S (simulator and product: <c>RateLimit:PerShopPermitsPerSecond</c>); null: none.</summary>
+    public double? PerShop { get; init; }
+
+    /// <summary>The rate the job may reach: min(R, shops × S) under a per-shop limit, else R.</summary>
+    public double AllowedRate => PerShop is { } perShop ? Math.Min(Rate, Shops * perShop) : Rate;
+
     /// <summary>What the job pulls: orders, or orders and finance (an escrow call per order).</summary>
     public Datasets Data { get; init; } = Datasets.Orders;
 
@@ -59,7 +65,7 @@ internal sealed record BenchOptions
 
     public TimeSpan RunTimeout => Timeout ?? TimeSpan.FromSeconds(Math.Max(300, CallsDuration.TotalSeconds * 3));
 
-    public long CallsWanted => (long)Math.Ceiling(Rate * CallsDuration.TotalSeconds);
+    public long CallsWanted => (long)Math.Ceiling(AllowedRate * CallsDuration.TotalSeconds);
 
     /// <summary>A setting given with <c>--set</c>, or <paramref name="fallback"/>.</summary>
     public string Setting(string key, string fallback) =>

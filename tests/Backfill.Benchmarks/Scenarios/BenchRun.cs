@@ -43,12 +43,17 @@ internal sealed class BenchRun : IAsyncDisposable
     /// <summary>For the simulator's stats and the scheduler's API.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Starts the simulator (limit <paramref name="rate"/>, a free port) and dev-kafka, and points the settings at both.</summary>
+    /// <summary>Starts the simulator (limit <paramref name="rate"/>, per shop <paramref name="perShop"/> when set, a free port) and dev-kafka, and points the settings at both.</summary>
     public static async Task<BenchRun> StartAsync(
-        string label, BackfillCli cli, JobPlan plan, double rate, IEnumerable<KeyValuePair<string, string>> overrides, Action<BenchSettings> configure, CancellationToken cancellationToken)
+        string label, BackfillCli cli, JobPlan plan, double rate, IEnumerable<KeyValuePair<string, string>> overrides, Action<BenchSettings> configure, CancellationToken cancellationToken, double? perShop = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"backfill-{label}-").FullName;
         var settings = BenchSettings.For(new Uri("http://127.0.0.1:1/"), rate, plan.Shops);
+        if (perShop is { } shopLimit)
+        {
+            settings[$"Platforms:{BenchSettings.Platform}:RateLimit:PerShopPermitsPerSecond"] = BackfillCli.Number(shopLimit);
+        }
+
         configure(settings);
         settings.Apply(overrides);
         var run = new BenchRun(directory, cli, settings);
@@ -56,7 +61,7 @@ internal sealed class BenchRun : IAsyncDisposable
         {
             // Port 0: the simulator binds a free port itself and prints it, so no other process can take it in between.
             run._simulator = await run.StartReadyAsync(
-                "platform-sim", "listening: ", cancellationToken, "platform-sim", "--platform", BenchSettings.Platform, "--limit", BackfillCli.Number(rate), "--port", "0");
+                "platform-sim", "listening: ", cancellationToken, "platform-sim", "--platform", BenchSettings.Platform, "--limit", BackfillCli.Number(rate), "--per-shop", BackfillCli.Number(perShop ?? 0), "--port", "0");
             run.SimulatorUrl = new Uri(run._simulator.Lines.Last(l => l.StartsWith("listening: ", StringComparison.Ordinal))["listening: ".Length..].Trim());
             settings[$"Platforms:{BenchSettings.Platform}:BaseUrl"] = run.SimulatorUrl.ToString();
 

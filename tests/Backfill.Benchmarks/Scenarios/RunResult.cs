@@ -23,7 +23,13 @@ internal sealed record RunResult(
     /// <summary>Fleet mode must not let one call be refused.</summary>
     public const double UtilisationTarget = 0.95;
 
-    /// <summary>Accepted calls ÷ (first to last accepted call) ÷ R; null with fewer than two accepted calls.</summary>
+    /// <summary>Under a per-shop limit, of min(R, shops × S): whole calls split over a shop's lanes, and the last slices of a shop use fewer lanes.</summary>
+    public const double PerShopUtilisationTarget = 0.9;
+
+    /// <summary>The utilisation this run must reach (W ≥ 2).</summary>
+    public double UtilisationGoal { get; init; } = UtilisationTarget;
+
+    /// <summary>Accepted calls ÷ (first to last accepted call) ÷ <see cref="Rate"/> (R, or min(R, shops × S) under a per-shop limit); null with fewer than two accepted calls.</summary>
     public double? Utilisation =>
         Platform is { FirstAcceptedAt: { } first, LastAcceptedAt: { } last } && last > first
             ? Platform.Accepted / (last - first).TotalSeconds / Rate
@@ -43,7 +49,7 @@ internal sealed record RunResult(
 
     public bool? WithinLimit => Mode.HasTargets ? Platform.PeakArrivalsPerSecond <= Math.Floor(Rate) : null;
 
-    public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationTarget : null;
+    public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationGoal : null;
 
     /// <summary>The run finished; where targets apply, every one is met and the run is complete.</summary>
     public bool TargetsMet =>

@@ -33,6 +33,28 @@ public sealed class ControlMessageTests
     }
 
     [Fact]
+    public void RateLimit_CarriesTheLimitAndTheSafetyMargin_KeyedByPlatform()
+    {
+        var message = ControlMessage.RateLimit("Demo", 12, "operator", 0.2);
+
+        var decoded = MessageCodec.Decode<ControlMessage>(MessageCodec.Encode(message));
+
+        Assert.Equal(message, decoded);
+        Assert.Equal((12, 0.2), (decoded.PermitsPerSecond, decoded.SafetyMargin));
+        Assert.Equal("limit:demo", decoded.Key);
+    }
+
+    [Theory]
+    [InlineData("""{"v":1,"kind":"rateLimit","platform":"demo","safetyMargin":1}""")]
+    [InlineData("""{"v":1,"kind":"rateLimit","platform":"demo","safetyMargin":-0.1}""")]
+    public void RateLimit_WithAMarginOutsideZeroToOne_IsMalformed(string json)
+    {
+        var error = Assert.Throws<MalformedMessageException>(() => MessageCodec.Decode<ControlMessage>(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains("a rate limit needs safetyMargin of at least 0 and less than 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnOlderReader_CannotDecodeTheNewKind_AndSkipsIt_WhileTheKindsItKnowsStillDecode()
     {
         // The contract as a reader built before the throttle kind has it: every control reader skips what it cannot decode.

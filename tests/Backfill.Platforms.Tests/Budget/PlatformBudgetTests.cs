@@ -18,7 +18,8 @@ public sealed class PlatformBudgetTests
         new("demo", new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, Scope = scope }, _time);
 
     /// <summary>Callers that each call again as soon as admitted; returns every call's start time.</summary>
-    private async Task<List<DateTimeOffset>> DriveAsync(PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at = null)
+    private async Task<List<DateTimeOffset>> DriveAsync(
+        PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at = null, List<(int Caller, DateTimeOffset Start)>? byCaller = null)
     {
         var starts = new List<DateTimeOffset>();
         var pending = callers.Select(c => budget.AcquireAsync(c.Lane, c.Shop, null, CancellationToken.None).AsTask()).ToArray();
@@ -34,6 +35,7 @@ public sealed class PlatformBudgetTests
                     using (await pending[i])
                     {
                         starts.Add(_time.GetUtcNow());
+                        byCaller?.Add((i, _time.GetUtcNow()));
                     }
 
                     pending[i] = budget.AcquireAsync(callers[i].Lane, callers[i].Shop, null, CancellationToken.None).AsTask();
@@ -134,15 +136,71 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task PerShopLimit_NestsInsideTheLane()
+    public async Task PerShopLimit_NestsInsideTheLane_WithTheShopsShareThere()
     {
+        // Each shop's 2/s over the 2 lanes: one call per second on lane 0 for each, however many callers it has.
         var budget = Budget(20, lanes: 2, perShop: 2);
         var callers = new[] { (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "b") };
 
         var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
 
-        Assert.Equal(4, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
-        Assert.InRange(starts.Count, 10, 12);
+        Assert.Equal(2, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 5, 6);
+    }
+
+    [Fact]
+    public async Task AShopsCallsOverItsLanes_NeverExceedItsLimit_EachLaneKeepsItsShare_AndTogetherTheyUseAllOfIt()
+    {
+        // 40/s in 8 lanes of 5; the shop's 10/s over its 8 lanes: shares 2, 2, 1, 1, 1, 1, 1, 1.
+        var budget = Budget(40, lanes: 8, perShop: 10);
+        var plan = budget.Plan;
+        var lanes = plan.LanesOf("a");
+        var callers = lanes.SelectMany(lane => new[] { (new LaneRef(lane, 8), "a"), (new LaneRef(lane, 8), "a"), (new LaneRef(lane, 8), "a") }).ToList();
+        var byCaller = new List<(int Caller, DateTimeOffset Start)>();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5), byCaller: byCaller);
+
+        Assert.Equal(10, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 5 * 10 - 10, 5 * 10);
+        for (var rank = 0; rank < lanes.Count; rank++)
+        {
+            var onLane = byCaller.Where(c => callers[c.Caller].Item1.Index == lanes[rank]).Select(c => c.Start).ToList();
+            Assert.Equal(plan.ShopShare(rank), MaxInAnyWindow(onLane, TimeSpan.FromSeconds(1)));
+        }
+    }
+
+    [Fact]
+    public async Task OneShopAtThePlatformsLimit_UsesEveryLane_AndTheWholeLimit()
+    {
+        // Platform 8/s, shop 8/s: 8 lanes of one call each, the shop one call on each.
+        var budget = Budget(8, lanes: 8, perShop: 8);
+        var callers = budget.Plan.LanesOf("a").Select(lane => (new LaneRef(lane, 8), "a")).ToList();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(8, callers.Count);
+        Assert.Equal(8, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 5 * 8 - 8, 5 * 8);
+    }
+
+    [Fact]
+    public async Task ACallOfAShopOnALaneThatIsNotOneOfItsLanes_IsRefused()
+    {
+        var budget = Budget(20, lanes: 8, perShop: 3);
+        var outside = Enumerable.Range(0, 8).First(lane => !budget.Plan.LanesOf("a").Contains(lane));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await budget.AcquireAsync(new LaneRef(outside, 8), "a", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ProcessScope_KeepsOneWindowOfTheShopsWholeLimit_WhateverTheLane()
+    {
+        var budget = Budget(20, lanes: 8, perShop: 3, scope: RateLimitScope.Process);
+        var callers = Enumerable.Range(0, 8).Select(lane => (new LaneRef(lane, 8), "a")).ToList();
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+
+        Assert.Equal(3, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
@@ -197,6 +255,34 @@ public sealed class PlatformBudgetTests
         Assert.Equal(8, MaxInAnyWindow(Between(loweredAt + TimeSpan.FromSeconds(1), resetAt), TimeSpan.FromSeconds(1)));
         Assert.Equal(20, MaxInAnyWindow(Between(resetAt + TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)), TimeSpan.FromSeconds(1)));
         Assert.Equal(20, budget.Plan.PermitsPerSecond);
+    }
+
+    [Fact]
+    public async Task RetargetMargin_WhileRunning_HoldsTheSmallerBudgetFromTheNextWindowOn_ForLanesAndShops()
+    {
+        // 20/s in 4 lanes, a shop of 8/s over 4 lanes; a margin of 0.5 leaves 10/s and 4/s.
+        var budget = Budget(20, lanes: 4, perShop: 8);
+        var shopLanes = budget.Plan.LanesOf("a");
+        var callers = Enumerable.Range(0, 12).Select(i => (new LaneRef(i % 4, 4), $"shop{i}"))
+            .Concat(shopLanes.SelectMany(lane => new[] { (new LaneRef(lane, 4), "a"), (new LaneRef(lane, 4), "a") })).ToList();
+        var byCaller = new List<(int Caller, DateTimeOffset Start)>();
+        var changedAt = TimeSpan.FromSeconds(2);
+
+        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5), elapsed =>
+        {
+            if (elapsed == changedAt)
+            {
+                Assert.True(budget.Retarget(null, 0.5, out _));
+            }
+        }, byCaller);
+
+        var origin = starts[0];
+        List<DateTimeOffset> After(TimeSpan from, Func<int, bool> caller) => [.. byCaller.Where(c => c.Start - origin >= from && caller(c.Caller)).Select(c => c.Start)];
+
+        Assert.Equal(20, MaxInAnyWindow([.. starts.Where(s => s - origin < changedAt)], TimeSpan.FromSeconds(1)));
+        Assert.Equal(10, MaxInAnyWindow(After(changedAt + TimeSpan.FromSeconds(1), _ => true), TimeSpan.FromSeconds(1)));
+        Assert.Equal(4, MaxInAnyWindow(After(changedAt + TimeSpan.FromSeconds(1), c => callers[c].Item2 == "a"), TimeSpan.FromSeconds(1)));
+        Assert.Equal(0.5, budget.Plan.SafetyMargin);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Backfill.Core.Jobs;
+using Backfill.Platforms.Configuration;
 
 
 namespace Backfill.Platforms.Tests.Lanes;
@@ -21,7 +22,7 @@ public sealed class LaneChooserTests
     [Fact]
     public void EveryLaneGetsWork_BeforeAnyLaneGetsASecondSlice()
     {
-        var chosen = LaneChooser.Choose(Pending(10, "a"), [], lanes: 4, stickyLane: null, count: 6);
+        var chosen = LaneChooser.Choose(Pending(10, "a"), [], lanes: 4, shopLanes: null, count: 6);
 
         Assert.Equal([0, 1, 2, 3, 0, 1], chosen.Select(c => c.Lane));
         Assert.Equal(Pending(10, "a").Take(6).Select(s => s.Id), chosen.Select(c => c.Slice.Id));
@@ -32,7 +33,7 @@ public sealed class LaneChooserTests
     {
         var inFlight = new[] { Slice("x", 0, lane: 0, lanes: 4), Slice("x", 1, lane: 0, lanes: 4), Slice("x", 2, lane: 2, lanes: 4) };
 
-        var chosen = LaneChooser.Choose(Pending(10, "a"), inFlight, lanes: 4, stickyLane: null, count: 3);
+        var chosen = LaneChooser.Choose(Pending(10, "a"), inFlight, lanes: 4, shopLanes: null, count: 3);
 
         Assert.Equal([1, 3, 1], chosen.Select(c => c.Lane));
     }
@@ -42,7 +43,7 @@ public sealed class LaneChooserTests
     {
         var inFlight = new[] { Slice("x", 0, lane: 0, lanes: 8) };
 
-        var chosen = LaneChooser.Choose(Pending(10, "a"), inFlight, lanes: 4, stickyLane: null, count: 1);
+        var chosen = LaneChooser.Choose(Pending(10, "a"), inFlight, lanes: 4, shopLanes: null, count: 1);
 
         Assert.Equal(0, Assert.Single(chosen).Lane);
     }
@@ -53,27 +54,68 @@ public sealed class LaneChooserTests
         // Shop "big" already has three slices out; the next ones go to the other shops first (R8).
         var inFlight = new[] { Slice("big", 0, 0, 4), Slice("big", 1, 1, 4), Slice("big", 2, 2, 4) };
 
-        var chosen = LaneChooser.Choose(Pending(5, "big", "small1", "small2"), inFlight, lanes: 4, stickyLane: null, count: 3);
+        var chosen = LaneChooser.Choose(Pending(5, "big", "small1", "small2"), inFlight, lanes: 4, shopLanes: null, count: 3);
 
         Assert.Equal(["small1", "small2", "small1"], chosen.Select(c => c.Slice.Shop));
     }
 
     [Fact]
-    public void StickyShops_KeepTheirLane_AndTheLeastBusyLaneGoesFirst()
+    public void StickyShops_UseOnlyTheirLanes_AndTheShopWithTheLeastBusyLaneGoesFirst()
     {
-        var laneOf = new Dictionary<string, int> { ["a"] = 0, ["b"] = 1, ["c"] = 1 };
+        var lanesOf = new Dictionary<string, IReadOnlyList<int>> { ["a"] = [0], ["b"] = [1], ["c"] = [1] };
         var inFlight = new[] { Slice("a", 0, 0, 2), Slice("a", 1, 0, 2) };
 
-        var chosen = LaneChooser.Choose(Pending(5, "a", "b", "c"), inFlight, lanes: 2, stickyLane: s => laneOf[s], count: 4);
+        var chosen = LaneChooser.Choose(Pending(5, "a", "b", "c"), inFlight, lanes: 2, shopLanes: s => lanesOf[s], count: 4);
 
-        Assert.All(chosen, c => Assert.Equal(laneOf[c.Slice.Shop], c.Lane));
+        Assert.All(chosen, c => Assert.Equal(lanesOf[c.Slice.Shop][0], c.Lane));
         Assert.Equal(["b", "c", "b", "a"], chosen.Select(c => c.Slice.Shop));
+    }
+
+    [Fact]
+    public void OneStickyShop_FillsAllItsLanes_BeforeAnyGetsASecondSlice()
+    {
+        var plan = LanePlan.For(new RateLimitOptions { PermitsPerSecond = 8, PerShopPermitsPerSecond = 8 });
+
+        var chosen = LaneChooser.Choose(Pending(20, "10001"), [], plan.Lanes, plan.LanesOf, count: 16);
+
+        Assert.Equal(8, plan.ShopLanes);
+        Assert.Equal(plan.LanesOf("10001").Concat(plan.LanesOf("10001")), chosen.Select(c => c.Lane));
+    }
+
+    [Fact]
+    public void ThreeStickyShops_BalanceOverTheLanes_EachOnItsOwnLanes()
+    {
+        // 30/s in 8 lanes, each shop 10/s over all 8 lanes: 24 slices in flight put 3 on every lane, one of each shop.
+        var plan = LanePlan.For(new RateLimitOptions { PermitsPerSecond = 30, PerShopPermitsPerSecond = 10 });
+        var shops = new[] { "10001", "10002", "10003" };
+
+        var chosen = LaneChooser.Choose(Pending(20, shops), [], plan.Lanes, plan.LanesOf, count: 24);
+
+        Assert.All(chosen.GroupBy(c => c.Lane), lane => Assert.Equal(3, lane.Count()));
+        Assert.All(chosen.GroupBy(c => c.Slice.Shop), shop => Assert.Equal(8, shop.Select(c => c.Lane).Distinct().Count()));
+    }
+
+    [Fact]
+    public void StickyShopsWithFewerLanes_StayOnThem_AndSpreadOverThem()
+    {
+        // A shop of 3/s uses 3 of the 8 lanes; its slices go round them, never elsewhere.
+        var plan = LanePlan.For(new RateLimitOptions { PermitsPerSecond = 20, PerShopPermitsPerSecond = 3 });
+        var shops = new[] { "10001", "10002" };
+
+        var chosen = LaneChooser.Choose(Pending(20, shops), [], plan.Lanes, plan.LanesOf, count: 12);
+
+        foreach (var shop in shops)
+        {
+            var lanes = chosen.Where(c => c.Slice.Shop == shop).Select(c => c.Lane).ToList();
+            Assert.All(lanes, lane => Assert.Contains(lane, plan.LanesOf(shop)));
+            Assert.All(lanes.GroupBy(l => l), g => Assert.Equal(2, g.Count()));
+        }
     }
 
     [Fact]
     public void NeverMoreThanAskedOrPending()
     {
-        Assert.Equal(2, LaneChooser.Choose(Pending(1, "a", "b"), [], lanes: 4, stickyLane: null, count: 5).Count);
-        Assert.Empty(LaneChooser.Choose(Pending(3, "a"), [], lanes: 4, stickyLane: null, count: 0));
+        Assert.Equal(2, LaneChooser.Choose(Pending(1, "a", "b"), [], lanes: 4, shopLanes: null, count: 5).Count);
+        Assert.Empty(LaneChooser.Choose(Pending(3, "a"), [], lanes: 4, shopLanes: null, count: 0));
     }
 }

@@ -141,6 +141,77 @@ public sealed class LanePlanTests
         Assert.Equal(TimeSpan.FromSeconds(4), perShop.HandOverHold);
     }
 
+    [Fact]
+    public void AShopsLimit_IsSplitOverMinLanesAndShopCalls_LanesFromItsOwn_WithSharesThatAddUpToIt()
+    {
+        for (var perSecond = 1; perSecond <= 40; perSecond++)
+        {
+            for (var perShop = 1; perShop <= 45; perShop += 4)
+            {
+                var plan = Plan(perSecond, perShop: perShop);
+                foreach (var shop in new[] { "10001", "10002", "20777", "seller.one" })
+                {
+                    var lanes = plan.LanesOf(shop);
+                    var shares = Enumerable.Range(0, lanes.Count).Select(plan.ShopShare).ToList();
+                    var what = $"{perSecond}/s, shop {perShop}/s, shop {shop}: lanes {string.Join(",", lanes)} shares {string.Join(",", shares)}";
+
+                    Assert.Equal(Math.Min(plan.Lanes, perShop), plan.ShopLanes);
+                    Assert.Equal(plan.ShopLanes, lanes.Count);
+                    // Consecutive lanes from the shop's own, each once: (LaneOf + i) mod Lanes for i < k.
+                    Assert.Equal(
+                        Enumerable.Range(0, plan.ShopLanes).Select(i => (plan.LaneOf(shop) + i) % plan.Lanes).Order(),
+                        lanes.Order());
+                    Assert.Equal(perShop, shares.Sum());
+                    Assert.True(shares.Max() - shares.Min() <= 1, what);
+                    Assert.All(shares, share => Assert.True(share >= 1, what));
+                    Assert.Equal(Enumerable.Range(0, lanes.Count), lanes.Select(lane => plan.RankOf(shop, new LaneRef(lane, plan.Lanes))!.Value));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void AShopsExtraCalls_GoToTheLanesWithTheLargerShare_SoOneShopGetsItsWholeLimitWhenTheLanesCarryIt()
+    {
+        // 10 calls in 8 lanes: lanes 0 and 1 carry 2, the others 1. A shop of 10/s gets 2 where the lane has 2, whatever its first lane.
+        for (var shop = 10_000; shop < 10_040; shop++)
+        {
+            var plan = Plan(10, perShop: 10);
+            var id = shop.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var lanes = plan.LanesOf(id);
+
+            var usable = lanes.Select((lane, rank) => Math.Min(plan.Share(lane, plan.Lanes), plan.ShopShare(rank))).Sum();
+
+            Assert.Equal(10, usable);
+        }
+    }
+
+    [Fact]
+    public void RankOf_ALaneOutsideTheShopsLanes_OrUnderAnotherLaneCount_IsNull()
+    {
+        var plan = Plan(20, lanes: 8, perShop: 3);
+        var lanes = plan.LanesOf("10001");
+        var outside = Enumerable.Range(0, 8).First(lane => !lanes.Contains(lane));
+
+        Assert.Equal(3, lanes.Count);
+        Assert.Null(plan.RankOf("10001", new LaneRef(outside, 8)));
+        Assert.Null(plan.RankOf("10001", new LaneRef(lanes[0], 4)));
+        Assert.Empty(Plan(20).LanesOf("10001"));
+        Assert.Null(Plan(20).RankOf("10001", new LaneRef(0, 8)));
+    }
+
+    [Fact]
+    public void TryRetarget_KeepsTheShopsLanesAndShares()
+    {
+        var plan = Plan(30, perShop: 10);
+
+        Assert.True(plan.TryRetarget(12, out var next, out _));
+
+        Assert.Equal(plan.ShopLanes, next.ShopLanes);
+        Assert.Equal(plan.LanesOf("10001"), next.LanesOf("10001"));
+        Assert.Equal(Enumerable.Range(0, plan.ShopLanes).Select(plan.ShopShare), Enumerable.Range(0, next.ShopLanes).Select(next.ShopShare));
+    }
+
     [Theory]
     [InlineData(20, 8, 10.0, 10)]
     [InlineData(20, 8, 8.0, 8)]
@@ -158,6 +229,45 @@ public sealed class LanePlanTests
         Assert.Equal(calls, Enumerable.Range(0, lanes).Sum(l => next.Share(l, lanes)));
         Assert.True(next.TryRetarget(null, out var back, out _));
         Assert.Equal(plan.Calls, back.Calls);
+    }
+
+    [Fact]
+    public void TryRetarget_ASafetyMarginSetWhileRunning_KeepsTheLanesAndSplitsWhatIsLeft_AndNullGoesBack()
+    {
+        var plan = Plan(20, lanes: 8, margin: 0.1);
+
+        Assert.True(plan.TryRetarget(null, 0.2, out var next, out _));
+
+        Assert.Equal((0.2, 0.1, 16, 8), (next.SafetyMargin, next.ConfiguredSafetyMargin, next.Calls, next.Lanes));
+        Assert.Equal(16, Enumerable.Range(0, 8).Sum(l => next.Share(l, 8)));
+        Assert.True(next.TryRetarget(10, null, out var back, out _));
+        Assert.Equal((0.1, 9), (back.SafetyMargin, back.Calls));
+    }
+
+    [Theory]
+    [InlineData(20, 8, null, 0.65, "the highest margin at 20/s is 0.6")]
+    [InlineData(20, 8, null, 1.0, "at least 0 and less than 1")]
+    [InlineData(20, 8, null, -0.1, "at least 0 and less than 1")]
+    [InlineData(0.5, 1, null, 0.2, "counts calls over 2.5 s instead of 2 s")]
+    [InlineData(30, 8, 10.0, 0.25, "leaves a shop 7 calls per 1 s, fewer than the 8 lanes its limit is split over; the highest margin is 0.2")]
+    [InlineData(30, 8, 0.5, 0.2, "counts a shop's calls over 2.5 s instead of 2 s")]
+    public void TryRetarget_AMarginTheLanesOrAShopsLanesCannotKeep_IsRefusedWithTheReason(double configured, int lanes, double? perShop, double margin, string reason)
+    {
+        Assert.False(Plan(configured, lanes, perShop).TryRetarget(null, margin, out var next, out var problem));
+
+        Assert.Null(next);
+        Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryRetarget_AMarginAShopsLanesCanKeep_LowersEachShopShare_NeverRaisingOne()
+    {
+        var plan = Plan(30, lanes: 8, perShop: 10);
+
+        Assert.True(plan.TryRetarget(null, 0.2, out var next, out _));
+
+        Assert.Equal((8, 8), (next.ShopCalls, next.ShopLanes));
+        Assert.All(Enumerable.Range(0, 8), rank => Assert.InRange(next.ShopShare(rank), 1, plan.ShopShare(rank)));
     }
 
     [Theory]

@@ -86,6 +86,8 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
             Row(report, "workers").GetProperty("detail").GetString());
         Assert.Equal("0 action messages on doc.actions wait for group doc.workers.", Row(report, "lag workers").GetProperty("detail").GetString());
         Assert.StartsWith("signed test call for shop 10001 answered", Row(report, "platform demo").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The share kept for the partner key's other clients is shown with the budget it leaves.
+        Assert.Matches(@"Budget: [\d.]+/s less a safety margin of [\d.]+ \(RateLimit:SafetyMargin, left to the partner key's other clients such as the sellers' live sync\): \d+ call\(s\) per 1 s in 8 lane\(s\)\.", Row(report, "platform demo").GetProperty("detail").GetString());
 
         var (humanCode, stdout, _) = await CliRunner.RunAsync(["doctor", .. Overrides("doc")]);
         Assert.Equal(0, humanCode);

@@ -9,7 +9,7 @@ namespace Backfill.Server.Tests.Jobs;
 public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "priority", "slices", "data", "timeField", "orders", "datasets", "platforms"];
-    private static readonly string[] PlatformMembers = ["platform", "throttles", "coolOffUntil", "coolOffReason", "hold", "lanes", "liveLimit", "partitions", "quotaSpentUntil", "quotas", "skew", "workerCommitFailures", "workerEvictions"];
+    private static readonly string[] PlatformMembers = ["platform", "throttles", "coolOffUntil", "coolOffReason", "hold", "lanes", "liveLimit", "partitions", "safetyMargin", "liveMargin", "quotaSpentUntil", "quotas", "skew", "workerCommitFailures", "workerEvictions"];
     private static readonly string[] SliceMembers = ["total", "pending", "released", "running", "succeeded", "failed", "cancelled"];
 
     private HttpClient Http => fixture.Harness.Http;

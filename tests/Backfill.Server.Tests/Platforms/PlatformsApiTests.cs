@@ -12,7 +12,7 @@ namespace Backfill.Server.Tests.Platforms;
 [Trait("Category", "Integration")]
 public sealed class PlatformsApiTests
 {
-    private static readonly string[] ViewMembers = ["platform", "permitsPerSecond", "configuredPermitsPerSecond", "live", "lanes", "budget"];
+    private static readonly string[] ViewMembers = ["platform", "permitsPerSecond", "configuredPermitsPerSecond", "live", "lanes", "budget", "safetyMargin", "configuredSafetyMargin", "liveMargin"];
 
     [Fact]
     public async Task LiveLimit_ReachesRunningWorkers_AndWorkersThatStartLater_AndResetGoesBack()
@@ -57,7 +57,10 @@ public sealed class PlatformsApiTests
     [InlineData("", "not valid JSON")]
     [InlineData("[12]", "must be a JSON object")]
     [InlineData("""{"permits": 12}""", "Unknown member 'permits'")]
-    [InlineData("{}", "permitsPerSecond is required")]
+    [InlineData("{}", "permitsPerSecond or safetyMargin is required")]
+    [InlineData("""{"safetyMargin": 1}""", "safetyMargin must be a number at least 0 and less than 1")]
+    [InlineData("""{"safetyMargin": "0.2"}""", "safetyMargin must be a number at least 0 and less than 1")]
+    [InlineData("""{"safetyMargin": 0.9}""", "the highest margin at 40/s is 0.8")]
     [InlineData("""{"permitsPerSecond": "12"}""", "must be a number greater than 0")]
     [InlineData("""{"permitsPerSecond": -1}""", "must be a number greater than 0")]
     [InlineData("""{"permitsPerSecond": 1}""", "lanes")]
@@ -74,6 +77,57 @@ public sealed class PlatformsApiTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(says, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False((await PermitsAsync(harness)).GetProperty("live").GetBoolean());
+    }
+
+    [Fact]
+    public async Task LiveMargin_ReachesRunningWorkers_KeepsTheLiveLimit_AndALaterLimitKeepsIt_AndResetGoesBack()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        using var worker = harness.WorkerHost();
+        await worker.StartAsync();
+        try
+        {
+            Assert.Equal((0, false), ((await PermitsAsync(harness)).GetProperty("safetyMargin").GetDouble(), (await PermitsAsync(harness)).GetProperty("liveMargin").GetBoolean()));
+            using (var limit = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"permitsPerSecond": 30}""")))
+            {
+                Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
+            }
+
+            using var margin = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"safetyMargin": 0.5}"""));
+            Assert.Equal(HttpStatusCode.OK, margin.StatusCode);
+            var view = await margin.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal((30, true, 0.5, 0, true), (
+                view.GetProperty("permitsPerSecond").GetDouble(), view.GetProperty("live").GetBoolean(),
+                view.GetProperty("safetyMargin").GetDouble(), view.GetProperty("configuredSafetyMargin").GetDouble(), view.GetProperty("liveMargin").GetBoolean()));
+            await WorkerLimit(worker, 15);
+
+            // A new limit leaves the live margin as it is: the control message carries both.
+            using (var lower = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"permitsPerSecond": 20}""")))
+            {
+                Assert.Equal(0.5, (await lower.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("safetyMargin").GetDouble());
+            }
+
+            await WorkerLimit(worker, 10);
+            using (var late = harness.WorkerHost())
+            {
+                await late.StartAsync();
+                await WorkerLimit(late, 10);
+                await late.StopAsync();
+            }
+
+            using (var reset = await harness.Http.PostAsync("/api/platforms/demo/limit", Json("""{"permitsPerSecond": null, "safetyMargin": null}""")))
+            {
+                Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+            }
+
+            await WorkerLimit(worker, 40);
+            var after = await PermitsAsync(harness);
+            Assert.Equal((false, false, 0), (after.GetProperty("live").GetBoolean(), after.GetProperty("liveMargin").GetBoolean(), after.GetProperty("safetyMargin").GetDouble()));
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
     }
 
     [Fact]
@@ -124,6 +178,11 @@ public sealed class PlatformsApiTests
         var forceAlone = await CliRunner.RunAsync("limit", "demo", "--reset", "--force", "--server", server);
         var shownAfterRefusals = await CliRunner.RunAsync("limit", "demo", "--server", server);
         var forced = await CliRunner.RunAsync("limit", "demo", "45", "--force", "--server", server, "--json");
+        var margin = await CliRunner.RunAsync("limit", "demo", "--margin", "0.25", "--server", server, "--json");
+        var shownMargin = await CliRunner.RunAsync("limit", "demo", "--server", server);
+        var marginOutOfRange = await CliRunner.RunAsync("limit", "demo", "--margin", "1.5", "--server", server);
+        var marginTooHigh = await CliRunner.RunAsync("limit", "demo", "--margin", "0.9", "--server", server);
+        var marginAndReset = await CliRunner.RunAsync("limit", "demo", "--margin", "0.1", "--reset", "--server", server);
 
         Assert.Equal(0, set.Code);
         var view = JsonDocument.Parse(CliRunner.LastLine(set.Out)).RootElement;
@@ -145,6 +204,16 @@ public sealed class PlatformsApiTests
         Assert.Contains("15 (live)", shownAfterRefusals.Out, StringComparison.Ordinal);
         Assert.True(forced.Code == 0, forced.Error);
         Assert.Equal(45, JsonDocument.Parse(CliRunner.LastLine(forced.Out)).RootElement.GetProperty("permitsPerSecond").GetDouble());
+        Assert.True(margin.Code == 0, margin.Error);
+        var marginView = JsonDocument.Parse(CliRunner.LastLine(margin.Out)).RootElement;
+        Assert.Equal((45, 0.25), (marginView.GetProperty("permitsPerSecond").GetDouble(), marginView.GetProperty("safetyMargin").GetDouble()));
+        Assert.Contains("0.25 (live)", shownMargin.Out, StringComparison.Ordinal);
+        Assert.Contains("margin", shown.Out, StringComparison.Ordinal);
+        Assert.Equal(2, marginOutOfRange.Code);
+        Assert.Contains("--margin must be at least 0 and less than 1", marginOutOfRange.Error, StringComparison.Ordinal);
+        Assert.Equal(2, marginTooHigh.Code);
+        Assert.Contains("the highest margin at 45/s is 0.822", marginTooHigh.Error, StringComparison.Ordinal);
+        Assert.Equal(2, marginAndReset.Code);
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

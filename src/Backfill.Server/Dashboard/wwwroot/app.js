@@ -163,6 +163,13 @@
       live.dataset.field = "livelimit";
       name.append(live);
     }
+    // The share of the limits left to the partner key's other clients (the sellers' live sync).
+    if (p.safetyMargin !== null && p.safetyMargin !== undefined) {
+      const live = p.liveMargin !== null && p.liveMargin !== undefined;
+      const margin = el("div", "quiet", `safety margin ${Number(p.safetyMargin)}${live ? " (live)" : ""}`);
+      margin.dataset.field = "margin";
+      name.append(margin);
+    }
     if (p.quotaSpentUntil) {
       const spent = el("div", "alert", `quota spent, resumes at ${clock(p.quotaSpentUntil)}`);
       spent.dataset.field = "quotaspent";
