@@ -50,7 +50,7 @@ public sealed class EstimateCommandServerTests(ServerFixture fixture) : IClassFi
         Assert.Contains("demo, shops 50001, 50002, days [2024-05-01, 2024-05-08) (estimate only: nothing created)", stdout, StringComparison.Ordinal);
         Assert.Matches(@"50001\s*│\s*7\s*│\s*9\s*│\s*default", stdout);
         Assert.Contains("slices: 14, expected calls: 126 (orders 126 assumed); orders makes the most", stdout, StringComparison.Ordinal);
-        Assert.Contains("expected duration: 1 h 10 min, set by the gradual release (release bound 1 h 10 min, rate bound 3 s)", stdout, StringComparison.Ordinal);
+        Assert.Contains("expected duration: 35 min 0 s, set by the gradual release (release bound 35 min 0 s, rate bound 3 s)", stdout, StringComparison.Ordinal);
         Assert.Contains("'default' assumes 300 orders per shop-day", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.Harness.App.Services.GetRequiredService<JobStore>().Jobs(), j => j.Shops.Contains("50001"));
     }

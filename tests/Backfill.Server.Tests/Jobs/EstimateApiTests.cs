@@ -34,10 +34,10 @@ public sealed class EstimateApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(14, json.GetProperty("slices").GetInt32());
         Assert.Equal(126, json.GetProperty("expectedCalls").GetInt64());
 
-        // The harness releases 4 slices per release: ⌈14 ÷ 4⌉ × 300 s; 126 calls (3 list + 6 detail per shop-day) at 40 per second.
-        Assert.Equal(1200, json.GetProperty("releaseBoundSeconds").GetDouble());
+        // The harness releases 4 slices of each shop per period: ⌈7 ÷ 4⌉ × 300 s; 126 calls (3 list + 6 detail per shop-day) at 40 per second.
+        Assert.Equal(600, json.GetProperty("releaseBoundSeconds").GetDouble());
         Assert.Equal(3.2, json.GetProperty("rateBoundSeconds").GetDouble());
-        Assert.Equal(1200, json.GetProperty("expectedSeconds").GetDouble());
+        Assert.Equal(600, json.GetProperty("expectedSeconds").GetDouble());
         Assert.Equal("default", json.GetProperty("basis").GetString());
         var shop = json.GetProperty("perShop")[0];
         Assert.Equal(ShopMembers, shop.EnumerateObject().Select(p => p.Name));
