@@ -2,6 +2,7 @@ using Backfill.Core.Hashing;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Resilience;
 
 namespace Backfill.Platforms;
 
@@ -31,6 +32,7 @@ public sealed class LanePlan
         TokenCalls = limit.ReservesTokenCall && Calls >= 2 ? 1 : 0;
         Lanes = lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, LaneCalls);
         Scope = limit.Scope;
+        Counting = CallCounting.For(limit);
         if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
         {
             (ShopCalls, ShopWindow) = Budget(perShop, limit.SafetyMargin);
@@ -55,6 +57,9 @@ public sealed class LanePlan
     public int Lanes { get; }
 
     public RateLimitScope Scope { get; }
+
+    /// <summary>How long a call holds its place in the windows: strict, or from its start for a window + jitter when the platform counts on arrival.</summary>
+    internal CallCounting Counting { get; }
 
     /// <summary>Calls one shop allows per <see cref="ShopWindow"/>; null without a per-shop limit.</summary>
     public int? ShopCalls { get; }

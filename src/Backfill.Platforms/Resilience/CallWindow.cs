@@ -3,39 +3,49 @@ using System.Diagnostics.CodeAnalysis;
 namespace Backfill.Platforms.Resilience;
 
 /// <summary>
-/// Keeps this process's calls within a platform's strict sliding window however long they take. The platform counts a
-/// call when it arrives, which is after the call starts and before its answer is back; so a call is counted here from
-/// its start until one window after it ended. A new call starts only while fewer than <see cref="Limit"/> calls are
-/// counted: then, whatever the latencies, no window of the platform can hold more than <see cref="Limit"/> of them.
-/// The price is throughput: with latency L the window admits at most Limit calls per (window + L).
+/// Keeps this process's calls within a platform's strict sliding window however long they take. A call holds a place
+/// while it is counted, and a new call starts only while fewer than <see cref="Limit"/> calls are counted.
+/// <list type="bullet">
+/// <item><see cref="CallCounting.Strict"/>: the platform counts a call somewhere between its start and its answer, so a
+/// call is counted from its start until one window after it ended. Whatever the latencies, no window of the platform holds
+/// more than <see cref="Limit"/> calls; the price is throughput: Limit calls per (window + latency).</item>
+/// <item>On arrival: the platform counts a call when its request arrives, after a delay that varies by at most the jitter
+/// J, so a call is counted from its start for one window + J, whatever its answer's latency. The arrivals in any window
+/// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).</item>
+/// </list>
 /// </summary>
 internal sealed class CallWindow
 {
     private readonly Lock _lock = new();
-    private readonly Queue<long> _ended = new();
+
+    // Strict: the ends of counted calls that are over; on arrival: the starts of counted calls (over or not), oldest first.
+    private readonly LinkedList<long> _stamps = new();
     private readonly TimeProvider _time;
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
+    private readonly CallCounting _counting;
     private int _inFlight;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CallWindow(int limit, TimeSpan window, TimeProvider time)
-        : this(Fixed(limit, window), time)
+    public CallWindow(int limit, TimeSpan window, TimeProvider time, CallCounting counting = default)
+        : this(Fixed(limit, window), time, counting)
     {
     }
 
     /// <summary>A window whose capacity may change (a slowed-down rate is fewer calls, or a longer window); a smaller one applies at once to the calls already counted.</summary>
-    public CallWindow(Func<(int Limit, TimeSpan Window)> capacity, TimeProvider time)
+    public CallWindow(Func<(int Limit, TimeSpan Window)> capacity, TimeProvider time, CallCounting counting = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity().Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(counting.Jitter, TimeSpan.Zero);
         _capacity = capacity;
         _time = time;
+        _counting = counting;
     }
 
     public int Limit => _capacity().Limit;
 
     public TimeSpan Window => _capacity().Window;
 
-    /// <summary>Calls in flight or ended less than a window ago.</summary>
+    /// <summary>Calls counted now: strict, those in flight or ended less than a window ago; on arrival, those started less than a window + jitter ago.</summary>
     public int Count
     {
         get
@@ -43,10 +53,12 @@ internal sealed class CallWindow
             lock (_lock)
             {
                 Evict(_time.GetTimestamp(), Window);
-                return _inFlight + _ended.Count;
+                return Counted;
             }
         }
     }
+
+    private int Counted => (_counting.OnArrival ? 0 : _inFlight) + _stamps.Count;
 
     /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
     public bool TryStart([NotNullWhen(true)] out Call? call)
@@ -54,20 +66,21 @@ internal sealed class CallWindow
         lock (_lock)
         {
             var (limit, window) = _capacity();
-            Evict(_time.GetTimestamp(), window);
-            if (_inFlight + _ended.Count >= limit)
+            var now = _time.GetTimestamp();
+            Evict(now, window);
+            if (Counted >= limit)
             {
                 call = null;
                 return false;
             }
 
             _inFlight++;
-            call = new Call(this);
+            call = new Call(this, _counting.OnArrival ? _stamps.AddLast(now) : null);
             return true;
         }
     }
 
-    /// <summary>Returns once there may be room: when the oldest ended call leaves the window, or, with every counted call still in flight, when one ends.</summary>
+    /// <summary>Returns once there may be room: when the oldest stamped call leaves the window, or, strict with every counted call still in flight, when one ends.</summary>
     public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
         TimeSpan delay;
@@ -77,14 +90,14 @@ internal sealed class CallWindow
             var now = _time.GetTimestamp();
             var (limit, window) = _capacity();
             Evict(now, window);
-            if (_inFlight + _ended.Count < limit)
+            if (Counted < limit)
             {
                 return;
             }
 
             // With fewer places than counted calls (the capacity shrank), room comes when enough of them have left.
-            var leaving = _inFlight + _ended.Count - limit;
-            delay = _ended.Count > leaving ? window - _time.GetElapsedTime(_ended.ElementAt(leaving), now) : TimeSpan.Zero;
+            var leaving = Counted - limit;
+            delay = _stamps.Count > leaving ? Hold(window) - _time.GetElapsedTime(_stamps.ElementAt(leaving), now) : TimeSpan.Zero;
             callEnded = _callEnded.Task;
         }
 
@@ -98,15 +111,19 @@ internal sealed class CallWindow
         }
     }
 
-    private void End(bool counted)
+    private void End(bool counted, LinkedListNode<long>? started)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
-            if (counted)
+            if (!counted && started?.List is not null)
             {
-                _ended.Enqueue(_time.GetTimestamp());
+                _stamps.Remove(started);
+            }
+            else if (counted && !_counting.OnArrival)
+            {
+                _stamps.AddLast(_time.GetTimestamp());
             }
 
             ended = _callEnded;
@@ -118,16 +135,21 @@ internal sealed class CallWindow
 
     private void Evict(long now, TimeSpan window)
     {
-        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= window)
+        var hold = Hold(window);
+        while (_stamps.First is { } oldest && _time.GetElapsedTime(oldest.Value, now) >= hold)
         {
-            _ended.Dequeue();
+            _stamps.RemoveFirst();
         }
     }
+
+    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start.</summary>
+    private TimeSpan Hold(TimeSpan window) => _counting.OnArrival ? window + _counting.Jitter : window;
 
     private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
-    internal sealed class Call(CallWindow window) : IDisposable
+    /// <param name="started">On arrival: the call's stamp, taken back if it never went out.</param>
+    internal sealed class Call(CallWindow window, LinkedListNode<long>? started) : IDisposable
     {
         private int _ended;
 
@@ -135,7 +157,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true);
+                window.End(counted: true, started);
             }
         }
 
@@ -144,7 +166,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: false);
+                window.End(counted: false, started);
             }
         }
     }

@@ -208,7 +208,7 @@ internal sealed class PlatformBudget
         {
             if (!_lanes.TryGetValue(key, out var window))
             {
-                window = new CallWindow(() => Slowed(Plan.Share(key.Index, key.Count)), _time);
+                window = new CallWindow(() => Slowed(Plan.Share(key.Index, key.Count)), _time, Plan.Counting);
                 _lanes[key] = window;
             }
 
@@ -234,7 +234,7 @@ internal sealed class PlatformBudget
         {
             if (!_shops.TryGetValue(shop, out var window))
             {
-                window = new CallWindow(calls, Plan.ShopWindow, _time);
+                window = new CallWindow(calls, Plan.ShopWindow, _time, Plan.Counting);
                 _shops[shop] = window;
             }
 
