@@ -24,6 +24,7 @@ internal sealed class CallWindow
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
     private readonly CallCounting _counting;
     private int _inFlight;
+    private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallWindow(int limit, TimeSpan window, TimeProvider time, CallCounting counting = default)
@@ -58,6 +59,18 @@ internal sealed class CallWindow
         }
     }
 
+    /// <summary>The calls' latency, start to answer: a moving average of the counted calls' (each weighs an eighth); zero before the first ended.</summary>
+    public TimeSpan Latency
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latency;
+            }
+        }
+    }
+
     private int Counted => (_counting.OnArrival ? 0 : _inFlight) + _stamps.Count;
 
     /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
@@ -75,7 +88,7 @@ internal sealed class CallWindow
             }
 
             _inFlight++;
-            call = new Call(this, _counting.OnArrival ? _stamps.AddLast(now) : null);
+            call = new Call(this, now, _counting.OnArrival ? _stamps.AddLast(now) : null);
             return true;
         }
     }
@@ -111,12 +124,18 @@ internal sealed class CallWindow
         }
     }
 
-    private void End(bool counted, LinkedListNode<long>? started)
+    private void End(bool counted, long start, LinkedListNode<long>? started)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
+            if (counted)
+            {
+                var took = _time.GetElapsedTime(start);
+                _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
+            }
+
             if (!counted && started?.List is not null)
             {
                 _stamps.Remove(started);
@@ -149,7 +168,7 @@ internal sealed class CallWindow
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
     /// <param name="started">On arrival: the call's stamp, taken back if it never went out.</param>
-    internal sealed class Call(CallWindow window, LinkedListNode<long>? started) : IDisposable
+    internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started) : IDisposable
     {
         private int _ended;
 
@@ -157,7 +176,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true, started);
+                window.End(counted: true, start, started);
             }
         }
 
@@ -166,7 +185,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: false, started);
+                window.End(counted: false, start, started);
             }
         }
     }

@@ -194,7 +194,7 @@ internal sealed class PlatformBudget
                 Gate.ClosedUntil,
                 _coolOffUntil,
                 Rate.Throttles,
-                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count))]);
+                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count, l.Value.Latency))]);
         }
     }
 

@@ -205,4 +205,19 @@ public sealed class CallWindowTests
         Assert.False(doneEarly);
         Assert.True(window.TryStart(out _));
     }
+
+    [Fact]
+    public void Latency_IsAMovingAverageOfTheCountedCalls_CancelledOnesLeftOut()
+    {
+        var window = Window(10);
+        var first = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(800));
+        first.Dispose();
+        var second = Start(window);
+        Start(window).Cancel();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        second.Dispose();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(750), window.Latency);
+    }
 }
