@@ -20,8 +20,8 @@ internal sealed record RunResult(
     string RunDirectory,
     string? Error)
 {
-    /// <summary>Fleet mode must not let one call be refused.</summary>
-    public const double UtilisationTarget = 0.95;
+    /// <summary>What the run's utilisation must reach for W ≥ 2, or any W without a kill (<see cref="BenchOptions.UtilisationTarget"/>).</summary>
+    public double UtilisationTarget { get; init; } = 0.95;
 
     /// <summary>Accepted calls ÷ (first to last accepted call) ÷ R; null with fewer than two accepted calls.</summary>
     public double? Utilisation =>
@@ -43,7 +43,7 @@ internal sealed record RunResult(
 
     public bool? WithinLimit => Mode.HasTargets ? Platform.PeakArrivalsPerSecond <= Math.Floor(Rate) : null;
 
-    public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationTarget : null;
+    public bool? UtilisationMet => Mode.HasTargets && (Workers >= 2 || WorkerKilledAt is null) ? Utilisation >= UtilisationTarget : null;
 
     /// <summary>The run finished; where targets apply, every one is met and the run is complete.</summary>
     public bool TargetsMet =>
