@@ -69,8 +69,12 @@ public sealed class LanePlan
     /// <summary>With a per-shop limit a shop always uses the same lane, so its limit is kept by one owner; without, the scheduler gives each slice the least busy lane.</summary>
     public bool Sticky => ShopCalls is not null;
 
-    /// <summary>How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then left the platform's windows.</summary>
-    public TimeSpan HandOverHold => Window > ShopWindow ? Window : ShopWindow;
+    /// <summary>
+    /// How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then
+    /// left the platform's windows. Counted on arrival, a call of the old owner started before the hand-over may still
+    /// be on its way for up to the jitter longer than the new owner's first one will take, so the hold is one jitter longer.
+    /// </summary>
+    public TimeSpan HandOverHold => (Window > ShopWindow ? Window : ShopWindow) + (Counting.OnArrival ? Counting.Jitter : TimeSpan.Zero);
 
     public static LanePlan For(RateLimitOptions limit)
     {

@@ -141,6 +141,14 @@ public sealed class LanePlanTests
         Assert.Equal(TimeSpan.FromSeconds(4), perShop.HandOverHold);
     }
 
+    [Fact]
+    public void HandOverHold_CountedOnArrival_IsOneJitterLonger()
+    {
+        var plan = LanePlan.For(new RateLimitOptions { PermitsPerSecond = 20, Counting = RateLimitCounting.Arrival, ArrivalJitter = TimeSpan.FromMilliseconds(80) });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1080), plan.HandOverHold);
+    }
+
     [Theory]
     [InlineData(20, 8, 10.0, 10)]
     [InlineData(20, 8, 8.0, 8)]
