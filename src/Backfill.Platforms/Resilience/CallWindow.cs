@@ -11,19 +11,24 @@ namespace Backfill.Platforms.Resilience;
 /// more than <see cref="Limit"/> calls; the price is throughput: Limit calls per (window + latency).</item>
 /// <item>On arrival: the platform counts a call when its request arrives, after a delay that varies by at most the jitter
 /// J, so a call is counted from its start for one window + J, whatever its answer's latency. The arrivals in any window
-/// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).</item>
+/// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).
+/// Until a window's worth of calls (Limit) has been answered, calls are counted strict even so: a process's first calls
+/// pay for compiling its code and opening its connections between their start and their request leaving, a delay
+/// the jitter does not cover.</item>
 /// </list>
 /// </summary>
 internal sealed class CallWindow
 {
     private readonly Lock _lock = new();
 
-    // Strict: the ends of counted calls that are over; on arrival: the starts of counted calls (over or not), oldest first.
+    // The ends of strict calls that are over and the starts of arriving calls (over or not), oldest first: a strict
+    // call's end is later than every start stamped before it, so the list stays in time order.
     private readonly LinkedList<long> _stamps = new();
     private readonly TimeProvider _time;
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
     private readonly CallCounting _counting;
-    private int _inFlight;
+    private int _strictInFlight;
+    private int _answered;
     private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -71,7 +76,7 @@ internal sealed class CallWindow
         }
     }
 
-    private int Counted => (_counting.OnArrival ? 0 : _inFlight) + _stamps.Count;
+    private int Counted => _strictInFlight + _stamps.Count;
 
     /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
     public bool TryStart([NotNullWhen(true)] out Call? call)
@@ -87,8 +92,16 @@ internal sealed class CallWindow
                 return false;
             }
 
-            _inFlight++;
-            call = new Call(this, now, _counting.OnArrival ? _stamps.AddLast(now) : null);
+            if (_counting.OnArrival && _answered >= limit)
+            {
+                call = new Call(this, now, _stamps.AddLast(now));
+            }
+            else
+            {
+                _strictInFlight++;
+                call = new Call(this, now, started: null);
+            }
+
             return true;
         }
     }
@@ -129,18 +142,23 @@ internal sealed class CallWindow
         TaskCompletionSource ended;
         lock (_lock)
         {
-            _inFlight--;
+            if (started is null)
+            {
+                _strictInFlight--;
+            }
+
             if (counted)
             {
                 var took = _time.GetElapsedTime(start);
                 _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
+                _answered = _answered == int.MaxValue ? _answered : _answered + 1;
             }
 
             if (!counted && started?.List is not null)
             {
                 _stamps.Remove(started);
             }
-            else if (counted && !_counting.OnArrival)
+            else if (counted && started is null)
             {
                 _stamps.AddLast(_time.GetTimestamp());
             }
@@ -161,13 +179,13 @@ internal sealed class CallWindow
         }
     }
 
-    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start.</summary>
+    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start (and after a warm-up call's end).</summary>
     private TimeSpan Hold(TimeSpan window) => _counting.OnArrival ? window + _counting.Jitter : window;
 
     private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
-    /// <param name="started">On arrival: the call's stamp, taken back if it never went out.</param>
+    /// <param name="started">Counted on arrival: the call's stamp, taken back if it never went out; null for a call counted strict.</param>
     internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started) : IDisposable
     {
         private int _ended;

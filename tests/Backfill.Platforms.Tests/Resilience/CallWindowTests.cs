@@ -116,8 +116,40 @@ public sealed class CallWindowTests
 
     private static readonly TimeSpan Jitter = TimeSpan.FromMilliseconds(50);
 
-    private CallWindow OnArrival(int limit) =>
-        new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+    /// <summary>A window counting on arrival, past its warm-up: a window's worth of calls answered and gone.</summary>
+    private CallWindow OnArrival(int limit) => Warm(new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+
+    private CallWindow Warm(CallWindow window)
+    {
+        var calls = Enumerable.Range(0, window.Limit).Select(_ => Start(window)).ToList();
+        calls.ForEach(c => c.Dispose());
+        _time.Advance(TimeSpan.FromSeconds(2));
+        return window;
+    }
+
+    [Fact]
+    public void OnArrival_UntilAWindowOfCallsIsAnswered_CallsAreCountedStrict()
+    {
+        var window = new CallWindow(2, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var first = Start(window);
+        var second = Start(window);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var fullWhileInFlight = !window.TryStart(out _);
+        first.Dispose();
+        second.Dispose();
+        _time.Advance(TimeSpan.FromMilliseconds(1049));
+        var fullJustBefore = !window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var warm = Start(window);
+        Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(1050));
+
+        Assert.True(fullWhileInFlight);
+        Assert.True(fullJustBefore);
+        Assert.True(window.TryStart(out _), "warm: counted from the start, though still in flight");
+        warm.Dispose();
+    }
 
     [Fact]
     public void OnArrival_CallInFlight_IsCountedFromItsStartForAWindowPlusTheJitter()
@@ -176,7 +208,7 @@ public sealed class CallWindowTests
     public void OnArrival_SmallerCapacity_AppliesToTheCallsAlreadyCounted()
     {
         var limit = 3;
-        var window = new CallWindow(() => (limit, TimeSpan.FromSeconds(1)), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var window = Warm(new CallWindow(() => (limit, TimeSpan.FromSeconds(1)), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
         Start(window);
         _time.Advance(TimeSpan.FromMilliseconds(500));
         Start(window);
