@@ -61,7 +61,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
         var app = builder.Build();
 
         var stats = new SimulatorStats();
-        var switches = new SimulatorSwitches { Latency = options.Latency };
+        var switches = new SimulatorSwitches(options.Seed) { Latency = options.Latency, LatencyMax = options.LatencyMax };
         var catalog = new OrderCatalog(options.Seed, new Dictionary<string, int>(options.ShopVolume, StringComparer.Ordinal));
         var answers = new SimulatorAnswers(stats);
         var tokens = new SimulatorTokens(

@@ -45,10 +45,13 @@ public sealed class SimulatorOptions
     /// <summary>Added to every admitted call; changeable later through <see cref="SimulatorSwitches.Latency"/>. Default none.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>When set, each admitted call waits a uniform draw in [<see cref="Latency"/>, this] instead (seeded by <see cref="Seed"/>). Default none.</summary>
+    public TimeSpan? LatencyMax { get; set; }
+
     /// <summary>A description for logs; the key and tokens are masked.</summary>
     public override string ToString() =>
         $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, PartnerId={PartnerId}, " +
-        $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}";
+        $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}, LatencyMax={LatencyMax}";
 
     internal void Validate()
     {
@@ -71,6 +74,10 @@ public sealed class SimulatorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
+        if (LatencyMax is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, Latency, nameof(LatencyMax));
+        }
         if (TokenTtl is { } ttl)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(ttl, TimeSpan.FromSeconds(1), nameof(TokenTtl));

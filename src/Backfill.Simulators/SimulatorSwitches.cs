@@ -3,10 +3,13 @@ using System.Collections.Concurrent;
 namespace Backfill.Simulators;
 
 /// <summary>Faults to inject while the simulator runs; every member may be changed from any thread at any time.</summary>
-public sealed class SimulatorSwitches
+/// <param name="seed">Draws the latencies between <see cref="Latency"/> and <see cref="LatencyMax"/>: the same seed, the same sequence.</param>
+public sealed class SimulatorSwitches(int seed = 0)
 {
     private readonly Lock _lock = new();
+    private readonly Random _draws = new(seed);
     private TimeSpan _latency;
+    private TimeSpan? _latencyMax;
     private double _transientFailureRate;
     private volatile bool _throttleEverything;
     private readonly ConcurrentQueue<SimulatorFault> _faults = new();
@@ -14,7 +17,30 @@ public sealed class SimulatorSwitches
     private TimeSpan _refuseRetryAfter = TimeSpan.FromSeconds(1);
     private TimeSpan _stallFor = TimeSpan.FromSeconds(30);
 
-    /// <summary>Added to every admitted call before it is answered.</summary>
+    /// <summary>
+    /// The longest latency: each admitted call then waits a uniform draw between <see cref="Latency"/> and this before it is
+    /// answered. Null (default): always <see cref="Latency"/>. Never below <see cref="Latency"/>.
+    /// </summary>
+    public TimeSpan? LatencyMax
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latencyMax;
+            }
+        }
+
+        set
+        {
+            lock (_lock)
+            {
+                _latencyMax = value is { } max ? new LatencyRange(_latency, max).Max : null;
+            }
+        }
+    }
+
+    /// <summary>Added to every admitted call before it is answered (the least, with <see cref="LatencyMax"/>).</summary>
     public TimeSpan Latency
     {
         get
@@ -31,7 +57,20 @@ public sealed class SimulatorSwitches
             lock (_lock)
             {
                 _latency = value;
+                if (_latencyMax < value)
+                {
+                    _latencyMax = value;
+                }
             }
+        }
+    }
+
+    /// <summary>The latency of the next admitted call: a draw of the seeded sequence when a range is set.</summary>
+    internal TimeSpan NextLatency()
+    {
+        lock (_lock)
+        {
+            return _latencyMax is { } max && max > _latency ? new LatencyRange(_latency, max).At(_draws.NextDouble()) : _latency;
         }
     }
 

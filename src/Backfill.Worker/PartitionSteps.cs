@@ -8,8 +8,14 @@ namespace Backfill.Worker;
 /// Kafka's acknowledgements leaves its place to the next (docs/performance.md, P4). The partition's offset only moves past a step once
 /// every step before it finished too, so a crash or a rebalance redoes at most the uncommitted ones.
 /// </summary>
-internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDisposable
+/// <param name="maxRunning">Steps that may call side by side, read each time a step could start (<see cref="StepPlaces"/>).</param>
+internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time) : IDisposable
 {
+    public PartitionSteps(int maxRunning, TimeProvider time)
+        : this(() => maxRunning, time)
+    {
+    }
+
     /// <summary>A refused commit (a rebalance under way) is tried again after this, or with the next finished step.</summary>
     public static readonly TimeSpan CommitRetry = TimeSpan.FromSeconds(1);
 
@@ -29,7 +35,14 @@ internal sealed class PartitionSteps(int maxRunning, TimeProvider time) : IDispo
     /// <summary>Cancelled once the partition leaves this member: its steps end after their current page (<see cref="Leave"/>).</summary>
     public CancellationToken Leaving => _leaving.Token;
 
-    public bool CanTake => _steps.Count(s => s.Calling) < maxRunning && _steps.Count < maxRunning * UncommittedFactor;
+    public bool CanTake
+    {
+        get
+        {
+            var most = maxRunning();
+            return _steps.Count(s => s.Calling) < most && _steps.Count < most * UncommittedFactor;
+        }
+    }
 
     public bool IsEmpty => _steps.Count == 0;
 

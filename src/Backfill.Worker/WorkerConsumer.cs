@@ -7,7 +7,8 @@ namespace Backfill.Worker;
 
 /// <summary>
 /// One member of the worker group on its own thread. Each of its partitions carries budget lanes and runs up to
-/// <see cref="WorkerOptions.StepsPerPartition"/> steps' platform calls side by side (a step waiting only for Kafka's
+/// <see cref="StepPlaces"/> steps' platform calls side by side (at least <see cref="WorkerOptions.StepsPerPartition"/>, more
+/// as the lanes' rate × latency asks) (a step waiting only for Kafka's
 /// acknowledgements leaves its place to the next, so a broker round trip does not set the pace), so a lane always has a call waiting when its window
 /// frees a place (the lane's window, not this loop, decides when calls start). Messages read while the partition's steps
 /// are all taken wait here, in offset order, and start as soon as a step ends; the partition is paused only when that
@@ -24,6 +25,7 @@ internal sealed partial class WorkerConsumer(
     DeadLetters deadLetters,
     KafkaCounters counters,
     WorkerOptions options,
+    StepPlaces stepPlaces,
     TimeSpan handOverHold,
     TimeSpan ownershipLease,
     TimeProvider time,
@@ -209,7 +211,7 @@ internal sealed partial class WorkerConsumer(
     {
         if (!_partitions.TryGetValue(partition, out var steps))
         {
-            steps = new PartitionSteps(options.StepsPerPartition, time);
+            steps = new PartitionSteps(() => stepPlaces.Current, time);
             _partitions[partition] = steps;
         }
 

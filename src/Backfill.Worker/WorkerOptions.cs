@@ -7,8 +7,9 @@ public sealed class WorkerOptions
     public int Concurrency { get; set; } = 2;
 
     /// <summary>
-    /// Steps (of different slices) one partition runs side by side. Default 4: the lanes on a partition always have a
-    /// call waiting when their window frees a place, while the lane's window alone decides when calls start.
+    /// The least steps (of different slices) one partition runs side by side. Default 4: the lanes on a partition always
+    /// have a call waiting when their window frees a place, while the lane's window alone decides when calls start. The
+    /// worker runs more while its lanes' rate × (1 s + measured latency) asks for them, up to 64 (<see cref="StepPlaces"/>).
     /// </summary>
     public int StepsPerPartition { get; set; } = 4;
 

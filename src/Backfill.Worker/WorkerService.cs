@@ -57,9 +57,10 @@ public sealed partial class WorkerService(
         sources.QuotaRefused += (platform, until) => Announce(ControlMessage.QuotaSpent(platform, until, _origin, $"the platform refused a call for its quota in worker {_prefix}"));
         var session = clients.GroupSession;
         var lease = OwnershipLease.LengthFor(session.Timeout, session.HeartbeatInterval);
+        var places = new StepPlaces(o.StepsPerPartition, () => sources.Names.Select(sources.Budget), time);
         var consumers = Enumerable.Range(1, o.Concurrency).Select(i =>
         {
-            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, sources.HandOverHold, lease, time, loggers.CreateLogger<WorkerConsumer>());
+            var consumer = new WorkerConsumer($"{_prefix}-w{i}", clients, handler, deadLetters, counters, o, places, sources.HandOverHold, lease, time, loggers.CreateLogger<WorkerConsumer>());
             return Task.Factory.StartNew(() => ReaderGuard.Run(counters, _logger, $"{topics.Actions} ({consumer.Name})", () => consumer.Run(stoppingToken), stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
 
@@ -210,7 +211,7 @@ public sealed partial class WorkerService(
             {
                 foreach (var budget in sources.Names.Select(sources.Budget).Where(b => b.Lanes.Count > 0 || b.Throttles > 0))
                 {
-                    var lanes = string.Join(", ", budget.Lanes.Select(l => $"{l.Lane}/{l.Lanes}: {l.CallsPerSecond:0.##}/s ({l.InWindow} in window)"));
+                    var lanes = string.Join(", ", budget.Lanes.Select(l => $"{l.Lane}/{l.Lanes}: {l.CallsPerSecond:0.##}/s ({l.InWindow} in window, {l.Latency.TotalMilliseconds:0} ms)"));
                     Log.Lanes(_logger, budget.Platform, budget.Factor, budget.Throttles, lanes, stats.Steps);
                 }
             }

@@ -7,6 +7,8 @@ using Backfill.Benchmarks.Perf;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Benchmarks.Scenarios;
+using Backfill.Platforms.Configuration;
+using Backfill.Simulators;
 using Spectre.Console;
 
 namespace Backfill.Benchmarks;
@@ -36,7 +38,9 @@ internal static class BenchmarkCommandLine
         var keep = new Option<bool>("--keep") { Description = "Keep run folders (logs, LiteDB files) also after runs that met their targets." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use the Release build of src/Backfill.Cli as it is." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
-        Option[] common = [rate, perShop, callsSeconds, shops, concurrency, lanes, maxInFlight, releaseEvery, timeout, set, keep, noBuild, json];
+        var latency = LatencyOption();
+        var counting = CountingOption();
+        Option[] common = [rate, perShop, callsSeconds, shops, concurrency, lanes, maxInFlight, releaseEvery, timeout, set, keep, noBuild, json, latency, counting];
 
         var fleet = new Command("fleet", "W worker processes and serve against a strict sliding-window simulator, fleet budget vs. per-process (naive), a worker SIGKILLed halfway.");
         fleet.Options.Add(workers);
@@ -120,6 +124,8 @@ internal static class BenchmarkCommandLine
             Keep = parse.GetValue(keep),
             SkipBuild = parse.GetValue(noBuild),
             Json = parse.GetValue(json),
+            Latency = parse.GetValue(latency),
+            Counting = parse.GetValue(counting),
         };
 
         var parsed = root.Parse(args);
@@ -187,7 +193,8 @@ internal static class BenchmarkCommandLine
 
         var plan = FleetScenario.Plan(options);
         var perShopText = options.PerShop is { } each ? $", S = {each.ToString(CultureInfo.InvariantCulture)}/s per shop (allowed {options.AllowedRate.ToString(CultureInfo.InvariantCulture)}/s)" : "";
-        ResultTable.Write(console, $"{scenario}: R = {options.Rate.ToString(CultureInfo.InvariantCulture)}/s{perShopText}, {plan.Shops.Count} shops × {plan.Days} days, {plan.ExpectedCalls} calls", results);
+        var latency = options.Latency is { } range ? $", latency {range}" : "";
+        ResultTable.Write(console, $"{scenario}: R = {options.Rate.ToString(CultureInfo.InvariantCulture)}/s{perShopText}{latency}, counting {options.Counting}, {plan.Shops.Count} shops × {plan.Days} days, {plan.ExpectedCalls} calls", results);
         if (options.Json)
         {
             Console.Out.WriteLine(ResultJson.Write(scenario, options, plan, results));
@@ -195,6 +202,41 @@ internal static class BenchmarkCommandLine
 
         return results.All(r => r.TargetsMet) ? 0 : 1;
     }
+
+    /// <summary><c>--latency 150-350</c>: the simulator's latency in milliseconds, one value or a range; shared with <c>perf</c>.</summary>
+    public static Option<LatencyRange?> LatencyOption() => new("--latency")
+    {
+        Description = "The simulator's latency in milliseconds, after a call is counted: 300, or a uniform draw in 150-350. Default none.",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (LatencyRange.TryParse(text, out var range, out var problem))
+            {
+                return range;
+            }
+
+            r.AddError($"--latency {problem}.");
+            return null;
+        },
+    };
+
+    /// <summary><c>--counting arrival</c>: <c>Platforms:bench:RateLimit:Counting</c> of every product process; shared with <c>perf</c>.</summary>
+    public static Option<RateLimitCounting> CountingOption() => new("--counting")
+    {
+        Description = "Platforms:bench:RateLimit:Counting: strict (a call counts until one window after its answer) or arrival (one window + jitter from its start).",
+        DefaultValueFactory = _ => RateLimitCounting.Strict,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Enum.TryParse<RateLimitCounting>(text, ignoreCase: true, out var counting) && Enum.IsDefined(counting) && !int.TryParse(text, CultureInfo.InvariantCulture, out _))
+            {
+                return counting;
+            }
+
+            r.AddError($"--counting '{text}' is not strict or arrival.");
+            return RateLimitCounting.Strict;
+        },
+    };
 
     private static int[] ParseCounts(ArgumentResult result)
     {

@@ -19,7 +19,8 @@ internal static class PlatformSimCommand
         var perShop = new Option<double>("--per-shop") { Description = "Calls allowed per shop in any sliding second (0 = no per-shop limit; Shopee only).", DefaultValueFactory = _ => 0 };
         var platform = new Option<string>("--platform") { Description = "Take the kind, partner id and key (Lazada: app key, secret and RateLimit:Quotas) and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
         var tokenTtl = new Option<string?>("--token-ttl") { Description = "Life of every access token (the configured ones from start, refreshed ones from their refresh), at least 00:00:01; default: configured tokens never expire, refreshed ones live 4 hours." };
-        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does. A platform of Kind lazada gets the Lazada simulator (base URL .../rest/, quotas per period from RateLimit:Quotas, refresh tokens not rotated).\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20") { port, limit, perShop, platform, tokenTtl };
+        var latency = new Option<string?>("--latency") { Description = "Hold every admitted call this many milliseconds before answering (300), or a uniform draw in a range (150-350); counted on arrival, before the wait. Default 0." };
+        var command = new Command("platform-sim", "Run the Shopee v2 simulator on 127.0.0.1 until Ctrl-C, refusing calls over a strict sliding one-second limit. Token refreshes (POST /api/v2/auth/access_token/get) rotate refresh tokens as Shopee does. A platform of Kind lazada gets the Lazada simulator (base URL .../rest/, quotas per period from RateLimit:Quotas, refresh tokens not rotated).\n\nExamples:\n  backfill platform-sim --port 5090 --limit 20\n  backfill platform-sim --token-ttl 00:00:20\n  backfill platform-sim --limit 20 --latency 150-350") { port, limit, perShop, platform, tokenTtl, latency };
         command.Validators.Add(r =>
         {
             if (CommonOptions.Given(r.GetResult(port)) is < 0 or > 65535)
@@ -37,6 +38,11 @@ internal static class PlatformSimCommand
                 r.AddError("--per-shop must not be negative.");
             }
 
+            if (r.GetResult(latency)?.Tokens is [{ } wait, ..] && !LatencyRange.TryParse(wait.Value, out _, out var problem))
+            {
+                r.AddError($"--latency {problem}.");
+            }
+
             if (r.GetResult(tokenTtl)?.Tokens is [{ } ttl, ..] && !(TimeSpan.TryParse(ttl.Value, CultureInfo.InvariantCulture, out var life) && life >= TimeSpan.FromSeconds(1)))
             {
                 r.AddError($"--token-ttl must be a time span of at least 00:00:01, e.g. 00:00:20 (got '{ttl.Value}').");
@@ -52,11 +58,12 @@ internal static class PlatformSimCommand
             }
 
             var life = parse.GetValue(tokenTtl) is { } ttl ? TimeSpan.Parse(ttl, CultureInfo.InvariantCulture) : (TimeSpan?)null;
+            var wait = parse.GetValue(latency) is { } text && LatencyRange.TryParse(text, out var range, out _) ? range : new LatencyRange(TimeSpan.Zero, TimeSpan.Zero);
             if (string.Equals(section["Kind"], "lazada", StringComparison.OrdinalIgnoreCase))
             {
-                await using var lazada = await StartLazadaAsync(section, parse.GetValue(port), parse.GetValue(limit), life, ct);
+                await using var lazada = await StartLazadaAsync(section, parse.GetValue(port), parse.GetValue(limit), life, wait, ct);
                 Console.Out.WriteLine($"listening: {lazada.BaseUrl}");
-                Console.Error.WriteLine($"Lazada, limit {parse.GetValue(limit)}/s (strict sliding window); stats at {new Uri(lazada.BaseUrl, "/sim/stats")}. Ctrl-C to stop.");
+                Console.Error.WriteLine($"Lazada, limit {parse.GetValue(limit)}/s (strict sliding window, counted on arrival), latency {wait}; stats at {new Uri(lazada.BaseUrl, "/sim/stats")}. Ctrl-C to stop.");
                 await Console.Out.FlushAsync(ct);
                 await UntilCancelledAsync(ct);
                 Console.Error.WriteLine($"accepted {lazada.Stats.Accepted}, refused {lazada.Stats.Refused}, refused by quota {lazada.Stats.QuotaRefused}, token refreshes {lazada.Stats.Refreshes} ({lazada.Stats.RefusedRefreshes} refused), answered expired {lazada.Stats.ExpiredAnswers}");
@@ -73,10 +80,12 @@ internal static class PlatformSimCommand
                 AccessTokens = section.GetSection("Shops").GetChildren().Where(s => s["AccessToken"] is not null).ToDictionary(s => s.Key, s => s["AccessToken"]!),
                 RefreshTokens = section.GetSection("Shops").GetChildren().Where(s => s["RefreshToken"] is not null).ToDictionary(s => s.Key, s => s["RefreshToken"]!),
                 TokenTtl = life,
+                Latency = wait.Min,
+                LatencyMax = wait.Max,
             }, cancellationToken: ct);
             Console.Out.WriteLine($"listening: {simulator.BaseUrl}");
             var perShopText = parse.GetValue(perShop) is > 0 and var each ? $", {each}/s per shop" : "";
-            Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s{perShopText} (strict sliding window); stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
+            Console.Error.WriteLine($"limit {parse.GetValue(limit)}/s{perShopText} (strict sliding window, counted on arrival), latency {wait}; stats at {simulator.BaseUrl}sim/stats. Ctrl-C to stop.");
             await Console.Out.FlushAsync(ct);
             await UntilCancelledAsync(ct);
             Console.Error.WriteLine($"accepted {simulator.Stats.Accepted}, refused {simulator.Stats.Refused}, token refreshes {simulator.Stats.Refreshes} ({simulator.Stats.RefusedRefreshes} refused), answered expired {simulator.Stats.ExpiredAnswers}");
@@ -86,7 +95,7 @@ internal static class PlatformSimCommand
     }
 
     /// <summary>The Lazada simulator with the app key, secret, sellers' tokens and quotas of <paramref name="section"/>; a bad setting is a usage error naming its key.</summary>
-    internal static async Task<LazadaSimulator> StartLazadaAsync(IConfigurationSection section, int port, double limit, TimeSpan? tokenTtl, CancellationToken ct)
+    internal static async Task<LazadaSimulator> StartLazadaAsync(IConfigurationSection section, int port, double limit, TimeSpan? tokenTtl, LatencyRange latency, CancellationToken ct)
     {
         LazadaSimulatorOptions options;
         try
@@ -101,6 +110,8 @@ internal static class PlatformSimCommand
                 AccessTokens = Tokens(section, "AccessToken"),
                 RefreshTokens = Tokens(section, "RefreshToken"),
                 TokenTtl = tokenTtl,
+                Latency = latency.Min,
+                LatencyMax = latency.Max,
             };
         }
         catch (InvalidOperationException e)

@@ -3,6 +3,7 @@ using Backfill.Core.Data;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Quotas;
+using Backfill.Scheduling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal static class PlatformDoctor
     public static async Task<IReadOnlyList<DoctorCheck>> CheckAsync(IConfiguration configuration, TimeProvider time, CancellationToken cancellationToken)
     {
         var names = PlatformsConfiguration.Names(configuration);
+        var maxInFlight = configuration.GetSection("Backfill").Get<BackfillOptions>()?.MaxInFlightPerPlatform ?? new BackfillOptions().MaxInFlightPerPlatform;
         if (names.Count == 0)
         {
             return [DoctorCheck.Warn("platforms", "no platform is configured under Platforms:, so there is nothing to backfill from.")];
@@ -32,18 +34,19 @@ internal static class PlatformDoctor
         var checks = new List<DoctorCheck>();
         foreach (var name in names)
         {
-            checks.Add(await CheckAsync(provider, name, time, cancellationToken));
+            checks.Add(await CheckAsync(provider, name, maxInFlight, time, cancellationToken));
         }
 
         return checks;
     }
 
-    private static async Task<DoctorCheck> CheckAsync(IServiceProvider provider, string platform, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<DoctorCheck> CheckAsync(IServiceProvider provider, string platform, int maxInFlight, TimeProvider time, CancellationToken cancellationToken)
     {
         var check = $"platform {platform}";
         IOrderSource source;
         string? shop;
         QuotaPlan quotas;
+        LanePlan plan;
         double share;
         string credentials;
         string budget;
@@ -52,7 +55,7 @@ internal static class PlatformDoctor
             var options = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform);
             budget = " " + Budget(LanePlan.For(options.RateLimit));
             shop = options.Shops.Keys.FirstOrDefault();
-            (quotas, share) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare);
+            (quotas, share, plan) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare, LanePlan.For(options.RateLimit));
             credentials = string.Equals(options.Kind, "lazada", StringComparison.OrdinalIgnoreCase) ? "AppKey, AppSecret" : "PartnerId, PartnerKey";
             source = provider.GetRequiredService<IOrderSources>().Get(platform);
         }
@@ -82,7 +85,12 @@ internal static class PlatformDoctor
         try
         {
             var page = await source.FetchAsync(new PageRequest(shop, to.AddHours(-1), to, SliceCursor.Start(Datasets.Orders)), linked.Token);
-            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Records.Count} order(s) on the first page of the last hour, {page.Calls} call(s).{quotaText}");
+
+            // One call's latency stands for the platform's, and a process's first call also pays for its connection: the
+            // advice is an order of magnitude, said in the row, never a warning of its own.
+            var latency = time.GetElapsedTime(started) / Math.Max(1, page.Calls);
+            var advice = ConcurrencyAdvice.Describe(platform, plan, latency, maxInFlight).Text;
+            return DoctorCheck.Ok(check, $"signed test call for shop {shop} answered in {time.GetElapsedTime(started).TotalMilliseconds:0} ms: {page.Records.Count} order(s) on the first page of the last hour, {page.Calls} call(s). {advice}{quotaText}");
         }
         catch (PlatformException e) when (e.Kind == PlatformErrorKind.Throttle)
         {

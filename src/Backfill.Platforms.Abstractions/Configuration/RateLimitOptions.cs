@@ -44,11 +44,40 @@ public sealed class RateLimitOptions
     /// </summary>
     public double BackfillShare { get; set; } = 0.8;
 
+    /// <summary>
+    /// Where in a call the platform counts it, which decides how long a call holds its place in a lane's window. Default
+    /// <see cref="RateLimitCounting.Strict"/>, the safe choice while nothing is known (docs/rate-budget.md).
+    /// </summary>
+    public RateLimitCounting Counting { get; set; } = RateLimitCounting.Strict;
+
+    /// <summary>
+    /// With <see cref="RateLimitCounting.Arrival"/>: by how much a request's delay from its start here to its arrival at the
+    /// platform may vary (network, connection set-up, a paused process), 0 ≤ jitter &lt; the window. A call then holds its place
+    /// for one window plus this from its start. Default 50 ms.
+    /// </summary>
+    public TimeSpan ArrivalJitter { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How throttle answers slow the platform down.</summary>
     public ThrottleOptions Throttle { get; set; } = new();
 
     public override string ToString() =>
-        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, ReservesTokenCall={ReservesTokenCall}, Quotas=[{string.Join("; ", Quotas)}], BackfillShare={BackfillShare}, Throttle=({Throttle})";
+        $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, Counting={Counting}, ArrivalJitter={ArrivalJitter}, ReservesTokenCall={ReservesTokenCall}, Quotas=[{string.Join("; ", Quotas)}], BackfillShare={BackfillShare}, Throttle=({Throttle})";
+}
+
+/// <summary>Where in a call the platform counts it against its limit.</summary>
+public enum RateLimitCounting
+{
+    /// <summary>
+    /// Anywhere between its start and its answer: a call holds its place from its start until one window after its answer,
+    /// so a lane makes at most share calls per (window + latency).
+    /// </summary>
+    Strict,
+
+    /// <summary>
+    /// When its request arrives, within <see cref="RateLimitOptions.ArrivalJitter"/> of the same delay after its start for
+    /// every call: a call holds its place for one window plus the jitter from its start, whatever its answer's latency.
+    /// </summary>
+    Arrival,
 }
 
 /// <summary>Who a platform's budget binds.</summary>

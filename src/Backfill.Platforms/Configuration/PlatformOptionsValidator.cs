@@ -106,6 +106,17 @@ internal static class PlatformOptionsValidator
             errors.Add($"{key}:Scope must be Fleet or Process.");
         }
 
+        if (!Enum.IsDefined(limit.Counting))
+        {
+            errors.Add($"{key}:Counting must be Strict or Arrival.");
+        }
+
+        // A jitter of a whole window would hold each call for two windows: Strict at a latency of one window, no gain.
+        if (limit.ArrivalJitter < TimeSpan.Zero || limit.ArrivalJitter >= plan.Window)
+        {
+            errors.Add($"{key}:ArrivalJitter must be at least 0 and less than the window ({plan.Window}), got {limit.ArrivalJitter}.");
+        }
+
         ValidateThrottle($"{key}:Throttle", limit.Throttle, errors);
         ValidateQuotas(key, limit, errors);
     }

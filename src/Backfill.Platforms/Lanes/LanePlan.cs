@@ -2,6 +2,7 @@ using Backfill.Core.Hashing;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Backfill.Platforms.Configuration;
+using Backfill.Platforms.Resilience;
 
 namespace Backfill.Platforms;
 
@@ -36,6 +37,7 @@ public sealed class LanePlan
         Lanes = kept?.Lanes ?? limit.Lanes ?? Math.Min(DefaultMaxLanes, LaneCalls);
         _largerLanes = kept?._largerLanes ?? (LaneCalls >= Lanes ? LaneCalls % Lanes : 0);
         Scope = limit.Scope;
+        Counting = CallCounting.For(limit);
         if (limit.PerShopPermitsPerSecond is > 0 and var perShop)
         {
             (ShopCalls, ShopWindow) = Budget(perShop, safetyMargin);
@@ -71,6 +73,9 @@ public sealed class LanePlan
 
     public RateLimitScope Scope { get; }
 
+    /// <summary>How long a call holds its place in the windows: strict, or from its start for a window + jitter when the platform counts on arrival.</summary>
+    internal CallCounting Counting { get; }
+
     /// <summary>Calls one shop allows per <see cref="ShopWindow"/>; null without a per-shop limit.</summary>
     public int? ShopCalls { get; }
 
@@ -89,8 +94,12 @@ public sealed class LanePlan
     /// </summary>
     public bool Sticky => ShopCalls is not null;
 
-    /// <summary>How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then left the platform's windows.</summary>
-    public TimeSpan HandOverHold => Window > ShopWindow ? Window : ShopWindow;
+    /// <summary>
+    /// How long a new owner of a partition waits before its first call: every call its lanes' previous owner made has then
+    /// left the platform's windows. Counted on arrival, a call of the old owner started before the hand-over may still
+    /// be on its way for up to the jitter longer than the new owner's first one will take, so the hold is one jitter longer.
+    /// </summary>
+    public TimeSpan HandOverHold => (Window > ShopWindow ? Window : ShopWindow) + (Counting.OnArrival ? Counting.Jitter : TimeSpan.Zero);
 
     public static LanePlan For(RateLimitOptions limit)
     {

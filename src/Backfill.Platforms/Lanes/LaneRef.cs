@@ -26,5 +26,5 @@ public sealed record BudgetSnapshot(
     long Throttles,
     IReadOnlyList<LaneSnapshot> Lanes);
 
-/// <summary>One lane in this process: its rate now and the calls its window counts.</summary>
-public sealed record LaneSnapshot(int Lane, int Lanes, double CallsPerSecond, int InWindow);
+/// <summary>One lane in this process: its rate now, the calls its window counts and their latency (a moving average, zero before the first answer).</summary>
+public sealed record LaneSnapshot(int Lane, int Lanes, double CallsPerSecond, int InWindow, TimeSpan Latency = default);

@@ -3,39 +3,55 @@ using System.Diagnostics.CodeAnalysis;
 namespace Backfill.Platforms.Resilience;
 
 /// <summary>
-/// Keeps this process's calls within a platform's strict sliding window however long they take. The platform counts a
-/// call when it arrives, which is after the call starts and before its answer is back; so a call is counted here from
-/// its start until one window after it ended. A new call starts only while fewer than <see cref="Limit"/> calls are
-/// counted: then, whatever the latencies, no window of the platform can hold more than <see cref="Limit"/> of them.
-/// The price is throughput: with latency L the window admits at most Limit calls per (window + L).
+/// Keeps this process's calls within a platform's strict sliding window however long they take. A call holds a place
+/// while it is counted, and a new call starts only while fewer than <see cref="Limit"/> calls are counted.
+/// <list type="bullet">
+/// <item><see cref="CallCounting.Strict"/>: the platform counts a call somewhere between its start and its answer, so a
+/// call is counted from its start until one window after it ended. Whatever the latencies, no window of the platform holds
+/// more than <see cref="Limit"/> calls; the price is throughput: Limit calls per (window + latency).</item>
+/// <item>On arrival: the platform counts a call when its request arrives, after a delay that varies by at most the jitter
+/// J, so a call is counted from its start for one window + J, whatever its answer's latency. The arrivals in any window
+/// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).
+/// Until a window's worth of calls (Limit) has been answered, calls are counted strict even so: a process's first calls
+/// pay for compiling its code and opening its connections between their start and their request leaving, a delay
+/// the jitter does not cover.</item>
+/// </list>
 /// </summary>
 internal sealed class CallWindow
 {
     private readonly Lock _lock = new();
-    private readonly Queue<long> _ended = new();
+
+    // The ends of strict calls that are over and the starts of arriving calls (over or not), oldest first: a strict
+    // call's end is later than every start stamped before it, so the list stays in time order.
+    private readonly LinkedList<long> _stamps = new();
     private readonly TimeProvider _time;
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
-    private int _inFlight;
+    private readonly CallCounting _counting;
+    private int _strictInFlight;
+    private int _answered;
+    private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CallWindow(int limit, TimeSpan window, TimeProvider time)
-        : this(Fixed(limit, window), time)
+    public CallWindow(int limit, TimeSpan window, TimeProvider time, CallCounting counting = default)
+        : this(Fixed(limit, window), time, counting)
     {
     }
 
     /// <summary>A window whose capacity may change (a slowed-down rate is fewer calls, or a longer window); a smaller one applies at once to the calls already counted.</summary>
-    public CallWindow(Func<(int Limit, TimeSpan Window)> capacity, TimeProvider time)
+    public CallWindow(Func<(int Limit, TimeSpan Window)> capacity, TimeProvider time, CallCounting counting = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity().Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(counting.Jitter, TimeSpan.Zero);
         _capacity = capacity;
         _time = time;
+        _counting = counting;
     }
 
     public int Limit => _capacity().Limit;
 
     public TimeSpan Window => _capacity().Window;
 
-    /// <summary>Calls in flight or ended less than a window ago.</summary>
+    /// <summary>Calls counted now: strict, those in flight or ended less than a window ago; on arrival, those started less than a window + jitter ago.</summary>
     public int Count
     {
         get
@@ -43,10 +59,24 @@ internal sealed class CallWindow
             lock (_lock)
             {
                 Evict(_time.GetTimestamp(), Window);
-                return _inFlight + _ended.Count;
+                return Counted;
             }
         }
     }
+
+    /// <summary>The calls' latency, start to answer: a moving average of the counted calls' (each weighs an eighth); zero before the first ended.</summary>
+    public TimeSpan Latency
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _latency;
+            }
+        }
+    }
+
+    private int Counted => _strictInFlight + _stamps.Count;
 
     /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
     public bool TryStart([NotNullWhen(true)] out Call? call)
@@ -54,20 +84,29 @@ internal sealed class CallWindow
         lock (_lock)
         {
             var (limit, window) = _capacity();
-            Evict(_time.GetTimestamp(), window);
-            if (_inFlight + _ended.Count >= limit)
+            var now = _time.GetTimestamp();
+            Evict(now, window);
+            if (Counted >= limit)
             {
                 call = null;
                 return false;
             }
 
-            _inFlight++;
-            call = new Call(this);
+            if (_counting.OnArrival && _answered >= limit)
+            {
+                call = new Call(this, now, _stamps.AddLast(now));
+            }
+            else
+            {
+                _strictInFlight++;
+                call = new Call(this, now, started: null);
+            }
+
             return true;
         }
     }
 
-    /// <summary>Returns once there may be room: when the oldest ended call leaves the window, or, with every counted call still in flight, when one ends.</summary>
+    /// <summary>Returns once there may be room: when the oldest stamped call leaves the window, or, strict with every counted call still in flight, when one ends.</summary>
     public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
         TimeSpan delay;
@@ -77,14 +116,14 @@ internal sealed class CallWindow
             var now = _time.GetTimestamp();
             var (limit, window) = _capacity();
             Evict(now, window);
-            if (_inFlight + _ended.Count < limit)
+            if (Counted < limit)
             {
                 return;
             }
 
             // With fewer places than counted calls (the capacity shrank), room comes when enough of them have left.
-            var leaving = _inFlight + _ended.Count - limit;
-            delay = _ended.Count > leaving ? window - _time.GetElapsedTime(_ended.ElementAt(leaving), now) : TimeSpan.Zero;
+            var leaving = Counted - limit;
+            delay = _stamps.Count > leaving ? Hold(window) - _time.GetElapsedTime(_stamps.ElementAt(leaving), now) : TimeSpan.Zero;
             callEnded = _callEnded.Task;
         }
 
@@ -98,15 +137,30 @@ internal sealed class CallWindow
         }
     }
 
-    private void End(bool counted)
+    private void End(bool counted, long start, LinkedListNode<long>? started)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
-            _inFlight--;
+            if (started is null)
+            {
+                _strictInFlight--;
+            }
+
             if (counted)
             {
-                _ended.Enqueue(_time.GetTimestamp());
+                var took = _time.GetElapsedTime(start);
+                _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
+                _answered = _answered == int.MaxValue ? _answered : _answered + 1;
+            }
+
+            if (!counted && started?.List is not null)
+            {
+                _stamps.Remove(started);
+            }
+            else if (counted && started is null)
+            {
+                _stamps.AddLast(_time.GetTimestamp());
             }
 
             ended = _callEnded;
@@ -118,16 +172,21 @@ internal sealed class CallWindow
 
     private void Evict(long now, TimeSpan window)
     {
-        while (_ended.Count > 0 && _time.GetElapsedTime(_ended.Peek(), now) >= window)
+        var hold = Hold(window);
+        while (_stamps.First is { } oldest && _time.GetElapsedTime(oldest.Value, now) >= hold)
         {
-            _ended.Dequeue();
+            _stamps.RemoveFirst();
         }
     }
+
+    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start (and after a warm-up call's end).</summary>
+    private TimeSpan Hold(TimeSpan window) => _counting.OnArrival ? window + _counting.Jitter : window;
 
     private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
-    internal sealed class Call(CallWindow window) : IDisposable
+    /// <param name="started">Counted on arrival: the call's stamp, taken back if it never went out; null for a call counted strict.</param>
+    internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started) : IDisposable
     {
         private int _ended;
 
@@ -135,7 +194,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true);
+                window.End(counted: true, start, started);
             }
         }
 
@@ -144,7 +203,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: false);
+                window.End(counted: false, start, started);
             }
         }
     }

@@ -203,7 +203,7 @@ internal sealed class PlatformBudget
                 Gate.ClosedUntil,
                 _coolOffUntil,
                 Rate.Throttles,
-                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count))]);
+                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count, l.Value.Latency))]);
         }
     }
 
@@ -217,7 +217,7 @@ internal sealed class PlatformBudget
         {
             if (!_lanes.TryGetValue(key, out var window))
             {
-                window = new CallWindow(() => Slowed(Plan.Share(key.Index, key.Count)), _time);
+                window = new CallWindow(() => Slowed(Plan.Share(key.Index, key.Count)), _time, Plan.Counting);
                 _lanes[key] = window;
             }
 
@@ -309,7 +309,7 @@ internal sealed class PlatformBudget
         {
             if (!_shops.TryGetValue(key, out var window))
             {
-                window = new CallWindow(capacity, _time);
+                window = new CallWindow(capacity, _time, Plan.Counting);
                 _shops[key] = window;
             }
 

@@ -17,7 +17,7 @@ internal sealed class TokenRefresh : ITokenRefresh
     public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time, IQuotaReserve? quotas = null)
     {
         _quotas = quotas;
-        _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time)), StringComparer.OrdinalIgnoreCase);
+        _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time, p.Plan.Counting)), StringComparer.OrdinalIgnoreCase);
         Platforms = [.. _targets.Keys.Order(StringComparer.OrdinalIgnoreCase)];
     }
 

@@ -136,7 +136,8 @@ internal sealed class LazadaApi(
         }
 
         stats.Accept(decision.InWindow, now);
-        var latency = switches.Latency;
+        // Drawn after admission: the simulator counts a call when it arrives, as most platforms do.
+        var latency = switches.NextLatency();
         if (latency > TimeSpan.Zero)
         {
             await Task.Delay(latency, time, http.RequestAborted);

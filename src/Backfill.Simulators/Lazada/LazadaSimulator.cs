@@ -66,7 +66,7 @@ public sealed class LazadaSimulator : IAsyncDisposable
         var app = builder.Build();
 
         var stats = new SimulatorStats();
-        var switches = new SimulatorSwitches { Latency = options.Latency };
+        var switches = new SimulatorSwitches(options.Seed) { Latency = options.Latency, LatencyMax = options.LatencyMax };
         var catalog = new LazadaCatalog(options.Seed, new Dictionary<string, int>(options.ShopVolume, StringComparer.Ordinal));
         var answers = new LazadaAnswers(stats);
         var tokens = new SimulatorTokens(

@@ -48,10 +48,13 @@ public sealed class LazadaSimulatorOptions
     /// <summary>Added to every admitted call; changeable later through <see cref="SimulatorSwitches.Latency"/>. Default none.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>When set, each admitted call waits a uniform draw in [<see cref="Latency"/>, this] instead (seeded by <see cref="Seed"/>). Default none.</summary>
+    public TimeSpan? LatencyMax { get; set; }
+
     /// <summary>A description for logs; the secret and tokens are masked.</summary>
     public override string ToString() =>
         $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, Quotas=[{string.Join("; ", Quotas)}], AppKey={AppKey}, AppSecret={Secrets.Mask(AppSecret)}, " +
-        $"AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}";
+        $"AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}, LatencyMax={LatencyMax}";
 
     /// <summary>Checks every setting and resolves the quotas' zones.</summary>
     internal List<(LazadaQuota Quota, TimeZoneInfo Zone)> Validate()
@@ -85,6 +88,10 @@ public sealed class LazadaSimulatorOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(Latency, TimeSpan.Zero, nameof(Latency));
+        if (LatencyMax is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, Latency, nameof(LatencyMax));
+        }
         if (TokenTtl is { } ttl)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(ttl, TimeSpan.FromSeconds(1), nameof(TokenTtl));

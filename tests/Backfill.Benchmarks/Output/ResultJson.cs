@@ -22,6 +22,10 @@ internal static class ResultJson
             allowedRate = options.AllowedRate,
             callsSeconds = options.CallsDuration.TotalSeconds,
             settleSeconds = options.Settle.TotalSeconds,
+            latencyMs = options.Latency is { } latency ? new { min = latency.Min.TotalMilliseconds, max = latency.Max.TotalMilliseconds } : null,
+            counting = options.Counting.ToString(),
+            maxInFlight = options.MaxInFlight,
+            utilisationTarget = Math.Round(options.UtilisationTarget, 4),
             job = new { shops = plan.Shops.Count, days = plan.Days, slices = plan.Slices, expectedCalls = plan.ExpectedCalls, expectedOrders = plan.ExpectedOrders },
             runs = results.Select(r => new
             {

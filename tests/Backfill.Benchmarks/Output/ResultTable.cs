@@ -37,7 +37,7 @@ internal static class ResultTable
 
         console.Write(table);
         console.MarkupLine(Markup.Escape(
-            $"Targets (fleet mode): refused = 0 and max arrived ≤ R in every sliding second, for every W; utilisation ≥ {RunResult.UtilisationTarget:0.00} for W ≥ 2 (≥ {RunResult.PerShopUtilisationTarget:0.00} of min(R, shops × S) under a per-shop limit); every slice succeeded and every order saved once. "
+            $"Targets (fleet mode): refused = 0 and max arrived ≤ R in every sliding second, for every W; utilisation ≥ {(results.Count > 0 ? results[0].UtilisationTarget : 0.95):0.000} for W ≥ 2 (any W without a kill; of min(R, shops × S) under a per-shop limit); every slice succeeded and every order saved once. "
             + "Utilisation = accepted ÷ (last − first accepted call) ÷ R; longest idle: the longest time without an accepted call, sampled every 250 ms."));
     }
 

@@ -23,7 +23,11 @@ internal static class PerfCommand
         var only = new Option<string[]>("--only") { Description = "Only these rows, comma-separated: P2,P2f,P3,P4,P5,P6.", CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var json = new Option<bool>("--json") { Description = "Print one JSON object as the last line of stdout." };
         var set = new Option<string[]>("--set") { Description = "Section:Key=value for the worker of P4 and P5; repeatable.", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("perf", "The performance rows P2–P6: the product against its raw reference, in one run.") { slices, jobs, actions, steady, orders, withFleet, fleetSeconds, only, json, set };
+        var latency = BenchmarkCommandLine.LatencyOption();
+        var counting = BenchmarkCommandLine.CountingOption();
+        latency.Description = "P2, P2f: " + latency.Description;
+        counting.Description = "P2, P2f: " + counting.Description;
+        var command = new Command("perf", "The performance rows P2–P6: the product against its raw reference, in one run.") { slices, jobs, actions, steady, orders, withFleet, fleetSeconds, only, json, set, latency, counting };
         command.Validators.Add(r =>
         {
             foreach (var option in new[] { slices, jobs, actions, steady, orders, fleetSeconds })
@@ -61,6 +65,8 @@ internal static class PerfCommand
                 WithFleet = parse.GetValue(withFleet) || (parse.GetValue(only) ?? []).Any(id => id.StartsWith("P2", StringComparison.OrdinalIgnoreCase)),
                 Only = new HashSet<string>(parse.GetValue(only) ?? [], StringComparer.OrdinalIgnoreCase),
                 Json = parse.GetValue(json),
+                FleetLatency = parse.GetValue(latency),
+                FleetCounting = parse.GetValue(counting),
                 WorkerSettings = [.. (parse.GetValue(set) ?? []).Select(p => new KeyValuePair<string, string?>(p[..p.IndexOf('=', StringComparison.Ordinal)], p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]))],
             },
             parse.GetValue(fleetSeconds),
@@ -95,12 +101,12 @@ internal static class PerfCommand
 
         if (options.WithFleet && options.Runs("P2"))
         {
-            rows.Add(await FleetRow.RunAsync(fleetSeconds, cancellationToken));
+            rows.Add(await FleetRow.RunAsync(options, fleetSeconds, cancellationToken));
         }
 
         if (options.WithFleet && options.Runs("P2f"))
         {
-            rows.Add(await FleetRow.RunFinanceAsync(fleetSeconds, cancellationToken));
+            rows.Add(await FleetRow.RunFinanceAsync(options, fleetSeconds, cancellationToken));
         }
 
         rows.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));

@@ -1,3 +1,6 @@
+using Backfill.Platforms.Configuration;
+using Backfill.Simulators;
+
 namespace Backfill.Benchmarks.Perf;
 
 /// <summary>What <c>perf</c> was asked for.</summary>
@@ -28,6 +31,12 @@ internal sealed record PerfOptions
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     public bool Json { get; init; }
+
+    /// <summary>P2, P2f: the simulator's latency; null: none.</summary>
+    public LatencyRange? FleetLatency { get; init; }
+
+    /// <summary>P2, P2f: how the product counts calls.</summary>
+    public RateLimitCounting FleetCounting { get; init; } = RateLimitCounting.Strict;
 
     /// <summary><c>Section:Key=value</c> for the worker of P4 and P5 (e.g. <c>Worker:StepsPerPartition=16</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> WorkerSettings { get; init; } = [];

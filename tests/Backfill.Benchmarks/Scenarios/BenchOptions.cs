@@ -1,4 +1,7 @@
 using Backfill.Core.Data;
+using Backfill.Platforms.Configuration;
+using Backfill.Simulators;
+
 namespace Backfill.Benchmarks.Scenarios;
 
 /// <summary>What the command line asked for; defaults are those of the <c>fleet</c> scenario's documentation.</summary>
@@ -57,6 +60,25 @@ internal sealed record BenchOptions
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 
     public bool Json { get; init; }
+
+    /// <summary>The simulator's latency (<c>platform-sim --latency</c>), drawn per call after it is counted; null: none.</summary>
+    public LatencyRange? Latency { get; init; }
+
+    /// <summary><c>Platforms:bench:RateLimit:Counting</c> of every product process.</summary>
+    public RateLimitCounting Counting { get; init; } = RateLimitCounting.Strict;
+
+    /// <summary>
+    /// The utilisation a fleet run must reach (docs/rate-budget.md, "Counting"): 0.95 without latency; counted strict, 0.97 of
+    /// T/(T + mean latency), what a lane can reach when each call holds its place for T + latency; counted on arrival, 0.93,
+    /// the lanes' T/(T + jitter) = 0.952 less the run's start and end.
+    /// </summary>
+    public double UtilisationTarget => PerShop is not null
+        ? 0.9
+        : Counting == RateLimitCounting.Arrival
+        ? 0.93
+        : Latency is { } latency && latency.Max > TimeSpan.Zero
+            ? 0.97 * (1 / (1 + ((latency.Min + latency.Max) / 2).TotalSeconds))
+            : 0.95;
 
     /// <summary>Keep the run folders (logs, LiteDB files) also when every run succeeded.</summary>
     public bool Keep { get; init; }

@@ -43,25 +43,32 @@ internal sealed class BenchRun : IAsyncDisposable
     /// <summary>For the simulator's stats and the scheduler's API.</summary>
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Starts the simulator (limit <paramref name="rate"/>, per shop <paramref name="perShop"/> when set, a free port) and dev-kafka, and points the settings at both.</summary>
+    /// <summary>
+    /// Starts the simulator (the options' limit R, per-shop limit and latency, a free port) and dev-kafka, and points the
+    /// settings at both; every product process counts calls as the options say, then <paramref name="configure"/> and the
+    /// options' settings apply.
+    /// </summary>
     public static async Task<BenchRun> StartAsync(
-        string label, BackfillCli cli, JobPlan plan, double rate, IEnumerable<KeyValuePair<string, string>> overrides, Action<BenchSettings> configure, CancellationToken cancellationToken, double? perShop = null)
+        string label, BackfillCli cli, JobPlan plan, BenchOptions options, Action<BenchSettings> configure, CancellationToken cancellationToken)
     {
+        var rate = options.Rate;
         var directory = System.IO.Directory.CreateTempSubdirectory($"backfill-{label}-").FullName;
         var settings = BenchSettings.For(new Uri("http://127.0.0.1:1/"), rate, plan.Shops);
-        if (perShop is { } shopLimit)
+        settings[$"Platforms:{BenchSettings.Platform}:RateLimit:Counting"] = options.Counting.ToString();
+        if (options.PerShop is { } shopLimit)
         {
             settings[$"Platforms:{BenchSettings.Platform}:RateLimit:PerShopPermitsPerSecond"] = BackfillCli.Number(shopLimit);
         }
 
         configure(settings);
-        settings.Apply(overrides);
+        settings.Apply(options.Settings);
         var run = new BenchRun(directory, cli, settings);
         try
         {
             // Port 0: the simulator binds a free port itself and prints it, so no other process can take it in between.
+            string[] latency = options.Latency is { } range ? ["--latency", string.Create(CultureInfo.InvariantCulture, $"{range.Min.TotalMilliseconds:0}-{range.Max.TotalMilliseconds:0}")] : [];
             run._simulator = await run.StartReadyAsync(
-                "platform-sim", "listening: ", cancellationToken, "platform-sim", "--platform", BenchSettings.Platform, "--limit", BackfillCli.Number(rate), "--per-shop", BackfillCli.Number(perShop ?? 0), "--port", "0");
+                "platform-sim", "listening: ", cancellationToken, ["platform-sim", "--platform", BenchSettings.Platform, "--limit", BackfillCli.Number(rate), "--per-shop", BackfillCli.Number(options.PerShop ?? 0), "--port", "0", .. latency]);
             run.SimulatorUrl = new Uri(run._simulator.Lines.Last(l => l.StartsWith("listening: ", StringComparison.Ordinal))["listening: ".Length..].Trim());
             settings[$"Platforms:{BenchSettings.Platform}:BaseUrl"] = run.SimulatorUrl.ToString();
 

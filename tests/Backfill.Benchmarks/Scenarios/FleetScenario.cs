@@ -56,7 +56,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         BenchRun? bench = null;
         try
         {
-            bench = await BenchRun.StartAsync(label, cli, plan, options.Rate, options.Settings, s => Configure(s, mode), cancellationToken, options.PerShop);
+            bench = await BenchRun.StartAsync(label, cli, plan, options, s => Configure(s, mode), cancellationToken);
             await DriveAsync(bench, plan, run, label, cancellationToken);
         }
         catch (Exception e) when (e is ChildProcessException or HttpRequestException or TimeoutException or IOException)
@@ -76,7 +76,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
             }
         }
 
-        var result = run.Result(options.AllowedRate, plan, bench?.Directory ?? "") with { UtilisationGoal = options.PerShop is null ? RunResult.UtilisationTarget : RunResult.PerShopUtilisationTarget };
+        var result = run.Result(options, plan, bench?.Directory ?? "");
         run.Finish(result, bench, label, options.Keep);
         return result;
     }

@@ -63,8 +63,12 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         }
     }
 
-    public RunResult Result(double rate, JobPlan plan, string directory) =>
-        new(mode, workers, rate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error) { FinanceSaved = FinanceSaved };
+    public RunResult Result(BenchOptions options, JobPlan plan, string directory) =>
+        new(mode, workers, options.AllowedRate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error)
+        {
+            FinanceSaved = FinanceSaved,
+            UtilisationTarget = options.UtilisationTarget,
+        };
 
     /// <summary>Reports a failure; keeps the run's folder (logs, LiteDB file) when anything is off or when asked, else deletes it.</summary>
     public void Finish(RunResult result, BenchRun? bench, string label, bool keep)

@@ -20,14 +20,8 @@ internal sealed record RunResult(
     string RunDirectory,
     string? Error)
 {
-    /// <summary>Fleet mode must not let one call be refused.</summary>
-    public const double UtilisationTarget = 0.95;
-
-    /// <summary>Under a per-shop limit, of min(R, shops × S): whole calls split over a shop's lanes, and the last slices of a shop use fewer lanes.</summary>
-    public const double PerShopUtilisationTarget = 0.9;
-
-    /// <summary>The utilisation this run must reach (W ≥ 2).</summary>
-    public double UtilisationGoal { get; init; } = UtilisationTarget;
+    /// <summary>What the run's utilisation must reach for W ≥ 2, or any W without a kill (<see cref="BenchOptions.UtilisationTarget"/>).</summary>
+    public double UtilisationTarget { get; init; } = 0.95;
 
     /// <summary>Accepted calls ÷ (first to last accepted call) ÷ <see cref="Rate"/> (R, or min(R, shops × S) under a per-shop limit); null with fewer than two accepted calls.</summary>
     public double? Utilisation =>
@@ -49,7 +43,7 @@ internal sealed record RunResult(
 
     public bool? WithinLimit => Mode.HasTargets ? Platform.PeakArrivalsPerSecond <= Math.Floor(Rate) : null;
 
-    public bool? UtilisationMet => Mode.HasTargets && Workers >= 2 ? Utilisation >= UtilisationGoal : null;
+    public bool? UtilisationMet => Mode.HasTargets && (Workers >= 2 || WorkerKilledAt is null) ? Utilisation >= UtilisationTarget : null;
 
     /// <summary>The run finished; where targets apply, every one is met and the run is complete.</summary>
     public bool TargetsMet =>

@@ -32,7 +32,7 @@ internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
     private async Task<TimeSpan> RunOnceAsync(string label, JobPlan small, JobPlan? large, CancellationToken cancellationToken)
     {
         var everyShop = new JobPlan([.. (large?.Shops ?? []).Concat(small.Shops)], From, From, "create_time", small.Seed, 0, 0);
-        await using var bench = await BenchRun.StartAsync(label, cli, everyShop, options.Rate, options.Settings, s =>
+        await using var bench = await BenchRun.StartAsync(label, cli, everyShop, new BenchOptions { Rate = options.Rate, Settings = options.Settings }, s =>
         {
             s["Backfill:ReleaseEvery"] = "auto";
             s["Backfill:MaxSlicesPerJob"] = "1000000";

@@ -24,7 +24,7 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
         BenchRun? bench = null;
         try
         {
-            bench = await BenchRun.StartAsync(label, cli, plan, options.Rate, options.Settings, Configure, cancellationToken, options.PerShop);
+            bench = await BenchRun.StartAsync(label, cli, plan, options, Configure, cancellationToken);
             await DriveAsync(bench, plan, run, label, cancellationToken);
         }
         catch (Exception e) when (e is ChildProcessException or HttpRequestException or TimeoutException or IOException)
@@ -44,7 +44,7 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
             }
         }
 
-        var result = run.Result(options.AllowedRate, plan, bench?.Directory ?? "") with { UtilisationGoal = options.PerShop is null ? RunResult.UtilisationTarget : RunResult.PerShopUtilisationTarget };
+        var result = run.Result(options, plan, bench?.Directory ?? "");
         run.Finish(result, bench, label, options.Keep);
         return [result];
     }

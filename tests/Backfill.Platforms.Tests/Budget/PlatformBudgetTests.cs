@@ -83,6 +83,64 @@ public sealed class PlatformBudgetTests
         Assert.InRange(share, 0.6, 0.72);
     }
 
+    /// <summary>
+    /// Callers that each call again as soon as admitted, every call answered <paramref name="latency"/> after its start and
+    /// arriving at the platform a delay after its start that varies within [100 ms, 100 ms + <paramref name="jitter"/>];
+    /// returns every call's arrival.
+    /// </summary>
+    private async Task<List<DateTimeOffset>> DriveWithLatencyAsync(PlatformBudget budget, int callers, TimeSpan latency, TimeSpan jitter, TimeSpan duration)
+    {
+        var random = new Random(7);
+        var arrivals = new List<DateTimeOffset>();
+        var answers = new List<(DateTimeOffset At, RateLimitLease Lease)>();
+        var pending = Enumerable.Range(0, callers).Select(_ => budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask()).ToArray();
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
+        {
+            var now = _time.GetUtcNow();
+            answers.Where(a => a.At <= now).ToList().ForEach(a => a.Lease.Dispose());
+            answers.RemoveAll(a => a.At <= now);
+            for (var i = 0; i < pending.Length; i++)
+            {
+                await Task.Yield();
+                while (pending[i].IsCompleted)
+                {
+                    answers.Add((now + latency, await pending[i]));
+                    arrivals.Add(now + TimeSpan.FromMilliseconds(100) + (jitter * random.NextDouble()));
+                    pending[i] = budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask();
+                }
+            }
+
+            _time.Advance(Tick);
+        }
+
+        return arrivals;
+    }
+
+    [Theory]
+    [InlineData(RateLimitCounting.Strict, 0.8)]
+    [InlineData(RateLimitCounting.Arrival, 0.8)]
+    [InlineData(RateLimitCounting.Arrival, 1.7)]
+    public async Task Latency_ArrivalsKeepTheLimit_AndArrivalCountingAdmitsAWindowPlusJitterWhateverTheLatency(RateLimitCounting counting, double latencySeconds)
+    {
+        var jitter = TimeSpan.FromMilliseconds(50);
+        var limit = new RateLimitOptions { PermitsPerSecond = 10, Lanes = 1, Counting = counting, ArrivalJitter = jitter };
+        var budget = new PlatformBudget("demo", limit, _time);
+        var latency = TimeSpan.FromSeconds(latencySeconds);
+
+        // Past the warm-up, in which a process's first window of calls is counted strict whatever the counting.
+        var warmUp = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask()));
+        _time.Advance(latency);
+        warmUp.ToList().ForEach(l => l.Dispose());
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var arrivals = await DriveWithLatencyAsync(budget, callers: 40, latency, jitter, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(10, MaxInAnyWindow(arrivals, TimeSpan.FromSeconds(1)));
+        var held = counting == RateLimitCounting.Arrival ? TimeSpan.FromSeconds(1) + jitter : TimeSpan.FromSeconds(1) + latency;
+        var expected = 10 * (10 / held.TotalSeconds);
+        Assert.InRange(arrivals.Count, expected - 10, expected + 10);
+    }
+
     private static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> starts, TimeSpan window)
     {
         var sorted = starts.Order().ToList();

@@ -114,6 +114,18 @@ public sealed class PlatformOptionsValidatorTests
             errors);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1000)]
+    public void Validate_ArrivalJitterOutsideTheWindow_IsNamed(int milliseconds) =>
+        Assert.Equal(
+            [$"Platforms:demo:RateLimit:ArrivalJitter must be at least 0 and less than the window (00:00:01), got {TimeSpan.FromMilliseconds(milliseconds)}."],
+            Validate(o => { o.RateLimit.Counting = RateLimitCounting.Arrival; o.RateLimit.ArrivalJitter = TimeSpan.FromMilliseconds(milliseconds); }));
+
+    [Fact]
+    public void Validate_UnknownCounting_IsNamed() =>
+        Assert.Equal(["Platforms:demo:RateLimit:Counting must be Strict or Arrival."], Validate(o => o.RateLimit.Counting = (RateLimitCounting)7));
+
     [Fact]
     public void Validate_SafetyMarginOfOne_IsRejected() =>
         Assert.Equal(["Platforms:demo:RateLimit:SafetyMargin must be at least 0 and less than 1."], Validate(o => o.RateLimit.SafetyMargin = 1));

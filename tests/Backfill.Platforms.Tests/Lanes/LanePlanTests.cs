@@ -282,4 +282,12 @@ public sealed class LanePlanTests
         Assert.Null(next);
         Assert.Contains(reason, problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HandOverHold_CountedOnArrival_IsOneJitterLonger()
+    {
+        var plan = LanePlan.For(new RateLimitOptions { PermitsPerSecond = 20, Counting = RateLimitCounting.Arrival, ArrivalJitter = TimeSpan.FromMilliseconds(80) });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1080), plan.HandOverHold);
+    }
 }

@@ -1,3 +1,4 @@
+using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -111,5 +112,144 @@ public sealed class CallWindowTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    private static readonly TimeSpan Jitter = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>A window counting on arrival, past its warm-up: a window's worth of calls answered and gone.</summary>
+    private CallWindow OnArrival(int limit) => Warm(new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+
+    private CallWindow Warm(CallWindow window)
+    {
+        var calls = Enumerable.Range(0, window.Limit).Select(_ => Start(window)).ToList();
+        calls.ForEach(c => c.Dispose());
+        _time.Advance(TimeSpan.FromSeconds(2));
+        return window;
+    }
+
+    [Fact]
+    public void OnArrival_UntilAWindowOfCallsIsAnswered_CallsAreCountedStrict()
+    {
+        var window = new CallWindow(2, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var first = Start(window);
+        var second = Start(window);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var fullWhileInFlight = !window.TryStart(out _);
+        first.Dispose();
+        second.Dispose();
+        _time.Advance(TimeSpan.FromMilliseconds(1049));
+        var fullJustBefore = !window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var warm = Start(window);
+        Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(1050));
+
+        Assert.True(fullWhileInFlight);
+        Assert.True(fullJustBefore);
+        Assert.True(window.TryStart(out _), "warm: counted from the start, though still in flight");
+        warm.Dispose();
+    }
+
+    [Fact]
+    public void OnArrival_CallInFlight_IsCountedFromItsStartForAWindowPlusTheJitter()
+    {
+        var window = OnArrival(1);
+        Start(window);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1049));
+        var justBefore = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(justBefore);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_SlowAnswer_DoesNotHoldThePlaceBeyondAWindowPlusTheJitterFromTheStart()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        call.Dispose();
+
+        _time.Advance(TimeSpan.FromMilliseconds(149));
+        var justBefore = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(justBefore);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_CallsStillInFlight_LeaveRoomOnceTheirStartsAreAWindowPlusTheJitterOld()
+    {
+        var window = OnArrival(2);
+        Start(window);
+        Start(window);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, window.Count);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_CancelledCall_GivesItsPlaceBackAtOnce()
+    {
+        var window = OnArrival(1);
+        Start(window).Cancel();
+
+        Assert.Equal(0, window.Count);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_SmallerCapacity_AppliesToTheCallsAlreadyCounted()
+    {
+        var limit = 3;
+        var window = Warm(new CallWindow(() => (limit, TimeSpan.FromSeconds(1)), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+        Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Start(window);
+
+        limit = 1;
+        _time.Advance(TimeSpan.FromMilliseconds(550));
+        var oneLeft = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+
+        Assert.False(oneLeft);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public async Task OnArrival_WaitForRoom_ReturnsWhenTheOldestStartIsAWindowPlusTheJitterOld_WithoutAnEnd()
+    {
+        var window = OnArrival(1);
+        Start(window);
+
+        var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(1049));
+        var doneEarly = waiting.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting;
+
+        Assert.False(doneEarly);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void Latency_IsAMovingAverageOfTheCountedCalls_CancelledOnesLeftOut()
+    {
+        var window = Window(10);
+        var first = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(800));
+        first.Dispose();
+        var second = Start(window);
+        Start(window).Cancel();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        second.Dispose();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(750), window.Latency);
     }
 }
