@@ -48,41 +48,6 @@ public sealed class PlatformBudgetTests
         return starts;
     }
 
-    [Fact]
-    public async Task CallsOfJobsWaitingForOneLane_TakeItsPlacesByWeight_NotByHowManySlicesEachHas()
-    {
-        // One call a second on one lane, so every place that frees is contended; four slices of a big normal job and one
-        // slice of a small high one call again as soon as admitted: by weight (8 : 4) the small job gets two places in
-        // three, not one in five.
-        var budget = Budget(1, lanes: 1);
-        var lane = new LaneRef(0, 1);
-        var callers = Enumerable.Range(0, 4).Select(_ => new CallerTurn("big", 4)).Append(new CallerTurn("small", 8)).ToArray();
-        var admitted = new Dictionary<string, int>();
-        var pending = callers.Select(c => budget.AcquireAsync(lane, "1", null, CancellationToken.None, c).AsTask()).ToArray();
-        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(30); elapsed += Tick)
-        {
-            for (var i = 0; i < pending.Length; i++)
-            {
-                // A call takes a tick: a caller calls again at the next one, so every caller waits while the lane is full.
-                await Task.Yield();
-                if (pending[i].IsCompleted)
-                {
-                    using (await pending[i])
-                    {
-                        admitted[callers[i].Job] = admitted.GetValueOrDefault(callers[i].Job) + 1;
-                    }
-
-                    pending[i] = budget.AcquireAsync(lane, "1", null, CancellationToken.None, callers[i]).AsTask();
-                }
-            }
-
-            _time.Advance(Tick);
-        }
-
-        var share = admitted["small"] / (double)(admitted["small"] + admitted["big"]);
-        Assert.InRange(share, 0.6, 0.72);
-    }
-
     /// <summary>
     /// Callers that each call again as soon as admitted, every call answered <paramref name="latency"/> after its start and
     /// arriving at the platform a delay after its start that varies within [100 ms, 100 ms + <paramref name="jitter"/>];
