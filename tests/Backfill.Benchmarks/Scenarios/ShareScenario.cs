@@ -32,48 +32,62 @@ internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
     private async Task<TimeSpan> RunOnceAsync(string label, JobPlan small, JobPlan? large, CancellationToken cancellationToken)
     {
         var everyShop = new JobPlan([.. (large?.Shops ?? []).Concat(small.Shops)], From, From, "create_time", small.Seed, 0, 0);
-        await using var bench = await BenchRun.StartAsync(label, cli, everyShop, new BenchOptions { Rate = options.Rate, Settings = options.Settings }, s =>
+        var bench = await BenchRun.StartAsync(label, cli, everyShop, new BenchOptions { Rate = options.Rate, Settings = options.Settings }, s =>
         {
             s["Backfill:ReleaseEvery"] = "auto";
             s["Backfill:MaxSlicesPerJob"] = "1000000";
         }, cancellationToken);
-        var url = $"http://127.0.0.1:{FreePorts.Next()}";
-        var serve = await bench.StartReadyAsync("serve", "listening: ", cancellationToken, "serve", "--urls", url);
-        var workers = new List<ChildProcess>();
-        for (var i = 1; i <= options.Workers; i++)
+        var finished = false;
+        try
         {
-            workers.Add(await bench.StartReadyAsync($"worker-{i}", "worker: started", cancellationToken, "worker"));
-        }
+            var url = $"http://127.0.0.1:{FreePorts.Next()}";
+            var serve = await bench.StartReadyAsync("serve", "listening: ", cancellationToken, "serve", "--urls", url);
+            var workers = new List<ChildProcess>();
+            for (var i = 1; i <= options.Workers; i++)
+            {
+                workers.Add(await bench.StartReadyAsync($"worker-{i}", "worker: started", cancellationToken, "worker"));
+            }
 
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
-        string? largeJob = null;
-        if (large is not null)
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            string? largeJob = null;
+            if (large is not null)
+            {
+                largeJob = await StartAsync(bench, "start-large", large, options.LargePriority, url, cancellationToken);
+                Progress.Line($"[{label}] large job {largeJob} started; the small one in {options.Delay.TotalSeconds:0} s");
+                await Task.Delay(options.Delay, cancellationToken);
+            }
+
+            var smallJob = await StartAsync(bench, "start-small", small, options.SmallPriority, url, cancellationToken);
+            var status = await WaitFinishedAsync(bench, url, smallJob, cancellationToken);
+            var took = status.FinishedAt!.Value - status.CreatedAt!.Value;
+            Progress.Line($"[{label}] small job {status.State} in {took.TotalSeconds:0.0} s ({status.Succeeded}/{status.Total} slices)");
+            if (largeJob is not null)
+            {
+                var meanwhile = await StatusAsync(bench, url, largeJob, cancellationToken);
+                Progress.Line($"[{label}] large job meanwhile: {meanwhile?.Succeeded}/{meanwhile?.Total} slices; cancelling it");
+                await bench.RunToEndAsync("cancel", ClientTimeout, cancellationToken, "cancel", largeJob, "--server", url);
+            }
+
+            await Task.WhenAll(workers.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
+            var stats = await bench.SimulatorStatsAsync(cancellationToken);
+            await bench.StopInfrastructureAsync();
+            if (status.State != "succeeded" || stats.Refused > 0)
+            {
+                throw new ChildProcessException($"[{label}] the small job ended {status.State}, the platform refused {stats.Refused} calls; logs in {bench.LogDirectory}");
+            }
+
+            finished = true;
+            return took;
+        }
+        finally
         {
-            largeJob = await StartAsync(bench, "start-large", large, options.LargePriority, url, cancellationToken);
-            Progress.Line($"[{label}] large job {largeJob} started; the small one in {options.Delay.TotalSeconds:0} s");
-            await Task.Delay(options.Delay, cancellationToken);
+            // A run's folder (logs, LiteDB files) is kept when it failed, for a look; else removed.
+            await bench.DisposeAsync();
+            if (finished)
+            {
+                Directory.Delete(bench.Directory, recursive: true);
+            }
         }
-
-        var smallJob = await StartAsync(bench, "start-small", small, options.SmallPriority, url, cancellationToken);
-        var status = await WaitFinishedAsync(bench, url, smallJob, cancellationToken);
-        var took = status.FinishedAt!.Value - status.CreatedAt!.Value;
-        Progress.Line($"[{label}] small job {status.State} in {took.TotalSeconds:0.0} s ({status.Succeeded}/{status.Total} slices)");
-        if (largeJob is not null)
-        {
-            var meanwhile = await StatusAsync(bench, url, largeJob, cancellationToken);
-            Progress.Line($"[{label}] large job meanwhile: {meanwhile?.Succeeded}/{meanwhile?.Total} slices; cancelling it");
-            await bench.RunToEndAsync("cancel", ClientTimeout, cancellationToken, "cancel", largeJob, "--server", url);
-        }
-
-        await Task.WhenAll(workers.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
-        var stats = await bench.SimulatorStatsAsync(cancellationToken);
-        await bench.StopInfrastructureAsync();
-        if (status.State != "succeeded" || stats.Refused > 0)
-        {
-            throw new ChildProcessException($"[{label}] the small job ended {status.State}, the platform refused {stats.Refused} calls; logs in {bench.LogDirectory}");
-        }
-
-        return took;
     }
 
     private static async Task<string> StartAsync(BenchRun bench, string name, JobPlan plan, string priority, string url, CancellationToken cancellationToken)

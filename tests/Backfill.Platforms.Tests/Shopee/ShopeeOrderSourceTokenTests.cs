@@ -66,7 +66,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         _sim.Switches.InjectBurst(SimulatorFault.Stall, 1);
         using var harness = PlatformHarness.Create(_sim, c =>
         {
-            c[PlatformHarness.Key("Timeout")] = "00:00:00.500";
+            c[PlatformHarness.Key("Timeout")] = "00:00:02";
             c[PlatformHarness.Key("Retry:MaxAttempts")] = "2";
         });
 
