@@ -111,12 +111,18 @@ internal sealed class Harness : IAsyncDisposable
         return configuration;
     }
 
-    public IHost Host(BackfillRoles roles)
+    /// <param name="logs">Also gets the host's log lines, for a test that waits on what the host said.</param>
+    public IHost Host(BackfillRoles roles, ILoggerProvider? logs = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(Configuration());
         builder.Services.AddBackfill(builder.Configuration, roles);
         Logging(builder.Logging);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         return builder.Build();
     }
 

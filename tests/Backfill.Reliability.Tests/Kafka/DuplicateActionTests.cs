@@ -3,6 +3,7 @@ using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
+using Backfill.Server.Tests.TestSupport;
 using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -36,16 +37,23 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         var expected = harness.Simulator.ExpectedOrders("20001", Start(day), Start(day.AddDays(1)));
         var watch = Stopwatch.StartNew();
 
+        // Both worker processes own partitions before the copies exist, so each reads the copies on its own partitions
+        // (with copies already waiting, the first to join may read them all before the second joins).
+        var logs = new[] { new AllLevelsLoggerProvider(), new AllLevelsLoggerProvider() };
+        var workers = logs.Select(l => harness.Host(BackfillRoles.Worker, l)).ToArray();
+        await Task.WhenAll(workers.Select(w => w.StartAsync()));
+        await Harness.Eventually(() => logs.All(l => l.Lines.Any(line => line.Contains(" assigned partitions [", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "both worker processes to own partitions");
+
         using var scheduler = harness.Host(BackfillRoles.Scheduler);
         await scheduler.StartAsync();
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(new BackfillRequest(Harness.Platform, ["20001"], day, day.AddDays(1)), CancellationToken.None);
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var clients = scheduler.Services.GetRequiredService<KafkaClients>();
         var topic = clients.Connection.Topics.Actions;
-        await Harness.Eventually(() => store.Slices(job.Id)[0].State == SliceState.Released, TimeSpan.FromSeconds(20), "the slice to be released");
+        await Harness.Eventually(() => TopicReader.All(clients, topic).Count > 0, TimeSpan.FromSeconds(20), "the slice's first action");
 
-        // Delivered twice, by hand: the very bytes of the released action, on its own partition and on every other one.
-        var original = TopicReader.All(clients, topic).Single();
+        // Delivered again, by hand: the very bytes of the released action, on its own partition and on every other one.
+        var original = TopicReader.All(clients, topic).First();
         var producer = scheduler.Services.GetRequiredService<IProducer<string, byte[]>>();
         using var admin = clients.CreateAdmin("r5");
         var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count;
@@ -55,8 +63,6 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         }
 
         var copies = partitions;
-        var workers = new[] { harness.Host(BackfillRoles.Worker), harness.Host(BackfillRoles.Worker) };
-        await Task.WhenAll(workers.Select(w => w.StartAsync()));
         var orders = scheduler.Services.GetRequiredService<RecordStore>();
         var stats = workers.Select(w => w.Services.GetRequiredService<WorkerStats>()).ToArray();
 

@@ -151,7 +151,8 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
     [Fact]
     public async Task Command_NotAllowedInTheJobsState_Exits1WithTheServersReason()
     {
-        var id = await StartAsync("2020-04-01", "2020-04-02", releaseEvery: "01:00:00");
+        // Two days of each shop: a period releases one slice of each shop, so the second days stay pending for the hour.
+        var id = await StartAsync("2020-04-01", "2020-04-03", releaseEvery: "01:00:00");
         var pending = (await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=pending")).GetProperty("slices")[0].GetProperty("slice").GetString();
 
         var resume = await CliRunner.RunAsync("resume", id, "--server", Server);
@@ -169,7 +170,8 @@ public sealed class ControlCommandServerTests(ServerFixture fixture) : IClassFix
     [Fact]
     public async Task RetryForce_IsSentAsForce_AndNothingFinishedIsRefusedWithTheServersReason()
     {
-        var id = await StartAsync("2020-04-11", "2020-04-12", releaseEvery: "01:00:00");
+        // Two days of each shop: a period releases one slice of each shop, so the second days stay pending for the hour.
+        var id = await StartAsync("2020-04-11", "2020-04-13", releaseEvery: "01:00:00");
         var pending = (await fixture.Harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?state=pending")).GetProperty("slices")[0].GetProperty("slice").GetString();
 
         var all = await CliRunner.RunAsync("retry", id, "--force", "--server", Server);
