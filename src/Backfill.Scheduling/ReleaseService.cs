@@ -43,9 +43,10 @@ public sealed partial class ReleaseService(
         await Gate.WaitAsync(cancellationToken);
         try
         {
-            if (store.Job(jobId) is not { } job || job.State != JobState.Running)
+            var job = store.Job(jobId);
+            if (job is not { State: JobState.Running })
             {
-                Log.Held(logger, jobId, store.Job(jobId) is { } other ? $"job is {other.State}" : "no such job");
+                Log.Held(logger, jobId, job is null ? "no such job" : $"job is {job.State}");
                 return 0;
             }
 

@@ -17,6 +17,7 @@ internal sealed class BenchRun : IAsyncDisposable
 {
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
 
     private readonly BackfillCli _cli;
     private ChildProcess? _simulator;
@@ -106,6 +107,34 @@ internal sealed class BenchRun : IAsyncDisposable
         }
 
         return child;
+    }
+
+    /// <summary><c>backfill start</c> of <paramref name="plan"/> on the server at <paramref name="serverUrl"/>, with <paramref name="options"/> added; the job's id.</summary>
+    public async Task<string> StartJobAsync(string name, JobPlan plan, string serverUrl, CancellationToken cancellationToken, params string[] options)
+    {
+        var args = new List<string> { "start", "--platform", BenchSettings.Platform, "--from", Day(plan.From), "--to", Day(plan.To) };
+        foreach (var shop in plan.Shops)
+        {
+            args.AddRange(["--shop", shop]);
+        }
+
+        args.AddRange([.. options, "--server", serverUrl, "--json"]);
+        var start = await RunToEndAsync(name, ClientTimeout, cancellationToken, [.. args]);
+        return start.ExitCode == 0 && JobStatus.FromOutput(start.Lines) is { Job.Length: > 0 } created
+            ? created.Job
+            : throw new ChildProcessException($"'backfill start' did not create the job. {start.Describe()}");
+    }
+
+    /// <summary>
+    /// The body <c>status --json</c> prints, read straight from the server (a dotnet process per read would take a
+    /// noticeable share of a two-core machine from the processes measured); null when it does not answer with one.
+    /// </summary>
+    public async Task<JobStatus?> ApiStatusAsync(string serverUrl, string job, CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync(new Uri(new Uri(serverUrl), $"api/jobs/{Uri.EscapeDataString(job)}"), cancellationToken);
+        return response.IsSuccessStatusCode && JobStatus.FromOutput([await response.Content.ReadAsStringAsync(cancellationToken)]) is { State.Length: > 0 } status
+            ? status
+            : null;
     }
 
     public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync(CancellationToken cancellationToken) =>

@@ -16,7 +16,6 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SinkDrainLimit = TimeSpan.FromSeconds(60);
     private const int StatusFailuresAllowed = 5;
 
@@ -113,7 +112,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
 
         await Task.Delay(options.Settle, _time, cancellationToken);
         var started = _time.GetTimestamp();
-        var job = await StartJobAsync(bench, plan, serverUrl, cancellationToken);
+        var job = await bench.StartJobAsync("start", plan, serverUrl, cancellationToken, "--data", DatasetNames.Format(plan.Data));
         Progress.Line($"[{label}] job {job} started on {serverUrl}");
 
         var deadline = options.RunTimeout;
@@ -198,41 +197,21 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         return await bench.StartReadyAsync($"worker-{number}", "worker: started", cancellationToken, args);
     }
 
-    private async Task<string> StartJobAsync(BenchRun bench, JobPlan plan, string serverUrl, CancellationToken cancellationToken)
-    {
-        var args = new List<string> { "start", "--platform", BenchSettings.Platform };
-        foreach (var shop in plan.Shops)
-        {
-            args.AddRange(["--shop", shop]);
-        }
-
-        args.AddRange([
-            "--from", BenchRun.Day(plan.From), "--to", BenchRun.Day(plan.To),
-            "--data", DatasetNames.Format(plan.Data),
-            "--server", serverUrl, "--json"]);
-        var start = await bench.RunToEndAsync("start", ClientTimeout, cancellationToken, [.. args]);
-        return start.ExitCode == 0 && JobStatus.FromOutput(start.Lines) is { Job.Length: > 0 } created
-            ? created.Job
-            : throw new ChildProcessException($"'backfill start' did not create the job. {start.Describe()}");
-    }
-
     /// <summary><c>backfill status JOB --json</c>: used for the last word on a job, and while the API cannot be read directly.</summary>
     private static async Task<JobStatus?> StatusAsync(BenchRun bench, string job, string serverUrl, CancellationToken cancellationToken)
     {
-        var status = await bench.RunToEndAsync("status", ClientTimeout, cancellationToken, "status", job, "--server", serverUrl, "--json");
+        var status = await bench.RunToEndAsync("status", BenchRun.ClientTimeout, cancellationToken, "status", job, "--server", serverUrl, "--json");
         return status.ExitCode == 0 ? JobStatus.FromOutput(status.Lines) : null;
     }
 
-    // The body 'status --json' prints, read straight from serve: a dotnet process every two seconds would take a
-    // noticeable share of a two-core machine from the processes being measured.
+    // Straight from serve while it answers; through the CLI otherwise.
     private async Task<JobStatus?> PollStatusAsync(BenchRun bench, string job, string serverUrl, CancellationToken cancellationToken)
     {
         if (_apiReadable)
         {
             try
             {
-                using var response = await bench.Http.GetAsync(new Uri(new Uri(serverUrl), $"api/jobs/{Uri.EscapeDataString(job)}"), cancellationToken);
-                if (response.IsSuccessStatusCode && JobStatus.FromOutput([await response.Content.ReadAsStringAsync(cancellationToken)]) is { State.Length: > 0 } status)
+                if (await bench.ApiStatusAsync(serverUrl, job, cancellationToken) is { } status)
                 {
                     return status;
                 }

@@ -16,7 +16,6 @@ namespace Backfill.Benchmarks.Scenarios;
 internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
     private static readonly DateOnly From = JobPlan.FirstDay;
 
     public async Task<ShareResult> RunAsync(CancellationToken cancellationToken)
@@ -52,20 +51,20 @@ internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
             string? largeJob = null;
             if (large is not null)
             {
-                largeJob = await StartAsync(bench, "start-large", large, options.LargePriority, url, cancellationToken);
+                largeJob = await bench.StartJobAsync("start-large", large, url, cancellationToken, "--priority", options.LargePriority);
                 Progress.Line($"[{label}] large job {largeJob} started; the small one in {options.Delay.TotalSeconds:0} s");
                 await Task.Delay(options.Delay, cancellationToken);
             }
 
-            var smallJob = await StartAsync(bench, "start-small", small, options.SmallPriority, url, cancellationToken);
+            var smallJob = await bench.StartJobAsync("start-small", small, url, cancellationToken, "--priority", options.SmallPriority);
             var status = await WaitFinishedAsync(bench, url, smallJob, cancellationToken);
             var took = status.FinishedAt!.Value - status.CreatedAt!.Value;
             Progress.Line($"[{label}] small job {status.State} in {took.TotalSeconds:0.0} s ({status.Succeeded}/{status.Total} slices)");
             if (largeJob is not null)
             {
-                var meanwhile = await StatusAsync(bench, url, largeJob, cancellationToken);
+                var meanwhile = await bench.ApiStatusAsync(url, largeJob, cancellationToken);
                 Progress.Line($"[{label}] large job meanwhile: {meanwhile?.Succeeded}/{meanwhile?.Total} slices; cancelling it");
-                await bench.RunToEndAsync("cancel", ClientTimeout, cancellationToken, "cancel", largeJob, "--server", url);
+                await bench.RunToEndAsync("cancel", BenchRun.ClientTimeout, cancellationToken, "cancel", largeJob, "--server", url);
             }
 
             await Task.WhenAll(workers.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
@@ -90,26 +89,12 @@ internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
         }
     }
 
-    private static async Task<string> StartAsync(BenchRun bench, string name, JobPlan plan, string priority, string url, CancellationToken cancellationToken)
-    {
-        var args = new List<string> { "start", "--platform", BenchSettings.Platform, "--from", BenchRun.Day(plan.From), "--to", BenchRun.Day(plan.To), "--priority", priority, "--server", url, "--json" };
-        foreach (var shop in plan.Shops)
-        {
-            args.AddRange(["--shop", shop]);
-        }
-
-        var start = await bench.RunToEndAsync(name, ClientTimeout, cancellationToken, [.. args]);
-        return start.ExitCode == 0 && JobStatus.FromOutput(start.Lines) is { Job.Length: > 0 } created
-            ? created.Job
-            : throw new ChildProcessException($"'backfill start' did not create the job. {start.Describe()}");
-    }
-
     private static async Task<JobStatus> WaitFinishedAsync(BenchRun bench, string url, string job, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(15);
         while (DateTime.UtcNow < deadline)
         {
-            if (await StatusAsync(bench, url, job, cancellationToken) is { IsFinished: true } done)
+            if (await bench.ApiStatusAsync(url, job, cancellationToken) is { IsFinished: true } done)
             {
                 return done;
             }
@@ -118,12 +103,6 @@ internal sealed class ShareScenario(BackfillCli cli, ShareOptions options)
         }
 
         throw new TimeoutException($"job {job} did not finish within 15 minutes; logs in {bench.LogDirectory}");
-    }
-
-    private static async Task<JobStatus?> StatusAsync(BenchRun bench, string url, string job, CancellationToken cancellationToken)
-    {
-        using var response = await bench.Http.GetAsync(new Uri(new Uri(url), $"api/jobs/{Uri.EscapeDataString(job)}"), cancellationToken);
-        return response.IsSuccessStatusCode ? JobStatus.FromOutput([await response.Content.ReadAsStringAsync(cancellationToken)]) : null;
     }
 }
 
