@@ -25,7 +25,8 @@ public sealed partial class PlatformLimits(
     /// <summary>The platform's limit as configured and as the fleet applies it now.</summary>
     public PlatformLimit Get(string platform)
     {
-        var configured = LanePlan.For(platforms.Get(platform).RateLimit);
+        var options = platforms.Get(platform).RateLimit;
+        var configured = LanePlan.For(options);
         var live = board.LiveLimit(platform);
         var liveMargin = board.LiveMargin(platform);
         return new PlatformLimit(platform, live ?? configured.PermitsPerSecond, configured.PermitsPerSecond, live is not null, configured.Lanes)
@@ -33,6 +34,9 @@ public sealed partial class PlatformLimits(
             SafetyMargin = liveMargin ?? configured.SafetyMargin,
             ConfiguredSafetyMargin = configured.SafetyMargin,
             LiveMargin = liveMargin is not null,
+            PerShopPermitsPerSecond = options.PerShopPermitsPerSecond,
+            Counting = options.Counting,
+            ArrivalJitter = options.Counting == RateLimitCounting.Arrival ? options.ArrivalJitter : TimeSpan.Zero,
         };
     }
 
@@ -100,6 +104,15 @@ public sealed record PlatformLimit(string Platform, double PermitsPerSecond, dou
 
     /// <summary>True while a margin set at run time replaces the configured one.</summary>
     public bool LiveMargin { get; init; }
+
+    /// <summary>The configured limit of one shop's calls, when the platform has one.</summary>
+    public double? PerShopPermitsPerSecond { get; init; }
+
+    /// <summary>Where in a call the platform counts it, as configured (<c>RateLimit:Counting</c>).</summary>
+    public RateLimitCounting Counting { get; init; }
+
+    /// <summary>The margin for the requests' delay when calls are counted on arrival; zero when strict.</summary>
+    public TimeSpan ArrivalJitter { get; init; }
 }
 
 /// <summary>A change of a platform's live limit and safety margin: each either left out (null: stays as it is) or set to a value (whose null is back to the configured one).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -161,13 +162,19 @@ public sealed record PlatformList(IReadOnlyList<PlatformView> Platforms);
 /// <param name="Live">True while a limit set at run time replaces the configured one.</param>
 /// <param name="SafetyMargin">The share of the limits the fleet leaves to the partner key's other clients now (the sellers' live sync).</param>
 /// <param name="LiveMargin">True while a margin set at run time replaces the configured one.</param>
+/// <param name="PerShopPermitsPerSecond">The configured limit of one shop's calls; null when the platform has none.</param>
+/// <param name="Counting">Where in a call the platform counts it: <c>Strict</c> or <c>Arrival</c> (<c>RateLimit:Counting</c>).</param>
+/// <param name="ArrivalJitterMilliseconds">The margin for the requests' delay when counted on arrival; 0 when strict.</param>
 public sealed record PlatformView(
     string Platform, double PermitsPerSecond, double ConfiguredPermitsPerSecond, bool Live, int Lanes, PlatformStatus Budget,
-    double SafetyMargin = 0, double ConfiguredSafetyMargin = 0, bool LiveMargin = false)
+    double SafetyMargin = 0, double ConfiguredSafetyMargin = 0, bool LiveMargin = false,
+    double? PerShopPermitsPerSecond = null, string Counting = nameof(RateLimitCounting.Strict), double ArrivalJitterMilliseconds = 0)
 {
     public static PlatformView Of(PlatformLimit limit, PlatformStatus budget)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new(limit.Platform, limit.PermitsPerSecond, limit.ConfiguredPermitsPerSecond, limit.Live, limit.Lanes, budget, limit.SafetyMargin, limit.ConfiguredSafetyMargin, limit.LiveMargin);
+        return new(
+            limit.Platform, limit.PermitsPerSecond, limit.ConfiguredPermitsPerSecond, limit.Live, limit.Lanes, budget, limit.SafetyMargin, limit.ConfiguredSafetyMargin, limit.LiveMargin,
+            limit.PerShopPermitsPerSecond, limit.Counting.ToString(), limit.ArrivalJitter.TotalMilliseconds);
     }
 }

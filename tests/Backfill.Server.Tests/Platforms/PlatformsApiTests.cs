@@ -12,7 +12,7 @@ namespace Backfill.Server.Tests.Platforms;
 [Trait("Category", "Integration")]
 public sealed class PlatformsApiTests
 {
-    private static readonly string[] ViewMembers = ["platform", "permitsPerSecond", "configuredPermitsPerSecond", "live", "lanes", "budget", "safetyMargin", "configuredSafetyMargin", "liveMargin"];
+    private static readonly string[] ViewMembers = ["platform", "permitsPerSecond", "configuredPermitsPerSecond", "live", "lanes", "budget", "safetyMargin", "configuredSafetyMargin", "liveMargin", "perShopPermitsPerSecond", "counting", "arrivalJitterMilliseconds"];
 
     [Fact]
     public async Task LiveLimit_ReachesRunningWorkers_AndWorkersThatStartLater_AndResetGoesBack()
@@ -50,6 +50,27 @@ public sealed class PlatformsApiTests
         finally
         {
             await early.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Platforms_ShowAShopsLimit_AndHowCallsAreCounted_AsConfigured()
+    {
+        var before = await PlatformsAsync(new Dictionary<string, string?>());
+        var after = await PlatformsAsync(new Dictionary<string, string?>
+        {
+            ["Platforms:demo:RateLimit:PerShopPermitsPerSecond"] = "10",
+            ["Platforms:demo:RateLimit:Counting"] = "Arrival",
+            ["Platforms:demo:RateLimit:ArrivalJitter"] = "00:00:00.080",
+        });
+
+        Assert.Equal((JsonValueKind.Null, "Strict", 0), (before.GetProperty("perShopPermitsPerSecond").ValueKind, before.GetProperty("counting").GetString(), before.GetProperty("arrivalJitterMilliseconds").GetDouble()));
+        Assert.Equal((10, "Arrival", 80), (after.GetProperty("perShopPermitsPerSecond").GetDouble(), after.GetProperty("counting").GetString(), after.GetProperty("arrivalJitterMilliseconds").GetDouble()));
+
+        static async Task<JsonElement> PlatformsAsync(IReadOnlyDictionary<string, string?> settings)
+        {
+            await using var harness = await ServerHarness.StartAsync(settings: settings);
+            return (await PermitsAsync(harness)).Clone();
         }
     }
 
