@@ -24,10 +24,17 @@ internal static class EstimateView
 
         console.Write(table);
         writer.WriteLine($"slices: {estimate.Slices}, expected calls: {estimate.ExpectedCalls} ({string.Join(", ", estimate.PerData.Select(d => $"{d.Dataset} {d.Calls}{(d.Basis == JobEstimate.History ? "" : " assumed")}"))}); {estimate.Dominant} makes the most");
-        var bound = estimate.QuotaBoundSeconds > Math.Max(estimate.ReleaseBoundSeconds, estimate.RateBoundSeconds) ? "the platform's quotas"
-            : estimate.ReleaseBoundSeconds >= estimate.RateBoundSeconds ? "the gradual release" : "the platform's rate limit";
+        // The first of the largest: the release before the rate before a shop's limit before the quotas.
+        var bound = new[]
+        {
+            (Seconds: estimate.ReleaseBoundSeconds, By: "the gradual release"),
+            (Seconds: estimate.RateBoundSeconds, By: "the platform's rate limit"),
+            (Seconds: estimate.ShopBoundSeconds, By: "the platform's per-shop limit"),
+            (Seconds: estimate.QuotaBoundSeconds, By: "the platform's quotas"),
+        }.MaxBy(b => b.Seconds).By;
+        var shopBound = estimate.ShopBoundSeconds > 0 ? $", per-shop bound {Duration(estimate.ShopBoundSeconds)}" : "";
         var quotaBound = estimate.Quotas.Count > 0 ? $", quota bound {Duration(estimate.QuotaBoundSeconds)}" : "";
-        writer.WriteLine($"expected duration: {Duration(estimate.ExpectedSeconds)}, set by {bound} (release bound {Duration(estimate.ReleaseBoundSeconds)}, rate bound {Duration(estimate.RateBoundSeconds)}{quotaBound})");
+        writer.WriteLine($"expected duration: {Duration(estimate.ExpectedSeconds)}, set by {bound} (release bound {Duration(estimate.ReleaseBoundSeconds)}, rate bound {Duration(estimate.RateBoundSeconds)}{shopBound}{quotaBound})");
         foreach (var quota in estimate.Quotas)
         {
             writer.WriteLine($"quota of {quota.Calls} calls per {quota.Period.ToString("c", CultureInfo.InvariantCulture)}: {quota.Usable} for backfills per period, so {quota.Periods} period(s) for {estimate.ExpectedCalls} calls: at least {Duration(quota.BoundSeconds)}");

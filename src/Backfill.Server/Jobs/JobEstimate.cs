@@ -9,8 +9,9 @@ namespace Backfill.Server.Jobs;
 /// Calls are counted per dataset the job pulls (a shop's earlier runs of that dataset on the platform, else
 /// <see cref="DefaultCalls"/>), and every one of them spends the platform's budget. The expected duration is the largest of
 /// the bounds: the platform's limit (all calls ÷ calls per second), the gradual release (⌈a shop's slices ÷ slices per
-/// release⌉ × period, as every shop releases its own slices each period; none with <c>auto</c>) and, with quotas, the periods they need ((periods − 1) × period: the last period's calls start at its
-/// beginning at the earliest).
+/// release⌉ × period, as every shop releases its own slices each period; none with <c>auto</c>), under a per-shop limit the
+/// busiest shop's calls at that limit, and, with quotas, the periods they need ((periods − 1) × period: the last period's
+/// calls start at its beginning at the earliest).
 /// </summary>
 public sealed record JobEstimate
 {
@@ -42,6 +43,9 @@ public sealed record JobEstimate
 
     public required double RateBoundSeconds { get; init; }
 
+    /// <summary>The busiest shop's calls at the platform's per-shop limit; 0 without one.</summary>
+    public double ShopBoundSeconds { get; init; }
+
     /// <summary>The longest of <see cref="Quotas"/>' bounds; 0 without quotas.</summary>
     public double QuotaBoundSeconds { get; init; }
 
@@ -68,6 +72,7 @@ public sealed record JobEstimate
     /// <param name="callsPerDay">A shop's calls per day for one dataset in earlier runs of the platform, or null when it has none.</param>
     /// <param name="defaultPerDay">Calls per day of one dataset assumed for a shop without history (<see cref="DefaultCalls"/>).</param>
     /// <param name="quotas">The platform's quotas (<see cref="QuotaPlan.Shapes"/>), if it has any.</param>
+    /// <param name="shopCallsPerSecond">What the platform's per-shop limit lets one shop call, if it has one.</param>
     public static JobEstimate Of(
         string platform,
         IReadOnlyList<string> shops,
@@ -80,7 +85,8 @@ public sealed record JobEstimate
         Datasets data,
         Func<string, Datasets, double?> callsPerDay,
         Func<Datasets, double> defaultPerDay,
-        IReadOnlyList<QuotaShape>? quotas = null)
+        IReadOnlyList<QuotaShape>? quotas = null,
+        double? shopCallsPerSecond = null)
     {
         ArgumentNullException.ThrowIfNull(shops);
         ArgumentNullException.ThrowIfNull(callsPerDay);
@@ -104,6 +110,7 @@ public sealed record JobEstimate
         var slices = slicesPerShop * shops.Count;
         var releaseBound = ReleaseCadence.IsAuto(releaseEvery) ? 0 : Math.Ceiling(slicesPerShop / (double)slicesPerRelease) * releaseEvery.TotalSeconds;
         var rateBound = calls / callsPerSecond;
+        var shopBound = shopCallsPerSecond is > 0 and var perShopRate ? shops.Max(shop => cells.Where(c => c.Shop == shop).Sum(c => c.Calls)) / perShopRate : 0;
         var perQuota = (quotas ?? []).Select(q => QuotaEstimate.Of(q, calls)).ToList();
         var quotaBound = perQuota.Select(q => q.BoundSeconds).DefaultIfEmpty(0).Max();
         return new JobEstimate
@@ -115,9 +122,10 @@ public sealed record JobEstimate
             Data = DatasetNames.Names(data),
             Slices = slices,
             ExpectedCalls = calls,
-            ExpectedSeconds = Seconds(Math.Max(Math.Max(releaseBound, rateBound), quotaBound)),
+            ExpectedSeconds = Seconds(new[] { releaseBound, rateBound, shopBound, quotaBound }.Max()),
             ReleaseBoundSeconds = Seconds(releaseBound),
             RateBoundSeconds = Seconds(rateBound),
+            ShopBoundSeconds = Seconds(shopBound),
             QuotaBoundSeconds = Seconds(quotaBound),
             QuotaPeriods = perQuota.Select(q => q.Periods).DefaultIfEmpty(1).Max(),
             Quotas = perQuota,

@@ -35,6 +35,7 @@ internal sealed class JobEstimator(BackfillDatabase db, IOptionsMonitor<Platform
             request.Data,
             (shop, dataset) => history[shop].CallsPerDay(dataset),
             dataset => DefaultCalls.PerDay(dataset, o.SliceDays, pageSize),
-            QuotaPlan.For(platforms.Get(request.Platform).RateLimit).Shapes);
+            QuotaPlan.For(platforms.Get(request.Platform).RateLimit).Shapes,
+            plan.ShopCalls is { } shopCalls ? shopCalls / plan.ShopWindow.TotalSeconds : null);
     }
 }

@@ -11,7 +11,7 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class EstimateApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    public static readonly string[] EstimateMembers = ["dryRun", "platform", "shops", "from", "to", "data", "slices", "expectedCalls", "expectedSeconds", "releaseBoundSeconds", "rateBoundSeconds", "quotaBoundSeconds", "quotaPeriods", "quotas", "basis", "perData", "dominant", "perShop"];
+    public static readonly string[] EstimateMembers = ["dryRun", "platform", "shops", "from", "to", "data", "slices", "expectedCalls", "expectedSeconds", "releaseBoundSeconds", "rateBoundSeconds", "shopBoundSeconds", "quotaBoundSeconds", "quotaPeriods", "quotas", "basis", "perData", "dominant", "perShop"];
     public static readonly string[] ShopMembers = ["shop", "slices", "callsPerDay", "basis"];
 
     private HttpClient Http => fixture.Harness.Http;

@@ -1,4 +1,5 @@
 using Backfill.Core.Data;
+using Backfill.Core.Release;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Quotas;
 using Backfill.Server.Jobs;
@@ -38,6 +39,17 @@ public sealed class JobEstimateTests
         Assert.Equal(1481.6, estimate.RateBoundSeconds);
         Assert.Equal(1481.6, estimate.ExpectedSeconds);
         Assert.Equal(JobEstimate.History, estimate.Basis);
+    }
+
+    [Fact]
+    public void Of_APerShopLimit_BoundsTheJobByItsBusiestShop()
+    {
+        // Shop a makes 100 calls a day, b 10: 30 days at 2 calls per second per shop is 1,500 s for a, though the
+        // platform's 50/s would take the 3,300 calls in 66 s.
+        var estimate = JobEstimate.Of("demo", ["a", "b"], May1, May1.AddDays(30), 30, ReleaseCadence.Auto, 1, 50, Datasets.Orders, (shop, _) => shop == "a" ? 100 : 10, Default, shopCallsPerSecond: 2);
+
+        Assert.Equal((3300, 66, 1500, 1500), (estimate.ExpectedCalls, estimate.RateBoundSeconds, estimate.ShopBoundSeconds, estimate.ExpectedSeconds));
+        Assert.Equal(0, JobEstimate.Of("demo", ["a"], May1, May1.AddDays(30), 30, ReleaseCadence.Auto, 1, 50, Datasets.Orders, (_, _) => 100, Default).ShopBoundSeconds);
     }
 
     [Fact]
