@@ -6,4 +6,5 @@ namespace Backfill.Simulators;
 /// <summary>The simulator's own endpoints (not the platform contract) use web JSON conventions.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SimulatorStatsSnapshot))]
+[JsonSerializable(typeof(SimulatorShopsSnapshot))]
 internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

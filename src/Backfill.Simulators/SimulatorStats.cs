@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 
 namespace Backfill.Simulators;
 
@@ -20,7 +19,7 @@ public sealed class SimulatorStats
     private int _peakArrivalsPerSecond;
     private long _firstAcceptedTicks = NoTime;
     private long _lastAcceptedTicks = NoTime;
-    private readonly ConcurrentDictionary<string, StrongBox<long>> _acceptedByShop = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ShopTally> _byShop = new(StringComparer.Ordinal);
 
     /// <summary>Calls admitted by the call limit (they count against it), whatever they were answered.</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -69,38 +68,23 @@ public sealed class SimulatorStats
     internal void Arrive(int arrivalsInWindow) => RaiseTo(ref _peakArrivalsPerSecond, arrivalsInWindow);
 
     /// <summary>Calls admitted for one shop (its <c>shop_id</c>), e.g. to count a slice's calls after a cancel (R4).</summary>
-    public long AcceptedFor(string shopId) => _acceptedByShop.TryGetValue(shopId, out var count) ? Interlocked.Read(ref count.Value) : 0;
+    public long AcceptedFor(string shopId) => _byShop.TryGetValue(shopId, out var tally) ? Interlocked.Read(ref tally.Count) : 0;
+
+    /// <summary>Each shop's admitted calls and when its first and latest arrived, by shop id; calls without a shop (token refreshes) are not among them.</summary>
+    public IReadOnlyList<ShopCallsSnapshot> Shops() =>
+        [.. _byShop.Where(s => s.Key.Length > 0 && Interlocked.Read(ref s.Value.Count) > 0)
+            .Select(s => new ShopCallsSnapshot(s.Key, Interlocked.Read(ref s.Value.Count), At(Interlocked.Read(ref s.Value.FirstTicks))!.Value, At(Interlocked.Read(ref s.Value.LastTicks))!.Value))
+            .OrderBy(s => s.Shop, StringComparer.Ordinal)];
 
     internal void Accept(int callsInWindow, DateTimeOffset at, string shopId = "")
     {
         Interlocked.Increment(ref _accepted);
-        Interlocked.Increment(ref _acceptedByShop.GetOrAdd(shopId, _ => new StrongBox<long>()).Value);
         RaiseTo(ref _peakCallsPerSecond, callsInWindow);
-
         var ticks = at.UtcTicks;
-        var first = Interlocked.Read(ref _firstAcceptedTicks);
-        while (first == NoTime || ticks < first)
-        {
-            var seen = Interlocked.CompareExchange(ref _firstAcceptedTicks, ticks, first);
-            if (seen == first)
-            {
-                break;
-            }
-
-            first = seen;
-        }
-
-        var last = Interlocked.Read(ref _lastAcceptedTicks);
-        while (ticks > last)
-        {
-            var seen = Interlocked.CompareExchange(ref _lastAcceptedTicks, ticks, last);
-            if (seen == last)
-            {
-                break;
-            }
-
-            last = seen;
-        }
+        Span(ref _firstAcceptedTicks, ref _lastAcceptedTicks, ticks);
+        var shop = _byShop.GetOrAdd(shopId, _ => new ShopTally());
+        Span(ref shop.FirstTicks, ref shop.LastTicks, ticks);
+        Interlocked.Increment(ref shop.Count);
     }
 
     internal void Refuse() => Interlocked.Increment(ref _refused);
@@ -118,6 +102,41 @@ public sealed class SimulatorStats
     internal void Expired() => Interlocked.Increment(ref _expired);
 
     private static DateTimeOffset? At(long utcTicks) => utcTicks == NoTime ? null : new DateTimeOffset(utcTicks, TimeSpan.Zero);
+
+    private sealed class ShopTally
+    {
+        public long Count;
+        public long FirstTicks = NoTime;
+        public long LastTicks = NoTime;
+    }
+
+    /// <summary>Widens [first, last] to hold <paramref name="ticks"/>, whichever thread gets there first.</summary>
+    private static void Span(ref long first, ref long last, long ticks)
+    {
+        var seenFirst = Interlocked.Read(ref first);
+        while (seenFirst == NoTime || ticks < seenFirst)
+        {
+            var seen = Interlocked.CompareExchange(ref first, ticks, seenFirst);
+            if (seen == seenFirst)
+            {
+                break;
+            }
+
+            seenFirst = seen;
+        }
+
+        var seenLast = Interlocked.Read(ref last);
+        while (ticks > seenLast)
+        {
+            var seen = Interlocked.CompareExchange(ref last, ticks, seenLast);
+            if (seen == seenLast)
+            {
+                break;
+            }
+
+            seenLast = seen;
+        }
+    }
 
     private static void RaiseTo(ref int peak, int value)
     {
@@ -161,3 +180,13 @@ public sealed record SimulatorStatsSnapshot(
     long RefusedRefreshes = 0,
     long ExpiredAnswers = 0,
     long QuotaRefused = 0);
+
+/// <summary>One shop's admitted calls: how many, and when the first and latest arrived.</summary>
+/// <param name="Shop">The shop's id as the calls named it.</param>
+/// <param name="Accepted">Its calls admitted by the call limits.</param>
+/// <param name="FirstAcceptedAt">When its first admitted call arrived.</param>
+/// <param name="LastAcceptedAt">When its latest admitted call arrived.</param>
+public sealed record ShopCallsSnapshot(string Shop, long Accepted, DateTimeOffset FirstAcceptedAt, DateTimeOffset LastAcceptedAt);
+
+/// <summary>The body of <c>GET /sim/stats/shops</c>.</summary>
+public sealed record SimulatorShopsSnapshot(IReadOnlyList<ShopCallsSnapshot> Shops);

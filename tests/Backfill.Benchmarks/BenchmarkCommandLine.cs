@@ -24,7 +24,7 @@ internal static class BenchmarkCommandLine
         var rate = new Option<double>("--rate") { Description = "The platform's limit R: calls per sliding second (simulator and product).", DefaultValueFactory = _ => 20 };
         var workers = new Option<int[]>("--workers") { Description = "Worker process counts, comma-separated.", DefaultValueFactory = _ => [1, 2, 4], CustomParser = ParseCounts };
         var callsSeconds = new Option<int>("--calls-seconds") { Description = "Size the job so the platform sees at least this many seconds of calls at R (long enough that the kill and the last slices are a small part of the run).", DefaultValueFactory = _ => 180 };
-        var perShop = new Option<double?>("--per-shop") { Description = "The platform's per-shop limit S (simulator and product); utilisation is then measured against min(R, shops × S), target 0.9." };
+        var perShop = new Option<double?>("--per-shop") { Description = "The platform's per-shop limit S (simulator and product); utilisation is then measured against min(R, S × the shops that still have calls to make), target 0.9." };
         var shops = new Option<int>("--shops") { Description = "Shops in the job.", DefaultValueFactory = _ => 24 };
         var concurrency = new Option<int?>("--concurrency") { Description = "Worker consumers per worker process (default: the product's)." };
         var lanes = new Option<int?>("--lanes") { Description = "Platforms:bench:RateLimit:Lanes (default: the product's)." };

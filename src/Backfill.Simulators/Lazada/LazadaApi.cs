@@ -40,6 +40,7 @@ internal sealed class LazadaApi(
         routes.MapGet(Root + OrderItems, http => RespondAsync(http, SellerCall(orders.Items, q => q["order_ids"].ToString())));
         routes.MapGet(Root + TokenRefresh, http => RespondAsync(http, RefreshAsync));
         routes.MapGet("/sim/stats", http => TypedResults.Json(stats.Snapshot(), SimulatorJsonContext.Default.SimulatorStatsSnapshot).ExecuteAsync(http));
+        routes.MapGet("/sim/stats/shops", http => TypedResults.Json(new SimulatorShopsSnapshot(stats.Shops()), SimulatorJsonContext.Default.SimulatorShopsSnapshot).ExecuteAsync(http));
     }
 
     private async Task RespondAsync(HttpContext http, Func<HttpContext, Task<Answer>> handle)

@@ -38,6 +38,8 @@ internal static class ResultJson
                 maxArrivedPerSecond = r.Platform.PeakArrivalsPerSecond,
                 maxAcceptedPerSecond = r.Platform.PeakCallsPerSecond,
                 utilisation = r.Utilisation is { } u ? Math.Round(u, 4) : (double?)null,
+                utilisationOfRate = r.OfRate is { } o ? Math.Round(o, 4) : (double?)null,
+                allowedCalls = r.AllowedCalls is { } a ? Math.Round(a, 1) : (double?)null,
                 callSeconds = r.CallSpan is { } span ? Math.Round(span.TotalSeconds, 3) : (double?)null,
                 state = r.Job?.State,
                 slices = new { succeeded = r.Job?.Succeeded, failed = r.Job?.Failed, total = r.Job?.Total },

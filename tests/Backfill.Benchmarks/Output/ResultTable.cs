@@ -37,8 +37,8 @@ internal static class ResultTable
 
         console.Write(table);
         console.MarkupLine(Markup.Escape(
-            $"Targets (fleet mode): refused = 0 and max arrived ≤ R in every sliding second, for every W; utilisation ≥ {(results.Count > 0 ? results[0].UtilisationTarget : 0.95):0.000} for W ≥ 2 (any W without a kill; of min(R, shops × S) under a per-shop limit); every slice succeeded and every order saved once. "
-            + "Utilisation = accepted ÷ (last − first accepted call) ÷ R; longest idle: the longest time without an accepted call, sampled every 250 ms."));
+            $"Targets (fleet mode): refused = 0 and max arrived ≤ R in every sliding second, for every W; utilisation ≥ {(results.Count > 0 ? results[0].UtilisationTarget : 0.95):0.000} for W ≥ 2 (any W without a kill); every slice succeeded and every order saved once. "
+            + "Utilisation = accepted ÷ (last − first accepted call) ÷ R; under a per-shop limit S, accepted ÷ the calls min(R, S × shops still with calls to make) allowed over that span (JSON: utilisationOfRate, as if all shops had equal work); longest idle: the longest time without an accepted call, sampled every 250 ms."));
     }
 
     private static string Verdict(RunResult r) =>

@@ -137,6 +137,22 @@ internal sealed class BenchRun : IAsyncDisposable
             : null;
     }
 
+    /// <summary>
+    /// Under a per-shop limit, the calls the platform's limits allowed from the job's first call while its shops had calls to
+    /// make (<see cref="AllowedCalls"/>, from each shop's latest call at the simulator); null without a per-shop limit.
+    /// </summary>
+    public async Task<double?> AllowedCallsAsync(BenchOptions options, SimulatorStatsSnapshot platform, CancellationToken cancellationToken)
+    {
+        if (options.PerShop is not { } perShop || platform.FirstAcceptedAt is not { } first)
+        {
+            return null;
+        }
+
+        var shops = await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats/shops"), SimulatorJsonContext.Default.SimulatorShopsSnapshot, cancellationToken)
+            ?? throw new ChildProcessException($"The simulator answered no shop stats. {_simulator?.Describe()}");
+        return AllowedCalls.From(first, shops.Shops.Select(s => s.LastAcceptedAt), options.Rate, perShop);
+    }
+
     public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync(CancellationToken cancellationToken) =>
         await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats"), SimulatorJsonContext.Default.SimulatorStatsSnapshot, cancellationToken)
         ?? throw new ChildProcessException($"The simulator answered no stats. {_simulator?.Describe()}");

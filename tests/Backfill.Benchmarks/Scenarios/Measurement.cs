@@ -20,6 +20,9 @@ internal sealed class Measurement(BudgetMode mode, int workers)
 
     public long? FinanceSaved { get; set; }
 
+    /// <summary>Under a per-shop limit, the calls the limits allowed while the shops had calls to make; null otherwise.</summary>
+    public double? AllowedCalls { get; set; }
+
     /// <summary>Orders the sink had not saved when serve was stopped; null when not measured.</summary>
     public long? SinkBehind { get; set; }
 
@@ -67,6 +70,7 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         new(mode, workers, options.AllowedRate, Platform, Job, OrdersUnique, plan.ExpectedOrders, Duplicates, Elapsed, WorkerKilledAt, LongestIdle, OrderGaps, SinkBehind, directory, Error)
         {
             FinanceSaved = FinanceSaved,
+            AllowedCalls = AllowedCalls,
             UtilisationTarget = options.UtilisationTarget,
         };
 

@@ -23,11 +23,22 @@ internal sealed record RunResult(
     /// <summary>What the run's utilisation must reach for W ≥ 2, or any W without a kill (<see cref="BenchOptions.UtilisationTarget"/>).</summary>
     public double UtilisationTarget { get; init; } = 0.95;
 
-    /// <summary>Accepted calls ÷ (first to last accepted call) ÷ <see cref="Rate"/> (R, or min(R, shops × S) under a per-shop limit); null with fewer than two accepted calls.</summary>
+    /// <summary>
+    /// Accepted calls ÷ the calls allowed: (first to last accepted call) × R, or under a per-shop limit
+    /// <see cref="AllowedCalls"/> (min(R, S × the shops that still had calls to make), over the same span); null with
+    /// fewer than two accepted calls.
+    /// </summary>
     public double? Utilisation =>
+        AllowedCalls is > 0 and var allowed ? Platform.Accepted / allowed : OfRate;
+
+    /// <summary>Accepted calls ÷ (first to last accepted call) ÷ <see cref="Rate"/> (R, or min(R, shops × S) under a per-shop limit, as if every shop had equal work).</summary>
+    public double? OfRate =>
         Platform is { FirstAcceptedAt: { } first, LastAcceptedAt: { } last } && last > first
             ? Platform.Accepted / (last - first).TotalSeconds / Rate
             : null;
+
+    /// <summary>Under a per-shop limit, the calls the limits allowed while the shops had calls to make (<see cref="Simulators.AllowedCalls"/>).</summary>
+    public double? AllowedCalls { get; init; }
 
     public TimeSpan? CallSpan => Platform.LastAcceptedAt - Platform.FirstAcceptedAt;
 

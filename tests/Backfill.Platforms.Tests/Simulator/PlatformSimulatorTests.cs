@@ -193,6 +193,19 @@ public sealed class PlatformSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShopsStatsEndpoint_ServesEachShopsCallsAndSpan()
+    {
+        await ListAsync(SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1)));
+        await ListAsync(SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1)));
+
+        var shops = (await _http.GetFromJsonAsync<JsonElement>(new Uri(_sim.BaseUrl, "/sim/stats/shops"))).GetProperty("shops");
+
+        var shop = Assert.Single(shops.EnumerateArray());
+        Assert.Equal(("10001", 2), (shop.GetProperty("shop").GetString(), shop.GetProperty("accepted").GetInt64()));
+        Assert.True(shop.GetProperty("lastAcceptedAt").GetDateTimeOffset() >= shop.GetProperty("firstAcceptedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task CallsOverTheLimit_AreRefusedWith429_UntilTheWindowSlides()
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());

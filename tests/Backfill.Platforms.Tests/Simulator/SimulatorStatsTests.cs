@@ -48,6 +48,22 @@ public sealed class SimulatorStatsTests
     }
 
     [Fact]
+    public void Shops_CountEachShopsCalls_AndTheirSpan_LeavingOutCallsWithoutAShop()
+    {
+        var stats = new SimulatorStats();
+        var start = _time.GetUtcNow();
+
+        stats.Accept(1, start.AddSeconds(2), "b");
+        stats.Accept(1, start, "a");
+        stats.Accept(1, start.AddSeconds(5), "a");
+        stats.Accept(1, start.AddSeconds(1), "a");
+        stats.Accept(1, start.AddSeconds(9));
+
+        Assert.Equal([new ShopCallsSnapshot("a", 3, start, start.AddSeconds(5)), new ShopCallsSnapshot("b", 1, start.AddSeconds(2), start.AddSeconds(2))], stats.Shops());
+        Assert.Equal((3, 1, 5), (stats.AcceptedFor("a"), stats.AcceptedFor("b"), stats.Accepted));
+    }
+
+    [Fact]
     public void Arrive_KeepsThePeak_AndDoesNotCountAsAccepted()
     {
         var stats = new SimulatorStats();
