@@ -34,12 +34,24 @@ public sealed partial class ReleaseService(
     // One release at a time in this process, so two rounds cannot both fill the same room.
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
+    // Release requests numbered as they come, and per platform the last round: the number that had come when it started
+    // and what it released. Under the gate.
+    private readonly Dictionary<string, (long Requests, Dictionary<string, int> Released)> _rounds = new(StringComparer.OrdinalIgnoreCase);
+    private long _requests;
+    private long _roundsRun;
+
+    /// <summary>Release rounds run since start.</summary>
+    public long Rounds => Interlocked.Read(ref _roundsRun);
+
     /// <summary>
     /// Runs a release round for <paramref name="jobId"/>'s platform (its trigger fired); returns how many slices of that
-    /// job went out. Every job of the platform is served by the round, in its fair share.
+    /// job went out. Every job of the platform is served by the round, in its fair share, so a request that a round of its
+    /// platform started after is already served: with many jobs whose triggers fire together (every second with
+    /// <c>auto</c>), one round serves them all instead of one round each, every one of which reads every job.
     /// </summary>
     public async Task<int> ReleaseAsync(string jobId, CancellationToken cancellationToken)
     {
+        var request = Interlocked.Increment(ref _requests);
         await Gate.WaitAsync(cancellationToken);
         try
         {
@@ -50,7 +62,16 @@ public sealed partial class ReleaseService(
                 return 0;
             }
 
-            return (await RoundAsync(job.Platform, cancellationToken)).GetValueOrDefault(jobId);
+            if (_rounds.TryGetValue(job.Platform, out var last) && last.Requests >= request)
+            {
+                return last.Released.GetValueOrDefault(jobId);
+            }
+
+            var started = Interlocked.Read(ref _requests);
+            Interlocked.Increment(ref _roundsRun);
+            var released = await RoundAsync(job.Platform, cancellationToken);
+            _rounds[job.Platform] = (started, released);
+            return released.GetValueOrDefault(jobId);
         }
         finally
         {

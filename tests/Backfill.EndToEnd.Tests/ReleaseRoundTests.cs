@@ -123,6 +123,31 @@ public sealed class ReleaseRoundTests
         await scheduler.StopAsync();
     }
 
+    [Fact]
+    public async Task ManyJobsReleasedAtOnce_AreServedByOneRoundOfTheirPlatform_NotOneRoundEach()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var releases = scheduler.Services.GetRequiredService<ReleaseService>();
+        var jobs = new List<JobRecord>();
+        for (var i = 0; i < 20; i++)
+        {
+            jobs.Add(await CreateAsync(scheduler, [Harness.Shops[i % 2]], days: 1, ReleaseCadence.Auto, from: From.AddDays(i)));
+        }
+
+        // As their triggers fire together: each request waits for the one round under way, and the round after it serves every request that came meanwhile.
+        await Task.WhenAll(jobs.Select(j => releases.ReleaseAsync(j.Id, CancellationToken.None)));
+
+        Assert.All(jobs, j => Assert.Single(InFlight(store, j)));
+        Assert.InRange(releases.Rounds, 1, 2);
+
+        // A request after the rounds still gets a round of its own.
+        await releases.ReleaseAsync(jobs[0].Id, CancellationToken.None);
+        Assert.InRange(releases.Rounds, 2, 3);
+    }
+
     private static async Task<JobRecord> CreateAsync(IHost scheduler, IReadOnlyList<string> shops, int days, TimeSpan every, JobPriority priority = JobPriority.Normal, DateOnly? from = null)
     {
         var start = from ?? From;
