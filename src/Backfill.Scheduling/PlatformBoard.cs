@@ -74,18 +74,34 @@ public sealed partial class PlatformBoard(
     /// <summary>The safety margin set while running, if one replaces the configured one.</summary>
     public double? LiveMargin(string platform) => _platforms.TryGetValue(platform, out var entry) ? entry.LiveMargin : null;
 
+    /// <summary>The calls' latency on the platform: the mean of what its lanes' owners reported with their last steps; null before any report.</summary>
+    public TimeSpan? Latency(string platform)
+    {
+        if (!_platforms.TryGetValue(platform, out var entry))
+        {
+            return null;
+        }
+
+        lock (entry)
+        {
+            var reported = entry.Lanes.Values.Where(l => l.LatencyMilliseconds > 0).Select(l => l.LatencyMilliseconds).ToList();
+            return reported.Count > 0 ? TimeSpan.FromMilliseconds(reported.Average()) : null;
+        }
+    }
+
     /// <summary>The end of the platform's cool-off, when one is running now.</summary>
     public DateTimeOffset? CoolingOffUntil(string platform) =>
         _platforms.TryGetValue(platform, out var entry) && entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null;
 
-    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at, int pages)
+    /// <param name="latency">The lane's calls' latency as its owner measured it; zero when it did not say.</param>
+    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at, int pages, TimeSpan latency = default)
     {
         var entry = Of(platform);
         lock (entry)
         {
             entry.Throttles += throttles;
             entry.Pages += pages;
-            entry.Lanes[lane] = new LaneStatus(lane, Math.Round(laneRate, 3), worker, at);
+            entry.Lanes[lane] = new LaneStatus(lane, Math.Round(laneRate, 3), worker, at, Math.Round(latency.TotalMilliseconds, 1));
             if (!entry.Load.TryGetValue(lane, out var load))
             {
                 entry.Load[lane] = load = new LaneLoad();
@@ -354,5 +370,5 @@ public sealed record PartitionLoad(int Lane, int? Partition, long Pages, long Re
 /// <param name="Restarts">Slices in flight put back to be released again because nothing was heard of them for <c>Backfill:StuckAfter</c>.</param>
 public sealed record PlatformTotals(long Pages, long Throttles, long Releases, long Restarts = 0);
 
-/// <summary>A lane's rate (calls per second) as its owner reported it with its last step.</summary>
-public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At);
+/// <summary>A lane's rate (calls per second) and its calls' latency as its owner reported them with its last step (latency 0: not reported).</summary>
+public sealed record LaneStatus(int Lane, double Rate, string Worker, DateTimeOffset At, double LatencyMilliseconds = 0);

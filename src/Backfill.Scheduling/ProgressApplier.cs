@@ -71,7 +71,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             case ProgressKind.StepStarted:
                 break;
             case ProgressKind.StepDone:
-                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages);
+                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages, progress.LaneLatency);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
                 StepData.Add(slice, progress.CallsByData, progress.RecordsByData, progress.Calls, progress.Orders);

@@ -14,7 +14,7 @@ namespace Backfill.Scheduling;
 /// <summary>
 /// Moves slices of a platform's running jobs from LiteDB to the action topic. A release round looks at every running job
 /// of the platform: what its cadence wants now (<see cref="ReleasePolicy"/>), failed slices due for an automatic retry
-/// (<see cref="AutoRetryRule"/>), and shares the room under <see cref="BackfillOptions.MaxInFlightPerPlatform"/> among them
+/// (<see cref="AutoRetryRule"/>), and shares the room under the platform's cap (<see cref="InFlightCap"/>) among them
 /// (<see cref="FairShare"/>); <see cref="LaneChooser"/> puts each slice on a lane. Nothing goes out while the platform cools
 /// off, its quota is spent or its lanes' lag is over <see cref="BackfillOptions.MaxActionLag"/>. A slice is marked Released
 /// before its first step is produced, so its progress can never arrive first; a failed produce puts it back to Pending,
@@ -98,15 +98,16 @@ public sealed partial class ReleaseService(
             return released;
         }
 
+        var plan = LanePlan.For(platforms.Get(platform).RateLimit);
+        var cap = InFlightCap.Of(o.MaxInFlightPerPlatform, plan, board.Latency(platform));
         var inFlight = store.InFlightSlices(platform).ToList();
-        var room = o.MaxInFlightPerPlatform - inFlight.Count;
+        var room = cap - inFlight.Count;
         if (room <= 0)
         {
-            wanting.ForEach(w => Log.Held(logger, w.Job.Id, $"{inFlight.Count} slices in flight on {platform} (cap {o.MaxInFlightPerPlatform})"));
+            wanting.ForEach(w => Log.Held(logger, w.Job.Id, $"{inFlight.Count} slices in flight on {platform} (cap {cap})"));
             return released;
         }
 
-        var plan = LanePlan.For(platforms.Get(platform).RateLimit);
         var partitions = actionTopic.Partitions();
         if (await QuotaHoldAsync(platform, plan, partitions, now, cancellationToken) is { } hold)
         {
@@ -134,7 +135,7 @@ public sealed partial class ReleaseService(
             var (job, want) = wanting[i];
             if (shares[i] == 0)
             {
-                Log.Held(logger, job.Id, $"the room on {platform} went to other jobs by their share ({inFlight.Count} slices in flight, cap {o.MaxInFlightPerPlatform})");
+                Log.Held(logger, job.Id, $"the room on {platform} went to other jobs by their share ({inFlight.Count} slices in flight, cap {cap})");
                 continue;
             }
 

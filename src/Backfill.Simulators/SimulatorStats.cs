@@ -113,28 +113,22 @@ public sealed class SimulatorStats
     /// <summary>Widens [first, last] to hold <paramref name="ticks"/>, whichever thread gets there first.</summary>
     private static void Span(ref long first, ref long last, long ticks)
     {
-        var seenFirst = Interlocked.Read(ref first);
-        while (seenFirst == NoTime || ticks < seenFirst)
+        MoveTo(ref first, ticks, static (value, seen) => seen == NoTime || value < seen);
+        MoveTo(ref last, ticks, static (value, seen) => value > seen);
+    }
+
+    private static void MoveTo(ref long field, long value, Func<long, long, bool> better)
+    {
+        var seen = Interlocked.Read(ref field);
+        while (better(value, seen))
         {
-            var seen = Interlocked.CompareExchange(ref first, ticks, seenFirst);
-            if (seen == seenFirst)
+            var now = Interlocked.CompareExchange(ref field, value, seen);
+            if (now == seen)
             {
                 break;
             }
 
-            seenFirst = seen;
-        }
-
-        var seenLast = Interlocked.Read(ref last);
-        while (ticks > seenLast)
-        {
-            var seen = Interlocked.CompareExchange(ref last, ticks, seenLast);
-            if (seen == seenLast)
-            {
-                break;
-            }
-
-            seenLast = seen;
+            seen = now;
         }
     }
 

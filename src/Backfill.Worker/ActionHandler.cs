@@ -150,6 +150,7 @@ internal sealed partial class ActionHandler(
             Elapsed = elapsed,
             Throttles = result.Throttles,
             LaneRate = LaneRate(action),
+            LaneLatency = LaneOf(action)?.Latency ?? TimeSpan.Zero,
         });
 
         if (result.More)
@@ -173,8 +174,11 @@ internal sealed partial class ActionHandler(
     private double LaneRate(ActionMessage action)
     {
         var budget = sources.Budget(action.Platform);
-        return budget.Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes)?.CallsPerSecond ?? budget.CallsPerSecond * budget.Factor;
+        return LaneOf(action)?.CallsPerSecond ?? budget.CallsPerSecond * budget.Factor;
     }
+
+    private LaneSnapshot? LaneOf(ActionMessage action) =>
+        sources.Budget(action.Platform).Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes);
 
     /// <summary>Every report carries this process's Kafka outcomes, so a failed commit or an eviction in any worker process shows in the scheduler's status and metrics (R3).</summary>
     private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken)

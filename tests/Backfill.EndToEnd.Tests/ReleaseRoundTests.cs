@@ -148,6 +148,34 @@ public sealed class ReleaseRoundTests
         Assert.InRange(releases.Rounds, 2, 3);
     }
 
+    [Fact]
+    public async Task ALatencyWorkersReport_RaisesThePlatformsCap_ToWhatKeepsItsLanesBusy()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "4";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+        var job = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto);
+        await Harness.Eventually(() => InFlight(store, job).Count == 4, Wait, "the configured cap to fill");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(4, InFlight(store, job).Count);
+
+        // A worker's step report says the lane's calls take two seconds: four slices cannot keep the lanes busy.
+        var slice = InFlight(store, job)[0];
+        applier.Apply(new ProgressMessage
+        {
+            Kind = ProgressKind.StepDone, Job = slice.JobId, Slice = slice.Id, Attempt = slice.Attempt, Step = 0, Worker = "test", At = DateTimeOffset.UtcNow,
+            More = true, Cursor = "next", Lane = slice.Lane, LaneRate = 1, LaneLatency = TimeSpan.FromSeconds(2),
+        });
+
+        // At 40/s the lanes need about 40 · 3 s + a lane's worth of slices: more than the job's 60, which all go out.
+        await Harness.Eventually(() => InFlight(store, job).Count == 60, Wait, "the cap raised above the job's 60 slices");
+        await scheduler.StopAsync();
+    }
+
     private static async Task<JobRecord> CreateAsync(IHost scheduler, IReadOnlyList<string> shops, int days, TimeSpan every, JobPriority priority = JobPriority.Normal, DateOnly? from = null)
     {
         var start = from ?? From;

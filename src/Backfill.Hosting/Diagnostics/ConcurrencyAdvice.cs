@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backfill.Platforms;
 using Backfill.Platforms.Configuration;
+using Backfill.Scheduling;
 
 namespace Backfill.Hosting.Diagnostics;
 
@@ -20,13 +21,6 @@ public static class ConcurrencyAdvice
         return plan.LaneCalls / held.TotalSeconds;
     }
 
-    /// <summary>Slices in flight that keep every lane busy at <paramref name="latency"/>: ⌈rate · (T + ℓ)⌉ + lanes.</summary>
-    public static int SlicesInFlight(LanePlan plan, TimeSpan latency)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        return (int)Math.Ceiling(plan.LaneCalls / plan.Window.TotalSeconds * (plan.Window + latency).TotalSeconds) + plan.Lanes;
-    }
-
     /// <summary>"counted strict: at 300 ms the lanes reach 15.4 calls/s (0.77 of 20/s)", and, when the cap is too low, what to set.</summary>
     public static (string Text, bool CapTooLow) Describe(string platform, LanePlan plan, TimeSpan latency, int maxInFlight)
     {
@@ -43,12 +37,13 @@ public static class ConcurrencyAdvice
             text += $" If {platform} counts a call when its request arrives, Platforms:{platform}:RateLimit:Counting Arrival reaches {plan.LaneCalls / (plan.Window + new RateLimitOptions().ArrivalJitter).TotalSeconds:0.#}/s at any latency.";
         }
 
-        var needed = SlicesInFlight(plan, latency);
+        var needed = plan.SlicesToKeepBusy(latency);
         if (needed <= maxInFlight)
         {
             return (text, false);
         }
 
-        return (text + $" To keep the lanes busy at this latency the scheduler needs about {needed} slices in flight: set Backfill:MaxInFlightPerPlatform to at least {needed} (now {maxInFlight}).", true);
+        return (text + $" To keep the lanes busy at this latency the scheduler needs about {needed} slices in flight, more than Backfill:MaxInFlightPerPlatform ({maxInFlight}): " +
+            $"it raises its cap to that by itself once workers report their calls' latency ({InFlightCap.MaxLatency.TotalSeconds:0} s at most counted); set the option to {needed} to start there.", true);
     }
 }

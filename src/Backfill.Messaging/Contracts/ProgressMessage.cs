@@ -78,6 +78,9 @@ public sealed record ProgressMessage : IMessage
 
     public double LaneRate { get; init; }
 
+    /// <summary>The lane's calls' latency, start to answer, as its owner measures it; zero when unknown.</summary>
+    public TimeSpan LaneLatency { get; init; }
+
     public static ProgressMessage For(ActionMessage action, ProgressKind kind, string worker, DateTimeOffset at) => new()
     {
         Kind = kind,

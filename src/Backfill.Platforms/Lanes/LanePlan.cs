@@ -189,6 +189,14 @@ public sealed class LanePlan
         return rate >= 1 ? ((int)Math.Floor(rate), OneSecond) : (1, TimeSpan.FromTicks((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate)));
     }
 
+    /// <summary>
+    /// Slices in flight that keep every lane busy when calls take <paramref name="latency"/>: a slice makes one call at a
+    /// time, the lanes start up to LaneCalls per window T and each call is under way for ℓ, so ⌈rate · (T + ℓ)⌉, plus
+    /// one waiting per lane.
+    /// </summary>
+    public int SlicesToKeepBusy(TimeSpan latency) =>
+        (int)Math.Ceiling(LaneCalls / Window.TotalSeconds * (Window + (latency > TimeSpan.Zero ? latency : TimeSpan.Zero)).TotalSeconds) + Lanes;
+
     /// <summary>Lane <paramref name="lane"/>'s calls per window when the lanes' budget is split into <paramref name="lanes"/>: the shares differ by at most one and add up to <see cref="LaneCalls"/>.</summary>
     public int Share(int lane, int lanes)
     {

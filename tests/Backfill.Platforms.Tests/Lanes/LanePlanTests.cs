@@ -7,6 +7,14 @@ public sealed class LanePlanTests
     private static LanePlan Plan(double perSecond, int? lanes = null, double? perShop = null, double margin = 0, bool tokens = false) =>
         LanePlan.For(new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, SafetyMargin = margin, ReservesTokenCall = tokens });
 
+    [Fact]
+    public void SlicesToKeepBusy_IsTheRateTimesWindowPlusLatency_PlusALanesWorth()
+    {
+        // 200/s in 8 lanes at 300 ms: 200 · 1.3 = 260 under way or waiting for their window, one more per lane.
+        Assert.Equal(260 + 8, Plan(200, lanes: 8).SlicesToKeepBusy(TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(20 + 8, Plan(20, lanes: 8).SlicesToKeepBusy(TimeSpan.Zero));
+    }
+
     [Theory]
     [InlineData(20, 0, 20, 1000)]
     [InlineData(2.5, 0, 2, 1000)]

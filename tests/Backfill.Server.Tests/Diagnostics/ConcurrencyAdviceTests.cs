@@ -23,16 +23,12 @@ public sealed class ConcurrencyAdviceTests
     }
 
     [Fact]
-    public void SlicesInFlight_IsTheRateTimesWindowPlusLatency_PlusALanesWorth() =>
-        Assert.Equal(260 + 8, ConcurrencyAdvice.SlicesInFlight(Plan(200, RateLimitCounting.Arrival), Latency));
-
-    [Fact]
     public void Describe_CapTooLow_SaysWhatToSet()
     {
         var (text, tooLow) = ConcurrencyAdvice.Describe("demo", Plan(200, RateLimitCounting.Arrival), Latency, maxInFlight: 32);
 
         Assert.True(tooLow);
-        Assert.Contains("set Backfill:MaxInFlightPerPlatform to at least 268 (now 32)", text, StringComparison.Ordinal);
+        Assert.Contains("needs about 268 slices in flight, more than Backfill:MaxInFlightPerPlatform (32): it raises its cap to that by itself once workers report their calls' latency", text, StringComparison.Ordinal);
         Assert.Contains("counted on arrival (jitter 50 ms)", text, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,26 @@
+using Backfill.Platforms;
+
+namespace Backfill.Scheduling;
+
+/// <summary>
+/// How many slices of a platform may be in flight: <see cref="BackfillOptions.MaxInFlightPerPlatform"/>, raised to what
+/// keeps the platform's lanes busy at the latency its workers report (<see cref="LanePlan.SlicesToKeepBusy"/>): at R = 200/s
+/// and 300 ms about 270 slices, where the default is 32. A slice holds one action at a time and the lanes' windows, not
+/// the cap, decide when calls start, so a raised cap adds slices waiting for their lane, never calls. A latency above
+/// <see cref="MaxLatency"/> is a failing platform rather than a slow one and raises the cap no further.
+/// </summary>
+public static class InFlightCap
+{
+    public static readonly TimeSpan MaxLatency = TimeSpan.FromSeconds(5);
+
+    /// <param name="configured">Backfill:MaxInFlightPerPlatform.</param>
+    /// <param name="plan">The platform's lanes.</param>
+    /// <param name="latency">The calls' latency the workers report; null before any report.</param>
+    public static int Of(int configured, LanePlan plan, TimeSpan? latency)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return latency is { } measured && measured > TimeSpan.Zero
+            ? Math.Max(configured, plan.SlicesToKeepBusy(measured < MaxLatency ? measured : MaxLatency))
+            : configured;
+    }
+}
