@@ -35,6 +35,9 @@ public sealed record PageRequest(string ShopId, DateTimeOffset From, DateTimeOff
     /// </summary>
     public OwnershipLease? Ownership { get; init; }
 
+    /// <summary>The job the calls are for and its weight, for the lane's fair order (null: a call of no job).</summary>
+    public CallerTurn? Caller { get; init; }
+
     /// <summary>
     /// How long a call whose access token the platform refused as expired waits for a newer token (after announcing the
     /// refusal, <see cref="IOrderSources.TokenRefused"/>) before it is asked again, and how long a call for a shop with no

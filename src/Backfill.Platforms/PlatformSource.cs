@@ -31,6 +31,7 @@ internal sealed partial class PlatformSource : IOrderSource
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
     private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
     private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
+    private static readonly ResiliencePropertyKey<CallerTurn?> CallerKey = new("backfill.caller");
 
     private readonly PlatformOptions _options;
     private readonly IPlatformReader _reader;
@@ -157,13 +158,14 @@ internal sealed partial class PlatformSource : IOrderSource
         var shop = context.Properties.GetValue(ShopKey, "");
         var yield = context.Properties.GetValue(YieldKey, CancellationToken.None);
         var ownership = context.Properties.GetValue(OwnershipKey, null);
+        var caller = context.Properties.GetValue(CallerKey, null);
         if (!yield.CanBeCanceled)
         {
-            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken);
+            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken, caller);
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
-        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token);
+        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token, caller);
     }
 
     /// <summary>
@@ -205,6 +207,7 @@ internal sealed partial class PlatformSource : IOrderSource
         context.Properties.Set(ShopKey, request.ShopId);
         context.Properties.Set(YieldKey, request.Yield);
         context.Properties.Set(OwnershipKey, request.Ownership);
+        context.Properties.Set(CallerKey, request.Caller);
         try
         {
             return await _pipeline.ExecuteAsync(

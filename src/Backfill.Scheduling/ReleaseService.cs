@@ -275,6 +275,7 @@ public sealed partial class ReleaseService(
             To = slice.To,
             Lane = slice.Lane,
             Lanes = slice.Lanes,
+            Priority = JobPriorityNames.Name(job.Priority),
             Data = job.Data,
             TimeField = job.TimeField,
         };

@@ -1,4 +1,6 @@
 using Backfill.Core.Data;
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Topics;
@@ -39,6 +41,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames 
                 Yield = yield,
                 Ownership = ownership,
                 TokenWait = tokenWait,
+                Caller = new CallerTurn(action.Job, FairShare.Weight(JobPriorityNames.TryParse(action.Priority, out var priority) ? priority : JobPriority.Normal)),
             };
             RecordPage page;
             int pageThrottles;

@@ -51,6 +51,9 @@ public sealed record ActionMessage : IMessage
     /// <summary>The order time the slice's range is read by (<see cref="TimeFields"/>); null: the platform's configured one.</summary>
     public string? TimeField { get; init; }
 
+    /// <summary>The job's priority (<c>high</c>, <c>normal</c>, <c>low</c>): its calls' weight in the lane's fair order. Null (older actions): normal.</summary>
+    public string? Priority { get; init; }
+
     /// <summary>The budget lane the step's calls go through, 0 ≤ Lane &lt; <see cref="Lanes"/>.</summary>
     [JsonRequired] public int Lane { get; init; }
 

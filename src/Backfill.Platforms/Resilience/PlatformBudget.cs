@@ -18,6 +18,7 @@ internal sealed class PlatformBudget
     private readonly Lock _lock = new();
     private readonly Dictionary<LaneRef, CallWindow> _lanes = [];
     private readonly Dictionary<(string Shop, int Lane), CallWindow> _shops = [];
+    private readonly Dictionary<LaneRef, FairTurns> _turns = [];
     private readonly ThrottleOptions _throttle;
     private readonly TimeProvider _time;
     private DateTimeOffset _coolOffUntil = DateTimeOffset.MinValue;
@@ -55,16 +56,19 @@ internal sealed class PlatformBudget
     /// The lane owner's lease, checked after every wait, the last thing before the call goes out: any wait may have lasted
     /// through a stop of this process, during which the lane went to another member. Null: not checked.
     /// </param>
-    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken)
+    /// <param name="caller">The job the call is for and its weight: calls waiting for the same lane take its places in weighted fair order (<see cref="FairTurns"/>).</param>
+    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken, CallerTurn? caller = null)
     {
         var laneWindow = LaneWindow(lane);
+        var turns = Turns(lane);
         var shopWindow = ShopWindow(shop, lane);
+        var (job, weight) = caller ?? CallerTurn.Anonymous;
         while (true)
         {
             await Gate.WaitUntilOpenAsync(cancellationToken);
-            if (!laneWindow.TryStart(out var laneCall))
+            if (await LanePlaceAsync(laneWindow, turns, job, weight, cancellationToken) is not { } laneCall)
             {
-                await laneWindow.WaitForRoomAsync(cancellationToken);
+                // A throttle closed the gate while this call waited for its place: it waits for the gate first.
                 continue;
             }
 
@@ -218,6 +222,56 @@ internal sealed class PlatformBudget
             }
 
             return window;
+        }
+    }
+
+    /// <summary>A place in the lane's window once this call is first in the lane's fair order and there is room; null when the gate closed meanwhile.</summary>
+    private async ValueTask<CallWindow.Call?> LanePlaceAsync(CallWindow window, FairTurns turns, string job, int weight, CancellationToken cancellationToken)
+    {
+        var ticket = turns.Enter(job, weight);
+        try
+        {
+            while (Gate.IsOpen)
+            {
+                if (!turns.IsFirst(ticket, out var changed))
+                {
+                    await changed.WaitAsync(cancellationToken);
+                }
+                else if (window.TryStart(out var call))
+                {
+                    turns.Admitted(ticket);
+                    ticket = null;
+                    return call;
+                }
+                else
+                {
+                    await window.WaitForRoomAsync(cancellationToken);
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            if (ticket is not null)
+            {
+                turns.Leave(ticket);
+            }
+        }
+    }
+
+    private FairTurns Turns(LaneRef lane)
+    {
+        var key = Plan.Scope == RateLimitScope.Process ? LaneRef.Whole : lane;
+        lock (_lock)
+        {
+            if (!_turns.TryGetValue(key, out var turns))
+            {
+                turns = new FairTurns();
+                _turns[key] = turns;
+            }
+
+            return turns;
         }
     }
 

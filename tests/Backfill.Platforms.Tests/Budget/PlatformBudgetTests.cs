@@ -1,3 +1,4 @@
+using Backfill.Platforms.Tests.TestSupport;
 using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
@@ -58,7 +59,12 @@ public sealed class PlatformBudgetTests
         var random = new Random(7);
         var arrivals = new List<DateTimeOffset>();
         var answers = new List<(DateTimeOffset At, RateLimitLease Lease)>();
-        var pending = Enumerable.Range(0, callers).Select(_ => budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask()).ToArray();
+        // Each call is stamped when it was admitted, not when this loop sees it: a wait may end on another thread while the
+        // loop moves the clock on.
+        Task<(RateLimitLease Lease, DateTimeOffset At)> Acquire() =>
+            budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask()
+                .ContinueWith(t => (t.Result, _time.GetUtcNow()), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var pending = Enumerable.Range(0, callers).Select(_ => Acquire()).ToArray();
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += Tick)
         {
             var now = _time.GetUtcNow();
@@ -69,9 +75,10 @@ public sealed class PlatformBudgetTests
                 await Task.Yield();
                 while (pending[i].IsCompleted)
                 {
-                    answers.Add((now + latency, await pending[i]));
-                    arrivals.Add(now + TimeSpan.FromMilliseconds(100) + (jitter * random.NextDouble()));
-                    pending[i] = budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask();
+                    var (lease, admitted) = await pending[i];
+                    answers.Add((admitted + latency, lease));
+                    arrivals.Add(admitted + TimeSpan.FromMilliseconds(100) + (jitter * random.NextDouble()));
+                    pending[i] = Acquire();
                 }
             }
 
@@ -85,7 +92,10 @@ public sealed class PlatformBudgetTests
     [InlineData(RateLimitCounting.Strict, 0.8)]
     [InlineData(RateLimitCounting.Arrival, 0.8)]
     [InlineData(RateLimitCounting.Arrival, 1.7)]
-    public async Task Latency_ArrivalsKeepTheLimit_AndArrivalCountingAdmitsAWindowPlusJitterWhateverTheLatency(RateLimitCounting counting, double latencySeconds)
+    public void Latency_ArrivalsKeepTheLimit_AndArrivalCountingAdmitsAWindowPlusJitterWhateverTheLatency(RateLimitCounting counting, double latencySeconds) =>
+        SingleThread.Run(() => LatencyCaseAsync(counting, latencySeconds));
+
+    private async Task LatencyCaseAsync(RateLimitCounting counting, double latencySeconds)
     {
         var jitter = TimeSpan.FromMilliseconds(50);
         var limit = new RateLimitOptions { PermitsPerSecond = 10, Lanes = 1, Counting = counting, ArrivalJitter = jitter };
@@ -104,6 +114,44 @@ public sealed class PlatformBudgetTests
         var held = counting == RateLimitCounting.Arrival ? TimeSpan.FromSeconds(1) + jitter : TimeSpan.FromSeconds(1) + latency;
         var expected = 10 * (10 / held.TotalSeconds);
         Assert.InRange(arrivals.Count, expected - 10, expected + 10);
+    }
+
+    [Fact]
+    public void CallsOfJobsWaitingForOneLane_TakeItsPlacesByWeight_NotByHowManySlicesEachHas() =>
+        SingleThread.Run(WeightedCaseAsync);
+
+    private async Task WeightedCaseAsync()
+    {
+        // One call a second on one lane, so every place that frees is contended; four slices of a big normal job and one
+        // slice of a small high one call again as soon as admitted: by weight (8 : 4) the small job gets two places in
+        // three, not one in five.
+        var budget = Budget(1, lanes: 1);
+        var lane = new LaneRef(0, 1);
+        var callers = Enumerable.Range(0, 4).Select(_ => new CallerTurn("big", 4)).Append(new CallerTurn("small", 8)).ToArray();
+        var admitted = new Dictionary<string, int>();
+        var pending = callers.Select(c => budget.AcquireAsync(lane, "1", null, CancellationToken.None, c).AsTask()).ToArray();
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(30); elapsed += Tick)
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                // A call takes a tick: a caller calls again at the next one, so every caller waits while the lane is full.
+                await Task.Yield();
+                if (pending[i].IsCompleted)
+                {
+                    using (await pending[i])
+                    {
+                        admitted[callers[i].Job] = admitted.GetValueOrDefault(callers[i].Job) + 1;
+                    }
+
+                    pending[i] = budget.AcquireAsync(lane, "1", null, CancellationToken.None, callers[i]).AsTask();
+                }
+            }
+
+            _time.Advance(Tick);
+        }
+
+        var share = admitted["small"] / (double)(admitted["small"] + admitted["big"]);
+        Assert.InRange(share, 0.6, 0.72);
     }
 
     private static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> starts, TimeSpan window)
