@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
+using Backfill.Core.Jobs;
+using Backfill.Core.Release;
 using Backfill.Simulators;
 
 namespace Backfill.Benchmarks.Scenarios;
@@ -132,7 +134,7 @@ internal sealed record ShareOptions
     /// <summary>The small job's share of the places: its weight over both jobs' weights (high 8, normal 4, low 1).</summary>
     public double SmallShare => Weight(SmallPriority) / (Weight(SmallPriority) + Weight(LargePriority));
 
-    private static double Weight(string priority) => priority switch { "high" => 8, "low" => 1, _ => 4 };
+    private static double Weight(string priority) => FairShare.Weight(JobPriorityNames.TryParse(priority, out var parsed) ? parsed : JobPriority.Normal);
 }
 
 /// <summary>The small job's time alone and beside the large one; met when beside ≤ 1.5 × alone ÷ share.</summary>
