@@ -9,6 +9,17 @@ public sealed class CallWindowTests
 {
     private readonly FakeTimeProvider _time = new();
 
+    /// <summary>No room until <paramref name="after"/> from now, to the millisecond, then room.</summary>
+    private void RoomComesIn(CallWindow window, TimeSpan after)
+    {
+        _time.Advance(after - TimeSpan.FromMilliseconds(1));
+        var justBefore = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(justBefore);
+        Assert.True(window.TryStart(out _));
+    }
+
     private CallWindow Window(int limit) => new(limit, TimeSpan.FromSeconds(1), _time);
 
     private static CallWindow.Call Start(CallWindow window) =>
@@ -43,12 +54,7 @@ public sealed class CallWindowTests
         _time.Advance(TimeSpan.FromMilliseconds(700));
         call.Dispose();
 
-        _time.Advance(TimeSpan.FromMilliseconds(999));
-        var justBefore = window.TryStart(out _);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-
-        Assert.False(justBefore);
-        Assert.True(window.TryStart(out _));
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1000));
     }
 
     [Fact]
@@ -157,12 +163,7 @@ public sealed class CallWindowTests
         var window = OnArrival(1);
         Start(window);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1049));
-        var justBefore = window.TryStart(out _);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-
-        Assert.False(justBefore);
-        Assert.True(window.TryStart(out _));
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050));
     }
 
     [Fact]
@@ -173,12 +174,7 @@ public sealed class CallWindowTests
         _time.Advance(TimeSpan.FromMilliseconds(900));
         call.Dispose();
 
-        _time.Advance(TimeSpan.FromMilliseconds(149));
-        var justBefore = window.TryStart(out _);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-
-        Assert.False(justBefore);
-        Assert.True(window.TryStart(out _));
+        RoomComesIn(window, TimeSpan.FromMilliseconds(150));
     }
 
     [Fact]
