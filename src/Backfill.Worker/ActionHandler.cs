@@ -138,6 +138,7 @@ internal sealed partial class ActionHandler(
         // and the progress topic keeps the two reports of a slice in the order they were produced (same key, one
         // producer). Should either fail, the step is redone and both are sent again.
         var outcome = new Deliveries(producer);
+        var lane = LaneOf(action);
         Report(outcome, ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
         {
             Pages = result.Pages,
@@ -149,8 +150,8 @@ internal sealed partial class ActionHandler(
             More = result.More,
             Elapsed = elapsed,
             Throttles = result.Throttles,
-            LaneRate = LaneRate(action),
-            LaneLatency = LaneOf(action)?.Latency ?? TimeSpan.Zero,
+            LaneRate = lane.Rate,
+            LaneLatency = lane.Latency,
         });
 
         if (result.More)
@@ -171,14 +172,14 @@ internal sealed partial class ActionHandler(
         Log.StepDone(logger, action.Id, result.Pages, result.Orders, result.More, elapsed.TotalMilliseconds);
     }
 
-    private double LaneRate(ActionMessage action)
+    /// <summary>The step's lane's rate and its calls' latency now, from one read of the platform's budget (the whole budget's rate when the lane has not called yet).</summary>
+    private (double Rate, TimeSpan Latency) LaneOf(ActionMessage action)
     {
         var budget = sources.Budget(action.Platform);
-        return LaneOf(action)?.CallsPerSecond ?? budget.CallsPerSecond * budget.Factor;
+        return budget.Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes) is { } lane
+            ? (lane.CallsPerSecond, lane.Latency)
+            : (budget.CallsPerSecond * budget.Factor, TimeSpan.Zero);
     }
-
-    private LaneSnapshot? LaneOf(ActionMessage action) =>
-        sources.Budget(action.Platform).Lanes.FirstOrDefault(l => l.Lane == action.Lane && l.Lanes == action.Lanes);
 
     /// <summary>Every report carries this process's Kafka outcomes, so a failed commit or an eviction in any worker process shows in the scheduler's status and metrics (R3).</summary>
     private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken)
