@@ -38,7 +38,8 @@ public sealed class BackfillOptions
 
     /// <summary>
     /// No slice of a platform is released while more than this many action messages wait on its lanes' partitions,
-    /// uncommitted by the worker group (workers absent, slow or throttled). Default 100.
+    /// uncommitted by the worker group (workers absent, slow or throttled), raised by as much as the in-flight cap rises
+    /// from latency (<see cref="InFlightCap.LagLimit"/>). Default 100.
     /// </summary>
     public long MaxActionLag { get; set; } = 100;
 

@@ -109,7 +109,8 @@ public sealed partial class ReleaseService(
         }
 
         var partitions = actionTopic.Partitions();
-        if (await QuotaHoldAsync(platform, plan, partitions, now, cancellationToken) is { } hold)
+        var lagLimit = InFlightCap.LagLimit(o.MaxActionLag, o.MaxInFlightPerPlatform, cap);
+        if (await QuotaHoldAsync(platform, plan, partitions, lagLimit, now, cancellationToken) is { } hold)
         {
             if (board.Held(platform, hold))
             {
@@ -300,7 +301,7 @@ public sealed partial class ReleaseService(
     }
 
     /// <summary>Why the platform's budget has no room for more work now, or null (quota-aware release).</summary>
-    private async Task<string?> QuotaHoldAsync(string platform, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<string?> QuotaHoldAsync(string platform, LanePlan plan, int partitions, long lagLimit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (board.QuotaSpentUntil(platform) is { } spent)
         {
@@ -313,8 +314,8 @@ public sealed partial class ReleaseService(
         }
 
         var lag = await LaneLagAsync(actionTopic, board, platform, plan, partitions, cancellationToken);
-        return lag > options.Value.MaxActionLag
-            ? $"{lag} action messages of {platform} wait unconsumed (Backfill:MaxActionLag {options.Value.MaxActionLag}) at {now:O}"
+        return lag > lagLimit
+            ? $"{lag} action messages of {platform} wait unconsumed (more than {lagLimit}: Backfill:MaxActionLag {options.Value.MaxActionLag}{(lagLimit > options.Value.MaxActionLag ? ", raised with the in-flight cap" : "")}) at {now:O}"
             : null;
     }
 

@@ -36,4 +36,27 @@ public sealed class ActionLagTests
         await worker.StopAsync();
         await scheduler.StopAsync();
     }
+
+    [Fact]
+    public async Task ACapRaisedFromLatency_RaisesTheLagGateAsMuch_SoItsSlicesGoOut()
+    {
+        await using var harness = await Harness.StartAsync();
+        harness.Settings["Backfill:SlicesPerRelease"] = "1";
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "4";
+        harness.Settings["Backfill:MaxActionLag"] = "3";
+        using var cluster = harness.ShareCluster();
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var board = scheduler.Services.GetRequiredService<PlatformBoard>();
+
+        // A worker said the platform answers in a second: keeping 40 calls a second going then takes ~80 slices in flight.
+        board.StepReported(Harness.Platform, 0, 5, 0, "worker-a", DateTimeOffset.UtcNow, 1, TimeSpan.FromSeconds(1));
+        var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 5).Job, CancellationToken.None);
+
+        // Nobody consumes: every released slice's action waits on the topic, far more than MaxActionLag.
+        await Harness.Eventually(() => store.Counts(job.Id).Released == 10, TimeSpan.FromSeconds(30), "all ten slices to go out");
+        Assert.Null(board.Status(Harness.Platform).Hold);
+        await scheduler.StopAsync();
+    }
 }

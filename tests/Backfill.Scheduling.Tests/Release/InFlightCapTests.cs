@@ -25,4 +25,12 @@ public sealed class InFlightCapTests
     [Fact]
     public void Of_AFailingPlatformsLatency_CountsAsFiveSecondsAtMost() =>
         Assert.Equal(Fast.SlicesToKeepBusy(InFlightCap.MaxLatency), InFlightCap.Of(32, Fast, TimeSpan.FromMinutes(2)));
+
+    [Fact]
+    public void LagLimit_TheCapAsConfigured_IsMaxActionLag() =>
+        Assert.Equal(100, InFlightCap.LagLimit(100, 32, 32));
+
+    [Fact]
+    public void LagLimit_ACapRaisedFromLatency_RaisesTheLagGateAsMuch() =>
+        Assert.Equal(100 + (268 - 32), InFlightCap.LagLimit(100, 32, InFlightCap.Of(32, Fast, TimeSpan.FromMilliseconds(300))));
 }
