@@ -5,8 +5,10 @@ namespace Backfill.Worker;
 /// <summary>
 /// How many steps one partition runs side by side. A lane's window admits up to its rate r, and each call keeps a step
 /// busy for its latency ℓ, so a lane needs about r·ℓ steps under way (Little's law) and some more waiting for the places
-/// its window frees: r·(T + ℓ) + 1, T = 1 s, covers a whole window's calls waiting besides those under way. A partition
-/// carries at most one lane of each platform, so it runs the sum over the platforms this process calls, never fewer than
+/// its window frees: r·(T + ℓ) + 1, T = 1 s, covers a whole window's calls waiting besides those under way. Under a
+/// per-shop limit each shop calling on the lane has its own window there, and a step waiting for a full one keeps its
+/// place from the others: one waiting step per such shop, r·(T + ℓ) + shops. A partition carries at most one lane of
+/// each platform, so it runs the sum over the platforms this process calls, never fewer than
 /// <see cref="WorkerOptions.StepsPerPartition"/> and never more than <see cref="Most"/>. More steps than calls allowed
 /// cost nothing at the platform (the window still decides when calls start), only a longer redo after a crash.
 /// </summary>
@@ -42,7 +44,7 @@ internal sealed class StepPlaces(int least, Func<IEnumerable<BudgetSnapshot>> bu
         }
     }
 
-    /// <summary>The rule: Σ over platforms of the busiest lane's ⌈r·(T + ℓ)⌉ + 1, between <paramref name="least"/> and <see cref="Most"/>.</summary>
+    /// <summary>The rule: Σ over platforms of the busiest lane's ⌈r·(T + ℓ)⌉ + max(1, shops calling on it), between <paramref name="least"/> and <see cref="Most"/>.</summary>
     public static int For(int least, IEnumerable<BudgetSnapshot> budgets)
     {
         var wanted = 0d;
@@ -50,7 +52,7 @@ internal sealed class StepPlaces(int least, Func<IEnumerable<BudgetSnapshot>> bu
         {
             if (budget.Lanes.Count > 0)
             {
-                wanted += budget.Lanes.Max(l => Math.Ceiling(l.CallsPerSecond * (LanePlan.OneSecond + l.Latency).TotalSeconds) + 1);
+                wanted += budget.Lanes.Max(l => Math.Ceiling(l.CallsPerSecond * (LanePlan.OneSecond + l.Latency).TotalSeconds) + Math.Max(1, l.Shops));
             }
         }
 

@@ -12,8 +12,8 @@ public sealed class StepPlacesTests
     private static BudgetSnapshot Budget(string platform, params LaneSnapshot[] lanes) =>
         new(platform, RateLimitScope.Fleet, 200, 1, DateTimeOffset.MinValue, DateTimeOffset.MinValue, 0, lanes);
 
-    private static LaneSnapshot Lane(int index, double perSecond, int latencyMs) =>
-        new(index, 8, perSecond, 0, TimeSpan.FromMilliseconds(latencyMs));
+    private static LaneSnapshot Lane(int index, double perSecond, int latencyMs, int shops = 0) =>
+        new(index, 8, perSecond, 0, TimeSpan.FromMilliseconds(latencyMs), shops);
 
     [Fact]
     public void For_FastPlatform_KeepsTheConfiguredLeast() =>
@@ -28,6 +28,14 @@ public sealed class StepPlacesTests
     {
         // 200/s in 8 lanes: 25 calls a second per lane; at 300 ms a lane needs 25 × 1.3 = 32.5 steps, and one waiting.
         Assert.Equal(34, StepPlaces.For(4, [Budget("demo", Lane(0, 25, 300), Lane(1, 25, 250))]));
+    }
+
+    [Fact]
+    public void For_ShopsCallingOnTheLaneUnderAPerShopLimit_EachGetAWaitingPlace()
+    {
+        // 30/s in 8 lanes: a lane of 4 calls a second at 0 ms keeps 4 under way; three shops' windows there, one waiting each.
+        Assert.Equal(4 + 3, StepPlaces.For(4, [Budget("demo", Lane(0, 4, 0, shops: 3))]));
+        Assert.Equal(4 + 1, StepPlaces.For(4, [Budget("demo", Lane(0, 4, 0, shops: 1))]));
     }
 
     [Fact]

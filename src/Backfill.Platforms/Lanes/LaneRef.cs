@@ -26,5 +26,8 @@ public sealed record BudgetSnapshot(
     long Throttles,
     IReadOnlyList<LaneSnapshot> Lanes);
 
-/// <summary>One lane in this process: its rate now, the calls its window counts and their latency (a moving average, zero before the first answer).</summary>
-public sealed record LaneSnapshot(int Lane, int Lanes, double CallsPerSecond, int InWindow, TimeSpan Latency = default);
+/// <summary>
+/// One lane in this process: its rate now, the calls its window counts, their latency (a moving average, zero before the
+/// first answer) and, under a per-shop limit, how many shops called on it lately (each has its own window there).
+/// </summary>
+public sealed record LaneSnapshot(int Lane, int Lanes, double CallsPerSecond, int InWindow, TimeSpan Latency = default, int Shops = 0);

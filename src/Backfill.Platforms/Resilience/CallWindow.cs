@@ -28,6 +28,7 @@ internal sealed class CallWindow
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
     private readonly CallCounting _counting;
     private int _strictInFlight;
+    private long _lastStart = -1;
     private int _answered;
     private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,6 +79,15 @@ internal sealed class CallWindow
 
     private int Counted => _strictInFlight + _stamps.Count;
 
+    /// <summary>Whether a call started here less than <paramref name="span"/> ago.</summary>
+    public bool StartedWithin(TimeSpan span)
+    {
+        lock (_lock)
+        {
+            return _lastStart >= 0 && _time.GetElapsedTime(_lastStart) < span;
+        }
+    }
+
     /// <summary>Starts a call if there is room; dispose the call when its answer is in (or it failed).</summary>
     public bool TryStart([NotNullWhen(true)] out Call? call)
     {
@@ -92,6 +102,7 @@ internal sealed class CallWindow
                 return false;
             }
 
+            _lastStart = now;
             if (_counting.OnArrival && _answered >= limit)
             {
                 call = new Call(this, now, _stamps.AddLast(now));

@@ -203,9 +203,16 @@ internal sealed class PlatformBudget
                 Gate.ClosedUntil,
                 _coolOffUntil,
                 Rate.Throttles,
-                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count, l.Value.Latency))]);
+                [.. _lanes.OrderBy(l => l.Key.Index).Select(l => new LaneSnapshot(
+                    l.Key.Index, l.Key.Count, l.Value.Limit / l.Value.Window.TotalSeconds, l.Value.Count, l.Value.Latency, ShopsCalling(l.Key.Index)))]);
         }
     }
+
+    /// <summary>How long a shop counts as calling on a lane after its last call there: longer than any step's gap between pages.</summary>
+    internal static readonly TimeSpan ShopCalling = TimeSpan.FromMinutes(1);
+
+    // Under the budget's lock.
+    private int ShopsCalling(int lane) => _shops.Count(s => s.Key.Lane == lane && s.Value.StartedWithin(ShopCalling));
 
     private CallWindow LaneWindow(LaneRef lane)
     {

@@ -220,6 +220,31 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
+    public async Task Snapshot_CountsTheShopsThatCalledOnEachLaneWithinAMinute()
+    {
+        // At 10/s a shop's limit spreads over all 8 lanes: shops a and b share every lane.
+        var budget = Budget(40, lanes: 8, perShop: 10);
+        var lane = budget.Plan.LanesOf("a")[0];
+        using (await budget.AcquireAsync(new LaneRef(lane, 8), "a", null, CancellationToken.None))
+        {
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        using (await budget.AcquireAsync(new LaneRef(lane, 8), "b", null, CancellationToken.None))
+        {
+        }
+
+        var both = budget.Snapshot().Lanes.Single(l => l.Lane == lane).Shops;
+        _time.Advance(TimeSpan.FromSeconds(31));
+        var one = budget.Snapshot().Lanes.Single(l => l.Lane == lane).Shops;
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, both);
+        Assert.Equal(1, one);
+        Assert.Equal(0, budget.Snapshot().Lanes.Single(l => l.Lane == lane).Shops);
+    }
+
+    [Fact]
     public async Task AShopsCallsOverItsLanes_NeverExceedItsLimit_EachLaneKeepsItsShare_AndTogetherTheyUseAllOfIt()
     {
         // 40/s in 8 lanes of 5; the shop's 10/s over its 8 lanes: shares 2, 2, 1, 1, 1, 1, 1, 1.
