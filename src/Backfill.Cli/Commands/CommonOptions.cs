@@ -80,6 +80,7 @@ internal static class CommonOptions
 
     public static Option<int> Positive(Option<int> option)
     {
+        Numbers.Whole(option);
         option.Validators.Add(r =>
         {
             if (Given(r) < 1)
@@ -93,6 +94,7 @@ internal static class CommonOptions
     /// <summary>An optional number that, when given, is at least 1.</summary>
     public static Option<int?> Positive(Option<int?> option)
     {
+        Numbers.Whole(option);
         option.Validators.Add(r =>
         {
             if (Given(r) < 1)
@@ -105,7 +107,7 @@ internal static class CommonOptions
 
     /// <summary>
     /// The number given on the command line, or null when none was given or it does not parse. Validators read values
-    /// through this: reading an unparsable value throws (a crash with a stack trace), and the parser reports it anyway.
+    /// through this: an unparsable value has its error from <see cref="Numbers"/> already.
     /// </summary>
     public static double? Given(System.CommandLine.Parsing.SymbolResult? result) =>
         result is { Tokens.Count: 1 } && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -14,9 +14,9 @@ internal static class LimitCommand
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var platform = new Argument<string?>("PLATFORM") { Description = "A configured platform; without it, every platform is shown.", Arity = ArgumentArity.ZeroOrOne };
-        var permits = new Argument<double?>("PERMITS") { Description = "The new limit in calls per second for the whole fleet.", Arity = ArgumentArity.ZeroOrOne };
+        var permits = Numbers.Decimal(new Argument<double?>("PERMITS") { Description = "The new limit in calls per second for the whole fleet.", Arity = ArgumentArity.ZeroOrOne });
         var reset = new Option<bool>("--reset") { Description = "Go back to the configured limit and safety margin (Platforms:NAME:RateLimit:PermitsPerSecond and SafetyMargin)." };
-        var margin = new Option<double?>("--margin") { Description = "The new safety margin: the share of the limits kept for the partner key's other clients (the sellers' live sync), at least 0 and below 1." };
+        var margin = Numbers.Decimal(new Option<double?>("--margin") { Description = "The new safety margin: the share of the limits kept for the partner key's other clients (the sellers' live sync), at least 0 and below 1." });
         var force = new Option<bool>("--force") { Description = "Allow PERMITS above the configured limit, the rate the platform allows (refused otherwise: calls above it risk a ban)." };
         var server = CommonOptions.Server();
         var json = CommonOptions.Json();
@@ -27,7 +27,7 @@ internal static class LimitCommand
         };
         command.Validators.Add(r =>
         {
-            // Given, not parsed: reading an unparsable PERMITS here would throw; the parser reports that one itself.
+            // Given, not parsed: an unparsable PERMITS or --margin has its own error already.
             var hasPermits = r.GetResult(permits) is { Tokens.Count: > 0 };
             var hasMargin = r.GetResult(margin) is { Tokens.Count: > 0 };
             if ((hasPermits || hasMargin) && r.GetValue(reset))
@@ -38,7 +38,7 @@ internal static class LimitCommand
             {
                 r.AddError("Name the PLATFORM whose limit changes.");
             }
-            else if (hasMargin && r.GetValue(margin) is not (>= 0 and < 1))
+            else if (CommonOptions.Given(r.GetResult(margin)) is { } given && given is not (>= 0 and < 1))
             {
                 r.AddError("--margin must be at least 0 and less than 1 (0.2 keeps a fifth of the limits for the partner key's other clients).");
             }

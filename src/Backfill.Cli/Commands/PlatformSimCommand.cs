@@ -14,9 +14,9 @@ internal static class PlatformSimCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
-        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 };
-        var limit = new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 };
-        var perShop = new Option<double>("--per-shop") { Description = "Calls allowed per shop in any sliding second (0 = no per-shop limit; Shopee only).", DefaultValueFactory = _ => 0 };
+        var port = Numbers.Whole(new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = any free port).", DefaultValueFactory = _ => 0 });
+        var limit = Numbers.Decimal(new Option<double>("--limit") { Description = "Calls allowed in any sliding second (0 = unlimited).", DefaultValueFactory = _ => 20 });
+        var perShop = Numbers.Decimal(new Option<double>("--per-shop") { Description = "Calls allowed per shop in any sliding second (0 = no per-shop limit; Shopee only).", DefaultValueFactory = _ => 0 });
         var platform = new Option<string>("--platform") { Description = "Take the kind, partner id and key (Lazada: app key, secret and RateLimit:Quotas) and shop tokens (access and refresh) from Platforms:NAME.", DefaultValueFactory = _ => "demo" };
         var tokenTtl = new Option<string?>("--token-ttl") { Description = "Life of every access token (the configured ones from start, refreshed ones from their refresh), at least 00:00:01; default: configured tokens never expire, refreshed ones live 4 hours." };
         var latency = new Option<string?>("--latency") { Description = "Hold every admitted call this many milliseconds before answering (300), or a uniform draw in a range (150-350); counted on arrival, before the wait. Default 0." };
