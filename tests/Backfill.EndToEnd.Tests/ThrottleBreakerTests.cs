@@ -26,10 +26,11 @@ public sealed class ThrottleBreakerTests
         // 50 throttle pauses a page make a long step: a slice is released again only after nothing is heard of it for longer.
         harness.Settings["Backfill:StuckAfter"] = "00:30:00";
 
-        // 16 slices, two a second, no cap in the way: releases are still due while the breaker is open.
+        // 24 slices, one of each of the two shops a second (12 s to release them all), no cap in the way: releases are
+        // still due while the breaker is open.
         harness.Settings["Backfill:ReleaseEvery"] = "00:00:01";
-        harness.Settings["Backfill:SlicesPerRelease"] = "2";
-        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "16";
+        harness.Settings["Backfill:SlicesPerRelease"] = "1";
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "24";
         harness.Settings["Worker:Concurrency"] = "1";
         using var cluster = harness.ShareCluster();
 
@@ -44,7 +45,7 @@ public sealed class ThrottleBreakerTests
         var budgets = new[] { first, second }.Select(h => h.Services.GetRequiredService<IOrderSources>()).ToList();
 
         harness.Simulator.Switches.ThrottleEverything = true;
-        var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 8).Job, CancellationToken.None);
+        var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 12).Job, CancellationToken.None);
         await Harness.Eventually(() => board.CoolingOffUntil(Harness.Platform) is not null, TimeSpan.FromSeconds(60), "the breaker to open and reach the scheduler");
         await Harness.Eventually(() => budgets.All(b => b.Budget(Harness.Platform).PausedUntil > DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10), "every worker to cool off");
         harness.Simulator.Switches.ThrottleEverything = false;
