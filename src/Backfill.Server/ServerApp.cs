@@ -1,6 +1,6 @@
 using Backfill.Hosting;
-using Backfill.Messaging.Clients;
 using Backfill.Server.Dashboard;
+using Backfill.Server.Health;
 using Backfill.Server.Auth;
 using Backfill.Server.Jobs;
 using Backfill.Server.Metrics;
@@ -53,6 +53,7 @@ public static class ServerApp
         services?.Invoke(builder.Services);
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Scheduler);
         builder.Services.AddSingleton<JobEstimator>();
+        builder.Services.AddBackfillHealth();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -64,7 +65,7 @@ public static class ServerApp
         app.UseMiddleware<CrossSiteGate>();
         app.UseMiddleware<ApiTokenGate>();
         app.UseRouting();
-        app.MapGet("/healthz", Health);
+        app.MapBackfillHealth();
         app.MapJobsApi();
         app.MapPlatformsApi();
         app.MapShopsApi();
@@ -73,12 +74,4 @@ public static class ServerApp
         app.MapJobControlApi();
         return app;
     }
-
-    /// <summary><c>ok</c>; 503 naming every reader of this process that ended (its progress, sink or control reader: the process is stopping, or should be restarted).</summary>
-    internal static IResult Health(KafkaCounters counters) =>
-        counters.EndedReaders.Count == 0
-            ? TypedResults.Text("ok")
-            : TypedResults.Text(
-                string.Join("\n", counters.EndedReaders.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"unhealthy: the reader of {r.Key} ended: {r.Value}")),
-                statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -64,6 +64,7 @@ public sealed class BackfillDatabase : IDisposable
         Plans = Database.GetCollection<PlanDocument>("plans");
         Shops = Database.GetCollection<ShopRecord>("shops");
         Quotas = Database.GetCollection<QuotaDocument>("quotas");
+        Probes = Database.GetCollection<ProbeDocument>("probes");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -82,6 +83,7 @@ public sealed class BackfillDatabase : IDisposable
         Plans.EnsureIndex(p => p.Id);
         Shops.EnsureIndex(s => s.Platform);
         Quotas.EnsureIndex(q => q.Id);
+        Probes.EnsureIndex(p => p.Id);
         if (version < Version)
         {
             BringForward(version);
@@ -118,6 +120,15 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>Each platform's quota account (<see cref="QuotaStore"/>).</summary>
     internal ILiteCollection<QuotaDocument> Quotas { get; }
+
+    /// <summary>One document rewritten by <see cref="Probe"/>.</summary>
+    internal ILiteCollection<ProbeDocument> Probes { get; }
+
+    /// <summary>
+    /// Writes one small document in a transaction and returns once it is on disk, as every write of the product does:
+    /// throws what a write would (a full disk, a file turned read-only, a database closed).
+    /// </summary>
+    public void Probe(DateTimeOffset now) => InTransaction(() => Probes.Upsert(new ProbeDocument { Id = "probe", At = now.UtcDateTime }));
 
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk

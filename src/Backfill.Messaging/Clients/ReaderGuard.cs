@@ -6,12 +6,12 @@ namespace Backfill.Messaging.Clients;
 /// Runs a reader's loop (a <see cref="BatchConsumer"/>, a worker's consumer) so that its end never goes unnoticed: a
 /// loop that throws, or returns before its stop, is logged as critical and recorded in
 /// <see cref="KafkaCounters.EndedReaders"/>, which stops the process (<c>ReaderWatch</c>) and turns the scheduler's
-/// <c>/healthz</c> to 503. Without it, a dead reader's task ended in a <c>Task.WhenAll</c> that waited on the others,
+/// <c>/healthz/ready</c> to 503. Without it, a dead reader's task ended in a <c>Task.WhenAll</c> that waited on the others,
 /// and the process looked alive while its work stalled.
 /// </summary>
 public static partial class ReaderGuard
 {
-    /// <param name="reader">What it reads, as the log and <c>/healthz</c> name it.</param>
+    /// <param name="reader">What it reads, as the log and <c>/healthz/ready</c> name it.</param>
     public static void Run(KafkaCounters counters, ILogger logger, string reader, Action loop, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(counters);

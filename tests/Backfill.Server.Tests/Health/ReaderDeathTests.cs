@@ -57,9 +57,11 @@ public sealed class ReaderDeathTests
 
         await ServerHarness.Eventually(async () => (await harness.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "/healthz to answer 503");
         using var response = await harness.Http.GetAsync("/healthz");
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.StartsWith("unhealthy: the reader of srv.progress (group ", body, StringComparison.Ordinal);
-        Assert.Contains("failed 7 times in a row", body, StringComparison.Ordinal);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var readers = body.RootElement.GetProperty("checks").GetProperty("readers");
+        Assert.Equal("Unhealthy", readers.GetProperty("status").GetString());
+        Assert.StartsWith("the reader of srv.progress (group ", readers.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("failed 7 times in a row", readers.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>A server on a cluster of the test's, whose dead-letter topic refuses every write once the server has started.</summary>

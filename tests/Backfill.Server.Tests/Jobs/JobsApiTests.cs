@@ -150,15 +150,6 @@ public sealed class JobsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal("No job 'no-such-job'.", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task Healthz_IsOk()
-    {
-        using var response = await Http.GetAsync("/healthz");
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
-    }
-
     private Task<HttpResponseMessage> Post(string body) =>
         Http.PostAsync("/api/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
 }

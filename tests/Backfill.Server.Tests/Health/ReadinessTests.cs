@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using Backfill.Messaging;
+using Backfill.Messaging.Embedded;
+using Backfill.Messaging.Topics;
+using Backfill.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Backfill.Server.Tests.Health;
+
+/// <summary>
+/// <c>/healthz/ready</c> checks the parts the scheduler cannot work without and names the one that fails with a 503;
+/// <c>/healthz/live</c> only says the process answers. Each check is made to fail on the real part: Kafka's brokers
+/// down, the LiteDB file closed, Quartz in stand-by.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ReadinessTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task AllPartsWorking_ReadyAndLive_Answer200_WithEveryCheckHealthy()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        var (status, body) = await GetAsync(harness, "/healthz/ready");
+        var (liveStatus, live) = await GetAsync(harness, "/healthz/live");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal(["kafka", "litedb", "quartz", "readers"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.All(body.GetProperty("checks").EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
+        Assert.Equal(HttpStatusCode.OK, liveStatus);
+        Assert.Empty(live.GetProperty("checks").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task KafkaDown_ReadyIs503NamingKafka_LiveStays200_AndReadyComesBackWithIt()
+    {
+        using var cluster = MockCluster.Start();
+        cluster.CreateTopics(new TopicNames("srv").Specs(new TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
+        await using var harness = await ServerHarness.StartAsync(
+            settings: new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = cluster.BootstrapServers, ["Kafka:GroupProtocol"] = "consumer" });
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(harness, "/healthz/ready")).Status);
+
+        cluster.BrokerDown(MockCluster.AllBrokers);
+        await ServerHarness.Eventually(async () => (await GetAsync(harness, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, Limit, "ready to answer 503");
+        var (_, down) = await GetAsync(harness, "/healthz/ready");
+        var (liveStatus, _) = await GetAsync(harness, "/healthz/live");
+        cluster.BrokerUp(MockCluster.AllBrokers);
+
+        Assert.Equal("Unhealthy", down.GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", down.GetProperty("checks").GetProperty("kafka").GetProperty("status").GetString());
+        Assert.StartsWith("Kafka did not answer", down.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Healthy", down.GetProperty("checks").GetProperty("litedb").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, liveStatus);
+        await ServerHarness.Eventually(async () => (await GetAsync(harness, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "ready to answer 200 once Kafka is back");
+    }
+
+    [Fact]
+    public async Task TheDatabaseClosed_ReadyIs503NamingLiteDb()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+
+        harness.App.Services.GetRequiredService<BackfillDatabase>().Dispose();
+        var (status, body) = await GetAsync(harness, "/healthz/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        var litedb = body.GetProperty("checks").GetProperty("litedb");
+        Assert.Equal("Unhealthy", litedb.GetProperty("status").GetString());
+        Assert.Contains("refused a write", litedb.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuartzInStandBy_ReadyIs503NamingQuartz_UntilItRunsAgain()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        var scheduler = await harness.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+        await scheduler.Standby();
+        var (status, body) = await GetAsync(harness, "/healthz/ready");
+        await scheduler.Start();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("quartz").GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(harness, "/healthz/ready")).Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(ServerHarness harness, string path)
+    {
+        using var response = await harness.Http.GetAsync(path);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json.RootElement.Clone());
+    }
+}
