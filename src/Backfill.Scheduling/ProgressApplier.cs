@@ -1,3 +1,4 @@
+using Backfill.Messaging;
 using Backfill.Core.Jobs;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
@@ -38,6 +39,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     private void ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
+        using var scope = SliceLogScope.Begin(logger, progress.Job, progress.Slice, slice?.Shop, slice?.Platform);
         var deleted = slice is null && store.Job(progress.Job) is { IsFinished: true } job && store.Totals(job.Id).PrunedAt is not null;
         var (fit, why) = ProgressRule.Judge(slice, progress, deleted);
         if (fit == ProgressFit.Impossible)

@@ -1,3 +1,4 @@
+using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Platforms;
@@ -52,6 +53,7 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        using var scope = SliceLogScope.Begin(logger, action.Job, action.Slice, action.Shop, action.Platform);
         if (action.Partition is { } home && home != consumed.Partition.Value)
         {
             // Its chain runs on its home partition, perhaps in another member: running this copy would redo the whole slice.

@@ -20,7 +20,28 @@ internal static class ProcessLogging
         logging.SetMinimumLevel(fallback);
         logging.AddFilter("Backfill", fallback < LogLevel.Information ? fallback : LogLevel.Information);
         logging.AddConfiguration(configuration.GetSection("Logging"));
+        AddConsole(logging, configuration);
+    }
+
+    /// <summary>
+    /// The console log on stderr, in the format <c>Logging:Console:FormatterName</c> names: <c>simple</c> (the default:
+    /// one line per entry with its time) or <c>json</c> (one JSON object per line for machines, with the scopes' fields:
+    /// the job, slice, shop and platform an entry is about).
+    /// </summary>
+    public static void AddConsole(ILoggingBuilder logging, IConfiguration configuration)
+    {
         logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (ConsoleFormat.Of(configuration) == ConsoleFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+            return;
+        }
+
         logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -23,7 +23,12 @@ internal static class RunView
     /// <summary>Runs the requests' jobs at the same time in one process with a live view (a row per job) and prints each one's summary.</summary>
     public static async Task<RunSummary[]> RunAllAsync(IConfiguration configuration, IReadOnlyList<RunRequest> requests, bool json, CancellationToken cancellationToken)
     {
-        using var host = InProcessRun.BuildHost(configuration, logging => logging.AddConfiguration(configuration.GetSection("Logging")).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).AddSimpleConsole(o => o.SingleLine = true).AddFilter("Microsoft", LogLevel.Warning));
+        using var host = InProcessRun.BuildHost(configuration, logging =>
+        {
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            ProcessLogging.AddConsole(logging, configuration);
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+        });
         var interactive = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
         // The jobs report from their own threads: the latest look at each is kept and shown under one lock.
