@@ -122,6 +122,7 @@ public static partial class ConfigurationCheck
         if (worker is not null)
         {
             Check(errors, worker.Concurrency is >= 1 and <= 64, $"Worker:Concurrency must be between 1 and 64 (got {worker.Concurrency}).");
+            Check(errors, string.IsNullOrWhiteSpace(worker.HealthUrl) || (Uri.TryCreate(worker.HealthUrl, UriKind.Absolute, out var health) && health.Scheme == Uri.UriSchemeHttp && health.AbsolutePath == "/"), $"Worker:HealthUrl '{worker.HealthUrl}' is not a URL to listen on; use http://HOST:PORT, e.g. http://127.0.0.1:5081.");
             Check(errors, worker.StepsPerPartition is >= 1 and <= 64, $"Worker:StepsPerPartition must be between 1 and 64 (got {worker.StepsPerPartition}).");
             Check(errors, worker.PagesPerStep is >= 1 and <= 100, $"Worker:PagesPerStep must be between 1 and 100 (got {worker.PagesPerStep}).");
             Check(errors, worker.ThrottleRetries >= 0, "Worker:ThrottleRetries must not be negative.");

@@ -53,7 +53,7 @@ public static class ServerApp
         services?.Invoke(builder.Services);
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Scheduler);
         builder.Services.AddSingleton<JobEstimator>();
-        builder.Services.AddBackfillHealth();
+        builder.Services.AddBackfillHealth(BackfillRoles.Scheduler);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions

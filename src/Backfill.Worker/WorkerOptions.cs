@@ -6,6 +6,9 @@ public sealed class WorkerOptions
     /// <summary>Consumers in this process, each on a thread created once (R7). Default 2.</summary>
     public int Concurrency { get; set; } = 2;
 
+    /// <summary>Where <c>worker</c> answers <c>/healthz/live</c> and <c>/healthz/ready</c> (http://HOST:PORT); empty, the default: no port opened.</summary>
+    public string HealthUrl { get; set; } = "";
+
     /// <summary>
     /// The least steps (of different slices) one partition runs side by side. Default 4: the lanes on a partition always
     /// have a call waiting when their window frees a place, while the lane's window alone decides when calls start. The

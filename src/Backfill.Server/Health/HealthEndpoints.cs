@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backfill.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -10,21 +11,25 @@ namespace Backfill.Server.Health;
 
 /// <summary>
 /// <c>/healthz/live</c>: the process answers HTTP (a supervisor restarts it when not). <c>/healthz/ready</c> (and
-/// <c>/healthz</c>): every check passes — Kafka reachable, LiteDB writable, every reader alive, Quartz started — else
-/// 503 naming the failing checks. Both answer JSON: the overall status and each check's status and description.
+/// <c>/healthz</c>): every check passes — Kafka reachable and every reader alive in any process; for the scheduler also
+/// LiteDB writable and Quartz started — else 503 naming the failing checks. Both answer JSON: the overall status and
+/// each check's status and description.
 /// </summary>
 internal static class HealthEndpoints
 {
     private const string Ready = "ready";
 
-    public static IServiceCollection AddBackfillHealth(this IServiceCollection services)
+    public static IServiceCollection AddBackfillHealth(this IServiceCollection services, BackfillRoles roles)
     {
         services.AddSingleton<KafkaReachable>();
-        services.AddHealthChecks()
+        var checks = services.AddHealthChecks()
             .AddCheck<KafkaReachable>("kafka", tags: [Ready])
-            .AddCheck<DatabaseWritable>("litedb", tags: [Ready])
-            .AddCheck<ReadersAlive>("readers", tags: [Ready])
-            .AddCheck<QuartzStarted>("quartz", tags: [Ready]);
+            .AddCheck<ReadersAlive>("readers", tags: [Ready]);
+        if (roles.HasFlag(BackfillRoles.Scheduler))
+        {
+            checks.AddCheck<DatabaseWritable>("litedb", tags: [Ready]).AddCheck<QuartzStarted>("quartz", tags: [Ready]);
+        }
+
         return services;
     }
 
