@@ -104,8 +104,10 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
             var callsAfterCancel = inFlight.ToDictionary(s => s.Id, s => harness.Simulator.Stats.AcceptedFor(s.Shop) - callsAtCancel[s.Shop]);
             var final = await JobsApi.SlicesAsync(harness, id);
 
-            // Each slice finishes the page it is on and may start one more before the control message reaches it.
-            Assert.All(callsAfterCancel, c => Assert.True(c.Value <= 2 * CallsPerPage, $"slice {c.Key}: {c.Value} calls after the cancel"));
+            // Each slice finishes the page it is on and may start up to two more before the control message reaches it: a
+            // page takes about 150 ms here, the control reader's fetch waits up to 100 ms on an idle topic, and the counts
+            // were read just before the cancel was sent. A slice has at least 8 pages: one not stopped would make 16 calls.
+            Assert.All(callsAfterCancel, c => Assert.True(c.Value <= 3 * CallsPerPage, $"slice {c.Key}: {c.Value} calls after the cancel"));
             Assert.True(inFlight.Count >= 3, $"{inFlight.Count} slices in flight at the cancel");
             Assert.All(inFlight, s => Assert.Contains(final.Single(f => f.Id == s.Id).State, (string[])["cancelled", "succeeded"]));
             Assert.DoesNotContain(final, s => s.State is "pending" or "released" or "running");
