@@ -7,7 +7,7 @@ namespace Backfill.Platforms.Tests.Shopee;
 
 /// <summary>
 /// The budget's counting against the simulator over real HTTP, which counts a call when it arrives and answers after a
-/// latency drawn in 300–500 ms: counted on arrival the same callers make calls at a higher steady rate than counted
+/// latency drawn in 800–1,000 ms: counted on arrival the same callers make calls at a higher steady rate than counted
 /// strict, and neither is refused. Real time: run alone.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -15,13 +15,13 @@ namespace Backfill.Platforms.Tests.Shopee;
 public sealed class ArrivalCountingTests(ITestOutputHelper output)
 {
     private const int Rate = 10;
-    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(6);
 
     private static async Task<(double Rate, long Refused)> CallForAsync(RateLimitCounting counting)
     {
         var options = PlatformHarness.SimulatorOptions(permitsPerSecond: Rate);
-        options.Latency = TimeSpan.FromMilliseconds(300);
-        options.LatencyMax = TimeSpan.FromMilliseconds(500);
+        options.Latency = TimeSpan.FromMilliseconds(800);
+        options.LatencyMax = TimeSpan.FromMilliseconds(1000);
         await using var sim = await PlatformSimulator.StartAsync(options);
         using var harness = PlatformHarness.Create(sim, c =>
         {
@@ -75,9 +75,11 @@ public sealed class ArrivalCountingTests(ITestOutputHelper output)
 
         output.WriteLine($"strict {strict.Rate:F2} calls/s, arrival {arrival.Rate:F2} calls/s");
 
-        // Strict: 10 per 1 s + latency, 1.4 s on average (7.1/s); on arrival: 10 per 1 s + jitter, 1.15 s (8.7/s): 1.2 times.
+        // Strict: 10 per 1 s + latency, 1.9 s on average (5.3/s); on arrival: 10 per 1 s + jitter, 1.15 s (8.7/s): 1.65
+        // times. A latency this long keeps the difference far above what a loaded machine adds to both between a place
+        // freeing and the next call arriving (a third of a second seen in CI).
         Assert.Equal(0, strict.Refused);
         Assert.Equal(0, arrival.Refused);
-        Assert.True(arrival.Rate >= strict.Rate * 1.1, $"arrival {arrival.Rate:F2} calls/s, strict {strict.Rate:F2} calls/s");
+        Assert.True(arrival.Rate >= strict.Rate * 1.25, $"arrival {arrival.Rate:F2} calls/s, strict {strict.Rate:F2} calls/s");
     }
 }
