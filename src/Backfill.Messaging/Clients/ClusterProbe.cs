@@ -4,12 +4,12 @@ using Confluent.Kafka.Admin;
 namespace Backfill.Messaging.Clients;
 
 /// <summary>
-/// Read-only questions to the cluster for <c>backfill doctor</c>: does it answer, which topics with how many partitions,
+/// Read-only questions to the cluster for <c>backfill doctor</c> and the readiness check: does it answer, which topics with how many partitions,
 /// how many members a consumer group has, and how far a group is behind on a topic. Every question has a deadline.
 /// </summary>
 public sealed class ClusterProbe(KafkaClients clients, TimeSpan timeout) : IDisposable
 {
-    private readonly IAdminClient _admin = clients.CreateAdmin($"backfill-doctor-{Environment.ProcessId}");
+    private readonly IAdminClient _admin = clients.CreateAdmin($"backfill-probe-{Environment.ProcessId}");
 
     /// <summary>Brokers and topics (name → partitions) as the cluster's metadata says.</summary>
     /// <exception cref="KafkaException">The cluster did not answer within the deadline.</exception>

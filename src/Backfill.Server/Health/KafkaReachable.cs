@@ -9,14 +9,14 @@ internal sealed class KafkaReachable(KafkaClients clients) : IHealthCheck, IDisp
 {
     internal static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
 
-    private readonly Lazy<IAdminClient> _admin = new(() => clients.CreateAdmin($"backfill-health-{Environment.ProcessId}"));
+    private readonly Lazy<ClusterProbe> _probe = new(() => new ClusterProbe(clients, Deadline));
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             // librdkafka's metadata request blocks its caller until the answer or the deadline.
-            var brokers = await Task.Run(() => _admin.Value.GetMetadata(Deadline).Brokers.Count, cancellationToken);
+            var brokers = await Task.Run(() => _probe.Value.Metadata().Brokers, cancellationToken);
             return HealthCheckResult.Healthy($"{brokers} broker(s) answered");
         }
         catch (KafkaException e)
@@ -27,9 +27,9 @@ internal sealed class KafkaReachable(KafkaClients clients) : IHealthCheck, IDisp
 
     public void Dispose()
     {
-        if (_admin.IsValueCreated)
+        if (_probe.IsValueCreated)
         {
-            _admin.Value.Dispose();
+            _probe.Value.Dispose();
         }
     }
 }
