@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text.Json;
-using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
@@ -24,8 +21,8 @@ public sealed class ReadinessTests
     {
         await using var harness = await ServerHarness.StartAsync();
 
-        var (status, body) = await GetAsync(harness, "/healthz/ready");
-        var (liveStatus, live) = await GetAsync(harness, "/healthz/live");
+        var (status, body) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
+        var (liveStatus, live) = await HealthProbe.GetAsync(harness.Http, "/healthz/live");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
@@ -38,16 +35,15 @@ public sealed class ReadinessTests
     [Fact]
     public async Task KafkaDown_ReadyIs503NamingKafka_LiveStays200_AndReadyComesBackWithIt()
     {
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("srv").Specs(new TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        await using var harness = await ServerHarness.StartAsync(
-            settings: new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = cluster.BootstrapServers, ["Kafka:GroupProtocol"] = "consumer" });
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync(harness, "/healthz/ready")).Status);
+        var (harness, cluster) = await HealthProbe.StartOnOwnClusterAsync();
+        using var _ = cluster;
+        await using var __ = harness;
+        Assert.Equal(HttpStatusCode.OK, (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status);
 
         cluster.BrokerDown(MockCluster.AllBrokers);
-        await ServerHarness.Eventually(async () => (await GetAsync(harness, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, Limit, "ready to answer 503");
-        var (_, down) = await GetAsync(harness, "/healthz/ready");
-        var (liveStatus, _) = await GetAsync(harness, "/healthz/live");
+        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, Limit, "ready to answer 503");
+        var (_, down) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
+        var (liveStatus, _) = await HealthProbe.GetAsync(harness.Http, "/healthz/live");
         cluster.BrokerUp(MockCluster.AllBrokers);
 
         Assert.Equal("Unhealthy", down.GetProperty("status").GetString());
@@ -55,7 +51,7 @@ public sealed class ReadinessTests
         Assert.StartsWith("Kafka did not answer", down.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("Healthy", down.GetProperty("checks").GetProperty("litedb").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, liveStatus);
-        await ServerHarness.Eventually(async () => (await GetAsync(harness, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "ready to answer 200 once Kafka is back");
+        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "ready to answer 200 once Kafka is back");
     }
 
     [Fact]
@@ -64,7 +60,7 @@ public sealed class ReadinessTests
         await using var harness = await ServerHarness.StartAsync();
 
         harness.App.Services.GetRequiredService<BackfillDatabase>().Dispose();
-        var (status, body) = await GetAsync(harness, "/healthz/ready");
+        var (status, body) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         var litedb = body.GetProperty("checks").GetProperty("litedb");
@@ -78,19 +74,14 @@ public sealed class ReadinessTests
         await using var harness = await ServerHarness.StartAsync();
         var scheduler = await harness.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
+        // Quartz's hosted service starts the scheduler once the application has started, a moment after the server answers.
+        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "Quartz to run");
         await scheduler.Standby();
-        var (status, body) = await GetAsync(harness, "/healthz/ready");
+        var (status, body) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
         await scheduler.Start();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("quartz").GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await GetAsync(harness, "/healthz/ready")).Status);
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(ServerHarness harness, string path)
-    {
-        using var response = await harness.Http.GetAsync(path);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (response.StatusCode, json.RootElement.Clone());
+        Assert.Equal(HttpStatusCode.OK, (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status);
     }
 }
