@@ -14,12 +14,8 @@ public sealed class ActionLagTests
     public async Task Releases_StopWhileTheLanesLagIsOverTheThreshold_AndResumeOnceWorkersConsume()
     {
         await using var harness = await Harness.StartAsync();
-        harness.Settings["Backfill:SlicesPerRelease"] = "1";
-        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "16";
-        harness.Settings["Backfill:MaxActionLag"] = "3";
         using var cluster = harness.ShareCluster();
-        using var scheduler = harness.Host(BackfillRoles.Scheduler);
-        await scheduler.StartAsync();
+        using var scheduler = await StartSchedulerAsync(harness, maxInFlight: 16);
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var board = scheduler.Services.GetRequiredService<PlatformBoard>();
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 5).Job, CancellationToken.None);
@@ -41,12 +37,8 @@ public sealed class ActionLagTests
     public async Task ACapRaisedFromLatency_RaisesTheLagGateAsMuch_SoItsSlicesGoOut()
     {
         await using var harness = await Harness.StartAsync();
-        harness.Settings["Backfill:SlicesPerRelease"] = "1";
-        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "4";
-        harness.Settings["Backfill:MaxActionLag"] = "3";
         using var cluster = harness.ShareCluster();
-        using var scheduler = harness.Host(BackfillRoles.Scheduler);
-        await scheduler.StartAsync();
+        using var scheduler = await StartSchedulerAsync(harness, maxInFlight: 4);
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var board = scheduler.Services.GetRequiredService<PlatformBoard>();
 
@@ -58,5 +50,16 @@ public sealed class ActionLagTests
         await Harness.Eventually(() => store.Counts(job.Id).Released == 10, TimeSpan.FromSeconds(30), "all ten slices to go out");
         Assert.Null(board.Status(Harness.Platform).Hold);
         await scheduler.StopAsync();
+    }
+
+    /// <summary>A scheduler releasing one slice of each shop a period, held once more than 3 actions wait unconsumed.</summary>
+    private static async Task<Microsoft.Extensions.Hosting.IHost> StartSchedulerAsync(Harness harness, int maxInFlight)
+    {
+        harness.Settings["Backfill:SlicesPerRelease"] = "1";
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = $"{maxInFlight}";
+        harness.Settings["Backfill:MaxActionLag"] = "3";
+        var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        return scheduler;
     }
 }

@@ -3,7 +3,6 @@ using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Server.Tests.TestSupport;
-using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Confluent.Kafka;
@@ -56,9 +55,8 @@ public sealed class ReaderDeathTests
         await SendImpossibleProgressAsync(harness);
 
         await ServerHarness.Eventually(async () => (await harness.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "/healthz to answer 503");
-        using var response = await harness.Http.GetAsync("/healthz");
-        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var readers = body.RootElement.GetProperty("checks").GetProperty("readers");
+        var (_, body) = await HealthProbe.GetAsync(harness.Http, "/healthz");
+        var readers = body.GetProperty("checks").GetProperty("readers");
         Assert.Equal("Unhealthy", readers.GetProperty("status").GetString());
         Assert.StartsWith("the reader of srv.progress (group ", readers.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("failed 7 times in a row", readers.GetProperty("description").GetString(), StringComparison.Ordinal);
@@ -67,14 +65,8 @@ public sealed class ReaderDeathTests
     /// <summary>A server on a cluster of the test's, whose dead-letter topic refuses every write once the server has started.</summary>
     private static async Task<(ServerHarness Harness, MockCluster Cluster)> StartAsync(ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
-        var cluster = MockCluster.Start();
-        var topics = new TopicNames("srv");
-        cluster.CreateTopics(topics.Specs(new TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        var harness = await ServerHarness.StartAsync(
-            settings: new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = cluster.BootstrapServers, ["Kafka:GroupProtocol"] = "consumer" },
-            services: services,
-            logs: logs);
-        cluster.SetTopicError(topics.DeadLetters, ErrorCode.TopicAuthorizationFailed);
+        var (harness, cluster) = await HealthProbe.StartOnOwnClusterAsync(logs, services);
+        cluster.SetTopicError(new TopicNames("srv").DeadLetters, ErrorCode.TopicAuthorizationFailed);
         return (harness, cluster);
     }
 

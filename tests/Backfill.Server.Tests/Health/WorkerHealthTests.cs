@@ -1,9 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using Backfill.Hosting;
-using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
-using Backfill.Messaging.Topics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
@@ -16,19 +13,18 @@ public sealed class WorkerHealthTests
     [Fact]
     public async Task WithAHealthUrl_ReadyChecksKafkaAndTheReaders_AndIs503WhileKafkaIsDown()
     {
-        using var cluster = MockCluster.Start();
-        cluster.CreateTopics(new TopicNames("srv").Specs(new TopicPartitionOptions { Actions = 4, Orders = 4, Progress = 2 }));
-        await using var harness = await ServerHarness.StartAsync(
-            settings: new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = cluster.BootstrapServers, ["Kafka:GroupProtocol"] = "consumer" });
+        var (harness, cluster) = await HealthProbe.StartOnOwnClusterAsync();
+        using var _ = cluster;
+        await using var __ = harness;
         using var worker = WorkerApp.Build(Worker(harness, "http://127.0.0.1:0"));
         await worker.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(((WebApplication)worker).Urls.Single()) };
 
-        var (status, body) = await GetAsync(http, "/healthz/ready");
+        var (status, body) = await HealthProbe.GetAsync(http, "/healthz/ready");
         cluster.BrokerDown(MockCluster.AllBrokers);
-        await ServerHarness.Eventually(async () => (await GetAsync(http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the worker's ready to answer 503");
-        var (_, down) = await GetAsync(http, "/healthz/ready");
-        var (liveStatus, _) = await GetAsync(http, "/healthz/live");
+        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the worker's ready to answer 503");
+        var (_, down) = await HealthProbe.GetAsync(http, "/healthz/ready");
+        var (liveStatus, _) = await HealthProbe.GetAsync(http, "/healthz/live");
         cluster.BrokerUp(MockCluster.AllBrokers);
         await worker.StopAsync();
 
@@ -64,11 +60,4 @@ public sealed class WorkerHealthTests
             .AddConfiguration(harness.Configuration)
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = harness.Bootstrap, ["Worker:HealthUrl"] = healthUrl })
             .Build();
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string path)
-    {
-        using var response = await http.GetAsync(path);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (response.StatusCode, json.RootElement.Clone());
-    }
 }
