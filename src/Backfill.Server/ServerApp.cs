@@ -1,6 +1,7 @@
 using Backfill.Hosting;
 using Backfill.Server.Dashboard;
 using Backfill.Server.Health;
+using Backfill.Server.Api;
 using Backfill.Server.Auth;
 using Backfill.Server.Jobs;
 using Backfill.Server.Metrics;
@@ -47,6 +48,7 @@ public static class ServerApp
         builder.WebHost.UseUrls([.. listen.Select(u => u.GetLeftPart(UriPartial.Authority))]);
         builder.Services.AddRoutingCore();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(OpenApiDescription.Describe);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         logging?.Invoke(builder.Logging);
@@ -66,6 +68,7 @@ public static class ServerApp
         app.UseMiddleware<ApiTokenGate>();
         app.UseRouting();
         app.MapBackfillHealth();
+        app.MapOpenApi();
         app.MapJobsApi();
         app.MapPlatformsApi();
         app.MapShopsApi();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Core.Release;
@@ -39,8 +38,8 @@ internal sealed class JobRequestOptions
         {
             Platform = parse.GetValue(_platform)!,
             Shops = parse.GetValue(_shops)!,
-            From = dates?.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            To = dates?.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            From = dates?.From,
+            To = dates?.To,
             Days = dates is null ? parse.GetValue(_range.Days) : null,
             ReleaseEvery = parse.GetValue(_releaseEvery) is { } every ? ReleaseCadence.Format(every) : null,
             SlicesPerRelease = parse.GetValue(_slicesPerRelease),

@@ -28,7 +28,7 @@ internal static class DashboardApi
                 // Small files: always revalidated, so a new server version shows at the next reload.
                 headers.CacheControl = "no-cache";
                 return TypedResults.Bytes(asset.Content, asset.ContentType);
-            });
+            }).ExcludeFromDescription();
         }
 
         return app;

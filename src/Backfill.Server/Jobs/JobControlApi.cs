@@ -2,6 +2,7 @@ using Backfill.Core.Release;
 using Backfill.Core.Jobs;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
+using Backfill.Server.Api;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -31,8 +32,8 @@ internal static class JobControlApi
             RunAsync(async () => Status(await control.ResumeAsync(id, By, ct), store, board, shops)));
         job.MapPost("/cancel", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>
             RunAsync(async () => Status((await control.CancelAsync(id, By, ct)).Job, store, board, shops)));
-        job.MapPost("/retry", RetryAsync);
-        job.MapPost("/settings", SettingsAsync);
+        job.MapPost("/retry", RetryAsync).Accepts<RetryRequest>(isOptional: true, "application/json");
+        job.MapPost("/settings", SettingsAsync).Accepts<JobSettingsRequest>("application/json");
         return app;
     }
 
@@ -73,7 +74,7 @@ internal static class JobControlApi
     internal static async Task<Results<Ok<RetryResult>, ProblemHttpResult, ValidationProblem>> RetryAsync(string id, HttpRequest request, JobControl control, CancellationToken cancellationToken)
     {
         const string Title = "The retry request is invalid.";
-        var reading = ControlBodyReader.ReadRetry(await BodyAsync(request, cancellationToken));
+        var reading = ControlBodyReader.ReadRetry(await StrictBody.BufferAsync(request, cancellationToken));
         if (reading.Unreadable is { } unreadable)
         {
             return BadBody(unreadable, Title);
@@ -95,7 +96,7 @@ internal static class JobControlApi
         string id, HttpRequest request, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken cancellationToken)
     {
         const string Title = "The settings are invalid.";
-        var reading = ControlBodyReader.ReadSettings(await BodyAsync(request, cancellationToken));
+        var reading = ControlBodyReader.ReadSettings(await StrictBody.BufferAsync(request, cancellationToken));
         if (reading.Unreadable is { } unreadable)
         {
             return BadBody(unreadable, Title);
@@ -158,11 +159,4 @@ internal static class JobControlApi
 
     private static ValidationProblem Invalid(string member, string message, string title) =>
         Invalid(new Dictionary<string, string[]> { [member] = [message] }, title);
-
-    private static async Task<ReadOnlyMemory<byte>> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
-        return body.ToArray();
-    }
 }

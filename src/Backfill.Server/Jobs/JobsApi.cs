@@ -1,6 +1,7 @@
 using Backfill.Core.Jobs;
 using Backfill.Core.Slicing;
 using Backfill.Scheduling;
+using Backfill.Server.Api;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +19,7 @@ internal static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs");
-        jobs.MapPost("/", CreateAsync);
+        jobs.MapPost("/", CreateAsync).Accepts<CreateJobRequest>("application/json");
         jobs.MapGet("/", List);
         jobs.MapGet("/{id}", Get);
         jobs.MapGet("/{id}/export", ExportApi.ExportAsync);
@@ -34,16 +35,14 @@ internal static class JobsApi
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
         var platforms = configuration.GetSection("Platforms").GetChildren().Select(c => c.Key).ToList();
-        var reading = JobRequestReader.Read(body.GetBuffer().AsMemory(0, (int)body.Length), platforms);
+        var reading = JobRequestReader.Read(await StrictBody.BufferAsync(request, cancellationToken), platforms);
         if (reading.Unreadable is { } unreadable)
         {
             return TypedResults.Problem(unreadable, statusCode: StatusCodes.Status400BadRequest, title: "The body is not a job request.");
         }
 
-        if (reading.Ask is not { } ask)
+        if (reading.Value is not { } ask)
         {
             return Invalid(reading.Errors);
         }

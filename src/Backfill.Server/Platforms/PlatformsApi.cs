@@ -1,6 +1,7 @@
-using System.Text.Json;
+using System.Globalization;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
+using Backfill.Server.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,7 +26,7 @@ internal static class PlatformsApi
     {
         var platforms = app.MapGroup("/api/platforms");
         platforms.MapGet("/", List);
-        platforms.MapPost("/{name}/limit", SetLimitAsync);
+        platforms.MapPost("/{name}/limit", SetLimitAsync).Accepts<SetLimitRequest>("application/json");
         return app;
     }
 
@@ -40,13 +41,15 @@ internal static class PlatformsApi
             return NoSuchPlatform(configuration, name);
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
-        var (change, error) = Read(body.GetBuffer().AsMemory(0, (int)body.Length));
-        if (change is null)
+        var reading = Read(await StrictBody.BufferAsync(request, cancellationToken));
+        if (reading.Unreadable is { } unreadable)
         {
-            error ??= "The limit request is invalid.";
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [error] }, detail: error, title: "The limit request is invalid.");
+            return TypedResults.Problem(unreadable, statusCode: StatusCodes.Status400BadRequest, title: "The body is not a limit request.");
+        }
+
+        if (reading.Value is not { } change)
+        {
+            return TypedResults.ValidationProblem(reading.Errors, detail: string.Join(" ", reading.Errors.Values.SelectMany(m => m)), title: "The limit request is invalid.");
         }
 
         try
@@ -60,84 +63,37 @@ internal static class PlatformsApi
         }
     }
 
-    /// <summary>
-    /// The body's <c>permitsPerSecond</c> (a positive number, or null to go back to the configuration), <c>safetyMargin</c>
-    /// (at least 0 and below 1, or null to go back to the configuration) and <c>force</c> (optional, true to go above the
-    /// configured limit), at least one of the first two; one left out stays as it is. Or what is wrong.
-    /// </summary>
-    internal static (LimitChange? Change, string? Error) Read(ReadOnlyMemory<byte> body)
+    /// <summary>The change a <see cref="SetLimitRequest"/> asks for (at least one of the limit and the margin), or what is wrong.</summary>
+    internal static BodyReading<LimitChange> Read(ReadOnlyMemory<byte> body)
     {
-        try
+        var reading = StrictBody.Read<SetLimitRequest>(body, Example);
+        if (reading.Value is not { } request)
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return (null, $"The body must be a JSON object such as {Example}.");
-            }
-
-            if (root.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => n is not ("permitsPerSecond" or "safetyMargin" or "force")) is { } unknown)
-            {
-                return (null, $"Unknown member '{unknown}'; send {Example} or {MarginExample}, or {{\"permitsPerSecond\": null}} to go back to the configured limit (and \"force\": true to go above it).");
-            }
-
-            var hasLimit = root.TryGetProperty("permitsPerSecond", out var value);
-            var hasMargin = root.TryGetProperty("safetyMargin", out var marginValue);
-            if (!hasLimit && !hasMargin)
-            {
-                return (null, $"permitsPerSecond or safetyMargin is required; send {Example} or {MarginExample}, or null for either to go back to the configured one.");
-            }
-
-            var force = false;
-            if (root.TryGetProperty("force", out var forced) && forced.ValueKind != JsonValueKind.Null)
-            {
-                if (forced.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                {
-                    return (null, $"force must be true (allow a limit above the configured one) or false, got {forced.GetRawText()}.");
-                }
-
-                force = forced.GetBoolean();
-            }
-
-            LimitChange.Setting? limit = null;
-            if (hasLimit)
-            {
-                switch (value.ValueKind)
-                {
-                    case JsonValueKind.Null:
-                        limit = new(null);
-                        break;
-                    case JsonValueKind.Number when value.GetDouble() is > 0 and var permits && double.IsFinite(permits):
-                        limit = new(permits);
-                        break;
-                    default:
-                        return (null, $"permitsPerSecond must be a number greater than 0 (or null), got {value.GetRawText()}.");
-                }
-            }
-
-            LimitChange.Setting? margin = null;
-            if (hasMargin)
-            {
-                switch (marginValue.ValueKind)
-                {
-                    case JsonValueKind.Null:
-                        margin = new(null);
-                        break;
-                    case JsonValueKind.Number when marginValue.GetDouble() is >= 0 and < 1 and var share:
-                        margin = new(share);
-                        break;
-                    default:
-                        return (null, $"safetyMargin must be a number at least 0 and less than 1 (or null), got {marginValue.GetRawText()}.");
-                }
-            }
-
-            return (new LimitChange(limit, margin, force), null);
+            return reading.Failed<LimitChange>();
         }
-        catch (JsonException)
+
+        var errors = new MemberErrors();
+        if (request is { PermitsPerSecond: null, SafetyMargin: null })
         {
-            return (null, $"The body is not valid JSON; send an object such as {Example}.");
+            errors.Add("limit", $"permitsPerSecond or safetyMargin is required; send {Example} or {MarginExample}, or null for either to go back to the configured one.");
         }
+
+        if (request.PermitsPerSecond?.Value is { } permits && !(permits > 0 && double.IsFinite(permits)))
+        {
+            errors.Add("permitsPerSecond", $"permitsPerSecond must be a number greater than 0 (or null), got {permits.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (request.SafetyMargin?.Value is { } margin && margin is not (>= 0 and < 1))
+        {
+            errors.Add("safetyMargin", $"safetyMargin must be a number at least 0 and less than 1 (or null), got {margin.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return errors.HasErrors
+            ? BodyReading<LimitChange>.Invalid(errors.ToDictionary())
+            : BodyReading<LimitChange>.Read(new LimitChange(Setting(request.PermitsPerSecond), Setting(request.SafetyMargin), request.Force ?? false));
     }
+
+    private static LimitChange.Setting? Setting(Resettable? value) => value is null ? null : new(value.Value);
 
     /// <summary>The platform as configured under <c>Platforms:</c> (names are case-insensitive there), or null.</summary>
     internal static string? Configured(IConfiguration configuration, string name) =>

@@ -1,125 +1,73 @@
-using System.Text.Json;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Backfill.Scheduling.Shops;
-using Backfill.Server.Jobs;
+using Backfill.Server.Api;
 
 namespace Backfill.Server.Shops;
 
-/// <summary>What <c>POST /api/platforms/{name}/shops</c> asks for. Holds tokens: never logged, never echoed.</summary>
-internal sealed record AddShopAsk(string Shop, string RefreshToken, string? AccessToken, string? Name)
+/// <summary>The body of <c>POST /api/platforms/{name}/shops</c>. Holds tokens: never logged, never echoed.</summary>
+public sealed record AddShopRequest
 {
-    public override string ToString() => $"AddShopAsk {{ Shop = {Shop}, RefreshToken = ***, AccessToken = {(AccessToken is null ? "(none)" : "***")}, Name = {Name} }}";
+    internal const int MaxNameLength = 200;
+
+    /// <summary>One word of printable characters: no space, no control character.</summary>
+    private const string Token = @"^[^\s\p{C}]{1,4096}$";
+
+    private const string OneWord = " must be one word of 1 to 4,096 printable characters, without spaces";
+
+    [Description("the platform's shop id, e.g. \"10001\"")]
+    [JsonConverter(typeof(ShopIdConverter))]
+    public required string Shop { get; init; }
+
+    [Description("a string, the shop's refresh token as the platform gave it when the seller authorised the app")]
+    [PasswordPropertyText(true)]
+    [MinLength(1, ErrorMessage = "refreshToken" + OneWord)]
+    [RegularExpression(Token, ErrorMessage = "refreshToken" + OneWord)]
+    public required string RefreshToken { get; init; }
+
+    [Description("a string, the shop's current access token if the platform gave one")]
+    [PasswordPropertyText(true)]
+    [MinLength(1, ErrorMessage = "accessToken" + OneWord)]
+    [RegularExpression(Token, ErrorMessage = "accessToken" + OneWord)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AccessToken { get; init; }
+
+    [Description("a string of 1 to 200 characters, a name for people")]
+    [StringLength(MaxNameLength, MinimumLength = 1, ErrorMessage = "name must be a string of {2} to {1} characters, a name for people")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+
+    public override string ToString() => $"AddShopRequest {{ Shop = {Shop}, RefreshToken = ***, AccessToken = {(AccessToken is null ? "(none)" : "***")}, Name = {Name} }}";
 }
 
 /// <summary>
-/// Reads an add-shop body by hand, as the job requests are read: every mistake named in the request's own terms, an unknown
-/// member refused. A message about a token member says what is wrong with it and never quotes it.
+/// Reads an add-shop body strictly (<see cref="StrictBody"/>) and checks the shop id against the platform's adapter. A
+/// message about a token member says what is wrong with it and never quotes it.
 /// </summary>
 internal static class AddShopReader
 {
     public const string Example = """{"shop": "10001", "refreshToken": "…", "accessToken": "…", "name": "Main store"}""";
 
-    private const int MaxTokenLength = 4096;
-    private const int MaxNameLength = 200;
-    private static readonly string[] Members = ["shop", "refreshToken", "accessToken", "name"];
-
     /// <param name="kind">The platform's kind, whose adapter says what names a shop of it.</param>
-    public static ControlReading<AddShopAsk> Read(ReadOnlyMemory<byte> body, string? kind)
+    public static BodyReading<AddShopRequest> Read(ReadOnlyMemory<byte> body, string? kind)
     {
-        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        var reading = StrictBody.Read<AddShopRequest>(body, Example);
+        if (reading.Value is not { } request)
         {
-            return Unreadable($"The body is empty; send a JSON object such as {Example}.");
+            return reading;
         }
 
-        JsonDocument document;
-        try
+        if (ShopRules.ShopIdProblem(kind, request.Shop) is { } problem)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            return Unreadable($"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); send an object such as {Example}.");
+            return BodyReading<AddShopRequest>.Invalid(new Dictionary<string, string[]> { ["shop"] = [problem] });
         }
 
-        using (document)
+        if (request.Name is { } name && string.IsNullOrWhiteSpace(name))
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return Unreadable($"The body is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; send an object such as {Example}.");
-            }
-
-            var found = new BodyMembers(document.RootElement, Members, "here");
-            var shop = Shop(found, kind);
-            var refresh = Token(found, "refreshToken", required: true);
-            var access = Token(found, "accessToken", required: false);
-            var name = Name(found);
-            return found.HasErrors || shop is null || refresh is null
-                ? new(null, null, found.Errors)
-                : new(new AddShopAsk(shop, refresh, access, name), null, new Dictionary<string, string[]>());
+            return BodyReading<AddShopRequest>.Invalid(new Dictionary<string, string[]> { ["name"] = [$"name must be a string of 1 to {AddShopRequest.MaxNameLength} characters, a name for people (got only spaces)."] });
         }
+
+        return BodyReading<AddShopRequest>.Read(request with { Name = request.Name?.Trim() });
     }
-
-    private static string? Shop(BodyMembers found, string? kind)
-    {
-        if (!found.Values.TryGetValue("shop", out var value))
-        {
-            found.Error("shop", $"shop is required: the platform's shop id, e.g. {Example}.");
-            return null;
-        }
-
-        var shop = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : value.ValueKind == JsonValueKind.Number ? value.GetRawText() : null;
-        if (shop is null || ShopRules.ShopIdProblem(kind, shop) is not null)
-        {
-            found.Error("shop", ShopRules.ShopIdProblem(kind, shop ?? "") ?? "a shop is a string, e.g. \"10001\"");
-            return null;
-        }
-
-        return shop;
-    }
-
-    /// <summary>A token member: one word of printable characters. What is wrong is said without the value.</summary>
-    private static string? Token(BodyMembers found, string member, bool required)
-    {
-        if (!found.Values.TryGetValue(member, out var value))
-        {
-            if (required)
-            {
-                found.Error(member, $"{member} is required: the shop's refresh token, as the platform gave it when the seller authorised the app.");
-            }
-
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            found.Error(member, $"{member} must be a string (a JSON {value.ValueKind.ToString().ToLowerInvariant()} was sent).");
-            return null;
-        }
-
-        var token = value.GetString()!.Trim();
-        if (token.Length == 0 || token.Length > MaxTokenLength || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            found.Error(member, $"{member} must be one word of 1 to {MaxTokenLength:N0} printable characters, without spaces (the value sent is not repeated here).");
-            return null;
-        }
-
-        return token;
-    }
-
-    private static string? Name(BodyMembers found)
-    {
-        if (!found.Values.TryGetValue("name", out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim() is not { Length: > 0 and <= MaxNameLength } name)
-        {
-            found.Error("name", $"name must be a string of 1 to {MaxNameLength} characters, a name for people (got {(value.ValueKind == JsonValueKind.String ? $"{value.GetString()!.Length} characters" : $"a JSON {value.ValueKind.ToString().ToLowerInvariant()}")}).");
-            return null;
-        }
-
-        return name;
-    }
-
-    private static ControlReading<AddShopAsk> Unreadable(string why) => new(null, why, new Dictionary<string, string[]>());
 }

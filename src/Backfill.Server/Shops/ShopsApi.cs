@@ -1,4 +1,5 @@
 using Backfill.Scheduling.Shops;
+using Backfill.Server.Api;
 using Backfill.Server.Platforms;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,7 @@ internal static class ShopsApi
         var shops = app.MapGroup("/api/platforms/{platform}/shops");
         shops.MapGet("/", List);
         shops.MapGet("/{shop}", Get);
-        shops.MapPost("/", AddAsync);
+        shops.MapPost("/", AddAsync).Accepts<AddShopRequest>("application/json");
         shops.MapPost("/{shop}/enable", (string platform, string shop, IConfiguration configuration, ShopRegistry registry, TimeProvider time) =>
             Run(configuration, platform, name => TypedResults.Ok(ShopView.Of(registry.Enable(name, shop, By), time.GetUtcNow()))));
         shops.MapPost("/{shop}/disable", (string platform, string shop, IConfiguration configuration, ShopRegistry registry, TimeProvider time) =>
@@ -51,9 +52,7 @@ internal static class ShopsApi
             return PlatformsApi.NoSuchPlatform(configuration, platform);
         }
 
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, cancellationToken);
-        var reading = AddShopReader.Read(body.GetBuffer().AsMemory(0, (int)body.Length), configuration[$"Platforms:{name}:Kind"]);
+        var reading = AddShopReader.Read(await StrictBody.BufferAsync(request, cancellationToken), configuration[$"Platforms:{name}:Kind"]);
         if (reading.Unreadable is { } unreadable)
         {
             return TypedResults.Problem(unreadable, statusCode: StatusCodes.Status400BadRequest, title: "The body is not a shop.");

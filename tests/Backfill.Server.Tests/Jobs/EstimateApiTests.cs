@@ -50,7 +50,7 @@ public sealed class EstimateApiTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Theory]
-    [InlineData("""{"platform": "demo", "shops": ["40001"], "days": 1, "dryRun": "yes"}""", "dryRun must be true or false (got \"yes\").")]
+    [InlineData("""{"platform": "demo", "shops": ["40001"], "days": 1, "dryRun": "yes"}""", "dryRun must be true (estimate only, create nothing) or false (got \"yes\").")]
     [InlineData("""{"platform": "demo", "shops": ["40001"], "from": "2024-05-08", "to": "2024-05-01", "dryRun": true}""", "The range is reversed")]
     [InlineData("""{"platform": "nope", "shops": ["40001"], "days": 1, "dryRun": true}""", "Unknown platform 'nope'")]
     public async Task DryRun_BadRequest_Is400LikeCreating(string body, string detail)

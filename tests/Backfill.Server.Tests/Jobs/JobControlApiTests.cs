@@ -276,7 +276,7 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
     {
         using var response = await Post("/api/jobs", """{"platform": "demo", "shops": ["30001"], "days": 1, "allowOverlap": "yes"}""");
 
-        await AssertProblem(response, HttpStatusCode.BadRequest, "allowOverlap must be true or false (got \"yes\").");
+        await AssertProblem(response, HttpStatusCode.BadRequest, "allowOverlap must be true (create it even when an active job covers one of its shops on one of its days) or false (got \"yes\").");
     }
 
     internal static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string detail)

@@ -1,5 +1,6 @@
 using System.Text;
 using Backfill.Core.Data;
+using Backfill.Server.Api;
 using Backfill.Server.Jobs;
 
 namespace Backfill.Server.Tests.Jobs;
@@ -14,7 +15,7 @@ public sealed class JobRequestReaderTests
         var reading = Read("""{"platform": "demo", "shops": ["10001", " 10002 "], "from": "2024-05-01", "to": "2024-05-08", "releaseEvery": "00:00:01", "slicesPerRelease": 2}""");
 
         Assert.Empty(reading.Errors);
-        var ask = reading.Ask!;
+        var ask = reading.Value!;
         Assert.Equal("demo", ask.Platform);
         Assert.Equal(["10001", "10002"], ask.Shops);
         Assert.Equal((new DateOnly(2024, 5, 1), new DateOnly(2024, 5, 8)), (ask.From, ask.To));
@@ -28,20 +29,20 @@ public sealed class JobRequestReaderTests
     {
         var reading = Read("""{"Platform": "shopee-tw", "SHOPS": ["1"], "Days": 7}""");
 
-        Assert.Equal("Shopee-TW", reading.Ask?.Platform);
-        Assert.Equal(7, reading.Ask?.Days);
+        Assert.Equal("Shopee-TW", reading.Value?.Platform);
+        Assert.Equal(7, reading.Value?.Days);
     }
 
     [Fact]
     public void Read_NumericShopIds_AreTakenAsWritten()
     {
-        Assert.Equal(["10001", "20002"], Read("""{"platform": "demo", "shops": [10001, "20002"], "days": 1}""").Ask?.Shops);
+        Assert.Equal(["10001", "20002"], Read("""{"platform": "demo", "shops": [10001, "20002"], "days": 1}""").Value?.Shops);
     }
 
     [Fact]
     public void Read_NullOptionalMembers_AreAbsent()
     {
-        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 2, "from": null, "to": null, "releaseEvery": null, "slicesPerRelease": null}""").Ask;
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 2, "from": null, "to": null, "releaseEvery": null, "slicesPerRelease": null}""").Value;
 
         Assert.NotNull(ask);
         Assert.Null(ask.ReleaseEvery);
@@ -56,14 +57,14 @@ public sealed class JobRequestReaderTests
     {
         var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "releaseEvery": "{{value}}"}""");
 
-        Assert.Null(reading.Ask);
+        Assert.Null(reading.Value);
         Assert.Contains("releaseEvery must be \"auto\" or a positive time span", Assert.Single(reading.Errors["releaseEvery"]), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Read_AutoCadenceAndAPriority_AreRead()
     {
-        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1, "releaseEvery": "auto", "priority": "high"}""").Ask;
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1, "releaseEvery": "auto", "priority": "high"}""").Value;
 
         Assert.Equal((TimeSpan.Zero, Core.Jobs.JobPriority.High), (ask!.ReleaseEvery, ask.Priority));
     }
@@ -73,7 +74,7 @@ public sealed class JobRequestReaderTests
     {
         var reading = Read("""{"platform": "demo", "shops": ["1"], "days": 1, "priority": 1}""");
 
-        Assert.Equal("priority must be high, normal or low (got 1).", Assert.Single(reading.Errors["priority"]));
+        Assert.Equal("priority must be \"high\", \"normal\" or \"low\" (got 1).", Assert.Single(reading.Errors["priority"]));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class JobRequestReaderTests
     {
         var reading = Read(body);
 
-        Assert.Null(reading.Ask);
+        Assert.Null(reading.Value);
         Assert.StartsWith(detail, reading.Unreadable, StringComparison.Ordinal);
         Assert.Contains(JobRequestReader.Example, reading.Unreadable, StringComparison.Ordinal);
     }
@@ -101,7 +102,7 @@ public sealed class JobRequestReaderTests
     public void ToRequest_Days_EndsToday()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2024, 3, 1, 0, 30, 0, TimeSpan.Zero));
-        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 2}""").Ask!;
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 2}""").Value!;
 
         var request = ask.ToRequest(time, TimeZoneInfo.FindSystemTimeZoneById("Asia/Taipei"));
 
@@ -119,14 +120,14 @@ public sealed class JobRequestReaderTests
         var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "data": {{data}}, "timeField": "update_time"}""");
 
         Assert.Empty(reading.Errors);
-        Assert.Equal((expected, "update_time"), (reading.Ask!.Data, reading.Ask.TimeField));
-        Assert.Equal(expected, reading.Ask.ToRequest(TimeProvider.System, TimeZoneInfo.Utc).Data);
+        Assert.Equal((expected, "update_time"), (reading.Value!.Data, reading.Value.TimeField));
+        Assert.Equal(expected, reading.Value.ToRequest(TimeProvider.System, TimeZoneInfo.Utc).Data);
     }
 
     [Fact]
     public void Read_NoDataNorTimeField_IsOrdersByThePlatformsTimeField()
     {
-        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1}""").Ask!;
+        var ask = Read("""{"platform": "demo", "shops": ["1"], "days": 1}""").Value!;
 
         Assert.Equal((Datasets.Orders, (string?)null), (ask.Data, ask.TimeField));
     }
@@ -136,14 +137,14 @@ public sealed class JobRequestReaderTests
     [InlineData("data", "[]", "No dataset named")]
     [InlineData("data", "[1]", "data must be an array of dataset names")]
     [InlineData("timeField", "\"paid_time\"", "'paid_time' is not a time field; the time fields are create_time and update_time.")]
-    [InlineData("timeField", "3", "'3' is not a time field")]
+    [InlineData("timeField", "3", "timeField must be \"create_time\" or \"update_time\" (got 3).")]
     public void Read_BadDataOrTimeField_IsAnErrorOfThatMember(string member, string value, string error)
     {
         var reading = Read($$"""{"platform": "demo", "shops": ["1"], "days": 1, "{{member}}": {{value}}}""");
 
-        Assert.Null(reading.Ask);
+        Assert.Null(reading.Value);
         Assert.Contains(error, Assert.Single(reading.Errors[member]), StringComparison.Ordinal);
     }
 
-    private static JobRequestReading Read(string body) => JobRequestReader.Read(Encoding.UTF8.GetBytes(body), Platforms);
+    private static BodyReading<JobAsk> Read(string body) => JobRequestReader.Read(Encoding.UTF8.GetBytes(body), Platforms);
 }

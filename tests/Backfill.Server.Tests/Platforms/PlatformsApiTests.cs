@@ -75,9 +75,9 @@ public sealed class PlatformsApiTests
     }
 
     [Theory]
-    [InlineData("", "not valid JSON")]
-    [InlineData("[12]", "must be a JSON object")]
-    [InlineData("""{"permits": 12}""", "Unknown member 'permits'")]
+    [InlineData("", "The body is empty")]
+    [InlineData("[12]", "is a JSON array, not an object")]
+    [InlineData("""{"permits": 12}""", "'permits' is not a member here")]
     [InlineData("{}", "permitsPerSecond or safetyMargin is required")]
     [InlineData("""{"safetyMargin": 1}""", "safetyMargin must be a number at least 0 and less than 1")]
     [InlineData("""{"safetyMargin": "0.2"}""", "safetyMargin must be a number at least 0 and less than 1")]

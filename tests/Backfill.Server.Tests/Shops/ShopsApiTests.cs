@@ -114,7 +114,7 @@ public sealed class ShopsApiTests(KeyedServerFixture fixture) : IClassFixture<Ke
     [InlineData("[1]", "not an object")]
     [InlineData("""{"refreshToken": "tok-secret-1"}""", "shop is required")]
     [InlineData("""{"shop": "12a", "refreshToken": "tok-secret-1"}""", "a Shopee shop id is a decimal number, e.g. 1001 (got '12a')")]
-    [InlineData("""{"shop": "61003"}""", "refreshToken is required: the shop's refresh token")]
+    [InlineData("""{"shop": "61003"}""", "refreshToken is required: a string, the shop's refresh token")]
     [InlineData("""{"shop": "61003", "refreshToken": 12345678}""", "refreshToken must be a string")]
     [InlineData("""{"shop": "61003", "refreshToken": "tok secret 1"}""", "refreshToken must be one word")]
     [InlineData("""{"shop": "61003", "refreshToken": "tok-secret-1", "accessToken": ""}""", "accessToken must be one word")]
