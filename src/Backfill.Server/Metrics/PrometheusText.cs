@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Backfill.Hosting.Telemetry;
 
 namespace Backfill.Server.Metrics;
 
@@ -92,11 +93,4 @@ internal sealed partial class PrometheusText
 
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
     private static partial Regex LabelName();
-}
-
-/// <summary>The metric types the format names in <c># TYPE</c>.</summary>
-internal enum MetricType
-{
-    Counter,
-    Gauge,
 }

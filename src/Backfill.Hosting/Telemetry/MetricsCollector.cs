@@ -12,13 +12,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Backfill.Server.Metrics;
+namespace Backfill.Hosting.Telemetry;
 
 /// <summary>
 /// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters, the sink's
 /// totals, the shop registry, which holds one small record per shop) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
 /// </summary>
-internal sealed partial class MetricsCollector : IDisposable
+public sealed partial class MetricsCollector : IDisposable
 {
     /// <summary>How old the action lag may be.</summary>
     public static readonly TimeSpan SlowPeriod = TimeSpan.FromSeconds(5);
