@@ -6,7 +6,7 @@ namespace Backfill.Hosting.Telemetry;
 /// <summary>
 /// The scheduler's series of <see cref="MetricFamilies"/> as observable instruments of the <c>Backfill</c> meter, for OTLP
 /// and any other <see cref="MeterListener"/>. One snapshot serves every instrument of a collection: it is read at most once
-/// a second, however many instruments ask.
+/// a second, however many instruments ask, and without waiting on Kafka (<see cref="MetricsCollector.CollectWithoutKafka"/>).
 /// </summary>
 public sealed class SchedulerMeter : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class SchedulerMeter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(collector);
-        _snapshot = new(SnapshotAge, time, collector.CollectAsync);
+        _snapshot = new(SnapshotAge, time, _ => Task.FromResult(collector.CollectWithoutKafka()));
 
         // The factory owns the meter (one per name): it is disposed with the host's services.
         var meter = meters.Create(BackfillTelemetry.Name);
@@ -49,10 +49,7 @@ public sealed class SchedulerMeter : IDisposable
         }
     }
 
-    /// <summary>
-    /// The family's samples in the current snapshot. Observable callbacks are synchronous: the collector's read (LiteDB,
-    /// and Kafka's lag at most every few seconds) is waited for on the collecting thread, never a request's.
-    /// </summary>
+    /// <summary>The family's samples in the current snapshot, read synchronously (LiteDB and the board; never Kafka).</summary>
     private IEnumerable<MetricSample> Samples(MetricFamily family) =>
         family.Samples(_snapshot.GetAsync(CancellationToken.None).GetAwaiter().GetResult());
 

@@ -42,7 +42,7 @@ internal static class TelemetryRegistration
                 withKafka: !roles.HasFlag(BackfillRoles.Scheduler)));
         }
 
-        services.AddHostedService<MetersStartup>();
+        services.AddHostedService<TelemetryLifetime>();
         if (string.IsNullOrWhiteSpace(configuration[EndpointKey]))
         {
             return services;
@@ -72,16 +72,32 @@ internal static class TelemetryRegistration
         _ => "backfill",
     };
 
-    /// <summary>Creates the process's instruments when the host starts, so they report from the first collection.</summary>
-    private sealed class MetersStartup(IServiceProvider services) : IHostedService
+    /// <summary>
+    /// Creates the process's instruments when the host starts, so they report from the first collection; when the host
+    /// stops, after the scheduler and the workers (registered after this, so stopped before), flushes the exporters: the
+    /// last figures and spans go out while every service they read is still there (once the host's services are being
+    /// disposed, nothing can be resolved).
+    /// </summary>
+    private sealed class TelemetryLifetime : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(5);
+
+        private readonly IServiceProvider _services;
+
+        public TelemetryLifetime(IServiceProvider services)
         {
+            _services = services;
             services.GetService<SchedulerMeter>();
             services.GetService<WorkerMeter>();
-            return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            _services.GetService<TracerProvider>()?.ForceFlush((int)FlushLimit.TotalMilliseconds);
+            _services.GetService<MeterProvider>()?.ForceFlush((int)FlushLimit.TotalMilliseconds);
+            return Task.CompletedTask;
+        }
     }
 }
