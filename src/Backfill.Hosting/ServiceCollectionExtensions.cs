@@ -1,6 +1,7 @@
 using Backfill.Core.Secrets;
 using Backfill.Core.Shops;
 using Backfill.Hosting.Diagnostics;
+using Backfill.Hosting.Telemetry;
 using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Platforms;
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<TopicsStartup>();
         services.AddHostedService<ReaderWatch>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PartitionsStartupCheck>(sp, configuration, roles));
+        services.AddBackfillTelemetry(configuration, roles);
 
         if (roles.HasFlag(BackfillRoles.Worker))
         {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Backfill.Core.Data;
+using Backfill.Core.Telemetry;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Backfill.Platforms.Tokens;
@@ -173,6 +175,53 @@ internal sealed partial class PlatformSource : IOrderSource
     /// token; a refusal of that token as expired waits for a newer one and asks again (<see cref="MaxTokenWaits"/>).
     /// </summary>
     private async Task<T> CallAsync<T>(
+        PageRequest request,
+        Func<string, CancellationToken, Task<HttpResponseMessage>> send,
+        Func<PlatformAnswer, T> read,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        using var activity = StartCall(request);
+        try
+        {
+            var answer = await CallUntracedAsync(request, send, read, cancellationToken);
+            activity?.SetTag(BackfillTelemetry.Tags.Outcome, "ok");
+            return answer;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetTag(BackfillTelemetry.Tags.Outcome, OutcomeOf(e));
+            if (e is not OperationCanceledException)
+            {
+                // A platform failure's message is the one the log and the slice's error show, its secrets already taken out.
+                activity.SetStatus(ActivityStatusCode.Error, e is PlatformException ? e.Message : e.GetType().Name);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The call's activity, a child of the step's; null when nobody listens. Its tags name the platform, shop and lane, never a token.</summary>
+    private Activity? StartCall(PageRequest request) =>
+        BackfillTelemetry.Source.HasListeners()
+            ? BackfillTelemetry.Source.StartActivity(BackfillTelemetry.PlatformCall, ActivityKind.Client)
+                ?.SetTag(BackfillTelemetry.Tags.Platform, Platform)
+                .SetTag(BackfillTelemetry.Tags.Shop, request.ShopId)
+                .SetTag(BackfillTelemetry.Tags.Lane, request.Lane.Index)
+            : null;
+
+    private static string OutcomeOf(Exception e) => e switch
+    {
+        PlatformException { Kind: PlatformErrorKind.Throttle } => "throttle",
+        PlatformException { Kind: PlatformErrorKind.Transient } => "transient",
+        PlatformException { Kind: PlatformErrorKind.Quota } => "quota",
+        PlatformException { Kind: PlatformErrorKind.TokenExpired } => "token-expired",
+        PlatformException => "permanent",
+        OperationCanceledException => "cancelled",
+        _ => "error",
+    };
+
+    private async Task<T> CallUntracedAsync<T>(
         PageRequest request,
         Func<string, CancellationToken, Task<HttpResponseMessage>> send,
         Func<PlatformAnswer, T> read,

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Backfill.Messaging;
 using Backfill.Core.Jobs;
+using Backfill.Core.Telemetry;
 using Backfill.Messaging.Contracts;
 using Backfill.Storage;
 using Microsoft.Extensions.Logging;
@@ -22,13 +24,27 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
     /// <summary>Held while progress is applied; operator commands (<see cref="JobControl"/>) take it too, so neither overwrites the other's job or slices.</summary>
     internal SemaphoreSlim Sync { get; } = new(1, 1);
 
+    /// <param name="step">The trace context of the step that sent the report (its message's headers); default: none.</param>
     /// <exception cref="UnappliableProgressException">The report names no slice, another job's, or an attempt never released: the reader parks it.</exception>
-    public void Apply(ProgressMessage progress)
+    public void Apply(ProgressMessage progress, ActivityContext step = default)
     {
+        ArgumentNullException.ThrowIfNull(progress);
+        using var activity = BackfillTelemetry.Source.StartActivity(BackfillTelemetry.Progress, ActivityKind.Consumer, step);
+        activity?.SetTag(BackfillTelemetry.Tags.Job, progress.Job)
+            .SetTag(BackfillTelemetry.Tags.Slice, progress.Slice)
+            .SetTag(BackfillTelemetry.Tags.Attempt, progress.Attempt)
+            .SetTag(BackfillTelemetry.Tags.Step, progress.Step)
+            .SetTag(BackfillTelemetry.Tags.Kind, progress.Kind.ToString());
         Sync.Wait();
         try
         {
-            ApplyOne(progress);
+            var outcome = ApplyOne(progress);
+            activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetTag(BackfillTelemetry.Tags.Outcome, "parked").SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
         }
         finally
         {
@@ -36,7 +52,8 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         }
     }
 
-    private void ApplyOne(ProgressMessage progress)
+    /// <summary>Applies the report; returns <c>applied</c>, or <c>ignored</c> for a stale or repeated one.</summary>
+    private string ApplyOne(ProgressMessage progress)
     {
         var slice = store.Slice(progress.Slice);
         using var scope = SliceLogScope.Begin(logger, progress.Job, progress.Slice, slice?.Shop, slice?.Platform);
@@ -57,7 +74,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         {
             Interlocked.Increment(ref _stale);
             Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");
-            return;
+            return "ignored";
         }
 
         slice.ProgressAt = time.GetUtcNow();
@@ -110,6 +127,8 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         {
             FinishJobIfDone(slice.JobId);
         }
+
+        return "applied";
     }
 
     private void FinishJobIfDone(string jobId)

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Backfill.Core.Jobs;
 using Backfill.Core.Release;
+using Backfill.Core.Telemetry;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Platforms;
@@ -280,7 +282,22 @@ public sealed partial class ReleaseService(
             Data = job.Data,
             TimeField = job.TimeField,
         };
-        await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) }, cancellationToken);
+        using var activity = BackfillTelemetry.StartRoot(BackfillTelemetry.Release, ActivityKind.Producer);
+        activity?.SetTag(BackfillTelemetry.Tags.Job, action.Job)
+            .SetTag(BackfillTelemetry.Tags.Slice, action.Slice)
+            .SetTag(BackfillTelemetry.Tags.Attempt, action.Attempt)
+            .SetTag(BackfillTelemetry.Tags.Platform, action.Platform)
+            .SetTag(BackfillTelemetry.Tags.Shop, action.Shop)
+            .SetTag(BackfillTelemetry.Tags.Lane, action.Lane);
+        try
+        {
+            await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action), Headers = TraceHeaders.Of(activity) }, cancellationToken);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 
     /// <summary>

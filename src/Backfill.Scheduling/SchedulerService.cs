@@ -1,4 +1,5 @@
 using Backfill.Core.Data;
+using Backfill.Core.Telemetry;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Scheduling.Quotas;
@@ -66,7 +67,9 @@ public sealed partial class SchedulerService(
     private Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task> Park(string stage) =>
         (consumed, why, cancellationToken) => deadLetters.ParkAsync(consumed, stage, why, cancellationToken);
 
-    private void Apply(ConsumeResult<string, byte[]> consumed) => progress.Apply(MessageCodec.Decode<ProgressMessage>(consumed.Message.Value));
+    private void Apply(ConsumeResult<string, byte[]> consumed) => progress.Apply(
+        MessageCodec.Decode<ProgressMessage>(consumed.Message.Value),
+        BackfillTelemetry.Source.HasListeners() ? TraceHeaders.Parent(consumed.Message.Headers) : default);
 
     /// <summary>
     /// Saves a batch of records of any dataset. A message that is not a record of this version (an order of version 1, a

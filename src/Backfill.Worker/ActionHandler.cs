@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Backfill.Core.Telemetry;
 using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
@@ -53,13 +55,30 @@ internal sealed partial class ActionHandler(
             return;
         }
 
+        using var activity = StartStep(action, consumed.Message.Headers);
+        try
+        {
+            var outcome = await HandleAsync(action, consumed, TraceHeaders.Next(activity, consumed.Message.Headers), worker, ownership, callsOver, yield, cancellationToken);
+            activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a decoded action; returns the step's outcome as its trace shows it.</summary>
+    /// <param name="trace">The trace context every message this step produces carries; null when there is none.</param>
+    private async Task<string> HandleAsync(ActionMessage action, ConsumeResult<string, byte[]> consumed, Headers? trace, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
+    {
         using var scope = SliceLogScope.Begin(logger, action.Job, action.Slice, action.Shop, action.Platform);
         if (action.Partition is { } home && home != consumed.Partition.Value)
         {
             // Its chain runs on its home partition, perhaps in another member: running this copy would redo the whole slice.
             stats.DuplicateDropped();
             Log.Misplaced(logger, action.Id, consumed.TopicPartitionOffset.ToString(), home);
-            return;
+            return "misplaced";
         }
 
         // A cancel announced before this process started may still be on its way in: no step starts before it is known.
@@ -69,16 +88,16 @@ internal sealed partial class ActionHandler(
         {
             stats.DuplicateDropped();
             Log.Duplicate(logger, action.Id);
-            return;
+            return "duplicate";
         }
 
         if (cancellations.IsCancelled(action.Job))
         {
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), cancellationToken);
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), trace, cancellationToken);
             ledger.Done(action);
             stats.SliceCancelled();
             Log.Dropped(logger, action.Id, action.Job);
-            return;
+            return "cancelled";
         }
 
         using var watch = cancellations.Watch(action.Job);
@@ -88,7 +107,7 @@ internal sealed partial class ActionHandler(
 
         // Off the critical path: the lane's first call need not wait for this delivery; it is awaited before the step's outcome is reported.
         var start = new Deliveries(producer);
-        Report(start, ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()));
+        Report(start, ProgressMessage.For(action, ProgressKind.StepStarted, worker, time.GetUtcNow()), trace);
         var startReported = start.Acknowledged().WaitAsync(cancellationToken);
         StepResult result;
         try
@@ -111,9 +130,9 @@ internal sealed partial class ActionHandler(
             stats.StepFailed();
             Log.StepFailed(logger, action.Id, e.Message);
             await deadLetters.ParkAsync(consumed, "platform", e.Message, cancellationToken);
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Failure = FailureOf(e), Elapsed = time.GetElapsedTime(started) }, cancellationToken);
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Failure = FailureOf(e), Elapsed = time.GetElapsedTime(started) }, trace, cancellationToken);
             ledger.Done(action);
-            return;
+            return "failed";
         }
 
         var elapsed = time.GetElapsedTime(started);
@@ -129,11 +148,11 @@ internal sealed partial class ActionHandler(
                 Cursor = result.Cursor,
                 Elapsed = elapsed,
                 Throttles = result.Throttles,
-            }, cancellationToken);
+            }, trace, cancellationToken);
             ledger.Done(action);
             stats.SliceCancelled();
             Log.Stopped(logger, action.Id, action.Job, result.Pages);
-            return;
+            return "stopped";
         }
 
         // The step's report and what follows it go out together, one wait for both: the records are durable already,
@@ -154,17 +173,17 @@ internal sealed partial class ActionHandler(
             Throttles = result.Throttles,
             LaneRate = lane.Rate,
             LaneLatency = lane.Latency,
-        });
+        }, trace);
 
         if (result.More)
         {
             // The next step stays on this partition, so it stays with the lane's one owner.
             var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
-            outcome.Produce(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next) });
+            outcome.Produce(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next), Headers = trace });
         }
         else
         {
-            Report(outcome, ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed });
+            Report(outcome, ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, trace);
         }
 
         await outcome.Acknowledged().WaitAsync(cancellationToken);
@@ -172,6 +191,25 @@ internal sealed partial class ActionHandler(
         ledger.Done(action);
         stats.StepDone(result.Orders, elapsed);
         Log.StepDone(logger, action.Id, result.Pages, result.Orders, result.More, elapsed.TotalMilliseconds);
+        return result.More ? "next" : "succeeded";
+    }
+
+    /// <summary>The step's activity, a child of the context its message carries (the release, or the step before); null when nobody listens.</summary>
+    private static Activity? StartStep(ActionMessage action, Headers? headers)
+    {
+        if (!BackfillTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
+        return BackfillTelemetry.Source.StartActivity(BackfillTelemetry.Step, ActivityKind.Consumer, TraceHeaders.Parent(headers))
+            ?.SetTag(BackfillTelemetry.Tags.Job, action.Job)
+            .SetTag(BackfillTelemetry.Tags.Slice, action.Slice)
+            .SetTag(BackfillTelemetry.Tags.Attempt, action.Attempt)
+            .SetTag(BackfillTelemetry.Tags.Step, action.Step)
+            .SetTag(BackfillTelemetry.Tags.Platform, action.Platform)
+            .SetTag(BackfillTelemetry.Tags.Shop, action.Shop)
+            .SetTag(BackfillTelemetry.Tags.Lane, action.Lane);
     }
 
     /// <summary>The step's lane's rate and its calls' latency now, from one read of the platform's budget (the whole budget's rate when the lane has not called yet).</summary>
@@ -184,17 +222,17 @@ internal sealed partial class ActionHandler(
     }
 
     /// <summary>Every report carries this process's Kafka outcomes, so a failed commit or an eviction in any worker process shows in the scheduler's status and metrics (R3).</summary>
-    private Task ReportAsync(ProgressMessage progress, CancellationToken cancellationToken)
+    private Task ReportAsync(ProgressMessage progress, Headers? trace, CancellationToken cancellationToken)
     {
         var deliveries = new Deliveries(producer);
-        Report(deliveries, progress);
+        Report(deliveries, progress, trace);
         return deliveries.Acknowledged().WaitAsync(cancellationToken);
     }
 
-    private void Report(Deliveries deliveries, ProgressMessage progress)
+    private void Report(Deliveries deliveries, ProgressMessage progress, Headers? trace)
     {
         var report = progress with { Process = process, CommitFailures = counters.CommitFailures, Evictions = counters.Evictions };
-        deliveries.Produce(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report) });
+        deliveries.Produce(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report), Headers = trace });
     }
 
     /// <summary>The kind of error that failed a slice, as the scheduler's automatic retries read it.</summary>

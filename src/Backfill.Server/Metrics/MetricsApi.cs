@@ -1,8 +1,7 @@
+using Backfill.Hosting.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Backfill.Server.Metrics;
 
@@ -11,19 +10,9 @@ internal static class MetricsApi
 {
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
-        // One collector for the server's life (its caches must outlive a request), made on the first scrape so
-        // building the server reads nothing.
-        var collector = new Lazy<MetricsCollector>(() => ActivatorUtilities.CreateInstance<MetricsCollector>(app.ServiceProvider));
-        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+        app.MapGet("/metrics", async (HttpContext context, MetricsCollector collector, CancellationToken cancellationToken) =>
         {
-            if (collector.IsValueCreated)
-            {
-                collector.Value.Dispose();
-            }
-        });
-        app.MapGet("/metrics", async (HttpContext context, CancellationToken cancellationToken) =>
-        {
-            var snapshot = await collector.Value.CollectAsync(cancellationToken);
+            var snapshot = await collector.CollectAsync(cancellationToken);
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.Text(MetricsText.Write(snapshot), PrometheusText.ContentType);
         });

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Backfill.Hosting.Telemetry;
 
 namespace Backfill.Server.Metrics;
 
 /// <summary>
 /// Writes Prometheus' text exposition format, version 0.0.4: each family's <c># HELP</c> and <c># TYPE</c> once, then its
 /// samples, label values and help escaped as the format says. Small on purpose: every figure of <c>/metrics</c> is read
-/// at scrape time from the store and the board, so a metrics library's registry of live instruments would add nothing.
+/// at scrape time from one snapshot, and the series keep the names and labels they have always had (docs/decisions.md).
 /// </summary>
 internal sealed partial class PrometheusText
 {
@@ -92,11 +93,4 @@ internal sealed partial class PrometheusText
 
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
     private static partial Regex LabelName();
-}
-
-/// <summary>The metric types the format names in <c># TYPE</c>.</summary>
-internal enum MetricType
-{
-    Counter,
-    Gauge,
 }

@@ -1,4 +1,4 @@
-using Backfill.Server.Metrics;
+using Backfill.Hosting.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Server.Tests.Metrics;

@@ -2,6 +2,7 @@ using Backfill.Core.Data;
 using Backfill.Core.Jobs;
 using Backfill.Platforms.Quotas;
 using Backfill.Scheduling;
+using Backfill.Hosting.Telemetry;
 using Backfill.Server.Metrics;
 using Backfill.Storage;
 

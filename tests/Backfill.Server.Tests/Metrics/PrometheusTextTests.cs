@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backfill.Hosting.Telemetry;
 using Backfill.Server.Metrics;
 
 namespace Backfill.Server.Tests.Metrics;

@@ -1,10 +1,10 @@
-namespace Backfill.Server.Metrics;
+namespace Backfill.Hosting.Telemetry;
 
 /// <summary>
 /// A value read at most once per <paramref name="period"/>: scrapes in between get the last one, so a scraper asking
 /// often costs Kafka and LiteDB no more than one read per period. One read at a time; waiting callers share its result.
 /// </summary>
-internal sealed class Cached<T>(TimeSpan period, TimeProvider time, Func<CancellationToken, Task<T>> read) : IDisposable
+public sealed class Cached<T>(TimeSpan period, TimeProvider time, Func<CancellationToken, Task<T>> read) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private T? _value;

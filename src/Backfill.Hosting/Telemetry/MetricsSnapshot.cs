@@ -4,7 +4,7 @@ using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 
-namespace Backfill.Server.Metrics;
+namespace Backfill.Hosting.Telemetry;
 
 /// <summary>Every figure of one scrape, read first and written after, so the text is a pure function of it.</summary>
 /// <param name="JobsByState">Every job in the store by state.</param>
@@ -12,7 +12,7 @@ namespace Backfill.Server.Metrics;
 /// <param name="Sink">The sink's totals per dataset; null when the sink could not be read.</param>
 /// <param name="TokenRefreshes">The token refresher's outcomes since start; null reads as none.</param>
 /// <param name="Shops">The shop registry, as the API shows it (no token); null or empty when it holds none.</param>
-internal sealed record MetricsSnapshot(
+public sealed record MetricsSnapshot(
     IReadOnlyDictionary<JobState, int> JobsByState,
     IReadOnlyList<JobSlices> Jobs,
     IReadOnlyList<PlatformFigures> Platforms,
@@ -23,15 +23,15 @@ internal sealed record MetricsSnapshot(
     IReadOnlyList<ShopView>? Shops = null);
 
 /// <summary>A job's slices by state.</summary>
-internal sealed record JobSlices(string Job, string Platform, SliceCounts Slices);
+public sealed record JobSlices(string Job, string Platform, SliceCounts Slices);
 
 /// <summary>A platform's budget as the fleet reported it.</summary>
 /// <param name="ActionLag">Action messages of the platform's lanes not yet consumed; null when Kafka did not answer.</param>
 /// <param name="Limit">The fleet's limit in calls per second, live or configured; null for a platform no longer configured.</param>
-internal sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag, double? Limit = null);
+public sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag, double? Limit = null);
 
 /// <summary>The Kafka outcomes of the serve process.</summary>
-internal sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);
+public sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);
 
 /// <summary>The token refresher's outcomes since the scheduler started.</summary>
-internal sealed record TokenRefreshFigures(long Ok, long Refused, long Failed);
+public sealed record TokenRefreshFigures(long Ok, long Refused, long Failed);

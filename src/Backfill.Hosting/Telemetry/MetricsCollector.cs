@@ -12,13 +12,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Backfill.Server.Metrics;
+namespace Backfill.Hosting.Telemetry;
 
 /// <summary>
 /// Reads what <c>/metrics</c> shows from the scheduler's own parts. Cheap figures (jobs, board, counters, the sink's
 /// totals, the shop registry, which holds one small record per shop) are read on every scrape; the action lag (admin calls to Kafka) at most every <see cref="SlowPeriod"/>.
 /// </summary>
-internal sealed partial class MetricsCollector : IDisposable
+public sealed partial class MetricsCollector : IDisposable
 {
     /// <summary>How old the action lag may be.</summary>
     public static readonly TimeSpan SlowPeriod = TimeSpan.FromSeconds(5);
@@ -69,7 +69,18 @@ internal sealed partial class MetricsCollector : IDisposable
         _lag = new(SlowPeriod, time, ReadLagAsync);
     }
 
-    public async Task<MetricsSnapshot> CollectAsync(CancellationToken cancellationToken)
+    /// <summary>Every figure, the action lag read from Kafka when the last read is older than <see cref="SlowPeriod"/>.</summary>
+    public async Task<MetricsSnapshot> CollectAsync(CancellationToken cancellationToken) =>
+        Collect(await _lag.GetAsync(cancellationToken));
+
+    /// <summary>
+    /// Every figure without asking Kafka, for a caller that must not wait on it (the meter's callbacks, also at shutdown):
+    /// a platform's action lag is the sum of its lanes' partitions' lag as last read (by a release round or a scrape),
+    /// absent while one of them was never read.
+    /// </summary>
+    public MetricsSnapshot CollectWithoutKafka() => Collect(null, lastRead: true);
+
+    private MetricsSnapshot Collect(IReadOnlyDictionary<string, long>? lag, bool lastRead = false)
     {
         var now = _time.GetUtcNow();
         var jobs = _jobs.Jobs();
@@ -78,9 +89,9 @@ internal sealed partial class MetricsCollector : IDisposable
             .OrderBy(j => j.Id, StringComparer.Ordinal)
             .Select(j => new JobSlices(j.Id, j.Platform, _jobs.Counts(j.Id)))
             .ToList();
-        var lag = await _lag.GetAsync(cancellationToken);
         var platforms = PlatformNames(jobs)
-            .Select(p => new PlatformFigures(p, _board.Totals(p), _board.Status(p), lag is not null && lag.TryGetValue(p, out var l) ? l : null, Limit(p)))
+            .Select(p => (Name: p, Status: _board.Status(p)))
+            .Select(p => new PlatformFigures(p.Name, _board.Totals(p.Name), p.Status, lastRead ? LastLag(p.Status) : lag is not null && lag.TryGetValue(p.Name, out var l) ? l : null, Limit(p.Name)))
             .ToList();
         return new MetricsSnapshot(
             jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()),
@@ -94,6 +105,9 @@ internal sealed partial class MetricsCollector : IDisposable
     }
 
     public void Dispose() => _lag.Dispose();
+
+    private static long? LastLag(PlatformStatus status) =>
+        status.Partitions.Count > 0 && status.Partitions.All(p => p.Lag is not null) ? status.Partitions.Sum(p => p.Lag ?? 0) : null;
 
     /// <summary>Configured platforms, and any other the store or the board names (a job of a platform since removed from configuration).</summary>
     private List<string> PlatformNames(IEnumerable<JobRecord> jobs) =>
