@@ -94,9 +94,11 @@ public sealed partial class PlatformBoard(
         _platforms.TryGetValue(platform, out var entry) && entry.CoolOffUntil > time.GetUtcNow() ? entry.CoolOffUntil : null;
 
     /// <param name="latency">The lane's calls' latency as its owner measured it; zero when it did not say.</param>
-    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at, int pages, TimeSpan latency = default)
+    /// <param name="calls">The step's calls, spread over <paramref name="elapsed"/> in the platform's <see cref="Calls"/>.</param>
+    public void StepReported(string platform, int lane, double laneRate, int throttles, string worker, DateTimeOffset at, int pages, TimeSpan latency = default, int calls = 0, TimeSpan elapsed = default)
     {
         var entry = Of(platform);
+        entry.Calls.Add(at, elapsed, calls, throttles);
         lock (entry)
         {
             entry.Throttles += throttles;
@@ -268,10 +270,15 @@ public sealed partial class PlatformBoard(
             ?? PartitionSkew.Of("action messages waiting", [.. lanes.Where(l => l.Lag is not null).Select(l => (l.Lane, l.Partition, l.Lag ?? 0))], PartitionSkew.MinimumLag);
     }
 
+    /// <summary>The platform's calls per second and throttle answers over the last 15 minutes, in 5-second buckets, as workers reported their steps.</summary>
+    public IReadOnlyList<CallPoint> Calls(string platform) => Of(platform).Calls.Points(time.GetUtcNow());
+
     private Entry Of(string platform) => _platforms.GetOrAdd(platform, _ => new Entry());
 
     private sealed class Entry
     {
+        public CallHistory Calls { get; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15));
+
         public long Throttles { get; set; }
 
         public long Pages { get; set; }

@@ -90,7 +90,7 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             case ProgressKind.StepStarted:
                 break;
             case ProgressKind.StepDone:
-                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages, progress.LaneLatency);
+                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages, progress.LaneLatency, progress.Calls, progress.Elapsed);
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
                 StepData.Add(slice, progress.CallsByData, progress.RecordsByData, progress.Calls, progress.Orders);

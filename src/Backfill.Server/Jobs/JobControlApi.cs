@@ -26,6 +26,8 @@ internal static class JobControlApi
     {
         var job = app.MapGroup("/api/jobs/{id}");
         job.MapGet("/slices", Slices);
+        job.MapGet("/timeline", JobTimelineApi.Timeline);
+        job.MapGet("/history", JobTimelineApi.History);
         job.MapPost("/pause", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>
             RunAsync(async () => Status(await control.PauseAsync(id, By, ct), store, board, shops)));
         job.MapPost("/resume", (string id, JobControl control, JobStore store, PlatformBoard board, ShopRegistry shops, CancellationToken ct) =>

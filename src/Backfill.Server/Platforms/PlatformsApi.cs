@@ -26,6 +26,7 @@ internal static class PlatformsApi
     {
         var platforms = app.MapGroup("/api/platforms");
         platforms.MapGet("/", List);
+        platforms.MapGet("/{name}/calls", Calls);
         platforms.MapPost("/{name}/limit", SetLimitAsync).Accepts<SetLimitRequest>("application/json");
         return app;
     }
@@ -95,6 +96,19 @@ internal static class PlatformsApi
 
     private static LimitChange.Setting? Setting(Resettable? value) => value is null ? null : new(value.Value);
 
+    /// <summary>The platform's calls per second over the last 15 minutes against its limit, with the throttle answers: what the dashboard plots.</summary>
+    internal static Results<Ok<PlatformCalls>, ProblemHttpResult> Calls(string name, IConfiguration configuration, PlatformLimits limits, PlatformBoard board)
+    {
+        if (Configured(configuration, name) is not { } platform)
+        {
+            return NoSuchPlatform(configuration, name);
+        }
+
+        var limit = limits.Get(platform);
+        var points = board.Calls(platform);
+        return TypedResults.Ok(new PlatformCalls(platform, limit.PermitsPerSecond, Math.Round(limit.PermitsPerSecond * (1 - limit.SafetyMargin), 3), 5, points));
+    }
+
     /// <summary>The platform as configured under <c>Platforms:</c> (names are case-insensitive there), or null.</summary>
     internal static string? Configured(IConfiguration configuration, string name) =>
         Names(configuration).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
@@ -112,6 +126,13 @@ internal static class PlatformsApi
 
 /// <summary>The body of <c>GET /api/platforms</c>.</summary>
 public sealed record PlatformList(IReadOnlyList<PlatformView> Platforms);
+
+/// <summary>The body of <c>GET /api/platforms/{name}/calls</c>.</summary>
+/// <param name="PermitsPerSecond">The limit the fleet keeps now.</param>
+/// <param name="BudgetPerSecond">What the fleet may use of it: the limit less the safety margin.</param>
+/// <param name="BucketSeconds">The width of each point.</param>
+/// <param name="Points">Oldest first, the last 15 minutes, empty buckets included.</param>
+public sealed record PlatformCalls(string Platform, double PermitsPerSecond, double BudgetPerSecond, int BucketSeconds, IReadOnlyList<CallPoint> Points);
 
 /// <summary>A platform's limit and its budget as the fleet reports it.</summary>
 /// <param name="PermitsPerSecond">The limit the fleet keeps now.</param>

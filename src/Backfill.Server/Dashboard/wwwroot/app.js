@@ -12,8 +12,16 @@
   const STATES = ["succeeded", "failed", "cancelled", "running", "released", "pending"];
   const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
+  // The failed slices a job's details list: the first ones by day; the CLI and the API page through all of them.
+  const MAX_FAILED = 50;
+
   const samples = new Map(); // job id -> [{ t, finished }]
+  const expanded = new Set(); // slice ids whose history is shown
+  let openJob = null; // the job whose details are shown
   let refreshes = 0;
+  let timer = null;
+  let busy = false; // one refresh at a time
+  let again = false; // a click asked for a refresh while one was under way
 
   const finishedOf = (slices) => slices.succeeded + slices.failed + slices.cancelled;
   const percentDone = (slices) => (slices.total > 0 ? Math.floor((100 * finishedOf(slices)) / slices.total) : 0);
@@ -136,6 +144,7 @@
       card.append(warnings);
     }
     card.append(progressBar(job));
+    card.append(controls(job));
 
     const figures = el("dl", "figures");
     figures.append(
@@ -151,6 +160,197 @@
     );
     card.append(figures);
     return card;
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attributes) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
+    return node;
+  }
+
+  /**
+   * A line plot as SVG: `values` from left to right, at equal steps or at `xs` (e.g. times), `lines` as horizontal rules
+   * (e.g. a limit), `marks` as red ticks at the indices given. The y axis runs from 0 to a tenth above the largest value or line.
+   */
+  function plot(values, { xs = null, lines = [], marks = [], label, unit }) {
+    const width = 600;
+    const height = 120;
+    const top = Math.max(1e-9, ...values, ...lines.map((l) => l.value)) * 1.1;
+    const first = xs ? Math.min(...xs) : 0;
+    const span = xs ? Math.max(...xs) - first : values.length - 1;
+    const x = (i) => (span > 0 ? (((xs ? xs[i] : i) - first) * width) / span : 0);
+    const y = (v) => height - (v * height) / top;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "plot", role: "img", preserveAspectRatio: "none" });
+    chart.setAttribute("aria-label", label);
+    for (const line of lines) {
+      const rule = svg("line", { x1: 0, x2: width, y1: y(line.value), y2: y(line.value), class: `rule ${line.kind}` });
+      rule.dataset.line = line.kind;
+      rule.dataset.value = String(line.value);
+      const title = svg("title");
+      title.textContent = `${line.kind} ${line.value} ${unit}`;
+      rule.append(title);
+      chart.append(rule);
+    }
+    const path = svg("polyline", { points: values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "), class: "series" });
+    path.dataset.points = String(values.length);
+    path.dataset.max = String(Math.max(0, ...values));
+    chart.append(path);
+    for (const i of marks) {
+      const tick = svg("line", { x1: x(i), x2: x(i), y1: 0, y2: height, class: "mark" });
+      tick.dataset.mark = String(i);
+      chart.append(tick);
+    }
+    return chart;
+  }
+
+  /** The API token the operator typed, read from the field at the moment of a change: never stored beyond this tab. */
+  function authorization() {
+    const token = document.getElementById("token").value.trim();
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
+
+  /** POSTs a change and says what came of it; the refresh it starts shows the job as it is now. */
+  async function send(path, body) {
+    const status = document.getElementById("notice");
+    try {
+      const response = await fetch(path, {
+        method: "POST",
+        cache: "no-store",
+        headers: { "Content-Type": "application/json", Accept: "application/json", ...authorization() },
+        body: JSON.stringify(body || {}),
+      });
+      if (!response.ok) {
+        let detail = `${response.status}`;
+        try {
+          detail = (await response.json()).detail || detail;
+        } catch {
+          // not a problem document: the status code says it
+        }
+        throw new Error(response.status === 401 || response.status === 403 ? `${detail} (type the API token above)` : detail);
+      }
+      status.className = "";
+      status.textContent = `${path.split("/").pop()}: done`;
+      refreshNow();
+    } catch (e) {
+      status.className = "error";
+      status.textContent = `${path.split("/").pop()} refused: ${e.message}`;
+    }
+  }
+
+  /** Buttons for what the job's state allows; cancel asks to be pressed twice. */
+  function controls(job) {
+    const bar = el("div", "controls");
+    const id = encodeURIComponent(job.job);
+    const button = (name, text, action) => {
+      const b = el("button", "", text);
+      b.type = "button";
+      b.dataset.action = name;
+      b.addEventListener("click", action);
+      bar.append(b);
+      return b;
+    };
+    if (job.state === "running") button("pause", "Pause", () => send(`/api/jobs/${id}/pause`));
+    if (job.state === "paused") button("resume", "Resume", () => send(`/api/jobs/${id}/resume`));
+    if (job.state === "running" || job.state === "paused") {
+      const cancel = button("cancel", "Cancel", () => {
+        if (cancel.dataset.armed === "yes") return send(`/api/jobs/${id}/cancel`);
+        cancel.dataset.armed = "yes";
+        cancel.textContent = "Cancel: press again";
+        setTimeout(() => {
+          cancel.dataset.armed = "";
+          cancel.textContent = "Cancel";
+        }, 5000);
+        return undefined;
+      });
+    }
+    if (job.slices.failed > 0 && job.state !== "cancelled") button("retry", "Retry failed", () => send(`/api/jobs/${id}/retry`));
+    button("details", openJob === job.job ? "Hide details" : "Details", () => {
+      openJob = openJob === job.job ? null : job.job;
+      expanded.clear();
+      refreshNow();
+    });
+    return bar;
+  }
+
+  /** The open job: its slices finished over time against its total, its ETA, its failed slices with their errors and histories. */
+  async function renderDetail(job, now) {
+    const panel = document.getElementById("detail");
+    if (!job) {
+      panel.hidden = true;
+      panel.replaceChildren();
+      return;
+    }
+    const id = encodeURIComponent(job.job);
+    const [timeline, failed] = await Promise.all([
+      fetch(`/api/jobs/${id}/timeline`, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null)),
+      fetch(`/api/jobs/${id}/slices?state=failed&limit=${MAX_FAILED}`, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null)),
+    ]);
+    const histories = new Map();
+    for (const slice of expanded) {
+      const response = await fetch(`/api/jobs/${id}/history?slice=${encodeURIComponent(slice)}`, { cache: "no-store" });
+      if (response.ok) histories.set(slice, (await response.json()).events);
+    }
+
+    const parts = [el("h2", "", `Job ${job.job}`)];
+    parts[0].id = "detail-title";
+    if (timeline) {
+      const values = timeline.points.map((p) => p.finished);
+      const xs = [Date.parse(job.createdAt), ...timeline.points.map((p) => Date.parse(p.at))];
+      const chart = plot([0, ...values], { xs, lines: [{ kind: "total", value: timeline.total }], label: `Slices of ${job.job} finished over time, of ${timeline.total}`, unit: "slices" });
+      chart.dataset.plot = "timeline";
+      const since = timeline.points.length > 0 ? clock(timeline.points[0].at) : "—";
+      const until = timeline.points.length > 0 ? clock(timeline.points[timeline.points.length - 1].at) : "—";
+      parts.push(chart, el("p", "quiet", `${finishedOf(job.slices)} of ${job.slices.total} slices finished (${since} → ${until}) · ETA ${estimate(job, samples.get(job.job) || [], now)}`));
+    }
+    const list = el("ul", "failures");
+    list.dataset.field = "failures";
+    for (const slice of failed ? failed.slices : []) {
+      const item = el("li");
+      item.dataset.slice = slice.slice;
+      item.append(el("span", "job-id", slice.slice), el("span", "quiet", ` attempt ${slice.attempt}, ${clock(slice.updatedAt)}`), el("div", "alert", slice.error || "(no error recorded)"));
+      const toggle = el("button", "", expanded.has(slice.slice) ? "Hide history" : "History");
+      toggle.type = "button";
+      toggle.dataset.action = "history";
+      toggle.addEventListener("click", () => {
+        if (expanded.has(slice.slice)) expanded.delete(slice.slice);
+        else expanded.add(slice.slice);
+        refreshNow();
+      });
+      item.append(toggle);
+      if (histories.has(slice.slice)) {
+        const events = el("ol", "history");
+        for (const e of histories.get(slice.slice)) events.append(el("li", "", `${clock(e.at)} ${e.from} → ${e.to}: ${e.reason}`));
+        item.append(events);
+      }
+      list.append(item);
+    }
+    parts.push(el("h2", "", "Failed slices"));
+    parts.push(list.childElementCount > 0 ? list : el("p", "quiet", "No failed slice."));
+    panel.replaceChildren(...parts);
+    panel.hidden = false;
+  }
+
+  /** The platform's calls per second over the last 15 minutes against its limit and budget, throttles marked. */
+  async function platformPlot(name) {
+    const response = await fetch(`/api/platforms/${encodeURIComponent(name)}/calls`, { cache: "no-store" });
+    if (!response.ok) return el("span", "quiet", `no call history (${response.status})`);
+    const calls = await response.json();
+    const values = calls.points.map((p) => p.callsPerSecond);
+    const marks = calls.points.flatMap((p, i) => (p.throttles > 0 ? [i] : []));
+    const chart = plot(values, {
+      lines: [{ kind: "limit", value: calls.permitsPerSecond }, { kind: "budget", value: calls.budgetPerSecond }],
+      marks,
+      label: `${name}: calls per second over the last 15 minutes, limit ${calls.permitsPerSecond}/s`,
+      unit: "calls/s",
+    });
+    chart.dataset.plot = "calls";
+    const peak = Math.max(0, ...values);
+    const caption = el("div", "quiet", `calls/s, last 15 min in ${calls.bucketSeconds} s steps · peak ${peak.toFixed(1)} · limit ${calls.permitsPerSecond} · budget ${calls.budgetPerSecond} · ${marks.length} step(s) with throttles`);
+    const cell = el("div", "plot-cell");
+    cell.append(chart, caption);
+    return cell;
   }
 
   function platformRow(p) {
@@ -213,7 +413,7 @@
     return row;
   }
 
-  function render(body, now) {
+  async function render(body, now) {
     const jobs = body.jobs;
     for (const job of jobs) {
       const history = samples.get(job.job) || [];
@@ -237,17 +437,33 @@
       empty.append(cell);
       rows.push(empty);
     }
-    document.querySelector("#platforms tbody").replaceChildren(...rows);
+    const plotted = [];
+    for (const p of [...platforms.values()].sort((a, b) => a.platform.localeCompare(b.platform))) {
+      const row = el("tr", "plot-row");
+      row.dataset.plotFor = p.platform;
+      const cell = el("td");
+      cell.colSpan = 5;
+      cell.append(await platformPlot(p.platform));
+      row.append(cell);
+      plotted.push(rows.find((r) => r.dataset.platform === p.platform), row);
+    }
+    document.querySelector("#platforms tbody").replaceChildren(...(plotted.length > 0 ? plotted : rows));
+    await renderDetail(jobs.find((j) => j.job === openJob), now);
   }
 
   async function refresh() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
     const status = document.getElementById("status");
     try {
       const response = await fetch(`/api/jobs?limit=${MAX_JOBS}`, { cache: "no-store", headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`GET /api/jobs answered ${response.status}`);
       const body = await response.json();
       const now = Date.now();
-      render(body, now);
+      await render(body, now);
       status.className = "";
       const shown = body.next ? `the ${body.jobs.length} newest jobs (more with backfill list)` : `${body.jobs.length} job(s)`;
       status.textContent = `${shown} · updated ${new Date(now).toLocaleTimeString("en-GB", { hour12: false })}`;
@@ -257,12 +473,21 @@
     } finally {
       refreshes += 1;
       document.getElementById("jobs").dataset.refreshes = String(refreshes);
-      setTimeout(refresh, REFRESH_MS);
+      busy = false;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, again ? 0 : REFRESH_MS);
+      again = false;
     }
   }
 
+  /** Draws again at once (after a click; after the refresh under way, if one is), then every REFRESH_MS as before. */
+  function refreshNow() {
+    clearTimeout(timer);
+    refresh();
+  }
+
   // For tests in a real browser: the pure parts, callable through page.evaluate.
-  window.BackfillDashboard = Object.freeze({ estimate, formatDuration, formatEvery, percentDone });
+  window.BackfillDashboard = Object.freeze({ estimate, formatDuration, formatEvery, percentDone, plot });
 
   refresh();
 })();
