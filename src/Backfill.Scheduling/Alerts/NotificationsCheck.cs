@@ -12,10 +12,17 @@ public static class NotificationsCheck
     public static IReadOnlyList<string> Validate(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Notifications");
+        var unknown = Unknown(section, typeof(NotificationOptions)).ToList();
+        if (unknown.Count > 0)
+        {
+            return unknown;
+        }
+
         var options = new NotificationOptions();
         try
         {
-            configuration.GetSection("Notifications").Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            section.Bind(options);
         }
         catch (InvalidOperationException e)
         {
@@ -24,6 +31,33 @@ public static class NotificationsCheck
         }
 
         return Problems(options);
+    }
+
+    /// <summary>
+    /// Keys under <paramref name="section"/> that no setting of <paramref name="type"/> takes, each by its path (the
+    /// binder's own refusal names neither the key nor its section); a list of objects is walked item by item.
+    /// </summary>
+    private static IEnumerable<string> Unknown(IConfigurationSection section, Type type)
+    {
+        var settings = type.GetProperties().Where(p => p.CanWrite).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (!settings.TryGetValue(child.Key, out var setting))
+            {
+                yield return $"{child.Path} is not a setting; {section.Path} takes {string.Join(", ", settings.Keys)}.";
+                continue;
+            }
+
+            var inner = setting.PropertyType;
+            var item = inner.IsGenericType && inner.GetGenericTypeDefinition() == typeof(List<>) ? inner.GetGenericArguments()[0] : null;
+            var problems = item is not null && item != typeof(string)
+                ? child.GetChildren().SelectMany(c => Unknown(c, item))
+                : item is null && inner.IsClass && inner != typeof(string) ? Unknown(child, inner) : [];
+            foreach (var problem in problems)
+            {
+                yield return problem;
+            }
+        }
     }
 
     public static IReadOnlyList<string> Problems(NotificationOptions options)
