@@ -8,7 +8,7 @@ namespace Backfill.Scheduling.Alerts;
 /// <summary>Wires <c>Notifications</c> into the scheduler process.</summary>
 public static class AlertsServiceCollectionExtensions
 {
-    /// <summary>The HTTP client of webhooks: no redirects (a POST would become a GET), the attempt's own time limit.</summary>
+    /// <summary>The HTTP client of webhooks: no redirects (a POST would become a GET), the attempt's own time limit, no request logged.</summary>
     public const string HttpClientName = "Backfill.Alerts";
 
     /// <summary>
@@ -20,7 +20,8 @@ public static class AlertsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection("Notifications"));
-        services.AddHttpClient(HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).ConfigurePrimaryHttpMessageHandler(AlertTargets.Handler);
+        // The factory's own loggers write each request's URL, whose path or query may hold the webhook's token.
+        services.AddHttpClient(HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).ConfigurePrimaryHttpMessageHandler(AlertTargets.Handler).RemoveAllLoggers();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IReadOnlyList<IAlertTarget>>(sp => AlertTargets.From(
             sp.GetRequiredService<IOptions<NotificationOptions>>().Value,

@@ -11,19 +11,24 @@ namespace Backfill.Server.Tests.Alerts;
 public sealed class AlertDeliveryTests
 {
     private const string Secret = "alerts-test-webhook-secret-0123";
+    private const string SmtpPassword = "alerts-test-smtp-password-4567";
 
     [Fact]
-    public async Task AJobThatFailsSlices_SendsOneSliceFailedBatchThenJobFailed_ToTheWebhookSigned_AndByMail()
+    public async Task AJobThatFailsSlices_SendsOneSliceFailedBatchThenJobFailed_ToTheWebhookSigned_AndByMail_NoSecretAnywhere()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
         using var smtp = new SmtpListener();
-        await using var harness = await ServerHarness.StartAsync(settings: new Dictionary<string, string?>
+        var logs = new AllLevelsLoggerProvider();
+        await using var harness = await ServerHarness.StartAsync(logs: logs, settings: new Dictionary<string, string?>
         {
+            ["Logging:LogLevel:Default"] = "Trace",
             ["Notifications:Webhooks:0:Url"] = receiver.Url.ToString(),
             ["Notifications:Webhooks:0:Secret"] = Secret,
             ["Notifications:Email:SmtpHost"] = "127.0.0.1",
             ["Notifications:Email:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Notifications:Email:Tls"] = "none",
+            ["Notifications:Email:User"] = "backfill",
+            ["Notifications:Email:Password"] = SmtpPassword,
             ["Notifications:Email:From"] = "backfill@example.com",
             ["Notifications:Email:To:0"] = "oncall@example.com",
             ["Notifications:Email:To:1"] = "lead@example.com",
@@ -58,6 +63,24 @@ public sealed class AlertDeliveryTests
             Assert.Equal([$"[backfill] job.failed: job {job}, platform demo", $"[backfill] slice.failed: job {job}, 2 slice(s), platform demo"], mails.Select(m => m.Subject));
             Assert.All(mails, m => Assert.Equal(["oncall@example.com", "lead@example.com"], m.To.Mailboxes.Select(a => a.Address)));
             Assert.Contains($"{job}/30002/20240226 (shop 30002, attempt 1", mails[1].TextBody, StringComparison.Ordinal);
+
+            // Neither secret nor the webhook's path in what the scheduler logs, answers or sends; its deliveries are logged.
+            var seen = new Dictionary<string, string>
+            {
+                ["logs"] = string.Join('\n', logs.Lines),
+                ["status"] = await harness.Http.GetStringAsync($"/api/jobs/{job}"),
+                ["metrics"] = await harness.Http.GetStringAsync("/metrics"),
+                ["webhook bodies"] = string.Join('\n', receiver.RawBodies),
+                ["mails"] = string.Join('\n', mails.Select(m => m.ToString())),
+            };
+            Assert.Contains($"delivered to webhook Notifications:Webhooks:0 (http://127.0.0.1:{receiver.Url.Port})", seen["logs"], StringComparison.Ordinal);
+            foreach (var (where, text) in seen)
+            {
+                foreach (var secret in new[] { Secret, SmtpPassword, "path-token-not-for-logs" })
+                {
+                    Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{where} holds '{secret}'");
+                }
+            }
         }
         finally
         {
