@@ -8,6 +8,8 @@ namespace Backfill.Cli.Commands;
 /// <summary><c>backfill notify test</c>: one test alert to every configured target, one attempt each, and what came of it.</summary>
 internal static class NotifyCommand
 {
+    private static readonly DeliveryRetryOptions OneAttempt = new() { MaxAttempts = 1 };
+
     public static Command Create(IReadOnlyDictionary<string, string?> overrides)
     {
         var json = CommonOptions.Json();
@@ -26,7 +28,7 @@ internal static class NotifyCommand
             var results = new List<(string Target, DeliveryOutcome Outcome)>();
             foreach (var target in AlertTargets.From(options, http, TimeProvider.System))
             {
-                results.Add((target.Name, await target.SendAsync(alert, ct)));
+                results.Add((target.Name, await AlertOutbox.DeliverAsync(target, alert, OneAttempt, TimeProvider.System, null, ct)));
             }
 
             if (parse.GetValue(json))

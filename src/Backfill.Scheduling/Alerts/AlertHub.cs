@@ -119,10 +119,10 @@ public sealed partial class AlertHub : IAlerts, IHostedService, IDisposable
         }
     }
 
-    /// <summary>Sends failed-slice batches as they fall due; checks ten times per batch window (between 10 ms and a second).</summary>
+    /// <summary>Sends failed-slice batches as they fall due; checks ten times per batch window (between 100 ms and a second).</summary>
     private async Task FlushAsync(CancellationToken stop)
     {
-        var every = TimeSpan.FromTicks(Math.Clamp(_batchWindow.Ticks / 10, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
+        var every = TimeSpan.FromTicks(Math.Clamp(_batchWindow.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
         using var timer = new PeriodicTimer(every, _time);
         try
         {

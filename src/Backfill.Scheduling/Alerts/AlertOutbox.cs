@@ -81,7 +81,17 @@ internal sealed partial class AlertOutbox
     {
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await target.SendAsync(alert, cancellationToken);
+            DeliveryOutcome outcome;
+            try
+            {
+                outcome = await target.SendAsync(alert, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A failure the target did not foresee is the target's, not the sender's: its loop goes on with the next alert.
+                outcome = DeliveryOutcome.Refused($"{e.GetType().Name}: {e.Message}");
+            }
+
             if (outcome.Delivered || !outcome.Transient || attempt >= retry.MaxAttempts)
             {
                 return outcome;

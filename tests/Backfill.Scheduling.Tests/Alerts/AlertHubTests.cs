@@ -116,6 +116,21 @@ public sealed class AlertHubTests
     }
 
     [Fact]
+    public async Task ATargetThatThrows_LosesThatAlertOnly_ItsSenderGoesOn()
+    {
+        var target = new ScriptedTarget(_time) { ThrowNext = new NotSupportedException("The SMTP server does not support authentication.") };
+        using var hub = Hub(new NotificationOptions(), target);
+        await hub.StartAsync(CancellationToken.None);
+
+        hub.Raise(Alert.CoolOff("shopee", _time.GetUtcNow().AddMinutes(1), null, _time.GetUtcNow()));
+        hub.Raise(Alert.CoolOff("lazada", _time.GetUtcNow().AddMinutes(1), null, _time.GetUtcNow()));
+        await hub.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["lazada"], target.Delivered.Select(a => a.Platform));
+        Assert.Equal((1L, 1L), (hub.Totals.Delivered, hub.Totals.Failed));
+    }
+
+    [Fact]
     public async Task SameKeyRaisedAgain_SentOnce_AndTargetsGetOnlyTheEventsTheyListed()
     {
         var jobs = new ScriptedTarget(_time, "job.failed", "job.succeeded");

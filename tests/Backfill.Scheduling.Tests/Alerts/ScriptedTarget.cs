@@ -38,6 +38,9 @@ internal sealed class ScriptedTarget(TimeProvider time, params string[] events) 
         return this;
     }
 
+    /// <summary>Thrown by the next attempt, as a target's unforeseen failure.</summary>
+    public Exception? ThrowNext { get; set; }
+
     /// <summary>Attempts wait until <see cref="Release"/>.</summary>
     public void Hang() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -51,6 +54,12 @@ internal sealed class ScriptedTarget(TimeProvider time, params string[] events) 
         if (_gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (ThrowNext is { } thrown)
+        {
+            ThrowNext = null;
+            throw thrown;
         }
 
         DeliveryOutcome outcome;
