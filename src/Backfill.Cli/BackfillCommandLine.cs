@@ -28,6 +28,7 @@ internal static class BackfillCommandLine
             EstimateCommand.Create(overrides),
             ExportCommand.Create(overrides),
             DoctorCommand.Create(overrides),
+            NotifyCommand.Create(overrides),
             ListCommand.Create(overrides),
             PauseCommand.Create(overrides),
             ResumeCommand.Create(overrides),

@@ -4,6 +4,7 @@ using Backfill.Core.Slicing;
 using Backfill.Messaging;
 using Backfill.Platforms.Configuration;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Alerts;
 using Backfill.Scheduling.Retention;
 using Backfill.Worker;
 using Microsoft.Extensions.Configuration;
@@ -96,6 +97,7 @@ public static partial class ConfigurationCheck
         }
 
         errors.AddRange(ScheduleCheck.Validate(configuration, backfill ?? new BackfillOptions()));
+        errors.AddRange(NotificationsCheck.Validate(configuration));
 
         if (backfill is not null && worker is not null)
         {

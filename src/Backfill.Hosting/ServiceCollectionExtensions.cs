@@ -7,6 +7,7 @@ using Backfill.Messaging.Clients;
 using Backfill.Platforms;
 using Backfill.Platforms.Quotas;
 using Backfill.Scheduling;
+using Backfill.Scheduling.Alerts;
 using Backfill.Scheduling.Nightly;
 using Backfill.Scheduling.Quotas;
 using Backfill.Scheduling.Retention;
@@ -54,6 +55,9 @@ public static class ServiceCollectionExtensions
 
         if (roles.HasFlag(BackfillRoles.Scheduler))
         {
+            // First, so its hosted service stops after the scheduler's: what they raise while stopping still goes out.
+            services.AddAlerts(configuration);
+
             // The platforms' options, and their clients for the token refresh (shared with the workers in one process).
             services.AddTokenRefresh(configuration);
             services.AddSingleton<ActionTopic>();
@@ -63,7 +67,8 @@ public static class ServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<Microsoft.Extensions.Logging.ILogger<PlatformBoard>>(),
                 platform => configured.Contains(platform) ? sp.GetRequiredService<QuotaGrants>().Use(platform) : [],
-                platform => configured.Contains(platform) ? sp.GetRequiredService<IOptionsMonitor<Backfill.Platforms.Configuration.PlatformOptions>>().Get(platform).RateLimit.SafetyMargin : null));
+                platform => configured.Contains(platform) ? sp.GetRequiredService<IOptionsMonitor<Backfill.Platforms.Configuration.PlatformOptions>>().Get(platform).RateLimit.SafetyMargin : null,
+                sp.GetService<IAlerts>()));
             services.AddSingleton<PlatformLimits>();
             services.AddSingleton(sp => new BackfillDatabase(sp.GetRequiredService<IOptions<BackfillOptions>>().Value.DatabasePath));
             services.AddSingleton<JobStore>();

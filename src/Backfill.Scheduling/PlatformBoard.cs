@@ -1,5 +1,6 @@
 using Backfill.Platforms;
 using Backfill.Platforms.Quotas;
+using Backfill.Scheduling.Alerts;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
@@ -11,23 +12,39 @@ namespace Backfill.Scheduling;
 /// among them (<see cref="PartitionSkew"/>, R8), logged when it appears and when it ends. In memory: it describes the present.
 /// A platform's quotas are read from their one account, the scheduler's ledger, through <paramref name="quotas"/>, so they
 /// show the current windows even when nothing was granted since a reset; its configured safety margin through
-/// <paramref name="configuredMargin"/> (null for a platform that is not configured).
+/// <paramref name="configuredMargin"/> (null for a platform that is not configured). A cool-off or a quota pause that
+/// begins, and a worker whose failed commits grow, are raised on <paramref name="alerts"/>.
 /// </summary>
 public sealed partial class PlatformBoard(
-    TimeProvider time, ILogger<PlatformBoard>? logger = null, Func<string, IReadOnlyList<QuotaUse>>? quotas = null, Func<string, double?>? configuredMargin = null)
+    TimeProvider time, ILogger<PlatformBoard>? logger = null, Func<string, IReadOnlyList<QuotaUse>>? quotas = null, Func<string, double?>? configuredMargin = null, IAlerts? alerts = null)
 {
     private readonly ConcurrentDictionary<string, Entry> _platforms = new(StringComparer.OrdinalIgnoreCase);
 
     public void CoolOff(string platform, DateTimeOffset until, string? reason)
     {
+        if (Extend(platform, until, reason) is { } began)
+        {
+            alerts?.Raise(Alert.CoolOff(platform, until, reason, began));
+        }
+    }
+
+    /// <summary>Sets the platform's cool-off to end no sooner than <paramref name="until"/>; the time now when none was running and this one begins.</summary>
+    private DateTimeOffset? Extend(string platform, DateTimeOffset until, string? reason)
+    {
         var entry = Of(platform);
+        var now = time.GetUtcNow();
         lock (entry)
         {
-            if (until > entry.CoolOffUntil)
+            if (until <= entry.CoolOffUntil)
             {
-                entry.CoolOffUntil = until;
-                entry.CoolOffReason = reason;
+                return null;
             }
+
+            // The control topic is read from its start: a cool-off over already begins nothing.
+            var began = entry.CoolOffUntil <= now && until > now;
+            entry.CoolOffUntil = until;
+            entry.CoolOffReason = reason;
+            return began ? now : null;
         }
     }
 
@@ -38,15 +55,23 @@ public sealed partial class PlatformBoard(
     public void QuotaSpent(string platform, DateTimeOffset until, string reason)
     {
         var entry = Of(platform);
+        var now = time.GetUtcNow();
+        var began = false;
         lock (entry)
         {
             if (until > entry.QuotaSpentUntil)
             {
+                began = entry.QuotaSpentUntil <= now && until > now;
                 entry.QuotaSpentUntil = until;
             }
         }
 
-        CoolOff(platform, until, $"quota spent, resumes at {until:O} ({reason})");
+        // The pause is the quota's: told as such, not again as a cool-off.
+        Extend(platform, until, $"quota spent, resumes at {until:O} ({reason})");
+        if (began)
+        {
+            alerts?.Raise(Alert.QuotaSpent(platform, until, reason, now));
+        }
     }
 
     /// <summary>The end of the platform's last quota pause, running or over; null when it never paused.</summary>
@@ -120,11 +145,18 @@ public sealed partial class PlatformBoard(
     public void WorkerKafkaReported(string platform, string process, long commitFailures, long evictions)
     {
         var entry = Of(platform);
+        bool grew;
         lock (entry)
         {
             var known = entry.WorkerKafka.GetValueOrDefault(process);
+            grew = commitFailures > known.CommitFailures;
             // Reports may arrive out of order across partitions: counts since start only grow.
             entry.WorkerKafka[process] = (Math.Max(known.CommitFailures, commitFailures), Math.Max(known.Evictions, evictions));
+        }
+
+        if (grew)
+        {
+            alerts?.Raise(Alert.CommitFailures(platform, process, commitFailures, time.GetUtcNow()));
         }
     }
 

@@ -3,6 +3,7 @@ using Backfill.Messaging;
 using Backfill.Core.Jobs;
 using Backfill.Core.Telemetry;
 using Backfill.Messaging.Contracts;
+using Backfill.Scheduling.Alerts;
 using Backfill.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,9 +13,10 @@ namespace Backfill.Scheduling;
 /// <summary>
 /// Applies workers' progress to LiteDB; the scheduler is its only writer. What applies is <see cref="ProgressRule"/>'s
 /// to say: stale or repeated reports are ignored and counted, never thrown on, so redeliveries, redone steps and
-/// reports of an attempt released again since change nothing (R5).
+/// reports of an attempt released again since change nothing (R5). A failed slice and a finished job are raised on
+/// <paramref name="alerts"/> once applied.
 /// </summary>
-public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<ProgressApplier> logger)
+public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<ProgressApplier> logger, IAlerts? alerts = null)
 {
     private long _stale;
 
@@ -122,6 +124,10 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         }
 
         store.Save([slice], transitions);
+        if (slice.State == SliceState.Failed)
+        {
+            alerts?.Raise(Alert.SliceFailed(slice, progress.At));
+        }
 
         if (slice.State.IsTerminal())
         {
@@ -147,8 +153,10 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             return;
         }
 
-        store.Save(job, job.MoveTo(outcome, time.GetUtcNow(), "every slice is finished"));
+        var now = time.GetUtcNow();
+        store.Save(job, job.MoveTo(outcome, now, "every slice is finished"));
         Log.JobFinished(logger, jobId, outcome);
+        alerts?.Raise(Alert.JobFinished(job, store.Counts(jobId), now));
     }
 
     private static partial class Log

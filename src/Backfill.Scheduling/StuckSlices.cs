@@ -1,4 +1,5 @@
 using Backfill.Core.Jobs;
+using Backfill.Scheduling.Alerts;
 using Backfill.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +11,10 @@ namespace Backfill.Scheduling;
 /// <see cref="StuckRule"/> finds stuck, so their job's next release sends them again as a new attempt and they stop
 /// holding a place under <see cref="BackfillOptions.MaxInFlightPerPlatform"/>. Each is logged, counted
 /// (<c>backfill_slices_restarted_total</c>) and recorded in the slice's history. It runs while no progress is applied,
-/// so a report that arrives meanwhile is applied before (and the slice is not stuck) or after (and is stale).
+/// so a report that arrives meanwhile is applied before (and the slice is not stuck) or after (and is stale). Each is
+/// raised on <paramref name="alerts"/>.
 /// </summary>
-public sealed partial class StuckSlices(JobStore store, ProgressApplier progress, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<StuckSlices> logger)
+public sealed partial class StuckSlices(JobStore store, ProgressApplier progress, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<StuckSlices> logger, IAlerts? alerts = null)
 {
     private readonly DateTimeOffset _watchingSince = time.GetUtcNow();
 
@@ -65,6 +67,7 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
                 store.Save(slice, slice.MoveTo(SliceState.Pending, now, $"nothing heard of attempt {slice.Attempt} since {heard:O} (Backfill:StuckAfter {after:c}): released again as a new attempt"));
                 board.Restarted(slice.Platform);
                 Log.Restarted(logger, slice.Id, slice.JobId, slice.Attempt, was, heard, after);
+                alerts?.Raise(Alert.SliceStuck(slice, heard, after, now));
             }
 
             return stuck;

@@ -40,6 +40,21 @@ public sealed class StuckSlicesTests : IDisposable
     }
 
     [Fact]
+    public async Task AStuckSlice_IsRaisedWithItsAttemptAndWhenLastHeard()
+    {
+        var alerts = new Alerts.RecordingAlerts();
+        var stuck = new StuckSlices(_store, _applier, _board, Options.Create(new BackfillOptions { StuckAfter = After }), _time, NullLogger<StuckSlices>.Instance, alerts);
+        var heard = _time.GetUtcNow();
+        _time.Advance(After);
+
+        await stuck.CheckAsync(CancellationToken.None);
+
+        Assert.Equal([(Scheduling.Alerts.AlertEvents.SliceStuck, Lost, 3, heard), (Scheduling.Alerts.AlertEvents.SliceStuck, Busy, 1, heard)],
+            alerts.Raised.Select(a => (a.Event, a.Slice!, a.Attempt!.Value, a.Until!.Value)).OrderBy(a => a.Item3 == 1));
+        Assert.Equal($"slice.stuck:{Lost}:3", alerts.Raised.Single(a => a.Slice == Lost).Key);
+    }
+
+    [Fact]
     public async Task NothingHeardForStuckAfter_BackToPending_AttemptKept_CountedAndRecorded_NoLongerInFlight()
     {
         _time.Advance(After / 2);

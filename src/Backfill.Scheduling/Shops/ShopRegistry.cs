@@ -1,5 +1,6 @@
 using Backfill.Core.Jobs;
 using Backfill.Core.Shops;
+using Backfill.Scheduling.Alerts;
 using Backfill.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,8 @@ public sealed partial class ShopRegistry(
     IConfiguration configuration,
     TimeProvider time,
     ILogger<ShopRegistry> logger,
-    ITokenRefreshRequests? refresher = null) : IHostedService
+    ITokenRefreshRequests? refresher = null,
+    IAlerts? alerts = null) : IHostedService
 {
     /// <summary>What to do when tokens cannot be stored.</summary>
     public const string SetSecretKey = "set Backfill:SecretKey (32 random bytes, base64, e.g. from 'openssl rand -base64 32'; the same on serve and every worker) and restart them";
@@ -241,7 +243,7 @@ public sealed partial class ShopRegistry(
 
     /// <summary>
     /// The platform refused the shop's refresh token: it needs authorization (unless an operator disabled it), which is
-    /// logged as a warning once, when it begins. For the refresher.
+    /// logged as a warning and raised as an alert once, when it begins. For the refresher.
     /// </summary>
     public void RefreshRefused(string platform, string shop, string outcome)
     {
@@ -265,6 +267,7 @@ public sealed partial class ShopRegistry(
         if (entered)
         {
             Log.NeedsAuthorization(logger, platform, shop, outcome, ShopRules.AddCommand(platform, shop));
+            alerts?.Raise(Alert.NeedsAuthorization(platform, shop, outcome, ShopRules.AddCommand(platform, shop), now));
         }
     }
 

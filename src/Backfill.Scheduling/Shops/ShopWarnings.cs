@@ -59,6 +59,35 @@ public static class ShopWarnings
     }
 
     /// <summary>
+    /// The shop's tokens that lapse soon and that nothing has renewed, as <see cref="Of"/> words them: a refresh token
+    /// within <see cref="RefreshTokenWarning"/>, an access token of an active shop under <see cref="AccessLifeLeftWarning"/>
+    /// of its life. Not a lapsed one, nor any of a shop that needs authorization: that is told as such.
+    /// </summary>
+    public static IReadOnlyList<(string Token, DateTimeOffset ExpiresAt, string Why)> Expiring(ShopRecord shop, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(shop);
+        var expiring = new List<(string, DateTimeOffset, string)>();
+        if (shop.State == ShopState.NeedsAuthorization)
+        {
+            return expiring;
+        }
+
+        if (shop.RefreshExpiresAt is { } refreshEnds && refreshEnds > now && refreshEnds - now < RefreshTokenWarning)
+        {
+            expiring.Add(("refresh", refreshEnds, $"it lapses in {Span(refreshEnds - now)}: a refresh renews it; if none succeeds before, the seller must authorise the app again"));
+        }
+
+        if (shop.State == ShopState.Active && shop.AccessExpiresAt is { } accessEnds && accessEnds > now
+            && shop.LastRefreshAt is { } bought && accessEnds > bought && (accessEnds - now) < (accessEnds - bought) * AccessLifeLeftWarning)
+        {
+            var last = shop.LastRefreshFailed && !string.IsNullOrEmpty(shop.LastRefreshOutcome) ? $" (the last refresh failed: {shop.LastRefreshOutcome})" : "";
+            expiring.Add(("access", accessEnds, $"it lapses in {Span(accessEnds - now)} and no refresh has replaced it yet{last}"));
+        }
+
+        return expiring;
+    }
+
+    /// <summary>
     /// The warnings of an unfinished job's shops, each prefixed with its shop, a disabled shop included (its tokens are
     /// not refreshed); null when there is none or the job is finished.
     /// </summary>

@@ -2,6 +2,7 @@ using Backfill.Core.Secrets;
 using Backfill.Core.Shops;
 using Backfill.Platforms;
 using Backfill.Platforms.Tokens;
+using Backfill.Scheduling.Alerts;
 using Backfill.Storage;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,8 @@ namespace Backfill.Scheduling.Shops;
 /// the one moment that can lose the rotated refresh token), only then the access token announced, sealed, on the control
 /// topic (acknowledged), where every worker takes it. A refused refresh puts the shop in needs-authorization; one not
 /// answered is tried again with a back-off. Without <c>Backfill:SecretKey</c> nothing is refreshed, said once at start.
+/// Each pass over the shops raises on <paramref name="alerts"/> the tokens that lapse soon unrenewed
+/// (<see cref="ShopWarnings.Expiring"/>); the alerts tell each expiry once.
 /// </summary>
 public sealed partial class TokenRefresher(
     ShopStore store,
@@ -28,7 +31,8 @@ public sealed partial class TokenRefresher(
     PlatformBoard board,
     TokenRefreshCounters counters,
     TimeProvider time,
-    ILogger<TokenRefresher> logger) : BackgroundService
+    ILogger<TokenRefresher> logger,
+    IAlerts? alerts = null) : BackgroundService
 {
     /// <summary>The longest the refresher sleeps: a shop registered meanwhile without a request is seen within it.</summary>
     internal static readonly TimeSpan LongestSleep = TimeSpan.FromMinutes(1);
@@ -62,6 +66,8 @@ public sealed partial class TokenRefresher(
             var next = time.GetUtcNow() + LongestSleep;
             foreach (var shop in store.All().Where(IsOurs))
             {
+                RaiseExpiring(shop);
+
                 if (When(shop) is not { } due)
                 {
                     continue;
@@ -257,6 +263,20 @@ public sealed partial class TokenRefresher(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private void RaiseExpiring(ShopRecord shop)
+    {
+        if (alerts is null)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (token, expires, why) in ShopWarnings.Expiring(shop, now))
+        {
+            alerts.Raise(Alert.TokenExpiring(shop.Platform, shop.Shop, token, expires, why, now));
         }
     }
 

@@ -100,6 +100,35 @@ public sealed class ShopWarningsTests
         Assert.Null(ShopWarnings.ForJob(new JobRecord { Id = "done", Platform = "demo", Shops = ["1001"], State = JobState.Succeeded }, shops, Now));
     }
 
+    [Fact]
+    public void Expiring_ARefreshTokenWithinAWeek_AndAnAccessTokenUnderAnEighthOfItsLife_NotOnesLapsedOrHealthy()
+    {
+        var shop = Shop();
+        shop.LastRefreshAt = Now.AddHours(-4);
+        shop.AccessExpiresAt = Now.AddMinutes(20);
+        shop.RefreshExpiresAt = Now.AddDays(6);
+
+        Assert.Equal([("refresh", Now.AddDays(6)), ("access", Now.AddMinutes(20))], ShopWarnings.Expiring(shop, Now).Select(e => (e.Token, e.ExpiresAt)));
+        Assert.Equal("it lapses in 20 min and no refresh has replaced it yet", ShopWarnings.Expiring(shop, Now)[1].Why);
+
+        shop.AccessExpiresAt = Now.AddHours(1);
+        shop.RefreshExpiresAt = Now.AddDays(8);
+        Assert.Empty(ShopWarnings.Expiring(shop, Now));
+
+        shop.AccessExpiresAt = Now.AddMinutes(-1);
+        shop.RefreshExpiresAt = Now.AddMinutes(-1);
+        Assert.Empty(ShopWarnings.Expiring(shop, Now));
+    }
+
+    [Fact]
+    public void Expiring_AShopThatNeedsAuthorization_IsToldAsSuch_NotAsExpiring()
+    {
+        var shop = Shop(ShopState.NeedsAuthorization);
+        shop.RefreshExpiresAt = Now.AddDays(1);
+
+        Assert.Empty(ShopWarnings.Expiring(shop, Now));
+    }
+
     private static ShopRecord Shop(ShopState state = ShopState.Active, string shop = "1001") =>
         new() { Id = ShopRecord.MakeId("demo", shop), Platform = "demo", Shop = shop, State = state };
 }

@@ -7,6 +7,8 @@ using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Backfill.Platforms;
 using Backfill.Platforms.Tokens;
+using Backfill.Scheduling.Alerts;
+using Backfill.Scheduling.Tests.Alerts;
 using Backfill.Scheduling.Shops;
 using Backfill.Storage;
 using Confluent.Kafka;
@@ -33,6 +35,7 @@ public sealed class TokenRefresherTests : IAsyncLifetime
     private readonly ShopTokenSeal _seal = ShopTokenSeal.From(SecretBox.NewKey());
     private readonly TokenRefreshCounters _counters = new();
     private readonly TokenRefreshQueue _requests = new();
+    private readonly RecordingAlerts _alerts = new();
     private readonly MockCluster _cluster = MockCluster.Start();
     private readonly KafkaConnection _connection;
     private readonly KafkaClients _clients;
@@ -82,10 +85,10 @@ public sealed class TokenRefresherTests : IAsyncLifetime
             [$"Platforms:{Platform}:Shops:10002:AccessToken"] = "configured-only",
         }).Build();
         var announcer = new AccessTokenAnnouncer(producer ?? _producer, _connection);
-        var registry = new ShopRegistry(_store, new JobStore(_db), announcer, seal ?? _seal, configuration, _time, NullLogger<ShopRegistry>.Instance, _requests);
+        var registry = new ShopRegistry(_store, new JobStore(_db), announcer, seal ?? _seal, configuration, _time, NullLogger<ShopRegistry>.Instance, _requests, _alerts);
         await registry.StartAsync(CancellationToken.None);
         _refresher = new TokenRefresher(
-            _store, registry, _requests, _platform, seal ?? _seal, announcer, new PlatformBoard(_time), _counters, _time, NullLogger<TokenRefresher>.Instance);
+            _store, registry, _requests, _platform, seal ?? _seal, announcer, new PlatformBoard(_time), _counters, _time, NullLogger<TokenRefresher>.Instance, _alerts);
         await _refresher.StartAsync(CancellationToken.None);
         return _refresher;
     }
@@ -148,6 +151,37 @@ public sealed class TokenRefresherTests : IAsyncLifetime
         Assert.Contains("Invalid refresh_token.", shop.LastRefreshOutcome, StringComparison.Ordinal);
         Assert.Equal("configured-refresh", _seal.OpenRefresh(Platform, Shop, shop.RefreshToken!));
         Assert.DoesNotContain(await ControlAsync(0), m => m.Kind == ControlKind.Token);
+        var alert = Assert.Single(_alerts.Raised);
+        Assert.Equal((AlertEvents.ShopNeedsAuthorization, $"shop.needs_authorization:{Platform}:{Shop}", Platform, Shop), (alert.Event, alert.Key, alert.Platform, alert.Shop));
+        Assert.Contains("Invalid refresh_token.", alert.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefreshesFailingUntilAnEighthOfTheAccessTokensLifeIsLeft_RaiseItsExpiry_WithTheSameKeyEachPass()
+    {
+        _platform.Answer(TimeSpan.FromSeconds(100));
+        foreach (var _ in Enumerable.Range(0, 20))
+        {
+            _platform.Fail(PlatformErrorKind.Transient, "timeout");
+        }
+
+        await StartAsync();
+        await Until(() => _counters.Ok == 1);
+        var expires = Stored().AccessExpiresAt!.Value;
+        _time.Advance(TimeSpan.FromSeconds(87));
+        await Until(() => _counters.Failed >= 1);
+        await Task.Delay(100);
+        Assert.Empty(_alerts.Raised);
+
+        // 12.5 s of 100 left, refreshes failing: each pass of the refresher raises it, under one key.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => _alerts.Raised.Count >= 1);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await Until(() => _alerts.Raised.Count >= 2);
+
+        Assert.All(_alerts.Raised, a => Assert.Equal((AlertEvents.ShopTokenExpiring, "access", expires), (a.Event, a.Subject!, a.Until!.Value)));
+        Assert.Single(_alerts.Raised.Select(a => a.Key).Distinct());
+        Assert.Equal("it lapses in 12 s and no refresh has replaced it yet (the last refresh failed: demo: timeout: timeout)", _alerts.Raised[0].Error);
     }
 
     [Fact]
