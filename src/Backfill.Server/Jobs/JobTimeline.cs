@@ -36,7 +36,7 @@ public sealed record JobTimeline(string Job, int Total, IReadOnlyList<TimelinePo
 /// <summary>By <see cref="At"/>, <see cref="Finished"/> slices had finished.</summary>
 public sealed record TimelinePoint(DateTimeOffset At, int Finished);
 
-/// <summary>The body of <c>GET /api/jobs/{id}/history?slice=…</c>: the slice's recorded transitions, oldest first.</summary>
+/// <summary>The body of <c>GET /api/jobs/{id}/history?slice=…</c>: the slice's recorded transitions, oldest first (none while it was never released).</summary>
 public sealed record SliceEvents(string Slice, IReadOnlyList<SliceEvent> Events);
 
 /// <summary>One transition: from and to are states (lower case), the reason as the scheduler recorded it.</summary>
@@ -72,8 +72,9 @@ internal static class JobTimelineApi
                 title: "Which slice?");
         }
 
+        // A slice never released has no transition yet; one whose finished job's slices were deleted keeps its history.
         var events = store.History(slice);
-        return events.Count == 0
+        return events.Count == 0 && store.Slice(slice) is null
             ? TypedResults.Problem($"No slice '{Paging.Shown(slice)}' in job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such slice.")
             : TypedResults.Ok(new SliceEvents(slice, [.. events.Select(e => new SliceEvent(e.At, e.From.ToLowerInvariant(), e.To.ToLowerInvariant(), e.Reason))]));
     }

@@ -17,6 +17,29 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
     private HttpClient Http => fixture.Harness.Http;
 
     [Fact]
+    public async Task TimelineAndHistory_ShowWhatTheStoreHolds_AndNameWhatIsMissing()
+    {
+        var id = await CreateAsync("2022-02-01", "2022-02-03", releaseEvery: "01:00:00");
+        var slice = $"{id}/30001/20220201";
+
+        // No worker runs here: a slice has at most its release as history (the browser test sees whole histories).
+        var timeline = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/timeline");
+        var history = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/history?slice={Uri.EscapeDataString(slice)}");
+        using var noSlice = await Http.GetAsync($"/api/jobs/{id}/history");
+        using var otherJobs = await Http.GetAsync($"/api/jobs/{id}/history?slice=other-job/30001/20220201");
+        using var unknownSlice = await Http.GetAsync($"/api/jobs/{id}/history?slice={Uri.EscapeDataString($"{id}/30001/20990101")}");
+        using var unknownJob = await Http.GetAsync("/api/jobs/no-such-job/timeline");
+
+        Assert.Equal((4, 0), (timeline.GetProperty("total").GetInt32(), timeline.GetProperty("points").GetArrayLength()));
+        Assert.Equal(slice, history.GetProperty("slice").GetString());
+        Assert.All(history.GetProperty("events").EnumerateArray(), e => Assert.Equal(["at", "from", "to", "reason"], e.EnumerateObject().Select(p => p.Name)));
+        await AssertProblem(noSlice, HttpStatusCode.BadRequest, $"Name one slice of job '{id}' with ?slice=, as 'GET /api/jobs/{id}/slices' lists them (got '').");
+        Assert.Equal(HttpStatusCode.BadRequest, otherJobs.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownSlice.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknownJob.StatusCode);
+    }
+
+    [Fact]
     public async Task Slices_ListsEverySliceWithItsShape_AndFiltersByState()
     {
         var id = await CreateAsync("2022-01-01", "2022-01-03", releaseEvery: "01:00:00");
