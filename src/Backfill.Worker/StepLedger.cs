@@ -11,8 +11,8 @@ namespace Backfill.Worker;
 /// so the second copy meets the first one's <see cref="Done"/> and is dropped rather than run twice.
 /// It remembers the slices of the last one to two <see cref="Generation"/>s of finished steps: when the current generation
 /// is full it becomes the older one and the oldest is forgotten, so memory stays flat however many slices pass (R7) and
-/// a copy of a recent step is always caught. (It was one dictionary of 50,000 cleared when full, and asking its count
-/// took every lock of it at every step: an eighth of a busy worker's time (docs/performance.md, P4/P5).)
+/// a copy of a recent step is always caught. A generation is a plain dictionary under one lock: a concurrent dictionary's
+/// count takes every lock of it, which at every step cost a busy worker an eighth of its time (docs/performance.md, P4/P5).
 /// </summary>
 internal sealed class StepLedger
 {
