@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Backfill.Benchmarks.Output;
 using Backfill.Benchmarks.Perf;
-using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Benchmarks.Scenarios;
 using Backfill.Platforms.Configuration;

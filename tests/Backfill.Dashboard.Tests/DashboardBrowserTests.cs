@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
-using Backfill.Server.Tests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Dashboard.Tests;
@@ -34,7 +33,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
             Assert.Contains("No jobs yet", await page.Page.InnerTextAsync("#jobs"), StringComparison.Ordinal);
 
             var earlier = await CreateAsync(harness, new { platform = "demo", shops = new[] { ServerHarness.Shops[0] }, from = "2024-04-01", to = "2024-04-03", releaseEvery = "00:00:00.200", slicesPerRelease = 2 });
-            await ServerHarness.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{earlier}")).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the earlier job to finish");
+            await Poll.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{earlier}")).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the earlier job to finish");
             // 32 slices at one a second: the bar moves through several refreshes even when the sink starts seconds late on a busy machine.
             var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-03", to = "2024-04-19", releaseEvery = "00:00:01", slicesPerRelease = 1 });
 

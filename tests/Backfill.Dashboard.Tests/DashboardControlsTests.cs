@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Server.Tests;
 
 namespace Backfill.Dashboard.Tests;
 
@@ -29,7 +28,7 @@ public sealed class DashboardControlsTests(BrowserFixture browser) : IClassFixtu
         using var worker = harness.WorkerHost();
         await worker.StartAsync();
         var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-21", releaseEvery = "00:00:01", slicesPerRelease = 1 });
-        await ServerHarness.Eventually(
+        await Poll.Eventually(
             async () => await StatusAsync(harness, job) is var s && s.GetProperty("slices").GetProperty("failed").GetInt32() > 0 && s.GetProperty("slices").GetProperty("succeeded").GetInt32() > 0,
             Timeout,
             "a failed and a succeeded slice");

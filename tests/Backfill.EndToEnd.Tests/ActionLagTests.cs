@@ -20,14 +20,14 @@ public sealed class ActionLagTests
         var board = scheduler.Services.GetRequiredService<PlatformBoard>();
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 5).Job, CancellationToken.None);
 
-        await Harness.Eventually(() => board.Status(Harness.Platform).Hold is not null, TimeSpan.FromSeconds(30), "the lag to hold releases");
+        await Poll.Eventually(() => board.Status(Harness.Platform).Hold is not null, TimeSpan.FromSeconds(30), "the lag to hold releases");
         await Task.Delay(1000);
         Assert.Equal(4, store.Counts(job.Id).Released);
         Assert.Contains("4 action messages of sim wait unconsumed", board.Status(Harness.Platform).Hold, StringComparison.Ordinal);
 
         using var worker = harness.Host(BackfillRoles.Worker);
         await worker.StartAsync();
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish once workers consume");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish once workers consume");
         Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
         await worker.StopAsync();
         await scheduler.StopAsync();
@@ -47,7 +47,7 @@ public sealed class ActionLagTests
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 5).Job, CancellationToken.None);
 
         // Nobody consumes: every released slice's action waits on the topic, far more than MaxActionLag.
-        await Harness.Eventually(() => store.Counts(job.Id).Released == 10, TimeSpan.FromSeconds(30), "all ten slices to go out");
+        await Poll.Eventually(() => store.Counts(job.Id).Released == 10, TimeSpan.FromSeconds(30), "all ten slices to go out");
         Assert.Null(board.Status(Harness.Platform).Hold);
         await scheduler.StopAsync();
     }

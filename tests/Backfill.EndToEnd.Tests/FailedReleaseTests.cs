@@ -32,7 +32,7 @@ public sealed class FailedReleaseTests
         cluster.FailNextRequests(KafkaApi.Produce, ErrorCode.MsgSizeTooLarge);
         await host.StartAsync();
         var id = store.Slices(job.Id).Single().Id;
-        await Harness.Eventually(() => store.History(id).Any(t => t.To == nameof(SliceState.Pending)), TimeSpan.FromSeconds(30), "the failed release");
+        await Poll.Eventually(() => store.History(id).Any(t => t.To == nameof(SliceState.Pending)), TimeSpan.FromSeconds(30), "the failed release");
 
         var failed = store.Slice(id)!;
         Assert.Equal((SliceState.Pending, 1), (failed.State, failed.Attempt));
@@ -60,17 +60,17 @@ public sealed class FailedReleaseTests
         var job = await CreateAsync(scheduler);
         await scheduler.StartAsync();
         var id = store.Slices(job.Id).Single().Id;
-        await Harness.Eventually(() => store.History(id).Any(t => t.To == nameof(SliceState.Pending)), TimeSpan.FromSeconds(30), "the release to fail");
+        await Poll.Eventually(() => store.History(id).Any(t => t.To == nameof(SliceState.Pending)), TimeSpan.FromSeconds(30), "the release to fail");
         Assert.Equal((SliceState.Pending, 1), (store.Slice(id)!.State, store.Slice(id)!.Attempt));
 
         // The step the scheduler believes lost runs; its reports are late news for a Pending slice.
         using var worker = harness.Host(BackfillRoles.Worker);
         await worker.StartAsync();
-        await Harness.Eventually(() => applier.Ignored >= 2, TimeSpan.FromSeconds(30), "the written step of attempt 1 to run and report");
+        await Poll.Eventually(() => applier.Ignored >= 2, TimeSpan.FromSeconds(30), "the written step of attempt 1 to run and report");
         Assert.Equal(SliceState.Pending, store.Slice(id)!.State);
 
         await scheduler.Services.GetRequiredService<ReleaseService>().ReleaseAsync(job.Id, CancellationToken.None);
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(30), "the slice released again to run");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(30), "the slice released again to run");
         var done = store.Slice(id)!;
         Assert.Equal((SliceState.Succeeded, 2), (done.State, done.Attempt));
         await worker.StopAsync();

@@ -45,14 +45,14 @@ public sealed class FleetBudgetTests
         var orders = scheduler.Services.GetRequiredService<RecordStore>();
 
         // A third of the way, one worker leaves: its lanes move to the others, which wait out its calls' window first.
-        await Harness.Eventually(() => harness.Simulator.Stats.Accepted >= 30, TimeSpan.FromSeconds(60), "30 calls");
+        await Poll.Eventually(() => harness.Simulator.Stats.Accepted >= 30, TimeSpan.FromSeconds(60), "30 calls");
         await workers[0].StopAsync();
         workers[0].Dispose();
         var acceptedWhenItLeft = harness.Simulator.Stats.Accepted;
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(120), "the job to finish");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(120), "the job to finish");
         var expected = Harness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(shop, Start(from), Start(from.AddDays(4))));
-        await Harness.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Poll.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var stats = harness.Simulator.Stats;
         Assert.Equal(0, stats.Refused);

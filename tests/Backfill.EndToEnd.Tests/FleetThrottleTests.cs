@@ -47,7 +47,7 @@ public sealed class FleetThrottleTests(ITestOutputHelper output)
         var pausedUntil = met.Budget(Harness.Platform).PausedUntil;
 
         // Within one control-topic round trip the other worker holds its calls for the same pause, and is slowed down.
-        await Harness.Eventually(() => other.Budget(Harness.Platform).PausedUntil >= pausedUntil, HeardWithin, "the other worker to pause for the throttle");
+        await Poll.Eventually(() => other.Budget(Harness.Platform).PausedUntil >= pausedUntil, HeardWithin, "the other worker to pause for the throttle");
         var heardAfter = heard.Elapsed;
         var page = await other.Get(Harness.Platform).FetchAsync(new PageRequest(Harness.Shops[1], day, day.AddDays(1), SliceCursor.Start(Datasets.Orders)), CancellationToken.None);
         var otherCalls = harness.Simulator.Calls.Snapshot().Where(c => c.Shop == Harness.Shops[1]).ToList();

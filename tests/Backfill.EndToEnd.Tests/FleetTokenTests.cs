@@ -77,7 +77,7 @@ public sealed class FleetTokenTests(ITestOutputHelper output)
         var shop = Harness.Shops[0];
 
         var running = InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 1, 1), 4), null, cts.Token);
-        await Harness.Eventually(() => harness.Simulator.Calls.Snapshot().Count(c => c.Shop == shop && c.Outcome == "ok" && c.TokenGeneration >= 1) >= 3, Limit, "calls with the first refreshed token");
+        await Poll.Eventually(() => harness.Simulator.Calls.Snapshot().Count(c => c.Shop == shop && c.Outcome == "ok" && c.TokenGeneration >= 1) >= 3, Limit, "calls with the first refreshed token");
         harness.Simulator.ExpireTokens(shop);
         var summary = await running;
 

@@ -31,7 +31,7 @@ public sealed class ReleaseRoundTests
 
         var job = await CreateAsync(scheduler, Harness.Shops, days: 5, TimeSpan.FromHours(1));
 
-        await Harness.Eventually(() => InFlight(store, job).Count == 2, Wait, "the first period's batch");
+        await Poll.Eventually(() => InFlight(store, job).Count == 2, Wait, "the first period's batch");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var released = InFlight(store, job);
         Assert.Equal(Harness.Shops.Order(), released.Select(s => s.Shop).Order());
@@ -51,7 +51,7 @@ public sealed class ReleaseRoundTests
         var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
 
         var big = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto);
-        await Harness.Eventually(() => InFlight(store, big).Count == 4, Wait, "the auto job to fill the room");
+        await Poll.Eventually(() => InFlight(store, big).Count == 4, Wait, "the auto job to fill the room");
         var small = await CreateAsync(scheduler, [Harness.Shops[0]], days: 3, ReleaseCadence.Auto, from: new DateOnly(2024, 6, 1));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Empty(InFlight(store, small));
@@ -61,7 +61,7 @@ public sealed class ReleaseRoundTests
             Finish(applier, slice, ProgressKind.SliceSucceeded);
         }
 
-        await Harness.Eventually(() => InFlight(store, small).Count == 2, Wait, "the small job to get the freed room");
+        await Poll.Eventually(() => InFlight(store, small).Count == 2, Wait, "the small job to get the freed room");
         Assert.Equal(2, InFlight(store, big).Count);
         await scheduler.StopAsync();
     }
@@ -78,13 +78,13 @@ public sealed class ReleaseRoundTests
         var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
 
         var high = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto, priority: JobPriority.High);
-        await Harness.Eventually(() => InFlight(store, high).Count == 4, Wait, "the high job to fill the room");
+        await Poll.Eventually(() => InFlight(store, high).Count == 4, Wait, "the high job to fill the room");
         var low = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto, priority: JobPriority.Low, from: new DateOnly(2024, 6, 1));
 
         Finish(applier, InFlight(store, high)[0], ProgressKind.SliceSucceeded);
-        await Harness.Eventually(() => InFlight(store, low).Count == 1, Wait, "the low job's first place");
+        await Poll.Eventually(() => InFlight(store, low).Count == 1, Wait, "the low job's first place");
         Finish(applier, InFlight(store, high)[0], ProgressKind.SliceSucceeded);
-        await Harness.Eventually(() => InFlight(store, high).Count == 3, Wait, "the high job to take the next place");
+        await Poll.Eventually(() => InFlight(store, high).Count == 3, Wait, "the high job to take the next place");
         Assert.Single(InFlight(store, low));
         await scheduler.StopAsync();
     }
@@ -101,23 +101,23 @@ public sealed class ReleaseRoundTests
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
         var job = await CreateAsync(scheduler, [Harness.Shops[0]], days: 2, ReleaseCadence.Auto);
-        await Harness.Eventually(() => InFlight(store, job).Count == 2, Wait, "both slices released");
+        await Poll.Eventually(() => InFlight(store, job).Count == 2, Wait, "both slices released");
         var (first, second) = (InFlight(store, job)[0], InFlight(store, job)[1]);
 
         Finish(applier, second, ProgressKind.SliceSucceeded);
         Finish(applier, first, ProgressKind.SliceFailed, "transient");
         Assert.Equal(JobState.Running, store.Job(job.Id)!.State);
-        await Harness.Eventually(() => store.Slice(first.Id) is { State: SliceState.Released, Attempt: 2 }, Wait, "the automatic retry");
+        await Poll.Eventually(() => store.Slice(first.Id) is { State: SliceState.Released, Attempt: 2 }, Wait, "the automatic retry");
         var retried = store.Slice(first.Id)!;
         Assert.Equal(1, retried.AutoRetries);
         Assert.Contains(store.History(first.Id), t => t.Reason.StartsWith("automatic retry 1 of 1 after a transient failure", StringComparison.Ordinal));
 
         // Its retries spent, the slice's next failure is final even though the error may pass.
         Finish(applier, retried, ProgressKind.SliceFailed, "transient");
-        await Harness.Eventually(() => store.Job(job.Id)!.State == JobState.Failed, Wait, "the job to fail");
+        await Poll.Eventually(() => store.Job(job.Id)!.State == JobState.Failed, Wait, "the job to fail");
 
         var other = await CreateAsync(scheduler, [Harness.Shops[1]], days: 1, ReleaseCadence.Auto);
-        await Harness.Eventually(() => InFlight(store, other).Count == 1, Wait, "the other job's slice released");
+        await Poll.Eventually(() => InFlight(store, other).Count == 1, Wait, "the other job's slice released");
         Finish(applier, InFlight(store, other)[0], ProgressKind.SliceFailed, "permanent");
         Assert.Equal(JobState.Failed, store.Job(other.Id)!.State);
         await scheduler.StopAsync();
@@ -159,7 +159,7 @@ public sealed class ReleaseRoundTests
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
         var job = await CreateAsync(scheduler, Harness.Shops, days: 30, ReleaseCadence.Auto);
-        await Harness.Eventually(() => InFlight(store, job).Count == 4, Wait, "the configured cap to fill");
+        await Poll.Eventually(() => InFlight(store, job).Count == 4, Wait, "the configured cap to fill");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Equal(4, InFlight(store, job).Count);
 
@@ -172,7 +172,7 @@ public sealed class ReleaseRoundTests
         });
 
         // At 40/s the lanes need about 40 · 3 s + a lane's worth of slices: more than the job's 60, which all go out.
-        await Harness.Eventually(() => InFlight(store, job).Count == 60, Wait, "the cap raised above the job's 60 slices");
+        await Poll.Eventually(() => InFlight(store, job).Count == 60, Wait, "the cap raised above the job's 60 slices");
         await scheduler.StopAsync();
     }
 

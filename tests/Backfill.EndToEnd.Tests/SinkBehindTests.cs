@@ -26,7 +26,7 @@ public sealed class SinkBehindTests
         string? job = null;
 
         var run = InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 2, 26), 2), s => job = s.Job, cts.Token);
-        await Harness.Eventually(() => job is not null && store.Job(job)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
+        await Poll.Eventually(() => job is not null && store.Job(job)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
         await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(4)));
         Assert.False(run.IsCompleted, "the run ended while the sink was behind");
         var totals = store.Totals(job!);

@@ -33,7 +33,7 @@ public sealed class StuckSliceTests
             new BackfillRequest(Harness.Platform, [Harness.Shops[0]], new DateOnly(2024, 3, 5), new DateOnly(2024, 3, 6), ReleaseEvery: TimeSpan.FromSeconds(1)), CancellationToken.None);
         var id = store.Slices(job.Id).Single().Id;
         await scheduler.StartAsync();
-        await Harness.Eventually(() => store.Slice(id)!.State == SliceState.Released, TimeSpan.FromSeconds(30), "the release");
+        await Poll.Eventually(() => store.Slice(id)!.State == SliceState.Released, TimeSpan.FromSeconds(30), "the release");
         var lostAt = DateTimeOffset.UtcNow;
 
         // The step is consumed and committed by the worker group without a report, as a worker parks it.
@@ -42,7 +42,7 @@ public sealed class StuckSliceTests
         using var worker = harness.Host(BackfillRoles.Worker);
         await worker.StartAsync();
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
         var slice = store.Slice(id)!;
         Assert.Equal((SliceState.Succeeded, 2), (slice.State, slice.Attempt));
         var restart = store.History(id).Single(t => t.To == nameof(SliceState.Pending));
@@ -62,7 +62,7 @@ public sealed class StuckSliceTests
         List<TopicPartitionOffset> ends = [];
 
         // The slice is marked released before its action is produced: wait for the action itself.
-        await Harness.Eventually(
+        await Poll.Eventually(
             () => (ends = [.. partitions.Select(p => new TopicPartitionOffset(topic, p, reader.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High))]).Any(e => e.Offset.Value > 0),
             TimeSpan.FromSeconds(10),
             "the released action on the topic");

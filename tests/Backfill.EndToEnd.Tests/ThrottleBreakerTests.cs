@@ -46,12 +46,12 @@ public sealed class ThrottleBreakerTests
 
         harness.Simulator.Switches.ThrottleEverything = true;
         var (job, _) = await scheduler.Services.GetRequiredService<JobPlanner>().CreateAsync(harness.Request(new DateOnly(2024, 1, 1), 12).Job, CancellationToken.None);
-        await Harness.Eventually(() => board.CoolingOffUntil(Harness.Platform) is not null, TimeSpan.FromSeconds(60), "the breaker to open and reach the scheduler");
-        await Harness.Eventually(() => budgets.All(b => b.Budget(Harness.Platform).PausedUntil > DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10), "every worker to cool off");
+        await Poll.Eventually(() => board.CoolingOffUntil(Harness.Platform) is not null, TimeSpan.FromSeconds(60), "the breaker to open and reach the scheduler");
+        await Poll.Eventually(() => budgets.All(b => b.Budget(Harness.Platform).PausedUntil > DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10), "every worker to cool off");
         harness.Simulator.Switches.ThrottleEverything = false;
 
         // Releases run one at a time: once one has held for the cool-off, a release decided before it was known is over.
-        await Harness.Eventually(() => (board.Status(Harness.Platform).Hold ?? "").Contains("cools off", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "a release to hold for the cool-off");
+        await Poll.Eventually(() => (board.Status(Harness.Platform).Hold ?? "").Contains("cools off", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "a release to hold for the cool-off");
         var until = board.CoolingOffUntil(Harness.Platform)!.Value;
         var callsAtOpen = harness.Simulator.Stats.Accepted + harness.Simulator.Stats.ForcedThrottles;
         var releasedAtOpen = store.Slices(job.Id).Count(s => s.State != SliceState.Pending);
@@ -62,7 +62,7 @@ public sealed class ThrottleBreakerTests
         Assert.Equal(releasedAtOpen, store.Slices(job.Id).Count(s => s.State != SliceState.Pending));
         Assert.Contains("cools off", board.Status(Harness.Platform).Hold ?? "", StringComparison.Ordinal);
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish after the cool-off");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish after the cool-off");
         Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
         Assert.True(board.Status(Harness.Platform).Throttles > 0);
         Assert.Equal(0, harness.Simulator.Stats.Refused);

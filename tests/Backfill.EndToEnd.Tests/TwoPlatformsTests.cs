@@ -99,9 +99,9 @@ public sealed class TwoPlatformsTests(ITestOutputHelper output)
             expected[(Lazada, seller)] = lazada.Expected(seller, Start(from), Start(to)).Ids;
         }
 
-        await Harness.Eventually(() => store.Job(shopeeJob.Id)!.IsFinished && store.Job(lazadaJob.Id)!.IsFinished, TimeSpan.FromSeconds(240), "both jobs to finish");
+        await Poll.Eventually(() => store.Job(shopeeJob.Id)!.IsFinished && store.Job(lazadaJob.Id)!.IsFinished, TimeSpan.FromSeconds(240), "both jobs to finish");
         var finished = DateTime.UtcNow - started;
-        await Harness.Eventually(
+        await Poll.Eventually(
             () => expected.All(e => records.OfShop(Datasets.Orders, e.Key.Platform, e.Key.Shop).Count == e.Value.Count), TimeSpan.FromSeconds(60), "the sink to hold every order of both");
 
         Assert.Equal(JobState.Succeeded, store.Job(shopeeJob.Id)!.State);

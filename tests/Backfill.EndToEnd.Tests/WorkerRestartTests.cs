@@ -32,14 +32,14 @@ public sealed class WorkerRestartTests
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var orders = scheduler.Services.GetRequiredService<RecordStore>();
 
-        await Harness.Eventually(() => store.Slices(job.Id)[0].Step >= 2, TimeSpan.FromSeconds(60), "three steps done by the first worker");
+        await Poll.Eventually(() => store.Slices(job.Id)[0].Step >= 2, TimeSpan.FromSeconds(60), "three steps done by the first worker");
         await first.StopAsync();
         first.Dispose();
         using var second = harness.Host(BackfillRoles.Worker);
         await second.StartAsync();
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish on the second worker");
-        await Harness.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, ["20001"], Start(day), Start(day.AddDays(1))) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(90), "the job to finish on the second worker");
+        await Poll.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, ["20001"], Start(day), Start(day.AddDays(1))) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var slice = store.Slices(job.Id).Single();
         Assert.Equal(SliceState.Succeeded, slice.State);

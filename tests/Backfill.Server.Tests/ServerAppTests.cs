@@ -45,7 +45,7 @@ public sealed class ServerAppTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
             JsonElement status = default;
-            await ServerHarness.Eventually(async () =>
+            await Poll.Eventually(async () =>
             {
                 status = await harness.Http.GetFromJsonAsync<JsonElement>(created.Headers.Location);
                 return status.GetProperty("state").GetString() != "running";

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Backfill.Benchmarks.Processes;
 
 namespace Backfill.Benchmarks.Perf;
 

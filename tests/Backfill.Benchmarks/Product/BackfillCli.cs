@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Backfill.Benchmarks.Processes;
 
 namespace Backfill.Benchmarks.Product;
 

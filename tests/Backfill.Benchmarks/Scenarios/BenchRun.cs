@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Core.Data;
 using Backfill.Simulators;

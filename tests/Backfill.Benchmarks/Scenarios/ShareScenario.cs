@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 using Backfill.Core.Jobs;
 using Backfill.Core.Release;

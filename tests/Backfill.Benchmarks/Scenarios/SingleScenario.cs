@@ -1,5 +1,4 @@
 using System.Globalization;
-using Backfill.Benchmarks.Processes;
 using Backfill.Benchmarks.Product;
 
 namespace Backfill.Benchmarks.Scenarios;

@@ -22,7 +22,8 @@ public sealed class TraceHeadersTests
 
         Assert.Equal(activity.TraceId, parent.TraceId);
         Assert.Equal(activity.SpanId, parent.SpanId);
-        Assert.Equal(ActivityTraceFlags.Recorded, parent.TraceFlags);
+        Assert.Equal(activity.ActivityTraceFlags, parent.TraceFlags);
+        Assert.True(parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded));
         Assert.Equal("vendor=x", parent.TraceState);
         Assert.True(parent.IsRemote);
         Assert.Equal(activity.Id, Text(headers!, "traceparent"));

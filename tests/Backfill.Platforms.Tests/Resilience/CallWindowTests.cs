@@ -1,6 +1,5 @@
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
-using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Platforms.Tests.Resilience;
@@ -101,7 +100,7 @@ public sealed class CallWindowTests
         var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
         var doneWhileInFlight = waiting.IsCompleted;
         call.Dispose();
-        await Eventually.TrueAsync(() => waiting.IsCompleted);
+        await Poll.Eventually(() => waiting.IsCompleted, TimeSpan.FromSeconds(5), "the waiting call to start");
 
         Assert.False(doneWhileInFlight);
         Assert.False(window.TryStart(out _));

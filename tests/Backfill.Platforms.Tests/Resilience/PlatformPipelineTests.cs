@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
-using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 
@@ -106,13 +105,14 @@ public sealed class PlatformPipelineTests
         var secondJustBefore = second.IsCompleted;
         // The waiting caller reads the clock and then sets its timer on a thread of its own: if the 999 ms step above
         // fell in between, its timer is due up to a second later on the fake clock, a thousand 1 ms steps away.
-        await Eventually.TrueAsync(
+        await Poll.Eventually(
             () =>
             {
                 _time.Advance(TimeSpan.FromMilliseconds(1));
                 return second.IsCompleted;
             },
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            "the second call to start");
 
         Assert.False(secondWhileFirstInFlight);
         Assert.False(secondJustBefore);
@@ -142,16 +142,17 @@ public sealed class PlatformPipelineTests
         var running = pipeline.ExecuteAsync(_ => Interlocked.Increment(ref _attempts) == 1
             ? throw new PlatformException("demo", PlatformErrorKind.Transient, "code", "message")
             : ValueTask.FromResult(_attempts)).AsTask();
-        await Eventually.TrueAsync(() => Volatile.Read(ref _attempts) == 1, TimeSpan.FromSeconds(10));
+        await Poll.Eventually(() => Volatile.Read(ref _attempts) == 1, TimeSpan.FromSeconds(10), "the first attempt");
         _time.Advance(TimeSpan.FromMilliseconds(199));
         var retriedEarly = Volatile.Read(ref _attempts) > 1;
-        await Eventually.TrueAsync(
+        await Poll.Eventually(
             () =>
             {
                 _time.Advance(TimeSpan.FromMilliseconds(10));
                 return running.IsCompleted;
             },
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            "the retry to answer");
 
         Assert.False(retriedEarly);
         Assert.Equal(2, await running);

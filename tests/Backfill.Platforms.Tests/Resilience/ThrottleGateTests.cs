@@ -1,5 +1,4 @@
 using Backfill.Platforms.Resilience;
-using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Platforms.Tests.Resilience;
@@ -54,11 +53,11 @@ public sealed class ThrottleGateTests
         var doneAtFirstDeadline = waiting.IsCompleted;
 
         // The waiter re-arms its delay on a thread of its own; stepping time until it is done avoids racing it.
-        await Eventually.TrueAsync(() =>
+        await Poll.Eventually(() =>
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
             return waiting.IsCompleted;
-        });
+        }, TimeSpan.FromSeconds(5), "the waiter to pass the gate");
 
         Assert.False(doneAtFirstDeadline);
         Assert.True(_time.GetUtcNow() - start >= TimeSpan.FromSeconds(1.5));

@@ -118,7 +118,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
     [Fact]
     public async Task Logs_OfEveryKindOfFailure_NeverContainTheKeyTokenOrSignature()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new LogCapture();
         _sim.Switches.AuthFailShops.Add(PlatformHarness.OtherShopId);
         using (var wrongKey = PlatformHarness.Create(_sim, c => c[PlatformHarness.Key("PartnerKey")] = "wrong-partner-key-secret", logs))
         {
@@ -264,7 +264,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
 
         var fetching = harness.Source.FetchAsync(BusyDay(), cancel.Token);
-        await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
+        await Poll.Eventually(() => _sim.Stats.Accepted == 1, TimeSpan.FromSeconds(5), "the first call to be under way");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fetching);
@@ -320,7 +320,7 @@ public sealed class ShopeeOrderSourceTests : IAsyncLifetime
         using var leaving = new CancellationTokenSource();
 
         var fetching = harness.Source.FetchAsync(BusyDay() with { Yield = leaving.Token }, CancellationToken.None);
-        await Eventually.TrueAsync(() => _sim.Stats.Accepted == 1);
+        await Poll.Eventually(() => _sim.Stats.Accepted == 1, TimeSpan.FromSeconds(5), "the first call to be under way");
         await leaving.CancelAsync();
 
         // A call under way is never cut, and a place that is free is taken: only waiting ends early.

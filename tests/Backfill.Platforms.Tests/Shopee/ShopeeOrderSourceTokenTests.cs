@@ -71,7 +71,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         });
 
         var fetching = harness.Source.FetchAsync(Day(TimeSpan.Zero), CancellationToken.None);
-        await Eventually.TrueAsync(() => _sim.Switches.PendingFaults == 0, TimeSpan.FromSeconds(10));
+        await Poll.Eventually(() => _sim.Switches.PendingFaults == 0, TimeSpan.FromSeconds(10), "the expired answer");
         await RefreshAsync(harness.Tokens, Refresh, 1);
         await fetching;
 
@@ -101,7 +101,7 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
         var first = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
         var second = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)) with { Cursor = PlatformHarness.OrdersFirstPage with { Page = "" } }, CancellationToken.None);
         await announced.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        await Eventually.TrueAsync(() => _sim.Stats.ExpiredAnswers == 2, TimeSpan.FromSeconds(10));
+        await Poll.Eventually(() => _sim.Stats.ExpiredAnswers == 2, TimeSpan.FromSeconds(10), "both expired answers");
         Assert.False(first.IsCompleted);
         await RefreshAsync(harness.Tokens, Refresh, 1);
         var pages = await Task.WhenAll(first, second);

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Benchmarks.Processes;
-using Backfill.Benchmarks.Product;
 using Backfill.Simulators;
 
 namespace Backfill.Reliability.Tests.Crash;
@@ -159,20 +157,13 @@ internal sealed class ProcessFleet : IAsyncDisposable
     /// <summary>Waits until serve's order sink has saved every order on the order topic (a slice succeeds when its orders reach Kafka, not the sink).</summary>
     public async Task DrainSinkAsync(TimeSpan timeout)
     {
-        using var lag = new Benchmarks.Product.SinkLag(BootstrapServers, "backfill");
+        using var lag = new SinkLag(BootstrapServers, "backfill");
         await Eventually(() => Task.FromResult(lag.Behind() == 0), timeout, "serve's order sink to catch up with the order topic");
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> and the logs.</summary>
-    public async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var started = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(started.Elapsed < timeout, $"timed out after {timeout.TotalSeconds} s waiting for {what}; logs in {Children.LogDirectory}");
-            await Task.Delay(100);
-        }
-    }
+    public Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.Eventually(condition, timeout, $"{what}; logs in {Children.LogDirectory}");
 
     public async ValueTask DisposeAsync()
     {

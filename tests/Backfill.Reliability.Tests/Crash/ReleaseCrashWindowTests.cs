@@ -1,6 +1,5 @@
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -39,7 +38,7 @@ public sealed class ReleaseCrashWindowTests(ITestOutputHelper output)
                 new BackfillRequest(Harness.Platform, [shop], day, day.AddDays(2), ReleaseEvery: TimeSpan.FromHours(1), SlicesPerRelease: 1), CancellationToken.None);
             jobId = job.Id;
             var store = first.Services.GetRequiredService<JobStore>();
-            await Harness.Eventually(() => store.Count(jobId, SliceState.Released) == 1, TimeSpan.FromSeconds(20), "the first release");
+            await Poll.Eventually(() => store.Count(jobId, SliceState.Released) == 1, TimeSpan.FromSeconds(20), "the first release");
             await first.StopAsync();
         }
 
@@ -59,8 +58,8 @@ public sealed class ReleaseCrashWindowTests(ITestOutputHelper output)
         await next.StartAsync();
         var jobs = next.Services.GetRequiredService<JobStore>();
         var orders = next.Services.GetRequiredService<RecordStore>();
-        await Harness.Eventually(() => jobs.Job(jobId)!.IsFinished, TimeSpan.FromSeconds(60), "both slices to finish after the restart");
-        await Harness.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, [shop], from, from.AddDays(2)) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Poll.Eventually(() => jobs.Job(jobId)!.IsFinished, TimeSpan.FromSeconds(60), "both slices to finish after the restart");
+        await Poll.Eventually(() => orders.Count(Datasets.Orders, Harness.Platform, [shop], from, from.AddDays(2)) == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
 
         var slices = jobs.Slices(jobId);
         Assert.All(slices, s => Assert.Equal(SliceState.Succeeded, s.State));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Embedded;
@@ -47,7 +46,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
 
         var run = InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 3, 1), 5), null, cts.Token);
-        await Harness.Eventually(() => stats.Steps > 0, TimeSpan.FromSeconds(30), "the first step");
+        await Poll.Eventually(() => stats.Steps > 0, TimeSpan.FromSeconds(30), "the first step");
 
         var leaders = 0;
         var recovery = new Dictionary<string, long>();
@@ -63,7 +62,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             clear?.Invoke();
             var cleared = Stopwatch.StartNew();
             var steps = stats.Steps;
-            await Harness.Eventually(() => stats.Steps > steps || run.IsCompleted, RecoverWithin, $"a step after {name}");
+            await Poll.Eventually(() => stats.Steps > steps || run.IsCompleted, RecoverWithin, $"a step after {name}");
             recovery[name] = cleared.ElapsedMilliseconds;
         }
 

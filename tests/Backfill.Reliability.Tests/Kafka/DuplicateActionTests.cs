@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
-using Backfill.Server.Tests.TestSupport;
 using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Storage;
@@ -39,10 +37,10 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
 
         // Both worker processes own partitions before the copies exist, so each reads the copies on its own partitions
         // (with copies already waiting, the first to join may read them all before the second joins).
-        var logs = new[] { new AllLevelsLoggerProvider(), new AllLevelsLoggerProvider() };
+        var logs = new[] { new LogCapture(), new LogCapture() };
         var workers = logs.Select(l => harness.Host(BackfillRoles.Worker, l)).ToArray();
         await Task.WhenAll(workers.Select(w => w.StartAsync()));
-        await Harness.Eventually(() => logs.All(l => l.Lines.Any(line => line.Contains(" assigned partitions [", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "both worker processes to own partitions");
+        await Poll.Eventually(() => logs.All(l => l.Lines.Any(line => line.Contains(" assigned partitions [", StringComparison.Ordinal))), TimeSpan.FromSeconds(30), "both worker processes to own partitions");
 
         using var scheduler = harness.Host(BackfillRoles.Scheduler);
         await scheduler.StartAsync();
@@ -50,7 +48,7 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         var store = scheduler.Services.GetRequiredService<JobStore>();
         var clients = scheduler.Services.GetRequiredService<KafkaClients>();
         var topic = clients.Connection.Topics.Actions;
-        await Harness.Eventually(() => TopicReader.All(clients, topic).Count > 0, TimeSpan.FromSeconds(20), "the slice's first action");
+        await Poll.Eventually(() => TopicReader.All(clients, topic).Count > 0, TimeSpan.FromSeconds(20), "the slice's first action");
 
         // Delivered again, by hand: the very bytes of the released action, on its own partition and on every other one.
         var original = TopicReader.All(clients, topic).First();
@@ -66,9 +64,9 @@ public sealed class DuplicateActionTests(ITestOutputHelper output)
         var orders = scheduler.Services.GetRequiredService<RecordStore>();
         var stats = workers.Select(w => w.Services.GetRequiredService<WorkerStats>()).ToArray();
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(40), "the job to finish");
-        await Harness.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(20), "the sink to hold every order");
-        await Harness.Eventually(() => EveryMessageCommitted(clients, topic), TimeSpan.FromSeconds(20), "every action, copies included, to be read and committed");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(40), "the job to finish");
+        await Poll.Eventually(() => orders.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(20), "the sink to hold every order");
+        await Poll.Eventually(() => EveryMessageCommitted(clients, topic), TimeSpan.FromSeconds(20), "every action, copies included, to be read and committed");
         var recovered = watch.Elapsed;
 
         var slice = store.Slices(job.Id).Single();

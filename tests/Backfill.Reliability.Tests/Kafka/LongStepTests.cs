@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Embedded;
@@ -47,7 +46,7 @@ public sealed class LongStepTests(ITestOutputHelper output)
 
         var run = InProcessRun.RunAsync(host, harness.Request(days[0], 2, "20001"), null, cts.Token);
         // While the first long steps run: the next commits (of any consumer here) are refused, as during a rebalance.
-        await Harness.Eventually(() => stats.Steps > 0 || run.IsCompleted, TimeSpan.FromSeconds(40), "a first step to finish");
+        await Poll.Eventually(() => stats.Steps > 0 || run.IsCompleted, TimeSpan.FromSeconds(40), "a first step to finish");
         cluster.FailNextRequests(KafkaApi.OffsetCommit, ErrorCode.RebalanceInProgress, ErrorCode.RebalanceInProgress, ErrorCode.RebalanceInProgress);
         var summary = await run;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;

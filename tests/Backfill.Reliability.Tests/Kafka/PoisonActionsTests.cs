@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;

@@ -1,5 +1,4 @@
 using Backfill.Hosting;
-using Backfill.Server.Tests.Cli;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 

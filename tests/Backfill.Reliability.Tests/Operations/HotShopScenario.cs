@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Platforms;
-using Backfill.Server.Tests;
-using Backfill.Server.Tests.Cli;
-using Backfill.Server.Tests.TestSupport;
 using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Operations;
@@ -43,7 +40,7 @@ public sealed class HotShopScenario(ITestOutputHelper output)
             settings[$"Platforms:demo:Shops:{shop}:AccessToken"] = ServerHarness.Token(shop);
         }
 
-        var logs = new AllLevelsLoggerProvider();
+        var logs = new LogCapture();
         await using var harness = await ServerHarness.StartAsync(settings: settings, logs: logs, simulator: o =>
         {
             o.PermitsPerSecond = 240;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Backfill.Messaging.Clients;
-using Backfill.Server.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -36,7 +35,7 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
 
         // A job to aim the job routes at, paused so that nothing that slips through can make it release.
         var job = await JobsApi.CreateAsync(harness, ServerHarness.Shops, new DateOnly(2024, 3, 1), 2, "1.00:00:00", 1);
-        await ServerHarness.Eventually(async () => (await JobsApi.SlicesAsync(harness, job)).Any(s => s.State != "pending"), TimeSpan.FromSeconds(10), "the first release");
+        await Poll.Eventually(async () => (await JobsApi.SlicesAsync(harness, job)).Any(s => s.State != "pending"), TimeSpan.FromSeconds(10), "the first release");
         (await harness.Http.PostAsync($"/api/jobs/{job}/pause", null)).Dispose();
         var before = await WrittenAsync(harness);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Backfill.Scheduling;
-using Backfill.Server.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -54,7 +53,7 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
         try
         {
             var id = await JobsApi.CreateAsync(harness, Shops, from, days: 4, releaseEvery: $"{Period:c}", slicesPerRelease: 1);
-            await ServerHarness.Eventually(async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2, TimeSpan.FromSeconds(40), "slices to run");
+            await Poll.Eventually(async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2, TimeSpan.FromSeconds(40), "slices to run");
 
             // Pause: from its return, no release, while slices in flight finish (so the in-flight cap leaves room).
             using (var paused = await harness.Http.PostAsync($"/api/jobs/{id}/pause", null))
@@ -67,7 +66,7 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
             var atPause = await JobsApi.SlicesAsync(harness, id);
             var pendingAtPause = atPause.Count(s => s.State == "pending");
             var inFlightAtPause = atPause.Where(s => s.State is "released" or "running").Select(s => s.Id).ToHashSet();
-            await ServerHarness.Eventually(
+            await Poll.Eventually(
                 async () => pausedAt.Elapsed > 3 * Period && (await JobsApi.SlicesAsync(harness, id)).Any(s => inFlightAtPause.Contains(s.Id) && s.State == "succeeded"),
                 TimeSpan.FromSeconds(30),
                 "a slice in flight at the pause to finish");
@@ -83,7 +82,7 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
             }
 
-            await ServerHarness.Eventually(
+            await Poll.Eventually(
                 async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 3 && Shops.All(s => harness.Simulator.Stats.AcceptedFor(s) > 0),
                 TimeSpan.FromSeconds(30),
                 "slices to run again after the resume");

@@ -3,9 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Backfill.Messaging.Clients;
-using Backfill.Server.Tests;
-using Backfill.Server.Tests.Cli;
-using Backfill.Server.Tests.TestSupport;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -33,8 +30,8 @@ public sealed class SecretsScenario(ITestOutputHelper output)
     [Fact]
     public async Task AfterARunWithFailuresAndADeadLetter_NoSecretAnywhere()
     {
-        var serveLogs = new AllLevelsLoggerProvider();
-        var workerLogs = new AllLevelsLoggerProvider();
+        var serveLogs = new LogCapture();
+        var workerLogs = new LogCapture();
         await using var harness = await ServerHarness.StartAsync(
             settings: new Dictionary<string, string?>
             {
@@ -73,11 +70,11 @@ public sealed class SecretsScenario(ITestOutputHelper output)
             }
 
             id = await JobsApi.CreateAsync(harness, [.. ServerHarness.Shops, BadShop], new DateOnly(2024, 3, 1), 2, "00:00:00.100", 8);
-            await ServerHarness.Eventually(
+            await Poll.Eventually(
                 async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() is "failed" or "succeeded",
                 TimeSpan.FromSeconds(40),
                 "the job to end");
-            await ServerHarness.Eventually(async () => await Task.FromResult(Watermarks.High(clients, topics.DeadLetters).Values.Sum() > 0), TimeSpan.FromSeconds(20), "the poison message on the DLQ");
+            await Poll.Eventually(async () => await Task.FromResult(Watermarks.High(clients, topics.DeadLetters).Values.Sum() > 0), TimeSpan.FromSeconds(20), "the poison message on the DLQ");
         }
         finally
         {

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Backfill.Server.Tests;
-using Backfill.Server.Tests.Cli;
-using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Xunit.Abstractions;
 
@@ -22,7 +19,7 @@ public sealed class TooFewPartitionsScenario(ITestOutputHelper output)
     public async Task ActionTopicTooSmall_StartupLogsAndDoctorSaySoWithTheFigures()
     {
         var watch = Stopwatch.StartNew();
-        var serveLogs = new AllLevelsLoggerProvider();
+        var serveLogs = new LogCapture();
 
         // doctor reads appsettings.json, whose lazada platform must answer its test call too.
         await using var lazada = await LazadaDemo.StartAsync();
@@ -39,7 +36,7 @@ public sealed class TooFewPartitionsScenario(ITestOutputHelper output)
                 o.AccessTokens["10001"] = "demo-token-10001";
                 o.AccessTokens["10002"] = "demo-token-10002";
             });
-        var workerLogs = new AllLevelsLoggerProvider();
+        var workerLogs = new LogCapture();
         using (var worker = harness.WorkerHost(workerLogs))
         {
             await worker.StartAsync();

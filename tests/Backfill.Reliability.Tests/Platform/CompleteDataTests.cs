@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Core.Data;
-using Backfill.EndToEnd.Tests;
 using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Platform;
@@ -51,7 +50,7 @@ public sealed class CompleteDataTests(ITestOutputHelper output)
             var ids = expected.SelectMany(e => e.Ids).Order(StringComparer.Ordinal).ToList();
             var checksum = expected.Sum(e => e.Checksum);
             List<JsonElement> lines = [];
-            await Harness.Eventually(
+            await Poll.Eventually(
                 () => (lines = ExportAsync(run.Http, job, name).GetAwaiter().GetResult()).Count >= ids.Count,
                 TimeSpan.FromSeconds(30),
                 $"the sink to hold every {name} record");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
-using Backfill.EndToEnd.Tests;
 using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -60,7 +59,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
         Assert.Equal(200, status);
         Assert.Equal(failed.Select(s => s.GetProperty("slice").GetString()).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order");
 
         var final = await run.SlicesAsync(job);
         var afterRetry = harness.Simulator.Calls.Snapshot().Skip(callsAtFailure.Count).ToList();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
-using Backfill.EndToEnd.Tests;
 using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -27,7 +26,7 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
 
         var job = await run.CreateAsync(from, Days);
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the first run");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the first run");
         var first = Documents(sink);
         var firstRun = await run.SlicesAsync(job);
         var emittedFirst = firstRun.Sum(s => s.GetProperty("orders").GetInt64());
@@ -47,7 +46,7 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
         await run.WaitForStateAsync(job, "succeeded", Limit);
         var secondRun = await run.SlicesAsync(job);
         var emittedSecond = secondRun.Sum(s => s.GetProperty("orders").GetInt64()) - emittedFirst;
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).DuplicatesAbsorbed - duplicatesBefore >= emittedSecond, Limit, "the sink to read the second run's orders");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).DuplicatesAbsorbed - duplicatesBefore >= emittedSecond, Limit, "the sink to read the second run's orders");
         var totals = sink.Totals(Datasets.Orders);
         var second = Documents(sink);
 

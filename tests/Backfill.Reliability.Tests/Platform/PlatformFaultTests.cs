@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Simulators;
 using Xunit.Abstractions;
@@ -43,7 +42,7 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(Limit);
         var running = InProcessRun.RunAsync(host, harness.Request(new DateOnly(2024, 1, 1), 20), null, cts.Token);
         var log = harness.Simulator.Calls;
-        await Harness.Eventually(() => log.Snapshot().Any(c => c.Outcome == "ok"), Limit, "the job's first call");
+        await Poll.Eventually(() => log.Snapshot().Any(c => c.Outcome == "ok"), Limit, "the job's first call");
 
         // One burst at a time, the next only when every page hit by the last one has recovered: a page meets at most
         // one burst, so at most Burst failures, and MaxAttempts attempts always reach a good answer.
@@ -52,9 +51,9 @@ public sealed class PlatformFaultTests(ITestOutputHelper output)
         {
             var before = log.Snapshot().Count;
             harness.Simulator.Switches.InjectBurst(fault, Burst);
-            await Harness.Eventually(() => harness.Simulator.Switches.PendingFaults == 0, Limit, $"the {fault} burst to be answered");
+            await Poll.Eventually(() => harness.Simulator.Switches.PendingFaults == 0, Limit, $"the {fault} burst to be answered");
             List<SimulatorCall> hit = [];
-            await Harness.Eventually(
+            await Poll.Eventually(
                 () =>
                 {
                     var calls = log.Snapshot().Skip(before).ToList();

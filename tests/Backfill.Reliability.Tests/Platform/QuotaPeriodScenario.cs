@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Core.Data;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Server;
 using Backfill.Storage.Records;
@@ -148,7 +147,7 @@ public sealed class QuotaPeriodScenario(ITestOutputHelper output)
         var store = server.Services.GetRequiredService<JobStore>();
         var slices = store.Slices(job);
         var expected = Sellers.Sum(seller => simulator.Expected(seller, slices.Min(x => x.From), slices.Max(x => x.To)).Count);
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
         var sinkTotals = sink.Totals(Datasets.Orders);
         await second.StopAsync();
         await first.StopAsync();

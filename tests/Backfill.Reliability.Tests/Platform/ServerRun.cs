@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Embedded;
 using Backfill.Server;
@@ -48,8 +47,8 @@ internal sealed class ServerRun : IAsyncDisposable
     {
         using var response = await Http.PostAsJsonAsync("/api/jobs", new
         {
-            platform = EndToEnd.Tests.Harness.Platform,
-            shops = shops.Length == 0 ? EndToEnd.Tests.Harness.Shops : shops,
+            platform = Harness.Platform,
+            shops = shops.Length == 0 ? Harness.Shops : shops,
             from = from.ToString("yyyy-MM-dd"),
             to = from.AddDays(days).ToString("yyyy-MM-dd"),
             releaseEvery = "00:00:00.200",

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.EndToEnd.Tests;
 using Backfill.Core.Data;
 using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +48,7 @@ public sealed class ShopAddedLiveTests(ITestOutputHelper output)
         var job = await run.CreateAsync(from, Days, Added);
         await run.WaitForStateAsync(job, "succeeded", Limit);
         var sink = run.Server.Services.GetRequiredService<RecordStore>();
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the added shop");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the added shop");
 
         var shop = await run.Http.GetFromJsonAsync<JsonElement>($"/api/platforms/{Harness.Platform}/shops/{Added}");
         var stats = harness.Simulator.Stats.Snapshot();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Backfill.Core.Data;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Platforms;
 using Backfill.Simulators;
@@ -72,7 +71,7 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         var log = harness.Simulator.Calls;
 
         // The fleet at full speed first, then the storm.
-        await Harness.Eventually(() => log.Snapshot().Count(c => c.Outcome == "ok") >= 3 * FleetRate, Deadline, "the fleet to run at its limit");
+        await Poll.Eventually(() => log.Snapshot().Count(c => c.Outcome == "ok") >= 3 * FleetRate, Deadline, "the fleet to run at its limit");
         var stormStart = DateTimeOffset.UtcNow;
         harness.Simulator.Switches.RefuseRetryAfter = RetryAfter;
         harness.Simulator.Switches.RefuseShare = Share;
@@ -80,10 +79,10 @@ public sealed class ThrottleStormTests(ITestOutputHelper output)
         harness.Simulator.Switches.RefuseShare = 0;
         var stormEnd = DateTimeOffset.UtcNow;
 
-        await Harness.Eventually(() => store.Job(job.Id)!.IsFinished, Deadline, "the job to finish");
+        await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, Deadline, "the job to finish");
         var slices = store.Slices(job.Id);
         var expected = Harness.Shops.Sum(shop => request.Expected!(shop, slices[0].From, slices[^1].To, Datasets.Orders));
-        await Harness.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
+        await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, TimeSpan.FromSeconds(30), "the sink to hold every order");
         var callsPerHost = new[] { first, second }.Select(h => h.Services.GetRequiredService<IOrderSources>().Stats(Harness.Platform).Calls).ToList();
         await second.StopAsync();
         await first.StopAsync();

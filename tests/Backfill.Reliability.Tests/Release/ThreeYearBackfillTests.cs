@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Backfill.Core.Jobs;
-using Backfill.EndToEnd.Tests;
 using Backfill.Hosting;
 using Backfill.Messaging.Topics;
 using Backfill.Scheduling;
@@ -49,7 +48,7 @@ public sealed class ThreeYearBackfillTests(ITestOutputHelper output)
         // fake clock (the test moves it 50 min) and be released again, which is not what this scenario measures.
         harness.Settings["Backfill:StuckAfter"] = "1.00:00:00";
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var logs = new LogLines();
+        var logs = new LogCapture();
         using var host = SchedulerHost(harness, time, logs);
         await host.StartAsync();
         try
@@ -77,7 +76,7 @@ public sealed class ThreeYearBackfillTests(ITestOutputHelper output)
                     time.Advance(Cadence);
                 }
 
-                await Harness.Eventually(() => Ticks(logs, job.Id) >= period, TimeSpan.FromSeconds(20), $"release tick {period} of {job.Id}");
+                await Poll.Eventually(() => Ticks(logs, job.Id) >= period, TimeSpan.FromSeconds(20), $"release tick {period} of {job.Id}");
                 tickTimes.Add(tick.Elapsed.TotalMilliseconds);
                 var released = InFlight(store, job.Id);
                 releasedPerPeriod.Add(released - releasedPerPeriod.Sum());
@@ -120,14 +119,14 @@ public sealed class ThreeYearBackfillTests(ITestOutputHelper output)
     }
 
     /// <summary>Release ticks of the job that ended, whether they released or held back.</summary>
-    private static int Ticks(LogLines logs, string job) =>
+    private static int Ticks(LogCapture logs, string job) =>
         logs.Count($"Job {job}: released ") + logs.Count($"Job {job}: nothing released");
 
     private static int InFlight(JobStore store, string job) =>
         store.Count(job, SliceState.Released) + store.Count(job, SliceState.Running);
 
     /// <summary><c>serve</c>'s scheduler without its HTTP API and without workers, its clock (Quartz's too) the test's.</summary>
-    private static IHost SchedulerHost(Harness harness, FakeTimeProvider time, LogLines logs)
+    private static IHost SchedulerHost(Harness harness, FakeTimeProvider time, LogCapture logs)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(harness.Configuration());

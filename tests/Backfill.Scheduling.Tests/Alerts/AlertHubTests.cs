@@ -33,13 +33,13 @@ public sealed class AlertHubTests
             await Task.Run(() => hub.Raise(Alert.CoolOff("shopee", _time.GetUtcNow().AddMinutes(i + 1), "breaker", _time.GetUtcNow()))).WaitAsync(TimeSpan.FromSeconds(5));
             if (i == 0)
             {
-                await ScriptedTarget.Eventually(() => target.Started == 1, "the first alert to be taken");
+                await Poll.Eventually(() => target.Started == 1, TimeSpan.FromSeconds(10), "the first alert to be taken");
             }
         }
 
         Assert.Equal(7, hub.Totals.Dropped);
         target.Release();
-        await ScriptedTarget.Eventually(() => hub.Totals.Delivered == 3, "the three kept alerts to be delivered");
+        await Poll.Eventually(() => hub.Totals.Delivered == 3, TimeSpan.FromSeconds(10), "the three kept alerts to be delivered");
         Assert.Equal([1, 9, 10], target.Delivered.Select(a => (int)(a.Until!.Value - _time.GetUtcNow()).TotalMinutes));
         await hub.StopAsync(CancellationToken.None);
     }
@@ -60,11 +60,11 @@ public sealed class AlertHubTests
 
         // Job b ends before its minute is up: its batch goes first, then its end.
         hub.Raise(Alert.JobFinished(Job("b", JobState.Failed), new SliceCounts(0, 0, 0, 0, 1, 0), _time.GetUtcNow()));
-        await ScriptedTarget.Eventually(() => target.Delivered.Count == 2, "job b's batch and end");
+        await Poll.Eventually(() => target.Delivered.Count == 2, TimeSpan.FromSeconds(10), "job b's batch and end");
         Assert.Equal([("slice.failed", "b"), ("job.failed", "b")], target.Delivered.Select(a => (a.Event, a.Job!)));
 
         _time.Advance(TimeSpan.FromSeconds(30));
-        await ScriptedTarget.Eventually(() => target.Delivered.Count == 3, "job a's batch");
+        await Poll.Eventually(() => target.Delivered.Count == 3, TimeSpan.FromSeconds(10), "job a's batch");
         var batch = target.Delivered[2];
         Assert.Equal(("slice.failed", "a"), (batch.Event, batch.Job));
         Assert.Equal(["a/1/20240101", "a/1/20240102", "a/1/20240103"], batch.Slices!.Select(s => s.Slice));
@@ -81,14 +81,14 @@ public sealed class AlertHubTests
         var start = _time.GetUtcNow();
 
         hub.Raise(Alert.QuotaSpent("shopee", start.AddHours(1), "the backfill share of its quota is spent", start));
-        await ScriptedTarget.Eventually(() => target.Attempts.Count == 1, "the first attempt");
+        await Poll.Eventually(() => target.Attempts.Count == 1, TimeSpan.FromSeconds(10), "the first attempt");
         foreach (var (wait, attempts) in new[] { (1, 2), (2, 3), (10, 4) })
         {
             _time.Advance(TimeSpan.FromSeconds(wait) - TimeSpan.FromMilliseconds(1));
             await Task.Delay(30);
             Assert.Equal(attempts - 1, target.Attempts.Count);
             _time.Advance(TimeSpan.FromMilliseconds(1));
-            await ScriptedTarget.Eventually(() => target.Attempts.Count == attempts, $"attempt {attempts}");
+            await Poll.Eventually(() => target.Attempts.Count == attempts, TimeSpan.FromSeconds(10), $"attempt {attempts}");
         }
 
         Assert.Equal([0, 1, 3, 13], target.Attempts.Select(a => (a.At - start).TotalSeconds));
@@ -106,10 +106,10 @@ public sealed class AlertHubTests
         hub.Raise(Alert.CoolOff("shopee", _time.GetUtcNow().AddMinutes(1), null, _time.GetUtcNow()));
         hub.Raise(Alert.CoolOff("lazada", _time.GetUtcNow().AddMinutes(1), null, _time.GetUtcNow()));
         hub.Raise(Alert.CoolOff("tiktok", _time.GetUtcNow().AddMinutes(1), null, _time.GetUtcNow()));
-        await ScriptedTarget.Eventually(() => target.Attempts.Count == 2, "the refusal and the next alert's first attempt");
+        await Poll.Eventually(() => target.Attempts.Count == 2, TimeSpan.FromSeconds(10), "the refusal and the next alert's first attempt");
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        await ScriptedTarget.Eventually(() => target.Delivered.Count == 1, "the third alert");
+        await Poll.Eventually(() => target.Delivered.Count == 1, TimeSpan.FromSeconds(10), "the third alert");
         Assert.Equal(["shopee", "lazada", "lazada", "tiktok"], target.Attempts.Select(a => a.Alert.Platform));
         Assert.Equal((1L, 2L), (hub.Totals.Delivered, hub.Totals.Failed));
         await hub.StopAsync(CancellationToken.None);

@@ -71,15 +71,4 @@ internal sealed class ScriptedTarget(TimeProvider time, params string[] events) 
 
         return outcome;
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds, for at most 10 s of real time.</summary>
-    public static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
 }

@@ -18,7 +18,7 @@ public sealed class AlertDeliveryTests
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret);
         using var smtp = new SmtpListener();
-        var logs = new AllLevelsLoggerProvider();
+        var logs = new LogCapture();
         await using var harness = await ServerHarness.StartAsync(logs: logs, settings: new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Trace",
@@ -43,8 +43,8 @@ public sealed class AlertDeliveryTests
         try
         {
             var job = await CancelTests.CreateAsync(harness, new DateOnly(2024, 2, 26), 2);
-            await ServerHarness.Eventually(() => Task.FromResult(receiver.Accepted.Any(a => a.GetProperty("event").GetString() == "job.failed")), TimeSpan.FromSeconds(90), "job.failed at the webhook");
-            await ServerHarness.Eventually(() => Task.FromResult(smtp.Received.Count >= 2), TimeSpan.FromSeconds(30), "two mails");
+            await Poll.Eventually(() => Task.FromResult(receiver.Accepted.Any(a => a.GetProperty("event").GetString() == "job.failed")), TimeSpan.FromSeconds(90), "job.failed at the webhook");
+            await Poll.Eventually(() => Task.FromResult(smtp.Received.Count >= 2), TimeSpan.FromSeconds(30), "two mails");
 
             var events = receiver.Accepted.Where(a => a.TryGetProperty("job", out var j) && j.GetString() == job).ToList();
             Assert.Equal(["slice.failed", "job.failed"], events.Select(a => a.GetProperty("event").GetString()));
@@ -106,7 +106,7 @@ public sealed class AlertDeliveryTests
         var now = TimeProvider.System.GetUtcNow();
 
         hub.Raise(Alert.CoolOff("demo", now.AddMinutes(1), "breaker opened in worker w1", now));
-        await ServerHarness.Eventually(() => Task.FromResult(receiver.Accepted.Count == 1), TimeSpan.FromSeconds(30), "the cool-off at the webhook");
+        await Poll.Eventually(() => Task.FromResult(receiver.Accepted.Count == 1), TimeSpan.FromSeconds(30), "the cool-off at the webhook");
         await hub.StopAsync(CancellationToken.None);
 
         Assert.Equal(4, receiver.Requests);

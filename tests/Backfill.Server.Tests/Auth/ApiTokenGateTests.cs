@@ -3,9 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Backfill.Server.Tests.Cli;
 using Backfill.Server.Tests.Jobs;
-using Backfill.Server.Tests.TestSupport;
 
 namespace Backfill.Server.Tests.Auth;
 
@@ -17,7 +15,7 @@ public sealed class ApiTokenGateTests : IAsyncLifetime
     private const string WrongToken = "gate-tests-wrong-token-77aa01";
     private const string Job = """{"platform": "demo", "shops": ["30001"], "from": "2021-01-01", "to": "2021-01-03"}""";
 
-    private readonly AllLevelsLoggerProvider _logs = new();
+    private readonly LogCapture _logs = new();
     private readonly List<string> _bodies = [];
     private ServerHarness? _harness;
 

@@ -34,7 +34,7 @@ public sealed class RetentionConfigurationTests
         await using var harness = await ServerHarness.StartAsync();
 
         var retention = harness.App.Services.GetRequiredService<RetentionService>();
-        await ServerHarness.Eventually(() => Task.FromResult(retention.Runs >= 1), TimeSpan.FromSeconds(30), "the retention's run at start");
+        await Poll.Eventually(() => Task.FromResult(retention.Runs >= 1), TimeSpan.FromSeconds(30), "the retention's run at start");
     }
 
     private static IReadOnlyList<string> Validate(string? keep) =>

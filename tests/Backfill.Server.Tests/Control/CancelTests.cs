@@ -32,7 +32,7 @@ public sealed class CancelTests
         try
         {
             var id = await CreateAsync(harness, from, days);
-            await ServerHarness.Eventually(async () => (await SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2 && harness.Simulator.Stats.Accepted >= 12, TimeSpan.FromSeconds(60), "steps to be under way");
+            await Poll.Eventually(async () => (await SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2 && harness.Simulator.Stats.Accepted >= 12, TimeSpan.FromSeconds(60), "steps to be under way");
 
             var before = harness.Simulator.Stats.Accepted;
             var inFlight = (await SlicesAsync(harness, id)).Count(s => s.State is "running" or "released");
@@ -48,7 +48,7 @@ public sealed class CancelTests
 
             // The workers stop their steps all the same; what they report then is stale.
             var stats = worker.Services.GetRequiredService<WorkerStats>();
-            await ServerHarness.Eventually(() => Task.FromResult(stats.SlicesCancelled >= 1), TimeSpan.FromSeconds(30), "the worker to stop the job's steps");
+            await Poll.Eventually(() => Task.FromResult(stats.SlicesCancelled >= 1), TimeSpan.FromSeconds(30), "the worker to stop the job's steps");
             var after = await QuietAsync(harness);
 
             // Each step finishes the page it is on, and may start one more before the control message reaches it.
@@ -79,7 +79,7 @@ public sealed class CancelTests
     {
         await using var harness = await ServerHarness.StartAsync();
         var id = await CreateAsync(harness, new DateOnly(2024, 3, 1), 2);
-        await ServerHarness.Eventually(async () => (await SlicesAsync(harness, id)).All(s => s.State == "released"), TimeSpan.FromSeconds(30), "every slice to be released");
+        await Poll.Eventually(async () => (await SlicesAsync(harness, id)).All(s => s.State == "released"), TimeSpan.FromSeconds(30), "every slice to be released");
 
         using var response = await harness.Http.PostAsync($"/api/jobs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -89,7 +89,7 @@ public sealed class CancelTests
         await worker.StartAsync();
         try
         {
-            await ServerHarness.Eventually(() => Task.FromResult(worker.Services.GetRequiredService<WorkerStats>().SlicesCancelled == 4), TimeSpan.FromSeconds(60), "the worker to drop every step");
+            await Poll.Eventually(() => Task.FromResult(worker.Services.GetRequiredService<WorkerStats>().SlicesCancelled == 4), TimeSpan.FromSeconds(60), "the worker to drop every step");
 
             Assert.Equal(0, harness.Simulator.Stats.Accepted);
             Assert.Equal(4, worker.Services.GetRequiredService<WorkerStats>().SlicesCancelled);

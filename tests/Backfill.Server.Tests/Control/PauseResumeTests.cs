@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,7 +23,7 @@ public sealed class PauseResumeTests
     public async Task Pause_HoldsEveryReleaseAfterIt_AndResume_ContinuesAtTheCadence()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var logs = new AllLevelsLoggerProvider();
+        var logs = new LogCapture();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "00:00:00.200", slicesPerRelease: 1);
         await WaitReleasedAsync(harness, id, 2);
@@ -59,14 +58,14 @@ public sealed class PauseResumeTests
     public async Task Set_NewCadence_TakesEffectFromTheNextRelease()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2024, 6, 1, 12, 0, 0, TimeSpan.Zero));
-        var logs = new AllLevelsLoggerProvider();
+        var logs = new LogCapture();
         await using var harness = await ServerHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), logs: logs);
         var id = await CancelTests.CreateAsync(harness, new DateOnly(2024, 3, 1), 10, releaseEvery: "01:00:00", slicesPerRelease: 1);
         await WaitReleasedAsync(harness, id, 2);
         time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(2, await ReleasedAsync(harness, id));
 
-        var (code, stdout, stderr) = await Cli.CliRunner.RunAsync("set", id, "--release-every", "00:00:00.200", "--slices-per-release", "3", "--server", harness.BaseUrl.ToString());
+        var (code, stdout, stderr) = await CliRunner.RunAsync("set", id, "--release-every", "00:00:00.200", "--slices-per-release", "3", "--server", harness.BaseUrl.ToString());
 
         Assert.True(code == 0, stderr);
         Assert.Equal($"Job {id}: 3 slice(s) of each shop released every 00:00:00.2000000, priority normal, from its next release.", stdout.Trim());
@@ -79,15 +78,15 @@ public sealed class PauseResumeTests
         (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("slices").GetProperty("released").GetInt32();
 
     private static Task WaitReleasedAsync(ServerHarness harness, string id, int released) =>
-        ServerHarness.Eventually(async () => await ReleasedAsync(harness, id) >= released, TimeSpan.FromSeconds(20), $"{released} slices released");
+        Poll.Eventually(async () => await ReleasedAsync(harness, id) >= released, TimeSpan.FromSeconds(20), $"{released} slices released");
 
     /// <summary>Moves the clock one period and waits until the job's release ticks have ended <paramref name="times"/> times as <paramref name="outcome"/> says.</summary>
-    private static Task TickAsync(FakeTimeProvider time, AllLevelsLoggerProvider logs, string id, string outcome, int times)
+    private static Task TickAsync(FakeTimeProvider time, LogCapture logs, string id, string outcome, int times)
     {
         time.Advance(Cadence);
-        return ServerHarness.Eventually(() => Task.FromResult(Count(logs, id, outcome) >= times), TimeSpan.FromSeconds(20), $"release ticks of {id} ending '{outcome}' {times} times");
+        return Poll.Eventually(() => Task.FromResult(Count(logs, id, outcome) >= times), TimeSpan.FromSeconds(20), $"release ticks of {id} ending '{outcome}' {times} times");
     }
 
-    private static int Count(AllLevelsLoggerProvider logs, string id, string outcome) =>
+    private static int Count(LogCapture logs, string id, string outcome) =>
         logs.Lines.Count(l => l.Contains($"Job {id}: {outcome}", StringComparison.Ordinal));
 }

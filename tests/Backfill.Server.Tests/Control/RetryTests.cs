@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Server.Tests.Cli;
 
 namespace Backfill.Server.Tests.Control;
 
@@ -43,8 +42,8 @@ public sealed class RetryTests
             Assert.Equal([first], result.GetProperty("retried").EnumerateArray().Select(s => s.GetString()));
 
             // The other failed slice still fails the job once the retried one is done.
-            await ServerHarness.Eventually(async () => (await CancelTests.SlicesAsync(harness, id)).Single(s => s.Id == first).State == "succeeded", TimeSpan.FromSeconds(60), "the retried slice to succeed");
-            await ServerHarness.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() == "failed", TimeSpan.FromSeconds(30), "the job to fail again");
+            await Poll.Eventually(async () => (await CancelTests.SlicesAsync(harness, id)).Single(s => s.Id == first).State == "succeeded", TimeSpan.FromSeconds(60), "the retried slice to succeed");
+            await Poll.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() == "failed", TimeSpan.FromSeconds(30), "the job to fail again");
 
             var all = await CliRunner.RunAsync("retry", id, "--server", server);
             Assert.True(all.Code == 0, all.Error);

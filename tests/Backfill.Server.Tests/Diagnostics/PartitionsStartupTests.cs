@@ -1,6 +1,5 @@
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
-using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,14 +27,14 @@ public sealed class PartitionsStartupTests : IDisposable
             ["Platforms:demo:PartnerKey"] = "r9-key",
             ["Platforms:demo:RateLimit:PermitsPerSecond"] = "20",
         };
-        var serveLogs = new CapturingLoggerProvider();
+        var serveLogs = new LogCapture();
         await using var app = ServerApp.Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), "http://127.0.0.1:0", logging => logging.AddProvider(serveLogs));
         await app.StartAsync();
         try
         {
             settings["Kafka:BootstrapServers"] = app.Services.GetRequiredService<KafkaConnection>().BootstrapServers;
             settings["Kafka:GroupProtocol"] = "consumer";
-            var workerLogs = new CapturingLoggerProvider();
+            var workerLogs = new LogCapture();
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Worker);

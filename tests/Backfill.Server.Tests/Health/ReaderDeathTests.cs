@@ -2,7 +2,6 @@ using System.Net;
 using Backfill.Hosting;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
-using Backfill.Server.Tests.TestSupport;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
 using Confluent.Kafka;
@@ -23,7 +22,7 @@ public sealed class ReaderDeathTests
     [Fact]
     public async Task ADeadProgressReader_StopsTheServer_WithACriticalLineNamingIt()
     {
-        var logs = new AllLevelsLoggerProvider();
+        var logs = new LogCapture();
         var (harness, cluster) = await StartAsync(logs);
         using var _ = cluster;
         await using var __ = harness;
@@ -34,7 +33,7 @@ public sealed class ReaderDeathTests
 
         await stopping.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var watch = harness.App.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single(s => s.GetType().Name == "ReaderWatch");
-        await ServerHarness.Eventually(() => Task.FromResult(watch.ExecuteTask is { IsFaulted: true }), TimeSpan.FromSeconds(10), "the reader watch to fail");
+        await Poll.Eventually(() => Task.FromResult(watch.ExecuteTask is { IsFaulted: true }), TimeSpan.FromSeconds(10), "the reader watch to fail");
         var failure = Assert.IsType<ReaderEndedException>(watch.ExecuteTask!.Exception!.GetBaseException());
         Assert.Contains("srv.progress", failure.Message, StringComparison.Ordinal);
         Assert.Contains(logs.Lines, l => l.StartsWith("Critical", StringComparison.Ordinal) && l.Contains("srv.progress", StringComparison.Ordinal) && l.Contains("ENDED", StringComparison.Ordinal));
@@ -54,7 +53,7 @@ public sealed class ReaderDeathTests
 
         await SendImpossibleProgressAsync(harness);
 
-        await ServerHarness.Eventually(async () => (await harness.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "/healthz to answer 503");
+        await Poll.Eventually(async () => (await harness.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60), "/healthz to answer 503");
         var (_, body) = await HealthProbe.GetAsync(harness.Http, "/healthz");
         var readers = body.GetProperty("checks").GetProperty("readers");
         Assert.Equal("Unhealthy", readers.GetProperty("status").GetString());

@@ -41,7 +41,7 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status);
 
         cluster.BrokerDown(MockCluster.AllBrokers);
-        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, Limit, "ready to answer 503");
+        await Poll.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, Limit, "ready to answer 503");
         var (_, down) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
         var (liveStatus, _) = await HealthProbe.GetAsync(harness.Http, "/healthz/live");
         cluster.BrokerUp(MockCluster.AllBrokers);
@@ -51,7 +51,7 @@ public sealed class ReadinessTests
         Assert.StartsWith("Kafka did not answer", down.GetProperty("checks").GetProperty("kafka").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("Healthy", down.GetProperty("checks").GetProperty("litedb").GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, liveStatus);
-        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "ready to answer 200 once Kafka is back");
+        await Poll.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "ready to answer 200 once Kafka is back");
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ReadinessTests
         var scheduler = await harness.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
         // Quartz's hosted service starts the scheduler once the application has started, a moment after the server answers.
-        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "Quartz to run");
+        await Poll.Eventually(async () => (await HealthProbe.GetAsync(harness.Http, "/healthz/ready")).Status == HttpStatusCode.OK, Limit, "Quartz to run");
         await scheduler.Standby();
         var (status, body) = await HealthProbe.GetAsync(harness.Http, "/healthz/ready");
         await scheduler.Start();

@@ -22,7 +22,7 @@ public sealed class WorkerHealthTests
 
         var (status, body) = await HealthProbe.GetAsync(http, "/healthz/ready");
         cluster.BrokerDown(MockCluster.AllBrokers);
-        await ServerHarness.Eventually(async () => (await HealthProbe.GetAsync(http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the worker's ready to answer 503");
+        await Poll.Eventually(async () => (await HealthProbe.GetAsync(http, "/healthz/ready")).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "the worker's ready to answer 503");
         var (_, down) = await HealthProbe.GetAsync(http, "/healthz/ready");
         var (liveStatus, _) = await HealthProbe.GetAsync(http, "/healthz/live");
         cluster.BrokerUp(MockCluster.AllBrokers);

@@ -89,7 +89,7 @@ public sealed class EstimateFromHistoryTests
         {
             using var created = await harness.Http.PostAsJsonAsync("/api/jobs", new { platform = "demo", shops = Ran, from = "2024-02-26", to = "2024-02-29", releaseEvery = "00:00:00.200" });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            await ServerHarness.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>(created.Headers.Location)).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the job to succeed");
+            await Poll.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>(created.Headers.Location)).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the job to succeed");
         }
         finally
         {

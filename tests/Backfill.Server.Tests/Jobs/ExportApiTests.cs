@@ -6,7 +6,6 @@ using System.Text.Json;
 using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
-using Backfill.Server.Tests.Cli;
 using Backfill.Storage.Records;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +64,7 @@ public sealed class ExportApiTests : IAsyncLifetime
                 Record(Datasets.Orders, "another-job", "Z9", OrderJson("Z9")),
             ]);
         var sink = Harness.App.Services.GetRequiredService<RecordStore>();
-        await ServerHarness.Eventually(() => Task.FromResult(sink.Totals(Datasets.Orders).Unique == 4 && sink.Totals(Datasets.Finance).Unique == 2), TimeSpan.FromSeconds(30), "the sink to save the records");
+        await Poll.Eventually(() => Task.FromResult(sink.Totals(Datasets.Orders).Unique == 4 && sink.Totals(Datasets.Finance).Unique == 2), TimeSpan.FromSeconds(30), "the sink to save the records");
 
         using (var anonymous = await Harness.Http.GetAsync($"/api/jobs/{job}/export?data=orders"))
         {
@@ -128,7 +127,7 @@ public sealed class ExportApiTests : IAsyncLifetime
         await ProduceAsync([Record(Datasets.Orders, job, "NEW", OrderJson("NEW"))]);
 
         var sink = Harness.App.Services.GetRequiredService<RecordStore>();
-        await ServerHarness.Eventually(() => Task.FromResult(sink.Find(Datasets.Orders, "demo:30001:NEW") is not null && counters.DeadLettered > parked), TimeSpan.FromSeconds(30), "the new record saved and the old one parked");
+        await Poll.Eventually(() => Task.FromResult(sink.Find(Datasets.Orders, "demo:30001:NEW") is not null && counters.DeadLettered > parked), TimeSpan.FromSeconds(30), "the new record saved and the old one parked");
         Assert.Null(sink.Find(Datasets.Orders, "demo:30001:OLD"));
         var dead = ReadAll(clients, clients.Connection.Topics.DeadLetters);
         Assert.Contains(dead, m => Encoding.UTF8.GetString(m.Message.Value).Contains("OLD", StringComparison.Ordinal)
@@ -141,7 +140,7 @@ public sealed class ExportApiTests : IAsyncLifetime
         var job = await CreateJobAsync(["orders"]);
         await ProduceAsync([Record(Datasets.Orders, job, "A1", OrderJson("A1")), Record(Datasets.Orders, job, "B2", OrderJson("B2"))]);
         var sink = Harness.App.Services.GetRequiredService<RecordStore>();
-        await ServerHarness.Eventually(() => Task.FromResult(sink.CountOfJob(Datasets.Orders, job) == 2), TimeSpan.FromSeconds(30), "the sink to save the records");
+        await Poll.Eventually(() => Task.FromResult(sink.CountOfJob(Datasets.Orders, job) == 2), TimeSpan.FromSeconds(30), "the sink to save the records");
         var file = Path.Combine(_dir, "orders.ndjson");
 
         var (code, _, stderr) = await CliRunner.RunAsync("export", job, "--data", "orders", "--out", file, "--server", Harness.BaseUrl.ToString(), "--token", Token);

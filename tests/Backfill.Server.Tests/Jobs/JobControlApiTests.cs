@@ -198,7 +198,7 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
     public async Task Cancel_CancelsTheJobAndAllItsUnfinishedSlices_InFlightToo_AndIsFinal()
     {
         var id = await CreateAsync("2022-03-01", "2022-03-04", releaseEvery: "01:00:00");
-        await ServerHarness.Eventually(async () => (await Status(id)).GetProperty("slices").GetProperty("released").GetInt32() == 2, TimeSpan.FromSeconds(20), "the first release (a slice of each shop)");
+        await Poll.Eventually(async () => (await Status(id)).GetProperty("slices").GetProperty("released").GetInt32() == 2, TimeSpan.FromSeconds(20), "the first release (a slice of each shop)");
 
         using var cancelled = await Post($"/api/jobs/{id}/cancel");
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.Server.Tests.Cli;
 
 namespace Backfill.Server.Tests.Jobs;
 

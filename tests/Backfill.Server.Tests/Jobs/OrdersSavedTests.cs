@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Backfill.EndToEnd.Tests;
 using Backfill.Messaging.Clients;
-using Backfill.Server.Tests.Cli;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Server.Tests.Jobs;
@@ -29,7 +27,7 @@ public sealed class OrdersSavedTests
         {
             var id = await CreateAsync(harness);
             JsonElement status = default;
-            await ServerHarness.Eventually(async () => (status = await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the job to succeed");
+            await Poll.Eventually(async () => (status = await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the job to succeed");
 
             var orders = status.GetProperty("orders");
             var emitted = orders.GetProperty("emitted").GetInt64();

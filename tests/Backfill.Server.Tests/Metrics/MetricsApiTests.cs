@@ -52,11 +52,11 @@ public sealed class MetricsApiTests
 
         using var set = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"permitsPerSecond": 12}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        await ServerHarness.Eventually(async () => await LimitAsync(harness) == 12, TimeSpan.FromSeconds(30), "the live limit in /metrics");
+        await Poll.Eventually(async () => await LimitAsync(harness) == 12, TimeSpan.FromSeconds(30), "the live limit in /metrics");
 
         using var reset = await harness.Http.PostAsync("/api/platforms/demo/limit", new StringContent("""{"permitsPerSecond": null}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
-        await ServerHarness.Eventually(async () => await LimitAsync(harness) == 40, TimeSpan.FromSeconds(30), "the configured limit back in /metrics");
+        await Poll.Eventually(async () => await LimitAsync(harness) == 40, TimeSpan.FromSeconds(30), "the configured limit back in /metrics");
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class MetricsApiTests
 
             // The job ends first; the sink catches up a little later.
             ExpositionParser metrics = null!;
-            await ServerHarness.Eventually(async () =>
+            await Poll.Eventually(async () =>
             {
                 metrics = ExpositionParser.Parse(await harness.Http.GetStringAsync("/metrics"));
                 return metrics.Value("backfill_slices", ("job", job), ("platform", "demo"), ("state", "succeeded")) == 6
@@ -88,7 +88,7 @@ public sealed class MetricsApiTests
             var plan = LanePlan.For(harness.App.Services.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get("demo").RateLimit);
             var topic = harness.App.Services.GetRequiredService<ActionTopic>();
             var lanePartitions = Enumerable.Range(0, plan.Lanes).Select(lane => LanePlan.Partition("demo", lane, topic.Partitions())).ToList();
-            await ServerHarness.Eventually(async () =>
+            await Poll.Eventually(async () =>
             {
                 var lag = await topic.LagAsync(lanePartitions, CancellationToken.None);
                 return ExpositionParser.Parse(await harness.Http.GetStringAsync("/metrics")).Value("backfill_action_lag_messages", ("platform", "demo")) == lag;

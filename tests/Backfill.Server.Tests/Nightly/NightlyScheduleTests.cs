@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Backfill.Hosting;
 using Backfill.Scheduling.Nightly;
-using Backfill.Server.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,13 +26,13 @@ public sealed class NightlyScheduleTests : IDisposable
     public async Task Serve_DownOverTwoFirings_CatchesUpOncePerShop_AndNoFiringCreatesAJobTwice()
     {
         // First start at noon on May 1st: the schedule is new, its latest firing (02:30 that day) runs once.
-        await using (var first = await StartAsync(At("2024-05-01T12:00:00Z"), new CapturingLoggerProvider()))
+        await using (var first = await StartAsync(At("2024-05-01T12:00:00Z"), new LogCapture()))
         {
             Assert.Equal(["orders-nightly-30001-20240501", "orders-nightly-30002-20240501"], await NightlyJobsAsync(first.Http));
         }
 
         // Down over the firings of May 2nd and 3rd: at start only May 3rd's runs; May 2nd is skipped and said so.
-        var logs = new CapturingLoggerProvider();
+        var logs = new LogCapture();
         await using (var second = await StartAsync(At("2024-05-03T12:00:00Z"), logs))
         {
             Assert.Equal(
@@ -47,7 +46,7 @@ public sealed class NightlyScheduleTests : IDisposable
 
             // The clock reaches the next firing while serve runs: Quartz fires it, one job per shop.
             second.Time.SetUtcNow(At("2024-05-04T02:30:00Z"));
-            await ServerHarness.Eventually(async () => (await NightlyJobsAsync(second.Http)).Count == 6, TimeSpan.FromSeconds(20), "the firing of May 4th");
+            await Poll.Eventually(async () => (await NightlyJobsAsync(second.Http)).Count == 6, TimeSpan.FromSeconds(20), "the firing of May 4th");
 
             // The same firing again, run by hand and by Quartz: nothing new.
             var runs = second.App.Services.GetRequiredService<NightlyRuns>();
@@ -55,12 +54,12 @@ public sealed class NightlyScheduleTests : IDisposable
             var handled = runs.Firings;
             var scheduler = await second.App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
             await scheduler.TriggerJob(new JobKey($"nightly-{Schedule}", NightlyRuns.Group));
-            await ServerHarness.Eventually(() => Task.FromResult(runs.Firings > handled), TimeSpan.FromSeconds(20), "the manual firing");
+            await Poll.Eventually(() => Task.FromResult(runs.Firings > handled), TimeSpan.FromSeconds(20), "the manual firing");
             Assert.Equal(6, (await NightlyJobsAsync(second.Http)).Count);
         }
 
         // A restart after the firing ran: nothing to catch up, nothing created.
-        await using var third = await StartAsync(At("2024-05-04T09:00:00Z"), new CapturingLoggerProvider());
+        await using var third = await StartAsync(At("2024-05-04T09:00:00Z"), new LogCapture());
         Assert.Equal(6, (await NightlyJobsAsync(third.Http)).Count);
     }
 
@@ -68,7 +67,7 @@ public sealed class NightlyScheduleTests : IDisposable
     public async Task Firing_OfAScheduleInAnotherZone_CoversThatZonesDays()
     {
         // 01:00 in Taipei on May 3rd is 17:00 UTC on May 2nd; the scheduler's own days are UTC.
-        await using var server = await StartAsync(At("2024-05-02T18:00:00Z"), new CapturingLoggerProvider(), cron: "0 0 1 * * ?", zone: "Asia/Taipei", daysBack: 2);
+        await using var server = await StartAsync(At("2024-05-02T18:00:00Z"), new LogCapture(), cron: "0 0 1 * * ?", zone: "Asia/Taipei", daysBack: 2);
 
         var job = await server.Http.GetFromJsonAsync<JsonElement>("/api/jobs/orders-nightly-30001-20240503");
         Assert.Equal(("2024-05-01", "2024-05-03"), (job.GetProperty("from").GetString(), job.GetProperty("to").GetString()));
@@ -78,15 +77,15 @@ public sealed class NightlyScheduleTests : IDisposable
     [Fact]
     public async Task Firing_LeavesOutAShopThatIsNotActive_SayingWhy_AndMakesTheOthersJobs()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new LogCapture();
         await using var server = await StartAsync(At("2024-05-01T12:00:00Z"), logs);
         using var disabled = await server.Http.PostAsync("/api/platforms/demo/shops/30002/disable", null);
         Assert.True(disabled.IsSuccessStatusCode);
 
         server.Time.SetUtcNow(At("2024-05-02T02:30:00Z"));
 
-        await ServerHarness.Eventually(async () => (await NightlyJobsAsync(server.Http)).Contains("orders-nightly-30001-20240502"), TimeSpan.FromSeconds(20), "the firing of May 2nd");
-        await ServerHarness.Eventually(
+        await Poll.Eventually(async () => (await NightlyJobsAsync(server.Http)).Contains("orders-nightly-30001-20240502"), TimeSpan.FromSeconds(20), "the firing of May 2nd");
+        await Poll.Eventually(
             () => Task.FromResult(logs.Lines.Any(l => l.Contains("job orders-nightly-30002-20240502 was not created: Shop 30002 of platform demo is disabled: enable it with 'backfill shops enable demo 30002'.", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20),
             "the refusal in the log");
@@ -115,7 +114,7 @@ public sealed class NightlyScheduleTests : IDisposable
             .Order(StringComparer.Ordinal)];
     }
 
-    private async Task<Server> StartAsync(DateTimeOffset now, CapturingLoggerProvider logs, string cron = "0 30 2 * * ?", string zone = "UTC", int daysBack = 1)
+    private async Task<Server> StartAsync(DateTimeOffset now, LogCapture logs, string cron = "0 30 2 * * ?", string zone = "UTC", int daysBack = 1)
     {
         var s = new Dictionary<string, string?>
         {

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Backfill.Platforms;
-using Backfill.Server.Tests.Cli;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -246,7 +245,7 @@ public sealed class PlatformsApiTests
     }
 
     private static Task WorkerLimit(IHost worker, double permits) =>
-        ServerHarness.Eventually(
+        Poll.Eventually(
             () => Task.FromResult(worker.Services.GetRequiredService<IOrderSources>().Budget(ServerHarness.Platform).CallsPerSecond == Math.Floor(permits)),
             TimeSpan.FromSeconds(20),
             $"the worker's budget to become {permits}/s");

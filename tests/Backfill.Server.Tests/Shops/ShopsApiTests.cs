@@ -225,7 +225,7 @@ public sealed class ShopsApiTests(KeyedServerFixture fixture) : IClassFixture<Ke
         var listed = (await Http.GetFromJsonAsync<JsonElement>("/api/jobs?state=running")).GetProperty("jobs").EnumerateArray().ToList();
         Assert.Equal(warning, listed.Single(j => j.GetProperty("job").GetString() == id).GetProperty("shopWarnings")[0].GetString());
         Assert.False(listed.Single(j => j.GetProperty("job").GetString() == healthyId).TryGetProperty("shopWarnings", out _));
-        var (code, human, _) = await Cli.CliRunner.RunAsync("status", id, "--server", Harness.BaseUrl.ToString());
+        var (code, human, _) = await CliRunner.RunAsync("status", id, "--server", Harness.BaseUrl.ToString());
         Assert.Equal(0, code);
         // The console wraps long lines at its width.
         Assert.True(System.Text.RegularExpressions.Regex.Replace(human, @"\s+", " ").Contains($"warning: {warning}", StringComparison.Ordinal), human);
@@ -310,7 +310,7 @@ public sealed class ShopsApiStartTests
                 });
             }
 
-            var logs = new TestSupport.AllLevelsLoggerProvider();
+            var logs = new LogCapture();
             await using var second = await ServerHarness.StartAsync(settings: Settings("seed-two"), logs: logs);
             var store = second.App.Services.GetRequiredService<ShopStore>();
             string Refresh(string shop) => box.Open(store.Find("demo", shop)!.RefreshToken!, ShopTokenContext.Refresh("demo", shop));

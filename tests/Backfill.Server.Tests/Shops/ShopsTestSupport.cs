@@ -4,7 +4,6 @@ using Backfill.Core.Secrets;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Scheduling.Shops;
-using Backfill.Server.Tests.TestSupport;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -29,7 +28,7 @@ public sealed class KeyedServerFixture : IAsyncLifetime
 
     internal RecordedRefreshRequests Refreshes { get; } = new();
 
-    internal AllLevelsLoggerProvider Logs { get; } = new();
+    internal LogCapture Logs { get; } = new();
 
     public async Task InitializeAsync() => _harness = await ServerHarness.StartAsync(
         settings: new Dictionary<string, string?> { ["Backfill:SecretKey"] = Key },

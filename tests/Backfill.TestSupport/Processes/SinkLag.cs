@@ -1,7 +1,7 @@
 using Backfill.Messaging.Topics;
 using Confluent.Kafka;
 
-namespace Backfill.Benchmarks.Product;
+namespace Backfill.Testing;
 
 /// <summary>
 /// How far serve's order sink is behind the order topic, read from Kafka: the sink group's committed offsets against

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Backfill.Benchmarks.Processes;
+namespace Backfill.Testing;
 
 /// <summary>
 /// Signals <see cref="System.Diagnostics.Process"/> cannot send: SIGTERM (the product stops cleanly on it, as on Ctrl-C),

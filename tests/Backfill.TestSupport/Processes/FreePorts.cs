@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Backfill.Benchmarks.Processes;
+namespace Backfill.Testing;
 
 /// <summary>Ports on 127.0.0.1 that nothing listens on, for processes that must be told their port up front.</summary>
 internal static class FreePorts

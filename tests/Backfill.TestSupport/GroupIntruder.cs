@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Backfill.EndToEnd.Tests;
+namespace Backfill.Testing;
 
 /// <summary>Another member of a group (as a second scheduler started by mistake would be): it takes partitions, reads them and commits nothing.</summary>
 internal sealed class GroupIntruder(string bootstrap, string group, string topic) : IDisposable

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Backfill.Benchmarks.Processes;
+namespace Backfill.Testing;
 
 /// <summary>
 /// One product process. Its stdout is read line by line (readiness lines, <c>--json</c> results) and copied to

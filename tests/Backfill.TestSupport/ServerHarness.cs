@@ -1,5 +1,6 @@
 using System.Globalization;
 using Backfill.Hosting;
+using Backfill.Server;
 using Backfill.Messaging.Clients;
 using Backfill.Simulators;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Backfill.Server.Tests;
+namespace Backfill.Testing;
 
 /// <summary>
 /// Real parts: the server on Kestrel at 127.0.0.1 on a free port, its embedded mock Kafka cluster, a LiteDB file
@@ -94,16 +95,6 @@ internal sealed class ServerHarness : IAsyncDisposable
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Worker);
         Capture(builder.Logging, logs);
         return builder.Build();
-    }
-
-    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + timeout;
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"timed out after {timeout.TotalSeconds} s waiting for {what}");
-            await Task.Delay(100);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Backfill.Benchmarks.Product;
+namespace Backfill.Testing;
 
 /// <summary>Flat configuration keys (<c>Section:Key</c>) written as the nested appsettings.json a child process reads.</summary>
 internal static class AppSettingsFile

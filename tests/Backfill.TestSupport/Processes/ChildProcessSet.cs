@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Backfill.Benchmarks.Processes;
+namespace Backfill.Testing;
 
 /// <summary>
 /// Every process one benchmark run started. Disposing kills whatever still runs; so does the end of the harness

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Backfill.EndToEnd.Tests;
+namespace Backfill.Testing;
 
 /// <summary>
 /// Real parts for one test: the platform simulator on 127.0.0.1, a LiteDB file in a temp folder, and (through
@@ -129,16 +129,6 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>Days with plenty of orders: 2024-01-01 … in the simulator's catalogue.</summary>
     public RunRequest Request(DateOnly from, int days, params string[] shops) =>
         new(new BackfillRequest(Platform, shops.Length == 0 ? Shops : shops, from, from.AddDays(days)), (shop, f, t, dataset) => Simulator.Expected(shop, f, t, dataset, TimeFields.CreateTime).Count);
-
-    public static async Task Eventually(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out after {timeout.TotalSeconds} s waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,6 @@
 using Backfill.Cli;
 
-namespace Backfill.Server.Tests.Cli;
+namespace Backfill.Testing;
 
 /// <summary>Runs <c>backfill …</c> in process with stdout and stderr captured (the assembly runs tests one at a time).</summary>
 internal static class CliRunner

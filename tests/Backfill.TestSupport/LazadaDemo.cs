@@ -1,6 +1,6 @@
 using Backfill.Simulators.Lazada;
 
-namespace Backfill.Server.Tests;
+namespace Backfill.Testing;
 
 /// <summary>
 /// appsettings.json's <c>lazada</c> platform made reachable: a test that runs <c>doctor</c>, which reads appsettings.json,
