@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Text.Json;
 using Backfill.Cli;
+using Backfill.Server.Tests.TestSupport;
 
 namespace Backfill.Server.Tests.Cli;
 
@@ -85,7 +86,7 @@ public sealed class ToolPackageTests
     /// </summary>
     private static async Task PackAsync(string configuration, string root, string feed)
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Backfill.Cli");
+        var project = RepositoryFiles.Path("src", "Backfill.Cli");
         var pack = await RunAsync(
             "dotnet", root, "pack", project, "--no-build", "-c", configuration, "-o", feed, "--nologo", "--disable-build-servers",
             $"-p:PublishDir={Path.Combine(root, "publish")}/", $"-p:NuspecOutputPath={Path.Combine(root, "nuspec")}/");
@@ -99,19 +100,6 @@ public sealed class ToolPackageTests
                 File.Delete(list);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Backfill.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Backfill.sln above {AppContext.BaseDirectory}.");
     }
 
     private static async Task<(int Code, string Stdout, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
