@@ -92,6 +92,17 @@ public sealed partial class ComposeFileTests
         }
     }
 
+    [Fact]
+    public void Serve_KeepsItsLiteDbFolderInsideItsVolume()
+    {
+        var volume = Sequence(Service("serve"), "volumes").Single().Split(':');
+        var data = Environment("serve")["Backfill:DataDirectory"]!;
+
+        Assert.Equal("backfill-data", volume[0]);
+        Assert.True(data.StartsWith(volume[1] + "/", StringComparison.Ordinal), $"{data} is not in the volume at {volume[1]}");
+        Assert.True(((YamlMappingNode)Load()["volumes"]).Children.ContainsKey("backfill-data"));
+    }
+
     [Theory]
     [InlineData("serve")]
     [InlineData("worker")]
