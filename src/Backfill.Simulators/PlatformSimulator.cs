@@ -1,5 +1,4 @@
 using Backfill.Core.Data;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,7 +43,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Faults to switch on and off while it runs.</summary>
     public SimulatorSwitches Switches { get; }
 
-    /// <summary>Starts a simulator on 127.0.0.1 at <see cref="SimulatorOptions.Port"/> (0: a free port).</summary>
+    /// <summary>Starts a simulator on <see cref="SimulatorOptions.Address"/> at <see cref="SimulatorOptions.Port"/> (0: a free port).</summary>
     /// <param name="options">Port, limits, credentials and seed; read once at start.</param>
     /// <param name="time">The clock for the call limit, timestamps and latency; the system clock unless given.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -56,7 +55,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
 
         // The empty builder reads no appsettings.json or environment: a host's own Kestrel settings must not leak in.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 

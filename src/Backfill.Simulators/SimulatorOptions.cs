@@ -1,3 +1,4 @@
+using System.Net;
 using Backfill.Platforms.Configuration;
 
 namespace Backfill.Simulators;
@@ -5,7 +6,10 @@ namespace Backfill.Simulators;
 /// <summary>How a <see cref="PlatformSimulator"/> listens, limits and authenticates.</summary>
 public sealed class SimulatorOptions
 {
-    /// <summary>The port on 127.0.0.1; 0 (default) picks a free one.</summary>
+    /// <summary>The address it listens on: 127.0.0.1 (default) keeps it to this machine; 0.0.0.0 lets other machines or containers call it.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The port on <see cref="Address"/>; 0 (default) picks a free one.</summary>
     public int Port { get; set; }
 
     /// <summary>Calls admitted in any sliding second for the whole partner; 0 (default) is unlimited.</summary>
@@ -50,7 +54,7 @@ public sealed class SimulatorOptions
 
     /// <summary>A description for logs; the key and tokens are masked.</summary>
     public override string ToString() =>
-        $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, PartnerId={PartnerId}, " +
+        $"Address={Address}, Port={Port}, PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, PartnerId={PartnerId}, " +
         $"PartnerKey={Secrets.Mask(PartnerKey)}, AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}, LatencyMax={LatencyMax}";
 
     internal void Validate()

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Backfill.Core.Data;
 using Backfill.Simulators;
@@ -43,7 +44,7 @@ internal sealed class DemoSimulator : IAsyncDisposable
         var limit = section.GetValue<double>("RateLimit:PermitsPerSecond");
         if (platform == DemoPlatform.Lazada)
         {
-            var lazada = await PlatformSimCommand.StartLazadaAsync(section, port: 0, limit, tokenTtl: null, default, cancellationToken);
+            var lazada = await PlatformSimCommand.StartLazadaAsync(section, IPAddress.Loopback, port: 0, limit, tokenTtl: null, default, cancellationToken);
 
             // The Lazada simulator answers for orders by creation time: another time field's count is not known.
             return new DemoSimulator(platform, shops, limit, lazada, lazada.BaseUrl, lazada.Stats, field => field == TimeFields.CreateTime

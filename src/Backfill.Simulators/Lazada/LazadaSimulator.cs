@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Backfill.Core.Data;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -49,7 +48,7 @@ public sealed class LazadaSimulator : IAsyncDisposable
     /// <summary>What may be changed while it runs; the Lazada simulator honours <see cref="SimulatorSwitches.Latency"/>.</summary>
     public SimulatorSwitches Switches { get; }
 
-    /// <summary>Starts a simulator on 127.0.0.1 at <see cref="LazadaSimulatorOptions.Port"/> (0: a free port).</summary>
+    /// <summary>Starts a simulator on <see cref="LazadaSimulatorOptions.Address"/> at <see cref="LazadaSimulatorOptions.Port"/> (0: a free port).</summary>
     /// <param name="options">Port, limits, credentials and seed; read once at start.</param>
     /// <param name="time">The clock for the limits, timestamps, tokens and latency; the system clock unless given.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -61,7 +60,7 @@ public sealed class LazadaSimulator : IAsyncDisposable
 
         // The empty builder reads no appsettings.json or environment: a host's own Kestrel settings must not leak in.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(options.Address, options.Port));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Backfill.Platforms.Configuration;
 
 namespace Backfill.Simulators.Lazada;
@@ -5,7 +6,10 @@ namespace Backfill.Simulators.Lazada;
 /// <summary>How a <see cref="LazadaSimulator"/> listens, limits and authenticates.</summary>
 public sealed class LazadaSimulatorOptions
 {
-    /// <summary>The port on 127.0.0.1; 0 (default) picks a free one.</summary>
+    /// <summary>The address it listens on: 127.0.0.1 (default) keeps it to this machine; 0.0.0.0 lets other machines or containers call it.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The port on <see cref="Address"/>; 0 (default) picks a free one.</summary>
     public int Port { get; set; }
 
     /// <summary>Calls admitted in any sliding second for the whole app; 0 (default) is unlimited.</summary>
@@ -53,7 +57,7 @@ public sealed class LazadaSimulatorOptions
 
     /// <summary>A description for logs; the secret and tokens are masked.</summary>
     public override string ToString() =>
-        $"Port={Port}, PermitsPerSecond={PermitsPerSecond}, Quotas=[{string.Join("; ", Quotas)}], AppKey={AppKey}, AppSecret={Secrets.Mask(AppSecret)}, " +
+        $"Address={Address}, Port={Port}, PermitsPerSecond={PermitsPerSecond}, Quotas=[{string.Join("; ", Quotas)}], AppKey={AppKey}, AppSecret={Secrets.Mask(AppSecret)}, " +
         $"AccessTokens=[{string.Join(", ", AccessTokens.Keys)}], RefreshTokens=[{string.Join(", ", RefreshTokens.Keys)}], TokenTtl={TokenTtl}, Seed={Seed}, Latency={Latency}, LatencyMax={LatencyMax}";
 
     /// <summary>Checks every setting and resolves the quotas' zones.</summary>

@@ -39,6 +39,18 @@ public sealed class PlatformSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Address_Any_ListensOnEveryInterface_AndAnswersOnLoopback()
+    {
+        var options = PlatformHarness.SimulatorOptions();
+        options.Address = IPAddress.Any;
+        await using var open = await PlatformSimulator.StartAsync(options);
+
+        Assert.Equal("0.0.0.0", open.BaseUrl.Host);
+        using var stats = await _http.GetAsync(new Uri($"http://127.0.0.1:{open.BaseUrl.Port}/sim/stats"));
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+    }
+
+    [Fact]
     public async Task OrderList_SignedCall_ReturnsAPageAndAStableCursor()
     {
         var query = SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1), pageSize: 10);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Backfill.Simulators.Lazada;
 using Microsoft.Extensions.Time.Testing;
@@ -38,6 +39,16 @@ public sealed class LazadaSimulatorTests : IAsyncLifetime
             .Where(day => simulator.OrdersOn(LazadaCalls.Seller, day) > 5_100)
             .Select(day => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Plus8))
             .First();
+
+    [Fact]
+    public async Task Address_Any_ListensOnEveryInterface_AndAnswersOnLoopback()
+    {
+        var (simulator, _) = await StartAsync(o => o.Address = IPAddress.Any);
+
+        Assert.Equal("0.0.0.0", simulator.BaseUrl.Host);
+        using var stats = await _http.GetAsync(new Uri($"http://127.0.0.1:{simulator.BaseUrl.Port}/sim/stats"));
+        Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
+    }
 
     [Fact]
     public async Task BaseUrl_EndsWithRest_SoAnApiNameAppendedIsItsAddress()
