@@ -43,6 +43,7 @@ internal sealed partial class WorkerConsumer(
     private readonly Dictionary<TopicPartition, PartitionSteps> _partitions = [];
     private readonly Dictionary<TopicPartition, long> _heldFrom = [];
     private readonly HashSet<TopicPartition> _paused = [];
+    private readonly InfrastructureBackoff _backoff = new(options.InfrastructureBackoff, options.InfrastructureRetries);
 
     public string Name => name;
 
@@ -288,16 +289,13 @@ internal sealed partial class WorkerConsumer(
             // Kafka (not the platform) failed: try the same message again after a back-off, then park it (R6).
             var consumed = step.Consumed;
             var error = step.Work.Exception?.GetBaseException().Message ?? "cancelled";
-            var attempt = step.Failures + 1;
-            Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
-            var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
+            var retry = _backoff.After(step.Failures);
+            Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), retry.Attempt, error);
             var handle = Handle(consumed, steps);
-            steps.Replace(step, Start(consumed, attempt, (callsOver, token) => RetryAsync(
-                    attempt,
-                    backoff,
-                    options.InfrastructureRetries,
+            steps.Replace(step, Start(consumed, retry.Attempt, (callsOver, token) => RetryAsync(
+                    retry,
                     () => handle(callsOver, token),
-                    () => deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", token),
+                    () => deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {retry.Attempt} attempts: {error}", token),
                     time,
                     steps.Leaving,
                     token),
@@ -314,20 +312,19 @@ internal sealed partial class WorkerConsumer(
     }
 
     /// <summary>
-    /// Handles a message again after <paramref name="backoff"/>, or parks it once it failed more than
-    /// <paramref name="retries"/> times. The back-off ends early when the partition leaves this member (<paramref name="leaving"/>):
-    /// the retry is then the next owner's (the message stays uncommitted), and the hand-over does not wait out a back-off
-    /// of up to 30 s.
+    /// Handles a message again, or parks it, after the <paramref name="retry"/>'s back-off. The back-off ends early when
+    /// the partition leaves this member (<paramref name="leaving"/>): the retry is then the next owner's (the message stays
+    /// uncommitted), and the hand-over does not wait out a back-off of up to <see cref="InfrastructureBackoff.Cap"/>.
     /// </summary>
     internal static async Task RetryAsync(
-        int attempt, TimeSpan backoff, int retries, Func<Task> handle, Func<Task> park, TimeProvider time, CancellationToken leaving, CancellationToken cancellationToken)
+        InfrastructureBackoff.Retry retry, Func<Task> handle, Func<Task> park, TimeProvider time, CancellationToken leaving, CancellationToken cancellationToken)
     {
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(leaving, cancellationToken))
         {
-            await Task.Delay(backoff, time, wait.Token);
+            await Task.Delay(retry.Delay, time, wait.Token);
         }
 
-        await (attempt > retries ? park() : handle());
+        await (retry.Park ? park() : handle());
     }
 
     /// <summary>
