@@ -129,6 +129,7 @@ public static partial class ConfigurationCheck
             Check(errors, worker.PagesPerStep is >= 1 and <= 100, $"Worker:PagesPerStep must be between 1 and 100 (got {worker.PagesPerStep}).");
             Check(errors, worker.ThrottleRetries >= 0, "Worker:ThrottleRetries must not be negative.");
             Check(errors, worker.InfrastructureRetries >= 0, "Worker:InfrastructureRetries must not be negative.");
+            Check(errors, worker.InfrastructureBackoff >= TimeSpan.Zero, $"Worker:InfrastructureBackoff must not be negative (got {worker.InfrastructureBackoff}).");
             Check(errors, worker.TokenWait > TimeSpan.Zero && worker.TokenWait <= MaxTokenWait, $"Worker:TokenWait must be positive and at most {MaxTokenWait:c} (got {worker.TokenWait}).");
         }
 

@@ -59,7 +59,7 @@ internal sealed partial class ActionHandler(
         try
         {
             var outcome = await HandleAsync(action, consumed, TraceHeaders.Next(activity, consumed.Message.Headers), worker, ownership, callsOver, yield, cancellationToken);
-            activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome);
+            activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome.Name);
         }
         catch (Exception e) when (activity is not null)
         {
@@ -68,36 +68,33 @@ internal sealed partial class ActionHandler(
         }
     }
 
-    /// <summary>Runs a decoded action; returns the step's outcome as its trace shows it.</summary>
+    /// <summary>Runs a decoded action and carries out its <see cref="StepOutcome"/>.</summary>
     /// <param name="trace">The trace context every message this step produces carries; null when there is none.</param>
-    private async Task<string> HandleAsync(ActionMessage action, ConsumeResult<string, byte[]> consumed, Headers? trace, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
+    private async Task<StepOutcome> HandleAsync(ActionMessage action, ConsumeResult<string, byte[]> consumed, Headers? trace, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
     {
         using var scope = SliceLogScope.Begin(logger, action.Job, action.Slice, action.Shop, action.Platform);
-        if (action.Partition is { } home && home != consumed.Partition.Value)
+        if (StepOutcome.Where(action, consumed.Partition.Value) is { } misplaced)
         {
-            // Its chain runs on its home partition, perhaps in another member: running this copy would redo the whole slice.
             stats.DuplicateDropped();
-            Log.Misplaced(logger, action.Id, consumed.TopicPartitionOffset.ToString(), home);
-            return "misplaced";
+            Log.Misplaced(logger, action.Id, consumed.TopicPartitionOffset.ToString(), misplaced.Home);
+            return misplaced;
         }
 
         // A cancel announced before this process started may still be on its way in: no step starts before it is known.
         await cancellations.Ready.WaitAsync(cancellationToken);
         using var turn = await ledger.TurnAsync(action.Slice, cancellationToken);
-        if (ledger.IsDone(action))
+        switch (StepOutcome.BeforeCalls(ledger.IsDone(action), cancellations.IsCancelled(action.Job)))
         {
-            stats.DuplicateDropped();
-            Log.Duplicate(logger, action.Id);
-            return "duplicate";
-        }
-
-        if (cancellations.IsCancelled(action.Job))
-        {
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), trace, cancellationToken);
-            ledger.Done(action);
-            stats.SliceCancelled();
-            Log.Dropped(logger, action.Id, action.Job);
-            return "cancelled";
+            case StepOutcome.Duplicate duplicate:
+                stats.DuplicateDropped();
+                Log.Duplicate(logger, action.Id);
+                return duplicate;
+            case StepOutcome.Cancelled cancelled:
+                await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), trace, cancellationToken);
+                ledger.Done(action);
+                stats.SliceCancelled();
+                Log.Dropped(logger, action.Id, action.Job);
+                return cancelled;
         }
 
         using var watch = cancellations.Watch(action.Job);
@@ -124,75 +121,70 @@ internal sealed partial class ActionHandler(
             await startReported;
             await result.Delivered;
         }
-        catch (Exception e) when (e is PlatformException or UnknownPlatformException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (StepOutcome.OfFailure(e) is { } failed && !cancellationToken.IsCancellationRequested)
         {
             await startReported;
             stats.StepFailed();
-            Log.StepFailed(logger, action.Id, e.Message);
-            await deadLetters.ParkAsync(consumed, "platform", e.Message, cancellationToken);
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = e.Message, Failure = FailureOf(e), Elapsed = time.GetElapsedTime(started) }, trace, cancellationToken);
+            Log.StepFailed(logger, action.Id, failed.Error);
+            await deadLetters.ParkAsync(consumed, "platform", failed.Error, cancellationToken);
+            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceFailed, worker, time.GetUtcNow()) with { Error = failed.Error, Failure = failed.Failure, Elapsed = time.GetElapsedTime(started) }, trace, cancellationToken);
             ledger.Done(action);
-            return "failed";
+            return failed;
         }
 
         var elapsed = time.GetElapsedTime(started);
-        if (result.More && watch.Token.IsCancellationRequested)
+        var outcome = StepOutcome.OfResult(action, result, watch.Token.IsCancellationRequested);
+        if (outcome is StepOutcome.Stopped)
         {
-            await ReportAsync(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()) with
-            {
-                Pages = result.Pages,
-                Orders = result.Orders,
-                Calls = result.Calls,
-                CallsByData = result.CallsByData,
-                RecordsByData = result.RecordsByData,
-                Cursor = result.Cursor,
-                Elapsed = elapsed,
-                Throttles = result.Throttles,
-            }, trace, cancellationToken);
+            await ReportAsync(WithWork(ProgressMessage.For(action, ProgressKind.SliceCancelled, worker, time.GetUtcNow()), result, elapsed), trace, cancellationToken);
             ledger.Done(action);
             stats.SliceCancelled();
             Log.Stopped(logger, action.Id, action.Job, result.Pages);
-            return "stopped";
+            return outcome;
         }
 
         // The step's report and what follows it go out together, one wait for both: the records are durable already,
         // and the progress topic keeps the two reports of a slice in the order they were produced (same key, one
         // producer). Should either fail, the step is redone and both are sent again.
-        var outcome = new Deliveries(producer);
+        var deliveries = new Deliveries(producer);
         var lane = LaneOf(action);
-        Report(outcome, ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()) with
+        Report(deliveries, WithWork(ProgressMessage.For(action, ProgressKind.StepDone, worker, time.GetUtcNow()), result, elapsed) with
         {
-            Pages = result.Pages,
-            Orders = result.Orders,
-            Calls = result.Calls,
-            CallsByData = result.CallsByData,
-            RecordsByData = result.RecordsByData,
-            Cursor = result.Cursor,
             More = result.More,
-            Elapsed = elapsed,
-            Throttles = result.Throttles,
             LaneRate = lane.Rate,
             LaneLatency = lane.Latency,
         }, trace);
 
-        if (result.More)
+        if (outcome is StepOutcome.Next next)
         {
             // The next step stays on this partition, so it stays with the lane's one owner.
-            var next = action with { Step = action.Step + 1, Cursor = result.Cursor };
-            outcome.Produce(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Key, Value = MessageCodec.Encode(next), Headers = trace });
+            deliveries.Produce(consumed.TopicPartition, new Message<string, byte[]> { Key = next.Action.Key, Value = MessageCodec.Encode(next.Action), Headers = trace });
         }
         else
         {
-            Report(outcome, ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, trace);
+            Report(deliveries, ProgressMessage.For(action, ProgressKind.SliceSucceeded, worker, time.GetUtcNow()) with { Elapsed = elapsed }, trace);
         }
 
-        await outcome.Acknowledged().WaitAsync(cancellationToken);
+        await deliveries.Acknowledged().WaitAsync(cancellationToken);
 
         ledger.Done(action);
         stats.StepDone(result.Orders, elapsed);
         Log.StepDone(logger, action.Id, result.Pages, result.Orders, result.More, elapsed.TotalMilliseconds);
-        return result.More ? "next" : "succeeded";
+        return outcome;
     }
+
+    /// <summary>The report with what the step did: its pages, records, calls, where the slice goes on, how long it took.</summary>
+    private static ProgressMessage WithWork(ProgressMessage progress, StepResult result, TimeSpan elapsed) => progress with
+    {
+        Pages = result.Pages,
+        Orders = result.Orders,
+        Calls = result.Calls,
+        CallsByData = result.CallsByData,
+        RecordsByData = result.RecordsByData,
+        Cursor = result.Cursor,
+        Elapsed = elapsed,
+        Throttles = result.Throttles,
+    };
 
     /// <summary>The step's activity, a child of the context its message carries (the release, or the step before); null when nobody listens.</summary>
     private static Activity? StartStep(ActionMessage action, Headers? headers)
@@ -234,16 +226,6 @@ internal sealed partial class ActionHandler(
         var report = progress with { Process = process, CommitFailures = counters.CommitFailures, Evictions = counters.Evictions };
         deliveries.Produce(connection.Topics.Progress, new Message<string, byte[]> { Key = report.Job, Value = MessageCodec.Encode(report), Headers = trace });
     }
-
-    /// <summary>The kind of error that failed a slice, as the scheduler's automatic retries read it.</summary>
-    private static string FailureOf(Exception e) => e switch
-    {
-        PlatformException { Kind: PlatformErrorKind.Transient } => "transient",
-        PlatformException { Kind: PlatformErrorKind.Throttle } => "throttle",
-        PlatformException { Kind: PlatformErrorKind.Quota } => "quota",
-        PlatformException { Kind: PlatformErrorKind.TokenExpired } => "token-expired",
-        _ => "permanent",
-    };
 
     private static partial class Log
     {

@@ -43,6 +43,8 @@ internal sealed partial class WorkerConsumer(
     private readonly Dictionary<TopicPartition, PartitionSteps> _partitions = [];
     private readonly Dictionary<TopicPartition, long> _heldFrom = [];
     private readonly HashSet<TopicPartition> _paused = [];
+    private readonly PartitionBacklog _backlog = PartitionBacklog.For(options.StepsPerPartition);
+    private readonly InfrastructureBackoff _backoff = new(options.InfrastructureBackoff, options.InfrastructureRetries);
 
     public string Name => name;
 
@@ -113,17 +115,6 @@ internal sealed partial class WorkerConsumer(
         Log.Assigned(logger, name, string.Join(",", list.Select(p => p.Partition.Value)), (long)handOverHold.TotalMilliseconds);
     }
 
-    /// <summary>
-    /// Messages a partition may hold back, read but not started, before it is paused; it is resumed once half of them
-    /// have started. A pause costs librdkafka's read-ahead of the partition (it is thrown away) and a resume starts the
-    /// next fetch only about half a second later, so the half left must last that long at full speed: with a backlog
-    /// of 64 per step place, paused and resumed at once, the worker ran at half the raw loop's rate (docs/performance.md, P4). Action
-    /// messages are a few hundred bytes (StepsPerPartition 4: ~1,000 messages, ~300 KB per partition), and
-    /// read-but-not-started ones are neither work done nor work to redo. A real run rarely has a backlog at all: the
-    /// scheduler keeps tens of slices per platform in flight, each with one step at a time.
-    /// </summary>
-    private int Backlog => options.StepsPerPartition * 1024;
-
     private void PollOnce(IConsumer<string, byte[]> consumer, CancellationToken stop)
     {
         var committable = new List<(PartitionSteps Steps, TopicPartitionOffset Offset)>();
@@ -156,11 +147,8 @@ internal sealed partial class WorkerConsumer(
         var partition = consumed.TopicPartition;
         var steps = Steps(partition);
         var waiting = Waiting(partition);
-        if (waiting.Count >= 2 * Backlog)
+        if (_backlog.PutsBack(waiting.Count))
         {
-            // Still coming long after the pause: put it back; it is read again once the partition has room. A seek
-            // costs a new fetch that librdkafka starts only after a back-off (about half a second on the mock cluster),
-            // so the ordinary pause keeps what it read (resume goes on from the last message read).
             Pause(consumer, partition);
             consumer.Seek(consumed.TopicPartitionOffset);
             return;
@@ -175,7 +163,7 @@ internal sealed partial class WorkerConsumer(
             waiting.Enqueue(consumed);
         }
 
-        if (waiting.Count >= Backlog)
+        if (_backlog.Pauses(waiting.Count))
         {
             Pause(consumer, partition);
         }
@@ -243,7 +231,7 @@ internal sealed partial class WorkerConsumer(
             return;
         }
 
-        var ready = _paused.Where(p => (!_waiting.TryGetValue(p, out var waiting) || waiting.Count <= Backlog / 2) && !IsHeld(p)).ToList();
+        var ready = _paused.Where(p => (!_waiting.TryGetValue(p, out var waiting) || _backlog.Resumes(waiting.Count)) && !IsHeld(p)).ToList();
         if (ready.Count == 0)
         {
             return;
@@ -288,16 +276,13 @@ internal sealed partial class WorkerConsumer(
             // Kafka (not the platform) failed: try the same message again after a back-off, then park it (R6).
             var consumed = step.Consumed;
             var error = step.Work.Exception?.GetBaseException().Message ?? "cancelled";
-            var attempt = step.Failures + 1;
-            Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), attempt, error);
-            var backoff = TimeSpan.FromTicks(Math.Min(options.InfrastructureBackoff.Ticks << Math.Min(step.Failures, 5), TimeSpan.FromSeconds(30).Ticks));
+            var retry = _backoff.After(step.Failures);
+            Log.InfrastructureFailure(logger, name, consumed.TopicPartitionOffset.ToString(), retry.Attempt, error);
             var handle = Handle(consumed, steps);
-            steps.Replace(step, Start(consumed, attempt, (callsOver, token) => RetryAsync(
-                    attempt,
-                    backoff,
-                    options.InfrastructureRetries,
+            steps.Replace(step, Start(consumed, retry.Attempt, (callsOver, token) => RetryAsync(
+                    retry,
                     () => handle(callsOver, token),
-                    () => deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {attempt} attempts: {error}", token),
+                    () => deadLetters.ParkAsync(consumed, "infrastructure", $"gave up after {retry.Attempt} attempts: {error}", token),
                     time,
                     steps.Leaving,
                     token),
@@ -314,20 +299,19 @@ internal sealed partial class WorkerConsumer(
     }
 
     /// <summary>
-    /// Handles a message again after <paramref name="backoff"/>, or parks it once it failed more than
-    /// <paramref name="retries"/> times. The back-off ends early when the partition leaves this member (<paramref name="leaving"/>):
-    /// the retry is then the next owner's (the message stays uncommitted), and the hand-over does not wait out a back-off
-    /// of up to 30 s.
+    /// Handles a message again, or parks it, after the <paramref name="retry"/>'s back-off. The back-off ends early when
+    /// the partition leaves this member (<paramref name="leaving"/>): the retry is then the next owner's (the message stays
+    /// uncommitted), and the hand-over does not wait out a back-off of up to <see cref="InfrastructureBackoff.Cap"/>.
     /// </summary>
     internal static async Task RetryAsync(
-        int attempt, TimeSpan backoff, int retries, Func<Task> handle, Func<Task> park, TimeProvider time, CancellationToken leaving, CancellationToken cancellationToken)
+        InfrastructureBackoff.Retry retry, Func<Task> handle, Func<Task> park, TimeProvider time, CancellationToken leaving, CancellationToken cancellationToken)
     {
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(leaving, cancellationToken))
         {
-            await Task.Delay(backoff, time, wait.Token);
+            await Task.Delay(retry.Delay, time, wait.Token);
         }
 
-        await (attempt > retries ? park() : handle());
+        await (retry.Park ? park() : handle());
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed class InfrastructureRetryTests
     [Fact]
     public async Task AfterTheBackoff_HandlesTheMessageAgain()
     {
-        var retry = Retry(attempt: 1, CancellationToken.None);
+        var retry = Retry(park: false, CancellationToken.None);
         _time.Advance(Backoff - TimeSpan.FromMilliseconds(1));
         Assert.False(retry.IsCompleted);
 
@@ -24,9 +24,9 @@ public sealed class InfrastructureRetryTests
     }
 
     [Fact]
-    public async Task PastItsRetries_ParksTheMessage()
+    public async Task AfterTheBackoff_ParksAMessagePastItsRetries()
     {
-        var retry = Retry(attempt: 6, CancellationToken.None);
+        var retry = Retry(park: true, CancellationToken.None);
         _time.Advance(Backoff);
         await retry.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -37,7 +37,7 @@ public sealed class InfrastructureRetryTests
     public async Task ThePartitionLeavingDuringTheBackoff_EndsItAtOnce_Unhandled_SoTheNextOwnerRetries()
     {
         using var leaving = new CancellationTokenSource();
-        var retry = Retry(attempt: 1, leaving.Token);
+        var retry = Retry(park: false, leaving.Token);
 
         await leaving.CancelAsync();
 
@@ -45,10 +45,8 @@ public sealed class InfrastructureRetryTests
         Assert.Equal((0, 0), (_handled, _parked));
     }
 
-    private Task Retry(int attempt, CancellationToken leaving) => WorkerConsumer.RetryAsync(
-        attempt,
-        Backoff,
-        retries: 5,
+    private Task Retry(bool park, CancellationToken leaving) => WorkerConsumer.RetryAsync(
+        new InfrastructureBackoff.Retry(Attempt: park ? 6 : 1, Backoff, park),
         () => { _handled++; return Task.CompletedTask; },
         () => { _parked++; return Task.CompletedTask; },
         _time,
