@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Backfill.Hosting;
-using Backfill.Server.Tests.Cli;
 using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
