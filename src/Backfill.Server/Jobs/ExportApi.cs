@@ -30,7 +30,7 @@ internal static class ExportApi
     {
         if (store.Job(id) is not { } job)
         {
-            return TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.");
+            return JobsApi.NoSuchJob(id);
         }
 
         var pulled = DatasetNames.Format(job.Data);

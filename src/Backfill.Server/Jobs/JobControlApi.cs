@@ -60,7 +60,7 @@ internal static class JobControlApi
 
         if (store.Job(id) is null)
         {
-            return NotFound($"No job '{id}'.");
+            return JobsApi.NoSuchJob(id);
         }
 
         var from = string.IsNullOrEmpty(after) ? null : store.Slice(after);

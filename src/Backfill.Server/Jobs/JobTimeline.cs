@@ -50,7 +50,7 @@ internal static class JobTimelineApi
     {
         if (store.Job(id) is null)
         {
-            return TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.");
+            return JobsApi.NoSuchJob(id);
         }
 
         var slices = store.Slices(id);
@@ -61,7 +61,7 @@ internal static class JobTimelineApi
     {
         if (store.Job(id) is null)
         {
-            return TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.");
+            return JobsApi.NoSuchJob(id);
         }
 
         if (string.IsNullOrEmpty(slice) || !slice.StartsWith(id + "/", StringComparison.Ordinal))

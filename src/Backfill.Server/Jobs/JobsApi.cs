@@ -118,9 +118,13 @@ internal static class JobsApi
     {
         var job = store.Job(id);
         return job is null
-            ? TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.")
+            ? NoSuchJob(id)
             : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink?.AllSaved(job) ?? false) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops?.JobWarnings()(job) });
     }
+
+    /// <summary>404 naming the job asked for: every route under <c>/api/jobs/{id}</c> answers an unknown job so.</summary>
+    internal static ProblemHttpResult NoSuchJob(string id) =>
+        TypedResults.Problem($"No job '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "No such job.");
 
     private static ValidationProblem Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: string.Join(" ", errors.Values.SelectMany(m => m)), title: "The job request is invalid.");
