@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace Backfill.Hosting.Diagnostics;
 
 /// <summary>
-/// The platform rows of <c>doctor</c>: one signed call per platform through the real adapter, the first page of the
-/// first configured shop over the last hour, and the budget the configuration gives it (limit, safety margin, lanes).
+/// The platform rows of <c>doctor</c>: one signed page per platform through the real adapter (its list call, and a
+/// detail call per batch of the orders it lists), the first page of the first configured shop over the last hour, and the budget the configuration gives it (limit, safety margin, lanes).
 /// Only the platform's error code and its own words are shown, never a key or token.
 /// </summary>
 internal static class PlatformDoctor
@@ -50,12 +50,14 @@ internal static class PlatformDoctor
         double share;
         string credentials;
         string budget;
+        int callsPerPage;
         try
         {
             var options = provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(platform);
             budget = " " + Budget(LanePlan.For(options.RateLimit));
             shop = options.Shops.Keys.FirstOrDefault();
             (quotas, share, plan) = (QuotaPlan.For(options.RateLimit), options.RateLimit.BackfillShare, LanePlan.For(options.RateLimit));
+            callsPerPage = PlatformKinds.Find(options.Kind)?.CallsInTurnPerPage(options) ?? 1;
             credentials = string.Equals(options.Kind, "lazada", StringComparison.OrdinalIgnoreCase) ? "AppKey, AppSecret" : "PartnerId, PartnerKey";
             source = provider.GetRequiredService<IOrderSources>().Get(platform);
         }
@@ -72,9 +74,9 @@ internal static class PlatformDoctor
         var to = time.GetUtcNow();
         if (!quotas.IsEmpty)
         {
-            // No scheduler grants this process calls of the quotas: the one test call is taken from the part left to the
-            // app's other clients, as theirs are.
-            provider.GetRequiredService<IOrderSources>().QuotaGranted(platform, quotas.GrantEnd(to), 1);
+            // No scheduler grants this process calls of the quotas: the test page's calls (its list call, and a detail
+            // call per batch of the orders it lists) are taken from the part left to the app's other clients, as theirs are.
+            provider.GetRequiredService<IOrderSources>().QuotaGranted(platform, quotas.GrantEnd(to), callsPerPage);
         }
 
         var quotaText = budget + (quotas.IsEmpty ? "" : " " + Quotas(quotas, share));
