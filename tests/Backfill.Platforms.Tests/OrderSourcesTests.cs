@@ -1,5 +1,4 @@
 using Backfill.Simulators;
-using Backfill.Platforms.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

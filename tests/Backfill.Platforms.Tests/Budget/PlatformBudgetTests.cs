@@ -1,4 +1,3 @@
-using Backfill.Platforms.Tests.TestSupport;
 using System.Threading.RateLimiting;
 using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;

@@ -1,6 +1,5 @@
 using Backfill.Core.Data;
 using Backfill.Platforms.Configuration;
-using Backfill.Platforms.Tests.TestSupport;
 using Backfill.Simulators;
 
 namespace Backfill.Platforms.Tests.Lanes;

@@ -1,6 +1,5 @@
 using Backfill.Scheduling.Alerts;
 using Backfill.Server.Tests.Control;
-using Backfill.Server.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -7,7 +7,7 @@ using Backfill.Scheduling.Shops;
 using Backfill.Server.Tests.Jobs;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using static Backfill.Server.Tests.Shops.ShopsTestSupport;
+using static Backfill.Testing.ShopsTestSupport;
 
 namespace Backfill.Server.Tests.Shops;
 
