@@ -33,7 +33,7 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
             Assert.Contains("No jobs yet", await page.Page.InnerTextAsync("#jobs"), StringComparison.Ordinal);
 
             var earlier = await CreateAsync(harness, new { platform = "demo", shops = new[] { ServerHarness.Shops[0] }, from = "2024-04-01", to = "2024-04-03", releaseEvery = "00:00:00.200", slicesPerRelease = 2 });
-            await Poll.Eventually(async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{earlier}")).GetProperty("state").GetString() == "succeeded", TimeSpan.FromSeconds(60), "the earlier job to finish");
+            Assert.Equal("succeeded", (await harness.Http.FinishedJobAsync(earlier, TimeSpan.FromSeconds(60))).State);
             // 32 slices at one a second: the bar moves through several refreshes even when the sink starts seconds late on a busy machine.
             var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-03", to = "2024-04-19", releaseEvery = "00:00:01", slicesPerRelease = 1 });
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Backfill.Core.Data;
 using Backfill.Simulators;
 using Backfill.Storage;
@@ -46,6 +45,4 @@ internal sealed record CrashJob(IReadOnlyList<string> Shops, DateOnly From, Date
         var orders = new RecordStore(db);
         return (orders.Count(Datasets.Orders, ProcessFleet.Platform, Shops, FromUtc, ToUtc), orders.Totals(Datasets.Orders).DuplicatesAbsorbed);
     }
-
-    public static int Count(JsonElement status, string state) => status.GetProperty("slices").GetProperty(state).GetInt32();
 }

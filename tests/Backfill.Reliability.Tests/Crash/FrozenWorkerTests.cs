@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using Backfill.Server.Jobs;
 using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Crash;
@@ -54,8 +54,8 @@ public sealed class FrozenWorkerTests(ITestOutputHelper output)
             frozen.Wake();
             var woken = Stopwatch.StartNew();
 
-            JsonElement status = default;
-            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled", TimeSpan.FromSeconds(90), $"job {id} to finish");
+            JobStatus status = null!;
+            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).IsFinished(), TimeSpan.FromSeconds(90), $"job {id} to finish");
             var jobSeconds = woken.Elapsed;
             await fleet.DrainSinkAsync(TimeSpan.FromSeconds(30));
             await serve.StopAsync(TimeSpan.FromSeconds(20));
@@ -71,7 +71,7 @@ public sealed class FrozenWorkerTests(ITestOutputHelper output)
                 frozenSeconds = Frozen.TotalSeconds,
                 limitPerSecond = Rate,
                 slices = job.Slices,
-                succeeded = CrashJob.Count(status, "succeeded"),
+                succeeded = status.Slices.Succeeded,
                 ordersExpected = job.ExpectedOrders,
                 ordersUnique = unique,
                 duplicatesAbsorbed = duplicates,
@@ -86,8 +86,8 @@ public sealed class FrozenWorkerTests(ITestOutputHelper output)
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             });
 
-            Assert.Equal("succeeded", status.GetProperty("state").GetString());
-            Assert.Equal(job.Slices, CrashJob.Count(status, "succeeded"));
+            Assert.Equal("succeeded", status.State);
+            Assert.Equal(job.Slices, status.Slices.Succeeded);
             Assert.Equal(job.ExpectedOrders, unique);
             Assert.True(
                 platform.PeakArrivalsPerSecond <= Rate,

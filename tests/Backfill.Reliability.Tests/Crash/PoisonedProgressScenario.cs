@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Topics;
+using Backfill.Server.Jobs;
 using Confluent.Kafka;
 using Xunit.Abstractions;
 
@@ -42,7 +42,7 @@ public sealed class PoisonedProgressScenario(ITestOutputHelper output)
             var id = await fleet.CreateJobAsync(api, job.Body(TimeSpan.FromMilliseconds(500), slicesPerRelease: 2));
 
             // Mid-run: some slices done or under way, some still pending; the poison names the last pending one.
-            IReadOnlyList<JsonElement> slices = [];
+            IReadOnlyList<SliceView> slices = [];
             await fleet.Eventually(async () =>
             {
                 slices = await fleet.SlicesAsync(api, id);
@@ -51,7 +51,7 @@ public sealed class PoisonedProgressScenario(ITestOutputHelper output)
             var target = slices.Last(s => State(s) == "pending");
             var poison = new ProgressMessage
             {
-                Kind = ProgressKind.SliceSucceeded, Job = id, Slice = target.GetProperty("slice").GetString()!, Attempt = 0, Step = 0, Worker = "outsider", At = DateTimeOffset.UtcNow,
+                Kind = ProgressKind.SliceSucceeded, Job = id, Slice = target.Slice, Attempt = 0, Step = 0, Worker = "outsider", At = DateTimeOffset.UtcNow,
             };
             var atPoison = slices.GroupBy(State).ToDictionary(g => g.Key, g => g.Count());
             using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = fleet.BootstrapServers }).Build())
@@ -60,12 +60,12 @@ public sealed class PoisonedProgressScenario(ITestOutputHelper output)
             }
 
             var sent = Stopwatch.StartNew();
-            JsonElement status = default;
-            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled", TimeSpan.FromSeconds(90), $"job {id} to finish");
+            JobStatus status = null!;
+            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).IsFinished(), TimeSpan.FromSeconds(90), $"job {id} to finish");
             var finishedAfter = sent.Elapsed;
-            Assert.Equal("succeeded", status.GetProperty("state").GetString());
-            Assert.Equal(job.Slices, CrashJob.Count(status, "succeeded"));
-            Assert.Equal(1, (await fleet.SlicesAsync(api, id)).Single(s => s.GetProperty("slice").GetString() == poison.Slice).GetProperty("attempt").GetInt32());
+            Assert.Equal("succeeded", status.State);
+            Assert.Equal(job.Slices, status.Slices.Succeeded);
+            Assert.Equal(1, (await fleet.SlicesAsync(api, id)).Single(s => s.Slice == poison.Slice).Attempt);
 
             // The reader survived: serve is up, healthy, and says what it parked.
             Assert.False(serve.HasExited, $"serve exited: {serve.Describe()}");
@@ -96,7 +96,7 @@ public sealed class PoisonedProgressScenario(ITestOutputHelper output)
                 injected = $"sliceSucceeded, attempt 0, for pending slice {poison.Slice}",
                 slices = job.Slices,
                 atPoison,
-                succeeded = CrashJob.Count(status, "succeeded"),
+                succeeded = status.Slices.Succeeded,
                 secondsFromPoisonToSucceeded = Math.Round(finishedAfter.TotalSeconds, 1),
                 deadLettered,
                 reason,
@@ -122,7 +122,7 @@ public sealed class PoisonedProgressScenario(ITestOutputHelper output)
         }
     }
 
-    private static string State(JsonElement slice) => slice.GetProperty("state").GetString() ?? "";
+    private static string State(SliceView slice) => slice.State;
 
     private static long Sample(string metrics, string series) =>
         long.Parse(metrics.Split('\n').Single(l => l.StartsWith(series + " ", StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Backfill.Server.Jobs;
 using Backfill.Simulators;
 
 namespace Backfill.Reliability.Tests.Crash;
@@ -37,6 +38,8 @@ internal sealed class ProcessFleet : IAsyncDisposable
     public Uri SimulatorUrl { get; private set; } = new("http://127.0.0.1:1/");
 
     public string BootstrapServers => _settings["Kafka:BootstrapServers"];
+
+    private readonly Dictionary<Uri, HttpClient> _apis = [];
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -136,19 +139,25 @@ internal sealed class ProcessFleet : IAsyncDisposable
     public Task<ChildProcess> WorkerAsync(string name) => StartReadyAsync(name, "worker: started", "worker");
 
     /// <summary>POST /api/jobs; the new job's id.</summary>
-    public async Task<string> CreateJobAsync(Uri api, object body)
+    public Task<string> CreateJobAsync(Uri api, object body) => Api(api).CreateJobAsync(body);
+
+    public Task<JobStatus> JobAsync(Uri api, string job) => Api(api).JobAsync(job);
+
+    public Task<IReadOnlyList<SliceView>> SlicesAsync(Uri api, string job) => Api(api).SlicesAsync(job);
+
+    /// <summary>A client of the scheduler at <paramref name="api"/>: one per scheduler process the scenario starts.</summary>
+    private HttpClient Api(Uri api)
     {
-        using var response = await Http.PostAsJsonAsync(new Uri(api, "api/jobs"), body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST /api/jobs: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.GetProperty("job").GetString()!;
+        lock (_apis)
+        {
+            if (!_apis.TryGetValue(api, out var client))
+            {
+                _apis[api] = client = new HttpClient { BaseAddress = api, Timeout = Http.Timeout };
+            }
+
+            return client;
+        }
     }
-
-    public async Task<JsonElement> JobAsync(Uri api, string job) =>
-        await Http.GetFromJsonAsync<JsonElement>(new Uri(api, $"api/jobs/{Uri.EscapeDataString(job)}"));
-
-    public async Task<IReadOnlyList<JsonElement>> SlicesAsync(Uri api, string job) =>
-        [.. (await Http.GetFromJsonAsync<JsonElement>(new Uri(api, $"api/jobs/{Uri.EscapeDataString(job)}/slices"))).GetProperty("slices").EnumerateArray()];
 
     public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync() =>
         await Http.GetFromJsonAsync<SimulatorStatsSnapshot>(new Uri(SimulatorUrl, "sim/stats"), new JsonSerializerOptions(JsonSerializerDefaults.Web))
@@ -169,6 +178,10 @@ internal sealed class ProcessFleet : IAsyncDisposable
     {
         await Children.DisposeAsync();
         Http.Dispose();
+        foreach (var api in _apis.Values)
+        {
+            api.Dispose();
+        }
     }
 
     /// <summary>Deletes the run's folder; kept when the test failed, for its logs.</summary>

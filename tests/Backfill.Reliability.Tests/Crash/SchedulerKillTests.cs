@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Backfill.Core.Jobs;
+using Backfill.Server.Jobs;
 using Backfill.Storage;
 using Xunit.Abstractions;
 
@@ -38,11 +38,11 @@ public sealed class SchedulerKillTests(ITestOutputHelper output)
             var id = await fleet.CreateJobAsync(api, job.Body(Cadence, SlicesPerRelease));
 
             // Mid-run: a third of the slices released, some of them still in flight.
-            JsonElement atKill = default;
+            JobStatus atKill = null!;
             await fleet.Eventually(async () =>
             {
                 atKill = await fleet.JobAsync(api, id);
-                return CrashJob.Count(atKill, "pending") <= job.Slices * 2 / 3;
+                return atKill.Slices.Pending <= job.Slices * 2 / 3;
             }, TimeSpan.FromSeconds(60), "a third of the slices released");
             serve.Kill();
             var killed = Stopwatch.StartNew();
@@ -62,10 +62,10 @@ public sealed class SchedulerKillTests(ITestOutputHelper output)
             var (restarted, api2) = await fleet.ServeAsync("serve-2", "serve");
             var down = killed.Elapsed;
 
-            JsonElement status = default;
-            await fleet.Eventually(async () => (status = await fleet.JobAsync(api2, id)).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled", TimeSpan.FromSeconds(90), $"job {id} to finish after the restart");
-            Assert.Equal("succeeded", status.GetProperty("state").GetString());
-            Assert.Equal(job.Slices, CrashJob.Count(status, "succeeded"));
+            JobStatus status = null!;
+            await fleet.Eventually(async () => (status = await fleet.JobAsync(api2, id)).IsFinished(), TimeSpan.FromSeconds(90), $"job {id} to finish after the restart");
+            Assert.Equal("succeeded", status.State);
+            Assert.Equal(job.Slices, status.Slices.Succeeded);
 
             await fleet.DrainSinkAsync(TimeSpan.FromSeconds(30));
             await restarted.StopAsync(TimeSpan.FromSeconds(20));
@@ -108,7 +108,7 @@ public sealed class SchedulerKillTests(ITestOutputHelper output)
             {
                 processes = "dev-kafka, platform-sim, serve, 2 workers; serve SIGKILLed, restarted on its data folder",
                 slices = job.Slices,
-                succeeded = CrashJob.Count(status, "succeeded"),
+                succeeded = status.Slices.Succeeded,
                 atKill = new { pending = afterKill.Pending, released = afterKill.Released, running = afterKill.Running, succeeded = afterKill.Succeeded },
                 liteDbAfterKill = $"opens; job running; {afterKill.Total} slices",
                 secondsDown = Math.Round(down.TotalSeconds, 1),

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Backfill.Core.Secrets;
 using Backfill.Messaging;
 using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Reliability.Tests.Kafka;
+using Backfill.Server.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -59,13 +59,13 @@ public sealed partial class TokenRotationTests(ITestOutputHelper output)
 
             // Mid-run: tokens have rotated a few times and slices are in flight.
             await fleet.Eventually(async () => (await fleet.SimulatorStatsAsync()).Refreshes >= 3 * job.Shops.Count, TimeSpan.FromSeconds(90), "tokens to rotate a few times");
-            await fleet.Eventually(async () => CrashJob.Count(await fleet.JobAsync(api, id), "succeeded") >= 4, TimeSpan.FromSeconds(60), "slices to succeed");
+            await fleet.Eventually(async () => (await fleet.JobAsync(api, id)).Slices.Succeeded >= 4, TimeSpan.FromSeconds(60), "slices to succeed");
             victim.Kill();
             var killedAt = DateTime.Now;
             Assert.True(await victim.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None), "worker-1 survived SIGKILL");
 
-            JsonElement status = default;
-            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled", TimeSpan.FromSeconds(240), $"job {id} to finish");
+            JobStatus status = null!;
+            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).IsFinished(), TimeSpan.FromSeconds(240), $"job {id} to finish");
             await fleet.DrainSinkAsync(TimeSpan.FromSeconds(30));
             var platform = await fleet.SimulatorStatsAsync();
 
@@ -91,8 +91,8 @@ public sealed partial class TokenRotationTests(ITestOutputHelper output)
                 await survivor.StopAsync(TimeSpan.FromSeconds(20));
             }
 
-            Assert.Equal("succeeded", status.GetProperty("state").GetString());
-            Assert.Equal(job.Slices, CrashJob.Count(status, "succeeded"));
+            Assert.Equal("succeeded", status.State);
+            Assert.Equal(job.Slices, status.Slices.Succeeded);
             var (unique, duplicates) = job.Sink(fleet.DatabasePath());
             Assert.Equal(job.ExpectedOrders, unique);
             Assert.Equal(0, platform.RefusedRefreshes);
@@ -153,7 +153,7 @@ public sealed partial class TokenRotationTests(ITestOutputHelper output)
                 processes = "dev-kafka, platform-sim --token-ttl 00:00:05, serve, 3 workers; worker-1 SIGKILLed",
                 tokenLifeSeconds = Life.TotalSeconds,
                 slices = job.Slices,
-                succeeded = CrashJob.Count(status, "succeeded"),
+                succeeded = status.Slices.Succeeded,
                 ordersExpected = job.ExpectedOrders,
                 ordersUnique = unique,
                 duplicatesAbsorbed = duplicates,
@@ -191,9 +191,9 @@ public sealed partial class TokenRotationTests(ITestOutputHelper output)
         string Log(string name) => Encoding.UTF8.GetString(Read(Path.Combine(fleet.Children.LogDirectory, $"{name}.stderr.log")));
     }
 
-    private static DateTimeOffset FinishedAt(JsonElement status) => status.GetProperty("finishedAt").GetDateTimeOffset();
+    private static DateTimeOffset FinishedAt(JobStatus status) => status.FinishedAt!.Value;
 
-    private static DateTimeOffset CreatedAt(JsonElement status) => status.GetProperty("createdAt").GetDateTimeOffset();
+    private static DateTimeOffset CreatedAt(JobStatus status) => status.CreatedAt;
 
     private static byte[] Read(string file)
     {

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using Backfill.Server.Jobs;
 using Xunit.Abstractions;
 
 namespace Backfill.Reliability.Tests.Crash;
@@ -39,25 +39,25 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
             var id = await fleet.CreateJobAsync(api, job.Body(Cadence, slicesPerRelease: 4));
 
             // Mid-slice: slices have started paging and several are still in flight on the lanes.
-            IReadOnlyList<JsonElement> atKill = [];
+            IReadOnlyList<SliceView> atKill = [];
             await fleet.Eventually(async () =>
             {
                 var slices = await fleet.SlicesAsync(api, id);
-                atKill = [.. slices.Where(s => s.GetProperty("state").GetString() is "running" or "released")];
-                return slices.Count(s => s.GetProperty("state").GetString() == "succeeded") >= 2 && atKill.Count(s => s.GetProperty("pages").GetInt32() > 0) >= 4;
+                atKill = [.. slices.Where(s => s.State is "running" or "released")];
+                return slices.Count(s => s.State == "succeeded") >= 2 && atKill.Count(s => s.Pages > 0) >= 4;
             }, TimeSpan.FromSeconds(60), "slices in flight mid-way");
             victim.Kill();
             var killed = Stopwatch.StartNew();
             Assert.True(await victim.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None), "worker-1 survived SIGKILL");
 
             // Every slice in flight at the kill moves again (a page, a new state): the dead worker's lanes are owned again.
-            var before = atKill.ToDictionary(s => s.GetProperty("slice").GetString()!, Progress);
+            var before = atKill.ToDictionary(s => s.Slice, Progress);
             var moved = new Dictionary<string, TimeSpan>();
             await fleet.Eventually(async () =>
             {
                 foreach (var slice in await fleet.SlicesAsync(api, id))
                 {
-                    var name = slice.GetProperty("slice").GetString()!;
+                    var name = slice.Slice;
                     if (before.TryGetValue(name, out var then) && then != Progress(slice))
                     {
                         moved.TryAdd(name, killed.Elapsed);
@@ -68,10 +68,10 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
             }, TimeSpan.FromSeconds(60), "every slice in flight at the kill to move again");
             var recovered = moved.Values.Max();
 
-            JsonElement status = default;
-            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).GetProperty("state").GetString() is "succeeded" or "failed" or "cancelled", TimeSpan.FromSeconds(90), $"job {id} to finish");
-            Assert.Equal("succeeded", status.GetProperty("state").GetString());
-            Assert.Equal(job.Slices, CrashJob.Count(status, "succeeded"));
+            JobStatus status = null!;
+            await fleet.Eventually(async () => (status = await fleet.JobAsync(api, id)).IsFinished(), TimeSpan.FromSeconds(90), $"job {id} to finish");
+            Assert.Equal("succeeded", status.State);
+            Assert.Equal(job.Slices, status.Slices.Succeeded);
             Assert.False(survivor.HasExited, $"worker-2 exited: {survivor.Describe()}");
 
             await fleet.DrainSinkAsync(TimeSpan.FromSeconds(30));
@@ -89,7 +89,7 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
             {
                 processes = "dev-kafka, platform-sim, serve, 2 workers; worker-1 SIGKILLed",
                 slices = job.Slices,
-                succeeded = CrashJob.Count(status, "succeeded"),
+                succeeded = status.Slices.Succeeded,
                 inFlightAtKill = before.Count,
                 ordersExpected = job.ExpectedOrders,
                 ordersUnique = unique,
@@ -118,6 +118,6 @@ public sealed class WorkerKillTests(ITestOutputHelper output)
     }
 
     /// <summary>What changes while a slice is worked on.</summary>
-    private static (string?, int, int) Progress(JsonElement slice) =>
-        (slice.GetProperty("state").GetString(), slice.GetProperty("attempt").GetInt32(), slice.GetProperty("pages").GetInt32());
+    private static (string?, int, int) Progress(SliceView slice) =>
+        (slice.State, slice.Attempt, slice.Pages);
 }

@@ -74,10 +74,10 @@ public sealed class HotShopScenario(ITestOutputHelper output)
             while (clock.Elapsed < TimeSpan.FromSeconds(50))
             {
                 status = await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
-                var slices = (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices")).GetProperty("slices").EnumerateArray().ToList();
+                var slices = await harness.Http.SlicesAsync(id);
                 foreach (var shop in shops.Where(s => !finished.ContainsKey(s)))
                 {
-                    if (slices.Where(s => s.GetProperty("shop").GetString() == shop).All(s => s.GetProperty("state").GetString() == "succeeded"))
+                    if (slices.Where(s => s.Shop == shop).All(s => s.State == "succeeded"))
                     {
                         finished[shop] = clock.Elapsed.TotalSeconds;
                     }
@@ -108,8 +108,7 @@ public sealed class HotShopScenario(ITestOutputHelper output)
             Assert.Equal("succeeded", status.GetProperty("state").GetString());
             var metrics = await harness.Http.GetStringAsync("/metrics");
             var partitions = status.GetProperty("platforms")[0].GetProperty("partitions").EnumerateArray().ToList();
-            var hotLane = (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices")).GetProperty("slices").EnumerateArray()
-                .Single(s => s.GetProperty("shop").GetString() == Hot).GetProperty("lane").GetInt32();
+            var hotLane = (await harness.Http.SlicesAsync(id)).Single(s => s.Shop == Hot).Lane;
             var pages = partitions.ToDictionary(l => l.GetProperty("lane").GetInt32(), l => l.GetProperty("pages").GetInt64());
             output.WriteLine(cliStatus);
 

@@ -35,7 +35,7 @@ public sealed class HttpInputFuzzScenario(ITestOutputHelper output)
 
         // A job to aim the job routes at, paused so that nothing that slips through can make it release.
         var job = await JobsApi.CreateAsync(harness, ServerHarness.Shops, new DateOnly(2024, 3, 1), 2, "1.00:00:00", 1);
-        await Poll.Eventually(async () => (await JobsApi.SlicesAsync(harness, job)).Any(s => s.State != "pending"), TimeSpan.FromSeconds(10), "the first release");
+        await Poll.Eventually(async () => (await harness.Http.SlicesAsync(job)).Any(s => s.State != "pending"), TimeSpan.FromSeconds(10), "the first release");
         (await harness.Http.PostAsync($"/api/jobs/{job}/pause", null)).Dispose();
         var before = await WrittenAsync(harness);
 

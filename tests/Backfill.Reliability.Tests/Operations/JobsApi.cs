@@ -1,16 +1,12 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace Backfill.Reliability.Tests.Operations;
 
 /// <summary>The server's job routes as the operations scenarios use them.</summary>
 internal static class JobsApi
 {
-    public static async Task<string> CreateAsync(ServerHarness harness, IReadOnlyList<string> shops, DateOnly from, int days, string releaseEvery, int slicesPerRelease)
-    {
-        using var created = await harness.Http.PostAsJsonAsync("/api/jobs", new
+    public static Task<string> CreateAsync(ServerHarness harness, IReadOnlyList<string> shops, DateOnly from, int days, string releaseEvery, int slicesPerRelease) =>
+        harness.Http.CreateJobAsync(new
         {
             platform = ServerHarness.Platform,
             shops,
@@ -19,19 +15,6 @@ internal static class JobsApi
             releaseEvery,
             slicesPerRelease,
         });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
-    }
-
-    public static async Task<IReadOnlyList<Slice>> SlicesAsync(ServerHarness harness, string job)
-    {
-        var list = await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}/slices");
-        return [.. list.GetProperty("slices").EnumerateArray().Select(s => new Slice(
-            s.GetProperty("slice").GetString()!,
-            s.GetProperty("shop").GetString()!,
-            s.GetProperty("state").GetString()!,
-            s.GetProperty("pages").GetInt32()))];
-    }
 
     public static DateTimeOffset Day(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
@@ -48,6 +31,4 @@ internal static class JobsApi
 
         throw new InvalidOperationException("the simulator's catalog has no busy days");
     }
-
-    internal sealed record Slice(string Id, string Shop, string State, int Pages);
 }

@@ -53,7 +53,7 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
         try
         {
             var id = await JobsApi.CreateAsync(harness, Shops, from, days: 4, releaseEvery: $"{Period:c}", slicesPerRelease: 1);
-            await Poll.Eventually(async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 2, TimeSpan.FromSeconds(40), "slices to run");
+            await Poll.Eventually(async () => (await harness.Http.SlicesAsync(id)).Count(s => s.State == "running") >= 2, TimeSpan.FromSeconds(40), "slices to run");
 
             // Pause: from its return, no release, while slices in flight finish (so the in-flight cap leaves room).
             using (var paused = await harness.Http.PostAsync($"/api/jobs/{id}/pause", null))
@@ -63,14 +63,14 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
 
             var releasesAtPause = board.Totals(ServerHarness.Platform).Releases;
             var pausedAt = Stopwatch.StartNew();
-            var atPause = await JobsApi.SlicesAsync(harness, id);
+            var atPause = await harness.Http.SlicesAsync(id);
             var pendingAtPause = atPause.Count(s => s.State == "pending");
-            var inFlightAtPause = atPause.Where(s => s.State is "released" or "running").Select(s => s.Id).ToHashSet();
+            var inFlightAtPause = atPause.Where(s => s.State is "released" or "running").Select(s => s.Slice).ToHashSet();
             await Poll.Eventually(
-                async () => pausedAt.Elapsed > 3 * Period && (await JobsApi.SlicesAsync(harness, id)).Any(s => inFlightAtPause.Contains(s.Id) && s.State == "succeeded"),
+                async () => pausedAt.Elapsed > 3 * Period && (await harness.Http.SlicesAsync(id)).Any(s => inFlightAtPause.Contains(s.Slice) && s.State == "succeeded"),
                 TimeSpan.FromSeconds(30),
                 "a slice in flight at the pause to finish");
-            var afterPause = await JobsApi.SlicesAsync(harness, id);
+            var afterPause = await harness.Http.SlicesAsync(id);
             var releasesAfterPause = board.Totals(ServerHarness.Platform).Releases - releasesAtPause;
             var pausedFor = pausedAt.Elapsed;
             Assert.Equal(0, releasesAfterPause);
@@ -83,10 +83,10 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
             }
 
             await Poll.Eventually(
-                async () => (await JobsApi.SlicesAsync(harness, id)).Count(s => s.State == "running") >= 3 && Shops.All(s => harness.Simulator.Stats.AcceptedFor(s) > 0),
+                async () => (await harness.Http.SlicesAsync(id)).Count(s => s.State == "running") >= 3 && Shops.All(s => harness.Simulator.Stats.AcceptedFor(s) > 0),
                 TimeSpan.FromSeconds(30),
                 "slices to run again after the resume");
-            var inFlight = (await JobsApi.SlicesAsync(harness, id)).Where(s => s.State is "released" or "running").ToList();
+            var inFlight = (await harness.Http.SlicesAsync(id)).Where(s => s.State is "released" or "running").ToList();
             var callsAtCancel = Shops.ToDictionary(s => s, harness.Simulator.Stats.AcceptedFor);
             var cancelledAt = Stopwatch.StartNew();
             using (var cancelled = await harness.Http.PostAsync($"/api/jobs/{id}/cancel", null))
@@ -95,20 +95,20 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
             }
 
             // The store has no slice of the job in flight once the cancel returns; the workers stop theirs before their next page.
-            var atCancel = await JobsApi.SlicesAsync(harness, id);
+            var atCancel = await harness.Http.SlicesAsync(id);
             Assert.DoesNotContain(atCancel, s => s.State is "pending" or "released" or "running");
             Assert.Equal(inFlight.Count, inFlight.Select(s => s.Shop).Distinct().Count());
             await QuietAsync(harness);
             var stoppedAfter = cancelledAt.Elapsed - Quiet;
-            var callsAfterCancel = inFlight.ToDictionary(s => s.Id, s => harness.Simulator.Stats.AcceptedFor(s.Shop) - callsAtCancel[s.Shop]);
-            var final = await JobsApi.SlicesAsync(harness, id);
+            var callsAfterCancel = inFlight.ToDictionary(s => s.Slice, s => harness.Simulator.Stats.AcceptedFor(s.Shop) - callsAtCancel[s.Shop]);
+            var final = await harness.Http.SlicesAsync(id);
 
             // Each slice finishes the page it is on and may start up to two more before the control message reaches it: a
             // page takes about 150 ms here, the control reader's fetch waits up to 100 ms on an idle topic, and the counts
             // were read just before the cancel was sent. A slice has at least 8 pages: one not stopped would make 16 calls.
             Assert.All(callsAfterCancel, c => Assert.True(c.Value <= 3 * CallsPerPage, $"slice {c.Key}: {c.Value} calls after the cancel"));
             Assert.True(inFlight.Count >= 3, $"{inFlight.Count} slices in flight at the cancel");
-            Assert.All(inFlight, s => Assert.Contains(final.Single(f => f.Id == s.Id).State, (string[])["cancelled", "succeeded"]));
+            Assert.All(inFlight, s => Assert.Contains(final.Single(f => f.Slice == s.Slice).State, (string[])["cancelled", "succeeded"]));
             Assert.DoesNotContain(final, s => s.State is "pending" or "released" or "running");
 
             ScenarioFigures.Record(output, "R4", new
@@ -119,11 +119,11 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
                 pausedForMs = Math.Round(pausedFor.TotalMilliseconds),
                 periodsPaused = Math.Round(pausedFor / Period, 1),
                 inFlightAtPause = inFlightAtPause.Count,
-                inFlightFinishedWhilePaused = afterPause.Count(s => inFlightAtPause.Contains(s.Id) && s.State == "succeeded"),
+                inFlightFinishedWhilePaused = afterPause.Count(s => inFlightAtPause.Contains(s.Slice) && s.State == "succeeded"),
                 inFlightAtCancel = inFlight.Count,
                 callsPerInFlightSliceAfterCancel = callsAfterCancel.Values.OrderBy(v => v).ToArray(),
                 callsPerPage = CallsPerPage,
-                inFlightCancelledInStoreAtOnce = inFlight.Count(s => atCancel.Single(a => a.Id == s.Id).State == "cancelled"),
+                inFlightCancelledInStoreAtOnce = inFlight.Count(s => atCancel.Single(a => a.Slice == s.Slice).State == "cancelled"),
                 cancelToLastCallMs = Math.Round(stoppedAfter.TotalMilliseconds),
                 succeeded = final.Count(s => s.State == "succeeded"),
                 cancelled = final.Count(s => s.State == "cancelled"),

@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Backfill.Messaging.Clients;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,7 +69,7 @@ public sealed class SecretsScenario(ITestOutputHelper output)
 
             id = await JobsApi.CreateAsync(harness, [.. ServerHarness.Shops, BadShop], new DateOnly(2024, 3, 1), 2, "00:00:00.100", 8);
             await Poll.Eventually(
-                async () => (await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("state").GetString() is "failed" or "succeeded",
+                async () => (await harness.Http.JobAsync(id)).IsFinished(),
                 TimeSpan.FromSeconds(40),
                 "the job to end");
             await Poll.Eventually(async () => await Task.FromResult(Watermarks.High(clients, topics.DeadLetters).Values.Sum() > 0), TimeSpan.FromSeconds(20), "the poison message on the DLQ");
@@ -85,7 +83,7 @@ public sealed class SecretsScenario(ITestOutputHelper output)
         Assert.True(harness.Simulator.Stats.Refreshes >= ServerHarness.Shops.Length, $"{harness.Simulator.Stats.Refreshes} refreshes");
         Assert.Equal(0, harness.Simulator.Stats.RefusedRefreshes);
 
-        var slices = await JobsApi.SlicesAsync(harness, id);
+        var slices = await harness.Http.SlicesAsync(id);
         var failed = slices.Count(s => s.State == "failed");
         Assert.Equal(2, failed);
         Assert.All(slices.Where(s => s.State == "failed"), s => Assert.Equal(BadShop, s.Shop));

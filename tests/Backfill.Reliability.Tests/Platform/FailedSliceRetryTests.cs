@@ -36,36 +36,36 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
 
         var job = await run.CreateAsync(from, Days);
         await run.WaitForStateAsync(job, "failed", Limit);
-        var failed = await run.SlicesAsync(job, "failed");
-        var all = await run.SlicesAsync(job);
+        var failed = await run.Http.SlicesAsync(job, "failed");
+        var all = await run.Http.SlicesAsync(job);
         var callsAtFailure = harness.Simulator.Calls.Snapshot();
 
         Assert.Equal(Days, failed.Count);
         Assert.All(failed, s =>
         {
-            Assert.Equal(Bad, s.GetProperty("shop").GetString());
-            var error = s.GetProperty("error").GetString()!;
+            Assert.Equal(Bad, s.Shop);
+            var error = s.Error;
             Assert.Contains("invalid_access_token", error, StringComparison.Ordinal);
             Assert.Contains("expired", error, StringComparison.Ordinal);
             Assert.Contains($"no newer access token for shop {Bad} came within {TokenWait:c}", error, StringComparison.Ordinal);
             Assert.DoesNotContain(Harness.Token(Bad), error, StringComparison.Ordinal);
             Assert.DoesNotContain(Harness.PartnerKey, error, StringComparison.Ordinal);
         });
-        Assert.All(all.Where(s => s.GetProperty("shop").GetString() == Good), s => Assert.Equal("succeeded", s.GetProperty("state").GetString()));
+        Assert.All(all.Where(s => s.Shop == Good), s => Assert.Equal("succeeded", s.State));
 
         // The token is refreshed; retry takes the failed slices and no other.
         harness.Simulator.Switches.ExpiredTokenShops.Clear();
         var (status, answer) = await run.RetryAsync(job, null);
         Assert.Equal(200, status);
-        Assert.Equal(failed.Select(s => s.GetProperty("slice").GetString()).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
+        Assert.Equal(failed.Select(s => s.Slice).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
         await run.WaitForStateAsync(job, "succeeded", Limit);
         await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order");
 
-        var final = await run.SlicesAsync(job);
+        var final = await run.Http.SlicesAsync(job);
         var afterRetry = harness.Simulator.Calls.Snapshot().Skip(callsAtFailure.Count).ToList();
-        Assert.All(final, s => Assert.Equal("succeeded", s.GetProperty("state").GetString()));
-        Assert.All(final.Where(s => s.GetProperty("shop").GetString() == Good), s => Assert.Equal(1, s.GetProperty("attempt").GetInt32()));
-        Assert.All(final.Where(s => s.GetProperty("shop").GetString() == Bad), s => Assert.Equal(2, s.GetProperty("attempt").GetInt32()));
+        Assert.All(final, s => Assert.Equal("succeeded", s.State));
+        Assert.All(final.Where(s => s.Shop == Good), s => Assert.Equal(1, s.Attempt));
+        Assert.All(final.Where(s => s.Shop == Bad), s => Assert.Equal(2, s.Attempt));
         Assert.DoesNotContain(afterRetry, c => c.Shop == Good);
         Assert.Contains(afterRetry, c => c.Shop == Bad);
         Assert.Equal(expected, sink.Totals(Datasets.Orders).Unique);
@@ -75,7 +75,7 @@ public sealed class FailedSliceRetryTests(ITestOutputHelper output)
             slices = final.Count,
             slicesFailed = failed.Count,
             slicesRetried = answer.GetProperty("retried").GetArrayLength(),
-            error = failed[0].GetProperty("error").GetString(),
+            error = failed[0].Error,
             callsForFailedShopBeforeRetry = callsAtFailure.Count(c => c.Shop == Bad),
             callsForGoodShopBeforeRetry = callsAtFailure.Count(c => c.Shop == Good),
             callsForGoodShopAfterRetry = afterRetry.Count(c => c.Shop == Good),

@@ -28,8 +28,8 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
         await run.WaitForStateAsync(job, "succeeded", Limit);
         await Poll.Eventually(() => sink.Totals(Datasets.Orders).Unique == expected, Limit, "the sink to hold every order of the first run");
         var first = Documents(sink);
-        var firstRun = await run.SlicesAsync(job);
-        var emittedFirst = firstRun.Sum(s => s.GetProperty("orders").GetInt64());
+        var firstRun = await run.Http.SlicesAsync(job);
+        var emittedFirst = firstRun.Sum(s => s.Orders);
         var duplicatesBefore = sink.Totals(Datasets.Orders).DuplicatesAbsorbed;
         var callsBefore = harness.Simulator.Calls.Snapshot().Count;
 
@@ -41,17 +41,17 @@ public sealed class ForcedRerunTests(ITestOutputHelper output)
         var (status, answer) = await run.RetryAsync(job, new { force = true });
         Assert.Equal(200, status);
         Assert.Equal("running", answer.GetProperty("state").GetString());
-        Assert.Equal(firstRun.Select(s => s.GetProperty("slice").GetString()).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
+        Assert.Equal(firstRun.Select(s => s.Slice).Order(), answer.GetProperty("retried").EnumerateArray().Select(s => s.GetString()).Order());
 
         await run.WaitForStateAsync(job, "succeeded", Limit);
-        var secondRun = await run.SlicesAsync(job);
-        var emittedSecond = secondRun.Sum(s => s.GetProperty("orders").GetInt64()) - emittedFirst;
+        var secondRun = await run.Http.SlicesAsync(job);
+        var emittedSecond = secondRun.Sum(s => s.Orders) - emittedFirst;
         await Poll.Eventually(() => sink.Totals(Datasets.Orders).DuplicatesAbsorbed - duplicatesBefore >= emittedSecond, Limit, "the sink to read the second run's orders");
         var totals = sink.Totals(Datasets.Orders);
         var second = Documents(sink);
 
-        Assert.All(secondRun, s => Assert.Equal(2, s.GetProperty("attempt").GetInt32()));
-        Assert.All(secondRun, s => Assert.Equal("succeeded", s.GetProperty("state").GetString()));
+        Assert.All(secondRun, s => Assert.Equal(2, s.Attempt));
+        Assert.All(secondRun, s => Assert.Equal("succeeded", s.State));
         Assert.True(emittedSecond >= expected, $"the second run emits every order again ({emittedSecond} of {expected})");
         Assert.True(harness.Simulator.Calls.Snapshot().Count > callsBefore, "the second run called the platform again");
         Assert.Equal(expected, totals.Unique);

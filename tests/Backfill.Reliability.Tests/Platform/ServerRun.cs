@@ -43,9 +43,8 @@ internal sealed class ServerRun : IAsyncDisposable
     }
 
     /// <summary>Creates a job through <c>POST /api/jobs</c>; returns its id.</summary>
-    public async Task<string> CreateAsync(DateOnly from, int days, params string[] shops)
-    {
-        using var response = await Http.PostAsJsonAsync("/api/jobs", new
+    public Task<string> CreateAsync(DateOnly from, int days, params string[] shops) =>
+        Http.CreateJobAsync(new
         {
             platform = Harness.Platform,
             shops = shops.Length == 0 ? Harness.Shops : shops,
@@ -54,16 +53,6 @@ internal sealed class ServerRun : IAsyncDisposable
             releaseEvery = "00:00:00.200",
             slicesPerRelease = 4,
         });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonSerializer.Deserialize<JsonElement>(body).GetProperty("job").GetString()!;
-    }
-
-    public async Task<string> StateAsync(string job) =>
-        (await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}")).GetProperty("state").GetString()!;
-
-    public async Task<IReadOnlyList<JsonElement>> SlicesAsync(string job, string? state = null) =>
-        [.. (await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}/slices" + (state is null ? "" : $"?state={state}"))).GetProperty("slices").EnumerateArray()];
 
     /// <summary><c>POST /api/jobs/{id}/retry</c> with the body given; the answer's status and body.</summary>
     public async Task<(int Status, JsonElement Body)> RetryAsync(string job, object? body)
@@ -74,15 +63,9 @@ internal sealed class ServerRun : IAsyncDisposable
         return ((int)response.StatusCode, JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync()));
     }
 
-    public async Task WaitForStateAsync(string job, string state, TimeSpan within)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + within;
-        while (await StateAsync(job) != state)
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"timed out after {within.TotalSeconds} s waiting for job {job} to be {state} (it is {await StateAsync(job)})");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Waits for the job to finish; fails the test when it does not within <paramref name="within"/> or ends otherwise.</summary>
+    public async Task WaitForStateAsync(string job, string state, TimeSpan within) =>
+        Assert.Equal(state, (await Http.FinishedJobAsync(job, within)).State);
 
     public async ValueTask DisposeAsync()
     {
