@@ -10,17 +10,30 @@ namespace Backfill.Testing;
 /// </summary>
 public sealed class LogCapture : ILoggerProvider
 {
+    private readonly FakeLogCollector _collector = new(Microsoft.Extensions.Options.Options.Create(new FakeLogCollectorOptions { CollectRecordsForDisabledLogLevels = true }));
     private readonly FakeLoggerProvider _provider;
 
-    public LogCapture()
+    // The records formatted so far: the collector only appends, so a read formats the records that came since the last.
+    private readonly List<string> _lines = [];
+
+    public LogCapture() => _provider = new FakeLoggerProvider(_collector);
+
+    public IReadOnlyList<string> Lines
     {
-        Collector = new FakeLogCollector(Microsoft.Extensions.Options.Options.Create(new FakeLogCollectorOptions { CollectRecordsForDisabledLogLevels = true }));
-        _provider = new FakeLoggerProvider(Collector);
+        get
+        {
+            var records = _collector.GetSnapshot();
+            lock (_lines)
+            {
+                for (var i = _lines.Count; i < records.Count; i++)
+                {
+                    _lines.Add(Line(records[i]));
+                }
+
+                return [.. _lines];
+            }
+        }
     }
-
-    public FakeLogCollector Collector { get; }
-
-    public IReadOnlyList<string> Lines => [.. Collector.GetSnapshot().Select(Line)];
 
     /// <summary>Lines that contain <paramref name="fragment"/>.</summary>
     public int Count(string fragment) => Lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
