@@ -64,6 +64,7 @@ public sealed partial class StuckSlices(JobStore store, ProgressApplier progress
             {
                 var heard = StuckRule.LastHeard(slice, Since(slice.Platform));
                 var was = slice.State;
+                slice.Restarts++;
                 store.Save(slice, slice.MoveTo(SliceState.Pending, now, $"nothing heard of attempt {slice.Attempt} since {heard:O} (Backfill:StuckAfter {after:c}): released again as a new attempt"));
                 board.Restarted(slice.Platform);
                 Log.Restarted(logger, slice.Id, slice.JobId, slice.Attempt, was, heard, after);

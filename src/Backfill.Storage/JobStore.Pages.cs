@@ -12,8 +12,10 @@ public sealed partial class JobStore
     /// and then by shop, from after <paramref name="after"/>'s place on; <c>More</c> when others follow. Each state is read
     /// from the job/state/day index at that place, at most <paramref name="limit"/> + 1 slices of it, so a page costs
     /// the same wherever it is in a job of any size. A slice keeps its place when its state changes.
+    /// With <paramref name="stuckOnly"/>, only the slices that were ever stuck (<see cref="SliceRecord.Restarts"/>): those
+    /// are few, so such a page reads the job's slices of each state past the place until it is full.
     /// </summary>
-    public (IReadOnlyList<SliceRecord> Page, bool More) SlicePage(string jobId, SliceState? state, SliceRecord? after, int limit)
+    public (IReadOnlyList<SliceRecord> Page, bool More) SlicePage(string jobId, SliceState? state, SliceRecord? after, int limit, bool stuckOnly = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var from = after is null ? "" : Place(after);
@@ -25,7 +27,7 @@ public sealed partial class JobStore
             var prefix = $"{jobId}|{s}|";
             read.AddRange(db.Slices.Find(Query.GTE(BackfillDatabase.JobStateDayExpression, prefix + from))
                 .TakeWhile(x => $"{x.JobId}|{x.State}|".StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Where(x => x.JobId == jobId && x.State == s && string.CompareOrdinal(Place(x), from) > 0)
+                .Where(x => x.JobId == jobId && x.State == s && string.CompareOrdinal(Place(x), from) > 0 && (!stuckOnly || x.Restarts > 0))
                 .Take(limit + 1));
         }
 

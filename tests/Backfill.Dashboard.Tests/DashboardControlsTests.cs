@@ -29,7 +29,7 @@ public sealed class DashboardControlsTests(BrowserFixture browser) : IClassFixtu
         await worker.StartAsync();
         var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-21", releaseEvery = "00:00:01", slicesPerRelease = 1 });
         await Poll.Eventually(
-            async () => await StatusAsync(harness, job) is var s && s.GetProperty("slices").GetProperty("failed").GetInt32() > 0 && s.GetProperty("slices").GetProperty("succeeded").GetInt32() > 0,
+            async () => (await harness.Http.JobAsync(job)).Slices is { Failed: > 0, Succeeded: > 0 },
             Timeout,
             "a failed and a succeeded slice");
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
@@ -52,19 +52,19 @@ public sealed class DashboardControlsTests(BrowserFixture browser) : IClassFixtu
         await page.Page.ClickAsync($"{card} button[data-action='pause']");
         await page.Page.WaitForFunctionAsync("() => document.getElementById('notice').textContent.includes('refused')");
         Assert.Contains("type the API token above", await page.Page.InnerTextAsync("#notice"), StringComparison.Ordinal);
-        Assert.Equal("running", State(await StatusAsync(harness, job)));
+        Assert.Equal("running", (await harness.Http.JobAsync(job)).State);
 
         // With it: pause, then resume.
         await page.Page.FillAsync("#token", ApiToken);
         await page.Page.ClickAsync($"{card} button[data-action='pause']");
         await page.Page.WaitForFunctionAsync("() => document.getElementById('notice').textContent === 'pause: done'");
-        Assert.Equal("paused", State(await StatusAsync(harness, job)));
+        Assert.Equal("paused", (await harness.Http.JobAsync(job)).State);
         await page.RefreshAsync(Timeout);
         await page.RefreshAsync(Timeout);
         Assert.Equal("paused", (await page.JobAsync(job))!.Data("state"));
         await page.Page.ClickAsync($"{card} button[data-action='resume']");
         await page.Page.WaitForFunctionAsync("() => document.getElementById('notice').textContent === 'resume: done'");
-        Assert.Equal("running", State(await StatusAsync(harness, job)));
+        Assert.Equal("running", (await harness.Http.JobAsync(job)).State);
 
         // Details: finished slices over time, the failed slices with the platform's error, a slice's history.
         await page.RefreshAsync(Timeout);
@@ -85,15 +85,55 @@ public sealed class DashboardControlsTests(BrowserFixture browser) : IClassFixtu
         // Cancel asks to be pressed twice.
         await page.Page.ClickAsync($"{card} button[data-action='cancel']");
         Assert.Equal("Cancel: press again", await page.Page.InnerTextAsync($"{card} button[data-action='cancel']"));
-        Assert.Equal("running", State(await StatusAsync(harness, job)));
+        Assert.Equal("running", (await harness.Http.JobAsync(job)).State);
         await page.Page.ClickAsync($"{card} button[data-action='cancel']");
         await page.Page.WaitForFunctionAsync("() => document.getElementById('notice').textContent === 'cancel: done'");
-        Assert.Equal("cancelled", State(await StatusAsync(harness, job)));
+        Assert.Equal("cancelled", (await harness.Http.JobAsync(job)).State);
 
         // The token lives in the field only: not in storage, cookies or the page's text.
         var kept = await page.Page.EvaluateAsync<string>("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie + document.body.innerText");
         Assert.DoesNotContain(ApiToken, kept, StringComparison.Ordinal);
         Assert.All(page.Errors, e => Assert.Contains("401", e, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Details_ListTheSlicesThatWereStuck_WithTheirHistory()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Backfill:ApiToken"] = ApiToken,
+            ["Backfill:StuckAfter"] = "00:00:06",
+            ["Platforms:demo:Timeout"] = "00:00:01",
+            ["Platforms:demo:Retry:MaxAttempts"] = "1",
+            ["Platforms:demo:RateLimit:Throttle:CoolOff"] = "00:00:01",
+            ["Worker:PagesPerStep"] = "1",
+            ["Worker:ThrottleRetries"] = "0",
+        });
+
+        // No worker runs: the released slice is never heard of again, and is stuck after 6 s.
+        var job = await CreateAsync(harness, new { platform = "demo", shops = new[] { ServerHarness.Shops[0] }, from = "2024-05-01", to = "2024-05-03", releaseEvery = "01:00:00" });
+        await Poll.Eventually(
+            async () => (await harness.Http.SlicesAsync(job, stuck: true)).Count > 0,
+            Timeout,
+            "a stuck slice");
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        await page.RefreshAsync(Timeout);
+        await page.Page.ClickAsync($"article[data-job='{job}'] button[data-action='details']");
+        await page.RefreshAsync(Timeout);
+
+        var stuck = "#detail [data-field='stuck'] li";
+        await page.Page.WaitForSelectorAsync(stuck);
+        Assert.Equal($"{job}/{ServerHarness.Shops[0]}/20240501", await page.Page.GetAttributeAsync(stuck, "data-slice"));
+        Assert.Matches(@"attempt 1, stuck 1 × \(released again\), last heard \d\d:\d\d:\d\d", await page.Page.InnerTextAsync(stuck));
+        Assert.Contains("No failed slice.", await page.Page.InnerTextAsync("#detail"), StringComparison.Ordinal);
+        await page.Page.ClickAsync($"{stuck} button[data-action='history']");
+        await page.RefreshAsync(Timeout);
+        await page.Page.WaitForSelectorAsync($"{stuck} ol.history li");
+        var history = await page.Page.InnerTextAsync($"{stuck} ol.history");
+        Assert.Contains("pending → released", history, StringComparison.Ordinal);
+        Assert.Contains("released → pending: nothing heard of attempt 1 since", history, StringComparison.Ordinal);
+        Assert.Empty(page.Errors);
     }
 
     private static async Task<string> CreateAsync(ServerHarness harness, object request)
@@ -104,11 +144,6 @@ public sealed class DashboardControlsTests(BrowserFixture browser) : IClassFixtu
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetString()!;
     }
-
-    private static async Task<JsonElement> StatusAsync(ServerHarness harness, string job) =>
-        await harness.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}");
-
-    private static string State(JsonElement status) => status.GetProperty("state").GetString()!;
 
     private static double Number(string? text) => double.Parse(text!, CultureInfo.InvariantCulture);
 }

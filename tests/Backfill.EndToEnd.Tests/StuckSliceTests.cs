@@ -44,7 +44,7 @@ public sealed class StuckSliceTests
 
         await Poll.Eventually(() => store.Job(job.Id)!.IsFinished, TimeSpan.FromSeconds(60), "the job to finish");
         var slice = store.Slice(id)!;
-        Assert.Equal((SliceState.Succeeded, 2), (slice.State, slice.Attempt));
+        Assert.Equal((SliceState.Succeeded, 2, 1), (slice.State, slice.Attempt, slice.Restarts));
         var restart = store.History(id).Single(t => t.To == nameof(SliceState.Pending));
         Assert.Equal("Released", restart.From);
         Assert.Contains("nothing heard of attempt 1 since", restart.Reason, StringComparison.Ordinal);

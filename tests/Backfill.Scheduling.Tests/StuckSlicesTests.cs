@@ -65,7 +65,8 @@ public sealed class StuckSlicesTests : IDisposable
 
         Assert.Equal([Lost], restarted.Select(s => s.Id));
         var lost = _store.Slice(Lost)!;
-        Assert.Equal((SliceState.Pending, 3), (lost.State, lost.Attempt));
+        Assert.Equal((SliceState.Pending, 3, 1), (lost.State, lost.Attempt, lost.Restarts));
+        Assert.Equal(0, _store.Slice(Busy)!.Restarts);
         var history = _store.History(Lost)[^1];
         Assert.Equal(("Running", "Pending"), (history.From, history.To));
         Assert.Contains("nothing heard of attempt 3 since 2024-06-01T00:00:00.0000000+00:00 (Backfill:StuckAfter 00:10:00): released again as a new attempt", history.Reason, StringComparison.Ordinal);

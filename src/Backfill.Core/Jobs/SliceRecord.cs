@@ -72,6 +72,12 @@ public sealed class SliceRecord
     /// <summary>Times the scheduler released the slice again by itself after a failure.</summary>
     public int AutoRetries { get; set; }
 
+    /// <summary>
+    /// Times the slice was stuck: nothing heard of an attempt in flight for <c>Backfill:StuckAfter</c> (its step was lost),
+    /// so it was put back to be released again as a new attempt. Never reset: what it says is about the slice's past.
+    /// </summary>
+    public int Restarts { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>

@@ -39,8 +39,12 @@ internal static class JobControlApi
         return app;
     }
 
-    /// <summary>A page of the job's slices: <c>limit</c> of them (default <see cref="SliceList.DefaultLimit"/>), from after the slice <c>after</c> names (the previous page's <c>next</c>).</summary>
-    internal static Results<Ok<SliceList>, ProblemHttpResult, ValidationProblem> Slices(string id, string? state, string? limit, string? after, JobStore store)
+    /// <summary>
+    /// A page of the job's slices: <c>limit</c> of them (default <see cref="SliceList.DefaultLimit"/>), from after the slice
+    /// <c>after</c> names (the previous page's <c>next</c>); of one <c>state</c>, and with <c>stuck=true</c> only those that
+    /// were ever stuck (released again because nothing was heard of an attempt).
+    /// </summary>
+    internal static Results<Ok<SliceList>, ProblemHttpResult, ValidationProblem> Slices(string id, string? state, string? stuck, string? limit, string? after, JobStore store)
     {
         SliceState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -51,6 +55,12 @@ internal static class JobControlApi
             }
 
             filter = parsed;
+        }
+
+        var stuckOnly = false;
+        if (!string.IsNullOrEmpty(stuck) && !bool.TryParse(stuck, out stuckOnly))
+        {
+            return Invalid("stuck", $"stuck is true or false (got '{Paging.Shown(stuck)}')", "The slice filter is invalid.");
         }
 
         if (!Paging.TryLimit(limit, SliceList.DefaultLimit, SliceList.MaxLimit, out var size, out var badLimit))
@@ -69,7 +79,7 @@ internal static class JobControlApi
             return Invalid("after", $"after must be a slice of job '{id}', as the previous page's 'next' gives it (got '{Paging.Shown(after)}').", "The slice page is invalid.");
         }
 
-        var (page, more) = store.SlicePage(id, filter, from, size);
+        var (page, more) = store.SlicePage(id, filter, from, size, stuckOnly);
         return TypedResults.Ok(new SliceList(id, [.. page.Select(SliceView.Of)], more ? page[^1].Id : null, store.Totals(id).PrunedAt));
     }
 

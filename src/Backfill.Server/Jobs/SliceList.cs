@@ -4,8 +4,8 @@ using Backfill.Core.Jobs;
 namespace Backfill.Server.Jobs;
 
 /// <summary>
-/// The body of <c>GET /api/jobs/{id}/slices</c>: a page of the job's slices (or of those in the asked state), earliest
-/// day first; <see cref="Next"/> is the <c>after</c> of the next page, null on the last one.
+/// The body of <c>GET /api/jobs/{id}/slices</c>: a page of the job's slices (or of those in the asked state, or of
+/// those ever stuck), earliest day first; <see cref="Next"/> is the <c>after</c> of the next page, null on the last one.
 /// </summary>
 /// <param name="PrunedAt">
 /// When the finished job's slices were deleted (<c>Backfill:KeepFinishedJobs</c>): the list is then empty, or partial
@@ -28,6 +28,10 @@ public sealed record SliceList(
 /// <param name="Lane">The budget lane of its current attempt.</param>
 /// <param name="Orders">Orders its current attempt emitted.</param>
 /// <param name="Error">Why it failed, when it did.</param>
+/// <param name="LastHeard">When the scheduler last heard of its current attempt: its release or a report of it.</param>
+/// <param name="Restarts">
+/// Times it was stuck: nothing heard of an attempt in flight for <c>Backfill:StuckAfter</c>, so it was released again.
+/// </param>
 public sealed record SliceView(
     string Slice,
     string Shop,
@@ -39,11 +43,13 @@ public sealed record SliceView(
     int Pages,
     long Orders,
     string? Error,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset LastHeard,
+    int Restarts)
 {
     public static SliceView Of(SliceRecord slice)
     {
         ArgumentNullException.ThrowIfNull(slice);
-        return new(slice.Id, slice.Shop, slice.FirstDay, slice.EndDay, slice.State.ToString().ToLowerInvariant(), slice.Attempt, slice.Lane, slice.Pages, slice.Orders, slice.Error, slice.UpdatedAt);
+        return new(slice.Id, slice.Shop, slice.FirstDay, slice.EndDay, slice.State.ToString().ToLowerInvariant(), slice.Attempt, slice.Lane, slice.Pages, slice.Orders, slice.Error, slice.UpdatedAt, slice.ProgressAt ?? slice.UpdatedAt, slice.Restarts);
     }
 }

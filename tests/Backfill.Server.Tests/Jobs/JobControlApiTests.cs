@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Backfill.Core.Jobs;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +12,7 @@ namespace Backfill.Server.Tests.Jobs;
 [Trait("Category", "Integration")]
 public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] SliceMembers = ["slice", "shop", "firstDay", "endDay", "state", "attempt", "lane", "pages", "orders", "error", "updatedAt"];
+    private static readonly string[] SliceMembers = ["slice", "shop", "firstDay", "endDay", "state", "attempt", "lane", "pages", "orders", "error", "updatedAt", "lastHeard", "restarts"];
     private static readonly string[] StatusMembers = ["job", "state", "platform", "shops", "from", "to", "source", "createdAt", "finishedAt", "releaseEvery", "slicesPerRelease", "priority", "slices", "data", "timeField", "orders", "datasets", "platforms"];
 
     private HttpClient Http => fixture.Harness.Http;
@@ -88,12 +89,45 @@ public sealed class JobControlApiTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Slices_StuckTrue_ListsTheSlicesEverStuck_WithWhenLastHeardAndHowOften()
+    {
+        var id = await CreateAsync("2019-03-01", "2019-03-04", releaseEvery: "01:00:00");
+        using (var paused = await Post($"/api/jobs/{id}/pause"))
+        {
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        }
+
+        // Two of the slices the paused job holds back, as the check for stuck slices leaves them.
+        var store = fixture.Harness.App.Services.GetRequiredService<JobStore>();
+        var heard = new DateTimeOffset(2019, 3, 5, 6, 7, 8, TimeSpan.Zero);
+        var stuck = store.Slices(id).Where(s => s.State == SliceState.Pending).OrderBy(s => s.Id, StringComparer.Ordinal).Take(2).ToList();
+        foreach (var slice in stuck)
+        {
+            slice.Restarts = 2;
+            slice.ProgressAt = heard;
+            store.Save(slice);
+        }
+
+        var page = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?stuck=true&limit=1");
+        var rest = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?stuck=true&after={Uri.EscapeDataString(page.GetProperty("next").GetString()!)}");
+        var all = await Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/slices?stuck=false");
+
+        var listed = page.GetProperty("slices").EnumerateArray().Concat(rest.GetProperty("slices").EnumerateArray()).ToList();
+        Assert.Equal(stuck.Select(s => s.Id).Order(StringComparer.Ordinal), listed.Select(s => s.GetProperty("slice").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(listed, s => Assert.Equal((2, heard), (s.GetProperty("restarts").GetInt32(), s.GetProperty("lastHeard").GetDateTimeOffset())));
+        Assert.Equal(JsonValueKind.Null, rest.GetProperty("next").ValueKind);
+        Assert.Equal(6, all.GetProperty("slices").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Slices_UnknownStateOrJob_Are400And404Problems()
     {
         using var badState = await Http.GetAsync("/api/jobs/any/slices?state=done");
+        using var badStuck = await Http.GetAsync("/api/jobs/any/slices?stuck=yes");
         using var unknown = await Http.GetAsync("/api/jobs/no-such-job/slices");
 
         await AssertProblem(badState, HttpStatusCode.BadRequest, "unknown state 'done'; one of pending, released, running, succeeded, failed, cancelled");
+        await AssertProblem(badStuck, HttpStatusCode.BadRequest, "stuck is true or false (got 'yes')");
         await AssertProblem(unknown, HttpStatusCode.NotFound, "No job 'no-such-job'.");
     }
 

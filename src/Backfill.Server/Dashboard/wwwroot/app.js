@@ -12,11 +12,12 @@
   const STATES = ["succeeded", "failed", "cancelled", "running", "released", "pending"];
   const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
-  // The failed slices a job's details list: the first ones by day; the CLI and the API page through all of them.
-  const MAX_FAILED = 50;
+  // The failed, and the stuck, slices a job's details list: the first ones by day; the API pages through all of them.
+  const MAX_LISTED = 50;
 
   const samples = new Map(); // job id -> [{ t, finished }]
   const expanded = new Set(); // slice ids whose history is shown
+  const plots = new Map(); // platform -> { at, cell, every }: its calls plot, drawn at `at`, asked again after `every` ms
   let openJob = null; // the job whose details are shown
   let refreshes = 0;
   let timer = null;
@@ -274,7 +275,37 @@
     return bar;
   }
 
-  /** The open job: its slices finished over time against its total, its ETA, its failed slices with their errors and histories. */
+  /**
+   * Slices listed with what to say of each and a button that shows or hides the slice's history; `empty` when there is none.
+   * A slice in both lists (failed after being stuck) opens and closes in both.
+   */
+  function sliceList(page, field, empty, describe, histories) {
+    const list = el("ul", "failures");
+    list.dataset.field = field;
+    for (const slice of page ? page.slices : []) {
+      const item = el("li");
+      item.dataset.slice = slice.slice;
+      item.append(el("span", "job-id", slice.slice), ...describe(slice));
+      const toggle = el("button", "", expanded.has(slice.slice) ? "Hide history" : "History");
+      toggle.type = "button";
+      toggle.dataset.action = "history";
+      toggle.addEventListener("click", () => {
+        if (expanded.has(slice.slice)) expanded.delete(slice.slice);
+        else expanded.add(slice.slice);
+        refreshNow();
+      });
+      item.append(toggle);
+      if (histories.has(slice.slice)) {
+        const events = el("ol", "history");
+        for (const e of histories.get(slice.slice)) events.append(el("li", "", `${clock(e.at)} ${e.from} → ${e.to}: ${e.reason}`));
+        item.append(events);
+      }
+      list.append(item);
+    }
+    return list.childElementCount > 0 ? list : el("p", "quiet", empty);
+  }
+
+  /** The open job: its slices finished over time against its total, its ETA, its failed and stuck slices with their errors and histories. */
   async function renderDetail(job, now) {
     const panel = document.getElementById("detail");
     if (!job) {
@@ -283,9 +314,11 @@
       return;
     }
     const id = encodeURIComponent(job.job);
-    const [timeline, failed] = await Promise.all([
-      fetch(`/api/jobs/${id}/timeline`, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null)),
-      fetch(`/api/jobs/${id}/slices?state=failed&limit=${MAX_FAILED}`, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null)),
+    const read = (path) => fetch(path, { cache: "no-store" }).then((r) => (r.ok ? r.json() : null));
+    const [timeline, failed, stuck] = await Promise.all([
+      read(`/api/jobs/${id}/timeline`),
+      read(`/api/jobs/${id}/slices?state=failed&limit=${MAX_LISTED}`),
+      read(`/api/jobs/${id}/slices?stuck=true&limit=${MAX_LISTED}`),
     ]);
     const histories = new Map();
     for (const slice of expanded) {
@@ -304,36 +337,24 @@
       const until = timeline.points.length > 0 ? clock(timeline.points[timeline.points.length - 1].at) : "—";
       parts.push(chart, el("p", "quiet", `${finishedOf(job.slices)} of ${job.slices.total} slices finished (${since} → ${until}) · ETA ${estimate(job, samples.get(job.job) || [], now)}`));
     }
-    const list = el("ul", "failures");
-    list.dataset.field = "failures";
-    for (const slice of failed ? failed.slices : []) {
-      const item = el("li");
-      item.dataset.slice = slice.slice;
-      item.append(el("span", "job-id", slice.slice), el("span", "quiet", ` attempt ${slice.attempt}, ${clock(slice.updatedAt)}`), el("div", "alert", slice.error || "(no error recorded)"));
-      const toggle = el("button", "", expanded.has(slice.slice) ? "Hide history" : "History");
-      toggle.type = "button";
-      toggle.dataset.action = "history";
-      toggle.addEventListener("click", () => {
-        if (expanded.has(slice.slice)) expanded.delete(slice.slice);
-        else expanded.add(slice.slice);
-        refreshNow();
-      });
-      item.append(toggle);
-      if (histories.has(slice.slice)) {
-        const events = el("ol", "history");
-        for (const e of histories.get(slice.slice)) events.append(el("li", "", `${clock(e.at)} ${e.from} → ${e.to}: ${e.reason}`));
-        item.append(events);
-      }
-      list.append(item);
-    }
-    parts.push(el("h2", "", "Failed slices"));
-    parts.push(list.childElementCount > 0 ? list : el("p", "quiet", "No failed slice."));
+    parts.push(el("h2", "", "Failed slices"), sliceList(failed, "failures", "No failed slice.", (slice) => [
+      el("span", "quiet", ` attempt ${slice.attempt}, ${clock(slice.updatedAt)}`),
+      el("div", "alert", slice.error || "(no error recorded)"),
+    ], histories));
+    parts.push(el("h2", "", "Stuck slices"), sliceList(stuck, "stuck", "No slice was stuck.", (slice) => [
+      el("span", "quiet", ` ${slice.state}, attempt ${slice.attempt}, stuck ${slice.restarts} × (released again), last heard ${clock(slice.lastHeard)}`),
+    ], histories));
     panel.replaceChildren(...parts);
     panel.hidden = false;
   }
 
-  /** The platform's calls per second over the last 15 minutes against its limit and budget, throttles marked. */
-  async function platformPlot(name) {
+  /**
+   * The platform's calls per second over the last 15 minutes against its limit and budget, throttles marked. Asked again
+   * only once a new step of calls can be in (the history moves in steps of `bucketSeconds`), not at every refresh.
+   */
+  async function platformPlot(name, now) {
+    const kept = plots.get(name);
+    if (kept && now - kept.at < kept.every) return kept.cell;
     const response = await fetch(`/api/platforms/${encodeURIComponent(name)}/calls`, { cache: "no-store" });
     if (!response.ok) return el("span", "quiet", `no call history (${response.status})`);
     const calls = await response.json();
@@ -350,6 +371,7 @@
     const caption = el("div", "quiet", `calls/s, last 15 min in ${calls.bucketSeconds} s steps · peak ${peak.toFixed(1)} · limit ${calls.permitsPerSecond} · budget ${calls.budgetPerSecond} · ${marks.length} step(s) with throttles`);
     const cell = el("div", "plot-cell");
     cell.append(chart, caption);
+    plots.set(name, { at: now, cell, every: calls.bucketSeconds * 1000 });
     return cell;
   }
 
@@ -438,12 +460,14 @@
       rows.push(empty);
     }
     const plotted = [];
-    for (const p of [...platforms.values()].sort((a, b) => a.platform.localeCompare(b.platform))) {
+    const sorted = [...platforms.values()].sort((a, b) => a.platform.localeCompare(b.platform));
+    const charts = await Promise.all(sorted.map((p) => platformPlot(p.platform, now)));
+    for (const [i, p] of sorted.entries()) {
       const row = el("tr", "plot-row");
       row.dataset.plotFor = p.platform;
       const cell = el("td");
       cell.colSpan = 5;
-      cell.append(await platformPlot(p.platform));
+      cell.append(charts[i]);
       row.append(cell);
       plotted.push(rows.find((r) => r.dataset.platform === p.platform), row);
     }
