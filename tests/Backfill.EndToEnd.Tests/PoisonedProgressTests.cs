@@ -12,7 +12,7 @@ namespace Backfill.EndToEnd.Tests;
 /// <summary>
 /// A well-formed progress report that no release caused — a success for a slice still pending, attempt 0, written by an
 /// outside client — arrives while a job runs. It is parked on the dead-letter topic with why, the progress reader goes
-/// on, and the job succeeds with every order (it used to end the progress reader for good: the job stayed running).
+/// on, and the job succeeds with every order: a reader that ended on it would leave the job running for ever.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class PoisonedProgressTests

@@ -14,8 +14,8 @@ namespace Backfill.Reliability.Tests.Crash;
 /// poison-progress: during a 12-slice job run by real processes (dev-kafka, platform-sim, serve, 2 workers), one
 /// well-formed progress report that no release caused — a success for a slice still pending, attempt 0 — is written to
 /// the progress topic by an outside producer, as kcat would. The scheduler's progress reader parks it on the dead-letter
-/// topic with why and reads on; the job succeeds with every order saved, and serve stays up and healthy. (It used to end
-/// the progress reader for good: the job stayed running with slices released for ever while /healthz said ok.)
+/// topic with why and reads on; the job succeeds with every order saved, and serve stays up and healthy. A reader that
+/// ended on it would leave the job running with slices released for ever while the process looked alive.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class PoisonedProgressScenario(ITestOutputHelper output)

@@ -68,7 +68,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
 
         await Phase("rtt500ms", () => cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.FromMilliseconds(500)), () => cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.Zero));
         await Phase("produceErrors", () => cluster.FailNextRequests(KafkaApi.Produce, ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut));
-        // Enough that the scheduler's readers get some too: a failed fetch used to end a reader for good, silently.
+        // Enough that the scheduler's readers get some too: a failed fetch must never end a reader, which would be silent.
         await Phase("fetchErrors", () => cluster.FailNextRequests(KafkaApi.Fetch, [.. Enumerable.Repeat(new[] { ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut }, 8).SelectMany(e => e)]));
         await Phase("offsetCommitErrors", () => cluster.FailNextRequests(KafkaApi.OffsetCommit, ErrorCode.RequestTimedOut, ErrorCode.GroupCoordinatorNotAvailable, ErrorCode.NotCoordinatorForGroup));
         await Phase("groupErrors", () =>
