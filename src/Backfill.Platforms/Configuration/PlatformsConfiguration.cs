@@ -21,7 +21,7 @@ public static class PlatformsConfiguration
             try
             {
                 options = Bind(platform, strict: true);
-                options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
+                options.RateLimit.ReserveTokenCall(RefreshesTokens(configuration));
             }
             catch (InvalidOperationException ex)
             {
@@ -50,7 +50,7 @@ public static class PlatformsConfiguration
     internal static PlatformOptions Bind(IConfiguration configuration, IConfigurationSection platform)
     {
         var options = Bind(platform);
-        options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
+        options.RateLimit.ReserveTokenCall(RefreshesTokens(configuration));
         return options;
     }
 
