@@ -8,7 +8,7 @@ using Backfill.Scheduling;
 namespace Backfill.Cli;
 
 /// <summary>The <c>backfill</c> verbs. Ctrl-C and SIGTERM cancel the running verb cleanly.</summary>
-internal static class BackfillCommandLine
+public static class BackfillCommandLine
 {
     public static async Task<int> InvokeAsync(string[] args)
     {

@@ -1,7 +1,7 @@
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>The body of a token refresh. Secret: <see cref="ToString"/> masks the token.</summary>
-internal sealed record AccessTokenRequest(string RefreshToken, long PartnerId, long ShopId)
+public sealed record AccessTokenRequest(string RefreshToken, long PartnerId, long ShopId)
 {
     public override string ToString() => $"AccessTokenRequest {{ RefreshToken = ***, PartnerId = {PartnerId}, ShopId = {ShopId} }}";
 }
@@ -11,7 +11,7 @@ internal sealed record AccessTokenRequest(string RefreshToken, long PartnerId, l
 /// error fields said it succeeded. <paramref name="ExpireIn"/> is the access token's life in seconds. Secret:
 /// <see cref="ToString"/> masks the tokens.
 /// </summary>
-internal sealed record AccessTokenResponse(
+public sealed record AccessTokenResponse(
     string AccessToken, string RefreshToken, long ExpireIn, long? PartnerId = null, long? ShopId = null, string? Error = "", string? Message = "", string? RequestId = null)
 {
     public override string ToString() => $"AccessTokenResponse {{ AccessToken = ***, RefreshToken = ***, ExpireIn = {ExpireIn}, ShopId = {ShopId}, RequestId = {RequestId} }}";

@@ -6,10 +6,11 @@ namespace Backfill.Platforms.Shopee;
 /// Decides how a failed call is treated (PLATFORM-API.md, Errors). Pure: messages are built from the status and the
 /// platform's own error fields only, never from the request, whose URI carries the token and the signature.
 /// </summary>
-internal static class ShopeeErrorClassifier
+public static class ShopeeErrorClassifier
 {
+    /// <summary>The error the platform answers a call over its rate with (the simulator answers it too).</summary>
     public const string TooManyRequest = "too_many_request";
-    public const string BadResponse = "bad_response";
+    internal const string BadResponse = "bad_response";
 
     private static readonly HashSet<string> TransientErrors = new(StringComparer.OrdinalIgnoreCase) { "error_server" };
 
@@ -20,7 +21,7 @@ internal static class ShopeeErrorClassifier
     /// The failure an answer stands for, or null when it is a success. The envelope is the answer's error fields,
     /// null when the body was not the platform's JSON.
     /// </summary>
-    public static PlatformException? Classify(string platform, int status, TimeSpan? retryAfter, ShopeeErrorEnvelope? envelope)
+    internal static PlatformException? Classify(string platform, int status, TimeSpan? retryAfter, ShopeeErrorEnvelope? envelope)
     {
         var error = envelope?.Error;
         var hasError = !string.IsNullOrEmpty(error);
@@ -63,7 +64,7 @@ internal static class ShopeeErrorClassifier
             && (message.Contains("access_token", StringComparison.OrdinalIgnoreCase) || message.Contains("access token", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>An answer that parsed as an envelope but not as the expected payload.</summary>
-    public static PlatformException Malformed(string platform, int status, ShopeeErrorEnvelope? envelope, string what) =>
+    internal static PlatformException Malformed(string platform, int status, ShopeeErrorEnvelope? envelope, string what) =>
         Fail(platform, PlatformErrorKind.Transient, BadResponse, status, envelope, what);
 
     private static PlatformException Fail(

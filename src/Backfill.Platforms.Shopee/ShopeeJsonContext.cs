@@ -15,4 +15,4 @@ namespace Backfill.Platforms.Shopee;
 [JsonSerializable(typeof(ShopeeEnvelope<OrderListResponse>))]
 [JsonSerializable(typeof(AccessTokenRequest))]
 [JsonSerializable(typeof(AccessTokenResponse))]
-internal sealed partial class ShopeeJsonContext : JsonSerializerContext;
+public sealed partial class ShopeeJsonContext : JsonSerializerContext;

@@ -5,7 +5,7 @@ namespace Backfill.Platforms.Shopee;
 /// <c>response_optional_fields</c>. A whole order is its detail with every one of them: the client asks for all, the
 /// simulator answers only what it is asked for.
 /// </summary>
-internal static class ShopeeOrderFields
+public static class ShopeeOrderFields
 {
     public const string TotalAmount = "total_amount";
     public const string BuyerUserId = "buyer_user_id";

@@ -1,7 +1,7 @@
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>The API paths both the client and the simulator serve.</summary>
-internal static class ShopeePaths
+public static class ShopeePaths
 {
     public const string OrderList = "/api/v2/order/get_order_list";
     public const string OrderDetail = "/api/v2/order/get_order_detail";

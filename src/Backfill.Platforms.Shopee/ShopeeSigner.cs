@@ -5,7 +5,7 @@ using System.Text;
 namespace Backfill.Platforms.Shopee;
 
 /// <summary>The shop-level request signature of the Shopee Open Platform v2.</summary>
-internal static class ShopeeSigner
+public static class ShopeeSigner
 {
     /// <summary>lowercase hex(HMAC-SHA256(partner_key, partner_id + path + timestamp + access_token + shop_id)).</summary>
     public static string Sign(string partnerKey, long partnerId, string path, long timestamp, string accessToken, long shopId)

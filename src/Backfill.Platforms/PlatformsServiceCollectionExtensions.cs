@@ -108,7 +108,7 @@ public static class PlatformsServiceCollectionExtensions
         foreach (var name in names)
         {
             services.AddOptions<PlatformOptions>(name).Bind(section.GetSection(name))
-                .PostConfigure(o => o.RateLimit.ReservesTokenCall = refreshes)
+                .PostConfigure(o => o.RateLimit.ReserveTokenCall(refreshes))
                 .ValidateOnStart();
         }
 

@@ -9,7 +9,7 @@ namespace Backfill.Simulators;
 /// About 1 day in 8 has no orders, about 1 in 6 has 200–320 (more than two list pages), the rest 5–150; a shop given a
 /// volume factor has that many times as many (a hot shop, R8).
 /// </summary>
-internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? volume = null)
+public sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? volume = null)
 {
     /// <summary>An order is updated at most this long after it was created, possibly on a later day.</summary>
     public static readonly TimeSpan MaxUpdateDelay = TimeSpan.FromHours(36);
@@ -30,7 +30,7 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Shop, int Day), IReadOnlyList<SimulatedOrder>> _days = new();
     private const int DaysKept = 64;
 
-    public int CountOn(string shopId, DateOnly day)
+    internal int CountOn(string shopId, DateOnly day)
     {
         // yyMMdd in the order number only identifies days of this century.
         if (day < FirstDay || day > LastDay)
@@ -49,7 +49,7 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
         return volume is not null && volume.TryGetValue(shopId, out var factor) ? count * factor : count;
     }
 
-    public IReadOnlyList<SimulatedOrder> OrdersOn(string shopId, DateOnly day)
+    internal IReadOnlyList<SimulatedOrder> OrdersOn(string shopId, DateOnly day)
     {
         if (_days.TryGetValue((shopId, day.DayNumber), out var known))
         {
@@ -98,10 +98,10 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
     }
 
     /// <summary>Everything of the order beyond its list entry.</summary>
-    public OrderContent Content(string shopId, SimulatedOrder order) => OrderContent.Of(seed, shopId, order);
+    internal OrderContent Content(string shopId, SimulatedOrder order) => OrderContent.Of(seed, shopId, order);
 
     /// <summary>The returns whose create_time lies in [from, to] (unix seconds), by that time, then return number.</summary>
-    public IReadOnlyList<SimulatedReturn> Returns(string shopId, long from, long to)
+    internal IReadOnlyList<SimulatedReturn> Returns(string shopId, long from, long to)
     {
         var lookBack = (long)OrderContent.MaxReturnDelay.TotalSeconds;
         var returns = new List<SimulatedReturn>();
@@ -117,7 +117,7 @@ internal sealed class OrderCatalog(int seed, IReadOnlyDictionary<string, int>? v
         return [.. returns.OrderBy(r => r.CreateTime).ThenBy(r => r.ReturnSn, StringComparer.Ordinal)];
     }
 
-    public SimulatedOrder? Find(string shopId, string orderSn) =>
+    internal SimulatedOrder? Find(string shopId, string orderSn) =>
         orderSn.Length > 6 && DateOnly.TryParseExact(orderSn[..6], "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? OrdersOn(shopId, day).FirstOrDefault(o => o.OrderSn == orderSn)
             : null;

@@ -3,7 +3,7 @@ using Backfill.Core.Data;
 namespace Backfill.Simulators;
 
 /// <summary>One order of the simulated catalog; times in unix seconds, currency always TWD.</summary>
-internal sealed record SimulatedOrder(string OrderSn, string Status, long CreateTime, long UpdateTime, decimal TotalAmount)
+public sealed record SimulatedOrder(string OrderSn, string Status, long CreateTime, long UpdateTime, decimal TotalAmount)
 {
     public const string Currency = "TWD";
 

@@ -7,4 +7,4 @@ namespace Backfill.Simulators;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SimulatorStatsSnapshot))]
 [JsonSerializable(typeof(SimulatorShopsSnapshot))]
-internal sealed partial class SimulatorJsonContext : JsonSerializerContext;
+public sealed partial class SimulatorJsonContext : JsonSerializerContext;

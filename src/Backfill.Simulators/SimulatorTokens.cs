@@ -9,7 +9,7 @@ namespace Backfill.Simulators;
 /// tokens keep working until their own expiry. A simulator given no tokens at all accepts any access token. A platform that
 /// does not rotate (Lazada) keeps the refresh token working after a refresh.
 /// </summary>
-internal sealed class SimulatorTokens
+public sealed class SimulatorTokens
 {
     /// <summary>How every access token the simulator issues begins: a scan for it finds any that leaked.</summary>
     public const string AccessPrefix = "sim-access-";
@@ -18,7 +18,7 @@ internal sealed class SimulatorTokens
     public const string RefreshPrefix = "sim-refresh-";
 
     /// <summary>The life of an issued access token when no TTL is configured: Shopee's 4 hours.</summary>
-    public static readonly TimeSpan DefaultLife = TimeSpan.FromHours(4);
+    internal static readonly TimeSpan DefaultLife = TimeSpan.FromHours(4);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, List<Issued>> _access = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ internal sealed class SimulatorTokens
     /// <param name="time">The clock.</param>
     /// <param name="rotate">Whether a refresh replaces the refresh token used (Shopee) or keeps it working (Lazada).</param>
     /// <param name="defaultLife">The life of an issued access token when no TTL is configured; <see cref="DefaultLife"/> unless given.</param>
-    public SimulatorTokens(
+    internal SimulatorTokens(
         IReadOnlyDictionary<string, string> accessTokens, IReadOnlyDictionary<string, string> refreshTokens, TimeSpan? ttl, TimeProvider time, bool rotate = true, TimeSpan? defaultLife = null)
     {
         _ttl = ttl;
@@ -56,10 +56,10 @@ internal sealed class SimulatorTokens
     }
 
     /// <summary>The life of the access tokens a refresh issues.</summary>
-    public TimeSpan Life => _ttl ?? _defaultLife;
+    internal TimeSpan Life => _ttl ?? _defaultLife;
 
     /// <summary>What the platform makes of <paramref name="token"/> for <paramref name="shop"/>, and which of the shop's tokens it is (0: the configured one).</summary>
-    public (TokenCheck Check, int? Generation) Check(string shop, string token)
+    internal (TokenCheck Check, int? Generation) Check(string shop, string token)
     {
         if (_open)
         {
@@ -82,7 +82,7 @@ internal sealed class SimulatorTokens
     /// New tokens for <paramref name="shop"/> when <paramref name="refreshToken"/> is its current refresh token, which stops
     /// working when tokens rotate and is returned again when they do not; null when it is not.
     /// </summary>
-    public (string AccessToken, string RefreshToken, int Generation)? Refresh(string shop, string refreshToken)
+    internal (string AccessToken, string RefreshToken, int Generation)? Refresh(string shop, string refreshToken)
     {
         lock (_lock)
         {
@@ -102,7 +102,7 @@ internal sealed class SimulatorTokens
     }
 
     /// <summary>The shop whose access token <paramref name="accessToken"/> is (configured or issued, expired or not); null when none.</summary>
-    public string? ShopOfAccessToken(string accessToken)
+    internal string? ShopOfAccessToken(string accessToken)
     {
         lock (_lock)
         {
@@ -111,7 +111,7 @@ internal sealed class SimulatorTokens
     }
 
     /// <summary>The shop whose current refresh token <paramref name="refreshToken"/> is; null when none.</summary>
-    public string? ShopOfRefreshToken(string refreshToken)
+    internal string? ShopOfRefreshToken(string refreshToken)
     {
         lock (_lock)
         {
@@ -120,7 +120,7 @@ internal sealed class SimulatorTokens
     }
 
     /// <summary>Every access token issued so far for <paramref name="shop"/> expires now, as if its life were over; later ones live on.</summary>
-    public void ExpireIssued(string shop)
+    internal void ExpireIssued(string shop)
     {
         lock (_lock)
         {

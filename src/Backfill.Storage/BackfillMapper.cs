@@ -3,7 +3,7 @@ using LiteDB;
 namespace Backfill.Storage;
 
 /// <summary>LiteDB mapping for the types it does not know: dates as ISO text, spans as ticks.</summary>
-internal static class BackfillMapper
+public static class BackfillMapper
 {
     public static BsonMapper Create()
     {

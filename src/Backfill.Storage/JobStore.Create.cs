@@ -7,7 +7,7 @@ namespace Backfill.Storage;
 public sealed partial class JobStore
 {
     /// <summary>Slices written per transaction while a job is stored.</summary>
-    internal const int CreateBatch = 5_000;
+    public const int CreateBatch = 5_000;
 
     // One creation at a time in the process (the scheduler is the file's only writer): a plan found while none runs was
     // left by a crash or a failed clean-up, never by a creation under way.

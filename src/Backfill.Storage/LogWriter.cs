@@ -29,7 +29,7 @@ namespace Backfill.Storage;
 /// shape when the database is opened: another LiteDB version fails at start, with a message, rather than later.
 /// </para>
 /// </remarks>
-internal sealed class LogWriter
+public sealed class LogWriter
 {
     private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);

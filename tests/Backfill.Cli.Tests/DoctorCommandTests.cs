@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Backfill.Hosting.Diagnostics;
 using Backfill.Messaging;
 using Backfill.Messaging.Embedded;
 using Backfill.Messaging.Topics;
@@ -158,22 +157,6 @@ public sealed class DoctorCommandTests(DoctorFixture fixture) : IClassFixture<Do
         {
             Assert.DoesNotContain(secret, stdout + stderr + human + humanErr, StringComparison.Ordinal);
         }
-    }
-
-    [Fact]
-    public async Task Doctor_APlatformWithQuotas_MakesItsTestCallWithoutAGrant_AndShowsTheQuotasInItsRow()
-    {
-        var watch = Stopwatch.StartNew();
-
-        var (code, stdout, stderr) = await CliRunner.RunAsync(
-            ["doctor", "--json", .. Overrides("doc"), "--Platforms:demo:RateLimit:Quotas:0:Calls=1000", "--Platforms:demo:RateLimit:Quotas:0:Period=1.00:00:00", "--Platforms:demo:RateLimit:Quotas:0:ResetTimeZone=Asia/Singapore"]);
-
-        // No scheduler grants doctor calls of the quota: waiting for a grant would end at the row's deadline.
-        Assert.True(code == 0, stdout + stderr);
-        Assert.True(watch.Elapsed < PlatformDoctor.Deadline, $"took {watch.Elapsed}");
-        var platform = Row(JsonSerializer.Deserialize<JsonElement>(CliRunner.LastLine(stdout)), "platform demo");
-        Assert.Equal("ok", platform.GetProperty("status").GetString());
-        Assert.EndsWith("Quotas: 1000 per 1.00:00:00 from midnight Asia/Singapore (800 for backfills, share 0.8).", platform.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

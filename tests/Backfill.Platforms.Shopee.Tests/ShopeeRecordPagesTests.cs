@@ -72,39 +72,6 @@ public sealed class ShopeeRecordPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FinancePage_TheEscrowCallsOfAPageGoOutSeveralAtOnce_NoMoreThanTheLanesShare()
-    {
-        _sim.Switches.Latency = TimeSpan.FromMilliseconds(40);
-        using var harness = PlatformHarness.Create(_sim, c =>
-        {
-            c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = "400";
-            c[PlatformHarness.Key("RateLimit:Lanes")] = "4";
-        });
-
-        var page = await harness.Source.FetchAsync(Page(_day, _day.AddDays(1), Datasets.Finance) with { Lane = new LaneRef(1, 4) }, CancellationToken.None);
-
-        var escrows = CallsTo(ShopeePaths.EscrowDetail);
-        var atOnce = MostAtOnce(escrows);
-        Assert.Equal(Expected(_day, _day.AddDays(1), Datasets.Finance).Ids, page.Records.Select(r => r.Id));
-        Assert.Equal(page.Records.Count, escrows.Count);
-        Assert.InRange(atOnce, 2, PlatformSource.MaxCallsAtOnce);
-    }
-
-    /// <summary>The most calls the simulator was answering at the same instant (an answer ends before a call that starts then).</summary>
-    private static int MostAtOnce(IEnumerable<SimulatorCall> calls)
-    {
-        var open = 0;
-        var most = 0;
-        foreach (var (_, change) in calls.SelectMany(c => new[] { (c.At, 1), (c.AnsweredAt, -1) }).OrderBy(e => e.Item1).ThenBy(e => e.Item2))
-        {
-            open += change;
-            most = Math.Max(most, open);
-        }
-
-        return most;
-    }
-
-    [Fact]
     public async Task OrdersAndFinance_FullPage_OneEscrowCallPerListedOrder_TimesFromTheDetail()
     {
         using var harness = PlatformHarness.Create(_sim);

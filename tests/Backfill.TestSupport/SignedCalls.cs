@@ -17,9 +17,12 @@ internal static class SignedCalls
         string partnerKey = PlatformHarness.PartnerKey,
         long? timestamp = null)
     {
-        var handler = new ShopeeSigningHandler(PlatformHarness.PartnerId, partnerKey, TimeProvider.System);
-        var unsigned = new Uri(baseUrl, path + (query.Length > 0 ? "?" + query : ""));
-        return handler.Sign(unsigned, new ShopCredentials(shopId, token), timestamp ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        var at = timestamp ?? TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        var sign = ShopeeSigner.Sign(partnerKey, PlatformHarness.PartnerId, path, at, token, shopId);
+        var common = string.Create(
+            CultureInfo.InvariantCulture,
+            $"partner_id={PlatformHarness.PartnerId}&timestamp={at}&access_token={Uri.EscapeDataString(token)}&shop_id={shopId}&sign={sign}");
+        return new Uri(baseUrl, $"{path}?{(query.Length > 0 ? query + "&" : "")}{common}");
     }
 
     public static string ListQuery(DateTimeOffset from, DateTimeOffset to, int pageSize = 100, string cursor = "", string field = "create_time") =>

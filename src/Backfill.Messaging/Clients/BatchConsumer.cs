@@ -14,7 +14,8 @@ namespace Backfill.Messaging.Clients;
 /// </summary>
 public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters counters, ILogger logger)
 {
-    internal const int MaxBatch = 500;
+    /// <summary>The most messages one call of the handler is given.</summary>
+    public const int MaxBatch = 500;
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(200);
     private readonly ConcurrentDictionary<TopicPartition, long> _next = new();
 

@@ -30,7 +30,7 @@ public sealed class RateLimitOptions
     /// to the scheduler's token calls (the lane plan's token calls). Not a setting of its own: taken from the key's
     /// presence, which every process of the fleet shares, so every process computes the same lanes.
     /// </summary>
-    public bool ReservesTokenCall { get; internal set; }
+    public bool ReservesTokenCall { get; private set; }
 
     /// <summary>
     /// The app's quotas per period beside the rate (calls per day, per minute), held by the whole fleet: the scheduler grants
@@ -59,6 +59,12 @@ public sealed class RateLimitOptions
 
     /// <summary>How throttle answers slow the platform down.</summary>
     public ThrottleOptions Throttle { get; set; } = new();
+
+    /// <summary>
+    /// Sets <see cref="ReservesTokenCall"/> from the fleet's configuration. A method rather than a setter, so that the
+    /// configuration binder never takes it from a key of the section.
+    /// </summary>
+    public void ReserveTokenCall(bool reserves) => ReservesTokenCall = reserves;
 
     public override string ToString() =>
         $"PermitsPerSecond={PermitsPerSecond}, PerShopPermitsPerSecond={PerShopPermitsPerSecond}, Lanes={Lanes}, Scope={Scope}, SafetyMargin={SafetyMargin}, Counting={Counting}, ArrivalJitter={ArrivalJitter}, ReservesTokenCall={ReservesTokenCall}, Quotas=[{string.Join("; ", Quotas)}], BackfillShare={BackfillShare}, Throttle=({Throttle})";

@@ -1,7 +1,7 @@
 namespace Backfill.Platforms.Configuration;
 
 /// <summary>Keeps secrets out of text that may reach logs, status output or exceptions.</summary>
-internal static class Secrets
+public static class Secrets
 {
     public const string Masked = "***";
 

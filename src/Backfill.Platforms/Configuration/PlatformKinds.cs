@@ -4,7 +4,7 @@ using Backfill.Platforms.Shopee;
 namespace Backfill.Platforms.Configuration;
 
 /// <summary>The platform families this build knows, by <see cref="PlatformOptions.Kind"/>: one line per adapter.</summary>
-internal static class PlatformKinds
+public static class PlatformKinds
 {
     public static readonly IReadOnlyList<IPlatformAdapter> Adapters =
     [

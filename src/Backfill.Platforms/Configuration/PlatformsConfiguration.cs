@@ -21,7 +21,7 @@ public static class PlatformsConfiguration
             try
             {
                 options = Bind(platform, strict: true);
-                options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
+                options.RateLimit.ReserveTokenCall(RefreshesTokens(configuration));
             }
             catch (InvalidOperationException ex)
             {
@@ -47,17 +47,22 @@ public static class PlatformsConfiguration
     }
 
     /// <summary>Platform <paramref name="platform"/> as every process of the fleet reads it, the token call's place included.</summary>
-    internal static PlatformOptions Bind(IConfiguration configuration, IConfigurationSection platform)
+    public static PlatformOptions Bind(IConfiguration configuration, IConfigurationSection platform)
     {
         var options = Bind(platform);
-        options.RateLimit.ReservesTokenCall = RefreshesTokens(configuration);
+        options.RateLimit.ReserveTokenCall(RefreshesTokens(configuration));
         return options;
     }
 
-    internal static IReadOnlyList<string> Names(IConfiguration configuration) =>
+    /// <summary>The platform names of the section, as configured (their spelling is the named options' name).</summary>
+    public static IReadOnlyList<string> Names(IConfiguration configuration) =>
         [.. configuration.GetSection(SectionName).GetChildren().Select(c => c.Key)];
 
-    internal static PlatformOptions Bind(IConfiguration platformSection, bool strict = false)
+    /// <summary>
+    /// One platform's section bound as it is written, without the token call's place; with <paramref name="strict"/> a key
+    /// the options do not know is an error.
+    /// </summary>
+    public static PlatformOptions Bind(IConfiguration platformSection, bool strict = false)
     {
         var options = new PlatformOptions();
         platformSection.Bind(options, o => o.ErrorOnUnknownConfiguration = strict);

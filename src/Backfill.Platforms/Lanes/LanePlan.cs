@@ -74,7 +74,7 @@ public sealed class LanePlan
     public RateLimitScope Scope { get; }
 
     /// <summary>How long a call holds its place in the windows: strict, or from its start for a window + jitter when the platform counts on arrival.</summary>
-    internal CallCounting Counting { get; }
+    public CallCounting Counting { get; }
 
     /// <summary>Calls one shop allows per <see cref="ShopWindow"/>; null without a per-shop limit.</summary>
     public int? ShopCalls { get; }

@@ -11,7 +11,7 @@ namespace Backfill.Platforms.Resilience;
 /// median, so a first retry could follow its failure after a few milliseconds: no back-off at all against a platform
 /// that just failed. The floor makes BaseDelay the promise the configuration reads as.
 /// </remarks>
-internal static class RetryBackoff
+public static class RetryBackoff
 {
     private const double Jitter = 0.5;
 

@@ -9,7 +9,7 @@ namespace Backfill.Scheduling.Alerts;
 /// <see cref="DeliveryBackoff"/> while its failures may pass. Targets have their own outboxes, so a dead webhook delays
 /// no mail.
 /// </summary>
-internal sealed partial class AlertOutbox
+public sealed partial class AlertOutbox
 {
     private readonly Channel<Alert> _queue;
     private readonly IAlertTarget _target;
@@ -20,7 +20,7 @@ internal sealed partial class AlertOutbox
     private long _failed;
     private long _dropped;
 
-    public AlertOutbox(IAlertTarget target, NotificationOptions options, TimeProvider time, ILogger logger)
+    internal AlertOutbox(IAlertTarget target, NotificationOptions options, TimeProvider time, ILogger logger)
     {
         (_target, _retry, _time, _logger) = (target, options.Retry, time, logger);
         _queue = Channel.CreateBounded<Alert>(
@@ -32,22 +32,22 @@ internal sealed partial class AlertOutbox
             });
     }
 
-    public IAlertTarget Target => _target;
+    internal IAlertTarget Target => _target;
 
-    public long Delivered => Interlocked.Read(ref _delivered);
+    internal long Delivered => Interlocked.Read(ref _delivered);
 
-    public long Failed => Interlocked.Read(ref _failed);
+    internal long Failed => Interlocked.Read(ref _failed);
 
-    public long Dropped => Interlocked.Read(ref _dropped);
+    internal long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues the alert; never waits.</summary>
-    public void Offer(Alert alert) => _queue.Writer.TryWrite(alert);
+    internal void Offer(Alert alert) => _queue.Writer.TryWrite(alert);
 
     /// <summary>No more alerts: the reader ends once the queue is empty.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    internal void Complete() => _queue.Writer.TryComplete();
 
     /// <summary>Delivers queued alerts until <see cref="Complete"/> and an empty queue, or <paramref name="abort"/>.</summary>
-    public async Task RunAsync(CancellationToken abort)
+    internal async Task RunAsync(CancellationToken abort)
     {
         try
         {

@@ -17,12 +17,12 @@ namespace Backfill.Server.Platforms;
 /// <c>{"safetyMargin": 0.2}</c> (or <c>null</c>) its safety margin, the share kept for the partner key's other clients.
 /// What the body leaves out stays as it is.
 /// </summary>
-internal static class PlatformsApi
+public static class PlatformsApi
 {
     private const string Example = """{"permitsPerSecond": 10}""";
     private const string MarginExample = """{"safetyMargin": 0.2}""";
 
-    public static IEndpointRouteBuilder MapPlatformsApi(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapPlatformsApi(this IEndpointRouteBuilder app)
     {
         var platforms = app.MapGroup("/api/platforms");
         platforms.MapGet("/", List);

@@ -13,8 +13,9 @@ namespace Backfill.Benchmarks.Perf;
 /// <summary>
 /// P3: a job of 500 shops × N days planned and persisted by the product's <see cref="JobPlanner"/> and
 /// <see cref="JobStore"/>, against a raw LiteDB bulk insert of as many documents of the same size into a file of the
-/// same kind; then the status of that job (<c>GET /api/jobs/{id}</c>'s handler) and the list of 1,000 jobs
-/// (<c>GET /api/jobs</c>'s handler) with all those slices stored.
+/// same kind; then the status of that job and the list of 1,000 jobs as <c>GET /api/jobs/{id}</c> and
+/// <c>GET /api/jobs</c> read and build them (the store's totals, <see cref="JobStatus.Of(JobRecord, JobTotals, bool)"/>),
+/// with all those slices stored.
 /// </summary>
 internal sealed class StoreScenario(PerfOptions options)
 {
@@ -56,14 +57,14 @@ internal sealed class StoreScenario(PerfOptions options)
             Say($"P3 product plan + persist: {planned:N0} slices in {product.TotalSeconds:0.0} s ({planned / product.TotalSeconds:N0}/s)");
 
             var board = new PlatformBoard(_time);
-            var status = Latencies(StatusQueries, () => JobsApi.Get(job.Id, store, board));
+            var status = Latencies(StatusQueries, () => Status(job.Id, store, board));
             for (var i = 1; i < options.Jobs; i++)
             {
                 await planner.CreateAsync(new BackfillRequest(Platform, [$"small-{i}"], From, From.AddDays(7)), cancellationToken);
             }
 
-            var list = Latencies(ListQueries, () => JobsApi.List(null, Math.Min(options.Jobs, JobList.MaxLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), null, store, board));
-            var listed = JobsApi.List(null, Math.Min(options.Jobs, JobList.MaxLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), null, store, board).Result is Microsoft.AspNetCore.Http.HttpResults.Ok<JobList> ok ? ok.Value!.Jobs.Count : 0;
+            var list = Latencies(ListQueries, () => List(Math.Min(options.Jobs, JobList.MaxLimit), store, board));
+            var listed = List(Math.Min(options.Jobs, JobList.MaxLimit), store, board).Count;
             var productRate = slices / product.TotalSeconds;
             var rawRate = slices / raw.TotalSeconds;
             var statusP99 = Percentiles.Of(status, 99);
@@ -101,9 +102,24 @@ internal sealed class StoreScenario(PerfOptions options)
         var store = new JobStore(db);
         var planner = new JobPlanner(store, new ReleaseTriggers(factory, _time), new EveryShop(), Options.Create(new Scheduling.BackfillOptions()), _time);
         var (job, _) = await planner.CreateAsync(new BackfillRequest(Platform, [.. Shops(shops)], From, From.AddDays(days)), cancellationToken);
-        JobsApi.Get(job.Id, store, new PlatformBoard(_time));
-        JobsApi.List(null, null, null, store, new PlatformBoard(_time));
+        Status(job.Id, store, new PlatformBoard(_time));
+        List(JobList.DefaultLimit, store, new PlatformBoard(_time));
         await (await factory.GetScheduler(cancellationToken)).Shutdown(waitForJobsToComplete: false, cancellationToken);
+    }
+
+    /// <summary>What <c>GET /api/jobs/{id}</c> reads and builds: the job, its totals (one read however many slices) and its platform's status.</summary>
+    private static JobStatus Status(string id, JobStore store, PlatformBoard board)
+    {
+        var job = store.Job(id) ?? throw new InvalidOperationException($"No job '{id}'.");
+        return JobStatus.Of(job, store.Totals(id)) with { Platforms = [board.Status(job.Platform)] };
+    }
+
+    /// <summary>What <c>GET /api/jobs</c> reads and builds for a page of <paramref name="limit"/> jobs, newest first.</summary>
+    private static List<JobStatus> List(int limit, JobStore store, PlatformBoard board)
+    {
+        var shown = store.Jobs().Take(limit).ToList();
+        var totals = store.Totals(shown);
+        return [.. shown.Select(j => JobStatus.Of(j, totals[j.Id]) with { Platforms = [board.Status(j.Platform)] })];
     }
 
     private static IEnumerable<string> Shops(int count) => Enumerable.Range(0, count).Select(i => (100_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -95,7 +95,7 @@ public sealed class PlatformOptionsValidatorTests
     [Fact]
     public void Validate_LanesWhenTheFleetRefreshesTokens_LeaveACallPerWindowForThem()
     {
-        var errors = Validate(o => { o.RateLimit.PermitsPerSecond = 5; o.RateLimit.Lanes = 5; o.RateLimit.ReservesTokenCall = true; });
+        var errors = Validate(o => { o.RateLimit.PermitsPerSecond = 5; o.RateLimit.Lanes = 5; o.RateLimit.ReserveTokenCall(true); });
 
         Assert.Equal(["Platforms:demo:RateLimit:Lanes must be between 1 and 4 (the whole calls per window that PermitsPerSecond 5 allows, less one kept for the scheduler's token calls while Backfill:SecretKey is set), got 5."], errors);
     }

@@ -4,8 +4,12 @@ namespace Backfill.Platforms.Tests.Lanes;
 
 public sealed class LanePlanTests
 {
-    private static LanePlan Plan(double perSecond, int? lanes = null, double? perShop = null, double margin = 0, bool tokens = false) =>
-        LanePlan.For(new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, SafetyMargin = margin, ReservesTokenCall = tokens });
+    private static LanePlan Plan(double perSecond, int? lanes = null, double? perShop = null, double margin = 0, bool tokens = false)
+    {
+        var options = new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, SafetyMargin = margin };
+        options.ReserveTokenCall(tokens);
+        return LanePlan.For(options);
+    }
 
     [Fact]
     public void SlicesToKeepBusy_IsTheRateTimesWindowPlusLatency_PlusALanesWorth()

@@ -2,7 +2,10 @@ using System.Xml.Linq;
 
 namespace Backfill.Platforms.Tests.Layout;
 
-/// <summary>The project graph the README draws, read from the project files: who may reference the simulators, ASP.NET Core and an adapter.</summary>
+/// <summary>
+/// The project graph the README draws, read from the project files: who may reference the simulators, ASP.NET Core and an
+/// adapter, and who sees a product assembly's internals.
+/// </summary>
 public sealed class ProjectGraphTests
 {
     private static readonly string Src = Path.Combine(RepositoryRoot(), "src");
@@ -23,6 +26,22 @@ public sealed class ProjectGraphTests
     [InlineData("Backfill.Platforms.Lazada")]
     public void AnAdapter_ReferencesTheAbstractionsAndCoreOnly(string adapter) =>
         Assert.Equal(["Backfill.Core", "Backfill.Platforms.Abstractions"], Closure(adapter).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void AProductAssembly_ShowsItsInternalsToItsOwnTestsOnly()
+    {
+        var root = XDocument.Load(Path.Combine(RepositoryRoot(), "Directory.Build.props"));
+        var granted = Projects().ToDictionary(p => p, p => Grants(Project(p)), StringComparer.Ordinal);
+
+        Assert.Equal(["$(AssemblyName).Tests"], Grants(root));
+
+        // The CLI's assembly is named after the command, `backfill`, so its tests are named for it.
+        Assert.Equal(["Backfill.Cli.Tests"], granted["Backfill.Cli"]);
+        Assert.All(granted.Where(g => g.Key != "Backfill.Cli"), g => Assert.True(g.Value.Count == 0, $"{g.Key} grants {string.Join(", ", g.Value)}"));
+    }
+
+    private static List<string> Grants(XDocument project) =>
+        [.. project.Descendants("InternalsVisibleTo").Select(i => i.Attribute("Include")!.Value)];
 
     private static IEnumerable<string> Projects() => Directory.GetDirectories(Src).Select(Path.GetFileName).OfType<string>();
 
