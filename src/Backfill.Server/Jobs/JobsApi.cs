@@ -72,7 +72,7 @@ internal static class JobsApi
     }
 
     /// <summary>A page of the jobs, newest first: <c>limit</c> of them (default <see cref="JobList.DefaultLimit"/>), from after the job <c>after</c> names (the previous page's <c>next</c>).</summary>
-    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, string? limit, string? after, JobStore store, PlatformBoard board, SinkProgress? sink = null, ShopRegistry? shops = null)
+    internal static Results<Ok<JobList>, ValidationProblem> List(string? state, string? limit, string? after, JobStore store, PlatformBoard board, SinkProgress sink, ShopRegistry shops)
     {
         JobState? filter = null;
         if (!string.IsNullOrEmpty(state))
@@ -106,20 +106,20 @@ internal static class JobsApi
         var shown = page.Take(size).ToList();
         var platforms = shown.Select(j => j.Platform).Distinct(StringComparer.Ordinal).ToDictionary(p => p, board.Status, StringComparer.Ordinal);
         var totals = store.Totals(shown);
-        var warnings = shops?.JobWarnings();
+        var warnings = shops.JobWarnings();
         return TypedResults.Ok(new JobList(
-            [.. shown.Select(j => JobStatus.Of(j, totals[j.Id], sink?.AllSaved(j) ?? false) with { Platforms = [platforms[j.Platform]], ShopWarnings = warnings?.Invoke(j) })],
+            [.. shown.Select(j => JobStatus.Of(j, totals[j.Id], sink.AllSaved(j)) with { Platforms = [platforms[j.Platform]], ShopWarnings = warnings(j) })],
             page.Count > size ? shown[^1].Id : null));
     }
 
-    /// <param name="sink">Whether finished jobs' orders are saved; absent only where no scheduler runs (the store's benchmark), and then they read as not all saved.</param>
-    /// <param name="shops">The shop registry, for the warnings about the job's shops; absent where no scheduler runs.</param>
-    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress? sink = null, ShopRegistry? shops = null)
+    /// <param name="sink">Whether finished jobs' orders are saved.</param>
+    /// <param name="shops">The shop registry, for the warnings about the job's shops.</param>
+    internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress sink, ShopRegistry shops)
     {
         var job = store.Job(id);
         return job is null
             ? NoSuchJob(id)
-            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink?.AllSaved(job) ?? false) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops?.JobWarnings()(job) });
+            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink.AllSaved(job)) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops.JobWarnings()(job) });
     }
 
     /// <summary>404 naming the job asked for: every route under <c>/api/jobs/{id}</c> answers an unknown job so.</summary>
