@@ -13,8 +13,8 @@ internal static class SchedulerApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The states a job does not leave.</summary>
-    public static bool IsFinished(this JobStatus status) => status.State is "succeeded" or "failed" or "cancelled";
+    /// <summary>Finished as the product decides it: the status carries when, only while the job is in a state it does not leave.</summary>
+    public static bool IsFinished(this JobStatus status) => status.FinishedAt is not null;
 
     /// <summary><c>POST /api/jobs</c> with <paramref name="request"/> (any object serialized as the API reads it); the new job's id.</summary>
     public static async Task<string> CreateJobAsync(this HttpClient http, object request)
