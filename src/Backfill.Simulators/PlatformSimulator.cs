@@ -37,7 +37,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Live counters of what it answered.</summary>
     public SimulatorStats Stats { get; }
 
-    /// <summary>Every call it received, order calls and token refreshes (the most recent <see cref="SimulatorCallLog.Capacity"/>), in arrival order.</summary>
+    /// <summary>Every call it received, order calls and token refreshes (the most recent <see cref="SimulatorCallLog.Capacity"/>), in the order they were answered.</summary>
     public SimulatorCallLog Calls { get; }
 
     /// <summary>Faults to switch on and off while it runs.</summary>

@@ -1,7 +1,7 @@
 namespace Backfill.Simulators;
 
 /// <summary>
-/// Every shop-level call and token refresh the simulator received, in arrival order, so a test can check what the platform saw call by call
+/// Every shop-level call and token refresh the simulator received, in the order they were answered (each with its arrival time), so a test can check what the platform saw call by call
 /// (retries per page, gaps after a refusal). Bounded: the oldest calls are dropped past <see cref="Capacity"/>.
 /// </summary>
 public sealed class SimulatorCallLog

@@ -7,4 +7,5 @@ namespace Backfill.Simulators;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SimulatorStatsSnapshot))]
 [JsonSerializable(typeof(SimulatorShopsSnapshot))]
+[JsonSerializable(typeof(SimulatorSeconds))]
 public sealed partial class SimulatorJsonContext : JsonSerializerContext;

@@ -40,6 +40,9 @@ internal static class ResultJson
                 utilisation = r.Utilisation is { } u ? Math.Round(u, 4) : (double?)null,
                 utilisationOfRate = r.OfRate is { } o ? Math.Round(o, 4) : (double?)null,
                 allowedCalls = r.AllowedCalls is { } a ? Math.Round(a, 1) : (double?)null,
+                profile = r.Profile is { } p
+                    ? new { rampSeconds = p.RampSeconds, rampLoss = Math.Round(p.RampLoss, 4), steadyPerSecond = Math.Round(p.SteadyRate, 2), steadyLoss = Math.Round(p.SteadyLoss, 4), tailSeconds = p.TailSeconds, tailLoss = Math.Round(p.TailLoss, 4) }
+                    : null,
                 callSeconds = r.CallSpan is { } span ? Math.Round(span.TotalSeconds, 3) : (double?)null,
                 state = r.Job?.State,
                 slices = new { succeeded = r.Job?.Succeeded, failed = r.Job?.Failed, total = r.Job?.Total },

@@ -152,6 +152,18 @@ internal sealed class BenchRun : IAsyncDisposable
         return AllowedCalls.From(first, shops.Shops.Select(s => s.LastAcceptedAt), options.Rate, perShop);
     }
 
+    /// <summary>The simulator's admitted calls by second, written beside the logs as <c>seconds.csv</c>.</summary>
+    public async Task<SimulatorSeconds> SimulatorSecondsAsync(CancellationToken cancellationToken)
+    {
+        var seconds = await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats/seconds"), SimulatorJsonContext.Default.SimulatorSeconds, cancellationToken)
+            ?? throw new ChildProcessException($"The simulator answered no seconds. {_simulator?.Describe()}");
+        await File.WriteAllLinesAsync(
+            Path.Combine(Directory, "seconds.csv"),
+            ["second,accepted,refused", .. seconds.Accepted.Select((a, i) => $"{i},{a},{seconds.Refused[i]}")],
+            cancellationToken);
+        return seconds;
+    }
+
     public async Task<SimulatorStatsSnapshot> SimulatorStatsAsync(CancellationToken cancellationToken) =>
         await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats"), SimulatorJsonContext.Default.SimulatorStatsSnapshot, cancellationToken)
         ?? throw new ChildProcessException($"The simulator answered no stats. {_simulator?.Describe()}");

@@ -185,6 +185,7 @@ internal sealed class FleetScenario(BackfillCli cli, BenchOptions options)
         Progress.Line($"[{label}] job {run.Job?.State ?? "?"} after {run.Elapsed.TotalSeconds:0.0} s; stopping serve and workers (SIGTERM)");
         await Task.WhenAll(pool.Append(serve).Select(c => c.StopAsync(BenchRun.StopGrace)));
         run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
+        run.Seconds = await bench.SimulatorSecondsAsync(cancellationToken);
         run.AllowedCalls = await bench.AllowedCallsAsync(options, run.Platform, cancellationToken);
         await bench.StopInfrastructureAsync();
         run.Count(BenchRun.CountOrders(Path.Combine(bench.Directory, "serve", "data", "backfill.db"), plan));

@@ -20,6 +20,9 @@ internal sealed class Measurement(BudgetMode mode, int workers)
 
     public long? FinanceSaved { get; set; }
 
+    /// <summary>Admitted calls by second, once the run is over.</summary>
+    public SimulatorSeconds? Seconds { get; set; }
+
     /// <summary>Under a per-shop limit, the calls the limits allowed while the shops had calls to make; null otherwise.</summary>
     public double? AllowedCalls { get; set; }
 
@@ -71,6 +74,7 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         {
             FinanceSaved = FinanceSaved,
             AllowedCalls = AllowedCalls,
+            Profile = Seconds?.Profile(options.AllowedRate),
             UtilisationTarget = options.UtilisationTarget,
         };
 
@@ -85,6 +89,11 @@ internal sealed class Measurement(BudgetMode mode, int workers)
         if (result.OrderGaps.Count > 0)
         {
             Progress.Line($"[{label}] {result.OrdersUnique} orders saved, {result.OrdersExpected} expected; slices that differ: {string.Join("; ", result.OrderGaps)}");
+        }
+
+        if (result.Profile is { } p)
+        {
+            Progress.Line($"[{label}] calls by second: ramp {p.RampSeconds} s (−{p.RampLoss:0.000}), steady {p.SteadyRate:0.0}/s (−{p.SteadyLoss:0.000}), tail {p.TailSeconds} s (−{p.TailLoss:0.000})");
         }
 
         if (bench is null)

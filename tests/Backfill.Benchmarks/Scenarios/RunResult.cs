@@ -40,6 +40,9 @@ internal sealed record RunResult(
     /// <summary>Under a per-shop limit, the calls the limits allowed while the shops had calls to make (<see cref="Simulators.AllowedCalls"/>).</summary>
     public double? AllowedCalls { get; init; }
 
+    /// <summary>Where the calls the rate allowed went unused: ramp, steady part, tail (<see cref="SimulatorSeconds.Profile"/>).</summary>
+    public RateProfile? Profile { get; init; }
+
     public TimeSpan? CallSpan => Platform.LastAcceptedAt - Platform.FirstAcceptedAt;
 
     /// <summary>Finance records the sink saved for the job's orders, when the job pulls finance.</summary>

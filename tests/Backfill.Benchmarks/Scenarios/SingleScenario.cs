@@ -99,6 +99,7 @@ internal sealed class SingleScenario(BackfillCli cli, BenchOptions options)
         }
 
         run.Platform = await bench.SimulatorStatsAsync(cancellationToken);
+        run.Seconds = await bench.SimulatorSecondsAsync(cancellationToken);
         run.AllowedCalls = await bench.AllowedCallsAsync(options, run.Platform, cancellationToken);
         await bench.StopInfrastructureAsync();
         run.Count(BenchRun.CountOrders(Path.Combine(bench.Directory, "run", "data", "backfill.db"), plan));
