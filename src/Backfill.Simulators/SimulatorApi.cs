@@ -40,6 +40,7 @@ internal sealed class SimulatorApi(
         routes.MapPost(ShopeePaths.AccessToken, http => RespondAsync(http, RefreshAsync));
         routes.MapGet("/sim/stats", http => TypedResults.Json(stats.Snapshot(), SimulatorJsonContext.Default.SimulatorStatsSnapshot).ExecuteAsync(http));
         routes.MapGet("/sim/stats/shops", http => TypedResults.Json(new SimulatorShopsSnapshot(stats.Shops()), SimulatorJsonContext.Default.SimulatorShopsSnapshot).ExecuteAsync(http));
+        routes.MapGet("/sim/calls", http => TypedResults.Json(Calls.Snapshot(), SimulatorJsonContext.Default.IReadOnlyListSimulatorCall).ExecuteAsync(http));
         routes.MapGet("/sim/stats/seconds", http => TypedResults.Json(SimulatorSeconds.Of(Calls.Snapshot()), SimulatorJsonContext.Default.SimulatorSeconds).ExecuteAsync(http));
     }
 

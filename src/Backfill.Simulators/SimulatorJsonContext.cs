@@ -8,4 +8,5 @@ namespace Backfill.Simulators;
 [JsonSerializable(typeof(SimulatorStatsSnapshot))]
 [JsonSerializable(typeof(SimulatorShopsSnapshot))]
 [JsonSerializable(typeof(SimulatorSeconds))]
+[JsonSerializable(typeof(IReadOnlyList<SimulatorCall>))]
 public sealed partial class SimulatorJsonContext : JsonSerializerContext;

@@ -152,9 +152,18 @@ internal sealed class BenchRun : IAsyncDisposable
         return AllowedCalls.From(first, shops.Shops.Select(s => s.LastAcceptedAt), options.Rate, perShop);
     }
 
-    /// <summary>The simulator's admitted calls by second, written beside the logs as <c>seconds.csv</c>.</summary>
+    /// <summary>
+    /// The simulator's admitted calls by second, written beside the logs as <c>seconds.csv</c>, with every call it logged
+    /// as <c>calls.csv</c> (milliseconds from the first call's arrival to its arrival and to its answer, shop, path, request, outcome).
+    /// </summary>
     public async Task<SimulatorSeconds> SimulatorSecondsAsync(CancellationToken cancellationToken)
     {
+        var calls = await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/calls"), SimulatorJsonContext.Default.IReadOnlyListSimulatorCall, cancellationToken) ?? [];
+        var first = calls.Count > 0 ? calls.Min(c => c.At) : default;
+        await File.WriteAllLinesAsync(
+            Path.Combine(Directory, "calls.csv"),
+            ["arrivedMs,answeredMs,shop,path,request,outcome", .. calls.OrderBy(c => c.At).Select(c => FormattableString.Invariant($"{(c.At - first).TotalMilliseconds:0},{(c.AnsweredAt - first).TotalMilliseconds:0},{c.Shop},{c.Path},\"{c.Request}\",{c.Outcome}"))],
+            cancellationToken);
         var seconds = await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats/seconds"), SimulatorJsonContext.Default.SimulatorSeconds, cancellationToken)
             ?? throw new ChildProcessException($"The simulator answered no seconds. {_simulator?.Describe()}");
         await File.WriteAllLinesAsync(
