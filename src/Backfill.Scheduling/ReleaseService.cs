@@ -171,7 +171,7 @@ public sealed partial class ReleaseService(
 
         async Task ReleaseEachAsync()
         {
-            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LanesOf : null, count))
+            foreach (var (slice, lane) in LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LanesOf : null, count, plan.Shares))
             {
                 slice.Attempt++;
                 slice.Step = -1;

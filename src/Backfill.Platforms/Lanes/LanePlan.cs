@@ -208,6 +208,9 @@ public sealed class LanePlan
         return (LaneCalls / lanes) + (lane < LaneCalls % lanes ? 1 : 0);
     }
 
+    /// <summary>Every lane's calls per window (<see cref="Share"/>), lane 0 first.</summary>
+    public IReadOnlyList<int> Shares => [.. Enumerable.Range(0, Lanes).Select(lane => Share(lane, Lanes))];
+
     /// <summary>The first lane of a shop under a per-shop limit: the same in every process.</summary>
     public int LaneOf(string shop) => (int)(StableHash.Of(0, shop, 0) % (ulong)Lanes);
 

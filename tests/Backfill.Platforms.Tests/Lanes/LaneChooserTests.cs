@@ -39,6 +39,38 @@ public sealed class LaneChooserTests
     }
 
     [Fact]
+    public void LargerLanes_HoldSlicesInProportionToTheirShares_AfterEveryLaneHasOne()
+    {
+        // 20 calls over 8 lanes: four lanes of 3 calls a window, four of 2.
+        int[] shares = [3, 3, 3, 3, 2, 2, 2, 2];
+
+        var first = LaneChooser.Choose(Pending(40, "a"), [], lanes: 8, shopLanes: null, count: 8, shares);
+        var all = LaneChooser.Choose(Pending(40, "a"), [], lanes: 8, shopLanes: null, count: 40, shares);
+
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], first.Select(c => c.Lane).Order());
+        Assert.Equal([6, 6, 6, 6, 4, 4, 4, 4], Enumerable.Range(0, 8).Select(lane => all.Count(c => c.Lane == lane)));
+    }
+
+    [Fact]
+    public void ALargerLane_TakesTheNextSlice_WhenItsSlicesPerCallAreFewer()
+    {
+        // Lane 0 makes 3 calls a window, lane 1 makes 2, both hold 2 slices: a third on lane 0 is 1 slice per call,
+        // on lane 1 1.5; a fourth on lane 0 is 1.33, still fewer; then lane 1's turn.
+        var inFlight = new[] { Slice("x", 0, lane: 0, lanes: 2), Slice("x", 1, lane: 0, lanes: 2), Slice("x", 2, lane: 1, lanes: 2), Slice("x", 3, lane: 1, lanes: 2) };
+
+        var chosen = LaneChooser.Choose(Pending(10, "a"), inFlight, lanes: 2, shopLanes: null, count: 3, shares: [3, 2]);
+
+        Assert.Equal([0, 0, 1], chosen.Select(c => c.Lane));
+    }
+
+    [Fact]
+    public void SharesThatDoNotFitTheLanes_AreRefused()
+    {
+        Assert.Throws<ArgumentException>(() => LaneChooser.Choose(Pending(1, "a"), [], lanes: 2, shopLanes: null, count: 1, shares: [3]));
+        Assert.Throws<ArgumentException>(() => LaneChooser.Choose(Pending(1, "a"), [], lanes: 2, shopLanes: null, count: 1, shares: [3, 0]));
+    }
+
+    [Fact]
     public void SlicesInFlightUnderAnotherLaneCount_DoNotSkewTheLanes()
     {
         var inFlight = new[] { Slice("x", 0, lane: 0, lanes: 8) };
