@@ -216,6 +216,25 @@ public sealed class PlatformSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallsAndSecondsEndpoints_ServeEveryCallAndTheAdmittedOnesBySecond_WithoutTheToken()
+    {
+        var query = SignedCalls.ListQuery(_busyDay, _busyDay.AddDays(1));
+        await ListAsync(query);
+        await ListAsync(query);
+
+        var calls = await _http.GetStringAsync(new Uri(_sim.BaseUrl, "/sim/calls"));
+        var seconds = await _http.GetFromJsonAsync<JsonElement>(new Uri(_sim.BaseUrl, "/sim/stats/seconds"));
+
+        var logged = JsonDocument.Parse(calls).RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, c => Assert.Equal((ShopeePaths.OrderList, "10001", "ok"), (c.GetProperty("path").GetString(), c.GetProperty("shop").GetString(), c.GetProperty("outcome").GetString())));
+        Assert.DoesNotContain(PlatformHarness.Token, calls, StringComparison.Ordinal);
+        Assert.DoesNotContain("sign", calls, StringComparison.Ordinal);
+        Assert.Equal(2, seconds.GetProperty("accepted").EnumerateArray().Sum(a => a.GetInt32()));
+        Assert.Equal(0, seconds.GetProperty("refused").EnumerateArray().Sum(a => a.GetInt32()));
+    }
+
+    [Fact]
     public async Task CallsOverTheLimit_AreRefusedWith429_UntilTheWindowSlides()
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
