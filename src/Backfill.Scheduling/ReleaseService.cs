@@ -163,8 +163,9 @@ public sealed partial class ReleaseService(
         }
         finally
         {
-            ReleasePolicy.Released(job, want, released, now);
-            store.Save(job);
+            // On the job as stored now: the slices released here may have been reported done meanwhile, finishing the job,
+            // and the copy this round read would bring it back to running.
+            store.Update(job.Id, stored => ReleasePolicy.Released(stored, want, released, now));
         }
 
         return released;

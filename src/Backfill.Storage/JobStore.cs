@@ -115,6 +115,27 @@ public sealed partial class JobStore(BackfillDatabase db)
     public void Save(SliceRecord slice, Transition? transition = null) =>
         Save([slice], transition is null ? [] : [transition]);
 
+    /// <summary>
+    /// Changes the job as stored now and saves it, in one transaction; null when no such job is stored. For a change made
+    /// well after the caller read the job (a release round's bookkeeping, after its produces): saving the copy read
+    /// before would undo what others saved meanwhile, such as the job finishing.
+    /// </summary>
+    public JobRecord? Update(string jobId, Action<JobRecord> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return db.InTransaction(() =>
+        {
+            if (db.Jobs.FindById(jobId) is not { } job)
+            {
+                return null;
+            }
+
+            change(job);
+            db.Jobs.Update(job);
+            return job;
+        });
+    }
+
     public void Save(JobRecord job, Transition? transition = null) => db.InTransaction(() =>
     {
         db.Jobs.Update(job);

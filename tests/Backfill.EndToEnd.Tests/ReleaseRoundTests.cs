@@ -2,6 +2,7 @@ using Backfill.Core.Jobs;
 using Backfill.Core.Release;
 using Backfill.Hosting;
 using Backfill.Messaging.Contracts;
+using Backfill.Messaging.Embedded;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,6 +121,30 @@ public sealed class ReleaseRoundTests
         await Poll.Eventually(() => InFlight(store, other).Count == 1, Wait, "the other job's slice released");
         Finish(applier, InFlight(store, other)[0], ProgressKind.SliceFailed, "permanent");
         Assert.Equal(JobState.Failed, store.Job(other.Id)!.State);
+        await scheduler.StopAsync();
+    }
+
+    [Fact]
+    public async Task AJobFinishedWhileARoundStillProducesItsSlice_StaysFinished()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+
+        // Every broker answers after 3 s: the round marks the job's one slice released, then waits for its produce.
+        cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.FromSeconds(3));
+        var job = await CreateAsync(scheduler, [Harness.Shops[0]], days: 1, ReleaseCadence.Auto);
+        await Poll.Eventually(() => InFlight(store, job).Count == 1, Wait, "the slice marked released");
+        Finish(applier, InFlight(store, job)[0], ProgressKind.SliceSucceeded);
+        Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
+
+        // The round records its release once the produce is acknowledged, on the job as it is then: finished.
+        cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.Zero);
+        await Poll.Eventually(() => store.Job(job.Id)!.LastReleaseAt is not null, Wait, "the round's record of its release");
+        Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
         await scheduler.StopAsync();
     }
 

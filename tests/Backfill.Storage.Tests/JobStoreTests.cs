@@ -41,6 +41,20 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void Update_ChangesTheJobAsStoredNow_KeepingWhatWasSavedSinceTheCallerReadIt()
+    {
+        var read = CreateJob("j1");
+        var finished = Store.Job("j1")!;
+        Store.Save(finished, finished.MoveTo(JobState.Succeeded, Now.AddMinutes(1), "every slice is finished"));
+
+        var updated = Store.Update(read.Id, job => job.PeriodReleased = 3);
+
+        Assert.Equal((JobState.Succeeded, 3), (updated!.State, updated.PeriodReleased));
+        Assert.Equal((JobState.Succeeded, 3), (Store.Job("j1")!.State, Store.Job("j1")!.PeriodReleased));
+        Assert.Null(Store.Update("nope", job => job.PeriodReleased = 1));
+    }
+
+    [Fact]
     public void Create_SlicesBuiltAsTheyAreWritten_AreCountedOnce_WithTheirStates()
     {
         var reads = 0;
