@@ -70,21 +70,15 @@ public static class LaneChooser
         var chosen = new List<(SliceRecord, int)>(Math.Min(count, left.Count));
         while (chosen.Count < count && left.Count > 0)
         {
-            // Lane a is less busy than lane b when one more slice there makes fewer per call of its share:
-            // (load_a + 1) / share_a < (load_b + 1) / share_b, compared without division; then fewer slices.
-            int CompareLanes(int a, int b)
-            {
-                var (shareA, shareB) = shares is null ? (1, 1) : (shares[a], shares[b]);
-                var weighed = ((long)(laneLoad[a] + 1) * shareB).CompareTo((long)(laneLoad[b] + 1) * shareA);
-                return weighed != 0 ? weighed : laneLoad[a].CompareTo(laneLoad[b]);
-            }
-
+            // How busy a lane would be with one more slice: its slices per call of its share (equal fractions of small
+            // integers divide to the same double, so ties stay ties); among equals, the lane with fewer slices.
             double Busy(int lane) => (laneLoad[lane] + 1) / (double)(shares?[lane] ?? 1);
 
             int Compare(string shop, int a, int b)
             {
                 var pair = shopLanes is null ? 0 : pairLoad.GetValueOrDefault((shop, a)).CompareTo(pairLoad.GetValueOrDefault((shop, b)));
-                return pair != 0 ? pair : CompareLanes(a, b);
+                var busy = pair != 0 ? pair : Busy(a).CompareTo(Busy(b));
+                return busy != 0 ? busy : laneLoad[a].CompareTo(laneLoad[b]);
             }
 
             int Best(string shop)
