@@ -72,24 +72,15 @@ internal sealed class LazadaReader(PlatformOptions options, LazadaClient client)
                 orders.Add(order);
             }
         }
-        // The items batches are independent: side by side, as many as the page's lane takes at once.
-        var batches = orders.Chunk(ItemsBatchSize).ToList();
-        var answers = new Dictionary<string, byte[]>[batches.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, calls.AtOnce), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, batches.Count), parallel, async (i, token) =>
-        {
-            var ids = $"[{string.Join(',', batches[i].Select(o => o.Id))}]";
-            answers[i] = await calls.CallAsync(
-                (access, t) => client.GetAsync(LazadaPaths.OrderItems, [Pair("order_ids", ids)], access, t),
-                answer => LazadaResponses.Read(answer, LazadaResponses.Items),
-                token);
-        });
-        callCount += batches.Count;
         var records = new List<PlatformRecord>(orders.Count);
-        for (var b = 0; b < batches.Count; b++)
+        foreach (var batch in orders.Chunk(ItemsBatchSize))
         {
-            var batch = batches[b];
-            var items = answers[b];
+            var ids = $"[{string.Join(',', batch.Select(o => o.Id))}]";
+            var items = await calls.CallAsync(
+                (token, t) => client.GetAsync(LazadaPaths.OrderItems, [Pair("order_ids", ids)], token, t),
+                answer => LazadaResponses.Read(answer, LazadaResponses.Items),
+                cancellationToken);
+            callCount++;
             foreach (var order in batch)
             {
                 if (!items.TryGetValue(order.Id, out var orderItems))
@@ -107,7 +98,7 @@ internal sealed class LazadaReader(PlatformOptions options, LazadaClient client)
         return new RecordPage(records, step.Next?.Encode(), step.Next is not null) { CallsByData = new Dictionary<Datasets, int> { [Datasets.Orders] = callCount } };
     }
 
-    /// <summary>A page's calls in turn at most, when its lane takes one call at a time: the list, then each items batch.</summary>
+    /// <summary>A page's calls in turn: the list, then each items batch.</summary>
     internal static int CallsInTurnPerPage(PlatformOptions options) =>
         1 + ((Math.Clamp(options.PageSize, 1, LazadaPaging.MaxLimit) + ItemsBatchSize - 1) / ItemsBatchSize);
 

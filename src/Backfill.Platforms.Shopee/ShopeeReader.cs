@@ -26,7 +26,7 @@ internal sealed class ShopeeReader(PlatformOptions options, IShopeeApi api) : IP
             : await ListPageAsync(query, calls, shopId, timeFrom, timeTo, cancellationToken);
     }
 
-    /// <summary>A list page's calls in turn at most, when its lane takes one call at a time: the list, then each detail batch (escrow calls go side by side).</summary>
+    /// <summary>A list page's calls in turn: the list, then each detail batch (its escrow calls go side by side).</summary>
     internal static int CallsInTurnPerPage(PlatformOptions options) =>
         1 + ((Math.Max(1, options.PageSize) + DetailBatchSize - 1) / DetailBatchSize);
 
@@ -83,27 +83,22 @@ internal sealed class ShopeeReader(PlatformOptions options, IShopeeApi api) : IP
         return new RecordPage(records, list.More ? list.NextCursor : null, list.More) { CallsByData = counted };
     }
 
-    /// <summary>
-    /// The listed orders' details, in batches of <see cref="DetailBatchSize"/>, each naming every optional field; an order
-    /// left out fails the page. The batches are independent, so they go side by side, as many as the page's lane takes at
-    /// once: at 300 ms a call, a page of 100 orders takes two latencies instead of three.
-    /// </summary>
+    /// <summary>The listed orders' details, in batches of <see cref="DetailBatchSize"/>, each naming every optional field; an order left out fails the page.</summary>
     private async Task<Dictionary<string, ShopeeRecords.Record>> DetailsAsync(
         IPageCalls calls, long shopId, List<string> orderSns, Dictionary<Datasets, int> counted, CancellationToken cancellationToken)
     {
-        var batches = orderSns.Chunk(DetailBatchSize).ToList();
-        var answers = new IReadOnlyList<ShopeeRecords.Record>[batches.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, calls.AtOnce), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, batches.Count), parallel, async (i, token) =>
-            answers[i] = await calls.CallAsync(
-                (access, t) => api.GetOrderDetailAsync(new ShopCredentials(shopId, access), string.Join(',', batches[i]), ShopeeOrderFields.All, t),
-                Records(ShopeeRecords.Orders),
-                token));
-        counted[Datasets.Orders] = counted.GetValueOrDefault(Datasets.Orders) + batches.Count;
         var details = new Dictionary<string, ShopeeRecords.Record>(orderSns.Count, StringComparer.Ordinal);
-        foreach (var order in answers.SelectMany(a => a))
+        foreach (var batch in orderSns.Chunk(DetailBatchSize))
         {
-            details[order.Id] = order;
+            var orders = await calls.CallAsync(
+                (token, t) => api.GetOrderDetailAsync(new ShopCredentials(shopId, token), string.Join(',', batch), ShopeeOrderFields.All, t),
+                Records(ShopeeRecords.Orders),
+                cancellationToken);
+            Counted(counted, Datasets.Orders);
+            foreach (var order in orders)
+            {
+                details[order.Id] = order;
+            }
         }
 
         var missing = orderSns.Count(sn => !details.ContainsKey(sn));

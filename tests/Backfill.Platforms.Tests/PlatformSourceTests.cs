@@ -41,32 +41,6 @@ public sealed class PlatformSourceTests : IAsyncLifetime
         Assert.InRange(atOnce, 2, PlatformSource.MaxCallsAtOnce);
     }
 
-    [Theory]
-    [InlineData(400, 2)]
-    [InlineData(4, 1)]
-    public async Task OrdersPage_TheDetailBatchesGoOutSideBySide_AsManyAsTheLaneTakesAtOnce(int permitsPerSecond, int expectedAtOnce)
-    {
-        // A day of 51 to 100 orders: one list page of 100, two detail batches of 50.
-        var day = CatalogDays.FirstDayWith(_sim, PlatformHarness.ShopId, n => n is > 50 and <= 100);
-        _sim.Switches.Latency = TimeSpan.FromMilliseconds(40);
-        using var harness = PlatformHarness.Create(_sim, c =>
-        {
-            c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = permitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            c[PlatformHarness.Key("RateLimit:Lanes")] = "4";
-            c[PlatformHarness.Key("PageSize")] = "100";
-        });
-
-        // Lane 1 of 4 takes 100 calls a window at 400/s, one at 4/s: then the batches wait for each other.
-        var page = await harness.Source.FetchAsync(
-            new PageRequest(PlatformHarness.ShopId, day, day.AddDays(1), new SliceCursor(SlicePhase.List, null)) { Data = Datasets.Orders, Lane = new LaneRef(1, 4) },
-            CancellationToken.None);
-
-        var details = _sim.Calls.Snapshot().Where(c => c.Path == ShopeePaths.OrderDetail).ToList();
-        Assert.Equal(_sim.Expected(PlatformHarness.ShopId, day, day.AddDays(1), Datasets.Orders, TimeFields.CreateTime).Ids, page.Records.Select(r => r.Id));
-        Assert.Equal(2, details.Count);
-        Assert.Equal(expectedAtOnce, MostAtOnce(details));
-    }
-
     /// <summary>The most calls the simulator was answering at the same instant (an answer ends before a call that starts then).</summary>
     private static int MostAtOnce(IEnumerable<SimulatorCall> calls)
     {
