@@ -74,12 +74,14 @@ public sealed class MetricsApiTests
             var orders = harness.App.Services.GetRequiredService<Storage.Records.RecordStore>();
             var expected = ServerHarness.Shops.Sum(shop => harness.Simulator.ExpectedOrders(shop, new DateTimeOffset(2024, 3, 4, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 3, 7, 0, 0, 0, TimeSpan.Zero)));
 
-            // The job ends first; the sink catches up a little later.
+            // The job ends first; the sink catches up a little later. The last slice and its job are saved one after the
+            // other, so a scrape between them sees every slice succeeded and the job still running: wait for both.
             ExpositionParser metrics = null!;
             await Poll.Eventually(async () =>
             {
                 metrics = ExpositionParser.Parse(await harness.Http.GetStringAsync("/metrics"));
                 return metrics.Value("backfill_slices", ("job", job), ("platform", "demo"), ("state", "succeeded")) == 6
+                    && metrics.Value("backfill_jobs", ("state", "succeeded")) == 1
                     && metrics.Value("backfill_sink_records_saved_total", ("dataset", "orders")) == expected;
             }, TimeSpan.FromSeconds(90), "the job to succeed and the sink to hold its orders");
 
