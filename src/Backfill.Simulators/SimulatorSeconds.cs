@@ -72,7 +72,7 @@ public sealed record SimulatorSeconds(DateTimeOffset? From, IReadOnlyList<int> A
 
         var allowed = rate * Accepted.Count;
         double Lost(int from, int to) => allowed > 0 ? Enumerable.Range(from, Math.Max(0, to - from)).Sum(i => rate - Accepted[i]) / allowed : 0;
-        var steadyFrom = Math.Min(first, Accepted.Count);
+        var steadyFrom = first;
         var tailFrom = Math.Max(steadyFrom, last + 1);
         var steadySeconds = tailFrom - steadyFrom;
         return new RateProfile(

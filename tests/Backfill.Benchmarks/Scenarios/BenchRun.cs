@@ -164,8 +164,7 @@ internal sealed class BenchRun : IAsyncDisposable
             Path.Combine(Directory, "calls.csv"),
             ["arrivedMs,answeredMs,shop,path,request,outcome", .. calls.OrderBy(c => c.At).Select(c => FormattableString.Invariant($"{(c.At - first).TotalMilliseconds:0},{(c.AnsweredAt - first).TotalMilliseconds:0},{c.Shop},{c.Path},\"{c.Request}\",{c.Outcome}"))],
             cancellationToken);
-        var seconds = await Http.GetFromJsonAsync(new Uri(SimulatorUrl, "sim/stats/seconds"), SimulatorJsonContext.Default.SimulatorSeconds, cancellationToken)
-            ?? throw new ChildProcessException($"The simulator answered no seconds. {_simulator?.Describe()}");
+        var seconds = SimulatorSeconds.Of(calls);
         await File.WriteAllLinesAsync(
             Path.Combine(Directory, "seconds.csv"),
             ["second,accepted,refused", .. seconds.Accepted.Select((a, i) => $"{i},{a},{seconds.Refused[i]}")],
