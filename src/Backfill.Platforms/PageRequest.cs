@@ -35,6 +35,13 @@ public sealed record PageRequest(string ShopId, DateTimeOffset From, DateTimeOff
     /// </summary>
     public OwnershipLease? Ownership { get; init; }
 
+    /// <summary>
+    /// The partition the step came from, while it stays in this process: its lane's free places may be lent to calls of
+    /// other lanes here, and a call of this page may take a lent place of another lane when its own is full
+    /// (<see cref="LaneLending"/>). Null: neither (a single process, a test).
+    /// </summary>
+    public LaneLending? Lending { get; init; }
+
     /// <summary>The job the calls are for and its weight, for the lane's fair order (null: a call of no job).</summary>
     public CallerTurn? Caller { get; init; }
 

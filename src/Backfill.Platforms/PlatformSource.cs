@@ -33,6 +33,7 @@ internal sealed partial class PlatformSource : IOrderSource
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
     private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
     private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
+    private static readonly ResiliencePropertyKey<LaneLending?> LendingKey = new("backfill.lending");
     private static readonly ResiliencePropertyKey<CallerTurn?> CallerKey = new("backfill.caller");
 
     private readonly PlatformOptions _options;
@@ -160,14 +161,15 @@ internal sealed partial class PlatformSource : IOrderSource
         var shop = context.Properties.GetValue(ShopKey, "");
         var yield = context.Properties.GetValue(YieldKey, CancellationToken.None);
         var ownership = context.Properties.GetValue(OwnershipKey, null);
+        var lending = context.Properties.GetValue(LendingKey, null);
         var caller = context.Properties.GetValue(CallerKey, null);
         if (!yield.CanBeCanceled)
         {
-            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken, caller);
+            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken, caller, lending);
         }
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
-        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token, caller);
+        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token, caller, lending);
     }
 
     /// <summary>
@@ -256,6 +258,7 @@ internal sealed partial class PlatformSource : IOrderSource
         context.Properties.Set(ShopKey, request.ShopId);
         context.Properties.Set(YieldKey, request.Yield);
         context.Properties.Set(OwnershipKey, request.Ownership);
+        context.Properties.Set(LendingKey, request.Lending);
         context.Properties.Set(CallerKey, request.Caller);
         try
         {

@@ -34,8 +34,9 @@ internal sealed partial class ActionHandler(
     /// need not keep another step of the partition from calling (docs/performance.md, P4).
     /// </param>
     /// <param name="ownership">The consuming member's lease on its partitions: the step's calls start only while it is held.</param>
+    /// <param name="lending">The partition while it stays here, whose lanes' free places other lanes' calls in this process may take, and the step's calls theirs (<see cref="LaneLending"/>).</param>
     /// <param name="yield">Cancelled when the partition leaves this worker: the step ends after its current page and hands on.</param>
-    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
+    public async Task HandleAsync(ConsumeResult<string, byte[]> consumed, string worker, OwnershipLease ownership, Action callsOver, LaneLending? lending, CancellationToken yield, CancellationToken cancellationToken)
     {
         ActionMessage action;
         try
@@ -58,7 +59,7 @@ internal sealed partial class ActionHandler(
         using var activity = StartStep(action, consumed.Message.Headers);
         try
         {
-            var outcome = await HandleAsync(action, consumed, TraceHeaders.Next(activity, consumed.Message.Headers), worker, ownership, callsOver, yield, cancellationToken);
+            var outcome = await HandleAsync(action, consumed, TraceHeaders.Next(activity, consumed.Message.Headers), worker, ownership, callsOver, lending, yield, cancellationToken);
             activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome.Name);
         }
         catch (Exception e) when (activity is not null)
@@ -70,7 +71,7 @@ internal sealed partial class ActionHandler(
 
     /// <summary>Runs a decoded action and carries out its <see cref="StepOutcome"/>.</summary>
     /// <param name="trace">The trace context every message this step produces carries; null when there is none.</param>
-    private async Task<StepOutcome> HandleAsync(ActionMessage action, ConsumeResult<string, byte[]> consumed, Headers? trace, string worker, OwnershipLease ownership, Action callsOver, CancellationToken yield, CancellationToken cancellationToken)
+    private async Task<StepOutcome> HandleAsync(ActionMessage action, ConsumeResult<string, byte[]> consumed, Headers? trace, string worker, OwnershipLease ownership, Action callsOver, LaneLending? lending, CancellationToken yield, CancellationToken cancellationToken)
     {
         using var scope = SliceLogScope.Begin(logger, action.Job, action.Slice, action.Shop, action.Platform);
         if (StepOutcome.Where(action, consumed.Partition.Value) is { } misplaced)
@@ -111,7 +112,7 @@ internal sealed partial class ActionHandler(
         {
             try
             {
-                result = await runner.RunAsync(action, sources.Get(action.Platform), ownership, stop.Token, cancellationToken);
+                result = await runner.RunAsync(action, sources.Get(action.Platform), ownership, lending, stop.Token, cancellationToken);
             }
             finally
             {

@@ -1,3 +1,4 @@
+using Backfill.Platforms;
 using Confluent.Kafka;
 
 namespace Backfill.Worker;
@@ -9,7 +10,8 @@ namespace Backfill.Worker;
 /// every step before it finished too, so a crash or a rebalance redoes at most the uncommitted ones.
 /// </summary>
 /// <param name="maxRunning">Steps that may call side by side, read each time a step could start (<see cref="StepPlaces"/>).</param>
-internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time) : IDisposable
+/// <param name="owner">The lease of the consumer the partition is assigned to, which calls in its lanes' lent places must hold (<see cref="Lending"/>).</param>
+internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time, OwnershipLease? owner = null) : IDisposable
 {
     public PartitionSteps(int maxRunning, TimeProvider time)
         : this(() => maxRunning, time)
@@ -28,12 +30,14 @@ internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time) : 
     private const int UncommittedFactor = 16;
 
     private readonly List<Step> _steps = [];
-    private readonly CancellationTokenSource _leaving = new();
     private TopicPartitionOffset? _refused;
     private long _refusedAt;
 
     /// <summary>Cancelled once the partition leaves this member: its steps end after their current page (<see cref="Leave"/>).</summary>
-    public CancellationToken Leaving => _leaving.Token;
+    public CancellationToken Leaving => Lending.Leaving;
+
+    /// <summary>The partition's lanes, whose free places other partitions' steps in this process may take until it leaves.</summary>
+    public LaneLending Lending { get; } = new(owner);
 
     public bool CanTake
     {
@@ -111,14 +115,14 @@ internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time) : 
     }
 
     /// <summary>The partition is leaving: its steps start no further call.</summary>
-    public void Leave() => _leaving.Cancel();
+    public void Leave() => Lending.Leave();
 
     /// <summary>Forgets every step (the partition left this member); their cancellations are released.</summary>
     public void Dispose()
     {
         _steps.ForEach(s => s.Cancel.Dispose());
         _steps.Clear();
-        _leaving.Dispose();
+        Lending.Dispose();
     }
 
     /// <summary>One message being brought to a decision. <see cref="Finished"/> once it succeeded.</summary>

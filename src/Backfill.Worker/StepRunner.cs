@@ -21,7 +21,8 @@ namespace Backfill.Worker;
 internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames topics, WorkerOptions options, TimeSpan tokenWait)
 {
     /// <param name="ownership">The lease of the consumer that owns the action's partition: no call of the step starts while it is not held.</param>
-    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, OwnershipLease ownership, CancellationToken yield, CancellationToken cancellationToken)
+    /// <param name="lending">The action's partition while it stays here: its lane's free places are lent to other lanes' calls in this process, and the step's calls may take theirs.</param>
+    public async Task<StepResult> RunAsync(ActionMessage action, IOrderSource source, OwnershipLease ownership, LaneLending? lending, CancellationToken yield, CancellationToken cancellationToken)
     {
         var deliveries = new Deliveries(producer);
         var timeField = action.TimeField ?? source.TimeField;
@@ -40,6 +41,7 @@ internal sealed class StepRunner(IProducer<string, byte[]> producer, TopicNames 
                 Lane = new LaneRef(action.Lane, action.Lanes),
                 Yield = yield,
                 Ownership = ownership,
+                Lending = lending,
                 TokenWait = tokenWait,
                 Caller = new CallerTurn(action.Job, FairShare.Weight(JobPriorityNames.TryParse(action.Priority, out var priority) ? priority : JobPriority.Normal)),
             };

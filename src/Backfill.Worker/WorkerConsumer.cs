@@ -84,7 +84,9 @@ internal sealed partial class WorkerConsumer(
             foreach (var steps in _partitions.Values)
             {
                 var running = steps.Running.ToList();
+                steps.Leave();
                 WaitAndRenew(running);
+                WaitForLentCalls(steps);
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
                 Commit(consumer, steps, leaving: true);
                 steps.Dispose();
@@ -199,7 +201,7 @@ internal sealed partial class WorkerConsumer(
     {
         if (!_partitions.TryGetValue(partition, out var steps))
         {
-            steps = new PartitionSteps(() => stepPlaces.Current, time);
+            steps = new PartitionSteps(() => stepPlaces.Current, time, _lease);
             _partitions[partition] = steps;
         }
 
@@ -215,7 +217,7 @@ internal sealed partial class WorkerConsumer(
     }
 
     private Func<Action, CancellationToken, Task> Handle(ConsumeResult<string, byte[]> consumed, PartitionSteps steps) =>
-        (callsOver, token) => handler.HandleAsync(consumed, name, _lease, callsOver, steps.Leaving, token);
+        (callsOver, token) => handler.HandleAsync(consumed, name, _lease, callsOver, steps.Lending, steps.Leaving, token);
 
     private static PartitionSteps.Step Start(ConsumeResult<string, byte[]> consumed, int failures, Func<Action, CancellationToken, Task> work, CancellationToken stop)
     {
@@ -341,6 +343,7 @@ internal sealed partial class WorkerConsumer(
             }
 
             WaitAndRenew(running);
+            WaitForLentCalls(steps);
             if (!lost)
             {
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
@@ -365,9 +368,16 @@ internal sealed partial class WorkerConsumer(
     /// Waits for the steps to end, whatever their outcome. The loop runs meanwhile, inside a poll, so it renews the lease:
     /// a rebalance that waits for a slow call does not stop the member's other partitions.
     /// </summary>
-    private void WaitAndRenew(IEnumerable<PartitionSteps.Step> steps)
+    private void WaitAndRenew(IEnumerable<PartitionSteps.Step> steps) => WaitAndRenew(steps.Select(s => s.Work).ToArray());
+
+    /// <summary>
+    /// Waits, once the partition's own steps ended, for the calls that other partitions' steps here made in its lanes'
+    /// lent places (<see cref="LaneLending"/>): the partition is handed over only when none of its lanes' calls is under way.
+    /// </summary>
+    private void WaitForLentCalls(PartitionSteps steps) => WaitAndRenew([steps.Lending.CallsOverAsync(CancellationToken.None)]);
+
+    private void WaitAndRenew(Task[] work)
     {
-        var work = steps.Select(s => s.Work).ToArray();
         try
         {
             while (!Task.WaitAll(work, RenewEvery))

@@ -106,7 +106,7 @@ public sealed class StepRunnerTests : IAsyncLifetime
     private async Task<StepResult> StepAsync(ServiceProvider platforms, ActionMessage action, int pagesPerStep)
     {
         var runner = new StepRunner(_producer, _topics, new WorkerOptions { PagesPerStep = pagesPerStep }, TimeSpan.Zero);
-        var result = await runner.RunAsync(action, platforms.GetRequiredService<IOrderSources>().Get(Platform), _lease, CancellationToken.None, CancellationToken.None);
+        var result = await runner.RunAsync(action, platforms.GetRequiredService<IOrderSources>().Get(Platform), _lease, null, CancellationToken.None, CancellationToken.None);
         await result.Delivered.WaitAsync(Within);
         return result;
     }
@@ -261,7 +261,7 @@ public sealed class StepRunnerTests : IAsyncLifetime
             Message = new Message<string, byte[]> { Key = action.Key, Value = MessageCodec.Encode(action) },
         };
 
-        await handler.HandleAsync(consumed, "worker", _lease, () => { }, CancellationToken.None, CancellationToken.None).WaitAsync(Within);
+        await handler.HandleAsync(consumed, "worker", _lease, () => { }, null, CancellationToken.None, CancellationToken.None).WaitAsync(Within);
 
         var done = Assert.Single(Read<ProgressMessage>(_topics.Progress, _partitions.Progress, m => m.Job), m => m.Kind == ProgressKind.StepDone);
         var orders = (int)Expected(Datasets.Orders).Count;

@@ -28,6 +28,8 @@ internal sealed class CallWindow
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
     private readonly CallCounting _counting;
     private int _strictInFlight;
+    private int _inFlight;
+    private LaneLending? _lending;
     private long _lastStart = -1;
     private int _answered;
     private TimeSpan _latency;
@@ -93,28 +95,103 @@ internal sealed class CallWindow
     {
         lock (_lock)
         {
-            var (limit, window) = _capacity();
-            var now = _time.GetTimestamp();
-            Evict(now, window);
-            if (Counted >= limit)
+            return TryStartLocked(out call);
+        }
+    }
+
+    /// <summary>
+    /// Lends this window's places to the steps of other lanes while <paramref name="lending"/>'s partition stays here (the
+    /// latest partition that carries the lane here; one already leaving changes nothing).
+    /// </summary>
+    public void LendWhile(LaneLending lending)
+    {
+        lock (_lock)
+        {
+            if (lending.IsOpen && _lending != lending)
+            {
+                _lending = lending;
+                lending.Carries(this);
+            }
+        }
+    }
+
+    /// <summary>Whether a call of another lane may take a place here now (the partition that carries it is still here).</summary>
+    public bool IsLent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lending is { IsOpen: true };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a call of another lane in a place of this one, if the partition that carries this lane is still here and
+    /// there is room; <paramref name="owner"/> is that partition's lease, which the call must also hold.
+    /// </summary>
+    public bool TryLend([NotNullWhen(true)] out Call? call, out OwnershipLease? owner)
+    {
+        lock (_lock)
+        {
+            // Checked under the lock that IdleAsync reads the calls under way with: a partition leaving either sees this
+            // call under way, or this call sees the partition leaving.
+            owner = _lending?.Owner;
+            if (_lending is not { IsOpen: true })
             {
                 call = null;
                 return false;
             }
 
-            _lastStart = now;
-            if (_counting.OnArrival && _answered >= limit)
+            return TryStartLocked(out call);
+        }
+    }
+
+    /// <summary>Returns once no call started here is under way.</summary>
+    public async Task IdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task callEnded;
+            lock (_lock)
             {
-                call = new Call(this, now, _stamps.AddLast(now));
-            }
-            else
-            {
-                _strictInFlight++;
-                call = new Call(this, now, started: null);
+                if (_inFlight == 0)
+                {
+                    return;
+                }
+
+                callEnded = _callEnded.Task;
             }
 
-            return true;
+            await callEnded.WaitAsync(cancellationToken);
         }
+    }
+
+    private bool TryStartLocked([NotNullWhen(true)] out Call? call)
+    {
+        var (limit, window) = _capacity();
+        var now = _time.GetTimestamp();
+        Evict(now, window);
+        if (Counted >= limit)
+        {
+            call = null;
+            return false;
+        }
+
+        _lastStart = now;
+        _inFlight++;
+        if (_counting.OnArrival && _answered >= limit)
+        {
+            call = new Call(this, now, _stamps.AddLast(now));
+        }
+        else
+        {
+            _strictInFlight++;
+            call = new Call(this, now, started: null);
+        }
+
+        return true;
     }
 
     /// <summary>Returns once there may be room: when the oldest stamped call leaves the window, or, strict with every counted call still in flight, when one ends.</summary>
@@ -153,6 +230,7 @@ internal sealed class CallWindow
         TaskCompletionSource ended;
         lock (_lock)
         {
+            _inFlight--;
             if (started is null)
             {
                 _strictInFlight--;

@@ -41,6 +41,18 @@ internal sealed class FairTurns
         return ticket;
     }
 
+    /// <summary>Whether no call waits here.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiting.Count == 0;
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="ticket"/> may take the next place; if not, <paramref name="changed"/> completes once the first ticket changes.</summary>
     public bool IsFirst(Ticket ticket, out Task changed)
     {

@@ -57,16 +57,28 @@ internal sealed class PlatformBudget
     /// through a stop of this process, during which the lane went to another member. Null: not checked.
     /// </param>
     /// <param name="caller">The job the call is for and its weight: calls waiting for the same lane take its places in weighted fair order (<see cref="FairTurns"/>).</param>
-    public async ValueTask<RateLimitLease> AcquireAsync(LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken, CallerTurn? caller = null)
+    /// <param name="lending">
+    /// The partition the call's step came from: while it stays in this process its lane's free places may be lent to calls
+    /// of other lanes here, and this call may take a free place of another lane lent so when its own lane is full
+    /// (<see cref="LaneLending"/>). Null: neither.
+    /// </param>
+    public async ValueTask<RateLimitLease> AcquireAsync(
+        LaneRef lane, string shop, OwnershipLease? ownership, CancellationToken cancellationToken, CallerTurn? caller = null, LaneLending? lending = null)
     {
         var laneWindow = LaneWindow(lane);
         var turns = Turns(lane);
         var shopWindow = ShopWindow(shop, lane);
         var (job, weight) = caller ?? CallerTurn.Anonymous;
+        var lends = lending is not null && Plan.Scope != RateLimitScope.Process;
+        if (lends)
+        {
+            laneWindow.LendWhile(lending!);
+        }
+
         while (true)
         {
             await Gate.WaitUntilOpenAsync(cancellationToken);
-            if (await LanePlaceAsync(laneWindow, turns, job, weight, cancellationToken) is not { } laneCall)
+            if (await LanePlaceAsync(laneWindow, lends ? lane : null, turns, job, weight, cancellationToken) is not ({ } laneCall, var lender))
             {
                 // A throttle closed the gate while this call waited for its place: it waits for the gate first.
                 continue;
@@ -80,12 +92,12 @@ internal sealed class PlatformBudget
                 continue;
             }
 
-            if (ownership is { IsHeld: false })
+            if ((ownership is { IsHeld: false } ? ownership : lender is { IsHeld: false } ? lender : null) is { } notHeld)
             {
                 // Never went out: the places go back uncounted, and are taken again once the lease is confirmed.
                 laneCall.Cancel();
                 shopCall?.Cancel();
-                await ownership.WaitAsync(cancellationToken);
+                await notHeld.WaitAsync(cancellationToken);
                 continue;
             }
 
@@ -232,8 +244,13 @@ internal sealed class PlatformBudget
         }
     }
 
-    /// <summary>A place in the lane's window once this call is first in the lane's fair order and there is room; null when the gate closed meanwhile.</summary>
-    private async ValueTask<CallWindow.Call?> LanePlaceAsync(CallWindow window, FairTurns turns, string job, int weight, CancellationToken cancellationToken)
+    /// <summary>
+    /// A place once this call is first in the lane's fair order: in the lane's window when it has room, else, when
+    /// <paramref name="borrower"/> is given, in a lent window of another lane that no call waits for (with that lane's
+    /// owner's lease, which the call must also hold); null when the gate closed meanwhile.
+    /// </summary>
+    private async ValueTask<(CallWindow.Call Call, OwnershipLease? Lender)?> LanePlaceAsync(
+        CallWindow window, LaneRef? borrower, FairTurns turns, string job, int weight, CancellationToken cancellationToken)
     {
         var ticket = turns.Enter(job, weight);
         try
@@ -243,17 +260,28 @@ internal sealed class PlatformBudget
                 if (!turns.IsFirst(ticket, out var changed))
                 {
                     await changed.WaitAsync(cancellationToken);
+                    continue;
                 }
-                else if (window.TryStart(out var call))
+
+                if (window.TryStart(out var call))
                 {
                     turns.Admitted(ticket);
                     ticket = null;
-                    return call;
+                    return (call, null);
                 }
-                else
+
+                var lenders = borrower is { } own ? Lenders(own) : [];
+                foreach (var lender in lenders)
                 {
-                    await window.WaitForRoomAsync(cancellationToken);
+                    if (lender.TryLend(out var lent, out var owner))
+                    {
+                        turns.Admitted(ticket);
+                        ticket = null;
+                        return (lent, owner);
+                    }
                 }
+
+                await WaitForRoomAsync([window, .. lenders], cancellationToken);
             }
 
             return null;
@@ -265,6 +293,34 @@ internal sealed class PlatformBudget
                 turns.Leave(ticket);
             }
         }
+    }
+
+    /// <summary>The lent windows of this platform's other lanes under the same lane count that no call waits for, least counted first.</summary>
+    private List<CallWindow> Lenders(LaneRef borrower)
+    {
+        lock (_lock)
+        {
+            return [.. _lanes
+                .Where(l => l.Key != borrower && l.Key.Count == borrower.Count && l.Value.IsLent && (!_turns.TryGetValue(l.Key, out var turns) || turns.IsEmpty))
+                .Select(l => l.Value)
+                .OrderBy(w => w.Count)];
+        }
+    }
+
+    /// <summary>Returns once any of the windows may have room.</summary>
+    private static async Task WaitForRoomAsync(List<CallWindow> windows, CancellationToken cancellationToken)
+    {
+        if (windows.Count == 1)
+        {
+            await windows[0].WaitForRoomAsync(cancellationToken);
+            return;
+        }
+
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = windows.Select(w => w.WaitForRoomAsync(first.Token).AsTask()).ToList();
+        var ended = await Task.WhenAny(waits);
+        first.Cancel();
+        await ended;
     }
 
     private FairTurns Turns(LaneRef lane)
