@@ -73,6 +73,7 @@ internal sealed class PlatformBudget
         if (lends)
         {
             laneWindow.LendWhile(lending!);
+            shopWindow?.LendWhile(lending!);
         }
 
         while (true)
@@ -85,14 +86,19 @@ internal sealed class PlatformBudget
             }
 
             CallWindow.Call? shopCall = null;
+            OwnershipLease? shopLender = null;
             if (shopWindow is not null && !shopWindow.TryStart(out shopCall))
             {
-                laneCall.Cancel();
-                await shopWindow.WaitForRoomAsync(cancellationToken);
-                continue;
+                var shopLenders = lends ? ShopLenders(shop, lane) : [];
+                if (!TryLend(shopLenders, out shopCall, out shopLender))
+                {
+                    laneCall.Cancel();
+                    await WaitForRoomAsync([shopWindow, .. shopLenders], cancellationToken);
+                    continue;
+                }
             }
 
-            if ((ownership is { IsHeld: false } ? ownership : lender is { IsHeld: false } ? lender : null) is { } notHeld)
+            if (new[] { ownership, lender, shopLender }.FirstOrDefault(l => l is { IsHeld: false }) is { } notHeld)
             {
                 // Never went out: the places go back uncounted, and are taken again once the lease is confirmed.
                 laneCall.Cancel();
@@ -271,14 +277,11 @@ internal sealed class PlatformBudget
                 }
 
                 var lenders = borrower is { } own ? Lenders(own) : [];
-                foreach (var lender in lenders)
+                if (TryLend(lenders, out var lent, out var owner))
                 {
-                    if (lender.TryLend(out var lent, out var owner))
-                    {
-                        turns.Admitted(ticket);
-                        ticket = null;
-                        return (lent, owner);
-                    }
+                    turns.Admitted(ticket);
+                    ticket = null;
+                    return (lent, owner);
                 }
 
                 await WaitForRoomAsync([window, .. lenders], cancellationToken);
@@ -305,6 +308,34 @@ internal sealed class PlatformBudget
                 .Select(l => l.Value)
                 .OrderBy(w => w.Count)];
         }
+    }
+
+    /// <summary>The lent windows of the shop on its other lanes, least counted first.</summary>
+    private List<CallWindow> ShopLenders(string shop, LaneRef borrower)
+    {
+        lock (_lock)
+        {
+            return [.. _shops
+                .Where(s => s.Key.Shop == shop && s.Key.Lane >= 0 && s.Key.Lane != borrower.Index && s.Value.IsLent)
+                .Select(s => s.Value)
+                .OrderBy(w => w.Count)];
+        }
+    }
+
+    /// <summary>A place in the first of <paramref name="lenders"/> that has one, with its owner's lease.</summary>
+    private static bool TryLend(List<CallWindow> lenders, [NotNullWhen(true)] out CallWindow.Call? call, out OwnershipLease? owner)
+    {
+        foreach (var lender in lenders)
+        {
+            if (lender.TryLend(out call, out owner))
+            {
+                return true;
+            }
+        }
+
+        call = null;
+        owner = null;
+        return false;
     }
 
     /// <summary>Returns once any of the windows may have room.</summary>

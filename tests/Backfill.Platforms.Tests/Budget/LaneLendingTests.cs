@@ -157,6 +157,80 @@ public sealed class LaneLendingTests
         own.ForEach(l => l.Dispose());
     }
 
+    [Fact]
+    public async Task ACallWhoseShopIsFullOnItsLane_TakesAFreePlaceOfTheShopOnALentLane()
+    {
+        // 8 calls a second in two lanes of 4; the shop's 2 a second are one on each lane.
+        var budget = new PlatformBudget("demo", new RateLimitOptions { PermitsPerSecond = 8, Lanes = 2, PerShopPermitsPerSecond = 2 }, _time);
+        using var lender = new LaneLending(null);
+        (await budget.AcquireAsync(new LaneRef(1, 2), "7", null, CancellationToken.None, lending: lender)).Dispose();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using var borrower = new LaneLending(null);
+
+        var own = await budget.AcquireAsync(new LaneRef(0, 2), "7", null, CancellationToken.None, lending: borrower);
+        var lent = budget.AcquireAsync(new LaneRef(0, 2), "7", null, CancellationToken.None, lending: borrower).AsTask();
+        var lentStarted = await StartedSoon(lent);
+        var third = budget.AcquireAsync(new LaneRef(0, 2), "7", null, CancellationToken.None, lending: borrower).AsTask();
+        var thirdStarted = await StartedSoon(third);
+
+        // The shop's place on lane 1 is taken, and its two calls a second are all it gets.
+        Assert.True(lentStarted);
+        Assert.False(thirdStarted);
+        own.Dispose();
+        (await lent).Dispose();
+        lender.Leave();
+        var over = lender.CallsOverAsync(CancellationToken.None);
+        Assert.True(over.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
+    [Fact]
+    public void AShopsLastSlicesOnOneLane_UseItsPlacesOnTheOtherLanes_AndNeverExceedItsLimit() =>
+        SingleThread.Run(ShopOnOneLaneAsync);
+
+    private async Task ShopOnOneLaneAsync()
+    {
+        // Platform 16 a second in 8 lanes, the shop 8 a second: one on each lane. Every lane carried the shop's calls
+        // here; its last four slices are all on lane 2.
+        var budget = new PlatformBudget("demo", new RateLimitOptions { PermitsPerSecond = 16, Lanes = 8, PerShopPermitsPerSecond = 8 }, _time);
+        var lendings = new List<LaneLending>();
+        for (var lane = 0; lane < 8; lane++)
+        {
+            var lending = new LaneLending(null);
+            (await budget.AcquireAsync(new LaneRef(lane, 8), "7", null, CancellationToken.None, lending: lending)).Dispose();
+            lendings.Add(lending);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var starts = new List<DateTimeOffset>();
+        Task<RateLimitLease> Next() => budget.AcquireAsync(new LaneRef(2, 8), "7", null, CancellationToken.None, lending: lendings[2]).AsTask();
+        var pending = Enumerable.Range(0, 4).Select(_ => Next()).ToArray();
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(10); elapsed += Tick)
+        {
+            for (var i = 0; i < pending.Length; i++)
+            {
+                await Task.Yield();
+                if (pending[i].IsCompleted)
+                {
+                    using (await pending[i])
+                    {
+                        starts.Add(_time.GetUtcNow());
+                    }
+
+                    pending[i] = Next();
+                }
+            }
+
+            _time.Advance(Tick);
+        }
+
+        // Without lending the shop's share on lane 2 alone: one call a second.
+        Assert.Equal(8, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
+        Assert.InRange(starts.Count, 72, 88);
+        lendings.ForEach(l => l.Dispose());
+    }
+
     [Theory]
     [InlineData(RateLimitCounting.Strict)]
     [InlineData(RateLimitCounting.Arrival)]
