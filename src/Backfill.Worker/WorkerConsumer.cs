@@ -15,7 +15,8 @@ namespace Backfill.Worker;
 /// backlog is full, so a fast platform does not wait for a fetch after every few steps (docs/performance.md, P4). Its offset is committed (checked) up to the last step before which every step succeeded; the member goes on
 /// polling meanwhile, so Kafka never sees a silent member however long a step takes (R3).
 /// A partition given to this member is held for <see cref="IOrderSources.HandOverHold"/> before its first step:
-/// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md). Every return of a
+/// by then every call its previous owner made has left the platform's windows (docs/rate-budget.md); a partition leaving
+/// this member is handed over once its steps and the calls in its lanes' lent places (<see cref="LaneLending"/>) ended. Every return of a
 /// poll renews the member's <see cref="OwnershipLease"/>, without which no call for its partitions starts.
 /// </summary>
 internal sealed partial class WorkerConsumer(

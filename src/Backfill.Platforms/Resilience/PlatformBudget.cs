@@ -11,7 +11,8 @@ namespace Backfill.Platforms.Resilience;
 /// shop's share there (<see cref="LanePlan.ShopShare"/>; in Process scope one window of the shop's whole limit). Lane windows hold the lane's share of
 /// the calls per window, cut while throttles have slowed the platform down (<see cref="AdaptiveRate"/>). With quotas, a
 /// call also takes one of the calls the scheduler granted this process (<see cref="QuotaAllowance"/>), asking for more
-/// (<see cref="QuotaWanted"/>) when few are left.
+/// (<see cref="QuotaWanted"/>) when few are left. A call whose lane window, or shop window on its lane, is full may take
+/// a free place in the window of another lane that a partition of this process carries (<see cref="LaneLending"/>).
 /// </summary>
 internal sealed class PlatformBudget
 {
