@@ -5,10 +5,11 @@ namespace Backfill.Platforms;
 /// <summary>
 /// The lanes that one partition carries in this process, for as long as it stays here. While it does, a call waiting for
 /// a full lane of the same platform in this process may take a free place in one of these lanes' windows when no call
-/// waits for that lane: the call is counted in the lent lane's window, so every lane's window still holds its share, and
-/// every call of a lane is still made by the lane's one owner (docs/rate-budget.md, <i>Lent places</i>). Lending stops
-/// at <see cref="Leave"/>; the partition may be handed over once <see cref="CallsOverAsync"/> has returned, when no call
-/// counted in its lanes' windows is under way any more.
+/// waits for that lane, and a call whose shop is full on its own lane a free place of the shop on one of these lanes:
+/// the call is counted in the lent window, so every lane's and every shop's window still holds its share, and every call
+/// counted in a lane's windows is still made by the lane's one owner (docs/rate-budget.md, <i>Lent places</i>). Lending
+/// stops at <see cref="Leave"/>; the partition may be handed over once <see cref="CallsOverAsync"/> has returned, when no
+/// call counted in its lanes' windows is under way any more.
 /// </summary>
 /// <param name="owner">The lease of the consumer that owns the partition: a call in a lent place also waits until it is held.</param>
 public sealed class LaneLending(OwnershipLease? owner) : IDisposable
@@ -25,7 +26,7 @@ public sealed class LaneLending(OwnershipLease? owner) : IDisposable
     /// <summary>Whether the partition is still here: its lanes' places may be lent.</summary>
     internal bool IsOpen => !_leaving.IsCancellationRequested;
 
-    /// <summary>A lane's window that a step of this partition called through.</summary>
+    /// <summary>A window (a lane's, or a shop's on a lane) that a step of this partition called through.</summary>
     internal void Carries(CallWindow window)
     {
         lock (_lock)
