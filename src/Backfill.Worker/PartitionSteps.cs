@@ -114,8 +114,19 @@ internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time, Ow
         _refusedAt = time.GetTimestamp();
     }
 
-    /// <summary>The partition is leaving: its steps start no further call.</summary>
+    /// <summary>The partition is leaving: its steps start no further call, and its lanes' places are no longer lent.</summary>
     public void Leave() => Lending.Leave();
+
+    /// <summary>
+    /// Once the partition is leaving (<see cref="Leave"/>): ends when its running steps have ended, whatever their outcome,
+    /// and then every call under way in its lanes' lent places (<see cref="LaneLending.CallsOverAsync"/>). From then on no
+    /// call of this process is under way in the partition's lanes' windows, and the partition may go to another member.
+    /// </summary>
+    public async Task HandOverAsync()
+    {
+        await Task.WhenAll(Running.Select(s => s.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Lending.CallsOverAsync(CancellationToken.None);
+    }
 
     /// <summary>Forgets every step (the partition left this member); their cancellations are released.</summary>
     public void Dispose()

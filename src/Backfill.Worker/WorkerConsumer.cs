@@ -86,8 +86,7 @@ internal sealed partial class WorkerConsumer(
             {
                 var running = steps.Running.ToList();
                 steps.Leave();
-                WaitAndRenew(running);
-                WaitForLentCalls(steps);
+                WaitAndRenew(steps.HandOverAsync());
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
                 Commit(consumer, steps, leaving: true);
                 steps.Dispose();
@@ -343,8 +342,7 @@ internal sealed partial class WorkerConsumer(
                 running.ForEach(s => s.Cancel.Cancel());
             }
 
-            WaitAndRenew(running);
-            WaitForLentCalls(steps);
+            WaitAndRenew(steps.HandOverAsync());
             if (!lost)
             {
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
@@ -366,28 +364,14 @@ internal sealed partial class WorkerConsumer(
     }
 
     /// <summary>
-    /// Waits for the steps to end, whatever their outcome. The loop runs meanwhile, inside a poll, so it renews the lease:
-    /// a rebalance that waits for a slow call does not stop the member's other partitions.
+    /// Waits for a leaving partition's hand-over (<see cref="PartitionSteps.HandOverAsync"/>). The loop runs meanwhile,
+    /// inside a poll, so it renews the lease: a rebalance that waits for a slow call does not stop the member's other partitions.
     /// </summary>
-    private void WaitAndRenew(IEnumerable<PartitionSteps.Step> steps) => WaitAndRenew(steps.Select(s => s.Work).ToArray());
-
-    /// <summary>
-    /// Waits, once the partition's own steps ended, for the calls that other partitions' steps here made in its lanes'
-    /// lent places (<see cref="LaneLending"/>): the partition is handed over only when none of its lanes' calls is under way.
-    /// </summary>
-    private void WaitForLentCalls(PartitionSteps steps) => WaitAndRenew([steps.Lending.CallsOverAsync(CancellationToken.None)]);
-
-    private void WaitAndRenew(Task[] work)
+    private void WaitAndRenew(Task handOver)
     {
-        try
+        while (!handOver.Wait(RenewEvery))
         {
-            while (!Task.WaitAll(work, RenewEvery))
-            {
-                Renew();
-            }
-        }
-        catch (AggregateException)
-        {
+            Renew();
         }
 
         Renew();
