@@ -292,14 +292,19 @@ internal sealed partial class PlatformSource : IOrderSource
     /// <summary>A shop with no token yet waits for its first (the scheduler refreshes a shop it has only a refresh token of at once).</summary>
     private async Task FirstTokenAsync(PageRequest request, CancellationToken cancellationToken)
     {
-        if (_tokens.Current(Platform, request.ShopId) is not null)
+        if (_tokens.Current(Platform, request.ShopId) is not { } current)
         {
-            return;
+            if (request.TokenWait <= TimeSpan.Zero || !await WaitAsync(request, -1, cancellationToken))
+            {
+                throw NoToken(request.ShopId);
+            }
         }
-
-        if (request.TokenWait <= TimeSpan.Zero || !await WaitAsync(request, -1, cancellationToken))
+        else if (request.TokenWait > TimeSpan.Zero && _refused.TryGetValue(request.ShopId, out var refused) && current.Version <= refused)
         {
-            throw NoToken(request.ShopId);
+            // The platform refused this version as expired here already: a call signed with it would only be refused
+            // again, a call of the budget spent for nothing. It waits for the newer one that refusal asked for (should
+            // none come, it goes out and its own refusal decides).
+            await WaitAsync(request, refused, cancellationToken);
         }
     }
 

@@ -114,6 +114,27 @@ public sealed class ShopeeOrderSourceTokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchPage_StartedAfterAnExpiredAnswer_WaitsForTheNewerToken_WithoutCallingWithTheRefusedOne()
+    {
+        using var harness = PlatformHarness.Create(_sim);
+        var announced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Sources.TokenRefused += (_, _, _) => announced.TrySetResult();
+        _simTime.Advance(Ttl);
+        var first = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)), CancellationToken.None);
+        await announced.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var later = harness.Source.FetchAsync(Day(TimeSpan.FromMinutes(1)) with { Cursor = PlatformHarness.OrdersFirstPage with { Page = "" } }, CancellationToken.None);
+        var calledBeforeTheNewToken = await Task.WhenAny(later, Task.Delay(TimeSpan.FromMilliseconds(300))) == later || _sim.Stats.ExpiredAnswers > 1;
+        await RefreshAsync(harness.Tokens, Refresh, 1);
+        var pages = await Task.WhenAll(first, later).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(calledBeforeTheNewToken);
+        Assert.All(pages, p => Assert.NotEmpty(p.Records));
+        Assert.Equal(1, _sim.Stats.ExpiredAnswers);
+        Assert.All(_sim.Calls.Snapshot().Where(c => c.Path.StartsWith("/api/v2/order", StringComparison.Ordinal) && c.Outcome != "expired"), c => Assert.Equal(1, c.TokenGeneration));
+    }
+
+    [Fact]
     public async Task FetchPage_ExpiredToken_NoNewerOneWithinTheWait_FailsClearly_WithoutASecret()
     {
         using var harness = PlatformHarness.Create(_sim);
