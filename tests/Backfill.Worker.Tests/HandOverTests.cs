@@ -4,7 +4,6 @@ using Backfill.Platforms;
 using Backfill.Simulators;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Worker.Tests;
 
@@ -24,23 +23,9 @@ public sealed class HandOverTests : IAsyncLifetime
     private static readonly TimeSpan Latency = TimeSpan.FromSeconds(1.5);
     private static readonly DateTimeOffset Day = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly OwnershipLease _lease;
+    private readonly OwnershipLease _lease = HeldLease.Create();
     private PlatformSimulator _sim = null!;
     private ServiceProvider _platforms = null!;
-
-    public HandOverTests()
-    {
-        // Renewed without a gap for its whole length, then the clock stops: held for the test's life.
-        var clock = new FakeTimeProvider();
-        _lease = new OwnershipLease(TimeSpan.FromSeconds(1), clock);
-        for (var i = 0; i <= 10; i++)
-        {
-            _lease.Renew();
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
-
-        _lease.Renew();
-    }
 
     public async Task InitializeAsync()
     {

@@ -11,7 +11,6 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Backfill.Worker.Tests;
 
@@ -30,24 +29,10 @@ public sealed class StepRunnerTests : IAsyncLifetime
     private readonly MockCluster _cluster = MockCluster.Start(1);
     private readonly TopicNames _topics = new($"steps{Guid.NewGuid():N}");
     private readonly TopicPartitionOptions _partitions = new();
-    private readonly OwnershipLease _lease;
+    private readonly OwnershipLease _lease = HeldLease.Create();
     private IProducer<string, byte[]> _producer = null!;
     private PlatformSimulator _sim = null!;
     private DateTimeOffset _day;
-
-    public StepRunnerTests()
-    {
-        // Renewed without a gap for its whole length, then the clock stops: held for the test's life.
-        var clock = new FakeTimeProvider();
-        _lease = new OwnershipLease(TimeSpan.FromSeconds(1), clock);
-        for (var i = 0; i <= 10; i++)
-        {
-            _lease.Renew();
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-        }
-
-        _lease.Renew();
-    }
 
     public async Task InitializeAsync()
     {

@@ -3,6 +3,8 @@ using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Microsoft.Extensions.Time.Testing;
 
+using static Backfill.Platforms.Tests.Budget.BudgetDrive;
+
 namespace Backfill.Platforms.Tests.Budget;
 
 /// <summary>
@@ -11,7 +13,6 @@ namespace Backfill.Platforms.Tests.Budget;
 /// </summary>
 public sealed class LaneLendingTests
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
     private readonly FakeTimeProvider _time = new();
 
     // Four calls a second in two lanes: two each.
@@ -30,10 +31,6 @@ public sealed class LaneLendingTests
     }
 
     private static int InWindow(PlatformBudget budget, int lane) => budget.Snapshot().Lanes.Single(l => l.Lane == lane).InWindow;
-
-    /// <summary>Whether the admission completes once the fake clock's timers have had their continuations run.</summary>
-    private static async Task<bool> StartedSoon(Task<RateLimitLease> admission) =>
-        await Task.WhenAny(admission, Task.Delay(TimeSpan.FromMilliseconds(200))) == admission;
 
     [Fact]
     public async Task ACallOnAFullLane_TakesAFreePlaceOfALentLane_CountedThere()
@@ -121,7 +118,7 @@ public sealed class LaneLendingTests
     {
         var budget = Budget();
         var lease = new OwnershipLease(TimeSpan.FromSeconds(1), _time);
-        PollFor(lease, TimeSpan.FromSeconds(1));
+        PollFor(_time, lease, TimeSpan.FromSeconds(1));
         using var lender = await CarriedAsync(budget, lane: 1, lease);
         using var borrower = new LaneLending(null);
         var own = new[] { await Acquire(budget, 0, borrower), await Acquire(budget, 0, borrower) };
@@ -131,7 +128,7 @@ public sealed class LaneLendingTests
         var lent = Acquire(budget, 0, borrower).AsTask();
         var startedUnheld = await StartedSoon(lent);
         var inWindowMeanwhile = InWindow(budget, 1);
-        PollFor(lease, TimeSpan.FromSeconds(1));
+        PollFor(_time, lease, TimeSpan.FromSeconds(1));
 
         Assert.False(startedUnheld);
         Assert.Equal(0, inWindowMeanwhile);
@@ -203,27 +200,8 @@ public sealed class LaneLendingTests
         }
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        var starts = new List<DateTimeOffset>();
         Task<RateLimitLease> Next() => budget.AcquireAsync(new LaneRef(2, 8), "7", null, CancellationToken.None, lending: lendings[2]).AsTask();
-        var pending = Enumerable.Range(0, 4).Select(_ => Next()).ToArray();
-        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(10); elapsed += Tick)
-        {
-            for (var i = 0; i < pending.Length; i++)
-            {
-                await Task.Yield();
-                if (pending[i].IsCompleted)
-                {
-                    using (await pending[i])
-                    {
-                        starts.Add(_time.GetUtcNow());
-                    }
-
-                    pending[i] = Next();
-                }
-            }
-
-            _time.Advance(Tick);
-        }
+        var starts = await RepeatAsync(_time, callers: 4, Next, TimeSpan.FromSeconds(10));
 
         // Without lending the shop's share on lane 2 alone: one call a second.
         Assert.Equal(8, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
@@ -249,26 +227,7 @@ public sealed class LaneLendingTests
         }
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        var starts = new List<DateTimeOffset>();
-        var pending = Enumerable.Range(0, 8).Select(_ => Acquire(budget, 3, lendings[3], lanes: 8).AsTask()).ToArray();
-        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(10); elapsed += Tick)
-        {
-            for (var i = 0; i < pending.Length; i++)
-            {
-                await Task.Yield();
-                if (pending[i].IsCompleted)
-                {
-                    using (await pending[i])
-                    {
-                        starts.Add(_time.GetUtcNow());
-                    }
-
-                    pending[i] = Acquire(budget, 3, lendings[3], lanes: 8).AsTask();
-                }
-            }
-
-            _time.Advance(Tick);
-        }
+        var starts = await RepeatAsync(_time, callers: 8, () => Acquire(budget, 3, lendings[3], lanes: 8).AsTask(), TimeSpan.FromSeconds(10));
 
         // Without lending lane 3 alone would make 2 calls a second, 20 in the 10 s.
         Assert.InRange(MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)), 15, 16);
@@ -276,33 +235,5 @@ public sealed class LaneLendingTests
         Assert.InRange(starts.Count, (10 / held * 16) - 16, (10 / held * 16) + 16);
         Assert.All(budget.Snapshot().Lanes, l => Assert.InRange(l.InWindow, 0, 2));
         lendings.ForEach(l => l.Dispose());
-    }
-
-    private static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> starts, TimeSpan window)
-    {
-        var sorted = starts.Order().ToList();
-        var max = 0;
-        for (int first = 0, last = 0; last < sorted.Count; last++)
-        {
-            while (sorted[last] - sorted[first] >= window)
-            {
-                first++;
-            }
-
-            max = Math.Max(max, last - first + 1);
-        }
-
-        return max;
-    }
-
-    /// <summary>The owner's poll loop, returning every 100 ms.</summary>
-    private void PollFor(OwnershipLease lease, TimeSpan duration)
-    {
-        lease.Renew();
-        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += TimeSpan.FromMilliseconds(100))
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            lease.Renew();
-        }
     }
 }

@@ -3,6 +3,8 @@ using Backfill.Platforms.Configuration;
 using Backfill.Platforms.Resilience;
 using Microsoft.Extensions.Time.Testing;
 
+using static Backfill.Platforms.Tests.Budget.BudgetDrive;
+
 namespace Backfill.Platforms.Tests.Budget;
 
 /// <summary>
@@ -151,23 +153,6 @@ public sealed class PlatformBudgetTests
 
         var share = admitted["small"] / (double)(admitted["small"] + admitted["big"]);
         Assert.InRange(share, 0.6, 0.72);
-    }
-
-    private static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> starts, TimeSpan window)
-    {
-        var sorted = starts.Order().ToList();
-        var max = 0;
-        for (int first = 0, last = 0; last < sorted.Count; last++)
-        {
-            while (sorted[last] - sorted[first] >= window)
-            {
-                first++;
-            }
-
-            max = Math.Max(max, last - first + 1);
-        }
-
-        return max;
     }
 
     [Fact]
@@ -513,7 +498,7 @@ public sealed class PlatformBudgetTests
     {
         var budget = Budget(1, lanes: 1);
         var lease = new OwnershipLease(TimeSpan.FromSeconds(1), _time);
-        PollFor(lease, TimeSpan.FromSeconds(1));
+        PollFor(_time, lease, TimeSpan.FromSeconds(1));
         using (await budget.AcquireAsync(LaneRef.Whole, "1", lease, CancellationToken.None))
         {
         }
@@ -524,10 +509,10 @@ public sealed class PlatformBudgetTests
         _time.Advance(TimeSpan.FromSeconds(15));
         var atWake = await StartedSoon(waiting);
         lease.Renew();
-        PollFor(lease, TimeSpan.FromSeconds(0.9));
+        PollFor(_time, lease, TimeSpan.FromSeconds(0.9));
         var beforeConfirmed = await StartedSoon(waiting);
         var inWindowMeanwhile = budget.Snapshot().Lanes.Single().InWindow;
-        PollFor(lease, TimeSpan.FromSeconds(0.1));
+        PollFor(_time, lease, TimeSpan.FromSeconds(0.1));
 
         Assert.False(atWake);
         Assert.False(beforeConfirmed);
@@ -535,21 +520,6 @@ public sealed class PlatformBudgetTests
         using var admitted = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(1, budget.Snapshot().Lanes.Single().InWindow);
     }
-
-    /// <summary>The owner's poll loop, returning every 100 ms.</summary>
-    private void PollFor(OwnershipLease lease, TimeSpan duration)
-    {
-        lease.Renew();
-        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += TimeSpan.FromMilliseconds(100))
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            lease.Renew();
-        }
-    }
-
-    /// <summary>Whether the admission completes once the fake clock's timers have had their continuations run.</summary>
-    private static async Task<bool> StartedSoon(Task<RateLimitLease> admission) =>
-        await Task.WhenAny(admission, Task.Delay(TimeSpan.FromMilliseconds(200))) == admission;
 
     [Fact]
     public async Task ALaneThatDoesNotFitTheBudget_IsRefused() =>
