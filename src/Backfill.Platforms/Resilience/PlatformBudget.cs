@@ -99,7 +99,7 @@ internal sealed class PlatformBudget
                 }
             }
 
-            if (new[] { ownership, lender, shopLender }.FirstOrDefault(l => l is { IsHeld: false }) is { } notHeld)
+            if ((ownership is { IsHeld: false } ? ownership : lender is { IsHeld: false } ? lender : shopLender is { IsHeld: false } ? shopLender : null) is { } notHeld)
             {
                 // Never went out: the places go back uncounted, and are taken again once the lease is confirmed.
                 laneCall.Cancel();
