@@ -19,9 +19,21 @@ public sealed class PlatformBudgetTests
     private PlatformBudget Budget(double perSecond, int lanes, double? perShop = null, RateLimitScope scope = RateLimitScope.Fleet) =>
         new("demo", new RateLimitOptions { PermitsPerSecond = perSecond, Lanes = lanes, PerShopPermitsPerSecond = perShop, Scope = scope }, _time);
 
-    /// <summary>Callers that each call again as soon as admitted; returns every call's start time.</summary>
-    private async Task<List<DateTimeOffset>> DriveAsync(
+    /// <summary>
+    /// Callers that each call again as soon as admitted; returns every call's start time. Runs on this thread alone
+    /// (<see cref="SingleThread"/>): a woken caller's continuation runs before the clock moves on, however busy the machine,
+    /// and <paramref name="at"/> acts between admissions, never during one.
+    /// </summary>
+    private List<DateTimeOffset> Drive(
         PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at = null, List<(int Caller, DateTimeOffset Start)>? byCaller = null)
+    {
+        List<DateTimeOffset> starts = [];
+        SingleThread.Run(async () => starts = await DriveHereAsync(budget, callers, duration, at, byCaller));
+        return starts;
+    }
+
+    private async Task<List<DateTimeOffset>> DriveHereAsync(
+        PlatformBudget budget, IReadOnlyList<(LaneRef Lane, string Shop)> callers, TimeSpan duration, Action<TimeSpan>? at, List<(int Caller, DateTimeOffset Start)>? byCaller)
     {
         var starts = new List<DateTimeOffset>();
         var pending = callers.Select(c => budget.AcquireAsync(c.Lane, c.Shop, null, CancellationToken.None).AsTask()).ToArray();
@@ -156,48 +168,48 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task Lanes_Together_KeepTheLimitInEverySlidingSecond_AndUseAllOfIt()
+    public void Lanes_Together_KeepTheLimitInEverySlidingSecond_AndUseAllOfIt()
     {
         var budget = Budget(20, lanes: 8);
         var callers = Enumerable.Range(0, 8).Select(lane => (new LaneRef(lane, 8), $"shop{lane}")).ToList();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(5));
 
         Assert.Equal(20, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
         Assert.InRange(starts.Count, 5 * 20 - 20, 5 * 20);
     }
 
     [Fact]
-    public async Task ALane_KeepsItsShare_HoweverManyCallersItHas()
+    public void ALane_KeepsItsShare_HoweverManyCallersItHas()
     {
         var budget = Budget(20, lanes: 8);
         var callers = Enumerable.Range(0, 5).Select(i => (new LaneRef(7, 8), $"shop{i}")).ToList();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(3));
 
         // 20 in 8 lanes: lanes 0-3 get 3 calls a second, lanes 4-7 get 2.
         Assert.Equal(2, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
-    public async Task ProcessScope_IgnoresLanes_AndHoldsTheWholeLimitForThisProcessOnly()
+    public void ProcessScope_IgnoresLanes_AndHoldsTheWholeLimitForThisProcessOnly()
     {
         var budget = Budget(20, lanes: 8, scope: RateLimitScope.Process);
         var callers = Enumerable.Range(0, 4).Select(i => (new LaneRef(i, 8), $"shop{i}")).ToList();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(3));
 
         Assert.Equal(20, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
-    public async Task PerShopLimit_NestsInsideTheLane_WithTheShopsShareThere()
+    public void PerShopLimit_NestsInsideTheLane_WithTheShopsShareThere()
     {
         // Each shop's 2/s over the 2 lanes: one call per second on lane 0 for each, however many callers it has.
         var budget = Budget(20, lanes: 2, perShop: 2);
         var callers = new[] { (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "a"), (new LaneRef(0, 2), "b") };
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(3));
 
         Assert.Equal(2, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
         Assert.InRange(starts.Count, 5, 6);
@@ -229,7 +241,7 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task AShopsCallsOverItsLanes_NeverExceedItsLimit_EachLaneKeepsItsShare_AndTogetherTheyUseAllOfIt()
+    public void AShopsCallsOverItsLanes_NeverExceedItsLimit_EachLaneKeepsItsShare_AndTogetherTheyUseAllOfIt()
     {
         // 40/s in 8 lanes of 5; the shop's 10/s over its 8 lanes: shares 2, 2, 1, 1, 1, 1, 1, 1.
         var budget = Budget(40, lanes: 8, perShop: 10);
@@ -238,7 +250,7 @@ public sealed class PlatformBudgetTests
         var callers = lanes.SelectMany(lane => new[] { (new LaneRef(lane, 8), "a"), (new LaneRef(lane, 8), "a"), (new LaneRef(lane, 8), "a") }).ToList();
         var byCaller = new List<(int Caller, DateTimeOffset Start)>();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5), byCaller: byCaller);
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(5), byCaller: byCaller);
 
         Assert.Equal(10, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
         Assert.InRange(starts.Count, 5 * 10 - 10, 5 * 10);
@@ -250,13 +262,13 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task OneShopAtThePlatformsLimit_UsesEveryLane_AndTheWholeLimit()
+    public void OneShopAtThePlatformsLimit_UsesEveryLane_AndTheWholeLimit()
     {
         // Platform 8/s, shop 8/s: 8 lanes of one call each, the shop one call on each.
         var budget = Budget(8, lanes: 8, perShop: 8);
         var callers = budget.Plan.LanesOf("a").Select(lane => (new LaneRef(lane, 8), "a")).ToList();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(5));
 
         Assert.Equal(8, callers.Count);
         Assert.Equal(8, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
@@ -273,24 +285,24 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task ProcessScope_KeepsOneWindowOfTheShopsWholeLimit_WhateverTheLane()
+    public void ProcessScope_KeepsOneWindowOfTheShopsWholeLimit_WhateverTheLane()
     {
         var budget = Budget(20, lanes: 8, perShop: 3, scope: RateLimitScope.Process);
         var callers = Enumerable.Range(0, 8).Select(lane => (new LaneRef(lane, 8), "a")).ToList();
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(3));
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(3));
 
         Assert.Equal(3, MaxInAnyWindow(starts, TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
-    public async Task Throttle_StopsEveryCallForThePause_ThenTheRateIsHalved()
+    public void Throttle_StopsEveryCallForThePause_ThenTheRateIsHalved()
     {
         var budget = Budget(20, lanes: 1);
         var callers = Enumerable.Range(0, 3).Select(i => (LaneRef.Whole, $"shop{i}")).ToList();
         var throttledAt = TimeSpan.FromSeconds(2);
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(6), elapsed =>
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(6), elapsed =>
         {
             if (elapsed == throttledAt)
             {
@@ -308,14 +320,14 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task Retarget_WhileRunning_HoldsTheNewLimitFromTheNextWindowOn_AndResetGoesBack()
+    public void Retarget_WhileRunning_HoldsTheNewLimitFromTheNextWindowOn_AndResetGoesBack()
     {
         var budget = Budget(20, lanes: 4);
         var callers = Enumerable.Range(0, 12).Select(i => (new LaneRef(i % 4, 4), $"shop{i}")).ToList();
         var loweredAt = TimeSpan.FromSeconds(2);
         var resetAt = TimeSpan.FromSeconds(5);
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(8), elapsed =>
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(8), elapsed =>
         {
             if (elapsed == loweredAt)
             {
@@ -338,7 +350,7 @@ public sealed class PlatformBudgetTests
     }
 
     [Fact]
-    public async Task RetargetMargin_WhileRunning_HoldsTheSmallerBudgetFromTheNextWindowOn_ForLanesAndShops()
+    public void RetargetMargin_WhileRunning_HoldsTheSmallerBudgetFromTheNextWindowOn_ForLanesAndShops()
     {
         // 20/s in 4 lanes, a shop of 8/s over 4 lanes; a margin of 0.5 leaves 10/s and 4/s.
         var budget = Budget(20, lanes: 4, perShop: 8);
@@ -348,7 +360,7 @@ public sealed class PlatformBudgetTests
         var byCaller = new List<(int Caller, DateTimeOffset Start)>();
         var changedAt = TimeSpan.FromSeconds(2);
 
-        var starts = await DriveAsync(budget, callers, TimeSpan.FromSeconds(5), elapsed =>
+        var starts = Drive(budget, callers, TimeSpan.FromSeconds(5), elapsed =>
         {
             if (elapsed == changedAt)
             {
