@@ -1,11 +1,9 @@
 using Backfill.Core.Jobs;
 using Backfill.Hosting;
-using Backfill.Messaging.Clients;
 using Backfill.Messaging.Embedded;
 using Backfill.Scheduling;
 using Backfill.Storage;
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -83,70 +81,23 @@ public sealed class FailedReleaseTests
             new BackfillRequest(Harness.Platform, [Harness.Shops[0]], new DateOnly(2024, 3, 5), new DateOnly(2024, 3, 6), ReleaseEvery: TimeSpan.FromHours(1)), CancellationToken.None)).Job;
 
     /// <summary>The scheduler's roles, whose producer writes the first action it is given and then reports a timeout.</summary>
-    private static IHost SchedulerLosingFirstAcknowledgement(Harness harness)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddConfiguration(harness.Configuration());
-        builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Scheduler);
-        builder.Services.AddSingleton<IProducer<string, byte[]>>(sp => new AcknowledgementLost(
-            sp.GetRequiredService<KafkaClients>().CreateProducer("scheduler"),
-            sp.GetRequiredService<KafkaConnection>().Topics.Actions));
-        Harness.Logging(builder.Logging);
-        return builder.Build();
-    }
+    private static IHost SchedulerLosingFirstAcknowledgement(Harness harness) =>
+        DelegatingProducer.Scheduler(harness, (inner, actions) => new AcknowledgementLost(inner, actions));
 
     /// <summary>
     /// A real producer whose first action is written and acknowledged by Kafka, and then reported to its caller as timed
     /// out: what a produce whose acknowledgement was lost on a slow network looks like to the scheduler.
     /// </summary>
-    private sealed class AcknowledgementLost(IProducer<string, byte[]> inner, string actions) : IProducer<string, byte[]>
+    private sealed class AcknowledgementLost(IProducer<string, byte[]> inner, string actions) : DelegatingProducer(inner)
     {
         private int _lost;
 
-        public Handle Handle => inner.Handle;
-
-        public string Name => inner.Name;
-
-        public async Task<DeliveryResult<string, byte[]>> ProduceAsync(TopicPartition topicPartition, Message<string, byte[]> message, CancellationToken cancellationToken = default)
+        public override async Task<DeliveryResult<string, byte[]>> ProduceAsync(TopicPartition topicPartition, Message<string, byte[]> message, CancellationToken cancellationToken = default)
         {
-            var result = await inner.ProduceAsync(topicPartition, message, cancellationToken);
+            var result = await base.ProduceAsync(topicPartition, message, cancellationToken);
             return topicPartition.Topic == actions && Interlocked.Exchange(ref _lost, 1) == 0
                 ? throw new ProduceException<string, byte[]>(new Error(ErrorCode.Local_MsgTimedOut), result)
                 : result;
         }
-
-        public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, Message<string, byte[]> message, CancellationToken cancellationToken = default) =>
-            ProduceAsync(new TopicPartition(topic, Partition.Any), message, cancellationToken);
-
-        public void Produce(string topic, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>>? deliveryHandler = null) => inner.Produce(topic, message, deliveryHandler);
-
-        public void Produce(TopicPartition topicPartition, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>>? deliveryHandler = null) => inner.Produce(topicPartition, message, deliveryHandler);
-
-        public int Poll(TimeSpan timeout) => inner.Poll(timeout);
-
-        public int Flush(TimeSpan timeout) => inner.Flush(timeout);
-
-        public void Flush(CancellationToken cancellationToken = default) => inner.Flush(cancellationToken);
-
-        public int AddBrokers(string brokers) => inner.AddBrokers(brokers);
-
-        public void SetSaslCredentials(string username, string password) => inner.SetSaslCredentials(username, password);
-
-        public void InitTransactions(TimeSpan timeout) => inner.InitTransactions(timeout);
-
-        public void BeginTransaction() => inner.BeginTransaction();
-
-        public void CommitTransaction(TimeSpan timeout) => inner.CommitTransaction(timeout);
-
-        public void CommitTransaction() => inner.CommitTransaction();
-
-        public void AbortTransaction(TimeSpan timeout) => inner.AbortTransaction(timeout);
-
-        public void AbortTransaction() => inner.AbortTransaction();
-
-        public void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout) =>
-            inner.SendOffsetsToTransaction(offsets, groupMetadata, timeout);
-
-        public void Dispose() => inner.Dispose();
     }
 }

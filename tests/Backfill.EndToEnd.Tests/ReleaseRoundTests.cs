@@ -5,6 +5,7 @@ using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Scheduling;
 using Backfill.Storage;
+using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -199,6 +200,55 @@ public sealed class ReleaseRoundTests
         // At 40/s the lanes need about 40 · 3 s + a lane's worth of slices: more than the job's 60, which all go out.
         await Poll.Eventually(() => InFlight(store, job).Count == 60, Wait, "the cap raised above the job's 60 slices");
         await scheduler.StopAsync();
+    }
+
+    [Fact]
+    public async Task ARoundsFirstSteps_GoOutTogether_NotEachAfterTheLastOnesAcknowledgement()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "20";
+        ProducesUnderWay? produces = null;
+        using var scheduler = DelegatingProducer.Scheduler(harness, (inner, actions) => produces = new ProducesUnderWay(inner, actions));
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+
+        var job = await CreateAsync(scheduler, Harness.Shops, days: 10, ReleaseCadence.Auto);
+
+        await Poll.Eventually(() => InFlight(store, job).Count == 20, Wait, "the room to fill");
+        Assert.True(produces!.Most > 1, $"at most {produces.Most} of the round's first steps were under way at once");
+        await scheduler.StopAsync();
+    }
+
+    /// <summary>A real producer counting the produces to the action topic that await their acknowledgement at once.</summary>
+    private sealed class ProducesUnderWay(IProducer<string, byte[]> inner, string actions) : DelegatingProducer(inner)
+    {
+        private int _underWay;
+        private int _most;
+
+        public int Most => Volatile.Read(ref _most);
+
+        public override async Task<DeliveryResult<string, byte[]>> ProduceAsync(TopicPartition topicPartition, Message<string, byte[]> message, CancellationToken cancellationToken = default)
+        {
+            if (topicPartition.Topic != actions)
+            {
+                return await base.ProduceAsync(topicPartition, message, cancellationToken);
+            }
+
+            var now = Interlocked.Increment(ref _underWay);
+            for (var most = Volatile.Read(ref _most); now > most && Interlocked.CompareExchange(ref _most, now, most) != most; most = Volatile.Read(ref _most))
+            {
+            }
+
+            try
+            {
+                return await base.ProduceAsync(topicPartition, message, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _underWay);
+            }
+        }
     }
 
     private static async Task<JobRecord> CreateAsync(IHost scheduler, IReadOnlyList<string> shops, int days, TimeSpan every, JobPriority priority = JobPriority.Normal, DateOnly? from = null)
