@@ -97,16 +97,18 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
             // The store has no slice of the job in flight once the cancel returns; the workers stop theirs before their next page.
             var atCancel = await harness.Http.SlicesAsync(id);
             Assert.DoesNotContain(atCancel, s => s.State is "pending" or "released" or "running");
-            Assert.Equal(inFlight.Count, inFlight.Select(s => s.Shop).Distinct().Count());
             await QuietAsync(harness);
             var stoppedAfter = cancelledAt.Elapsed - Quiet;
-            var callsAfterCancel = inFlight.ToDictionary(s => s.Slice, s => harness.Simulator.Stats.AcceptedFor(s.Shop) - callsAtCancel[s.Shop]);
+            // A shop may have two slices in flight (the one that ran through the pause and the next day's): the cap rises
+            // above one slice a shop once the workers report their latency.
+            var slicesOfShop = inFlight.GroupBy(s => s.Shop).ToDictionary(g => g.Key, g => g.Count());
+            var callsAfterCancel = slicesOfShop.ToDictionary(s => s.Key, s => harness.Simulator.Stats.AcceptedFor(s.Key) - callsAtCancel[s.Key]);
             var final = await harness.Http.SlicesAsync(id);
 
             // Each slice finishes the page it is on and may start up to two more before the control message reaches it: a
             // page takes about 150 ms here, the control reader's fetch waits up to 100 ms on an idle topic, and the counts
             // were read just before the cancel was sent. A slice has at least 8 pages: one not stopped would make 16 calls.
-            Assert.All(callsAfterCancel, c => Assert.True(c.Value <= 3 * CallsPerPage, $"slice {c.Key}: {c.Value} calls after the cancel"));
+            Assert.All(callsAfterCancel, c => Assert.True(c.Value <= slicesOfShop[c.Key] * 3 * CallsPerPage, $"shop {c.Key}: {c.Value} calls after the cancel by {slicesOfShop[c.Key]} slice(s)"));
             Assert.True(inFlight.Count >= 3, $"{inFlight.Count} slices in flight at the cancel");
             Assert.All(inFlight, s => Assert.Contains(final.Single(f => f.Slice == s.Slice).State, (string[])["cancelled", "succeeded"]));
             Assert.DoesNotContain(final, s => s.State is "pending" or "released" or "running");
@@ -121,7 +123,8 @@ public sealed class PauseCancelScenario(ITestOutputHelper output)
                 inFlightAtPause = inFlightAtPause.Count,
                 inFlightFinishedWhilePaused = afterPause.Count(s => inFlightAtPause.Contains(s.Slice) && s.State == "succeeded"),
                 inFlightAtCancel = inFlight.Count,
-                callsPerInFlightSliceAfterCancel = callsAfterCancel.Values.OrderBy(v => v).ToArray(),
+                callsPerShopAfterCancel = callsAfterCancel.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value).ToArray(),
+                inFlightSlicesPerShop = slicesOfShop.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value).ToArray(),
                 callsPerPage = CallsPerPage,
                 inFlightCancelledInStoreAtOnce = inFlight.Count(s => atCancel.Single(a => a.Slice == s.Slice).State == "cancelled"),
                 cancelToLastCallMs = Math.Round(stoppedAfter.TotalMilliseconds),
