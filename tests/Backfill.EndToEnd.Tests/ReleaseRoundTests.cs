@@ -210,14 +210,17 @@ public sealed class ReleaseRoundTests
         harness.Settings["Backfill:MaxInFlightPerPlatform"] = "20";
         ProducesUnderWay? produces = null;
         using var scheduler = DelegatingProducer.Scheduler(harness, (inner, actions) => produces = new ProducesUnderWay(inner, actions));
-        await scheduler.StartAsync();
         var store = scheduler.Services.GetRequiredService<JobStore>();
-
         var job = await CreateAsync(scheduler, Harness.Shops, days: 10, ReleaseCadence.Auto);
 
-        await Poll.Eventually(() => InFlight(store, job).Count == 20, Wait, "the room to fill");
-        Assert.True(produces!.Most > 1, $"at most {produces.Most} of the round's first steps were under way at once");
-        await scheduler.StopAsync();
+        // Every acknowledgement takes 200 ms: one after another, a round's produces are never under way together.
+        cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.FromMilliseconds(200));
+        var released = await scheduler.Services.GetRequiredService<ReleaseService>().ReleaseAsync(job.Id, CancellationToken.None);
+        cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.Zero);
+
+        Assert.Equal(20, released);
+        Assert.Equal(20, InFlight(store, job).Count);
+        Assert.True(produces!.Most > 1, $"at most {produces.Most} of the round's 20 first steps were under way at once");
     }
 
     /// <summary>A real producer counting the produces to the action topic that await their acknowledgement at once.</summary>
