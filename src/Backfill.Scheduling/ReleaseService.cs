@@ -174,9 +174,8 @@ public sealed partial class ReleaseService(
         async Task ReleaseEachAsync()
         {
             // The round's slices are Released in the store, in one transaction, before any first step is produced, and
-            // the produces go out together. One after another, each slice cost a transaction and a wait for the broker's
-            // acknowledgement (8 ms on a quiet machine, 27 ms beside a running fleet): 298 slices took 2.5 s, where
-            // they take 0.24 s so, and no other round of any platform could run meanwhile.
+            // the produces go out together: one after another, a round would cost a transaction and a broker round trip
+            // per slice while the gate keeps every platform's rounds waiting (docs/performance.md, Release rounds).
             var chosen = LaneChooser.Choose(candidates, inFlight, plan.Lanes, plan.Sticky ? plan.LanesOf : null, count, plan.Shares);
             var transitions = new List<Transition>(chosen.Count);
             foreach (var (slice, lane) in chosen)
