@@ -28,34 +28,84 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
 
     /// <param name="step">The trace context of the step that sent the report (its message's headers); default: none.</param>
     /// <exception cref="UnappliableProgressException">The report names no slice, another job's, or an attempt never released: the reader parks it.</exception>
-    public void Apply(ProgressMessage progress, ActivityContext step = default)
+    public void Apply(ProgressMessage progress, ActivityContext step = default) => Apply([(progress, step)]);
+
+    /// <summary>
+    /// Applies the reports in order, in one transaction: all of them or, when one throws, none. One transaction (one
+    /// fsync) for a batch instead of one per report is what lets the scheduler keep up with a fleet's reports while the
+    /// sink writes records to the same file; a report applied late keeps its slice in flight as far as releases know.
+    /// What the reports cause outside the file (the board's lane reports, alerts, log lines, the stale count) happens
+    /// once the transaction is committed, so a batch that fails and is applied again report by report causes it once.
+    /// </summary>
+    /// <exception cref="UnappliableProgressException">One of the reports cannot be applied (see the other overload): nothing of the batch is.</exception>
+    public void Apply(IReadOnlyList<(ProgressMessage Progress, ActivityContext Step)> batch)
     {
-        ArgumentNullException.ThrowIfNull(progress);
-        using var activity = BackfillTelemetry.Source.StartActivity(BackfillTelemetry.Progress, ActivityKind.Consumer, step);
-        activity?.SetTag(BackfillTelemetry.Tags.Job, progress.Job)
-            .SetTag(BackfillTelemetry.Tags.Slice, progress.Slice)
-            .SetTag(BackfillTelemetry.Tags.Attempt, progress.Attempt)
-            .SetTag(BackfillTelemetry.Tags.Step, progress.Step)
-            .SetTag(BackfillTelemetry.Tags.Kind, progress.Kind.ToString());
+        ArgumentNullException.ThrowIfNull(batch);
+        var effects = new List<Action>();
+        var activities = new List<(Activity Activity, string Outcome)>();
         Sync.Wait();
         try
         {
-            var outcome = ApplyOne(progress);
-            activity?.SetTag(BackfillTelemetry.Tags.Outcome, outcome);
+            store.InOneTransaction(() =>
+            {
+                foreach (var (progress, step) in batch)
+                {
+                    ArgumentNullException.ThrowIfNull(progress);
+                    var activity = StartActivity(progress, step);
+                    try
+                    {
+                        var outcome = ApplyOne(progress, effects);
+                        if (activity is not null)
+                        {
+                            activities.Add((activity, outcome));
+                        }
+                    }
+                    catch (Exception e) when (activity is not null)
+                    {
+                        activity.SetTag(BackfillTelemetry.Tags.Outcome, "parked").SetStatus(ActivityStatusCode.Error, e.Message);
+                        activity.Dispose();
+                        throw;
+                    }
+                }
+
+                return 0;
+            });
         }
-        catch (Exception e) when (activity is not null)
+        catch
         {
-            activity.SetTag(BackfillTelemetry.Tags.Outcome, "parked").SetStatus(ActivityStatusCode.Error, e.Message);
+            foreach (var (activity, _) in activities)
+            {
+                activity.SetTag(BackfillTelemetry.Tags.Outcome, "rolled back").Dispose();
+            }
+
             throw;
         }
         finally
         {
             Sync.Release();
         }
+
+        foreach (var (activity, outcome) in activities)
+        {
+            activity.SetTag(BackfillTelemetry.Tags.Outcome, outcome).Dispose();
+        }
+
+        foreach (var effect in effects)
+        {
+            effect();
+        }
     }
 
-    /// <summary>Applies the report; returns <c>applied</c>, or <c>ignored</c> for a stale or repeated one.</summary>
-    private string ApplyOne(ProgressMessage progress)
+    private static Activity? StartActivity(ProgressMessage progress, ActivityContext step) =>
+        BackfillTelemetry.Source.StartActivity(BackfillTelemetry.Progress, ActivityKind.Consumer, step)
+            ?.SetTag(BackfillTelemetry.Tags.Job, progress.Job)
+            .SetTag(BackfillTelemetry.Tags.Slice, progress.Slice)
+            .SetTag(BackfillTelemetry.Tags.Attempt, progress.Attempt)
+            .SetTag(BackfillTelemetry.Tags.Step, progress.Step)
+            .SetTag(BackfillTelemetry.Tags.Kind, progress.Kind.ToString());
+
+    /// <summary>Applies the report to the file; returns <c>applied</c>, or <c>ignored</c> for a stale or repeated one. What it causes outside the file goes to <paramref name="effects"/>.</summary>
+    private string ApplyOne(ProgressMessage progress, List<Action> effects)
     {
         var slice = store.Slice(progress.Slice);
         using var scope = SliceLogScope.Begin(logger, progress.Job, progress.Slice, slice?.Shop, slice?.Platform);
@@ -69,13 +119,17 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         if (slice is not null && progress.Process.Length > 0)
         {
             // Stale or not, the report says how the sending process's Kafka is doing.
-            board.WorkerKafkaReported(slice.Platform, progress.Process, progress.CommitFailures, progress.Evictions);
+            var platform = slice.Platform;
+            effects.Add(() => board.WorkerKafkaReported(platform, progress.Process, progress.CommitFailures, progress.Evictions));
         }
 
         if (slice is null || fit == ProgressFit.Stale)
         {
-            Interlocked.Increment(ref _stale);
-            Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");
+            effects.Add(() =>
+            {
+                Interlocked.Increment(ref _stale);
+                Log.Ignored(logger, progress.Kind, progress.Slice, progress.Attempt, progress.Step, why ?? "");
+            });
             return "ignored";
         }
 
@@ -92,7 +146,8 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
             case ProgressKind.StepStarted:
                 break;
             case ProgressKind.StepDone:
-                board.StepReported(slice.Platform, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages, progress.LaneLatency, progress.Calls, progress.Elapsed);
+                var reported = slice.Platform;
+                effects.Add(() => board.StepReported(reported, progress.Lane, progress.LaneRate, progress.Throttles, progress.Worker, progress.At, progress.Pages, progress.LaneLatency, progress.Calls, progress.Elapsed));
                 slice.Step = progress.Step;
                 slice.Pages += progress.Pages;
                 StepData.Add(slice, progress.CallsByData, progress.RecordsByData, progress.Calls, progress.Orders);
@@ -124,20 +179,21 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         }
 
         store.Save([slice], transitions);
-        if (slice.State == SliceState.Failed)
+        if (slice.State == SliceState.Failed && alerts is not null)
         {
-            alerts?.Raise(Alert.SliceFailed(slice, progress.At));
+            var failed = Alert.SliceFailed(slice, progress.At);
+            effects.Add(() => alerts.Raise(failed));
         }
 
         if (slice.State.IsTerminal())
         {
-            FinishJobIfDone(slice.JobId);
+            FinishJobIfDone(slice.JobId, effects);
         }
 
         return "applied";
     }
 
-    private void FinishJobIfDone(string jobId)
+    private void FinishJobIfDone(string jobId, List<Action> effects)
     {
         var job = store.Job(jobId);
         if (job is null || job.IsFinished || store.Counts(jobId).Outcome() is not { } outcome)
@@ -149,14 +205,22 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         var rule = options.Value.AutoRetry.Rule;
         if (outcome == JobState.Failed && store.Slices(jobId, SliceState.Failed).Where(rule.Awaits).ToList() is { Count: > 0 } awaiting)
         {
-            Log.AwaitsRetry(logger, jobId, awaiting.Count, awaiting.Min(s => rule.DueAt(s))!.Value);
+            var due = awaiting.Min(s => rule.DueAt(s))!.Value;
+            effects.Add(() => Log.AwaitsRetry(logger, jobId, awaiting.Count, due));
             return;
         }
 
         var now = time.GetUtcNow();
         store.Save(job, job.MoveTo(outcome, now, "every slice is finished"));
-        Log.JobFinished(logger, jobId, outcome);
-        alerts?.Raise(Alert.JobFinished(job, store.Counts(jobId), now));
+        var finished = alerts is null ? null : Alert.JobFinished(job, store.Counts(jobId), now);
+        effects.Add(() =>
+        {
+            Log.JobFinished(logger, jobId, outcome);
+            if (finished is not null)
+            {
+                alerts!.Raise(finished);
+            }
+        });
     }
 
     private static partial class Log

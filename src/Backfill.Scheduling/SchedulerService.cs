@@ -57,7 +57,7 @@ public sealed partial class SchedulerService(
 
         var topics = clients.Connection.Topics;
         await Task.WhenAll(
-            ProgressReader.RunEachAsync(topics.ProgressGroup, topics.Progress, m => Apply(m), stoppingToken, Park("progress")),
+            ProgressReader.RunAsync(topics.ProgressGroup, topics.Progress, Apply, stoppingToken, Park("progress")),
             SinkReader.RunAsync(topics.SinkGroup, [.. DatasetNames.All.Select(topics.Records)], Save, stoppingToken, Park("sink")),
             ControlReader.RunAsync(topics.ControlGroup($"scheduler-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"), topics.Control, Control, stoppingToken),
             stuck.RunAsync(stoppingToken));
@@ -67,9 +67,13 @@ public sealed partial class SchedulerService(
     private Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task> Park(string stage) =>
         (consumed, why, cancellationToken) => deadLetters.ParkAsync(consumed, stage, why, cancellationToken);
 
-    private void Apply(ConsumeResult<string, byte[]> consumed) => progress.Apply(
+    /// <summary>
+    /// Applies a batch of reports in one transaction. A report that cannot be read or applied fails the whole batch,
+    /// which the reader then hands over one report at a time, parking only that one (nothing of the failed batch was kept).
+    /// </summary>
+    private void Apply(IReadOnlyList<ConsumeResult<string, byte[]>> batch) => progress.Apply([.. batch.Select(consumed => (
         MessageCodec.Decode<ProgressMessage>(consumed.Message.Value),
-        BackfillTelemetry.Source.HasListeners() ? TraceHeaders.Parent(consumed.Message.Headers) : default);
+        BackfillTelemetry.Source.HasListeners() ? TraceHeaders.Parent(consumed.Message.Headers) : default(System.Diagnostics.ActivityContext)))]);
 
     /// <summary>
     /// Saves a batch of records of any dataset. A message that is not a record of this version (an order of version 1, a

@@ -42,6 +42,7 @@ public sealed class BackfillDatabase : IDisposable
     private const string SliceKeySeparator = "|";
 
     private readonly Lock _writer = new();
+    private int _depth;
     private readonly Dictionary<Datasets, ILiteCollection<RecordDocument>> _records;
     private readonly LogWriter _log;
 
@@ -133,13 +134,28 @@ public sealed class BackfillDatabase : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in one LiteDB transaction (all or nothing), returning once it is on disk
     /// (<see cref="LogWriter"/>). Writers take turns: LiteDB 5's transactions are bound to a thread and concurrent ones
-    /// have corrupted its page cache; readers are not held.
+    /// have corrupted its page cache; readers are not held. Called again from inside <paramref name="work"/>, it joins
+    /// the open transaction: the outermost call commits (or rolls back) everything its work wrote, once.
     /// </summary>
     internal T InTransaction<T>(Func<T> work)
     {
         lock (_writer)
         {
-            return _log.Write(() => Transaction(work));
+            // Only the thread holding the writer's lock reads or changes the depth, so a depth above zero is this thread's own open transaction.
+            if (_depth > 0)
+            {
+                return work();
+            }
+
+            _depth++;
+            try
+            {
+                return _log.Write(() => Transaction(work));
+            }
+            finally
+            {
+                _depth--;
+            }
         }
     }
 

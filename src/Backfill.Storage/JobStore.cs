@@ -18,6 +18,12 @@ public sealed partial class JobStore(BackfillDatabase db)
 
     public SliceRecord? Slice(string id) => db.Slices.FindById(id);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as one transaction: every write of this store it makes joins it, and reads in it see
+    /// them; all are on disk when it returns, or none when it throws.
+    /// </summary>
+    public T InOneTransaction<T>(Func<T> work) => db.InTransaction(work);
+
     public IReadOnlyList<SliceRecord> Slices(string jobId) =>
         OfJob(jobId).OrderBy(s => s.FirstDay).ThenBy(s => s.Shop, StringComparer.Ordinal).ToList();
 

@@ -48,25 +48,6 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
         Start(group, topics, batch => Handle(batch, handle, park, stop), stop);
 
-    /// <summary>As the one-topic RunAsync, one message at a time: a message that fails is handled again alone, the others of its batch never twice.</summary>
-    public Task RunEachAsync(
-        string group,
-        string topic,
-        Action<ConsumeResult<string, byte[]>> handle,
-        CancellationToken stop,
-        Func<ConsumeResult<string, byte[]>, string, CancellationToken, Task>? park = null) =>
-        Start(
-            group,
-            [topic],
-            batch =>
-            {
-                foreach (var message in batch)
-                {
-                    Handle([message], one => handle(one[0]), park, stop);
-                }
-            },
-            stop);
-
     private Task Start(string group, IReadOnlyList<string> topics, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop) =>
         Task.Factory.StartNew(
             () => ReaderGuard.Run(counters, logger, $"{string.Join(", ", topics)} (group {group})", () => Run(group, topics, handle, stop), stop),
