@@ -19,9 +19,17 @@ namespace Backfill.Scheduling;
 public sealed partial class ProgressApplier(JobStore store, PlatformBoard board, IOptions<BackfillOptions> options, TimeProvider time, ILogger<ProgressApplier> logger, IAlerts? alerts = null)
 {
     private long _stale;
+    private long _delayTicks = -1;
 
     /// <summary>Progress messages ignored as stale or repeated.</summary>
     public long Ignored => Interlocked.Read(ref _stale);
+
+    /// <summary>
+    /// How long after its worker sent it the oldest report of the last batch applied was applied (the workers' clocks
+    /// read against this one's; never below zero); null before the first. Until a slice's report is applied, releases
+    /// count the slice in flight: a delay of seconds holds releases for work that is done.
+    /// </summary>
+    public TimeSpan? Delay => Interlocked.Read(ref _delayTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>Held while progress is applied; operator commands (<see cref="JobControl"/>) take it too, so neither overwrites the other's job or slices.</summary>
     internal SemaphoreSlim Sync { get; } = new(1, 1);
@@ -83,6 +91,12 @@ public sealed partial class ProgressApplier(JobStore store, PlatformBoard board,
         finally
         {
             Sync.Release();
+        }
+
+        if (batch.Count > 0)
+        {
+            var oldest = batch.Min(b => b.Progress.At);
+            Interlocked.Exchange(ref _delayTicks, Math.Max(0, (time.GetUtcNow() - oldest).Ticks));
         }
 
         foreach (var (activity, outcome) in activities)

@@ -97,6 +97,24 @@ public sealed class ProgressApplierBatchTests : IDisposable
         Assert.Single(_store.History("j/1/20240102"), t => t.To == nameof(SliceState.Failed));
     }
 
+    [Fact]
+    public void TheDelay_IsHowLateTheLastBatchsOldestReportWasApplied_NeverBelowZero()
+    {
+        Assert.Null(_applier.Delay);
+        var sent = Report("20240101", ProgressKind.StepDone);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        var later = Report("20240102", ProgressKind.StepDone);
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        _applier.Apply([later, sent]);
+        Assert.Equal(TimeSpan.FromMilliseconds(3_400), _applier.Delay);
+
+        // A worker whose clock runs ahead sends reports "from the future".
+        var ahead = Report("20240103", ProgressKind.StepDone);
+        _applier.Apply([(ahead.Item1 with { At = _time.GetUtcNow().AddSeconds(2) }, default)]);
+        Assert.Equal(TimeSpan.Zero, _applier.Delay);
+    }
+
     public void Dispose()
     {
         _db.Dispose();

@@ -57,6 +57,8 @@ public static class MetricFamilies
         new("backfill_sink_duplicates_absorbed_total", MetricType.Counter, "Deliveries of a record the sink already held (redone steps, redeliveries), per dataset, since its file was created.", true, s =>
             (s.Sink ?? NoSink).Select(d => MetricSample.Of(d.Value.DuplicatesAbsorbed, ("dataset", DatasetNames.Name(d.Key))))),
         One("backfill_progress_ignored_total", "Progress messages ignored as stale or repeated since the scheduler started.", s => s.ProgressIgnored),
+        new("backfill_progress_delay_seconds", MetricType.Gauge, "How long after its worker sent it the scheduler applied the oldest report of its last batch of progress (worker clocks against the scheduler's). Releases count a slice in flight until its report is applied: seconds here hold releases for finished work.", false, s =>
+            s.ProgressDelay is { } delay ? [MetricSample.Of(delay.TotalSeconds)] : []),
         new("backfill_token_refreshes_total", MetricType.Counter, "Shop token refreshes since the scheduler started: ok (new tokens stored and announced), refused (the shop needs authorization), failed (not answered; tried again).", true, s =>
         {
             var r = s.TokenRefreshes ?? new TokenRefreshFigures(0, 0, 0);

@@ -101,7 +101,8 @@ public sealed partial class MetricsCollector : IDisposable
             ReadSink(),
             _progress.Ignored,
             new TokenRefreshFigures(_refreshes.Ok, _refreshes.Refused, _refreshes.Failed),
-            [.. _shops.All().Select(s => ShopView.Of(s, now))]);
+            [.. _shops.All().Select(s => ShopView.Of(s, now))],
+            _progress.Delay);
     }
 
     public void Dispose() => _lag.Dispose();

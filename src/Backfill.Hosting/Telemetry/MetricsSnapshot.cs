@@ -12,6 +12,7 @@ namespace Backfill.Hosting.Telemetry;
 /// <param name="Sink">The sink's totals per dataset; null when the sink could not be read.</param>
 /// <param name="TokenRefreshes">The token refresher's outcomes since start; null reads as none.</param>
 /// <param name="Shops">The shop registry, as the API shows it (no token); null or empty when it holds none.</param>
+/// <param name="ProgressDelay">How late the scheduler applied its last batch of progress (<see cref="ProgressApplier.Delay"/>); null before the first.</param>
 public sealed record MetricsSnapshot(
     IReadOnlyDictionary<JobState, int> JobsByState,
     IReadOnlyList<JobSlices> Jobs,
@@ -20,7 +21,8 @@ public sealed record MetricsSnapshot(
     IReadOnlyDictionary<Datasets, SinkTotals>? Sink,
     long ProgressIgnored,
     TokenRefreshFigures? TokenRefreshes = null,
-    IReadOnlyList<ShopView>? Shops = null);
+    IReadOnlyList<ShopView>? Shops = null,
+    TimeSpan? ProgressDelay = null);
 
 /// <summary>A job's slices by state.</summary>
 public sealed record JobSlices(string Job, string Platform, SliceCounts Slices);

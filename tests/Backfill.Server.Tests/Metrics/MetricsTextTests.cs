@@ -28,6 +28,17 @@ public sealed class MetricsTextTests
         ProgressIgnored: 5);
 
     [Fact]
+    public void TheProgressDelay_IsInSeconds_AndAbsentBeforeTheFirstBatch()
+    {
+        var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot() with { ProgressDelay = TimeSpan.FromMilliseconds(2_500) }));
+        Assert.Equal(2.5, parsed.Value("backfill_progress_delay_seconds"));
+
+        var none = MetricsText.Write(Snapshot());
+        Assert.Contains("# TYPE backfill_progress_delay_seconds gauge\n", none, StringComparison.Ordinal);
+        Assert.Empty(ExpositionParser.Parse(none).Samples("backfill_progress_delay_seconds"));
+    }
+
+    [Fact]
     public void TokenRefreshes_AreCountedByOutcome()
     {
         var parsed = ExpositionParser.Parse(MetricsText.Write(Snapshot() with { TokenRefreshes = new TokenRefreshFigures(Ok: 7, Refused: 1, Failed: 3) }));
