@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Backfill.Core.Data;
 using Backfill.Core.Telemetry;
 using Backfill.Messaging.Clients;
@@ -73,7 +74,7 @@ public sealed partial class SchedulerService(
     /// </summary>
     private void Apply(IReadOnlyList<ConsumeResult<string, byte[]>> batch) => progress.Apply([.. batch.Select(consumed => (
         MessageCodec.Decode<ProgressMessage>(consumed.Message.Value),
-        BackfillTelemetry.Source.HasListeners() ? TraceHeaders.Parent(consumed.Message.Headers) : default(System.Diagnostics.ActivityContext)))]);
+        BackfillTelemetry.Source.HasListeners() ? TraceHeaders.Parent(consumed.Message.Headers) : default(ActivityContext)))]);
 
     /// <summary>
     /// Saves a batch of records of any dataset. A message that is not a record of this version (an order of version 1, a

@@ -42,7 +42,7 @@ public sealed class BackfillDatabase : IDisposable
     private const string SliceKeySeparator = "|";
 
     private readonly Lock _writer = new();
-    private int _depth;
+    private bool _inTransaction;
     private readonly Dictionary<Datasets, ILiteCollection<RecordDocument>> _records;
     private readonly LogWriter _log;
 
@@ -141,20 +141,20 @@ public sealed class BackfillDatabase : IDisposable
     {
         lock (_writer)
         {
-            // Only the thread holding the writer's lock reads or changes the depth, so a depth above zero is this thread's own open transaction.
-            if (_depth > 0)
+            // Only the thread holding the writer's lock reads or sets the flag, so a set flag is this thread's own open transaction.
+            if (_inTransaction)
             {
                 return work();
             }
 
-            _depth++;
+            _inTransaction = true;
             try
             {
                 return _log.Write(() => Transaction(work));
             }
             finally
             {
-                _depth--;
+                _inTransaction = false;
             }
         }
     }
