@@ -16,6 +16,10 @@ namespace Backfill.Platforms.Resilience;
 /// pay for compiling its code and opening its connections between their start and their request leaving, a delay
 /// the jitter does not cover.</item>
 /// </list>
+/// On arrival a window also spreads its starts evenly, one per spacing (window + J) / Limit, each allowed up to J early:
+/// that is the window's own rate, so a window with calls waiting still starts Limit per window + J, but no more at once
+/// than fit in J. Left alone, a full window starts its calls together again each time their places free, and a platform
+/// stamping a burst of requests one after another stamps its last ones late: jitter the rule must cover.
 /// </summary>
 internal sealed class CallWindow
 {
@@ -31,6 +35,10 @@ internal sealed class CallWindow
     private int _inFlight;
     private LaneLending? _lending;
     private long _lastStart = -1;
+
+    // On arrival, when the next start is due were the starts spread evenly (the generic cell rate algorithm): a start is
+    // allowed up to J before it, and moves it one spacing on from max(it, now).
+    private long _paceAt;
     private int _answered;
     private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,28 +181,33 @@ internal sealed class CallWindow
         var (limit, window) = _capacity();
         var now = _time.GetTimestamp();
         Evict(now, window);
-        if (Counted >= limit)
+        if (Counted >= limit || PaceDelay(now) > TimeSpan.Zero)
         {
             call = null;
             return false;
         }
 
+        var spacing = _counting.OnArrival ? Spacing(limit, window) : 0;
+        _paceAt = Math.Max(_paceAt, now) + spacing;
         _lastStart = now;
         _inFlight++;
         if (_counting.OnArrival && _answered >= limit)
         {
-            call = new Call(this, now, _stamps.AddLast(now));
+            call = new Call(this, now, _stamps.AddLast(now), spacing);
         }
         else
         {
             _strictInFlight++;
-            call = new Call(this, now, started: null);
+            call = new Call(this, now, started: null, spacing);
         }
 
         return true;
     }
 
-    /// <summary>Returns once there may be room: when the oldest stamped call leaves the window, or, strict with every counted call still in flight, when one ends.</summary>
+    /// <summary>
+    /// Returns once there may be room: when the oldest stamped call leaves the window, or, strict with every counted call
+    /// still in flight, when one ends; with room in the window but the next start not yet due (on arrival), when it is.
+    /// </summary>
     public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
         TimeSpan delay;
@@ -206,12 +219,19 @@ internal sealed class CallWindow
             Evict(now, window);
             if (Counted < limit)
             {
-                return;
+                delay = PaceDelay(now);
+                if (delay <= TimeSpan.Zero)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                // With fewer places than counted calls (the capacity shrank), room comes when enough of them have left.
+                var leaving = Counted - limit;
+                delay = _stamps.Count > leaving ? Hold(window) - _time.GetElapsedTime(_stamps.ElementAt(leaving), now) : TimeSpan.Zero;
             }
 
-            // With fewer places than counted calls (the capacity shrank), room comes when enough of them have left.
-            var leaving = Counted - limit;
-            delay = _stamps.Count > leaving ? Hold(window) - _time.GetElapsedTime(_stamps.ElementAt(leaving), now) : TimeSpan.Zero;
             callEnded = _callEnded.Task;
         }
 
@@ -225,12 +245,18 @@ internal sealed class CallWindow
         }
     }
 
-    private void End(bool counted, long start, LinkedListNode<long>? started)
+    private void End(bool counted, long start, LinkedListNode<long>? started, long spacing)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
+            if (!counted)
+            {
+                // A start that never went out takes no spacing either.
+                _paceAt -= spacing;
+            }
+
             if (started is null)
             {
                 _strictInFlight--;
@@ -268,6 +294,21 @@ internal sealed class CallWindow
         }
     }
 
+    /// <summary>How long the next start must wait to keep the starts spread (zero when it may start now; always zero counted strict).</summary>
+    private TimeSpan PaceDelay(long now)
+    {
+        if (!_counting.OnArrival)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var due = _paceAt - (long)(_counting.Jitter.TotalSeconds * _time.TimestampFrequency);
+        return due > now ? _time.GetElapsedTime(now, due) : TimeSpan.Zero;
+    }
+
+    /// <summary>The window's rate as a gap between starts, in timestamp ticks: (window + J) / Limit.</summary>
+    private long Spacing(int limit, TimeSpan window) => (long)(Hold(window).TotalSeconds * _time.TimestampFrequency / limit);
+
     /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start (and after a warm-up call's end).</summary>
     private TimeSpan Hold(TimeSpan window) => _counting.OnArrival ? window + _counting.Jitter : window;
 
@@ -275,7 +316,8 @@ internal sealed class CallWindow
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
     /// <param name="started">Counted on arrival: the call's stamp, taken back if it never went out; null for a call counted strict.</param>
-    internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started) : IDisposable
+    /// <param name="spacing">How far the call's start moved the next due start, given back if it never went out.</param>
+    internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started, long spacing) : IDisposable
     {
         private int _ended;
 
@@ -283,7 +325,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true, start, started);
+                window.End(counted: true, start, started, spacing);
             }
         }
 
@@ -292,7 +334,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: false, start, started);
+                window.End(counted: false, start, started, spacing);
             }
         }
     }

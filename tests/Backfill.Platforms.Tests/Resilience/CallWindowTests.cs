@@ -124,19 +124,30 @@ public sealed class CallWindowTests
     /// <summary>A window counting on arrival, past its warm-up: a window's worth of calls answered and gone.</summary>
     private CallWindow OnArrival(int limit) => Warm(new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
 
+    /// <summary>On arrival, the gap between starts of a window that spreads them one by one: (1 s + J) / limit.</summary>
+    private static TimeSpan Spacing(int limit) => (TimeSpan.FromSeconds(1) + Jitter) / limit;
+
     private CallWindow Warm(CallWindow window)
     {
-        var calls = Enumerable.Range(0, window.Limit).Select(_ => Start(window)).ToList();
+        var calls = Enumerable.Range(0, window.Limit).Select(_ => StartThenWait(window)).ToList();
         calls.ForEach(c => c.Dispose());
         _time.Advance(TimeSpan.FromSeconds(2));
         return window;
+    }
+
+    /// <summary>Starts a call, then lets a spacing pass so that the next start is due.</summary>
+    private CallWindow.Call StartThenWait(CallWindow window)
+    {
+        var call = Start(window);
+        _time.Advance(Spacing(window.Limit));
+        return call;
     }
 
     [Fact]
     public void OnArrival_UntilAWindowOfCallsIsAnswered_CallsAreCountedStrict()
     {
         var window = new CallWindow(2, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
-        var first = Start(window);
+        var first = StartThenWait(window);
         var second = Start(window);
 
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -146,7 +157,7 @@ public sealed class CallWindowTests
         _time.Advance(TimeSpan.FromMilliseconds(1049));
         var fullJustBefore = !window.TryStart(out _);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var warm = Start(window);
+        var warm = StartThenWait(window);
         Start(window);
         _time.Advance(TimeSpan.FromMilliseconds(1050));
 
@@ -180,7 +191,7 @@ public sealed class CallWindowTests
     public void OnArrival_CallsStillInFlight_LeaveRoomOnceTheirStartsAreAWindowPlusTheJitterOld()
     {
         var window = OnArrival(2);
-        Start(window);
+        StartThenWait(window);
         Start(window);
 
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -231,6 +242,84 @@ public sealed class CallWindowTests
 
         Assert.False(doneEarly);
         Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_StartsAreSpreadOneASpacing_EachAllowedAJitterEarly()
+    {
+        var window = OnArrival(8);
+        Start(window);
+
+        RoomComesIn(window, Spacing(8) - Jitter);
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_ASpacingShorterThanTheJitter_StartsAsManyAtOnceAsFitInIt()
+    {
+        var window = OnArrival(40);
+        var atOnce = Enumerable.Range(0, 3).Select(_ => window.TryStart(out CallWindow.Call? _)).ToList();
+
+        Assert.Equal([true, true, false], atOnce);
+    }
+
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(40, 2)]
+    public void OnArrival_SpreadStarts_StillTakeTheWholeLimitEveryWindowPlusJitter(int limit, int mostAtOnce)
+    {
+        var window = OnArrival(limit);
+        var starts = new List<TimeSpan>();
+        for (var at = TimeSpan.Zero; at < TimeSpan.FromMilliseconds(10_500); at += TimeSpan.FromMilliseconds(1))
+        {
+            while (window.TryStart(out _))
+            {
+                starts.Add(at);
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        var mostInAWindow = starts.Max(s => starts.Count(t => t >= s && t < s + TimeSpan.FromMilliseconds(1050)));
+        Assert.Equal(10 * limit, starts.Count);
+        Assert.Equal(limit, mostInAWindow);
+        Assert.Equal(mostAtOnce, starts.GroupBy(s => s).Max(g => g.Count()));
+    }
+
+    [Fact]
+    public void OnArrival_StartThatNeverWentOut_GivesItsSpacingBack()
+    {
+        var window = OnArrival(4);
+        Start(window).Cancel();
+
+        Assert.True(window.TryStart(out _));
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
+    public async Task OnArrival_WaitForRoom_WithPlacesFreeButTheNextStartNotDue_ReturnsWhenItIsDue()
+    {
+        var window = OnArrival(4);
+        Start(window);
+
+        var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
+        _time.Advance(Spacing(4) - Jitter - TimeSpan.FromMilliseconds(1));
+        var doneEarly = waiting.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.False(doneEarly);
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void Strict_StartsItsWholeLimitAtOnce()
+    {
+        var window = Window(8);
+
+        var started = Enumerable.Range(0, 9).Count(i => window.TryStart(out CallWindow.Call? call));
+
+        Assert.Equal(8, started);
     }
 
     [Fact]
