@@ -34,9 +34,9 @@ public sealed partial class SchedulerService(
     TimeProvider time,
     ILogger<SchedulerService> logger) : BackgroundService
 {
-    public BatchConsumer ProgressReader { get; } = new(clients, counters, logger);
+    public BatchConsumer ProgressReader { get; } = new(clients, counters, logger) { Contiguous = true };
 
-    public BatchConsumer SinkReader { get; } = new(clients, counters, logger);
+    public BatchConsumer SinkReader { get; } = new(clients, counters, logger) { Contiguous = true };
 
     private BatchConsumer ControlReader { get; } = new(clients, counters, logger);
 

@@ -52,6 +52,7 @@ public static class MetricFamilies
         One("backfill_kafka_commit_failures_total", "Offset commits of the scheduler process that failed; non-zero is an alarm.", s => s.Kafka.CommitFailures),
         One("backfill_kafka_evictions_total", "Times a consumer of the scheduler process was evicted for not polling; non-zero is an alarm.", s => s.Kafka.Evictions),
         One("backfill_kafka_dead_lettered_total", "Messages the scheduler process parked on the dead-letter topic.", s => s.Kafka.DeadLettered),
+        One("backfill_kafka_records_lost_total", "Records (progress, saved data) that left their topic before the scheduler process read them; non-zero is an alarm: what they carried is missing.", s => s.Kafka.RecordsLost),
         new("backfill_sink_records_saved_total", MetricType.Counter, "Records the sink holds of each dataset (each record once), since its file was created.", true, s =>
             (s.Sink ?? NoSink).Select(d => MetricSample.Of(d.Value.Unique, ("dataset", DatasetNames.Name(d.Key))))),
         new("backfill_sink_duplicates_absorbed_total", MetricType.Counter, "Deliveries of a record the sink already held (redone steps, redeliveries), per dataset, since its file was created.", true, s =>

@@ -97,7 +97,7 @@ public sealed partial class MetricsCollector : IDisposable
             jobs.GroupBy(j => j.State).ToDictionary(g => g.Key, g => g.Count()),
             shown,
             platforms,
-            new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered),
+            new KafkaFigures(_kafka.Commits, _kafka.CommitFailures, _kafka.Evictions, _kafka.DeadLettered, _kafka.RecordsLost),
             ReadSink(),
             _progress.Ignored,
             new TokenRefreshFigures(_refreshes.Ok, _refreshes.Refused, _refreshes.Failed),

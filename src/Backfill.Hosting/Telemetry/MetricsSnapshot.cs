@@ -33,7 +33,7 @@ public sealed record JobSlices(string Job, string Platform, SliceCounts Slices);
 public sealed record PlatformFigures(string Platform, PlatformTotals Totals, PlatformStatus Status, long? ActionLag, double? Limit = null);
 
 /// <summary>The Kafka outcomes of the serve process.</summary>
-public sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered);
+public sealed record KafkaFigures(long Commits, long CommitFailures, long Evictions, long DeadLettered, long RecordsLost);
 
 /// <summary>The token refresher's outcomes since the scheduler started.</summary>
 public sealed record TokenRefreshFigures(long Ok, long Refused, long Failed);

@@ -17,10 +17,19 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
     /// <summary>The most messages one call of the handler is given.</summary>
     public const int MaxBatch = 500;
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan CommittedTimeout = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<TopicPartition, long> _next = new();
 
     /// <summary>What this reader does when its handler throws.</summary>
     public HandlerFailures Failures { get; init; } = HandlerFailures.Default;
+
+    /// <summary>
+    /// The topics read are neither compacted nor written in transactions, so a partition's offsets follow one another:
+    /// records that left a topic before this reader read them (the broker's retention, or a size limit, outran a reader
+    /// that was stopped or behind) show as a jump, and are said as an error and counted
+    /// (<see cref="KafkaCounters.RecordsLost"/>) — the client itself only moves on to the oldest record left.
+    /// </summary>
+    public bool Contiguous { get; init; }
 
     /// <summary>True when every assigned partition has been read up to the high watermarks given.</summary>
     public bool HasReached(IReadOnlyDictionary<TopicPartition, long> highWatermarks) =>
@@ -57,7 +66,17 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
 
     private void Run(string group, IReadOnlyList<string> topics, Action<IReadOnlyList<ConsumeResult<string, byte[]>>> handle, CancellationToken stop)
     {
-        using var consumer = clients.ConsumerBuilder(group, $"{group}-{Environment.ProcessId}").Build();
+        var gaps = Contiguous ? new OffsetGaps() : null;
+        var builder = clients.ConsumerBuilder(group, $"{group}-{Environment.ProcessId}");
+        if (gaps is not null)
+        {
+            builder
+                .SetPartitionsAssignedHandler((c, assigned) => Expect(c, gaps, assigned))
+                .SetPartitionsRevokedHandler((_, revoked) => gaps.Forget(revoked.Select(p => p.TopicPartition)))
+                .SetPartitionsLostHandler((_, lost) => gaps.Forget(lost.Select(p => p.TopicPartition)));
+        }
+
+        using var consumer = builder.Build();
         consumer.Subscribe(topics);
         var batch = new List<ConsumeResult<string, byte[]>>(MaxBatch);
         try
@@ -72,9 +91,16 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
                     if (consumed.IsPartitionEOF)
                     {
                         _next[consumed.TopicPartition] = consumed.Offset.Value;
+                        gaps?.Expect(consumed.TopicPartition, consumed.Offset.Value);
                     }
                     else
                     {
+                        if (gaps?.Read(consumed.TopicPartition, consumed.Offset.Value) is > 0 and var skipped)
+                        {
+                            counters.Lost(skipped);
+                            Log.RecordsLost(logger, skipped, consumed.Topic, consumed.Partition.Value, consumed.Offset.Value - skipped, consumed.Offset.Value - 1);
+                        }
+
                         batch.Add(consumed);
                     }
 
@@ -110,6 +136,23 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         finally
         {
             consumer.Close();
+        }
+    }
+
+    /// <summary>A partition's reading starts at its committed offset: a record read further on was never read here.</summary>
+    private void Expect(IConsumer<string, byte[]> consumer, OffsetGaps gaps, List<TopicPartition> assigned)
+    {
+        try
+        {
+            foreach (var committed in consumer.Committed(assigned, CommittedTimeout).Where(c => c.Offset.Value >= 0))
+            {
+                gaps.Expect(committed.TopicPartition, committed.Offset.Value);
+            }
+        }
+        catch (KafkaException e)
+        {
+            // Only the check of the first records read is lost: reading goes on, and the next jump is still seen.
+            Log.CommittedUnknown(logger, consumer.Name, e.Error.Code, e.Error.Reason);
         }
     }
 
@@ -220,6 +263,12 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
 
         [LoggerMessage(4, LogLevel.Warning, "Handling {Count} message(s) from {Position} failed ({Failures} of {MaxFailures} in a row), again in {PauseMs} ms: {Type}: {Error}")]
         public static partial void Retrying(ILogger logger, int count, string position, int failures, int maxFailures, double pauseMs, string type, string error);
+
+        [LoggerMessage(5, LogLevel.Error, "{Count} record(s) of {Topic} [{Partition}], offsets {From}–{To}, left the topic before this reader read them (the broker's retention or size limit dropped them): what they carried is missing")]
+        public static partial void RecordsLost(ILogger logger, long count, string topic, int partition, long from, long to);
+
+        [LoggerMessage(6, LogLevel.Warning, "{Client}: the committed offsets of its new partitions could not be read ({Code} {Reason}); records lost before its first read of them would go unnoticed")]
+        public static partial void CommittedUnknown(ILogger logger, string client, ErrorCode code, string reason);
 
     }
 }

@@ -9,6 +9,7 @@ public sealed class KafkaCounters
     private long _commitFailures;
     private long _deadLettered;
     private long _evictions;
+    private long _recordsLost;
     private readonly ConcurrentDictionary<string, string> _endedReaders = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<string> _firstEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -21,6 +22,9 @@ public sealed class KafkaCounters
 
     /// <summary>Times a consumer of this process was evicted for not polling (max.poll.interval.ms). Non-zero is an alarm.</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>Records that left a topic before a reader of this process read them (<see cref="BatchConsumer.Contiguous"/>). Non-zero is an alarm: what they carried is missing.</summary>
+    public long RecordsLost => Interlocked.Read(ref _recordsLost);
 
     /// <summary>Readers of this process that ended before their stop (<see cref="BatchConsumer"/>), with why. Any is an alarm.</summary>
     public IReadOnlyDictionary<string, string> EndedReaders => _endedReaders;
@@ -35,6 +39,8 @@ public sealed class KafkaCounters
     internal void Evicted() => Interlocked.Increment(ref _evictions);
 
     internal void DeadLetter() => Interlocked.Increment(ref _deadLettered);
+
+    internal void Lost(long records) => Interlocked.Add(ref _recordsLost, records);
 
     internal void ReaderEnded(string reader, string reason)
     {

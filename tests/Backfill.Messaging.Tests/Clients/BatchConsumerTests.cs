@@ -156,6 +156,65 @@ public sealed class BatchConsumerTests
         Assert.StartsWith("HandlerFailedException:", reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RecordsDroppedBeforeAReaderCameBack_AreSaidAndCounted_WhenItsTopicsAreContiguous(bool contiguous)
+    {
+        // The mock cluster keeps at most 5 MiB of a partition: what is produced beyond that drops the oldest records, as a
+        // real broker's retention would for a reader that stayed away too long.
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var partition = new TopicPartition(connection.Topics.Orders, 0);
+        var group = connection.Topics.SinkGroup;
+        ProduceTo(clients, partition, count: 10, size: 1);
+        Assert.Equal(10, await ReadAllAsync(clients, counters, group, partition, contiguous));
+
+        ProduceTo(clients, partition, count: 80, size: 100 * 1024);
+        var (low, high) = Watermarks(clients, group, partition);
+        var read = await ReadAllAsync(clients, counters, group, partition, contiguous);
+
+        Assert.True(low > 10, $"the mock cluster kept every record (low watermark {low})");
+        Assert.Equal(high - low, read);
+        Assert.Equal(contiguous ? low - 10 : 0, counters.RecordsLost);
+    }
+
+    /// <summary>Reads <paramref name="partition"/>'s topic in <paramref name="group"/> until the partition's end; returns how many records it read.</summary>
+    private static async Task<long> ReadAllAsync(KafkaClients clients, KafkaCounters counters, string group, TopicPartition partition, bool contiguous)
+    {
+        var (_, high) = Watermarks(clients, group, partition);
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance) { Contiguous = contiguous };
+        long read = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await reader.RunAsync(group, partition.Topic, batch =>
+        {
+            read += batch.Count(m => m.Partition == partition.Partition);
+            if (batch.Any(m => m.Partition == partition.Partition && m.Offset.Value == high - 1))
+            {
+                stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+            }
+        }, stop.Token);
+        return read;
+    }
+
+    private static (long Low, long High) Watermarks(KafkaClients clients, string group, TopicPartition partition)
+    {
+        using var consumer = clients.ConsumerBuilder($"{group}-watermarks", "watermarks").Build();
+        var offsets = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10));
+        return (offsets.Low.Value, offsets.High.Value);
+    }
+
+    private static void ProduceTo(KafkaClients clients, TopicPartition partition, int count, int size)
+    {
+        using var producer = clients.CreateProducer("test");
+        for (var i = 0; i < count; i++)
+        {
+            producer.Produce(partition, new Message<string, byte[]> { Key = $"k{i}", Value = new byte[size] });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+    }
+
     private static void Produce(KafkaClients clients, string topic, IEnumerable<string> keys)
     {
         using var producer = clients.CreateProducer("test");

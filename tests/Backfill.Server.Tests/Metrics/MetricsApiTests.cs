@@ -19,7 +19,7 @@ public sealed class MetricsApiTests
         "backfill_platform_cooling_off", "backfill_platform_release_held", "backfill_quota_calls", "backfill_quota_usable", "backfill_quota_spent_until_seconds", "backfill_platform_limit_calls_per_second", "backfill_lane_calls_per_second", "backfill_action_lag_messages",
         "backfill_action_partition_lag_messages", "backfill_lane_pages_total", "backfill_platform_partition_skew",
         "backfill_worker_commit_failures_total", "backfill_worker_evictions_total",
-        "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total",
+        "backfill_kafka_commits_total", "backfill_kafka_commit_failures_total", "backfill_kafka_evictions_total", "backfill_kafka_dead_lettered_total", "backfill_kafka_records_lost_total",
         "backfill_sink_records_saved_total", "backfill_sink_duplicates_absorbed_total", "backfill_progress_ignored_total", "backfill_progress_delay_seconds",
         "backfill_token_refreshes_total",
         "backfill_shops", "backfill_shop_token_seconds_left",

@@ -23,7 +23,7 @@ public sealed class MetricsTextTests
                 lag,
                 Limit: 20),
         ],
-        new KafkaFigures(Commits: 40, CommitFailures: 1, Evictions: 0, DeadLettered: 2),
+        new KafkaFigures(Commits: 40, CommitFailures: 1, Evictions: 0, DeadLettered: 2, RecordsLost: 3),
         new Dictionary<Datasets, SinkTotals> { [Datasets.Orders] = sink ?? new SinkTotals(Unique: 1000, Writes: 1012), [Datasets.Finance] = new SinkTotals(Unique: 900, Writes: 903), [Datasets.Returns] = new SinkTotals(0, 0) },
         ProgressIgnored: 5);
 
@@ -101,6 +101,7 @@ public sealed class MetricsTextTests
         Assert.Contains("backfill_kafka_commit_failures_total 1\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_kafka_evictions_total 0\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_kafka_dead_lettered_total 2\n", text, StringComparison.Ordinal);
+        Assert.Contains("backfill_kafka_records_lost_total 3\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_sink_records_saved_total{dataset=\"orders\"} 1000\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_sink_records_saved_total{dataset=\"finance\"} 900\n", text, StringComparison.Ordinal);
         Assert.Contains("backfill_sink_records_saved_total{dataset=\"returns\"} 0\n", text, StringComparison.Ordinal);
