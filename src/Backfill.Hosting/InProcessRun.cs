@@ -86,8 +86,8 @@ public static class InProcessRun
         // A finished job's records may still be on their way to the sink: the run ends once they are all saved.
         var sink = sp.GetRequiredService<SinkProgress>();
         var drainStart = time.GetTimestamp();
-        bool allSaved;
-        while (!(allSaved = sink.AllSaved(store.Job(job.Id)!)) && time.GetElapsedTime(drainStart) < SinkDrainLimit)
+        SinkState saved;
+        while ((saved = sink.Of(store.Job(job.Id)!)) is { AllSaved: false, Lost: 0 } && time.GetElapsedTime(drainStart) < SinkDrainLimit)
         {
             progress?.Invoke(Snapshot());
             await WaitAsync(time, stopping, cancellationToken);
@@ -106,7 +106,7 @@ public static class InProcessRun
             final.Slices,
             final.OrdersSaved,
             final.OrdersEmitted,
-            allSaved,
+            saved.AllSaved,
             expected?.GetValueOrDefault(DatasetNames.Name(Datasets.Orders)),
             records.Totals().Values.Sum(t => t.DuplicatesAbsorbed),
             stats.Calls,
@@ -116,6 +116,7 @@ public static class InProcessRun
             time.GetElapsedTime(started),
             [.. all.Where(s => s.State == SliceState.Failed).Select(s => new FailedSlice(s.Id, s.Error ?? "failed"))])
         {
+            RecordsLost = saved.Lost,
             Data = job.Data,
             Records = DatasetNames.Each(job.Data).ToDictionary(d => DatasetNames.Name(d), d => records.CountOfJob(d, job.Id)),
             RecordsExpected = expected,

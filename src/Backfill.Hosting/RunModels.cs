@@ -36,6 +36,9 @@ public sealed record RunSummary(
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
+    /// <summary>Records gone from the data topics before the sink read them, within the job's span (<see cref="SinkState.Lost"/>).</summary>
+    public long RecordsLost { get; init; }
+
     /// <summary>What the job pulled.</summary>
     public Datasets Data { get; init; } = DatasetNames.Default;
 
@@ -58,7 +61,7 @@ public sealed record RunSummary(
             state = State.ToString().ToLowerInvariant(),
             slices = new { total = Slices.Total, succeeded = Slices.Succeeded, failed = Slices.Failed },
             data = DatasetNames.Names(Data),
-            orders = new { unique = OrdersUnique, emitted = OrdersEmitted, allSaved = OrdersAllSaved, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
+            orders = new { unique = OrdersUnique, emitted = OrdersEmitted, allSaved = OrdersAllSaved, lost = RecordsLost, expected = OrdersExpected, duplicatesAbsorbed = DuplicatesAbsorbed },
             records = Records,
             recordsExpected = RecordsExpected,
             platform = new { calls = Calls, throttled = Throttled },

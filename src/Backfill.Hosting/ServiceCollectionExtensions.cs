@@ -74,6 +74,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton<JobStore>();
             services.AddSingleton<RecordStore>();
             services.AddSingleton<ReleaseService>();
+            services.AddSingleton<RecordTopicEnds>();
             services.AddSingleton<ReleaseTriggers>();
             services.AddSingleton<ShopStore>();
             services.AddSingleton<QuotaStore>();

@@ -29,6 +29,7 @@ public sealed partial class ReleaseService(
     KafkaConnection connection,
     ActionTopic actionTopic,
     PlatformBoard board,
+    RecordTopicEnds recordEnds,
     IOptionsMonitor<PlatformOptions> platforms,
     IOptions<BackfillOptions> options,
     TimeProvider time,
@@ -158,6 +159,14 @@ public sealed partial class ReleaseService(
     private async Task<int> ReleaseJobAsync(JobRecord job, ReleaseWant want, IReadOnlyList<SliceRecord> candidates, int count, List<SliceRecord> inFlight, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var released = 0;
+        if (job.LastReleaseAt is null && job.RecordsFrom is null)
+        {
+            // Before the job's first step can go out: where its records will begin on the data topics, for the sink to
+            // tell a loss of them from one of older records (RecordSpan). A broker that cannot be asked holds the job.
+            var from = await recordEnds.ReadAsync(cancellationToken);
+            store.Update(job.Id, stored => stored.RecordsFrom ??= from);
+        }
+
         try
         {
             await ReleaseEachAsync();

@@ -36,7 +36,12 @@ public sealed partial class SchedulerService(
 {
     public BatchConsumer ProgressReader { get; } = new(clients, counters, logger) { Contiguous = true };
 
-    public BatchConsumer SinkReader { get; } = new(clients, counters, logger) { Contiguous = true };
+    /// <summary>Reads the data topics into the sink; records it finds gone are kept for the jobs whose they may have been (<see cref="SinkProgress"/>).</summary>
+    public BatchConsumer SinkReader { get; } = new(clients, counters, logger)
+    {
+        Contiguous = true,
+        OnLost = (partition, from, to) => records.Lost(new LostRange(partition.Topic, partition.Partition.Value, from, to), time.GetUtcNow()),
+    };
 
     private BatchConsumer ControlReader { get; } = new(clients, counters, logger);
 

@@ -66,6 +66,7 @@ public sealed class BackfillDatabase : IDisposable
         Shops = Database.GetCollection<ShopRecord>("shops");
         Quotas = Database.GetCollection<QuotaDocument>("quotas");
         Probes = Database.GetCollection<ProbeDocument>("probes");
+        LostRanges = Database.GetCollection<LostRangeDocument>("lost_records");
 
         // Every collection exists before the first transaction: a collection created inside one, while another thread
         // reads it, is what LiteDB 5 reports as "page type must be collection page" (seen in CI at a job's creation).
@@ -85,6 +86,7 @@ public sealed class BackfillDatabase : IDisposable
         Shops.EnsureIndex(s => s.Platform);
         Quotas.EnsureIndex(q => q.Id);
         Probes.EnsureIndex(p => p.Id);
+        LostRanges.EnsureIndex(l => l.Id);
         if (version < Version)
         {
             BringForward(version);
@@ -121,6 +123,9 @@ public sealed class BackfillDatabase : IDisposable
 
     /// <summary>Each platform's quota account (<see cref="QuotaStore"/>).</summary>
     internal ILiteCollection<QuotaDocument> Quotas { get; }
+
+    /// <summary>Records gone from a data topic before the sink read them (<see cref="RecordStore.Lost(Core.Data.LostRange, DateTimeOffset)"/>).</summary>
+    internal ILiteCollection<LostRangeDocument> LostRanges { get; }
 
     /// <summary>One document rewritten by <see cref="Probe"/>.</summary>
     internal ILiteCollection<ProbeDocument> Probes { get; }

@@ -1,6 +1,7 @@
 using Backfill.Core.Jobs;
 using Backfill.Core.Release;
 using Backfill.Hosting;
+using Backfill.Messaging.Clients;
 using Backfill.Messaging.Contracts;
 using Backfill.Messaging.Embedded;
 using Backfill.Scheduling;
@@ -138,7 +139,8 @@ public sealed class ReleaseRoundTests
         // Every broker answers after 3 s: the round marks the job's one slice released, then waits for its produce.
         cluster.SetRoundTrip(MockCluster.AllBrokers, TimeSpan.FromSeconds(3));
         var job = await CreateAsync(scheduler, [Harness.Shops[0]], days: 1, ReleaseCadence.Auto);
-        await Poll.Eventually(() => InFlight(store, job).Count == 1, Wait, "the slice marked released");
+        // Ten round trips or so before the mark (the lanes' lag, and the data topics' ends a job's first release reads).
+        await Poll.Eventually(() => InFlight(store, job).Count == 1, TimeSpan.FromSeconds(75), "the slice marked released");
         Finish(applier, InFlight(store, job)[0], ProgressKind.SliceSucceeded);
         Assert.Equal(JobState.Succeeded, store.Job(job.Id)!.State);
 
@@ -251,6 +253,50 @@ public sealed class ReleaseRoundTests
             {
                 Interlocked.Decrement(ref _underWay);
             }
+        }
+    }
+
+    [Fact]
+    public async Task AJobsFirstRelease_KeepsTheDataTopicsEnds_WhereItsRecordsWillBegin_AndLaterReleasesKeepThem()
+    {
+        await using var harness = await Harness.StartAsync();
+        using var cluster = harness.ShareCluster();
+        harness.Settings["Backfill:MaxInFlightPerPlatform"] = "2";
+        using var scheduler = harness.Host(BackfillRoles.Scheduler);
+        await scheduler.StartAsync();
+        var store = scheduler.Services.GetRequiredService<JobStore>();
+        var applier = scheduler.Services.GetRequiredService<ProgressApplier>();
+        var topics = scheduler.Services.GetRequiredService<KafkaConnection>().Topics;
+        await ProduceAsync(cluster.BootstrapServers, new TopicPartition(topics.Orders, 1), 3);
+
+        var job = await CreateAsync(scheduler, Harness.Shops, days: 3, ReleaseCadence.Auto);
+        await Poll.Eventually(() => InFlight(store, job).Count == 2, Wait, "the first release");
+        var from = store.Job(job.Id)!.RecordsFrom;
+
+        Assert.NotNull(from);
+        Assert.Equal(
+            Backfill.Core.Data.DatasetNames.All.Select(topics.Records).Order(),
+            from.Select(o => o.Topic).Distinct().Order());
+        Assert.Equal(3, from.Single(o => o.Topic == topics.Orders && o.Partition == 1).Offset);
+        Assert.All(from.Where(o => o.Topic != topics.Orders || o.Partition != 1), o => Assert.Equal(0, o.Offset));
+
+        await ProduceAsync(cluster.BootstrapServers, new TopicPartition(topics.Orders, 1), 2);
+        foreach (var slice in InFlight(store, job))
+        {
+            Finish(applier, slice, ProgressKind.SliceSucceeded);
+        }
+
+        await Poll.Eventually(() => store.Counts(job.Id).Pending == 2, Wait, "a second release");
+        Assert.Equal(3, store.Job(job.Id)!.RecordsFrom!.Single(o => o.Topic == topics.Orders && o.Partition == 1).Offset);
+        await scheduler.StopAsync();
+    }
+
+    private static async Task ProduceAsync(string bootstrap, TopicPartition partition, int count)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
+        for (var i = 0; i < count; i++)
+        {
+            await producer.ProduceAsync(partition, new Message<string, byte[]> { Key = $"k{i}", Value = [1] });
         }
     }
 

@@ -55,6 +55,26 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void AJobsBoundsOnTheDataTopics_AreKeptWithIt()
+    {
+        var read = CreateJob("j1");
+        var finished = Now.AddHours(1);
+        Store.Update(read.Id, job =>
+        {
+            job.RecordsFrom = [new Core.Data.TopicOffset { Topic = "orders", Partition = 2, Offset = 7 }];
+            job.RecordsTo = [new Core.Data.TopicOffset { Topic = "orders", Partition = 2, Offset = 70 }];
+            job.RecordsToAt = finished;
+        });
+
+        _temp.Reopen();
+        var stored = Store.Job("j1")!;
+
+        Assert.Equal(("orders", 2, 7L), (stored.RecordsFrom![0].Topic, stored.RecordsFrom[0].Partition, stored.RecordsFrom[0].Offset));
+        Assert.Equal(70, Assert.Single(stored.RecordsTo!).Offset);
+        Assert.Equal(finished, stored.RecordsToAt);
+    }
+
+    [Fact]
     public void Create_SlicesBuiltAsTheyAreWritten_AreCountedOnce_WithTheirStates()
     {
         var reads = 0;

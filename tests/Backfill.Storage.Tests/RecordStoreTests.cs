@@ -223,5 +223,17 @@ public sealed class RecordStoreTests : IDisposable
     [Fact]
     public void Totals_EmptySink_IsZero() => Assert.All(Sink.Totals().Values, t => Assert.Equal(new SinkTotals(0, 0), t));
 
+    [Fact]
+    public void Lost_RangesAreKeptOnceEach_AcrossAReopen()
+    {
+        Sink.Lost(new LostRange("orders", 1, 0, 99), Day);
+        Sink.Lost(new LostRange("orders", 0, 10, 19), Day.AddSeconds(1));
+        Sink.Lost(new LostRange("orders", 1, 0, 99), Day.AddSeconds(2));
+
+        _temp.Reopen();
+
+        Assert.Equal([new LostRange("orders", 1, 0, 99), new LostRange("orders", 0, 10, 19)], Sink.Lost());
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -17,6 +17,9 @@ internal sealed class GroupIntruder(string bootstrap, string group, string topic
 
     private Task _polling = Task.CompletedTask;
 
+    /// <summary>The partitions it holds, once <see cref="HoldPartitionsAsync"/> returned.</summary>
+    public IReadOnlyList<TopicPartition> Held { get; private set; } = [];
+
     public async Task HoldPartitionsAsync()
     {
         _consumer.Subscribe(topic);
@@ -26,8 +29,9 @@ internal sealed class GroupIntruder(string bootstrap, string group, string topic
             while (!_leave.IsCancellationRequested)
             {
                 _consumer.Consume(TimeSpan.FromMilliseconds(50));
-                if (_consumer.Assignment.Count > 0)
+                if (_consumer.Assignment.Count > 0 && !assigned.Task.IsCompleted)
                 {
+                    Held = [.. _consumer.Assignment];
                     assigned.TrySetResult();
                 }
             }

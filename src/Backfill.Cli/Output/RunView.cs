@@ -116,7 +116,11 @@ internal static class RunView
         Console.Error.WriteLine($"Job {s.Job} {s.State.ToString().ToLowerInvariant()} in {s.Elapsed.TotalSeconds:F1} s: {s.Slices.Succeeded}/{s.Slices.Total} slices succeeded, {s.Slices.Failed} failed.");
         Console.Error.WriteLine($"Orders: {s.OrdersUnique} unique saved{expected}, {s.OrdersEmitted} emitted, {s.DuplicatesAbsorbed} duplicates absorbed by the sink.");
         Console.Error.WriteLine($"Records saved per dataset: {string.Join(", ", s.Records.Select(r => s.RecordsExpected?.TryGetValue(r.Key, out var e) is true ? $"{r.Key} {r.Value} (expected {e})" : $"{r.Key} {r.Value}"))} (export them with '{exportHint}').");
-        if (!s.OrdersAllSaved && s.State == Core.Jobs.JobState.Succeeded)
+        if (s.RecordsLost > 0)
+        {
+            Console.Error.WriteLine($"RECORDS LOST: {s.RecordsLost} record(s) left the data topics before the sink read them, where this job's lay; run it again with 'backfill retry {s.Job} --force'.");
+        }
+        else if (!s.OrdersAllSaved && s.State == Core.Jobs.JobState.Succeeded)
         {
             Console.Error.WriteLine("NOT DONE: the sink had not saved every order of the job when the run gave up waiting for it.");
         }

@@ -49,6 +49,12 @@ internal static class StatusView
         {
             console.MarkupLine("[yellow]" + Markup.Escape("saving: the sink has not saved all the job's orders yet") + "[/]");
         }
+
+        if (status.Orders.Lost > 0)
+        {
+            console.MarkupLine("[red]" + Markup.Escape(JobProgress.LostWarning(status.Job, status.Orders.Lost)) + "[/]");
+        }
+
         if (status.SlicesPrunedAt is { } pruned)
         {
             console.MarkupLine(Markup.Escape($"slices deleted {pruned:yyyy-MM-dd} (Backfill:KeepFinishedJobs): the counts are as the job finished; its orders stay in the sink"));

@@ -50,7 +50,7 @@ internal static class WatchView
     private static string Describe(JobStatus status)
     {
         var s = status.Slices;
-        var state = JobProgress.Saving(status) ? $"{status.State}, saving orders" : status.State;
+        var state = JobProgress.Saving(status) ? $"{status.State}, saving orders" : status.Orders.Lost > 0 ? $"{status.State}, {status.Orders.Lost} records lost" : status.State;
         return Markup.Escape($"{status.Job} {state}: {s.Succeeded} succeeded, {s.Failed} failed, {s.Running + s.Released} in flight, {s.Pending} pending; orders {status.Orders.Saved} saved / {status.Orders.Emitted} emitted");
     }
 }

@@ -49,6 +49,18 @@ public sealed class JobRecord
 
     public DateTimeOffset? FinishedAt { get; set; }
 
+    /// <summary>
+    /// The data topics' ends read just before the job's first release: its records lie at or after them
+    /// (<see cref="RecordSpan"/>). Null for a job not released yet, or released before the bound was kept.
+    /// </summary>
+    public List<TopicOffset>? RecordsFrom { get; set; }
+
+    /// <summary>The data topics' ends read after the job finished at <see cref="RecordsToAt"/>: its records lie before them.</summary>
+    public List<TopicOffset>? RecordsTo { get; set; }
+
+    /// <summary>The <see cref="FinishedAt"/> that <see cref="RecordsTo"/> was read after; a re-run that finishes again needs a new reading.</summary>
+    public DateTimeOffset? RecordsToAt { get; set; }
+
     /// <summary>Who asked: <c>cli</c>, <c>demo</c>, <c>api</c>, or a schedule's name.</summary>
     public string Source { get; set; } = "cli";
 

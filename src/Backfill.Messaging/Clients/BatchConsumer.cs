@@ -31,6 +31,13 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
     /// </summary>
     public bool Contiguous { get; init; }
 
+    /// <summary>
+    /// Told of each run of records a <see cref="Contiguous"/> reader found gone (topic and partition, first and last
+    /// offset), on the reader's thread before the batch after it is handled and committed: a reader stopped in between
+    /// finds the same gap again when it comes back.
+    /// </summary>
+    public Action<TopicPartition, long, long>? OnLost { get; init; }
+
     /// <summary>True when every assigned partition has been read up to the high watermarks given.</summary>
     public bool HasReached(IReadOnlyDictionary<TopicPartition, long> highWatermarks) =>
         highWatermarks.All(h => h.Value == 0 || (_next.TryGetValue(h.Key, out var next) && next >= h.Value));
@@ -99,6 +106,7 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
                         {
                             counters.Lost(skipped);
                             Log.RecordsLost(logger, skipped, consumed.Topic, consumed.Partition.Value, consumed.Offset.Value - skipped, consumed.Offset.Value - 1);
+                            OnLost?.Invoke(consumed.TopicPartition, consumed.Offset.Value - skipped, consumed.Offset.Value - 1);
                         }
 
                         batch.Add(consumed);
@@ -139,14 +147,17 @@ public sealed partial class BatchConsumer(KafkaClients clients, KafkaCounters co
         }
     }
 
-    /// <summary>A partition's reading starts at its committed offset: a record read further on was never read here.</summary>
+    /// <summary>
+    /// A partition's reading starts at its committed offset, or at its beginning when the group never committed one (a
+    /// contiguous reader reads its topics whole): a record read further on was never read here.
+    /// </summary>
     private void Expect(IConsumer<string, byte[]> consumer, OffsetGaps gaps, List<TopicPartition> assigned)
     {
         try
         {
-            foreach (var committed in consumer.Committed(assigned, CommittedTimeout).Where(c => c.Offset.Value >= 0))
+            foreach (var committed in consumer.Committed(assigned, CommittedTimeout))
             {
-                gaps.Expect(committed.TopicPartition, committed.Offset.Value);
+                gaps.Expect(committed.TopicPartition, Math.Max(0, committed.Offset.Value));
             }
         }
         catch (KafkaException e)

@@ -10,7 +10,7 @@ namespace Backfill.Server.Jobs;
 /// <summary>
 /// The body of <c>GET /api/jobs/{id}</c>, serialized camelCase. Members are init properties rather than
 /// constructor parameters so a new member (e.g. per-platform throttle figures) is one property and one line in
-/// <see cref="Of(JobRecord, JobTotals, bool)"/>, with no caller to change.
+/// <see cref="Of(JobRecord, JobTotals, SinkState)"/>, with no caller to change.
 /// </summary>
 public sealed record JobStatus
 {
@@ -87,8 +87,8 @@ public sealed record JobStatus
     }
 
     /// <summary>The status of <paramref name="job"/> from the totals the store keeps with every slice write (one read, however many slices).</summary>
-    /// <param name="allSaved">Whether the sink has saved every order of the finished job (<see cref="SinkProgress"/>).</param>
-    public static JobStatus Of(JobRecord job, JobTotals totals, bool allSaved = false)
+    /// <param name="sink">Whether the sink has saved every order of the finished job, or found some gone (<see cref="SinkProgress"/>).</param>
+    public static JobStatus Of(JobRecord job, JobTotals totals, SinkState sink = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(totals);
@@ -109,7 +109,7 @@ public sealed record JobStatus
             Slices = SliceTotals.Of(totals.Slices),
             Data = DatasetNames.Names(job.Data),
             TimeField = job.TimeField,
-            Orders = new OrderTotals(totals.Records.Count > 0 ? totals.Records.GetValueOrDefault(OrdersName) : totals.Orders, totals.SavedByData.GetValueOrDefault(OrdersName), allSaved),
+            Orders = new OrderTotals(totals.Records.Count > 0 ? totals.Records.GetValueOrDefault(OrdersName) : totals.Orders, totals.SavedByData.GetValueOrDefault(OrdersName), sink.AllSaved, sink.Lost),
             Datasets = [.. DatasetNames.Names(job.Data)
                 .Select(name => new DatasetTotals(name, totals.Calls.GetValueOrDefault(name), totals.Records.GetValueOrDefault(name), totals.SavedByData.GetValueOrDefault(name)))],
             SlicesPrunedAt = totals.PrunedAt,
@@ -147,7 +147,11 @@ public sealed record SliceTotals(int Total, int Pending, int Released, int Runni
 /// The job is finished and the sink has saved every order it emitted, decided exactly on Kafka offsets, not by comparing
 /// the counts (<see cref="SinkProgress"/>). <c>status --watch</c>, <c>demo</c> and <c>run</c> report a job succeeded only then.
 /// </param>
-public sealed record OrderTotals(long Emitted, long Saved = 0, bool AllSaved = false);
+/// <param name="Lost">
+/// Records (of any dataset) that left their topic before the sink read them, within the finished job's span on the
+/// topics: non-zero means some of the job's records may be missing (<see cref="SinkState.Lost"/>); run it again.
+/// </param>
+public sealed record OrderTotals(long Emitted, long Saved = 0, bool AllSaved = false, long Lost = 0);
 
 /// <summary>One dataset of a job.</summary>
 /// <param name="Calls">Platform calls its slices made for it (a finance-only job's list calls count as finance).</param>

@@ -108,18 +108,18 @@ internal static class JobsApi
         var totals = store.Totals(shown);
         var warnings = shops.JobWarnings();
         return TypedResults.Ok(new JobList(
-            [.. shown.Select(j => JobStatus.Of(j, totals[j.Id], sink.AllSaved(j)) with { Platforms = [platforms[j.Platform]], ShopWarnings = warnings(j) })],
+            [.. shown.Select(j => JobStatus.Of(j, totals[j.Id], sink.Of(j)) with { Platforms = [platforms[j.Platform]], ShopWarnings = warnings(j) })],
             page.Count > size ? shown[^1].Id : null));
     }
 
-    /// <param name="sink">Whether finished jobs' orders are saved.</param>
+    /// <param name="sink">Whether finished jobs' orders are saved, or some were lost.</param>
     /// <param name="shops">The shop registry, for the warnings about the job's shops.</param>
     internal static Results<Ok<JobStatus>, ProblemHttpResult> Get(string id, JobStore store, PlatformBoard board, SinkProgress sink, ShopRegistry shops)
     {
         var job = store.Job(id);
         return job is null
             ? NoSuchJob(id)
-            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink.AllSaved(job)) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops.JobWarnings()(job) });
+            : TypedResults.Ok(JobStatus.Of(job, store.Totals(id), sink.Of(job)) with { Platforms = [board.Status(job.Platform)], ShopWarnings = shops.JobWarnings()(job) });
     }
 
     /// <summary>404 naming the job asked for: every route under <c>/api/jobs/{id}</c> answers an unknown job so.</summary>

@@ -48,6 +48,17 @@ public sealed class RecordStore(BackfillDatabase db)
 
     public RecordDocument? Find(Datasets dataset, string id) => db.Records(dataset).FindById(id);
 
+    /// <summary>Keeps a run of records that left a data topic before the sink read them, for the jobs whose records it may have held (<see cref="RecordSpan"/>).</summary>
+    public void Lost(LostRange range, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        var document = LostRangeDocument.Of(range, at);
+        db.InTransaction(() => db.LostRanges.FindById(document.Id) is null && db.LostRanges.Insert(document) is not null);
+    }
+
+    /// <summary>Every run of records the sink found gone, oldest first.</summary>
+    public IReadOnlyList<LostRange> Lost() => [.. db.LostRanges.FindAll().OrderBy(l => l.SeenAt).Select(l => l.ToRange())];
+
     /// <summary>Every saved record of one dataset of one shop, by id: what a check of the sink after a re-run compares.</summary>
     public IReadOnlyList<RecordDocument> OfShop(Datasets dataset, string platform, string shop) =>
         [.. db.Records(dataset).Find(Query.EQ(nameof(RecordDocument.ShopKey), $"{platform}:{shop}")).OrderBy(o => o.Id, StringComparer.Ordinal)];

@@ -14,7 +14,7 @@ namespace Backfill.Benchmarks.Perf;
 /// P3: a job of 500 shops × N days planned and persisted by the product's <see cref="JobPlanner"/> and
 /// <see cref="JobStore"/>, against a raw LiteDB bulk insert of as many documents of the same size into a file of the
 /// same kind; then the status of that job and the list of 1,000 jobs as <c>GET /api/jobs/{id}</c> and
-/// <c>GET /api/jobs</c> read and build them (the store's totals, <see cref="JobStatus.Of(JobRecord, JobTotals, bool)"/>),
+/// <c>GET /api/jobs</c> read and build them (the store's totals, <see cref="JobStatus.Of(JobRecord, JobTotals, SinkState)"/>),
 /// with all those slices stored.
 /// </summary>
 internal sealed class StoreScenario(PerfOptions options)

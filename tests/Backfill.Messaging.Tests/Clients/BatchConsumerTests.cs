@@ -169,22 +169,41 @@ public sealed class BatchConsumerTests
         var partition = new TopicPartition(connection.Topics.Orders, 0);
         var group = connection.Topics.SinkGroup;
         ProduceTo(clients, partition, count: 10, size: 1);
-        Assert.Equal(10, await ReadAllAsync(clients, counters, group, partition, contiguous));
+        Assert.Equal(10, (await ReadAllAsync(clients, counters, group, partition, contiguous)).Count);
 
         ProduceTo(clients, partition, count: 80, size: 100 * 1024);
         var (low, high) = Watermarks(clients, group, partition);
         var read = await ReadAllAsync(clients, counters, group, partition, contiguous);
 
         Assert.True(low > 10, $"the mock cluster kept every record (low watermark {low})");
-        Assert.Equal(high - low, read);
+        Assert.Equal(high - low, read.Count);
         Assert.Equal(contiguous ? low - 10 : 0, counters.RecordsLost);
+        Assert.Equal(contiguous ? [(partition, 10, low - 1)] : [], read.Lost);
     }
 
-    /// <summary>Reads <paramref name="partition"/>'s topic in <paramref name="group"/> until the partition's end; returns how many records it read.</summary>
-    private static async Task<long> ReadAllAsync(KafkaClients clients, KafkaCounters counters, string group, TopicPartition partition, bool contiguous)
+    [Fact]
+    public async Task APartitionTheGroupNeverCommitted_IsExpectedFromItsBeginning()
+    {
+        using var connection = KafkaConnection.Open(new KafkaOptions { Namespace = $"batch{Guid.NewGuid():N}" });
+        var counters = new KafkaCounters();
+        var clients = new KafkaClients(connection, counters, NullLoggerFactory.Instance);
+        var partition = new TopicPartition(connection.Topics.Orders, 0);
+        ProduceTo(clients, partition, count: 80, size: 100 * 1024);
+        var (low, _) = Watermarks(clients, connection.Topics.SinkGroup, partition);
+
+        var read = await ReadAllAsync(clients, counters, connection.Topics.SinkGroup, partition, contiguous: true);
+
+        Assert.True(low > 0, $"the mock cluster kept every record (low watermark {low})");
+        Assert.Equal([(partition, 0, low - 1)], read.Lost);
+        Assert.Equal(low, counters.RecordsLost);
+    }
+
+    /// <summary>Reads <paramref name="partition"/>'s topic in <paramref name="group"/> until the partition's end; returns how many records it read, and the runs it was told were lost.</summary>
+    private static async Task<(long Count, List<(TopicPartition, long, long)> Lost)> ReadAllAsync(KafkaClients clients, KafkaCounters counters, string group, TopicPartition partition, bool contiguous)
     {
         var (_, high) = Watermarks(clients, group, partition);
-        var reader = new BatchConsumer(clients, counters, NullLogger.Instance) { Contiguous = contiguous };
+        var lost = new List<(TopicPartition, long, long)>();
+        var reader = new BatchConsumer(clients, counters, NullLogger.Instance) { Contiguous = contiguous, OnLost = (p, from, to) => lost.Add((p, from, to)) };
         long read = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await reader.RunAsync(group, partition.Topic, batch =>
@@ -195,7 +214,7 @@ public sealed class BatchConsumerTests
                 stop.CancelAfter(TimeSpan.FromMilliseconds(300));
             }
         }, stop.Token);
-        return read;
+        return (read, lost);
     }
 
     private static (long Low, long High) Watermarks(KafkaClients clients, string group, TopicPartition partition)
