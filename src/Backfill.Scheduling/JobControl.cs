@@ -125,6 +125,14 @@ public sealed partial class JobControl(
         store.Save(choice.Slices, transitions);
         if (reactivate)
         {
+            if (choice.Slices.Count == store.Counts(job.Id).Total)
+            {
+                // Every slice runs again: the records of this run are the job's whole data, so where they lie starts anew
+                // (RecordSpan), and a loss among the earlier run's records no longer concerns it.
+                job.RecordsFrom = null;
+                job.LastReleaseAt = null;
+            }
+
             var what = force ? "slice(s) re-run by a forced retry" : "failed slice(s) retried";
             store.Save(job, job.MoveTo(JobState.Running, now, $"{choice.Slices.Count} {what} by {by}", force));
         }

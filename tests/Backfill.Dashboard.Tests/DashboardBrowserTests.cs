@@ -3,8 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Backfill.Core.Data;
+using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
+using Backfill.Storage;
+using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Dashboard.Tests;
@@ -122,6 +126,40 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         Assert.Equal(expected, await page.Page.InnerTextAsync($"article[data-job='{troubled}'] [data-field='warnings'] li"));
         Assert.Equal(0, await page.Page.Locator($"article[data-job='{healthy}'] [data-field='warnings']").CountAsync());
         Assert.Equal(0, await page.Page.EvaluateAsync<int>("document.querySelectorAll('#jobs b').length"));
+        Assert.Empty(page.Errors);
+    }
+
+    [SkippableFact]
+    public async Task AJobWhoseRecordsWereLost_SaysHowManyOnItsCard_AndRunAgainRerunsIt()
+    {
+        browser.RequireBrowser();
+        await using var harness = await ServerHarness.StartAsync();
+        using var worker = harness.WorkerHost();
+        await worker.StartAsync();
+        var store = harness.App.Services.GetRequiredService<JobStore>();
+        var orders = harness.App.Services.GetRequiredService<KafkaConnection>().Topics.Orders;
+        var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03", releaseEvery = "auto" });
+        await Poll.Eventually(() => store.Job(job)!.RecordsFrom is not null, RefreshTimeout, "the job's first release");
+        foreach (var start in store.Job(job)!.RecordsFrom!.Where(o => o.Topic == orders))
+        {
+            // As the sink's reader keeps a run of records the broker dropped before it read them.
+            harness.App.Services.GetRequiredService<RecordStore>().Lost(new LostRange(orders, start.Partition, start.Offset, start.Offset), DateTimeOffset.UtcNow);
+        }
+
+        await Poll.Eventually(async () => (await harness.Http.JobAsync(job)).Orders.Lost > 0, RefreshTimeout, "the finished job's lost records");
+        await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);
+        await page.RefreshAsync(RefreshTimeout);
+
+        var card = $"article[data-job='{job}']";
+        var lost = (await harness.Http.JobAsync(job)).Orders.Lost;
+        Assert.StartsWith($"records lost: {lost} left the data topics before the sink read them", await page.Page.InnerTextAsync($"{card} [data-field='lost']"), StringComparison.Ordinal);
+        await page.Page.ClickAsync($"{card} button[data-action='rerun']");
+        await page.Page.WaitForFunctionAsync("() => document.getElementById('notice').textContent === 'retry: done'");
+        await Poll.Eventually(async () => (await harness.Http.JobAsync(job)).Orders is { AllSaved: true, Lost: 0 }, TimeSpan.FromSeconds(60), "the re-run's orders all saved");
+        await page.RefreshAsync(RefreshTimeout);
+        await page.RefreshAsync(RefreshTimeout);
+        Assert.Equal(0, await page.Page.Locator($"{card} [data-field='lost']").CountAsync());
+        Assert.Equal(0, await page.Page.Locator($"{card} button[data-action='rerun']").CountAsync());
         Assert.Empty(page.Errors);
     }
 

@@ -144,6 +144,12 @@
       for (const warning of job.shopWarnings) warnings.append(el("li", "alert", warning));
       card.append(warnings);
     }
+    // Records of the job's span that left the data topics before the sink read them: only running it again brings them back.
+    if (job.orders.lost > 0) {
+      const lost = el("p", "alert", `records lost: ${number(job.orders.lost)} left the data topics before the sink read them, where this job's lay; some of its records may be missing: run it again`);
+      lost.dataset.field = "lost";
+      card.append(lost);
+    }
     card.append(progressBar(job));
     card.append(controls(job));
 
@@ -267,6 +273,7 @@
       });
     }
     if (job.slices.failed > 0 && job.state !== "cancelled") button("retry", "Retry failed", () => send(`/api/jobs/${id}/retry`));
+    if (job.orders.lost > 0 && job.state === "succeeded") button("rerun", "Run again", () => send(`/api/jobs/${id}/retry`, { force: true }));
     button("details", openJob === job.job ? "Hide details" : "Details", () => {
       openJob = openJob === job.job ? null : job.job;
       expanded.clear();
