@@ -22,13 +22,7 @@ public sealed class ActionTopic(KafkaClients clients, TimeProvider time) : IDisp
     {
         if (_partitions == 0 || time.GetElapsedTime(_partitionsAt) > PartitionsFor)
         {
-            var metadata = _admin.Value.GetMetadata(Topic, Timeout).Topics.SingleOrDefault(t => t.Topic == Topic);
-            if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
-            {
-                throw new KafkaException(metadata?.Error ?? new Error(ErrorCode.UnknownTopicOrPart, $"topic {Topic} not found"));
-            }
-
-            _partitions = metadata.Partitions.Count;
+            _partitions = Watermarks.Partitions(_admin.Value, [Topic]).Count;
             _partitionsAt = time.GetTimestamp();
         }
 
@@ -53,8 +47,8 @@ public sealed class ActionTopic(KafkaClients clients, TimeProvider time) : IDisp
                 [new ConsumerGroupTopicPartitions(clients.Connection.Topics.WorkerGroup, tps)],
                 new ListConsumerGroupOffsetsOptions { RequestTimeout = Timeout }))
             .Single().Partitions.ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
-        var earliest = await OffsetsAsync(admin, tps, OffsetSpec.Earliest(), cancellationToken);
-        var latest = await OffsetsAsync(admin, tps, OffsetSpec.Latest(), cancellationToken);
+        var earliest = await Watermarks.OffsetsAsync(admin, tps, OffsetSpec.Earliest(), cancellationToken);
+        var latest = await Watermarks.OffsetsAsync(admin, tps, OffsetSpec.Latest(), cancellationToken);
         return tps.ToDictionary(tp => tp.Partition.Value, tp =>
         {
             var from = committed.TryGetValue(tp, out var c) && c >= 0 ? Math.Max(c, earliest[tp]) : earliest[tp];
@@ -68,14 +62,5 @@ public sealed class ActionTopic(KafkaClients clients, TimeProvider time) : IDisp
         {
             _admin.Value.Dispose();
         }
-    }
-
-    private static async Task<Dictionary<TopicPartition, long>> OffsetsAsync(IAdminClient admin, List<TopicPartition> tps, OffsetSpec spec, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = await admin.ListOffsetsAsync(
-            tps.Select(tp => new TopicPartitionOffsetSpec { TopicPartition = tp, OffsetSpec = spec }),
-            new ListOffsetsOptions { RequestTimeout = Timeout });
-        return result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
     }
 }
