@@ -130,7 +130,6 @@ public sealed partial class JobControl(
                 // Every slice runs again: the records of this run are the job's whole data, so where they lie starts anew
                 // (RecordSpan), and a loss among the earlier run's records no longer concerns it.
                 job.RecordsFrom = null;
-                job.LastReleaseAt = null;
             }
 
             var what = force ? "slice(s) re-run by a forced retry" : "failed slice(s) retried";

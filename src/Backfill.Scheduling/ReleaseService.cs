@@ -159,7 +159,7 @@ public sealed partial class ReleaseService(
     private async Task<int> ReleaseJobAsync(JobRecord job, ReleaseWant want, IReadOnlyList<SliceRecord> candidates, int count, List<SliceRecord> inFlight, LanePlan plan, int partitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var released = 0;
-        if (job.LastReleaseAt is null && job.RecordsFrom is null)
+        if (job.RecordsFrom is null)
         {
             // Before the job's first step can go out: where its records will begin on the data topics, for the sink to
             // tell a loss of them from one of older records (RecordSpan). A broker that cannot be asked holds the job.

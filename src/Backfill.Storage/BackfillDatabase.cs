@@ -28,7 +28,7 @@ public sealed class BackfillDatabase : IDisposable
     /// in-flight slices in a collection of their own, the sink's totals as counters per dataset and the sink's records
     /// whole (<see cref="RecordDocument"/>). Older files are brought forward when opened (<see cref="BringForward"/>).
     /// </summary>
-    internal const int Version = 3;
+    internal const int Version = 4;
 
     private const int ChunkSize = 10_000;
 
@@ -320,7 +320,9 @@ public sealed class BackfillDatabase : IDisposable
     /// listed once (one scan of the slices), and the indexes every slice insert paid for and nothing reads any more are
     /// dropped (JobId, job/state, platform/state). Before version 2 (after <see cref="OpenOrdinal"/>): the sink's totals
     /// are counted once from its orders. Before version 3: the orders the sink kept as six fields become records
-    /// (<see cref="OrdersToRecords"/>) and the sink's one set of totals becomes the orders' (docs/decisions.md).
+    /// (<see cref="OrdersToRecords"/>) and the sink's one set of totals becomes the orders' (docs/decisions.md). Before
+    /// version 4: a job released before its bounds on the data topics were kept gets an empty start, its records counted
+    /// from each partition's beginning (<see cref="RecordSpan"/>), so a missing start means only "not released yet".
     /// </summary>
     private void BringForward(int version)
     {
@@ -350,7 +352,18 @@ public sealed class BackfillDatabase : IDisposable
             TotalsPerDataset();
         }
 
+        if (version < 4)
+        {
+            InTransaction(() => Jobs.Update([.. Jobs.FindAll().Where(j => j.RecordsFrom is null && j.LastReleaseAt is not null).Select(ReleasedBeforeBounds)]));
+        }
+
         Database.UserVersion = Version;
+    }
+
+    private static JobRecord ReleasedBeforeBounds(JobRecord job)
+    {
+        job.RecordsFrom = [];
+        return job;
     }
 
     /// <summary>

@@ -75,6 +75,33 @@ public sealed class JobStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_FileFromBeforeVersion4_AJobReleasedWithoutBounds_CountsFromEachPartitionsBeginning_OthersUnchanged()
+    {
+        CreateJob("released");
+        CreateJob("waiting");
+        CreateJob("bounded");
+        Store.Update("released", job => job.LastReleaseAt = Now);
+        Store.Update("bounded", job =>
+        {
+            job.LastReleaseAt = Now;
+            job.RecordsFrom = [new Core.Data.TopicOffset { Topic = "orders", Partition = 1, Offset = 9 }];
+        });
+        var path = _temp.Db.Path;
+        _temp.Db.Dispose();
+        using (var old = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = path, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            old.UserVersion = 3;
+        }
+
+        _temp.Reopen();
+
+        Assert.Empty(Store.Job("released")!.RecordsFrom!);
+        Assert.Null(Store.Job("waiting")!.RecordsFrom);
+        Assert.Equal(9, Assert.Single(Store.Job("bounded")!.RecordsFrom!).Offset);
+        Assert.Equal(BackfillDatabase.Version, _temp.Db.Database.UserVersion);
+    }
+
+    [Fact]
     public void Create_SlicesBuiltAsTheyAreWritten_AreCountedOnce_WithTheirStates()
     {
         var reads = 0;

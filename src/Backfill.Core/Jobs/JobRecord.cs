@@ -45,14 +45,15 @@ public sealed class JobRecord
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The last release of the job's current run; null before its first (a new job, or one whose every slice runs again).</summary>
+    /// <summary>The job's last release; null before its first.</summary>
     public DateTimeOffset? LastReleaseAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
 
     /// <summary>
     /// The data topics' ends read just before the first release of the job's current run: its records lie at or after
-    /// them (<see cref="RecordSpan"/>). Null for a run not released yet, or released before the bound was kept.
+    /// them (<see cref="RecordSpan"/>). Null for a run not released yet; empty for a job released before bounds were kept
+    /// (its records counted from each partition's beginning).
     /// </summary>
     public List<TopicOffset>? RecordsFrom { get; set; }
 
