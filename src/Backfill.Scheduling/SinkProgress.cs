@@ -28,7 +28,7 @@ public sealed partial class SinkProgress(
     ILogger<SinkProgress> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<(string Job, DateTimeOffset FinishedAt), byte> _saved = new();
+    private readonly ConcurrentDictionary<(string Job, DateTimeOffset FinishedAt), SinkState> _final = new();
     private readonly ConcurrentDictionary<(string Job, DateTimeOffset FinishedAt), byte> _wanted = new();
     private readonly SemaphoreSlim _signal = new(0);
 
@@ -42,9 +42,9 @@ public sealed partial class SinkProgress(
         }
 
         var key = (job.Id, finished);
-        if (_saved.ContainsKey(key))
+        if (_final.TryGetValue(key, out var known))
         {
-            return SinkState.Complete;
+            return known;
         }
 
         if (job.RecordsTo is not { } to || job.RecordsToAt != finished)
@@ -64,13 +64,7 @@ public sealed partial class SinkProgress(
 
         // Read past the job's span, so every run of records gone from it was found and kept before: the answer is final.
         var lost = RecordSpan.Lost(records.Lost(), job.RecordsFrom, to);
-        if (lost > 0)
-        {
-            return new SinkState(false, lost);
-        }
-
-        _saved[key] = 0;
-        return SinkState.Complete;
+        return _final[key] = lost > 0 ? new SinkState(false, lost) : SinkState.Complete;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
