@@ -198,7 +198,7 @@ public sealed class RecordStoreTests : IDisposable
 
         _temp.Reopen();
 
-        Assert.Equal(3, _temp.Db.Database.UserVersion);
+        Assert.Equal(BackfillDatabase.Version, _temp.Db.Database.UserVersion);
         Assert.Equal(new SinkTotals(2, 3), Sink.Totals(Datasets.Orders));
         Assert.Equal(new SinkTotals(0, 0), Sink.Totals(Datasets.Finance));
         var a = Sink.Find(Datasets.Orders, "shopee:1:A")!;
