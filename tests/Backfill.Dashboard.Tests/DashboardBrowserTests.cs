@@ -3,12 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Backfill.Core.Data;
-using Backfill.Messaging.Clients;
 using Backfill.Scheduling;
 using Backfill.Scheduling.Shops;
-using Backfill.Storage;
-using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Dashboard.Tests;
@@ -136,15 +132,8 @@ public sealed partial class DashboardBrowserTests(BrowserFixture browser) : ICla
         await using var harness = await ServerHarness.StartAsync();
         using var worker = harness.WorkerHost();
         await worker.StartAsync();
-        var store = harness.App.Services.GetRequiredService<JobStore>();
-        var orders = harness.App.Services.GetRequiredService<KafkaConnection>().Topics.Orders;
         var job = await CreateAsync(harness, new { platform = "demo", shops = ServerHarness.Shops, from = "2024-04-01", to = "2024-04-03", releaseEvery = "auto" });
-        await Poll.Eventually(() => store.Job(job)!.RecordsFrom is not null, RefreshTimeout, "the job's first release");
-        foreach (var start in store.Job(job)!.RecordsFrom!.Where(o => o.Topic == orders))
-        {
-            // As the sink's reader keeps a run of records the broker dropped before it read them.
-            harness.App.Services.GetRequiredService<RecordStore>().Lost(new LostRange(orders, start.Partition, start.Offset, start.Offset), DateTimeOffset.UtcNow);
-        }
+        await LostRecords.AtTheStartOfAsync(harness.App.Services, job, RefreshTimeout);
 
         await Poll.Eventually(async () => (await harness.Http.JobAsync(job)).Orders.Lost > 0, RefreshTimeout, "the finished job's lost records");
         await using var page = await DashboardPage.OpenAsync(browser.Browser, harness.BaseUrl);

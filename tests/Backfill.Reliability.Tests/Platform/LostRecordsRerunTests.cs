@@ -1,7 +1,5 @@
-using Backfill.Core.Data;
 using Backfill.Messaging.Clients;
 using Backfill.Storage;
-using Backfill.Storage.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backfill.Reliability.Tests.Platform;
@@ -21,19 +19,10 @@ public sealed class LostRecordsRerunTests
         await using var harness = await Harness.StartAsync();
         await using var run = await ServerRun.StartAsync(harness);
         var store = run.Server.Services.GetRequiredService<JobStore>();
-        var sink = run.Server.Services.GetRequiredService<RecordStore>();
         var orders = run.Server.Services.GetRequiredService<KafkaConnection>().Topics.Orders;
 
         var job = await run.CreateAsync(new DateOnly(2024, 2, 26), 3);
-        await Poll.Eventually(() => store.Job(job)!.RecordsFrom is not null, Limit, "the job's first release");
-
-        // The first record of the job's span on every order partition is lost, as the sink's reader keeps a run of
-        // records the broker dropped before it read them.
-        var from = store.Job(job)!.RecordsFrom!;
-        foreach (var start in from.Where(o => o.Topic == orders))
-        {
-            sink.Lost(new LostRange(orders, start.Partition, start.Offset, start.Offset), DateTimeOffset.UtcNow);
-        }
+        var from = await LostRecords.AtTheStartOfAsync(run.Server.Services, job, Limit);
 
         await run.WaitForStateAsync(job, "succeeded", Limit);
         var lost = await StatusWhenSettledAsync(run, job);
