@@ -17,8 +17,7 @@ public sealed class RecordTopicEnds(KafkaClients clients) : IDisposable
     public async Task<List<TopicOffset>> ReadAsync(CancellationToken cancellationToken)
     {
         var topics = DatasetNames.All.Select(clients.Connection.Topics.Records).Distinct(StringComparer.Ordinal).ToList();
-        var admin = _admin.Value;
-        var ends = await Task.Run(() => Watermarks.HighAsync(admin, topics, cancellationToken), cancellationToken);
+        var ends = await Watermarks.HighAsync(_admin.Value, topics, cancellationToken);
         return [.. ends
             .OrderBy(e => e.Key.Topic, StringComparer.Ordinal).ThenBy(e => e.Key.Partition.Value)
             .Select(e => new TopicOffset { Topic = e.Key.Topic, Partition = e.Key.Partition.Value, Offset = e.Value })];

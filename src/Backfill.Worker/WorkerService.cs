@@ -86,7 +86,12 @@ public sealed partial class WorkerService(
     {
         try
         {
-            var end = await Task.Run(() => Watermarks.High(clients, topic), stop);
+            Dictionary<TopicPartition, long> end;
+            using (var admin = clients.CreateAdmin("backfill-watermarks"))
+            {
+                end = await Watermarks.HighAsync(admin, [topic], stop);
+            }
+
             var started = time.GetTimestamp();
             while (!reader.HasReached(end))
             {

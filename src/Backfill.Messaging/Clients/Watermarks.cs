@@ -17,12 +17,16 @@ public static class Watermarks
     {
         ArgumentNullException.ThrowIfNull(clients);
         using var admin = clients.CreateAdmin("backfill-watermarks");
-        return Task.Run(() => HighAsync(admin, [topic], CancellationToken.None)).GetAwaiter().GetResult();
+        return HighAsync(admin, [topic], CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    /// <summary>High watermarks of every partition of <paramref name="topics"/>.</summary>
-    public static Task<Dictionary<TopicPartition, long>> HighAsync(IAdminClient admin, IReadOnlyCollection<string> topics, CancellationToken cancellationToken) =>
-        OffsetsAsync(admin, Partitions(admin, topics), OffsetSpec.Latest(), cancellationToken);
+    /// <summary>High watermarks of every partition of <paramref name="topics"/>; the caller's thread never waits for the broker.</summary>
+    public static async Task<Dictionary<TopicPartition, long>> HighAsync(IAdminClient admin, IReadOnlyCollection<string> topics, CancellationToken cancellationToken)
+    {
+        // The client's metadata request blocks: it runs on the pool, not on the caller's thread.
+        var partitions = await Task.Run(() => Partitions(admin, topics), cancellationToken);
+        return await OffsetsAsync(admin, partitions, OffsetSpec.Latest(), cancellationToken);
+    }
 
     /// <summary>Every partition of <paramref name="topics"/>, from one metadata request.</summary>
     public static List<TopicPartition> Partitions(IAdminClient admin, IReadOnlyCollection<string> topics)
