@@ -35,6 +35,7 @@ internal sealed partial class PlatformSource : IOrderSource
     private static readonly ResiliencePropertyKey<OwnershipLease?> OwnershipKey = new("backfill.ownership");
     private static readonly ResiliencePropertyKey<LaneLending?> LendingKey = new("backfill.lending");
     private static readonly ResiliencePropertyKey<CallerTurn?> CallerKey = new("backfill.caller");
+    private static readonly ResiliencePropertyKey<AdmissionLease?> AttemptKey = new("backfill.attempt");
 
     private readonly PlatformOptions _options;
     private readonly IPlatformReader _reader;
@@ -163,13 +164,19 @@ internal sealed partial class PlatformSource : IOrderSource
         var ownership = context.Properties.GetValue(OwnershipKey, null);
         var lending = context.Properties.GetValue(LendingKey, null);
         var caller = context.Properties.GetValue(CallerKey, null);
+        System.Threading.RateLimiting.RateLimitLease lease;
         if (!yield.CanBeCanceled)
         {
-            return await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken, caller, lending);
+            lease = await _budget.AcquireAsync(lane, shop, ownership, context.CancellationToken, caller, lending);
+        }
+        else
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
+            lease = await _budget.AcquireAsync(lane, shop, ownership, waiting.Token, caller, lending);
         }
 
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, yield);
-        return await _budget.AcquireAsync(lane, shop, ownership, waiting.Token, caller, lending);
+        context.Properties.Set(AttemptKey, lease as AdmissionLease);
+        return lease;
     }
 
     /// <summary>
@@ -274,9 +281,20 @@ internal sealed partial class PlatformSource : IOrderSource
                         return await AttemptAsync(
                             t => state.send(token.AccessToken, t), state.read, token.AccessToken, state.cancellationToken, attempt.CancellationToken);
                     }
-                    catch (PlatformException ex)
+                    catch (Exception ex)
                     {
-                        Record(ex, state.request.ShopId, token.Version);
+                        if (attempt.CancellationToken.IsCancellationRequested)
+                        {
+                            // Given up on (its timeout, or the caller's cancellation) while the request may be on its way:
+                            // a platform still busy with it may count it as late as one timeout more.
+                            attempt.Properties.GetValue(AttemptKey, null)?.GivenUp(_options.Timeout);
+                        }
+
+                        if (ex is PlatformException platform)
+                        {
+                            Record(platform, state.request.ShopId, token.Version);
+                        }
+
                         throw;
                     }
                 },

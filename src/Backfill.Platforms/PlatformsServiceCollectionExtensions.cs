@@ -53,7 +53,7 @@ public static class PlatformsServiceCollectionExtensions
             {
                 var options = PlatformOptionsOf(provider, name);
                 var refresh = PlatformKinds.Of(options).TokenRefresh(name, options, Client(provider, name), provider.GetRequiredService<TimeProvider>());
-                return (name, LanePlan.For(options.RateLimit), refresh);
+                return (name, LanePlan.For(options.RateLimit), options.Timeout, refresh);
             }),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<Quotas.IQuotaReserve>()));

@@ -25,8 +25,8 @@ internal sealed class CallWindow
 {
     private readonly Lock _lock = new();
 
-    // The ends of strict calls that are over and the starts of arriving calls (over or not), oldest first: a strict
-    // call's end is later than every start stamped before it, so the list stays in time order.
+    // When each counted call that is not in flight strict was last stamped, oldest first: a strict call's end, an
+    // arriving call's start, an unanswered call's latest possible arrival (which may lie ahead). Kept in time order.
     private readonly LinkedList<long> _stamps = new();
     private readonly TimeProvider _time;
     private readonly Func<(int Limit, TimeSpan Window)> _capacity;
@@ -75,7 +75,7 @@ internal sealed class CallWindow
         }
     }
 
-    /// <summary>The calls' latency, start to answer: a moving average of the counted calls' (each weighs an eighth); zero before the first ended.</summary>
+    /// <summary>The calls' latency, start to answer: a moving average of the answered calls' (each weighs an eighth); zero before the first answer.</summary>
     public TimeSpan Latency
     {
         get
@@ -193,7 +193,7 @@ internal sealed class CallWindow
         _inFlight++;
         if (_counting.OnArrival && _answered >= limit)
         {
-            call = new Call(this, now, _stamps.AddLast(now), spacing);
+            call = new Call(this, now, AddInOrder(now), spacing);
         }
         else
         {
@@ -245,7 +245,11 @@ internal sealed class CallWindow
         }
     }
 
-    private void End(bool counted, long start, LinkedListNode<long>? started, long spacing)
+    /// <param name="unanswered">
+    /// Null when the call's answer came back or it never went out; for a call given up on unanswered, how much later the
+    /// platform may still receive it. The call then counts as arriving at the end of that.
+    /// </param>
+    private void End(bool counted, long start, LinkedListNode<long>? started, long spacing, TimeSpan? unanswered = null)
     {
         TaskCompletionSource ended;
         lock (_lock)
@@ -262,20 +266,22 @@ internal sealed class CallWindow
                 _strictInFlight--;
             }
 
-            if (counted)
+            if (counted && unanswered is null)
             {
                 var took = _time.GetElapsedTime(start);
                 _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
                 _answered = _answered == int.MaxValue ? _answered : _answered + 1;
             }
 
-            if (!counted && started?.List is not null)
+            if (started?.List is not null && (!counted || unanswered is not null))
             {
                 _stamps.Remove(started);
             }
-            else if (counted && started is null)
+
+            if (counted && (started is null || unanswered is not null))
             {
-                _stamps.AddLast(_time.GetTimestamp());
+                var now = _time.GetTimestamp();
+                AddInOrder(unanswered is { } late ? now + (long)(late.TotalSeconds * _time.TimestampFrequency) : now);
             }
 
             ended = _callEnded;
@@ -283,6 +289,18 @@ internal sealed class CallWindow
         }
 
         ended.TrySetResult();
+    }
+
+    /// <summary>Adds a stamp after every stamp not later than it: only an unanswered call's stamps lie ahead of now.</summary>
+    private LinkedListNode<long> AddInOrder(long stamp)
+    {
+        var after = _stamps.Last;
+        while (after is not null && after.Value > stamp)
+        {
+            after = after.Previous;
+        }
+
+        return after is null ? _stamps.AddFirst(stamp) : _stamps.AddAfter(after, stamp);
     }
 
     private void Evict(long now, TimeSpan window)
@@ -326,6 +344,18 @@ internal sealed class CallWindow
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
                 window.End(counted: true, start, started, spacing);
+            }
+        }
+
+        /// <summary>
+        /// Ends a call given up on before its answer came (a timeout, a cancellation): its request may still reach the
+        /// platform up to <paramref name="late"/> from now, and is counted as arriving then.
+        /// </summary>
+        public void Unanswered(TimeSpan late)
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                window.End(counted: true, start, started, spacing, late);
             }
         }
 

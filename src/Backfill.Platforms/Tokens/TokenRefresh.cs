@@ -10,14 +10,14 @@ namespace Backfill.Platforms.Tokens;
 /// </summary>
 internal sealed class TokenRefresh : ITokenRefresh
 {
-    private readonly Dictionary<string, (IPlatformTokenRefresh Refresh, CallWindow Window)> _targets;
+    private readonly Dictionary<string, (IPlatformTokenRefresh Refresh, CallWindow Window, TimeSpan Timeout)> _targets;
 
     private readonly IQuotaReserve? _quotas;
 
-    public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time, IQuotaReserve? quotas = null)
+    public TokenRefresh(IEnumerable<(string Platform, LanePlan Plan, TimeSpan Timeout, IPlatformTokenRefresh Refresh)> platforms, TimeProvider time, IQuotaReserve? quotas = null)
     {
         _quotas = quotas;
-        _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time, p.Plan.Counting)), StringComparer.OrdinalIgnoreCase);
+        _targets = platforms.ToDictionary(p => p.Platform, p => (p.Refresh, new CallWindow(1, p.Plan.Window, time, p.Plan.Counting), p.Timeout), StringComparer.OrdinalIgnoreCase);
         Platforms = [.. _targets.Keys.Order(StringComparer.OrdinalIgnoreCase)];
     }
 
@@ -44,7 +44,16 @@ internal sealed class TokenRefresh : ITokenRefresh
 
         using (call)
         {
-            return await target.Refresh.RefreshAsync(shop, refreshToken, cancellationToken);
+            try
+            {
+                return await target.Refresh.RefreshAsync(shop, refreshToken, cancellationToken);
+            }
+            catch (Exception e) when (e is OperationCanceledException or PlatformException { Code: PlatformHttp.Timeout })
+            {
+                // Given up on while the request may be on its way: a platform still busy with it may count it a timeout later.
+                call.Unanswered(target.Timeout);
+                throw;
+            }
         }
     }
 }

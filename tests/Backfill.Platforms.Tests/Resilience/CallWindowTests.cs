@@ -70,6 +70,68 @@ public sealed class CallWindowTests
     }
 
     [Fact]
+    public void UnansweredCall_IsCountedForOneWindowAfterItsLatestPossibleArrival()
+    {
+        var window = Window(1);
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        call.Unanswered(TimeSpan.FromMilliseconds(400));
+
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1400));
+    }
+
+    [Fact]
+    public async Task UnansweredCall_AnsweredCallEndingLater_LeavesTheWindowFirst()
+    {
+        var window = Window(2);
+        var unanswered = Start(window);
+        var answered = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        unanswered.Unanswered(TimeSpan.FromMilliseconds(500));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        answered.Dispose();
+
+        var waiting = window.WaitForRoomAsync(CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        var beforeTheAnswered = waiting.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting;
+        var oneFree = window.TryStart(out _);
+        var secondFree = window.TryStart(out _);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+
+        Assert.False(beforeTheAnswered);
+        Assert.True(oneFree);
+        Assert.False(secondFree, "the unanswered call counts until 1 s after 600 ms");
+        Assert.True(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_UnansweredCall_IsCountedFromItsLatestPossibleArrival_NotItsStart()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        call.Unanswered(TimeSpan.FromMilliseconds(400));
+
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1450));
+    }
+
+    [Fact]
+    public void UnansweredCall_LeavesTheLatencyAsItWas()
+    {
+        var window = Window(2);
+        var answered = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        answered.Dispose();
+        var unanswered = Start(window);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        unanswered.Unanswered(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300), window.Latency);
+    }
+
+    [Fact]
     public async Task WaitForRoom_ReturnsAtOnce_WhenThereIsRoom()
     {
         await Window(1).WaitForRoomAsync(CancellationToken.None);
