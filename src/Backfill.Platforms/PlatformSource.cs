@@ -283,10 +283,9 @@ internal sealed partial class PlatformSource : IOrderSource
                     }
                     catch (Exception ex)
                     {
-                        if (attempt.CancellationToken.IsCancellationRequested)
+                        if (PlatformHttp.IsGivenUp(ex))
                         {
-                            // Given up on (its timeout, or the caller's cancellation) while the request may be on its way:
-                            // a platform still busy with it may count it as late as one timeout more.
+                            // A platform still busy with the request may count it as late as one timeout more.
                             attempt.Properties.GetValue(AttemptKey, null)?.GivenUp(_options.Timeout);
                         }
 

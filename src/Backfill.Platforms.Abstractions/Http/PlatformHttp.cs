@@ -12,6 +12,12 @@ public static class PlatformHttp
     public const string ConnectionError = "connection_error";
 
     /// <summary>
+    /// Whether <paramref name="exception"/> from <see cref="SendAsync"/> means the call was given up on before its answer
+    /// (its timeout, or the caller's cancellation): its request may still be on its way to the platform.
+    /// </summary>
+    public static bool IsGivenUp(Exception exception) => exception is OperationCanceledException or PlatformException { Code: Timeout };
+
+    /// <summary>
     /// The answer to <paramref name="send"/>, made within <paramref name="attemptToken"/>. A cancellation by
     /// <paramref name="callerToken"/> is an <see cref="OperationCanceledException"/>; one by the attempt alone (its timeout)
     /// and a broken connection are <see cref="PlatformErrorKind.Transient"/>.

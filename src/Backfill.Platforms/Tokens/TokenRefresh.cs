@@ -48,9 +48,9 @@ internal sealed class TokenRefresh : ITokenRefresh
             {
                 return await target.Refresh.RefreshAsync(shop, refreshToken, cancellationToken);
             }
-            catch (Exception e) when (e is OperationCanceledException or PlatformException { Code: PlatformHttp.Timeout })
+            catch (Exception e) when (PlatformHttp.IsGivenUp(e))
             {
-                // Given up on while the request may be on its way: a platform still busy with it may count it a timeout later.
+                // A platform still busy with the request may count it as late as one timeout more.
                 call.Unanswered(target.Timeout);
                 throw;
             }

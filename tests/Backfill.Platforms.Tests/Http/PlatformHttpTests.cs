@@ -18,6 +18,15 @@ public sealed class PlatformHttpTests
     }
 
     [Fact]
+    public void IsGivenUp_ATimeoutOrACancellation_NotAnAnswerOrABrokenConnection()
+    {
+        Assert.True(PlatformHttp.IsGivenUp(PlatformHttp.Classify(Platform, new TaskCanceledException())!));
+        Assert.True(PlatformHttp.IsGivenUp(new OperationCanceledException()));
+        Assert.False(PlatformHttp.IsGivenUp(PlatformHttp.Classify(Platform, new HttpRequestException("refused"))!));
+        Assert.False(PlatformHttp.IsGivenUp(new PlatformException(Platform, PlatformErrorKind.Transient, "error_server", "try again later")));
+    }
+
+    [Fact]
     public async Task SendAsync_CancelledByTheCaller_IsACancellationNotAPlatformError()
     {
         using var cancelled = new CancellationTokenSource();
