@@ -9,7 +9,7 @@ namespace Backfill.Platforms;
 /// the call is counted in the lent window, so every lane's and every shop's window still holds its share, and every call
 /// counted in a lane's windows is still made by the lane's one owner (docs/rate-budget.md, <i>Lent places</i>). Lending
 /// stops at <see cref="Leave"/>; the partition may be handed over once <see cref="CallsOverAsync"/> has returned, when no
-/// call counted in its lanes' windows is under way any more.
+/// call counted in its lanes' windows is under way any more, nor one given up on may still reach the platform.
 /// </summary>
 /// <param name="owner">The lease of the consumer that owns the partition: a call in a lent place also waits until it is held.</param>
 public sealed class LaneLending(OwnershipLease? owner) : IDisposable
@@ -52,7 +52,22 @@ public sealed class LaneLending(OwnershipLease? owner) : IDisposable
     }
 
     /// <summary>
-    /// Returns once no call counted in the windows of this partition's lanes is under way. Call it after
+    /// How long until no call given up on in this partition's lanes' windows may still reach the platform (zero: none may).
+    /// </summary>
+    public TimeSpan Late
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _windows.Select(w => w.Late).DefaultIfEmpty(TimeSpan.Zero).Max();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Returns once no call counted in the windows of this partition's lanes is under way, nor one given up on there may
+    /// still reach the platform (<see cref="CallWindow.IdleAsync"/>). Call it after
     /// <see cref="Leave"/> and the partition's own steps ended: then no call can start in these windows
     /// here any more, and those under way (lent to other partitions' steps) are the last.
     /// </summary>

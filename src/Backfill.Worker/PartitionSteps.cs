@@ -119,12 +119,19 @@ internal sealed class PartitionSteps(Func<int> maxRunning, TimeProvider time, Ow
 
     /// <summary>
     /// Once the partition is leaving (<see cref="Leave"/>): ends when its running steps have ended, whatever their outcome,
-    /// and then every call under way in its lanes' lent places (<see cref="LaneLending.CallsOverAsync"/>). From then on no
-    /// call of this process is under way in the partition's lanes' windows, and the partition may go to another member.
+    /// and then every call under way in its lanes' lent places, and the latest possible arrival of every call given up on
+    /// in them (<see cref="LaneLending.CallsOverAsync"/>). From then on no call of this process is under way in the
+    /// partition's lanes' windows, nor on its way to the platform, and the partition may go to another member.
     /// </summary>
-    public async Task HandOverAsync()
+    /// <param name="waitingForLate">Told how long the hand-over waits for calls given up on, when it does.</param>
+    public async Task HandOverAsync(Action<TimeSpan>? waitingForLate = null)
     {
         await Task.WhenAll(Running.Select(s => s.Work)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Lending.Late is var late && late > TimeSpan.Zero)
+        {
+            waitingForLate?.Invoke(late);
+        }
+
         await Lending.CallsOverAsync(CancellationToken.None);
     }
 

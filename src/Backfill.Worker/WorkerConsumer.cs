@@ -82,11 +82,11 @@ internal sealed partial class WorkerConsumer(
         {
             // Steps end promptly once cancelled; the leading finished ones are committed, unfinished ones are not, so
             // whoever gets the partition redoes at most those. Closing then revokes partitions that hold nothing more.
-            foreach (var steps in _partitions.Values)
+            foreach (var (partition, steps) in _partitions)
             {
                 var running = steps.Running.ToList();
                 steps.Leave();
-                WaitAndRenew(steps.HandOverAsync());
+                WaitAndRenew(HandOverAsync(partition, steps));
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
                 Commit(consumer, steps, leaving: true);
                 steps.Dispose();
@@ -342,7 +342,7 @@ internal sealed partial class WorkerConsumer(
                 running.ForEach(s => s.Cancel.Cancel());
             }
 
-            WaitAndRenew(steps.HandOverAsync());
+            WaitAndRenew(HandOverAsync(partition, steps));
             if (!lost)
             {
                 running.Where(s => s.Work.IsCompletedSuccessfully).ToList().ForEach(s => s.Succeeded());
@@ -362,6 +362,10 @@ internal sealed partial class WorkerConsumer(
 
         Log.Released(logger, name, string.Join(",", partitions.Select(p => p.Partition.Value)), lost ? "lost" : "revoked", inFlight);
     }
+
+    /// <summary>A leaving partition's hand-over, said when it waits for calls given up on (<see cref="PartitionSteps.HandOverAsync"/>).</summary>
+    private Task HandOverAsync(TopicPartition partition, PartitionSteps steps) =>
+        steps.HandOverAsync(late => Log.WaitingForLate(logger, name, partition.Partition.Value, (long)Math.Ceiling(late.TotalMilliseconds)));
 
     /// <summary>
     /// Waits for a leaving partition's hand-over (<see cref="PartitionSteps.HandOverAsync"/>). The loop runs meanwhile,
@@ -404,6 +408,9 @@ internal sealed partial class WorkerConsumer(
 
         [LoggerMessage(7, LogLevel.Warning, "Worker {Worker} did not poll for {GapMs} ms (the process or its poll loop stopped), longer than its ownership lease of {LeaseMs} ms: no call for its partitions starts until it has polled as long again, by when a lost assignment is known")]
         public static partial void Stalled(ILogger logger, string worker, long gapMs, long leaseMs);
+
+        [LoggerMessage(8, LogLevel.Information, "Worker {Worker} hands partition {Partition} over in {LateMs} ms: a call it gave up on (a timeout, or its step stopped) may reach the platform until then, and the next owner's calls must not meet it in the platform's window")]
+        public static partial void WaitingForLate(ILogger logger, string worker, int partition, long lateMs);
 
         [LoggerMessage(3, LogLevel.Error, "Worker {Worker}: message {Position} failed (attempt {Attempt}) on infrastructure: {Error}; retrying after back-off")]
         public static partial void InfrastructureFailure(ILogger logger, string worker, string position, int attempt, string error);

@@ -31,7 +31,12 @@ public sealed class HandOverTests : IAsyncLifetime
     {
         _sim = await PlatformSimulator.StartAsync(new SimulatorOptions { PartnerId = PartnerId, PartnerKey = PartnerKey, AccessTokens = { [Shop] = Token } });
 
-        // Four calls a second in two lanes of two, counted strict.
+        _platforms = Platforms();
+    }
+
+    /// <summary>Four calls a second in two lanes of two, counted strict; <paramref name="timeout"/> per call, tried once.</summary>
+    private ServiceProvider Platforms(TimeSpan? timeout = null)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"Platforms:{Platform}:Kind"] = "shopee",
@@ -41,8 +46,10 @@ public sealed class HandOverTests : IAsyncLifetime
             [$"Platforms:{Platform}:Shops:{Shop}:AccessToken"] = Token,
             [$"Platforms:{Platform}:RateLimit:PermitsPerSecond"] = "4",
             [$"Platforms:{Platform}:RateLimit:Lanes"] = "2",
+            [$"Platforms:{Platform}:Retry:MaxAttempts"] = "1",
+            [$"Platforms:{Platform}:Timeout"] = (timeout ?? TimeSpan.FromSeconds(10)).ToString(),
         }).Build();
-        _platforms = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddPlatforms(configuration).BuildServiceProvider();
+        return new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddPlatforms(configuration).BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
@@ -52,8 +59,8 @@ public sealed class HandOverTests : IAsyncLifetime
     }
 
     /// <summary>One call: the first page of the slice's returns, on <paramref name="lane"/> of two.</summary>
-    private Task<RecordPage> CallAsync(int lane, LaneLending lending) =>
-        _platforms.GetRequiredService<IOrderSources>().Get(Platform).FetchAsync(
+    private Task<RecordPage> CallAsync(int lane, LaneLending lending, ServiceProvider? platforms = null) =>
+        (platforms ?? _platforms).GetRequiredService<IOrderSources>().Get(Platform).FetchAsync(
             new PageRequest(Shop, Day, Day.AddDays(1), SliceCursor.Parse(null, Datasets.Returns))
             {
                 Data = Datasets.Returns,
@@ -94,5 +101,26 @@ public sealed class HandOverTests : IAsyncLifetime
         await handOver.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Contains(calls, c => c.IsCompletedSuccessfully);
         await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task APartitionLeaving_AfterACallGivenUpOn_IsHandedOverOnlyOnceThatCallCanNoLongerReachThePlatform()
+    {
+        var timeout = TimeSpan.FromMilliseconds(600);
+        await using var platforms = Platforms(timeout);
+        using var partition = new PartitionSteps(() => 4, TimeProvider.System, _lease);
+        _sim.Switches.Latency = TimeSpan.FromSeconds(3);
+        await Assert.ThrowsAsync<PlatformException>(() => CallAsync(1, partition.Lending, platforms));
+        var givenUp = TimeProvider.System.GetTimestamp();
+
+        partition.Leave();
+        TimeSpan? told = null;
+        await partition.HandOverAsync(late => told = late).WaitAsync(TimeSpan.FromSeconds(10));
+        var handedOverAfter = TimeProvider.System.GetElapsedTime(givenUp);
+
+        // The platform may still receive the call a timeout after it was given up on (a few ms for the clocks' reading).
+        Assert.NotNull(told);
+        Assert.InRange(told.Value, timeout - TimeSpan.FromMilliseconds(200), timeout);
+        Assert.True(handedOverAfter >= timeout - TimeSpan.FromMilliseconds(5), $"handed over {handedOverAfter.TotalMilliseconds} ms after the give-up");
     }
 }

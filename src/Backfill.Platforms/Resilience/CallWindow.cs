@@ -156,25 +156,46 @@ internal sealed class CallWindow
         }
     }
 
-    /// <summary>Returns once no call started here is under way.</summary>
+    /// <summary>
+    /// Returns once no call started here is under way, and none given up on may still reach the platform (its latest
+    /// possible arrival has passed): from then on the window's calls are over for the platform too, as for a hand-over.
+    /// </summary>
     public async Task IdleAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             Task callEnded;
+            var ahead = TimeSpan.Zero;
             lock (_lock)
             {
+                callEnded = _callEnded.Task;
                 if (_inFlight == 0)
                 {
-                    return;
+                    ahead = LateFor(_time.GetTimestamp());
+                    if (ahead <= TimeSpan.Zero)
+                    {
+                        return;
+                    }
                 }
-
-                callEnded = _callEnded.Task;
             }
 
-            await callEnded.WaitAsync(cancellationToken);
+            await (ahead > TimeSpan.Zero ? Task.Delay(ahead, _time, cancellationToken) : callEnded.WaitAsync(cancellationToken));
         }
     }
+
+    /// <summary>How long until the latest possible arrival of every call given up on here has passed (zero: it has).</summary>
+    public TimeSpan Late
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return LateFor(_time.GetTimestamp());
+            }
+        }
+    }
+
+    private TimeSpan LateFor(long now) => _stamps.Last is { } last && last.Value > now ? _time.GetElapsedTime(now, last.Value) : TimeSpan.Zero;
 
     private bool TryStartLocked([NotNullWhen(true)] out Call? call)
     {

@@ -114,6 +114,29 @@ public sealed class LaneLendingTests
     }
 
     [Fact]
+    public async Task CallsOver_AfterACallGivenUpOn_WaitsUntilItCanNoLongerReachThePlatform()
+    {
+        var budget = Budget();
+        var lending = await CarriedAsync(budget, lane: 1);
+        var givenUp = (AdmissionLease)await Acquire(budget, 1, lending);
+        givenUp.GivenUp(TimeSpan.FromSeconds(10));
+        givenUp.Dispose();
+
+        lending.Leave();
+        var late = lending.Late;
+        var over = lending.CallsOverAsync(CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
+        var overBefore = over.IsCompleted;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(TimeSpan.FromSeconds(10), late);
+        Assert.False(overBefore);
+        await over.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.Zero, lending.Late);
+        lending.Dispose();
+    }
+
+    [Fact]
     public async Task ACallInALentPlace_StartsOnlyWhileTheLendersLeaseIsHeld()
     {
         var budget = Budget();
