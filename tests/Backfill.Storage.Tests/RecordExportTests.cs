@@ -93,7 +93,9 @@ public sealed class RecordExportTests : IDisposable
         await Task.Delay(200);
         Assert.False(export.IsCompleted, "the export waits on the reader");
         var during = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.True(during - before < 8_000_000, $"{(during - before) / 1_000_000.0:0.0} MB more on the heap mid-export of ~{Count * 2_100 / 1_000_000} MB of lines");
+        // Held whole, the lines alone would be 42 MB (twice that as strings); streamed, what is on the heap is the pipe, a
+        // batch of documents and LiteDB's page cache, which varies by a few MB with the collector's timing.
+        Assert.True(during - before < Count * 2_100 / 4, $"{(during - before) / 1_000_000.0:0.0} MB more on the heap mid-export of ~{Count * 2_100 / 1_000_000} MB of lines");
 
         var lines = 1;
         var previous = first!;
