@@ -54,16 +54,7 @@ public sealed class LaneLending(OwnershipLease? owner) : IDisposable
     /// <summary>
     /// How long until no call given up on in this partition's lanes' windows may still reach the platform (zero: none may).
     /// </summary>
-    public TimeSpan Late
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _windows.Select(w => w.Late).DefaultIfEmpty(TimeSpan.Zero).Max();
-            }
-        }
-    }
+    public TimeSpan Late => Windows().Select(w => w.Late).DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>
     /// Returns once no call counted in the windows of this partition's lanes is under way, nor one given up on there may
@@ -73,15 +64,21 @@ public sealed class LaneLending(OwnershipLease? owner) : IDisposable
     /// </summary>
     public async Task CallsOverAsync(CancellationToken cancellationToken)
     {
-        CallWindow[] windows;
-        lock (_lock)
-        {
-            windows = [.. _windows];
-        }
-
-        foreach (var window in windows)
+        foreach (var window in Windows())
         {
             await window.IdleAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The windows carried so far, read outside this lock: a window takes this lock while holding its own
+    /// (<see cref="CallWindow.LendWhile"/>), so its own must never be taken under this one.
+    /// </summary>
+    private CallWindow[] Windows()
+    {
+        lock (_lock)
+        {
+            return [.. _windows];
         }
     }
 }
