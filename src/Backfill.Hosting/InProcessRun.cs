@@ -27,7 +27,6 @@ public static class InProcessRun
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.All);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         logging?.Invoke(builder.Logging);
         services?.Invoke(builder.Services);
         return builder.Build();

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddBackfill(this IServiceCollection services, IConfiguration configuration, BackfillRoles roles)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = HostStop.Timeout(configuration, roles));
         services.AddOptions<KafkaOptions>().Bind(configuration.GetSection("Kafka"));
         services.AddOptions<BackfillOptions>().Bind(configuration.GetSection("Backfill"));
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection("Worker"));

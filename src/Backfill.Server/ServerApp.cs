@@ -50,7 +50,6 @@ public static class ServerApp
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(OpenApiDescription.Describe);
         builder.Services.AddExceptionHandler<BadRequestHandler>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         logging?.Invoke(builder.Logging);
         services?.Invoke(builder.Services);
         builder.Services.AddBackfill(builder.Configuration, BackfillRoles.Scheduler);

@@ -46,7 +46,6 @@ public static class WorkerApp
     private static void Configure(IConfigurationManager target, IServiceCollection services, ILoggingBuilder logs, IConfiguration configuration, Action<ILoggingBuilder>? logging)
     {
         target.AddConfiguration(configuration);
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         logging?.Invoke(logs);
         services.AddBackfill(target, BackfillRoles.Worker);
     }

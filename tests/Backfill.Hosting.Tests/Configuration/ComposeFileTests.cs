@@ -101,6 +101,16 @@ public sealed partial class ComposeFileTests
     }
 
     [Theory]
+    [InlineData("serve", BackfillRoles.Scheduler)]
+    [InlineData("worker", BackfillRoles.Worker)]
+    public void ProductProcesses_AreGivenLongerToStopThanTheirHostWaits(string service, BackfillRoles roles)
+    {
+        var grace = TimeSpan.Parse("00:00:" + Scalar(Service(service), "stop_grace_period").TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(grace >= HostStop.Timeout(Configuration(Environment(service)), roles) + TimeSpan.FromSeconds(5), $"{service} is killed {grace} after it is asked to stop");
+    }
+
+    [Theory]
     [InlineData("serve")]
     [InlineData("worker")]
     [InlineData("platform-sim")]

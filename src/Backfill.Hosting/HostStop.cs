@@ -1,0 +1,37 @@
+using System.Globalization;
+using Backfill.Platforms.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Backfill.Hosting;
+
+/// <summary>How long a stopping host waits for its services before it gives up on them (its <c>ShutdownTimeout</c>).</summary>
+public static class HostStop
+{
+    /// <summary>The least a host waits: the scheduler's last writes and a worker's commits and group leave.</summary>
+    public static readonly TimeSpan Least = TimeSpan.FromSeconds(30);
+
+    // A worker's commits, its consumers' leaving the group and its last deliveries after its hand-overs.
+    private static readonly TimeSpan AfterHandOver = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a host of <paramref name="roles"/> waits to stop. A worker hands each partition over only once its steps'
+    /// calls under way have ended (each within its platform's <c>Timeout</c>) and no call given up on can still reach the
+    /// platform (one <c>Timeout</c> more): up to two of the longest <c>Timeout</c>, then its commits. Cut short, it would
+    /// leave the group without them, and the partitions' next owners would wait a session timeout for them.
+    /// </summary>
+    public static TimeSpan Timeout(IConfiguration configuration, BackfillRoles roles)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!roles.HasFlag(BackfillRoles.Worker))
+        {
+            return Least;
+        }
+
+        var longest = configuration.GetSection(PlatformsConfiguration.SectionName).GetChildren()
+            .Select(p => TimeSpan.TryParse(p["Timeout"], CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero ? timeout : new PlatformOptions().Timeout)
+            .DefaultIfEmpty(TimeSpan.Zero)
+            .Max();
+        var handOver = (2 * longest) + AfterHandOver;
+        return handOver > Least ? handOver : Least;
+    }
+}
