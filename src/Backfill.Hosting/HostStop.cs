@@ -1,4 +1,3 @@
-using System.Globalization;
 using Backfill.Platforms.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -27,11 +26,21 @@ public static class HostStop
             return Least;
         }
 
-        var longest = configuration.GetSection(PlatformsConfiguration.SectionName).GetChildren()
-            .Select(p => TimeSpan.TryParse(p["Timeout"], CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero ? timeout : new PlatformOptions().Timeout)
-            .DefaultIfEmpty(TimeSpan.Zero)
-            .Max();
+        var longest = configuration.GetSection(PlatformsConfiguration.SectionName).GetChildren().Select(TimeoutOf).DefaultIfEmpty(TimeSpan.Zero).Max();
         var handOver = (2 * longest) + AfterHandOver;
         return handOver > Least ? handOver : Least;
+    }
+
+    /// <summary>A platform's <c>Timeout</c> as every process binds it; a section the binder cannot read (refused by the start check) counts as the default.</summary>
+    private static TimeSpan TimeoutOf(IConfigurationSection platform)
+    {
+        try
+        {
+            return PlatformsConfiguration.Bind(platform).Timeout;
+        }
+        catch (InvalidOperationException)
+        {
+            return new PlatformOptions().Timeout;
+        }
     }
 }
