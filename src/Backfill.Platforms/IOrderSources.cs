@@ -72,4 +72,8 @@ public sealed class UnknownPlatformException(string platform, IEnumerable<string
 /// <summary>Counters of one platform in this process.</summary>
 /// <param name="TokensExpired">Calls the platform answered with the shop's access token refused as expired.</param>
 /// <param name="QuotaRefused">Calls the platform refused because the app's quota for the period was spent.</param>
-public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors, long TokensExpired = 0, long QuotaRefused = 0);
+/// <param name="LeftLate">
+/// Calls counted on arrival whose request left this process more than half of <c>RateLimit:ArrivalJitter</c> after their
+/// admission: counted strict instead, or not sent when their place in the window may have been taken meanwhile.
+/// </param>
+public sealed record PlatformCallStats(long Calls, long Throttled, long TransientErrors, long PermanentErrors, long TokensExpired = 0, long QuotaRefused = 0, long LeftLate = 0);

@@ -29,6 +29,9 @@ internal sealed partial class PlatformSource : IOrderSource
     /// </summary>
     internal const int MaxTokenWaits = 3;
 
+    /// <summary>How often at most a request that left this process late is logged.</summary>
+    internal static readonly TimeSpan LateWarningEvery = TimeSpan.FromMinutes(1);
+
     private static readonly ResiliencePropertyKey<LaneRef> LaneKey = new("backfill.lane");
     private static readonly ResiliencePropertyKey<string> ShopKey = new("backfill.shop");
     private static readonly ResiliencePropertyKey<CancellationToken> YieldKey = new("backfill.yield");
@@ -46,6 +49,7 @@ internal sealed partial class PlatformSource : IOrderSource
     private readonly PlatformCounters _counters = new();
     private readonly IShopTokens _tokens;
     private readonly string[] _secrets;
+    private long _lateWarnedAt;
 
     // The highest version refused here per shop (each announced once) and the highest signed with (each logged once).
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
@@ -276,6 +280,8 @@ internal sealed partial class PlatformSource : IOrderSource
                         ?? throw NoToken(state.request.ShopId);
                     state.signed.Version = token.Version;
                     NoteSigning(state.request.ShopId, token.Version);
+                    var admitted = attempt.Properties.GetValue(AttemptKey, null);
+                    Departing.Current = admitted;
                     try
                     {
                         return await AttemptAsync(
@@ -296,6 +302,13 @@ internal sealed partial class PlatformSource : IOrderSource
 
                         throw;
                     }
+                    finally
+                    {
+                        if (admitted?.Departure is { Kind: not DepartureKind.OnTime } departure)
+                        {
+                            LeftLate(departure);
+                        }
+                    }
                 },
                 context,
                 (send, read, cancellationToken, request, signed));
@@ -303,6 +316,27 @@ internal sealed partial class PlatformSource : IOrderSource
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// A call's request left this process later after its admission than counting it on arrival allows: counted, and
+    /// logged at most once a minute (a stall of the process delays many at once).
+    /// </summary>
+    private void LeftLate(Departure departure)
+    {
+        var late = _counters.LeftLate();
+        var now = _time.GetTimestamp();
+        var warned = Interlocked.Read(ref _lateWarnedAt);
+        if ((warned == 0 || _time.GetElapsedTime(warned, now) >= LateWarningEvery) && Interlocked.CompareExchange(ref _lateWarnedAt, now, warned) == warned)
+        {
+            Log.LeftLate(
+                _logger,
+                Platform,
+                (long)departure.Held.TotalMilliseconds,
+                (long)_budget.Plan.Counting.MostHeld.TotalMilliseconds,
+                departure.Kind == DepartureKind.TooLate ? "was not sent and is asked again" : "is counted strict",
+                late);
         }
     }
 

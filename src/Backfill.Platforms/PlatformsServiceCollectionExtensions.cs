@@ -87,6 +87,9 @@ public static class PlatformsServiceCollectionExtensions
                     return PlatformKinds.Of(options).Signer(options, provider.GetRequiredService<TimeProvider>());
                 })
 
+                // Innermost: the last moment before the request goes to the connection, where the call learns it left.
+                .AddHttpMessageHandler(() => new Resilience.DepartureHandler(name))
+
                 // The default HttpClient loggers write the request URI, whose query holds the token and the signature.
                 .RemoveAllLoggers();
         }

@@ -1,6 +1,8 @@
 using Backfill.Core.Data;
 using Backfill.Platforms.Shopee;
 using Backfill.Simulators;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 
 namespace Backfill.Platforms.Tests;
 
@@ -67,6 +69,77 @@ public sealed class PlatformSourceTests : IAsyncLifetime
         Assert.Equal(PlatformHttp.Timeout, givenUp.Code);
         Assert.Equal(nameof(SimulatorFault.Stall), lists[0].Outcome);
         Assert.InRange(lists[1].At - started, timeout + timeout + TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task OnArrival_ARequestHeldInTheProcessPastHalfTheJitter_IsCountedStrict_AndSaidSo()
+    {
+        _sim.Switches.Latency = TimeSpan.FromMilliseconds(300);
+        using var logs = new LogCapture();
+        var pause = new PauseRequest(number: 2, TimeSpan.FromMilliseconds(100));
+        using var harness = PlatformHarness.Create(_sim, OneCallASecondOnArrival(attempts: 1), logs, pause.AddTo);
+        var request = new PageRequest(PlatformHarness.ShopId, _day, _day.AddDays(1), PlatformHarness.OrdersFirstPage);
+
+        await harness.Source.FetchAsync(request, CancellationToken.None);
+        await harness.Source.FetchAsync(request, CancellationToken.None);
+
+        // The held call is counted from its start to a window + J after its answer (its 100 ms, the 300 ms latency, 1.05 s),
+        // not for a window + J from its start: the next arrives 1.35 s or more after it, not about 0.95 s.
+        var calls = _sim.Calls.Snapshot().OrderBy(c => c.At).ToList();
+        Assert.True(calls.Count >= 3);
+        Assert.InRange(calls[2].At - calls[1].At, TimeSpan.FromMilliseconds(1300), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, harness.Stats.LeftLate);
+        Assert.Equal(1, logs.Count("left this process"));
+    }
+
+    [Fact]
+    public async Task OnArrival_ARequestHeldPastItsPlaceInTheWindow_IsNotSent_AndAskedAgain()
+    {
+        var pause = new PauseRequest(number: 2, TimeSpan.FromMilliseconds(1200));
+        using var harness = PlatformHarness.Create(_sim, OneCallASecondOnArrival(attempts: 2), services: pause.AddTo);
+        var request = new PageRequest(PlatformHarness.ShopId, _day, _day.AddDays(1), PlatformHarness.OrdersFirstPage);
+
+        var page = await harness.Source.FetchAsync(request, CancellationToken.None);
+
+        // The second request (the page's first detail call) was held 1.2 s, past its 1.05 s: it did not go out, its
+        // retry did; one call a second all the same.
+        var calls = _sim.Calls.Snapshot().OrderBy(c => c.At).ToList();
+        Assert.Equal(pause.Requests - 1, calls.Count);
+        Assert.Equal(_sim.Expected(PlatformHarness.ShopId, _day, _day.AddDays(1), Datasets.Orders, TimeFields.CreateTime).Ids, page.Records.Select(r => r.Id));
+        Assert.Equal((1L, 1L), (harness.Stats.LeftLate, harness.Stats.TransientErrors));
+        Assert.All(calls.Zip(calls.Skip(1)), p => Assert.True(p.Second.At - p.First.At >= TimeSpan.FromMilliseconds(950), $"{p.Second.At - p.First.At}"));
+    }
+
+    private static Action<Dictionary<string, string?>> OneCallASecondOnArrival(int attempts) => c =>
+    {
+        c[PlatformHarness.Key("RateLimit:PermitsPerSecond")] = "1";
+        c[PlatformHarness.Key("RateLimit:SafetyMargin")] = "0";
+        c[PlatformHarness.Key("RateLimit:Counting")] = "Arrival";
+        c[PlatformHarness.Key("RateLimit:ArrivalJitter")] = "00:00:00.050";
+        c[PlatformHarness.Key("Retry:MaxAttempts")] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    };
+
+    /// <summary>Holds the platform client's <paramref name="number"/>th request before any of its handlers, as a pause of the process would.</summary>
+    private sealed class PauseRequest(int number, TimeSpan pause) : DelegatingHandler
+    {
+        private int _requests;
+
+        public int Requests => _requests;
+
+        public void AddTo(IServiceCollection services) =>
+            services.Configure<HttpClientFactoryOptions>(
+                PlatformsServiceCollectionExtensions.HttpClientName(PlatformHarness.Platform),
+                o => o.HttpMessageHandlerBuilderActions.Add(b => b.AdditionalHandlers.Insert(0, this)));
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _requests) == number)
+            {
+                await Task.Delay(pause, cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>The most calls the simulator was answering at the same instant (an answer ends before a call that starts then).</summary>

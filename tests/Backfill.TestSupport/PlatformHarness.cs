@@ -57,18 +57,19 @@ internal sealed class PlatformHarness : IDisposable
     };
 
     public static PlatformHarness Create(
-        PlatformSimulator simulator, Action<Dictionary<string, string?>>? configure = null, ILoggerProvider? logs = null)
+        PlatformSimulator simulator, Action<Dictionary<string, string?>>? configure = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         var values = Configuration(simulator.BaseUrl);
         configure?.Invoke(values);
-        return Create(values, logs);
+        return Create(values, logs, services);
     }
 
     /// <summary>A harness over exactly <paramref name="values"/> (a platform of another kind, its simulator started by the caller).</summary>
-    public static PlatformHarness Create(Dictionary<string, string?> values, ILoggerProvider? logs = null)
+    /// <param name="services">Changes to the services after the platforms' (a handler added to a platform's client).</param>
+    public static PlatformHarness Create(Dictionary<string, string?> values, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var provider = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(logging =>
             {
                 logging.SetMinimumLevel(LogLevel.Trace);
@@ -79,8 +80,9 @@ internal sealed class PlatformHarness : IDisposable
             })
             .AddSingleton(TimeProvider.System)
             .AddPlatforms(configuration)
-            .AddTokenRefresh(configuration)
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+            .AddTokenRefresh(configuration);
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         return new PlatformHarness(provider);
     }
 

@@ -27,6 +27,7 @@ public sealed class WorkerMeter
         meter.CreateObservableCounter("backfill.worker_slices_cancelled", () => stats.SlicesCancelled, description: "Slices whose step this worker process stopped or dropped because their job was cancelled (R4).");
         meter.CreateObservableGauge("backfill.worker_longest_step_seconds", () => stats.LongestStep.TotalSeconds, unit: "s", description: "The longest step this worker process ran, to compare with Kafka:MaxPollInterval (R3).");
         meter.CreateObservableCounter("backfill.worker_platform_calls", () => sources.Names.Select(p => new Measurement<long>(sources.Stats(p).Calls, Platform(p))), description: "Platform calls this worker process made (every attempt, retries included).");
+        meter.CreateObservableCounter("backfill.worker_platform_late_departures", () => sources.Names.Select(p => new Measurement<long>(sources.Stats(p).LeftLate, Platform(p))), description: "Platform calls counted on arrival whose request left this worker process more than half of RateLimit:ArrivalJitter after their admission (counted strict instead); recurring, the process pauses longer than the jitter allows.");
         meter.CreateObservableCounter("backfill.worker_platform_refusals", () => sources.Names.SelectMany(Refusals), description: "Platform calls of this worker process that the platform refused or that failed, by kind: throttle, transient, permanent, token-expired, quota.");
         if (withKafka)
         {

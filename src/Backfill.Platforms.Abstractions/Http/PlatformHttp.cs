@@ -58,6 +58,7 @@ public static class PlatformHttp
     {
         ApiRequestException { InnerException: { } cause } => Classify(platform, cause),
         ApiRequestException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the request could not be sent"),
+        PlatformException failure => failure,
         OperationCanceledException => new PlatformException(platform, PlatformErrorKind.Transient, Timeout, "no answer within the time allowed", inner: exception),
         HttpRequestException http => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, $"the request failed ({http.HttpRequestError})", inner: exception),
         IOException => new PlatformException(platform, PlatformErrorKind.Transient, ConnectionError, "the connection broke while reading the answer", inner: exception),

@@ -3,9 +3,12 @@ using System.Threading.RateLimiting;
 namespace Backfill.Platforms.Resilience;
 
 /// <summary>The call's places in its windows (lane, shop); Polly disposes the lease when the attempt is over, which ends the call.</summary>
-internal sealed class AdmissionLease(params CallWindow.Call[] calls) : RateLimitLease
+internal sealed class AdmissionLease(params CallWindow.Call[] calls) : RateLimitLease, IDeparting
 {
     private TimeSpan? _late;
+
+    /// <summary>How the call's request left this process, the latest of its windows' (<see cref="Departure.OnTime"/> until it leaves).</summary>
+    public Departure Departure { get; private set; } = Departure.OnTime;
 
     public override bool IsAcquired => true;
 
@@ -16,6 +19,19 @@ internal sealed class AdmissionLease(params CallWindow.Call[] calls) : RateLimit
     /// <paramref name="late"/> after the attempt is over, and is counted in its windows as arriving then.
     /// </summary>
     public void GivenUp(TimeSpan late) => _late = late;
+
+    /// <inheritdoc cref="CallWindow.Call.Leave"/>
+    public Departure Leave()
+    {
+        var departure = Departure.OnTime;
+        foreach (var call in calls)
+        {
+            departure = Departure.Worst(departure, call.Leave());
+        }
+
+        Departure = departure;
+        return departure;
+    }
 
     public override bool TryGetMetadata(string metadataName, out object? metadata)
     {

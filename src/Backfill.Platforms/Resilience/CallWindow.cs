@@ -14,7 +14,9 @@ namespace Backfill.Platforms.Resilience;
 /// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).
 /// Until a window's worth of calls (Limit) has been answered, calls are counted strict even so: a process's first calls
 /// pay for compiling its code and opening its connections between their start and their request leaving, a delay
-/// the jitter does not cover.</item>
+/// the jitter does not cover. And a call whose request is still in this process more than half the jitter after its
+/// start (a pause of the process: a stall, a GC) is counted strict from when it leaves (<see cref="Call.Leave"/>), so
+/// only the way from the process to the platform's stamp is left to the rest of the jitter.</item>
 /// </list>
 /// On arrival a window also spreads its starts evenly, one per spacing (window + J) / Limit, each allowed up to J early:
 /// that is the window's own rate, so a window with calls waiting still starts Limit per window + J, but no more at once
@@ -219,7 +221,7 @@ internal sealed class CallWindow
         else
         {
             _strictInFlight++;
-            call = new Call(this, now, started: null, spacing);
+            call = new Call(this, now, stamp: null, spacing);
         }
 
         return true;
@@ -270,16 +272,17 @@ internal sealed class CallWindow
     /// Null when the call's answer came back or it never went out; for a call given up on unanswered, how much later the
     /// platform may still receive it. The call then counts as arriving at the end of that.
     /// </param>
-    private void End(bool counted, long start, LinkedListNode<long>? started, long spacing, TimeSpan? unanswered = null)
+    private void End(Call call, bool counted, TimeSpan? unanswered = null)
     {
         TaskCompletionSource ended;
         lock (_lock)
         {
             _inFlight--;
+            var started = call.Stamp;
             if (!counted)
             {
                 // A start that never went out takes no spacing either.
-                _paceAt -= spacing;
+                _paceAt -= call.Spacing;
             }
 
             if (started is null)
@@ -289,7 +292,7 @@ internal sealed class CallWindow
 
             if (counted && unanswered is null)
             {
-                var took = _time.GetElapsedTime(start);
+                var took = _time.GetElapsedTime(call.Start);
                 _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
                 _answered = _answered == int.MaxValue ? _answered : _answered + 1;
             }
@@ -310,6 +313,37 @@ internal sealed class CallWindow
         }
 
         ended.TrySetResult();
+    }
+
+    /// <inheritdoc cref="Call.Leave"/>
+    private Departure Leave(Call call)
+    {
+        lock (_lock)
+        {
+            if (call.Stamp is not { } stamp)
+            {
+                return Departure.OnTime;
+            }
+
+            var now = _time.GetTimestamp();
+            var held = _time.GetElapsedTime(call.Start, now);
+            if (held <= _counting.MostHeld)
+            {
+                return new(DepartureKind.OnTime, held);
+            }
+
+            // A stamp still here after eviction has counted the call without a break since its start: no call took its place.
+            Evict(now, Window);
+            if (stamp.List is null)
+            {
+                return new(DepartureKind.TooLate, held);
+            }
+
+            _stamps.Remove(stamp);
+            call.Stamp = null;
+            _strictInFlight++;
+            return new(DepartureKind.Late, held);
+        }
     }
 
     /// <summary>Adds a stamp after every stamp not later than it: only an unanswered call's stamps lie ahead of now.</summary>
@@ -354,17 +388,50 @@ internal sealed class CallWindow
     private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
 
     /// <summary>One started call; disposing it marks its end (once).</summary>
-    /// <param name="started">Counted on arrival: the call's stamp, taken back if it never went out; null for a call counted strict.</param>
-    /// <param name="spacing">How far the call's start moved the next due start, given back if it never went out.</param>
-    internal sealed class Call(CallWindow window, long start, LinkedListNode<long>? started, long spacing) : IDisposable
+    internal sealed class Call : IDeparting, IDisposable
     {
+        private readonly CallWindow _window;
         private int _ended;
+
+        /// <param name="stamp">Counted on arrival: the call's stamp, taken back if it never went out; null for a call counted strict.</param>
+        /// <param name="spacing">How far the call's start moved the next due start, given back if it never went out.</param>
+        internal Call(CallWindow window, long start, LinkedListNode<long>? stamp, long spacing)
+        {
+            _window = window;
+            Start = start;
+            Stamp = stamp;
+            Spacing = spacing;
+        }
+
+        internal long Start { get; }
+
+        /// <summary>Counted on arrival: the call's stamp; null while it is counted strict. Read and changed under the window's lock.</summary>
+        internal LinkedListNode<long>? Stamp { get; set; }
+
+        internal long Spacing { get; }
+
+        /// <summary>
+        /// The call's request leaves this process now. Counted on arrival, a request held here longer than
+        /// <see cref="CallCounting.MostHeld"/> since its start is counted strict from now on (until a window + J after its
+        /// end), which holds whatever its delay; one held so long that its place may have been taken meanwhile must not be
+        /// sent (<see cref="DepartureKind.TooLate"/>: it ends as if it had never started).
+        /// </summary>
+        public Departure Leave()
+        {
+            var departure = _window.Leave(this);
+            if (departure.Kind == DepartureKind.TooLate)
+            {
+                Cancel();
+            }
+
+            return departure;
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true, start, started, spacing);
+                _window.End(this, counted: true);
             }
         }
 
@@ -376,7 +443,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: true, start, started, spacing, late);
+                _window.End(this, counted: true, late);
             }
         }
 
@@ -385,7 +452,7 @@ internal sealed class CallWindow
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                window.End(counted: false, start, started, spacing);
+                _window.End(this, counted: false);
             }
         }
     }

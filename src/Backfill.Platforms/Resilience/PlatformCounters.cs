@@ -9,8 +9,12 @@ internal sealed class PlatformCounters
     private long _permanentErrors;
     private long _tokensExpired;
     private long _quotaRefused;
+    private long _leftLate;
 
     public void Call() => Interlocked.Increment(ref _calls);
+
+    /// <summary>Counts a request that left this process late for counting on arrival; returns how many have so far.</summary>
+    public long LeftLate() => Interlocked.Increment(ref _leftLate);
 
     public void Failed(PlatformErrorKind kind)
     {
@@ -40,5 +44,6 @@ internal sealed class PlatformCounters
         Interlocked.Read(ref _transientErrors),
         Interlocked.Read(ref _permanentErrors),
         Interlocked.Read(ref _tokensExpired),
-        Interlocked.Read(ref _quotaRefused));
+        Interlocked.Read(ref _quotaRefused),
+        Interlocked.Read(ref _leftLate));
 }

@@ -46,6 +46,7 @@ internal sealed class TokenRefresh : ITokenRefresh
         {
             try
             {
+                Departing.Current = call;
                 return await target.Refresh.RefreshAsync(shop, refreshToken, cancellationToken);
             }
             catch (Exception e) when (PlatformHttp.IsGivenUp(e))

@@ -375,6 +375,104 @@ public sealed class CallWindowTests
     }
 
     [Fact]
+    public void OnArrival_RequestLeavingWithinHalfTheJitter_StaysCountedOnArrival()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        _time.Advance(Jitter / 2);
+
+        var departure = call.Leave();
+
+        Assert.Equal(new Departure(DepartureKind.OnTime, Jitter / 2), departure);
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050) - (Jitter / 2));
+    }
+
+    [Fact]
+    public void OnArrival_RequestHeldPastHalfTheJitter_IsCountedStrict_UntilAWindowPlusTheJitterAfterItsEnd()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        _time.Advance((Jitter / 2) + TimeSpan.FromMilliseconds(1));
+
+        var departure = call.Leave();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var fullWhileInFlight = !window.TryStart(out _);
+        call.Dispose();
+
+        Assert.Equal(DepartureKind.Late, departure.Kind);
+        Assert.Equal(TimeSpan.FromMilliseconds(26), departure.Held);
+        Assert.True(fullWhileInFlight, "counted strict: in flight, it holds its place beyond a window + J from its start");
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050));
+    }
+
+    [Fact]
+    public void OnArrival_RequestHeldPastItsPlaceInTheWindow_IsTooLate_AndEndsAsIfItHadNeverStarted()
+    {
+        var window = OnArrival(1);
+        var latency = window.Latency;
+        var held = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        var next = Start(window);
+
+        var departure = held.Leave();
+        held.Dispose();
+
+        Assert.Equal(new Departure(DepartureKind.TooLate, TimeSpan.FromMilliseconds(1100)), departure);
+        Assert.Equal(1, window.Count);
+        Assert.Equal(latency, window.Latency);
+        next.Dispose();
+    }
+
+    [Fact]
+    public void OnArrival_RequestHeldPastAWindowPlusTheJitter_IsTooLate_EvenWithNoOtherStart()
+    {
+        var window = OnArrival(1);
+        var held = Start(window);
+        _time.Advance(TimeSpan.FromMilliseconds(1050));
+
+        Assert.Equal(DepartureKind.TooLate, held.Leave().Kind);
+        Assert.Equal(0, window.Count);
+    }
+
+    [Fact]
+    public void OnArrival_RequestLeavingTwice_IsCountedStrictOnce()
+    {
+        var window = OnArrival(2);
+        var call = StartThenWait(window);
+
+        var first = call.Leave();
+        var second = call.Leave();
+        call.Dispose();
+        _time.Advance(TimeSpan.FromMilliseconds(1050));
+
+        Assert.Equal(DepartureKind.Late, first.Kind);
+        Assert.Equal(DepartureKind.OnTime, second.Kind);
+        Assert.Equal(0, window.Count);
+    }
+
+    [Fact]
+    public void Strict_RequestHeldHoweverLong_LeavesOnTime()
+    {
+        var window = Window(1);
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Departure.OnTime, call.Leave());
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
+    public void OnArrival_WarmUpCall_CountedStrictAlready_LeavesOnTime()
+    {
+        var window = new CallWindow(1, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var call = Start(window);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(Departure.OnTime, call.Leave());
+        Assert.False(window.TryStart(out _));
+    }
+
+    [Fact]
     public void Strict_StartsItsWholeLimitAtOnce()
     {
         var window = Window(8);
