@@ -72,6 +72,9 @@ public static class PlatformsServiceCollectionExtensions
         services.AddSingleton<PlatformClientsMarker>();
         foreach (var name in names)
         {
+            // One per platform, over the handlers the factory renews: the calls learn of every connection opened for them.
+            services.AddKeyedSingleton(name, (provider, _) => new Resilience.ConnectionWatch(
+                PlatformOptionsOf(provider, name).Timeout, provider.GetRequiredService<TimeProvider>()));
             services.AddHttpClient(HttpClientName(name))
                 .ConfigureHttpClient((provider, client) =>
                 {
@@ -80,7 +83,7 @@ public static class PlatformsServiceCollectionExtensions
                     // The pipeline's per-attempt timeout governs; HttpClient's own would cut across retries.
                     client.Timeout = Timeout.InfiniteTimeSpan;
                 })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime })
+                .ConfigurePrimaryHttpMessageHandler(provider => Connections(provider, name).Handler(PooledConnectionLifetime))
                 .AddHttpMessageHandler(provider =>
                 {
                     var options = PlatformOptionsOf(provider, name);
@@ -88,7 +91,7 @@ public static class PlatformsServiceCollectionExtensions
                 })
 
                 // Innermost: the last moment before the request goes to the connection, where the call learns it left.
-                .AddHttpMessageHandler(() => new Resilience.DepartureHandler(name))
+                .AddHttpMessageHandler(provider => new Resilience.DepartureHandler(name, Connections(provider, name)))
 
                 // The default HttpClient loggers write the request URI, whose query holds the token and the signature.
                 .RemoveAllLoggers();
@@ -122,6 +125,9 @@ public static class PlatformsServiceCollectionExtensions
 
     private static HttpClient Client(IServiceProvider provider, string name) =>
         provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName(name));
+
+    private static Resilience.ConnectionWatch Connections(IServiceProvider provider, string name) =>
+        provider.GetRequiredKeyedService<Resilience.ConnectionWatch>(name);
 
     private static PlatformOptions PlatformOptionsOf(IServiceProvider provider, string name) =>
         provider.GetRequiredService<IOptionsMonitor<PlatformOptions>>().Get(name);

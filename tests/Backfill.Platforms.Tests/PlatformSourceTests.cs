@@ -72,6 +72,25 @@ public sealed class PlatformSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OnArrival_ARequestThatOpensAConnection_IsCountedStrict_TheNextOnThatConnectionOnArrival()
+    {
+        _sim.Switches.Latency = TimeSpan.FromMilliseconds(300);
+        using var harness = PlatformHarness.Create(_sim, OneCallASecondOnArrival(attempts: 1));
+        var request = new PageRequest(PlatformHarness.ShopId, _day, _day.AddDays(1), PlatformHarness.OrdersFirstPage);
+
+        await harness.Source.FetchAsync(request, CancellationToken.None);
+        await harness.Source.FetchAsync(request, CancellationToken.None);
+
+        // The first request opened the client's connection: counted until a window + J after its answer (the 300 ms
+        // latency, 1.05 s). The later ones went out on that connection: counted for a window + J from their start.
+        var calls = _sim.Calls.Snapshot().OrderBy(c => c.At).ToList();
+        Assert.True(calls.Count >= 3);
+        Assert.InRange(calls[1].At - calls[0].At, TimeSpan.FromMilliseconds(1300), TimeSpan.FromSeconds(10));
+        Assert.InRange(calls[2].At - calls[1].At, TimeSpan.FromMilliseconds(950), TimeSpan.FromMilliseconds(1250));
+        Assert.Equal(0, harness.Stats.LeftLate);
+    }
+
+    [Fact]
     public async Task OnArrival_ARequestHeldInTheProcessPastHalfTheJitter_IsCountedStrict_AndSaidSo()
     {
         _sim.Switches.Latency = TimeSpan.FromMilliseconds(300);

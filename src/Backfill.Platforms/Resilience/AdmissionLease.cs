@@ -21,16 +21,25 @@ internal sealed class AdmissionLease(params CallWindow.Call[] calls) : RateLimit
     public void GivenUp(TimeSpan late) => _late = late;
 
     /// <inheritdoc cref="CallWindow.Call.Leave"/>
-    public Departure Leave()
+    public Departure Leave(bool connecting = false)
     {
         var departure = Departure.OnTime;
         foreach (var call in calls)
         {
-            departure = Departure.Worst(departure, call.Leave());
+            departure = Departure.Worst(departure, call.Leave(connecting));
         }
 
         Departure = departure;
         return departure;
+    }
+
+    /// <inheritdoc cref="CallWindow.Call.Connecting"/>
+    public void Connecting()
+    {
+        foreach (var call in calls)
+        {
+            call.Connecting();
+        }
     }
 
     public override bool TryGetMetadata(string metadataName, out object? metadata)

@@ -12,11 +12,11 @@ namespace Backfill.Platforms.Resilience;
 /// <item>On arrival: the platform counts a call when its request arrives, after a delay that varies by at most the jitter
 /// J, so a call is counted from its start for one window + J, whatever its answer's latency. The arrivals in any window
 /// of the platform come from starts less than window + J apart, at most Limit of them; Limit calls per (window + J).
-/// Until a window's worth of calls (Limit) has been answered, calls are counted strict even so: a process's first calls
-/// pay for compiling its code and opening its connections between their start and their request leaving, a delay
-/// the jitter does not cover. And a call whose request is still in this process more than half the jitter after its
-/// start (a pause of the process: a stall, a GC) is counted strict from when it leaves (<see cref="Call.Leave"/>), so
-/// only the way from the process to the platform's stamp is left to the rest of the jitter.</item>
+/// Two delays the jitter does not cover make a call counted strict from when they are known: its request still in this
+/// process more than half the jitter after its start (a pause of the process: compiling its code, a stall, a GC), so
+/// that only the way from the process to the platform's stamp is left to the rest of the jitter; and its request
+/// waiting for a new connection (TCP, TLS), as a process's first calls do (<see cref="Call.Leave"/>,
+/// <see cref="Call.Connecting"/>).</item>
 /// </list>
 /// On arrival a window also spreads its starts evenly, one per spacing (window + J) / Limit, each allowed up to J early:
 /// that is the window's own rate, so a window with calls waiting still starts Limit per window + J, but no more at once
@@ -41,7 +41,6 @@ internal sealed class CallWindow
     // On arrival, when the next start is due were the starts spread evenly (the generic cell rate algorithm): a start is
     // allowed up to J before it, and moves it one spacing on from max(it, now).
     private long _paceAt;
-    private int _answered;
     private TimeSpan _latency;
     private TaskCompletionSource _callEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -214,7 +213,7 @@ internal sealed class CallWindow
         _paceAt = Math.Max(_paceAt, now) + spacing;
         _lastStart = now;
         _inFlight++;
-        if (_counting.OnArrival && _answered >= limit)
+        if (_counting.OnArrival)
         {
             call = new Call(this, now, AddInOrder(now), spacing);
         }
@@ -294,7 +293,6 @@ internal sealed class CallWindow
             {
                 var took = _time.GetElapsedTime(call.Start);
                 _latency = _latency == TimeSpan.Zero ? took : _latency + ((took - _latency) / 8);
-                _answered = _answered == int.MaxValue ? _answered : _answered + 1;
             }
 
             if (started?.List is not null && (!counted || unanswered is not null))
@@ -316,18 +314,19 @@ internal sealed class CallWindow
     }
 
     /// <inheritdoc cref="Call.Leave"/>
-    private Departure Leave(Call call)
+    private Departure Leave(Call call, bool connecting)
     {
         lock (_lock)
         {
-            if (call.Stamp is not { } stamp)
+            if (call.Stamp is not { } stamp || call.IsEnded)
             {
                 return Departure.OnTime;
             }
 
             var now = _time.GetTimestamp();
             var held = _time.GetElapsedTime(call.Start, now);
-            if (held <= _counting.MostHeld)
+            var late = held > _counting.MostHeld;
+            if (!late && !connecting)
             {
                 return new(DepartureKind.OnTime, held);
             }
@@ -339,11 +338,36 @@ internal sealed class CallWindow
                 return new(DepartureKind.TooLate, held);
             }
 
-            _stamps.Remove(stamp);
-            call.Stamp = null;
-            _strictInFlight++;
-            return new(DepartureKind.Late, held);
+            CountStrict(call, stamp);
+            return new(late ? DepartureKind.Late : DepartureKind.Connecting, held);
         }
+    }
+
+    /// <inheritdoc cref="Call.Connecting"/>
+    private void Connecting(Call call)
+    {
+        lock (_lock)
+        {
+            // A call that ended meanwhile (it found another connection) holds as it ended.
+            if (call.Stamp is { } stamp && !call.IsEnded)
+            {
+                // Left the window already only if the request took a window + J to reach the connection pool: counted
+                // again, from now, all the same.
+                CountStrict(call, stamp);
+            }
+        }
+    }
+
+    /// <summary>From now on the call holds its place until a window + J after its end. Under the lock.</summary>
+    private void CountStrict(Call call, LinkedListNode<long> stamp)
+    {
+        if (stamp.List is not null)
+        {
+            _stamps.Remove(stamp);
+        }
+
+        call.Stamp = null;
+        _strictInFlight++;
     }
 
     /// <summary>Adds a stamp after every stamp not later than it: only an unanswered call's stamps lie ahead of now.</summary>
@@ -382,7 +406,7 @@ internal sealed class CallWindow
     /// <summary>The window's rate as a gap between starts, in timestamp ticks: (window + J) / Limit.</summary>
     private long Spacing(int limit, TimeSpan window) => (long)(Hold(window).TotalSeconds * _time.TimestampFrequency / limit);
 
-    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start (and after a warm-up call's end).</summary>
+    /// <summary>How long a stamp counts: a window after a strict call's end, a window + jitter after an arriving call's start (and after the end of one it counts strict).</summary>
     private TimeSpan Hold(TimeSpan window) => _counting.OnArrival ? window + _counting.Jitter : window;
 
     private static Func<(int, TimeSpan)> Fixed(int limit, TimeSpan window) => () => (limit, window);
@@ -410,15 +434,19 @@ internal sealed class CallWindow
 
         internal long Spacing { get; }
 
+        /// <summary>Whether the call ended (read under the window's lock, where its end is recorded, it says which came first).</summary>
+        internal bool IsEnded => Volatile.Read(ref _ended) == 1;
+
         /// <summary>
         /// The call's request leaves this process now. Counted on arrival, a request held here longer than
-        /// <see cref="CallCounting.MostHeld"/> since its start is counted strict from now on (until a window + J after its
-        /// end), which holds whatever its delay; one held so long that its place may have been taken meanwhile must not be
-        /// sent (<see cref="DepartureKind.TooLate"/>: it ends as if it had never started).
+        /// <see cref="CallCounting.MostHeld"/> since its start, or leaving while a connection is being opened
+        /// (<paramref name="connecting"/>), is counted strict from now on (until a window + J after its end), which holds
+        /// whatever its delay; one held so long that its place may have been taken meanwhile must not be sent
+        /// (<see cref="DepartureKind.TooLate"/>: it ends as if it had never started).
         /// </summary>
-        public Departure Leave()
+        public Departure Leave(bool connecting = false)
         {
-            var departure = _window.Leave(this);
+            var departure = _window.Leave(this, connecting);
             if (departure.Kind == DepartureKind.TooLate)
             {
                 Cancel();
@@ -426,6 +454,9 @@ internal sealed class CallWindow
 
             return departure;
         }
+
+        /// <summary>The call's request started a new connection and waits for it: counted strict from now on.</summary>
+        public void Connecting() => _window.Connecting(this);
 
         public void Dispose()
         {

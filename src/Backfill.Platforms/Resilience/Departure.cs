@@ -6,6 +6,9 @@ internal enum DepartureKind
     /// <summary>Counted as admitted: counted strict anyway, or on arrival and within <see cref="CallCounting.MostHeld"/> of its start.</summary>
     OnTime,
 
+    /// <summary>Left in time, but onto a connection being opened: counted strict from then on.</summary>
+    Connecting,
+
     /// <summary>Held here past <see cref="CallCounting.MostHeld"/>: counted strict from then on.</summary>
     Late,
 
@@ -22,10 +25,14 @@ internal readonly record struct Departure(DepartureKind Kind, TimeSpan Held)
     public static Departure Worst(Departure a, Departure b) => (a.Kind, a.Held).CompareTo((b.Kind, b.Held)) >= 0 ? a : b;
 }
 
-/// <summary>A call about to send its request, told when the request leaves this process.</summary>
+/// <summary>A call about to send its request, told when the request leaves this process and when it starts a connection.</summary>
 internal interface IDeparting
 {
-    Departure Leave();
+    /// <param name="connecting">Whether a connection of the platform's client is being opened now (the request may wait for it).</param>
+    Departure Leave(bool connecting = false);
+
+    /// <summary>The request started a new connection, and waits for it: counted strict from now on.</summary>
+    void Connecting();
 }
 
 /// <summary>

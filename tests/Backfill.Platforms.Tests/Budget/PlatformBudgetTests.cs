@@ -115,19 +115,6 @@ public sealed class PlatformBudgetTests
         var budget = new PlatformBudget("demo", limit, _time);
         var latency = TimeSpan.FromSeconds(latencySeconds);
 
-        // Past the warm-up, in which a process's first window of calls is counted strict whatever the counting.
-        // On arrival the window spreads its starts over the window, so the clock moves until all are in.
-        var warmUp = Enumerable.Range(0, 10).Select(_ => budget.AcquireAsync(LaneRef.Whole, "1", null, CancellationToken.None).AsTask()).ToList();
-        while (!warmUp.TrueForAll(t => t.IsCompleted))
-        {
-            await Task.Yield();
-            _time.Advance(Tick);
-        }
-
-        _time.Advance(latency);
-        warmUp.ForEach(l => l.Result.Dispose());
-        _time.Advance(TimeSpan.FromSeconds(2));
-
         var arrivals = await DriveWithLatencyAsync(budget, callers: 40, latency, jitter, TimeSpan.FromSeconds(10));
 
         Assert.Equal(10, MaxInAnyWindow(arrivals, TimeSpan.FromSeconds(1)));

@@ -183,19 +183,11 @@ public sealed class CallWindowTests
 
     private static readonly TimeSpan Jitter = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>A window counting on arrival, past its warm-up: a window's worth of calls answered and gone.</summary>
-    private CallWindow OnArrival(int limit) => Warm(new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+    /// <summary>A window counting on arrival.</summary>
+    private CallWindow OnArrival(int limit) => new(limit, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
 
     /// <summary>On arrival, the gap between starts of a window that spreads them one by one: (1 s + J) / limit.</summary>
     private static TimeSpan Spacing(int limit) => (TimeSpan.FromSeconds(1) + Jitter) / limit;
-
-    private CallWindow Warm(CallWindow window)
-    {
-        var calls = Enumerable.Range(0, window.Limit).Select(_ => StartThenWait(window)).ToList();
-        calls.ForEach(c => c.Dispose());
-        _time.Advance(TimeSpan.FromSeconds(2));
-        return window;
-    }
 
     /// <summary>Starts a call, then lets a spacing pass so that the next start is due.</summary>
     private CallWindow.Call StartThenWait(CallWindow window)
@@ -206,27 +198,13 @@ public sealed class CallWindowTests
     }
 
     [Fact]
-    public void OnArrival_UntilAWindowOfCallsIsAnswered_CallsAreCountedStrict()
+    public void OnArrival_AFreshWindow_CountsItsFirstCallOnArrival()
     {
-        var window = new CallWindow(2, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
-        var first = StartThenWait(window);
-        var second = Start(window);
+        var window = new CallWindow(1, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var first = Start(window);
 
-        _time.Advance(TimeSpan.FromSeconds(5));
-        var fullWhileInFlight = !window.TryStart(out _);
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050));
         first.Dispose();
-        second.Dispose();
-        _time.Advance(TimeSpan.FromMilliseconds(1049));
-        var fullJustBefore = !window.TryStart(out _);
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-        var warm = StartThenWait(window);
-        Start(window);
-        _time.Advance(TimeSpan.FromMilliseconds(1050));
-
-        Assert.True(fullWhileInFlight);
-        Assert.True(fullJustBefore);
-        Assert.True(window.TryStart(out _), "warm: counted from the start, though still in flight");
-        warm.Dispose();
     }
 
     [Fact]
@@ -276,7 +254,7 @@ public sealed class CallWindowTests
     public void OnArrival_SmallerCapacity_AppliesToTheCallsAlreadyCounted()
     {
         var limit = 3;
-        var window = Warm(new CallWindow(() => (limit, TimeSpan.FromSeconds(1)), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+        var window = new CallWindow(() => (limit, TimeSpan.FromSeconds(1)), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
         Start(window);
         _time.Advance(TimeSpan.FromMilliseconds(500));
         Start(window);
@@ -462,14 +440,50 @@ public sealed class CallWindowTests
     }
 
     [Fact]
-    public void OnArrival_WarmUpCall_CountedStrictAlready_LeavesOnTime()
+    public void OnArrival_RequestLeavingWhileAConnectionIsOpened_IsCountedStrict()
     {
-        var window = new CallWindow(1, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
+        var window = OnArrival(1);
         var call = Start(window);
-        _time.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal(Departure.OnTime, call.Leave());
-        Assert.False(window.TryStart(out _));
+        var departure = call.Leave(connecting: true);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var fullWhileInFlight = !window.TryStart(out _);
+        call.Dispose();
+
+        Assert.Equal(new Departure(DepartureKind.Connecting, TimeSpan.Zero), departure);
+        Assert.True(fullWhileInFlight);
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050));
+    }
+
+    [Fact]
+    public void OnArrival_RequestStartingAConnection_IsCountedStrictFromThen()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        var departure = call.Leave();
+
+        call.Connecting();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var fullWhileInFlight = !window.TryStart(out _);
+        call.Dispose();
+
+        Assert.Equal(DepartureKind.OnTime, departure.Kind);
+        Assert.True(fullWhileInFlight);
+        RoomComesIn(window, TimeSpan.FromMilliseconds(1050));
+    }
+
+    [Fact]
+    public void OnArrival_ConnectionStartedForACallThatHadEnded_ChangesNothing()
+    {
+        var window = OnArrival(1);
+        var call = Start(window);
+        call.Leave();
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        call.Dispose();
+
+        call.Connecting();
+
+        RoomComesIn(window, TimeSpan.FromMilliseconds(750));
     }
 
     [Fact]

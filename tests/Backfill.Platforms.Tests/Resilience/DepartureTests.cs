@@ -11,6 +11,9 @@ public sealed class DepartureTests
     private static readonly TimeSpan Jitter = TimeSpan.FromMilliseconds(50);
 
     private readonly FakeTimeProvider _time = new();
+    private readonly ConnectionWatch _connections;
+
+    public DepartureTests() => _connections = new ConnectionWatch(TimeSpan.FromSeconds(30), _time);
 
     [Theory]
     [InlineData(null)]
@@ -20,7 +23,7 @@ public sealed class DepartureTests
     {
         DepartureKind? kind = left is null ? null : Enum.Parse<DepartureKind>(left);
         using var sent = new Counting();
-        using var invoker = new HttpMessageInvoker(new DepartureHandler("demo") { InnerHandler = sent });
+        using var invoker = new HttpMessageInvoker(new DepartureHandler("demo", _connections) { InnerHandler = sent });
         var call = kind is { } k ? new Leaving(new Departure(k, TimeSpan.FromMilliseconds(30))) : null;
         Departing.Current = call;
 
@@ -34,7 +37,7 @@ public sealed class DepartureTests
     public async Task Handler_RequestHeldPastItsPlace_IsNotSent_ATransientFailureThatSaysSo()
     {
         using var sent = new Counting();
-        using var invoker = new HttpMessageInvoker(new DepartureHandler("demo") { InnerHandler = sent });
+        using var invoker = new HttpMessageInvoker(new DepartureHandler("demo", _connections) { InnerHandler = sent });
         Departing.Current = new Leaving(new Departure(DepartureKind.TooLate, TimeSpan.FromMilliseconds(1234)));
 
         var failure = await Assert.ThrowsAsync<PlatformException>(
@@ -62,10 +65,58 @@ public sealed class DepartureTests
     }
 
     [Fact]
+    public async Task Handler_WhileAConnectionIsOpened_TellsTheCallSo_AndPutsItOnTheRequestForTheConnectionItMayStart()
+    {
+        using var sent = new Counting();
+        using var invoker = new HttpMessageInvoker(new DepartureHandler("demo", _connections) { InnerHandler = sent });
+        var call = new Leaving(Departure.OnTime);
+        using var other = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/other");
+        _connections.Started(other);
+        Departing.Current = call;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/");
+
+        using var response = await invoker.SendAsync(request, CancellationToken.None);
+
+        Assert.True(call.LeftConnecting);
+        Assert.True(request.Options.TryGetValue(DepartureHandler.CallKey, out var onRequest));
+        Assert.Same(call, onRequest);
+    }
+
+    [Fact]
+    public void ConnectionWatch_OpeningFromItsStartToItsEnd_TheStartingRequestsCallToldAtOnce()
+    {
+        var call = new Leaving(Departure.OnTime);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/");
+        request.Options.Set(DepartureHandler.CallKey, call);
+        var before = _connections.Opening;
+
+        _connections.Started(request);
+        var during = _connections.Opening;
+        _connections.Ended(request);
+
+        Assert.Equal((false, true, false), (before, during, _connections.Opening));
+        Assert.Equal(1, call.Connected);
+    }
+
+    [Fact]
+    public void ConnectionWatch_AnOpeningNeverSeenToEnd_IsOverAfterTheLongestWait()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/");
+        _connections.Started(request);
+
+        _time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
+        var justBefore = _connections.Opening;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(justBefore);
+        Assert.False(_connections.Opening);
+    }
+
+    [Fact]
     public void AdmissionLease_LeavesAsLateAsTheLatestOfItsWindows()
     {
         var lane = new CallWindow(4, TimeSpan.FromSeconds(1), _time);
-        var shop = Warm(new CallWindow(1, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter)));
+        var shop = new CallWindow(1, TimeSpan.FromSeconds(1), _time, new CallCounting(RateLimitCounting.Arrival, Jitter));
         Assert.True(lane.TryStart(out var laneCall));
         Assert.True(shop.TryStart(out var shopCall));
         using var lease = new AdmissionLease(laneCall, shopCall);
@@ -91,23 +142,22 @@ public sealed class DepartureTests
         Assert.Equal(expected, Departure.Worst(second, first));
     }
 
-    private CallWindow Warm(CallWindow window)
-    {
-        Assert.True(window.TryStart(out var call));
-        call.Dispose();
-        _time.Advance(TimeSpan.FromSeconds(2));
-        return window;
-    }
-
     private sealed class Leaving(Departure departure) : IDeparting
     {
         public int Left { get; private set; }
 
-        public Departure Leave()
+        public bool? LeftConnecting { get; private set; }
+
+        public int Connected { get; private set; }
+
+        public Departure Leave(bool connecting = false)
         {
             Left++;
+            LeftConnecting = connecting;
             return departure;
         }
+
+        public void Connecting() => Connected++;
     }
 
     private sealed class Counting : HttpMessageHandler
