@@ -30,8 +30,8 @@ internal sealed partial class PlatformSource
         [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform} refused a call for shop {ShopId} with {Code}: the app's quota is spent; no call of it starts in this process until {Until:O}")]
         public static partial void QuotaSpent(ILogger logger, string platform, string shopId, string code, DateTimeOffset until);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Platform {Platform}: a call's request left this process {HeldMs} ms after its admission, more than half of RateLimit:ArrivalJitter ({MostHeldMs} ms); it {Outcome} ({Late} such calls here so far). Recurring, this process pauses longer than the jitter allows: give it more CPU or raise ArrivalJitter")]
-        public static partial void LeftLate(ILogger logger, string platform, long heldMs, long mostHeldMs, string outcome, long late);
+        [LoggerMessage(Message = "Platform {Platform}: a call's request left this process {HeldMs} ms after its admission, more than half of RateLimit:ArrivalJitter ({MostHeldMs} ms); it {Outcome} ({Late} such calls here so far). Recurring, this process pauses longer than the jitter allows: give it more CPU or raise ArrivalJitter")]
+        public static partial void LeftLate(ILogger logger, LogLevel level, string platform, long heldMs, long mostHeldMs, string outcome, long late);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Platform {Platform}: attempt {Attempt} of {MaxAttempts} in {DelayMs} ms")]
         public static partial void Retrying(ILogger logger, string platform, int attempt, int maxAttempts, long delayMs);

@@ -50,6 +50,7 @@ internal sealed partial class PlatformSource : IOrderSource
     private readonly IShopTokens _tokens;
     private readonly string[] _secrets;
     private long _lateWarnedAt;
+    private readonly long _createdAt;
 
     // The highest version refused here per shop (each announced once) and the highest signed with (each logged once).
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
@@ -67,6 +68,7 @@ internal sealed partial class PlatformSource : IOrderSource
         _budget = new PlatformBudget(platform, options.RateLimit, time);
         _budget.QuotaWanted += want => QuotaWanted?.Invoke(Platform, want);
         _pipeline = PlatformPipeline.Create(platform, options.Retry, options.Timeout, Admit, time, OnRetry);
+        _createdAt = time.GetTimestamp();
     }
 
     public string Platform { get; }
@@ -304,7 +306,7 @@ internal sealed partial class PlatformSource : IOrderSource
                     }
                     finally
                     {
-                        if (admitted?.Departure is { Kind: not DepartureKind.OnTime } departure)
+                        if (admitted?.Departure is { IsLate: true } departure)
                         {
                             LeftLate(departure);
                         }
@@ -321,7 +323,8 @@ internal sealed partial class PlatformSource : IOrderSource
 
     /// <summary>
     /// A call's request left this process later after its admission than counting it on arrival allows: counted, and
-    /// logged at most once a minute (a stall of the process delays many at once).
+    /// logged at most once a minute (a stall of the process delays many at once); a warning after the process's first
+    /// minute, in which compiling its code delays its first calls anyway.
     /// </summary>
     private void LeftLate(Departure departure)
     {
@@ -332,6 +335,7 @@ internal sealed partial class PlatformSource : IOrderSource
         {
             Log.LeftLate(
                 _logger,
+                _time.GetElapsedTime(_createdAt, now) < LateWarningEvery ? LogLevel.Information : LogLevel.Warning,
                 Platform,
                 (long)departure.Held.TotalMilliseconds,
                 (long)_budget.Plan.Counting.MostHeld.TotalMilliseconds,

@@ -21,6 +21,9 @@ internal readonly record struct Departure(DepartureKind Kind, TimeSpan Held)
 {
     public static readonly Departure OnTime = new(DepartureKind.OnTime, TimeSpan.Zero);
 
+    /// <summary>Whether the request was held in the process longer than counting on arrival allows: a sign of a process that pauses (a new connection is not one).</summary>
+    public bool IsLate => Kind is DepartureKind.Late or DepartureKind.TooLate;
+
     /// <summary>The later of two departures of one request (from its lane's and its shop's windows).</summary>
     public static Departure Worst(Departure a, Departure b) => (a.Kind, a.Held).CompareTo((b.Kind, b.Held)) >= 0 ? a : b;
 }

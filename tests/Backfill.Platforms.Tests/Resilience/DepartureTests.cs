@@ -129,6 +129,14 @@ public sealed class DepartureTests
     }
 
     [Theory]
+    [InlineData(nameof(DepartureKind.OnTime), false)]
+    [InlineData(nameof(DepartureKind.Connecting), false)]
+    [InlineData(nameof(DepartureKind.Late), true)]
+    [InlineData(nameof(DepartureKind.TooLate), true)]
+    public void IsLate_OnlyForARequestHeldInTheProcess_NotForANewConnection(string kind, bool late) =>
+        Assert.Equal(late, new Departure(Enum.Parse<DepartureKind>(kind), TimeSpan.FromMilliseconds(30)).IsLate);
+
+    [Theory]
     [InlineData(nameof(DepartureKind.TooLate), 10, nameof(DepartureKind.Late), 900, true)]
     [InlineData(nameof(DepartureKind.Late), 30, nameof(DepartureKind.Late), 40, false)]
     [InlineData(nameof(DepartureKind.OnTime), 20, nameof(DepartureKind.Late), 30, false)]
