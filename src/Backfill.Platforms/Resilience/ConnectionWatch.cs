@@ -24,6 +24,12 @@ internal sealed class ConnectionWatch(TimeSpan longest, TimeProvider time)
         {
             lock (_lock)
             {
+                // Asked before every request: nothing to look through while no connection is being opened.
+                if (_opening.Count == 0)
+                {
+                    return false;
+                }
+
                 var now = time.GetTimestamp();
                 foreach (var (request, started) in _opening.Where(o => time.GetElapsedTime(o.Value, now) >= longest).ToList())
                 {
